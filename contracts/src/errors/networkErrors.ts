@@ -1,0 +1,89 @@
+import { SlipstreamError, type SlipstreamErrorOptions } from './SlipstreamError';
+
+/** A per-origin pending queue is full; the request was not sent. */
+export class QueueFullError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_QUEUE_FULL';
+  static override readonly retryable = true;
+}
+
+/** A request waited in a queue longer than its queue timeout; it was not sent. */
+export class QueueTimeoutError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_QUEUE_TIMEOUT';
+  static override readonly retryable = true;
+}
+
+/** The request was shed under overload. `retryAfterMs` hints when to come back. */
+export class OverloadedError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_OVERLOADED';
+  static override readonly retryable = true;
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: SlipstreamErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The request's overall deadline passed before it completed. */
+export class RequestTimeoutError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_TIMEOUT';
+  static override readonly retryable = true;
+}
+
+/** The caller aborted the request through its AbortSignal. */
+export class RequestAbortedError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_ABORTED';
+}
+
+/** A connection could not be made or failed before a response arrived. */
+export class ConnectionError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_CONNECTION';
+  static override readonly retryable = true;
+}
+
+/** The upstream answered with a status the caller treats as a failure. */
+export class UpstreamStatusError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_UPSTREAM_STATUS';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    options?: SlipstreamErrorOptions,
+  ) {
+    super(message, { retryable: [429, 502, 503, 504].includes(statusCode), ...options });
+  }
+}
+
+/** A response body was malformed (bad JSON, corrupt compression, protocol violation). */
+export class MalformedResponseError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_MALFORMED_RESPONSE';
+}
+
+/** The circuit for this endpoint is open; the call failed fast without reaching it. */
+export class BrokenCircuitError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_BROKEN_CIRCUIT';
+  static override readonly retryable = true;
+}
+
+/** No endpoint of the cluster can take the request (all ejected, open or unhealthy). */
+export class NoHealthyEndpointError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_NO_HEALTHY_ENDPOINT';
+  static override readonly retryable = true;
+}
+
+/** The client was closed or destroyed; the request was cut or refused. */
+export class ClientClosedError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_CLIENT_CLOSED';
+}
+
+/** A JSON-RPC call inside a batch failed with an error object from the server. */
+export class RpcError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_RPC';
+  constructor(
+    readonly rpcCode: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}

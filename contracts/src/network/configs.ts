@@ -1,0 +1,233 @@
+import type { BalancerAlgorithm } from './metrics';
+
+/** Settings of the per-origin connection pools. Every field is optional; omitted ones keep their value. */
+export interface ConnectionPoolingConfig {
+  /** Max connections per origin. Defaults to 50. */
+  connections?: number;
+  /** Requests pipelined per connection. Defaults to 1. */
+  pipelining?: number;
+  /** Idle keep-alive timeout, ms; keep it below the server's. Defaults to 4_000 ms. */
+  keepAliveTimeoutMs?: number;
+  /** Cap on a server-advertised keep-alive timeout, ms. Defaults to 600_000 ms. */
+  keepAliveMaxTimeoutMs?: number;
+  /** TCP/TLS connect timeout, ms. Defaults to 10_000 ms. */
+  connectTimeoutMs?: number;
+  /** Time to response headers, ms. Defaults to 30_000 ms. */
+  headersTimeoutMs?: number;
+  /** Max idle time between body chunks, ms. Defaults to 30_000 ms. */
+  bodyTimeoutMs?: number;
+  /** Max response body, bytes; -1 for no limit. Defaults to -1. */
+  maxResponseSize?: number;
+  /** Requests that may wait per origin beyond the connections. Defaults to 1_000. */
+  maxPending?: number;
+  /** How long a request may wait in that queue, ms. Defaults to 10_000 ms. */
+  queueTimeoutMs?: number;
+  /** Negotiate HTTP/2 over TLS. Defaults to false. */
+  allowH2?: boolean;
+  /** Close an origin's pool after this long without requests, ms. Defaults to 300_000 ms. */
+  idleOriginTtlMs?: number;
+}
+
+/** Compression of request bodies. */
+export type CompressionAlgorithm = 'none' | 'gzip' | 'br';
+
+/** Settings of the JSON-RPC request batcher. */
+export interface RequestBatchingConfig {
+  /** Flush when this many calls wait. Defaults to 10. */
+  maxBatchSize?: number;
+  /** Flush this long after the first call of a batch, ms. Defaults to 2 ms. */
+  maxDelayMs?: number;
+  /** Flush before the encoded batch exceeds this many bytes. Defaults to no limit. */
+  maxBatchBytes?: number;
+  /** Batches on the wire at once. Defaults to 16. */
+  maxInFlightBatches?: number;
+  /** Share one result among identical idempotent calls in a window. Defaults to false. */
+  dedupe?: boolean;
+  /** Request body compression. Defaults to 'none'. */
+  compression?: CompressionAlgorithm;
+  /** Compress bodies at least this big, bytes. Defaults to 1_024. */
+  compressionThresholdBytes?: number;
+}
+
+/** One endpoint of a cluster. */
+export interface EndpointConfig {
+  /** `http://host:port`. */
+  origin: string;
+  /** Relative weight. Defaults to 1. */
+  weight?: number;
+  /** Priority tier, 0 = primary. Defaults to 0. */
+  tier?: number;
+}
+
+/** Settings of one cluster's load balancing, health checks, outlier detection, stickiness and failover. */
+export interface LoadBalancingConfig {
+  cluster: string;
+  endpoints?: EndpointConfig[];
+  /** Defaults to 'p2c-peak-ewma'. */
+  algorithm?: BalancerAlgorithm;
+  healthCheck?: {
+    /** Defaults to '/health'. */
+    path?: string;
+    /** Defaults to 5_000 ms. */
+    intervalMs?: number;
+    /** Fraction of the interval added at random. Defaults to 0.1. */
+    jitter?: number;
+    /** Defaults to 1_000 ms. */
+    timeoutMs?: number;
+    /** Passes in a row to mark healthy. Defaults to 2. */
+    healthyThreshold?: number;
+    /** Failures in a row to mark unhealthy. Defaults to 3. */
+    unhealthyThreshold?: number;
+  };
+  outlierDetection?: {
+    /** Consecutive failures that eject. Defaults to 5. */
+    consecutiveFailures?: number;
+    /** First ejection length, ms; the n-th lasts n times as long. Defaults to 30_000 ms. */
+    baseEjectionMs?: number;
+    /** Defaults to 300_000 ms. */
+    maxEjectionMs?: number;
+    /** Share of endpoints that may be ejected at once, 0..100. Defaults to 50. */
+    maxEjectionPercent?: number;
+  };
+  /** Below this share of healthy endpoints, route to all (panic), 0..100. Defaults to 50. */
+  panicThresholdPercent?: number;
+  /** A recovered endpoint's share ramps up over this long, ms. Defaults to 0 (off). */
+  slowStartMs?: number;
+  /** Spill to the next tier when the active tier's healthy share drops below this, 0..100. Defaults to 70. */
+  failoverThresholdPercent?: number;
+  sticky?: {
+    /** Where the key comes from. Explicit `stickyKey` on a request always wins. */
+    source?: 'header' | 'cookie';
+    /** Header or cookie name. */
+    name?: string;
+  };
+}
+
+/** Settings of the per-endpoint circuit breakers. */
+export interface CircuitBreakerConfig {
+  /** Applies to this cluster's endpoints; all when omitted. */
+  cluster?: string;
+  /** A call slower than this fails (and is aborted), ms. Defaults to 10_000 ms. */
+  timeoutMs?: number;
+  /** Error share in the rolling window that opens the circuit, 0..100. Defaults to 50. */
+  errorThresholdPercentage?: number;
+  /** Calls in the window before the circuit may open. Defaults to 5 (the design brief's failure threshold). */
+  volumeThreshold?: number;
+  /** Open time before a half-open probe, ms. Defaults to 60_000 ms. */
+  resetTimeoutMs?: number;
+  /** Rolling window length, ms. Defaults to 10_000 ms. */
+  rollingCountTimeoutMs?: number;
+  /** Buckets in the rolling window. Defaults to 10. */
+  rollingCountBuckets?: number;
+  /** What an open circuit returns: an error (default) or this static response. */
+  fallback?: { status: number; body: unknown } | null;
+}
+
+/** Settings of monitoring: objective, alerts and the admin endpoint. */
+export interface NetworkMonitoringConfig {
+  /** Latency objective for the health score, ms. Defaults to 250 ms. */
+  sloLatencyMs?: number;
+  /** Period of `network.metrics.snapshot`, ms; 0 turns it off. Defaults to 10_000 ms. */
+  snapshotIntervalMs?: number;
+  /** Sliding window for rates and percentiles, ms. Defaults to 60_000 ms. */
+  windowMs?: number;
+  alertRules?: AlertRuleConfig[];
+  admin?: {
+    /** Defaults to false. */
+    enabled?: boolean;
+    /** Defaults to '127.0.0.1'; anything else must be explicit. */
+    host?: string;
+    /** Defaults to 0 (any free port). */
+    port?: number;
+    /** When set, every admin request must carry `Authorization: Bearer <token>`. */
+    bearerToken?: string;
+  };
+}
+
+/** Metrics an alert rule can watch. */
+export type AlertMetric = 'errorRate' | 'latencyP99' | 'healthScore' | 'breakerOpen' | 'shedRate';
+
+/** A threshold alert with duration and hysteresis. */
+export interface AlertRuleConfig {
+  name: string;
+  metric: AlertMetric;
+  /** Fire when the metric is above ('>') or below ('<') the threshold. */
+  comparator: '>' | '<';
+  threshold: number;
+  /** For this long before firing, ms. Defaults to 0. */
+  forMs?: number;
+  /** Resolve only when the metric is this far back on the good side. Defaults to 0. */
+  hysteresis?: number;
+  /** Restrict to one cluster. */
+  cluster?: string;
+  severity?: 'info' | 'warning' | 'critical';
+}
+
+/** One route: what it matches and where it sends. */
+export interface RouteConfig {
+  id: string;
+  match: {
+    method?: string | string[];
+    host?: string;
+    /** A prefix (`/api/`) or a pattern with `:param` and `*` segments (`/users/:id`). */
+    path?: string;
+    headers?: Record<string, string>;
+  };
+  /** Target cluster, or several: the best by measured latency and errors wins, with hysteresis. */
+  cluster: string | string[];
+  policy?: {
+    timeoutMs?: number;
+    retries?: number;
+    qosClass?: string;
+    compression?: 'none' | 'gzip' | 'br';
+    batching?: boolean;
+    /** Token bucket for this route: requests per second and burst. */
+    rateLimit?: { ratePerSec: number; burst: number };
+  };
+}
+
+/** A QoS class. */
+export interface QosClassConfig {
+  name: string;
+  /** Strict priority: lower is served first; classes of equal priority share by weight. */
+  priority: number;
+  /** Share among classes of equal priority. Defaults to 1. */
+  weight?: number;
+  /** Max queued requests. Defaults to 1_000. */
+  maxQueue?: number;
+  /** Max wait in the queue, ms. Defaults to 5_000 ms. */
+  queueTimeoutMs?: number;
+  /** Shed order under overload: lower is shed first. */
+  shedOrder?: number;
+  rateLimit?: { ratePerSec: number; burst: number };
+}
+
+/** Settings of adaptive routing and QoS. */
+export interface AdvancedRoutingConfig {
+  routes?: RouteConfig[];
+  classes?: QosClassConfig[];
+  adaptiveConcurrency?: {
+    /** Defaults to true. */
+    enabled?: boolean;
+    /** Defaults to 20. */
+    initialLimit?: number;
+    /** Defaults to 1. */
+    minLimit?: number;
+    /** Defaults to 1_000. */
+    maxLimit?: number;
+    /** Weight of a new sample in the limit, 0..1. Defaults to 0.2. */
+    smoothing?: number;
+  };
+}
+
+/** A bounded measurement run. */
+export interface NetworkBenchmarkOptions {
+  /** Route or URL to measure; the configured default targets when omitted. */
+  target?: string;
+  /** Requests per phase. Defaults to 2_000. */
+  requests?: number;
+  /** Concurrent requests. Defaults to 32. */
+  concurrency?: number;
+  /** Hard cap per phase, ms. Defaults to 15_000 ms. */
+  maxDurationMs?: number;
+}

@@ -1,0 +1,168 @@
+/**
+ * Figures measured over one window of traffic. Every field comes from timers and counters
+ * of that window; none is configured or assumed.
+ */
+export interface PerformanceMetrics {
+  /** Mean latency of completed requests, ms. */
+  latency: number;
+  /** Median latency, ms. */
+  latencyP50: number;
+  /** 99th-percentile latency, ms. */
+  latencyP99: number;
+  /** Completed requests per second of wall-clock time in the window. */
+  throughput: number;
+  /** Failed requests ÷ requests, 0..1. */
+  errorRate: number;
+  /** Successful requests ÷ requests, 0..1 (1 − errorRate, counting fallbacks as served). */
+  availability: number;
+  /**
+   * Connection efficiency: 1 − new connections ÷ requests over the window, 0..1
+   * (the reuse rate measured from undici's diagnostics channels).
+   */
+  efficiency: number;
+  /** Requests in the window. */
+  requests: number;
+  /** Window length, ms. */
+  durationMs: number;
+}
+
+/** Measured statistics of one origin's connection pool. */
+export interface PoolStats {
+  origin: string;
+  /** Requests dispatched to this origin. */
+  requests: number;
+  /** Connections opened since the pool was created. */
+  connectionsCreated: number;
+  /** Connections open now. */
+  connectionsOpen: number;
+  /** 1 − connectionsCreated ÷ requests (0 when no request was made). */
+  reuseRate: number;
+  /** Mean TCP/TLS connect time, ms. */
+  connectTimeMeanMs: number;
+  /** 99th-percentile connect time, ms. */
+  connectTimeP99Ms: number;
+  /** Requests waiting in Slipstream's bounded queue for this origin. */
+  queued: number;
+  /** Requests on the wire now. */
+  running: number;
+  /** Requests handed to undici but not yet written. */
+  pending: number;
+  /** Request body bytes before compression. */
+  bytesOutLogical: number;
+  /** Request body bytes as sent. */
+  bytesOutWire: number;
+  /** Response body bytes after decompression. */
+  bytesInLogical: number;
+  /** Response body bytes as received. */
+  bytesInWire: number;
+}
+
+/** Why a batch was flushed. */
+export type FlushReason = 'size' | 'delay' | 'bytes' | 'priority' | 'close';
+
+/** Measured statistics of a request batcher. */
+export interface BatchStats {
+  batchesSent: number;
+  callsSent: number;
+  /** callsSent ÷ batchesSent. */
+  meanBatchSize: number;
+  flushReasons: Record<FlushReason, number>;
+  /** Calls answered from an identical in-flight call. */
+  deduplicated: number;
+  /** Calls settled per second over the last window. */
+  itemsPerSecond: number;
+  /** Bytes on the wire ÷ logical bytes, request bodies (1 when nothing was compressed). */
+  compressionRatio: number;
+}
+
+/** Load-balancing algorithm names. */
+export type BalancerAlgorithm =
+  'round-robin' | 'random' | 'least-outstanding' | 'p2c-peak-ewma' | 'consistent-hash';
+
+/** Measured state of one endpoint of a cluster. */
+export interface EndpointStats {
+  origin: string;
+  /** Priority tier, 0 = primary. */
+  tier: number;
+  weight: number;
+  healthy: boolean;
+  ejected: boolean;
+  inflight: number;
+  /** Peak-EWMA round-trip estimate, ms. */
+  ewmaMs: number;
+  requests: number;
+  failures: number;
+  /** This endpoint's requests ÷ the cluster's requests. */
+  share: number;
+}
+
+/** Measured state of a cluster. */
+export interface ClusterStats {
+  cluster: string;
+  algorithm: BalancerAlgorithm;
+  endpoints: EndpointStats[];
+  /** Whether too few endpoints are healthy and traffic goes to all of them. */
+  panic: boolean;
+  /** The tier traffic goes to now. */
+  activeTier: number;
+}
+
+/** Circuit states. */
+export type BreakerState = 'closed' | 'open' | 'halfOpen';
+
+/** Measured state of one endpoint's circuit breaker. */
+export interface BreakerStats {
+  endpoint: string;
+  state: BreakerState;
+  successes: number;
+  failures: number;
+  timeouts: number;
+  /** Calls refused because the circuit was open. */
+  rejects: number;
+  fallbacks: number;
+  opens: number;
+  halfOpens: number;
+  closes: number;
+}
+
+/** Health score 0..100 with the measured inputs it came from. */
+export interface HealthScore {
+  score: number;
+  /** Successful ÷ requests in the window, 0..1. */
+  availability: number;
+  /** p99 latency in the window, ms. */
+  latencyP99Ms: number;
+  /** The latency objective it was scored against, ms. */
+  sloLatencyMs: number;
+  /** In-flight ÷ concurrency limit, 0..1. */
+  saturation: number;
+}
+
+/** Measured state of the router and QoS scheduler. */
+export interface RoutingStats {
+  routes: number;
+  /** Requests per route id. */
+  requestsByRoute: Record<string, number>;
+  /** Per QoS class: admitted, shed, queued now, p99 queue wait. */
+  classes: Record<string, { admitted: number; shed: number; queued: number; queueWaitP99Ms: number }>;
+  /** Adaptive concurrency limit per cluster now. */
+  concurrencyLimits: Record<string, number>;
+  /** For routes with alternatives: the cluster chosen now. */
+  activeClusters: Record<string, string>;
+}
+
+/** The periodic `network.metrics.snapshot` event. */
+export interface NetworkMetricsSnapshot {
+  timestamp: number;
+  /** Length of the window the figures cover, ms. */
+  windowMs: number;
+  overall: PerformanceMetrics;
+  health: HealthScore;
+  clusters: Record<string, { metrics: PerformanceMetrics; health: HealthScore }>;
+  pools: PoolStats[];
+  breakers: BreakerStats[];
+  batching?: BatchStats;
+  routing?: RoutingStats;
+  /** Number of measurements recorded since start (samples, counter increments). */
+  metricsCollected: number;
+}

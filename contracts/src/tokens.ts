@@ -1,0 +1,34 @@
+/** Resolves services from the orchestrator's container, without depending on inversify. */
+export interface ServiceResolver {
+  /** The service bound to `id`; throws when none is. */
+  get<T>(id: symbol): T;
+  /** Whether anything is bound to `id`. */
+  isBound(id: symbol): boolean;
+}
+
+/**
+ * The container's service identifiers. Packages bind them in their `ContainerModule`;
+ * constructors take them with an explicit `@inject(TOKENS.X)`. Each is `Symbol.for`, so two
+ * installed copies of the contracts agree on them.
+ */
+export const TOKENS = {
+  Config: Symbol.for('slipstream.Config'),
+  Logger: Symbol.for('slipstream.Logger'),
+  EventBus: Symbol.for('slipstream.EventBus'),
+  Transport: Symbol.for('slipstream.Transport'),
+  Orchestrator: Symbol.for('slipstream.Orchestrator'),
+  PoolManager: Symbol.for('slipstream.PoolManager'),
+  RequestBatcher: Symbol.for('slipstream.RequestBatcher'),
+  BatchCodec: Symbol.for('slipstream.BatchCodec'),
+  ClusterManager: Symbol.for('slipstream.ClusterManager'),
+  HealthChecker: Symbol.for('slipstream.HealthChecker'),
+  BreakerRegistry: Symbol.for('slipstream.BreakerRegistry'),
+  RetryPolicy: Symbol.for('slipstream.RetryPolicy'),
+  Router: Symbol.for('slipstream.Router'),
+  QosScheduler: Symbol.for('slipstream.QosScheduler'),
+  NetworkClient: Symbol.for('slipstream.NetworkClient'),
+  MetricsRegistry: Symbol.for('slipstream.MetricsRegistry'),
+  AlertManager: Symbol.for('slipstream.AlertManager'),
+  AdminServer: Symbol.for('slipstream.AdminServer'),
+  NetworkPerformanceAgent: Symbol.for('slipstream.NetworkPerformanceAgent'),
+} as const;
