@@ -1,0 +1,37 @@
+import type { MachineInfo } from '@slipstream/contracts';
+
+import type { SuiteResult, TableRow } from './suite';
+
+/** Formats a number for a table: 3 significant decimals below 10, integers above. */
+function cell(value: string | number): string {
+  if (typeof value === 'string') return value;
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 100 ? Math.round(value).toString() : value.toFixed(Math.abs(value) >= 10 ? 1 : 3);
+}
+
+/** Renders rows as a markdown table with the union of their columns. */
+export function markdownTable(rows: readonly TableRow[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const lines = [`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`];
+  for (const row of rows) lines.push(`| ${columns.map((c) => cell(row[c] ?? '')).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** Renders a whole run: machine, then per suite its table, ratios and notes. */
+export function markdownReport(
+  machine: MachineInfo,
+  suites: Record<string, SuiteResult>,
+  command: string,
+): string {
+  const parts = [
+    `Command: \`${command}\``,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
+  ];
+  for (const [name, result] of Object.entries(suites)) {
+    parts.push(`## ${name}`, markdownTable(result.table));
+    const ratios = Object.entries(result.ratios).map(([k, v]) => `- ${k}: **${cell(v)}**`);
+    parts.push(ratios.join('\n'));
+    if (result.notes.length > 0) parts.push(result.notes.map((n) => `- ${n}`).join('\n'));
+  }
+  return parts.join('\n\n') + '\n';
+}
