@@ -12,7 +12,8 @@ export interface LatencySummary {
 /** The `p`-th percentile (0..100) of ascending-sorted samples, nearest-rank. */
 export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  // The epsilon keeps float error (0.999 × 1000 = 999.0000000000001) from skipping a rank.
+  const rank = Math.ceil((p * sorted.length) / 100 - 1e-9) - 1;
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
