@@ -1,0 +1,264 @@
+import { ConfigError, NoHealthyEndpointError } from '@slipstream/contracts';
+import type {
+  BalancerAlgorithm,
+  ClusterStats,
+  ConfigIssue,
+  EndpointConfig,
+  LoadBalancingConfig,
+} from '@slipstream/contracts';
+import { BALANCER_ALGORITHMS, createBalancer } from './algorithms/createBalancer';
+import { issue } from './configIssue';
+import { EndpointState } from './EndpointState';
+import type { RequestOutcome } from './EndpointState';
+import type { LoadBalancer } from './LoadBalancer';
+import { OUTLIER_DEFAULTS, OutlierDetector, validateOutlierOptions } from './OutlierDetector';
+import type { OutlierHooks } from './OutlierDetector';
+import type { Clock, RandomSource } from './random';
+import { resolveStickyKey } from './stickyKey';
+import type { HeaderMap } from './stickyKey';
+
+/** What a cluster reports besides ejections, so the pipeline can publish `network.failover`. */
+export interface ClusterHooks extends OutlierHooks {
+  /** Traffic moved from one tier to another; `healthyPercent` is the share of `fromTier` that is available. */
+  onFailover?(fromTier: number, toTier: number, healthyPercent: number): void;
+}
+
+/** What a cluster is built with besides its config. */
+export interface ClusterDeps {
+  /** Defaults to `Date.now`. */
+  now?: Clock;
+  /** Defaults to `Math.random`. */
+  random?: RandomSource;
+  /** Replaces the algorithm named in the config. */
+  balancer?: LoadBalancer;
+  hooks?: ClusterHooks;
+  /** Decay time constant τ of the endpoints' peak EWMA, ms. Defaults to 10_000 ms. */
+  ewmaDecayMs?: number;
+  /** Latency a failed or 429 request counts as at least, ms. Defaults to 1_000 ms. */
+  failurePenaltyMs?: number;
+}
+
+/** One request as the cluster sees it when picking. */
+export interface ClusterPickRequest {
+  /** Explicit sticky-session key; wins over the header or cookie. */
+  stickyKey?: string;
+  /** Request headers, for a sticky header or cookie. */
+  headers?: HeaderMap;
+  /**
+   * Origins to avoid (e.g. those a retry already failed on). Ignored when they are all the
+   * candidates, so a lone endpoint is retried rather than failing.
+   */
+  exclude?: ReadonlySet<string>;
+}
+
+/** Defaults of a cluster's `LoadBalancingConfig`. */
+export const CLUSTER_DEFAULTS = Object.freeze({
+  algorithm: 'p2c-peak-ewma',
+  panicThresholdPercent: 50,
+  slowStartMs: 0,
+  failoverThresholdPercent: 70,
+});
+
+/** Smallest share of its weight a recovered endpoint gets at the start of slow start. */
+const SLOW_START_MIN_FACTOR = 0.1;
+
+/**
+ * A named set of endpoints with weights and priority tiers. Picks an endpoint with its
+ * algorithm among the available (healthy, not ejected) endpoints of the active tier; spills
+ * to the next tier when the active one's available share drops below
+ * `failoverThresholdPercent` and returns when it recovers; routes to every endpoint of the
+ * tier in panic (available share below `panicThresholdPercent`); ramps a recovered
+ * endpoint's effective weight over `slowStartMs`. Learns from `onStart` / `onEnd`.
+ */
+export class Cluster {
+  /** Cluster name. */
+  readonly name: string;
+  /** The algorithm in force. */
+  readonly algorithm: BalancerAlgorithm;
+  private readonly config: LoadBalancingConfig;
+  private readonly balancer: LoadBalancer;
+  private readonly outlier: OutlierDetector;
+  private readonly now: Clock;
+  private readonly deps: ClusterDeps;
+  private members: EndpointState[] = [];
+  private activeTier = 0;
+  private panic = false;
+  private totalRequests = 0;
+
+  constructor(config: LoadBalancingConfig, deps: ClusterDeps = {}) {
+    const issues = validateClusterConfig(config);
+    if (issues.length > 0) throw new ConfigError(issues);
+    this.config = config;
+    this.deps = deps;
+    this.name = config.cluster;
+    this.now = deps.now ?? Date.now;
+    this.algorithm = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
+    this.balancer = deps.balancer ?? createBalancer(this.algorithm, deps.random);
+    this.outlier = new OutlierDetector(config.outlierDetection, deps.hooks, this.now);
+    for (const endpoint of config.endpoints ?? []) this.addEndpoint(endpoint);
+    this.activeTier = this.tiers()[0] ?? 0;
+  }
+
+  /** Every endpoint, in configuration order. */
+  get endpoints(): readonly EndpointState[] {
+    return this.members;
+  }
+
+  /** The endpoint with this origin. */
+  endpoint(origin: string): EndpointState | undefined {
+    return this.members.find((e) => e.origin === origin);
+  }
+
+  /** Adds an endpoint (healthy, with slow start when configured). Throws `ConfigError` for a duplicate. */
+  addEndpoint(config: EndpointConfig): EndpointState {
+    if (this.endpoint(config.origin)) {
+      throw new ConfigError([issue('endpoints', 'unique origins', config.origin)]);
+    }
+    const endpoint = new EndpointState(config.origin, {
+      weight: config.weight,
+      tier: config.tier,
+      ewmaDecayMs: this.deps.ewmaDecayMs,
+      failurePenaltyMs: this.deps.failurePenaltyMs,
+    });
+    if (this.members.length > 0) endpoint.recoveredAt = this.now();
+    this.members.push(endpoint);
+    return endpoint;
+  }
+
+  /** Removes an endpoint; with consistent hashing only its keys move. */
+  removeEndpoint(origin: string): boolean {
+    const before = this.members.length;
+    this.members = this.members.filter((e) => e.origin !== origin);
+    return this.members.length < before;
+  }
+
+  /** Sets the active health-check verdict of an endpoint; a recovery starts its slow start. */
+  setHealthy(origin: string, healthy: boolean): void {
+    const endpoint = this.endpoint(origin);
+    if (!endpoint || endpoint.healthy === healthy) return;
+    endpoint.healthy = healthy;
+    if (healthy) endpoint.recoveredAt = this.now();
+  }
+
+  /** Picks an endpoint for a request; throws `NoHealthyEndpointError` when the cluster has none. */
+  pick(request: ClusterPickRequest = {}): EndpointState {
+    const now = this.now();
+    const tier = this.selectTier();
+    const inTier = this.members.filter((e) => e.tier === tier);
+    const available = inTier.filter((e) => e.available);
+    this.panic = inTier.length > 0 && percent(available.length, inTier.length) < this.panicThreshold;
+    let candidates = this.panic ? inTier : available;
+    const exclude = request.exclude;
+    if (exclude && exclude.size > 0) {
+      const rest = candidates.filter((e) => !exclude.has(e.origin));
+      if (rest.length > 0) candidates = rest;
+    }
+    for (const endpoint of candidates) endpoint.effectiveWeight = this.effectiveWeight(endpoint, now);
+    const key = resolveStickyKey(request, this.config.sticky);
+    const picked = this.balancer.pick(candidates, { key, now });
+    if (!picked)
+      throw new NoHealthyEndpointError(`cluster "${this.name}" has no endpoint to take the request`);
+    return picked;
+  }
+
+  /** Records that a request to `endpoint` started. */
+  onStart(endpoint: EndpointState): void {
+    endpoint.start();
+    this.totalRequests += 1;
+  }
+
+  /** Records how a request to `endpoint` ended; feeds the latency estimate and outlier detection. */
+  onEnd(endpoint: EndpointState, outcome: RequestOutcome): void {
+    endpoint.end(outcome, this.now());
+    this.outlier.record(endpoint, this.members);
+  }
+
+  /** The measured state of the cluster. */
+  stats(): ClusterStats {
+    const now = this.now();
+    return {
+      cluster: this.name,
+      algorithm: this.algorithm,
+      endpoints: this.members.map((e) => e.stats(now, this.totalRequests)),
+      panic: this.panic,
+      activeTier: this.activeTier,
+    };
+  }
+
+  /** Cancels the cluster's timers. */
+  close(): void {
+    this.outlier.close();
+  }
+
+  private get panicThreshold(): number {
+    return this.config.panicThresholdPercent ?? CLUSTER_DEFAULTS.panicThresholdPercent;
+  }
+
+  private tiers(): number[] {
+    return [...new Set(this.members.map((e) => e.tier))].sort((a, b) => a - b);
+  }
+
+  /** The first tier whose available share reaches the failover threshold, else the best one. */
+  private selectTier(): number {
+    const threshold = this.config.failoverThresholdPercent ?? CLUSTER_DEFAULTS.failoverThresholdPercent;
+    let chosen: number | undefined;
+    let best = { tier: this.activeTier, share: -1 };
+    const shares = new Map<number, number>();
+    for (const tier of this.tiers()) {
+      const inTier = this.members.filter((e) => e.tier === tier);
+      const share = percent(inTier.filter((e) => e.available).length, inTier.length);
+      shares.set(tier, share);
+      if (share > best.share) best = { tier, share };
+      if (share >= threshold) {
+        chosen = tier;
+        break;
+      }
+    }
+    const next = chosen ?? best.tier;
+    if (next !== this.activeTier) {
+      const from = this.activeTier;
+      this.activeTier = next;
+      this.deps.hooks?.onFailover?.(from, next, shares.get(from) ?? 0);
+    }
+    return next;
+  }
+
+  private effectiveWeight(endpoint: EndpointState, now: number): number {
+    const slowStartMs = this.config.slowStartMs ?? CLUSTER_DEFAULTS.slowStartMs;
+    if (slowStartMs <= 0 || endpoint.recoveredAt === undefined) return endpoint.weight;
+    const progress = (now - endpoint.recoveredAt) / slowStartMs;
+    return endpoint.weight * Math.min(1, Math.max(SLOW_START_MIN_FACTOR, progress));
+  }
+}
+
+function percent(part: number, whole: number): number {
+  return whole === 0 ? 0 : (part * 100) / whole;
+}
+
+/** The problems of a cluster's config, each naming its path. */
+export function validateClusterConfig(config: LoadBalancingConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (typeof config.cluster !== 'string' || config.cluster === '')
+    issues.push(issue('cluster', 'a non-empty name', config.cluster));
+  if (config.algorithm !== undefined && !BALANCER_ALGORITHMS.includes(config.algorithm))
+    issues.push(issue('algorithm', `one of ${BALANCER_ALGORITHMS.join(', ')}`, config.algorithm));
+  (config.endpoints ?? []).forEach((e, i) => {
+    if (!/^https?:\/\/[^/]+$/.test(e.origin))
+      issues.push(issue(`endpoints[${i}].origin`, 'an origin like http://host:port', e.origin));
+    if (e.weight !== undefined && !(e.weight > 0))
+      issues.push(issue(`endpoints[${i}].weight`, 'a positive number', e.weight));
+    if (e.tier !== undefined && !(Number.isInteger(e.tier) && e.tier >= 0))
+      issues.push(issue(`endpoints[${i}].tier`, 'an integer ≥ 0', e.tier));
+  });
+  for (const field of ['panicThresholdPercent', 'failoverThresholdPercent'] as const) {
+    const value = config[field];
+    if (value !== undefined && !(value >= 0 && value <= 100))
+      issues.push(issue(field, 'a percentage 0..100', value));
+  }
+  if (config.slowStartMs !== undefined && !(config.slowStartMs >= 0))
+    issues.push(issue('slowStartMs', 'a number of ms ≥ 0', config.slowStartMs));
+  issues.push(
+    ...validateOutlierOptions({ ...OUTLIER_DEFAULTS, ...config.outlierDetection }, 'outlierDetection'),
+  );
+  return issues;
+}

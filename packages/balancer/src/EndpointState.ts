@@ -1,0 +1,143 @@
+import { RequestAbortedError } from '@slipstream/contracts';
+import type { EndpointStats } from '@slipstream/contracts';
+
+/** How one request to an endpoint ended: its round-trip time and a status or an error. */
+export interface RequestOutcome {
+  /** Time from start to response headers (or failure), ms. */
+  rttMs: number;
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** The error, when none did. */
+  error?: unknown;
+}
+
+/** Settings of one endpoint's latency estimate. */
+export interface EndpointStateOptions {
+  /** Relative weight. Defaults to 1. */
+  weight?: number;
+  /** Priority tier, 0 = primary. Defaults to 0. */
+  tier?: number;
+  /** Decay time constant τ of the peak EWMA, ms. Defaults to 10_000 ms. */
+  ewmaDecayMs?: number;
+  /** Latency a failed request (5xx, 429, error) counts as at least, ms. Defaults to 1_000 ms. */
+  failurePenaltyMs?: number;
+}
+
+const DEFAULTS = Object.freeze({ weight: 1, tier: 0, ewmaDecayMs: 10_000, failurePenaltyMs: 1_000 });
+
+/**
+ * Whether an outcome counts against the endpoint: a 5xx, or an error other than the
+ * caller's own abort (connect errors, resets, timeouts).
+ */
+export function isFailureOutcome(outcome: RequestOutcome): boolean {
+  if (outcome.status !== undefined) return outcome.status >= 500;
+  return outcome.error !== undefined && !RequestAbortedError.is(outcome.error);
+}
+
+/**
+ * The live state of one endpoint of a cluster: configured weight and tier, requests in
+ * flight, a peak-EWMA latency estimate, counters, health and ejection. Fed by `start` and
+ * `end` around every request.
+ */
+export class EndpointState {
+  /** Configured relative weight. */
+  readonly weight: number;
+  /** Priority tier, 0 = primary. */
+  readonly tier: number;
+  /** Weight in force now: `weight`, scaled down while slow start ramps a recovered endpoint. */
+  effectiveWeight: number;
+  /** Requests started and not yet ended. */
+  inflight = 0;
+  /** Requests started. */
+  requests = 0;
+  /** Requests that ended in failure (see `isFailureOutcome`). */
+  failures = 0;
+  /** Failures in a row, reset by a success. */
+  consecutiveFailures = 0;
+  /** Result of active health checks; endpoints start healthy. */
+  healthy = true;
+  /** Ejected by outlier detection. */
+  ejected = false;
+  /** When the endpoint last became available again (for slow start), ms; undefined before. */
+  recoveredAt: number | undefined;
+  private ewma = 0;
+  private ewmaStamp = 0;
+  private readonly decayMs: number;
+  private readonly penaltyMs: number;
+
+  constructor(
+    /** `http://host:port`. */
+    readonly origin: string,
+    options: EndpointStateOptions = {},
+  ) {
+    this.weight = options.weight ?? DEFAULTS.weight;
+    this.tier = options.tier ?? DEFAULTS.tier;
+    this.decayMs = options.ewmaDecayMs ?? DEFAULTS.ewmaDecayMs;
+    this.penaltyMs = options.failurePenaltyMs ?? DEFAULTS.failurePenaltyMs;
+    this.effectiveWeight = this.weight;
+  }
+
+  /** Whether the endpoint may take traffic outside panic mode: healthy and not ejected. */
+  get available(): boolean {
+    return this.healthy && !this.ejected;
+  }
+
+  /** Records the start of a request. */
+  start(): void {
+    this.inflight += 1;
+    this.requests += 1;
+  }
+
+  /**
+   * Records the end of a request at time `now` (ms) and returns whether it failed. A failure
+   * or a 429 counts as at least `failurePenaltyMs`, so a fast-failing endpoint does not look fast.
+   */
+  end(outcome: RequestOutcome, now: number): boolean {
+    this.inflight = Math.max(0, this.inflight - 1);
+    const failed = isFailureOutcome(outcome);
+    if (failed) {
+      this.failures += 1;
+      this.consecutiveFailures += 1;
+    } else if (outcome.status !== undefined || outcome.error === undefined) {
+      this.consecutiveFailures = 0;
+    }
+    const penalised = failed || outcome.status === 429;
+    this.observe(penalised ? Math.max(outcome.rttMs, this.penaltyMs) : outcome.rttMs, now);
+    return failed;
+  }
+
+  /**
+   * The peak-EWMA latency estimate at `now`, ms: a sample above the estimate replaces it
+   * (peak), a lower one is averaged in with weight 1 − e^(−Δt/τ); between samples the
+   * estimate decays toward zero so a once-slow endpoint gets probed again.
+   */
+  ewmaMs(now: number): number {
+    return this.ewma * this.decay(now);
+  }
+
+  /** The measured state, with `share` = requests ÷ `clusterRequests`. */
+  stats(now: number, clusterRequests: number): EndpointStats {
+    return {
+      origin: this.origin,
+      tier: this.tier,
+      weight: this.weight,
+      healthy: this.healthy,
+      ejected: this.ejected,
+      inflight: this.inflight,
+      ewmaMs: this.ewmaMs(now),
+      requests: this.requests,
+      failures: this.failures,
+      share: clusterRequests === 0 ? 0 : this.requests / clusterRequests,
+    };
+  }
+
+  private decay(now: number): number {
+    return Math.exp(-Math.max(0, now - this.ewmaStamp) / this.decayMs);
+  }
+
+  private observe(rttMs: number, now: number): void {
+    const w = this.decay(now);
+    this.ewma = rttMs > this.ewma ? rttMs : this.ewma * w + rttMs * (1 - w);
+    this.ewmaStamp = Math.max(this.ewmaStamp, now);
+  }
+}
