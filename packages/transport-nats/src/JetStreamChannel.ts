@@ -1,0 +1,144 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+
+/** What a `JetStreamChannel` needs to know about its stream and consumers. */
+export interface JetStreamChannelOptions {
+  streamName: string;
+  /** Subjects the stream must capture. */
+  subjects: string[];
+  storage: 'file' | 'memory';
+  maxAgeMs: number;
+  ackWaitMs: number;
+  maxDeliver: number;
+  concurrency: number;
+}
+
+/** A running durable consumer; `stop()` ends delivery (the consumer stays on the server). */
+export interface DurableConsumption {
+  stop(): void;
+}
+
+/**
+ * JetStream for the durable topics: makes sure the stream exists (idempotently), publishes
+ * with de-duplication by message id, and consumes through durable pull consumers with
+ * explicit ack, one per (subject, group).
+ */
+export class JetStreamChannel {
+  readonly #js: JetStreamClient;
+  readonly #options: JetStreamChannelOptions;
+  #jsm: Promise<JetStreamManager> | undefined;
+  #stream: Promise<void> | undefined;
+  readonly #nc: NatsConnection;
+
+  constructor(nc: NatsConnection, options: JetStreamChannelOptions) {
+    this.#nc = nc;
+    this.#js = jetstream(nc);
+    this.#options = options;
+  }
+
+  /** Creates the stream, or adds missing subjects to it; runs once, retried after a failure. */
+  ensureStream(): Promise<void> {
+    this.#stream ??= this.#createStream().catch((err: unknown) => {
+      this.#stream = undefined;
+      throw err;
+    });
+    return this.#stream;
+  }
+
+  /** Stores `data` on `subject`; resolves on the stream's ack. `msgId` de-duplicates a retried publish. */
+  async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
+    await this.ensureStream();
+    await this.#js.publish(subject, data, { msgID: msgId });
+  }
+
+  /**
+   * Consumes `subject` through the durable consumer `durableName`. Each message goes to
+   * `deliver`, at most `concurrency` at once; the caller acks or naks it.
+   */
+  async consume(
+    subject: string,
+    durableName: string,
+    deliver: (msg: JsMsg) => Promise<void>,
+  ): Promise<DurableConsumption> {
+    await this.ensureStream();
+    const jsm = await this.#manager();
+    const { streamName, ackWaitMs, maxDeliver, concurrency } = this.#options;
+    try {
+      await jsm.consumers.info(streamName, durableName);
+    } catch (err) {
+      if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
+      await jsm.consumers.add(streamName, {
+        durable_name: durableName,
+        filter_subject: subject,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: nanos(ackWaitMs),
+        max_deliver: maxDeliver,
+        max_ack_pending: concurrency,
+      });
+    }
+    const consumer = await this.#js.consumers.get(streamName, durableName);
+    const messages: ConsumerMessages = await consumer.consume({ max_messages: concurrency });
+    void (async () => {
+      for await (const msg of messages) void deliver(msg);
+    })();
+    return { stop: () => void messages.close() };
+  }
+
+  /** Deletes the stream (tests and tooling). */
+  async deleteStream(): Promise<void> {
+    const jsm = await this.#manager();
+    await jsm.streams.delete(this.#options.streamName);
+    this.#stream = undefined;
+  }
+
+  async #createStream(): Promise<void> {
+    const jsm = await this.#manager();
+    const { streamName, subjects, storage, maxAgeMs } = this.#options;
+    try {
+      const info = await jsm.streams.info(streamName);
+      const missing = subjects.filter((s) => !info.config.subjects?.includes(s));
+      if (missing.length > 0) {
+        await jsm.streams.update(streamName, { subjects: [...(info.config.subjects ?? []), ...missing] });
+      }
+    } catch (err) {
+      if (!isApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
+      await jsm.streams
+        .add({
+          name: streamName,
+          subjects,
+          retention: RetentionPolicy.Limits,
+          storage: storage === 'file' ? StorageType.File : StorageType.Memory,
+          max_age: nanos(maxAgeMs),
+        })
+        .catch(async (addErr: unknown) => {
+          // Another process may have created it between our info and add.
+          await jsm.streams.info(streamName).catch(() => {
+            throw addErr;
+          });
+        });
+    }
+  }
+
+  #manager(): Promise<JetStreamManager> {
+    this.#jsm ??= jetstreamManager(this.#nc);
+    return this.#jsm;
+  }
+}
+
+function isApiError(err: unknown, code: number): boolean {
+  return err instanceof JetStreamApiError && err.code === code;
+}

@@ -1,0 +1,14 @@
+export { NatsTransport, type NatsTransportStats } from './NatsTransport';
+export {
+  NATS_TRANSPORT_DEFAULTS,
+  resolveNatsTransportOptions,
+  type NatsTransportOptions,
+  type ResolvedNatsTransportOptions,
+} from './NatsTransportOptions';
+export { NATS_TRANSPORT_OPTIONS } from './natsTransportOptionsToken';
+export { natsTransportModule } from './natsTransportModule';
+export { createTransport, type BusTransportConfig, type CreateTransportDeps } from './createTransport';
+export { EnvelopeCodec } from './EnvelopeCodec';
+export { PublishBuffer, type PublishBufferStats } from './PublishBuffer';
+export { PayloadTooLargeError } from './errors/PayloadTooLargeError';
+export { MalformedMessageError } from './errors/MalformedMessageError';
