@@ -1,0 +1,20 @@
+export type {
+  Behaviour,
+  BehaviourMatch,
+  BehaviourRule,
+  LatencySpec,
+  ResponseEncoding,
+  RpcBehaviour,
+  RpcId,
+  SlowBody,
+} from './behaviour/Behaviour';
+export type { RequestOutcome, RequestRecord, UpstreamCounters } from './counters/UpstreamCounters';
+export { UpstreamClosedError } from './errors/UpstreamClosedError';
+export { WaitTimeoutError } from './errors/WaitTimeoutError';
+export { createPrng, type Prng } from './random/createPrng';
+export { sampleLatency } from './random/sampleLatency';
+export { RPC_METHODS } from './rpc/rpcMethods';
+export type { Upstream } from './server/Upstream';
+export { UPSTREAM_DEFAULTS, type UpstreamOptions } from './server/UpstreamOptions';
+export { BEHAVIOUR_HEADER, UpstreamServer } from './server/UpstreamServer';
+export { startUpstream, startUpstreams } from './startUpstream';

@@ -1,0 +1,323 @@
+import { ConfigError } from '@slipstream/contracts';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Behaviour, BehaviourRule, SlowBody } from '../behaviour/Behaviour';
+import { BehaviourTable } from '../behaviour/BehaviourTable';
+import { validateBehaviour } from '../behaviour/validateBehaviour';
+import { CounterBook } from '../counters/CounterBook';
+import type { RequestRecord, UpstreamCounters } from '../counters/UpstreamCounters';
+import { UpstreamClosedError } from '../errors/UpstreamClosedError';
+import { encodeResponseBody } from '../http/encodeResponseBody';
+import { generateJsonBody } from '../http/generateJsonBody';
+import { readRequestBody } from '../http/readRequestBody';
+import { createPrng, type Prng } from '../random/createPrng';
+import { sampleLatency } from '../random/sampleLatency';
+import { answerJsonRpc } from '../rpc/answerJsonRpc';
+import type { Upstream } from './Upstream';
+import {
+  resolveUpstreamOptions,
+  type ResolvedUpstreamOptions,
+  type UpstreamOptions,
+} from './UpstreamOptions';
+
+/** Request header carrying a JSON `Behaviour` laid over the matching rule, for this request only. */
+export const BEHAVIOUR_HEADER = 'x-testkit-behaviour';
+
+/** A route's own answer, before the behaviour's overrides. */
+interface Answer {
+  status: number;
+  /** Body text; `undefined` for an empty body. */
+  body: string | undefined;
+  contentType: string;
+}
+
+const json = (status: number, value: unknown): Answer => ({
+  status,
+  body: JSON.stringify(value),
+  contentType: 'application/json',
+});
+
+type State = 'idle' | 'listening' | 'stopped' | 'closed';
+
+/** The in-process upstream server. Create it with `startUpstream()`. */
+export class UpstreamServer implements Upstream {
+  /** The PRNG seed in use. */
+  readonly seed: number;
+  private readonly options: ResolvedUpstreamOptions;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly book: CounterBook;
+  private readonly table: BehaviourTable;
+  private readonly random: Prng;
+  private healthy: boolean;
+  private state: State = 'idle';
+  private boundPort: number;
+
+  constructor(options?: UpstreamOptions) {
+    this.options = resolveUpstreamOptions(options);
+    this.seed = this.options.seed;
+    this.boundPort = this.options.port;
+    this.healthy = this.options.healthy;
+    this.random = createPrng(this.seed);
+    this.book = new CounterBook(this.options.requestLogSize);
+    this.table = new BehaviourTable(this.options.rules, this.options.behaviour);
+    this.server = createServer((req, res) => void this.serve(req, res));
+    this.server.keepAliveTimeout = this.options.keepAliveTimeoutMs;
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      const closed = this.book.connectionOpened();
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        closed();
+      });
+    });
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.boundPort}`;
+  }
+
+  get url(): string {
+    return this.origin;
+  }
+
+  /** Starts listening on 127.0.0.1. */
+  async start(): Promise<this> {
+    await this.listen();
+    return this;
+  }
+
+  counters(): UpstreamCounters {
+    return this.book.snapshot();
+  }
+
+  resetCounters(): void {
+    this.book.reset();
+  }
+
+  setBehaviour(config: readonly BehaviourRule[] | Behaviour): void {
+    this.table.set(config);
+  }
+
+  setHealthy(healthy: boolean): void {
+    this.healthy = healthy;
+  }
+
+  closeIdleConnections(): void {
+    this.server.closeIdleConnections();
+  }
+
+  waitForInFlight(n: number, timeoutMs: number = this.options.waitTimeoutMs): Promise<void> {
+    return this.book.waitForInFlight(n, timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'listening') return;
+    this.state = 'stopped';
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  async restart(): Promise<void> {
+    if (this.state === 'closed') throw new UpstreamClosedError(`upstream ${this.origin} is closed`);
+    await this.listen();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.state = 'closed';
+  }
+
+  private async listen(): Promise<void> {
+    if (this.state === 'listening') return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.boundPort, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address();
+    if (address !== null && typeof address === 'object') this.boundPort = address.port;
+    this.state = 'listening';
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://upstream').pathname,
+      status: 0,
+      contentEncoding: 'identity',
+      bytesInWire: 0,
+      bytesInDecoded: 0,
+      bytesOutWire: 0,
+      bytesOutLogical: 0,
+      outcome: 'aborted',
+    };
+    const gone = new AbortController();
+    this.book.requestStarted();
+    res.once('close', () => {
+      gone.abort();
+      if (record.outcome !== 'reset') record.outcome = res.writableFinished ? 'served' : 'aborted';
+      record.status = res.headersSent ? res.statusCode : 0;
+      this.book.requestEnded(record);
+    });
+    try {
+      await this.respond(req, res, record, gone.signal);
+    } catch (err) {
+      // A client that went away (or stop()) interrupts latency, slow bodies and `sleep`: nothing to answer.
+      if (gone.signal.aborted) return;
+      if (res.headersSent) res.destroy();
+      else void this.send(req, res, record, {}, json(500, { error: String(err) }), gone.signal);
+    }
+  }
+
+  private async respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RequestRecord,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const body = await readRequestBody(req);
+    record.contentEncoding = body.encoding;
+    record.bytesInWire = body.wireBytes;
+    if (body.decoded === undefined) {
+      return this.send(
+        req,
+        res,
+        record,
+        {},
+        json(415, { error: `cannot decode ${body.encoding} body` }),
+        signal,
+      );
+    }
+    record.bytesInDecoded = body.decoded.length;
+
+    const override = this.parseOverride(req.headers[BEHAVIOUR_HEADER]);
+    if (override instanceof ConfigError)
+      return this.send(req, res, record, {}, json(400, { error: override.message }), signal);
+    const behaviour = this.table.resolve(record.method, record.path, override);
+
+    const latency = sampleLatency(behaviour.latencyMs, this.random);
+    if (latency > 0) await sleep(latency, undefined, { signal });
+    if (behaviour.hang) return;
+    if (behaviour.reset === 'beforeHeaders') {
+      record.outcome = 'reset';
+      req.socket.resetAndDestroy();
+      return;
+    }
+    const errorRate = behaviour.errorRate ?? 0;
+    if (errorRate > 0 && this.random() < errorRate) {
+      const status = behaviour.errorStatus ?? 500;
+      return this.send(req, res, record, behaviour, json(status, { error: 'injected', status }), signal);
+    }
+    const answer = await this.routeAnswer(record, body.decoded, behaviour, signal);
+    return this.send(req, res, record, behaviour, this.overrideAnswer(answer, behaviour), signal);
+  }
+
+  /** The route's answer with the behaviour's status and body laid over it. */
+  private overrideAnswer(answer: Answer, behaviour: Behaviour): Answer {
+    const status = behaviour.status ?? answer.status;
+    if (typeof behaviour.body === 'string') {
+      return { status, body: behaviour.body, contentType: 'text/plain; charset=utf-8' };
+    }
+    if (behaviour.body !== undefined) return json(status, behaviour.body);
+    if (behaviour.bodySize !== undefined) {
+      return { status, body: generateJsonBody(behaviour.bodySize), contentType: 'application/json' };
+    }
+    return { ...answer, status };
+  }
+
+  private parseOverride(header: string | string[] | undefined): Behaviour | ConfigError {
+    if (typeof header !== 'string') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(header);
+    } catch {
+      return new ConfigError([{ path: BEHAVIOUR_HEADER, expected: 'JSON', received: header }]);
+    }
+    const issues = validateBehaviour(parsed, BEHAVIOUR_HEADER);
+    return issues.length > 0 ? new ConfigError(issues) : (parsed as Behaviour);
+  }
+
+  private async routeAnswer(
+    record: RequestRecord,
+    body: Buffer,
+    behaviour: Behaviour,
+    signal: AbortSignal,
+  ): Promise<Answer> {
+    if (record.path === this.options.healthPath) {
+      return json(this.healthy ? 200 : 503, { status: this.healthy ? 'healthy' : 'unhealthy' });
+    }
+    if (record.path === this.options.rpcPath && record.method === 'POST') {
+      const rpc = await answerJsonRpc(body.toString('utf8'), behaviour.rpc ?? {}, signal);
+      this.book.rpcReceived(rpc.calls, rpc.batch);
+      return { status: rpc.status, body: rpc.body, contentType: 'application/json' };
+    }
+    return json(200, {
+      upstream: this.options.name ?? `upstream-${this.boundPort}`,
+      method: record.method,
+      path: record.path,
+      bytes: body.length,
+    });
+  }
+
+  private send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RequestRecord,
+    behaviour: Behaviour,
+    answer: Answer,
+    signal: AbortSignal,
+  ): Promise<void> | void {
+    const logical = Buffer.from(answer.body ?? '');
+    const { wire, encoding } = encodeResponseBody(
+      logical,
+      req.headers['accept-encoding'],
+      behaviour.compress,
+      behaviour.corruptCompression ?? false,
+    );
+    record.bytesOutLogical = logical.length;
+    const headers: Record<string, string> = {
+      'content-type': answer.contentType,
+      ...(answer.body === undefined ? {} : { 'content-length': String(wire.length) }),
+      ...(encoding === undefined ? {} : { 'content-encoding': encoding, vary: 'accept-encoding' }),
+      ...(behaviour.retryAfter === undefined ? {} : { 'retry-after': String(behaviour.retryAfter) }),
+      ...behaviour.headers,
+    };
+    res.writeHead(answer.status, headers);
+    if (behaviour.reset === 'afterHeaders') {
+      record.outcome = 'reset';
+      const half = wire.subarray(0, Math.floor(wire.length / 2));
+      record.bytesOutWire = half.length;
+      res.flushHeaders();
+      res.write(half, () => req.socket.destroy());
+      return;
+    }
+    if (behaviour.slowBody !== undefined) return this.trickle(res, record, wire, behaviour.slowBody, signal);
+    record.bytesOutWire = wire.length;
+    res.end(wire);
+  }
+
+  private async trickle(
+    res: ServerResponse,
+    record: RequestRecord,
+    wire: Buffer,
+    { chunkBytes, intervalMs }: SlowBody,
+    signal: AbortSignal,
+  ): Promise<void> {
+    for (let offset = 0; offset < wire.length; offset += chunkBytes) {
+      if (offset > 0) await sleep(intervalMs, undefined, { signal });
+      const chunk = wire.subarray(offset, offset + chunkBytes);
+      record.bytesOutWire += chunk.length;
+      res.write(chunk);
+    }
+    res.end();
+  }
+}
