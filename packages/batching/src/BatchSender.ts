@@ -1,0 +1,18 @@
+import type { BatchResponse } from './codecs/BatchCodec';
+
+/** One batch as it goes on the wire: body (maybe compressed) and the headers that describe it. */
+export interface EncodedBatch {
+  /** The request body, compressed when `headers['content-encoding']` says so. */
+  readonly body: Uint8Array | string;
+  /** `content-type`, and `content-encoding` when the body is compressed. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The call ids in the batch, in order. */
+  readonly ids: readonly number[];
+}
+
+/**
+ * Sends one batch to the batch endpoint and resolves with the raw response (body already
+ * decompressed). It must stop and reject when `signal` aborts. Kept small so that the
+ * batcher does not depend on any HTTP client.
+ */
+export type BatchSender = (batch: EncodedBatch, signal: AbortSignal) => Promise<BatchResponse>;

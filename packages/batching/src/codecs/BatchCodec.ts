@@ -1,0 +1,51 @@
+/** One logical call as the batcher hands it to a codec. */
+export interface BatchCall {
+  /** Unique per batcher (a monotonic counter). */
+  readonly id: number;
+  readonly method: string;
+  readonly params: unknown;
+}
+
+/** One call encoded once, ready to be joined into a batch body. */
+export interface EncodedCall {
+  readonly call: BatchCall;
+  /** The call's encoded form, as it appears in the batch body. */
+  readonly chunk: string;
+  /** Bytes the call adds to the batch body (chunk plus separator). */
+  readonly bytes: number;
+}
+
+/** A batch body before compression. */
+export interface EncodedBody {
+  readonly body: string;
+  readonly contentType: string;
+  /** The ids of the calls in the body, in order. */
+  readonly ids: readonly number[];
+}
+
+/** The upstream's answer to one batch, as the sender received it (already decompressed). */
+export interface BatchResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array | string;
+}
+
+/** The outcome of one call of a batch. */
+export type BatchOutcome =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: Error };
+
+/**
+ * A wire format for batches. `encodeCall` runs once per call when it is queued (so an
+ * unserialisable call fails alone and the byte limit is exact); `encodeBatch` joins the
+ * encoded calls; `decode` maps a response to one outcome per call, in the calls' order.
+ */
+export interface BatchCodec {
+  /** Encodes one call; throws a `SlipstreamError` when it cannot travel. */
+  encodeCall(call: BatchCall): EncodedCall;
+  /** Bytes of the batch body around the calls (brackets and the like). */
+  readonly overheadBytes: number;
+  /** Joins encoded calls into one batch body. */
+  encodeBatch(calls: readonly EncodedCall[]): EncodedBody;
+  /** One outcome per call of `calls`, in order. Never throws: failures are outcomes. */
+  decode(response: BatchResponse, calls: readonly BatchCall[]): BatchOutcome[];
+}
