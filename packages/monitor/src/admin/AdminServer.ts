@@ -1,0 +1,151 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { inject, injectable, optional } from 'inversify';
+import { ConfigError, TOKENS } from '@slipstream/contracts';
+import type { MetricsRegistry } from '../registry/MetricsRegistry';
+import type { PrometheusExporter } from '../export/PrometheusExporter';
+import { MONITOR_TOKENS } from '../tokens';
+
+/** Options of the `AdminServer`. */
+export interface AdminServerOptions {
+  /** Interface to listen on. Defaults to '127.0.0.1'; a non-loopback host needs `allowRemote`. */
+  host?: string;
+  /** Port; 0 picks a free one. Defaults to 0. */
+  port?: number;
+  /** Must be true to listen on a non-loopback host. Defaults to false. */
+  allowRemote?: boolean;
+  /** When set, every request must carry `Authorization: Bearer <token>`. Defaults to none. */
+  bearerToken?: string;
+  /** Readiness for `/readyz`. Defaults to always ready. */
+  readiness?: () => boolean | Promise<boolean>;
+}
+
+const DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 0, allowRemote: false, readiness: () => true });
+
+/** Whether a host name or address is the loopback interface. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The admin HTTP server: `/metrics` (Prometheus text), `/stats` (JSON snapshot),
+ * `/healthz` (liveness) and `/readyz` (readiness). Listens on 127.0.0.1 unless told
+ * otherwise explicitly, optionally behind a bearer token.
+ */
+@injectable()
+export class AdminServer {
+  private readonly host: string;
+  private readonly port: number;
+  private readonly token: Buffer | undefined;
+  private readonly readiness: () => boolean | Promise<boolean>;
+  private server: Server | undefined;
+
+  constructor(
+    @inject(TOKENS.MetricsRegistry) private readonly registry: MetricsRegistry,
+    @inject(MONITOR_TOKENS.PrometheusExporter) private readonly exporter: PrometheusExporter,
+    @inject(MONITOR_TOKENS.AdminServerOptions) @optional() options: AdminServerOptions = {},
+  ) {
+    this.host = options.host ?? DEFAULTS.host;
+    this.port = options.port ?? DEFAULTS.port;
+    this.readiness = options.readiness ?? DEFAULTS.readiness;
+    const allowRemote = options.allowRemote ?? DEFAULTS.allowRemote;
+    if (!isLoopback(this.host) && !allowRemote) {
+      throw new ConfigError([
+        {
+          path: 'admin.host',
+          expected: 'a loopback address unless allowRemote is true',
+          received: this.host,
+        },
+      ]);
+    }
+    if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65_535) {
+      throw new ConfigError([
+        { path: 'admin.port', expected: 'an integer 0..65535', received: String(this.port) },
+      ]);
+    }
+    if (options.bearerToken !== undefined && options.bearerToken === '') {
+      throw new ConfigError([{ path: 'admin.bearerToken', expected: 'a non-empty string', received: '""' }]);
+    }
+    this.token = options.bearerToken === undefined ? undefined : Buffer.from(`Bearer ${options.bearerToken}`);
+  }
+
+  /** Where the server listens, once started. */
+  get url(): string | undefined {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) return undefined;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** Starts listening; resolves with the base URL. Starting twice returns the same URL. */
+  async start(): Promise<string> {
+    if (!this.server) {
+      const server = createServer((req, res) => {
+        this.handle(req, res).catch((err: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(err instanceof Error ? err.name : 'error');
+        });
+      });
+      this.server = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.port, this.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    }
+    return this.url!;
+  }
+
+  /** Stops listening and closes open connections. */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.authorized(req)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer', 'content-type': 'text/plain' });
+      res.end('unauthorized');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
+      res.end('method not allowed');
+      return;
+    }
+    const path = (req.url ?? '/').split('?', 1)[0];
+    switch (path) {
+      case '/metrics':
+        return this.send(res, 200, this.exporter.contentType, await this.exporter.expose());
+      case '/stats':
+        return this.send(res, 200, 'application/json', JSON.stringify(this.registry.snapshot()));
+      case '/healthz':
+        return this.send(res, 200, 'application/json', JSON.stringify({ live: true }));
+      case '/readyz': {
+        const ready = await this.readiness();
+        return this.send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready }));
+      }
+      default:
+        return this.send(res, 404, 'text/plain', 'not found');
+    }
+  }
+
+  private send(res: ServerResponse, status: number, contentType: string, body: string): void {
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (!this.token) return true;
+    const given = Buffer.from(req.headers.authorization ?? '');
+    return given.length === this.token.length && timingSafeEqual(given, this.token);
+  }
+}

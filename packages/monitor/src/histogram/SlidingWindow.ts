@@ -1,0 +1,115 @@
+import { ConfigError } from '@slipstream/contracts';
+import { ERROR_KINDS } from '../registry/ErrorKind';
+import { LatencyHistogram } from './LatencyHistogram';
+
+/** Options of a `SlidingWindow`. */
+export interface SlidingWindowOptions {
+  /** Length of the window, ms. Defaults to 60_000 ms. */
+  windowMs?: number;
+  /** Slots the window is split into; it slides by one slot at a time. Defaults to 6. */
+  slots?: number;
+}
+
+const DEFAULTS = Object.freeze({ windowMs: 60_000, slots: 6 });
+
+/** Counts and latencies of one slot. */
+class Slot {
+  /** Slot number (time ÷ slot length) this slot currently holds; -1 when never used. */
+  epoch = -1;
+  requests = 0;
+  readonly errors = new Float64Array(ERROR_KINDS.length);
+  readonly latency = new LatencyHistogram();
+
+  clear(epoch: number): void {
+    this.epoch = epoch;
+    this.requests = 0;
+    this.errors.fill(0);
+    this.latency.reset();
+  }
+}
+
+/** The figures of a window, summed over its live slots. */
+export interface WindowTotals {
+  requests: number;
+  /** Failed requests, every kind. */
+  errors: number;
+  /** Failed requests per kind, indexed like `ERROR_KINDS`. */
+  errorsByKind: Float64Array;
+  /** Latencies of the window (a scratch histogram, overwritten by the next `totals` call). */
+  latency: LatencyHistogram;
+  /** Wall-clock time the window covers, ms (shorter than `windowMs` right after creation). */
+  durationMs: number;
+}
+
+/**
+ * A ring of per-slot counters and histograms rotated by time: the last `windowMs` of
+ * requests, errors by kind and latencies. Time comes from the caller (`now`), so fake
+ * timers drive it. Memory is fixed: `slots + 1` histograms.
+ */
+export class SlidingWindow {
+  /** Length of the window, ms. */
+  readonly windowMs: number;
+  private readonly slotMs: number;
+  private readonly ring: Slot[];
+  private readonly createdAt: number;
+  private readonly scratch: WindowTotals;
+
+  constructor(now: number, options: SlidingWindowOptions = {}) {
+    const windowMs = options.windowMs ?? DEFAULTS.windowMs;
+    const slots = options.slots ?? DEFAULTS.slots;
+    if (!Number.isFinite(windowMs) || windowMs <= 0) {
+      throw new ConfigError([
+        { path: 'windowMs', expected: 'a number of ms > 0', received: String(windowMs) },
+      ]);
+    }
+    if (!Number.isInteger(slots) || slots < 1) {
+      throw new ConfigError([{ path: 'slots', expected: 'an integer ≥ 1', received: String(slots) }]);
+    }
+    this.windowMs = windowMs;
+    this.slotMs = windowMs / slots;
+    this.ring = Array.from({ length: slots }, () => new Slot());
+    this.createdAt = now;
+    this.scratch = {
+      requests: 0,
+      errors: 0,
+      errorsByKind: new Float64Array(ERROR_KINDS.length),
+      latency: new LatencyHistogram(),
+      durationMs: 0,
+    };
+  }
+
+  /** Records one request at `now`; `errorIndex` is its `ERROR_KIND_INDEX`, or -1 for a success. */
+  record(now: number, durationMs: number, errorIndex: number): void {
+    const slot = this.slotAt(now);
+    slot.requests += 1;
+    if (errorIndex >= 0) slot.errors[errorIndex]! += 1;
+    slot.latency.record(durationMs);
+  }
+
+  /** The window's totals at `now`. The returned object is reused by the next call. */
+  totals(now: number): WindowTotals {
+    const current = Math.floor(now / this.slotMs);
+    const oldest = current - this.ring.length + 1;
+    const out = this.scratch;
+    out.requests = 0;
+    out.errors = 0;
+    out.errorsByKind.fill(0);
+    out.latency.reset();
+    for (const slot of this.ring) {
+      if (slot.epoch < oldest || slot.epoch > current) continue;
+      out.requests += slot.requests;
+      for (let k = 0; k < slot.errors.length; k++) out.errorsByKind[k]! += slot.errors[k]!;
+      out.latency.merge(slot.latency);
+    }
+    for (let k = 0; k < out.errorsByKind.length; k++) out.errors += out.errorsByKind[k]!;
+    out.durationMs = Math.max(1, Math.min(now - this.createdAt, now - oldest * this.slotMs));
+    return out;
+  }
+
+  private slotAt(now: number): Slot {
+    const epoch = Math.floor(now / this.slotMs);
+    const slot = this.ring[epoch % this.ring.length]!;
+    if (slot.epoch !== epoch) slot.clear(epoch);
+    return slot;
+  }
+}

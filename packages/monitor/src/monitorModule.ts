@@ -1,0 +1,42 @@
+import { ContainerModule } from 'inversify';
+import { TOKENS } from '@slipstream/contracts';
+import { AdminServer, type AdminServerOptions } from './admin/AdminServer';
+import { AlertManager, type AlertManagerOptions } from './alerts/AlertManager';
+import { PrometheusExporter } from './export/PrometheusExporter';
+import { MetricsRegistry, type MetricsRegistryOptions } from './registry/MetricsRegistry';
+import { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
+import { MONITOR_TOKENS } from './tokens';
+
+/** Options of every monitor service, as the module binds them. */
+export interface MonitorModuleOptions {
+  /** Registry options. Defaults to the registry's defaults. */
+  registry?: MetricsRegistryOptions;
+  /** Alert options. Defaults to no rules. */
+  alerts?: AlertManagerOptions;
+  /** Admin server options. Defaults to 127.0.0.1, port 0. */
+  admin?: AdminServerOptions;
+  /** Snapshot options. Defaults to every 10_000 ms. */
+  snapshot?: SnapshotPublisherOptions;
+}
+
+/**
+ * The monitor's `ContainerModule`: binds `TOKENS.MetricsRegistry`, `TOKENS.AlertManager`
+ * and `TOKENS.AdminServer` (singletons), plus the package's exporter and snapshot publisher.
+ * `TOKENS.EventBus` and `TOKENS.Logger` come from core's module.
+ */
+export function createMonitorModule(options: MonitorModuleOptions = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(MONITOR_TOKENS.MetricsRegistryOptions).toConstantValue(options.registry ?? {});
+    bind(MONITOR_TOKENS.AlertManagerOptions).toConstantValue(options.alerts ?? {});
+    bind(MONITOR_TOKENS.AdminServerOptions).toConstantValue(options.admin ?? {});
+    bind(MONITOR_TOKENS.SnapshotPublisherOptions).toConstantValue(options.snapshot ?? {});
+    bind(TOKENS.MetricsRegistry).to(MetricsRegistry).inSingletonScope();
+    bind(TOKENS.AlertManager).to(AlertManager).inSingletonScope();
+    bind(TOKENS.AdminServer).to(AdminServer).inSingletonScope();
+    bind(MONITOR_TOKENS.PrometheusExporter).to(PrometheusExporter).inSingletonScope();
+    bind(MONITOR_TOKENS.SnapshotPublisher).to(SnapshotPublisher).inSingletonScope();
+  });
+}
+
+/** The monitor's `ContainerModule` with default options. */
+export const monitorModule = createMonitorModule();

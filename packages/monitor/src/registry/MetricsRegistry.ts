@@ -1,0 +1,285 @@
+import { inject, injectable, optional } from 'inversify';
+import { ConfigError } from '@slipstream/contracts';
+import type {
+  BatchStats,
+  BreakerStats,
+  ClusterStats,
+  Disposer,
+  HealthScore,
+  NetworkMetricsSnapshot,
+  PerformanceMetrics,
+  PoolStats,
+  RoutingStats,
+} from '@slipstream/contracts';
+import { SlidingWindow, type WindowTotals } from '../histogram/SlidingWindow';
+import { computeHealthScore } from '../health/computeHealthScore';
+import { MONITOR_TOKENS } from '../tokens';
+import type { RequestOutcome, SeriesLabels } from './RequestOutcome';
+import { RequestSeries, type MeasurementCounter } from './RequestSeries';
+import type { StatsSourceKind, StatsSources } from './StatsSources';
+
+/** Options of the `MetricsRegistry`. */
+export interface MetricsRegistryOptions {
+  /** Latency objective the health score is measured against, ms. Defaults to 250 ms. */
+  sloLatencyMs?: number;
+  /** Sliding window for rates, percentiles and health, ms. Defaults to 60_000 ms. */
+  windowMs?: number;
+  /** Slots of the sliding window (it slides by windowMs ÷ slots). Defaults to 6. */
+  windowSlots?: number;
+  /** The clock, ms since the epoch. Defaults to `Date.now`. */
+  clock?: () => number;
+}
+
+const DEFAULTS = Object.freeze({
+  sloLatencyMs: 250,
+  windowMs: 60_000,
+  windowSlots: 6,
+  clock: () => Date.now(),
+});
+
+type SeriesTree = Map<string, Map<string, Map<string, Map<string, RequestSeries>>>>;
+
+/** Returns the value under `key`, creating it with `make` on first use. */
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/**
+ * The metrics the pipeline feeds: per (cluster, endpoint, route, QoS class) series of
+ * requests, errors by kind, bytes and latency, sliding windows per cluster and overall,
+ * and gauges read from registered sources. `metricsCollected` counts each measurement
+ * recorded: per request, the request itself, its latency, its error (if any) and each
+ * byte figure reported.
+ */
+@injectable()
+export class MetricsRegistry {
+  /** Latency objective, ms. */
+  readonly sloLatencyMs: number;
+  /** Sliding window length, ms. */
+  readonly windowMs: number;
+  private readonly windowSlots: number;
+  private readonly clock: () => number;
+  private readonly tree: SeriesTree = new Map();
+  private readonly seriesList: RequestSeries[] = [];
+  private readonly overallWindow: SlidingWindow;
+  private readonly clusterWindows = new Map<string, SlidingWindow>();
+  private readonly sources: Partial<StatsSources> = {};
+  private readonly measurements: MeasurementCounter = { value: 0 };
+
+  constructor(
+    @inject(MONITOR_TOKENS.MetricsRegistryOptions) @optional() options: MetricsRegistryOptions = {},
+  ) {
+    this.sloLatencyMs = options.sloLatencyMs ?? DEFAULTS.sloLatencyMs;
+    this.windowMs = options.windowMs ?? DEFAULTS.windowMs;
+    this.windowSlots = options.windowSlots ?? DEFAULTS.windowSlots;
+    this.clock = options.clock ?? DEFAULTS.clock;
+    if (!Number.isFinite(this.sloLatencyMs) || this.sloLatencyMs <= 0) {
+      throw new ConfigError([
+        { path: 'sloLatencyMs', expected: 'a number of ms > 0', received: String(options.sloLatencyMs) },
+      ]);
+    }
+    this.overallWindow = this.newWindow();
+  }
+
+  /** Measurements recorded since start (see the class comment for what one is). */
+  get metricsCollected(): number {
+    return this.measurements.value;
+  }
+
+  /** Records one request outcome. O(1) and allocation-free once its series exists. */
+  recordRequest(outcome: RequestOutcome): void {
+    this.series(outcome).record(outcome);
+  }
+
+  /**
+   * The series of a label set, created on first use. The pipeline may keep it and call
+   * `record` itself to skip the lookup.
+   */
+  series(labels: SeriesLabels): RequestSeries {
+    const byEndpoint = getOrCreate(
+      this.tree,
+      labels.cluster,
+      () => new Map<string, Map<string, Map<string, RequestSeries>>>(),
+    );
+    const byRoute = getOrCreate(
+      byEndpoint,
+      labels.endpoint,
+      () => new Map<string, Map<string, RequestSeries>>(),
+    );
+    const byClass = getOrCreate(byRoute, labels.route, () => new Map<string, RequestSeries>());
+    let series = byClass.get(labels.qosClass);
+    if (series === undefined) {
+      const clusterWindow = getOrCreate(this.clusterWindows, labels.cluster, () => this.newWindow());
+      series = new RequestSeries(
+        {
+          cluster: labels.cluster,
+          endpoint: labels.endpoint,
+          route: labels.route,
+          qosClass: labels.qosClass,
+        },
+        [this.overallWindow, clusterWindow],
+        this.measurements,
+        this.clock,
+      );
+      byClass.set(labels.qosClass, series);
+      this.seriesList.push(series);
+    }
+    return series;
+  }
+
+  /** Every series recorded so far. */
+  allSeries(): readonly RequestSeries[] {
+    return this.seriesList;
+  }
+
+  /** Clusters that have recorded traffic. */
+  clusterNames(): string[] {
+    return [...this.clusterWindows.keys()];
+  }
+
+  /** Registers (or replaces) the provider of one kind of gauge. The disposer removes it. */
+  registerSource<K extends StatsSourceKind>(kind: K, provider: StatsSources[K]): Disposer {
+    this.sources[kind] = provider;
+    return () => {
+      if (this.sources[kind] === provider) delete this.sources[kind];
+    };
+  }
+
+  /** Connection pool stats from the registered source; empty without one. */
+  pools(): PoolStats[] {
+    return this.sources.pools?.() ?? [];
+  }
+
+  /** Breaker stats from the registered source; empty without one. */
+  breakers(): BreakerStats[] {
+    return this.sources.breakers?.() ?? [];
+  }
+
+  /** Cluster stats from the registered source; empty without one. */
+  clusters(): ClusterStats[] {
+    return this.sources.clusters?.() ?? [];
+  }
+
+  /** Batcher stats, when a source is registered. */
+  batching(): BatchStats | undefined {
+    return this.sources.batching?.();
+  }
+
+  /** Router and QoS stats, when a source is registered. */
+  routing(): RoutingStats | undefined {
+    return this.sources.routing?.();
+  }
+
+  /**
+   * Totals of the sliding window of one cluster, or of all traffic when `cluster` is
+   * omitted. The object is reused by the next call on the same window.
+   */
+  windowTotals(cluster?: string): WindowTotals {
+    const window = cluster === undefined ? this.overallWindow : this.clusterWindows.get(cluster);
+    // A cluster without traffic has no window: an empty one of the right length stands in.
+    return (window ?? this.newWindow()).totals(this.clock());
+  }
+
+  /** Windowed performance of one cluster, or of all traffic. A cluster without traffic reads as idle. */
+  performance(cluster?: string): PerformanceMetrics {
+    const totals = this.windowTotals(cluster);
+    const { requests, errors, latency, durationMs } = totals;
+    const errorRate = requests > 0 ? errors / requests : 0;
+    return {
+      latency: latency.mean,
+      latencyP50: latency.percentile(50),
+      latencyP99: latency.percentile(99),
+      throughput: requests / (durationMs / 1_000),
+      errorRate,
+      availability: 1 - errorRate,
+      efficiency: this.efficiency(cluster),
+      requests,
+      durationMs,
+    };
+  }
+
+  /** The health score of one cluster, or overall (see `computeHealthScore` for the formula). */
+  health(cluster?: string): HealthScore {
+    const totals = this.windowTotals(cluster);
+    return computeHealthScore({
+      requests: totals.requests,
+      errors: totals.errors,
+      latencyP99Ms: totals.latency.percentile(99),
+      sloLatencyMs: this.sloLatencyMs,
+      saturation: this.saturation(cluster),
+    });
+  }
+
+  /** Everything measured now, as the `network.metrics.snapshot` payload. */
+  snapshot(): NetworkMetricsSnapshot {
+    const clusters: NetworkMetricsSnapshot['clusters'] = {};
+    for (const name of this.clusterNames()) {
+      clusters[name] = { metrics: this.performance(name), health: this.health(name) };
+    }
+    const snapshot: NetworkMetricsSnapshot = {
+      timestamp: this.clock(),
+      windowMs: this.windowMs,
+      overall: this.performance(),
+      health: this.health(),
+      clusters,
+      pools: this.pools(),
+      breakers: this.breakers(),
+      metricsCollected: this.metricsCollected,
+    };
+    const batching = this.batching();
+    if (batching) snapshot.batching = batching;
+    const routing = this.routing();
+    if (routing) snapshot.routing = routing;
+    return snapshot;
+  }
+
+  private newWindow(): SlidingWindow {
+    return new SlidingWindow(this.clock(), { windowMs: this.windowMs, slots: this.windowSlots });
+  }
+
+  /** 1 − connections created ÷ requests over the pools of a cluster's endpoints (all pools overall); 0 without data. */
+  private efficiency(cluster: string | undefined): number {
+    const origins = cluster === undefined ? undefined : this.originsOf(cluster);
+    let created = 0;
+    let requests = 0;
+    for (const pool of this.pools()) {
+      if (origins && !origins.has(pool.origin)) continue;
+      created += pool.connectionsCreated;
+      requests += pool.requests;
+    }
+    return requests > 0 ? Math.max(0, 1 - created / requests) : 0;
+  }
+
+  /** In-flight ÷ adaptive concurrency limit, from the cluster and routing sources; 0 without a limit. */
+  private saturation(cluster: string | undefined): number {
+    const limits = this.routing()?.concurrencyLimits ?? {};
+    let inflight = 0;
+    let limit = 0;
+    for (const stats of this.clusters()) {
+      if (cluster !== undefined && stats.cluster !== cluster) continue;
+      const clusterLimit = limits[stats.cluster];
+      if (clusterLimit === undefined || clusterLimit <= 0) continue;
+      limit += clusterLimit;
+      for (const endpoint of stats.endpoints) inflight += endpoint.inflight;
+    }
+    return limit > 0 ? inflight / limit : 0;
+  }
+
+  private originsOf(cluster: string): Set<string> {
+    const origins = new Set<string>();
+    for (const stats of this.clusters()) {
+      if (stats.cluster === cluster) for (const endpoint of stats.endpoints) origins.add(endpoint.origin);
+    }
+    // Without a cluster source, the cluster's endpoints are those it recorded traffic to.
+    if (origins.size === 0) {
+      for (const series of this.seriesList)
+        if (series.labels.cluster === cluster) origins.add(series.labels.endpoint);
+    }
+    return origins;
+  }
+}

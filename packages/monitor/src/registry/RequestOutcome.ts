@@ -1,0 +1,30 @@
+import type { ErrorKind } from './ErrorKind';
+
+/** The labels of one request series. */
+export interface SeriesLabels {
+  cluster: string;
+  /** The endpoint's origin, `http://host:port`. */
+  endpoint: string;
+  /** The route id. */
+  route: string;
+  /** The QoS class. */
+  qosClass: string;
+}
+
+/** What the pipeline reports about one completed (or failed) request. */
+export interface RequestOutcome extends SeriesLabels {
+  /** Time from admission to completion, ms. */
+  durationMs: number;
+  /** The response status, when a response arrived. */
+  status?: number;
+  /** Why it failed; absent for a success. `classifyError` / `classifyStatus` produce it. */
+  errorKind?: ErrorKind;
+  /** Request body bytes before compression. */
+  bytesOutLogical?: number;
+  /** Request body bytes as sent. */
+  bytesOutWire?: number;
+  /** Response body bytes after decompression. */
+  bytesInLogical?: number;
+  /** Response body bytes as received. */
+  bytesInWire?: number;
+}

@@ -1,0 +1,81 @@
+import { LatencyHistogram } from '../histogram/LatencyHistogram';
+import type { SlidingWindow } from '../histogram/SlidingWindow';
+import { ERROR_KINDS, ERROR_KIND_INDEX } from './ErrorKind';
+import type { RequestOutcome, SeriesLabels } from './RequestOutcome';
+
+/** Counts the measurements every series records, shared by all series of a registry. */
+export interface MeasurementCounter {
+  /** Measurements recorded since start. */
+  value: number;
+}
+
+/**
+ * The counters and latencies of one (cluster, endpoint, route, class) series. The
+ * registry resolves it once per label set; the pipeline may keep it and call `record`
+ * directly. Recording allocates nothing.
+ */
+export class RequestSeries {
+  /** Requests recorded. */
+  requests = 0;
+  /** Failed requests per kind, indexed like `ERROR_KINDS`. */
+  readonly errors = new Float64Array(ERROR_KINDS.length);
+  /** Request body bytes before compression. */
+  bytesOutLogical = 0;
+  /** Request body bytes as sent. */
+  bytesOutWire = 0;
+  /** Response body bytes after decompression. */
+  bytesInLogical = 0;
+  /** Response body bytes as received. */
+  bytesInWire = 0;
+  /** Latencies since start. */
+  readonly latency = new LatencyHistogram();
+
+  constructor(
+    /** The series' labels. */
+    readonly labels: Readonly<SeriesLabels>,
+    private readonly windows: readonly SlidingWindow[],
+    private readonly measurements: MeasurementCounter,
+    private readonly clock: () => number,
+  ) {}
+
+  /**
+   * Records one request. Counts as measurements: the request, its latency, its error
+   * (if any) and each byte figure given.
+   */
+  record(outcome: Omit<RequestOutcome, keyof SeriesLabels>): void {
+    const errorIndex = outcome.errorKind === undefined ? -1 : ERROR_KIND_INDEX[outcome.errorKind];
+    let measured = 2;
+    this.requests += 1;
+    this.latency.record(outcome.durationMs);
+    if (errorIndex >= 0) {
+      this.errors[errorIndex]! += 1;
+      measured += 1;
+    }
+    if (outcome.bytesOutLogical !== undefined) {
+      this.bytesOutLogical += outcome.bytesOutLogical;
+      measured += 1;
+    }
+    if (outcome.bytesOutWire !== undefined) {
+      this.bytesOutWire += outcome.bytesOutWire;
+      measured += 1;
+    }
+    if (outcome.bytesInLogical !== undefined) {
+      this.bytesInLogical += outcome.bytesInLogical;
+      measured += 1;
+    }
+    if (outcome.bytesInWire !== undefined) {
+      this.bytesInWire += outcome.bytesInWire;
+      measured += 1;
+    }
+    const now = this.clock();
+    for (const window of this.windows) window.record(now, outcome.durationMs, errorIndex);
+    this.measurements.value += measured;
+  }
+
+  /** Failed requests, every kind. */
+  get errorCount(): number {
+    let n = 0;
+    for (const e of this.errors) n += e;
+    return n;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Service identifiers private to the monitor package: the options of its services and the
+ * Prometheus exporter. `Symbol.for`, like the contracts' `TOKENS`.
+ */
+export const MONITOR_TOKENS = {
+  MetricsRegistryOptions: Symbol.for('slipstream.monitor.MetricsRegistryOptions'),
+  AlertManagerOptions: Symbol.for('slipstream.monitor.AlertManagerOptions'),
+  AdminServerOptions: Symbol.for('slipstream.monitor.AdminServerOptions'),
+  SnapshotPublisherOptions: Symbol.for('slipstream.monitor.SnapshotPublisherOptions'),
+  PrometheusExporter: Symbol.for('slipstream.monitor.PrometheusExporter'),
+  SnapshotPublisher: Symbol.for('slipstream.monitor.SnapshotPublisher'),
+} as const;
