@@ -7,6 +7,8 @@ import {
   type Envelope,
 } from '@slipstream/contracts';
 
+import { busContractSuite } from '@slipstream/core/test/busContractSuite';
+
 import { RecordingLogger } from '../test/RecordingLogger';
 import { SHARED_NATS, envelope, uniqueSuffix, waitFor } from '../test/natsTestUtils';
 import { connectNats } from './connectNats';
@@ -40,6 +42,15 @@ afterAll(async () => {
   const jsm = await jetstreamManager(raw);
   for (const name of [streamName, `${streamName}_R`]) await jsm.streams.delete(name).catch(() => false);
   await raw.close();
+});
+
+busContractSuite('nats', () => {
+  const transport = new NatsTransport(
+    { servers: [SHARED_NATS], namespace: `${namespace}c`, streamName },
+    new RecordingLogger(),
+  );
+  opened.push(transport);
+  return transport;
 });
 
 describe(NatsTransport, () => {
