@@ -1,0 +1,159 @@
+import { ClientClosedError, type ConnectionPoolingConfig, type PoolStats } from '@slipstream/contracts';
+import { inject, injectable } from 'inversify';
+import { PoolDispatcher } from './dispatcher/PoolDispatcher';
+import { toSlipstreamError } from './errors/toSlipstreamError';
+import { HTTP_OPTIONS } from './HTTP_OPTIONS';
+import {
+  normaliseOrigin,
+  resolvePoolOptions,
+  type PoolManagerOptions,
+  type ResolvedPoolOptions,
+} from './options/PoolManagerOptions';
+import { OriginPool } from './pool/OriginPool';
+import { RequestTask } from './pool/RequestTask';
+import type { HttpRequest, HttpRequestOptions } from './response/HttpRequest';
+import type { HttpResponse } from './response/HttpResponse';
+import { subscribeConnectionChannels } from './stats/connectionChannels';
+
+const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
+
+/**
+ * Keeps one undici `Pool` per origin behind a bounded queue, with transparent response
+ * decoding, per-origin request compression, a single replay of idempotent requests that
+ * hit a stale keep-alive socket, and measured per-origin stats.
+ */
+@injectable()
+export class PoolManager {
+  #options: ResolvedPoolOptions;
+  /** Pools by normalised origin. */
+  readonly #pools = new Map<string, OriginPool>();
+  /** Pools by the origin string callers used (avoids parsing URLs per request). */
+  readonly #aliases = new Map<string, OriginPool>();
+  readonly #unsubscribe: () => void;
+  #sweeper: NodeJS.Timeout | undefined;
+  #closed = false;
+  #dispatcher: PoolDispatcher | undefined;
+
+  constructor(@inject(HTTP_OPTIONS) options: PoolManagerOptions = {}) {
+    this.#options = resolvePoolOptions(options);
+    this.#unsubscribe = subscribeConnectionChannels();
+    this.#armSweeper();
+  }
+
+  /** The pooling settings in force. */
+  get options(): Readonly<Required<ConnectionPoolingConfig>> {
+    const { origins: _origins, ...pooling } = this.#options;
+    return pooling;
+  }
+
+  /**
+   * Sends `req` and buffers the (decoded) response. Rejects with a `SlipstreamError`:
+   * `QueueFullError`, `QueueTimeoutError`, `RequestTimeoutError`, `RequestAbortedError`,
+   * `ConnectionError`, `MalformedResponseError`, `ClientClosedError`, ...
+   */
+  request(req: HttpRequest, opts: HttpRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    if (this.#closed) return Promise.reject(new ClientClosedError('the pool manager is closed'));
+    let owner: OriginPool;
+    try {
+      owner = this.#pool(req.origin);
+    } catch (err) {
+      return Promise.reject(toSlipstreamError(err, false));
+    }
+    const maxResponseSize = this.#options.maxResponseSize;
+    return new Promise<HttpResponse>((resolve, reject) =>
+      new RequestTask(owner, req, opts, maxResponseSize, resolve, reject).begin(),
+    );
+  }
+
+  /** Measured stats of every origin, or of `origin` only (empty when it has no pool). */
+  stats(origin?: string): PoolStats[] {
+    if (origin === undefined) return [...this.#pools.values()].map((p) => p.stats());
+    const pool = this.#pools.get(normaliseOrigin(origin));
+    return pool ? [pool.stats()] : [];
+  }
+
+  /**
+   * Validates `partial` over the settings in force and applies it; an invalid value throws a
+   * `ConfigError` and nothing changes. Pools whose connection settings changed are replaced:
+   * new requests use the new pool while the old one finishes its in-flight requests.
+   */
+  updateOptions(partial: PoolManagerOptions): Readonly<Required<ConnectionPoolingConfig>> {
+    const previous = this.#options;
+    const next = resolvePoolOptions(partial, previous);
+    this.#options = next;
+    const recreate =
+      next.connections !== previous.connections ||
+      next.pipelining !== previous.pipelining ||
+      next.keepAliveTimeoutMs !== previous.keepAliveTimeoutMs ||
+      next.keepAliveMaxTimeoutMs !== previous.keepAliveMaxTimeoutMs ||
+      next.connectTimeoutMs !== previous.connectTimeoutMs ||
+      next.headersTimeoutMs !== previous.headersTimeoutMs ||
+      next.bodyTimeoutMs !== previous.bodyTimeoutMs ||
+      next.maxResponseSize !== previous.maxResponseSize ||
+      next.allowH2 !== previous.allowH2;
+    for (const pool of this.#pools.values()) pool.reconfigure(next, recreate);
+    if (next.idleOriginTtlMs !== previous.idleOriginTtlMs) this.#armSweeper();
+    return this.options;
+  }
+
+  /** An undici `Dispatcher` that routes by origin through these pools, queue bound and stats. */
+  asDispatcher(): PoolDispatcher {
+    this.#dispatcher ??= new PoolDispatcher((origin) => {
+      if (this.#closed) throw new ClientClosedError('the pool manager is closed');
+      return this.#pool(origin);
+    });
+    return this.#dispatcher;
+  }
+
+  /** Refuses new requests, lets queued and in-flight ones finish, then closes every connection. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    await Promise.all([...this.#pools.values()].map((p) => p.close()));
+    this.#unsubscribe();
+  }
+
+  /** Refuses new requests and cuts queued and in-flight ones with `ClientClosedError`. */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    const err = new ClientClosedError('the pool manager was destroyed');
+    await Promise.all([...this.#pools.values()].map((p) => p.destroy(err)));
+    this.#unsubscribe();
+  }
+
+  #pool(origin: string): OriginPool {
+    const known = this.#aliases.get(origin);
+    if (known !== undefined && !known.closed) return known;
+    const key = normaliseOrigin(origin);
+    let pool = this.#pools.get(key);
+    if (pool === undefined) {
+      pool = new OriginPool(key, this.#options);
+      this.#pools.set(key, pool);
+    }
+    this.#aliases.set(origin, pool);
+    return pool;
+  }
+
+  #armSweeper(): void {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+    const ttl = this.#options.idleOriginTtlMs;
+    if (ttl === 0 || this.#closed) return;
+    this.#sweeper = setInterval(() => this.#sweep(), ttl);
+    this.#sweeper.unref();
+  }
+
+  /** Evicts origins that were idle (no request, nothing queued or in flight) for a whole sweep period. */
+  #sweep(): void {
+    for (const [key, pool] of this.#pools) {
+      if (pool.idle && pool.counters.requests === pool.requestsAtLastSweep) {
+        this.#pools.delete(key);
+        for (const [alias, p] of this.#aliases) if (p === pool) this.#aliases.delete(alias);
+        void pool.close();
+      } else {
+        pool.requestsAtLastSweep = pool.counters.requests;
+      }
+    }
+  }
+}

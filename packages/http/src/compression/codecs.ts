@@ -1,0 +1,22 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { CompressionAlgorithm } from '@slipstream/contracts';
+
+type Codec = (buf: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions) => Promise<Buffer>;
+
+/** Request-body encoders by algorithm (off the event loop, on libuv's pool). */
+export const ENCODERS: Readonly<Record<Exclude<CompressionAlgorithm, 'none'>, Codec>> = Object.freeze({
+  gzip: promisify(zlib.gzip),
+  br: promisify(zlib.brotliCompress),
+});
+
+/** Response-body decoders by `content-encoding` token. */
+export const DECODERS: Readonly<Record<string, Codec | undefined>> = Object.freeze({
+  gzip: promisify(zlib.gunzip),
+  'x-gzip': promisify(zlib.gunzip),
+  br: promisify(zlib.brotliDecompress),
+  deflate: promisify(zlib.inflate),
+});
+
+/** What `Accept-Encoding` announces: exactly what `DECODERS` can decode. */
+export const ACCEPT_ENCODING = 'br, gzip, deflate';

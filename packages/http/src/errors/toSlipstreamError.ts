@@ -1,0 +1,65 @@
+import {
+  ClientClosedError,
+  ConnectionError,
+  MalformedResponseError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  SlipstreamError,
+} from '@slipstream/contracts';
+import { ResponseTooLargeError } from './ResponseTooLargeError';
+
+/** Error codes of a socket that failed under a request (stale keep-alive sockets fail this way). */
+const SOCKET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** Error codes of a connection that could not be made. */
+const CONNECT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Whether `err` is a socket failure that a replay on a fresh connection may cure. */
+export function isSocketError(err: unknown): boolean {
+  const code = codeOf(err);
+  return code !== undefined && SOCKET_CODES.has(code);
+}
+
+/**
+ * Maps an undici or socket error onto the contracts' taxonomy, keeping the original as `cause`.
+ * `idempotent` decides whether a socket failure is retryable (a replay cannot double an effect).
+ */
+export function toSlipstreamError(err: unknown, idempotent: boolean): SlipstreamError {
+  if (SlipstreamError.is(err)) return err;
+  const code = codeOf(err);
+  const message = err instanceof Error ? err.message : String(err);
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new RequestTimeoutError(message, { cause: err, retryable: idempotent });
+    case 'UND_ERR_ABORTED':
+    case 'ABORT_ERR':
+      return new RequestAbortedError(message, { cause: err });
+    case 'UND_ERR_DESTROYED':
+    case 'UND_ERR_CLOSED':
+      return new ClientClosedError(message, { cause: err });
+    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+      return new ResponseTooLargeError(message, { cause: err });
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return new MalformedResponseError(message, { cause: err });
+  }
+  if (code?.startsWith('HPE_')) return new MalformedResponseError(message, { cause: err });
+  if (code !== undefined && CONNECT_CODES.has(code)) return new ConnectionError(message, { cause: err });
+  if (code !== undefined && SOCKET_CODES.has(code)) {
+    return new ConnectionError(message, { cause: err, retryable: idempotent });
+  }
+  return new SlipstreamError(message, { cause: err });
+}

@@ -1,0 +1,16 @@
+export { PoolManager } from './PoolManager';
+export { PoolDispatcher } from './dispatcher/PoolDispatcher';
+export { HttpResponse } from './response/HttpResponse';
+export type { HttpRequest, HttpRequestOptions } from './response/HttpRequest';
+export {
+  POOL_DEFAULTS,
+  ORIGIN_DEFAULTS,
+  resolvePoolOptions,
+  type PoolManagerOptions,
+  type OriginSettings,
+  type ResolvedPoolOptions,
+} from './options/PoolManagerOptions';
+export { ResponseTooLargeError } from './errors/ResponseTooLargeError';
+export { toSlipstreamError } from './errors/toSlipstreamError';
+export { HTTP_OPTIONS } from './HTTP_OPTIONS';
+export { httpModule, type HttpModuleOptions } from './httpModule';

@@ -1,0 +1,167 @@
+import { ClientClosedError, QueueFullError, QueueTimeoutError, type PoolStats } from '@slipstream/contracts';
+import { Pool } from 'undici';
+import type { OriginSettings, ResolvedPoolOptions } from '../options/PoolManagerOptions';
+import { ORIGIN_DEFAULTS } from '../options/PoolManagerOptions';
+import type { PoolTask } from '../queue/PoolTask';
+import { TaskQueue } from '../queue/TaskQueue';
+import { trackedConnector } from '../stats/connectionChannels';
+import { OriginCounters } from '../stats/OriginCounters';
+
+/**
+ * One origin: its undici `Pool`, its measured counters and a bounded FIFO in front of it.
+ * At most `connections × pipelining` requests are handed to undici at once (undici's own
+ * queue is unbounded); the rest wait here, up to `maxPending`, for at most `queueTimeoutMs`.
+ */
+export class OriginPool {
+  /** Measured counters of this origin; they survive pool re-creation. */
+  readonly counters = new OriginCounters();
+  /** Request-body settings of this origin. */
+  settings: Readonly<Required<OriginSettings>>;
+  /** Requests holding a slot (handed to undici and not finished). */
+  inflight = 0;
+  /** Set once close() or destroy() began: new tasks are refused. */
+  closed = false;
+  /** `counters.requests` when the idle sweep last looked. */
+  requestsAtLastSweep = 0;
+  #pool: Pool;
+  #options: ResolvedPoolOptions;
+  #limit: number;
+  readonly #queue = new TaskQueue();
+  #drained: (() => void) | undefined;
+
+  constructor(
+    readonly origin: string,
+    options: ResolvedPoolOptions,
+  ) {
+    this.#options = options;
+    this.#limit = options.connections * options.pipelining;
+    this.settings = options.origins[origin] ?? ORIGIN_DEFAULTS;
+    this.#pool = this.#createPool();
+  }
+
+  /** The undici pool requests go to now. */
+  get pool(): Pool {
+    return this.#pool;
+  }
+
+  #createPool(): Pool {
+    const o = this.#options;
+    const connect = trackedConnector({ timeout: o.connectTimeoutMs, allowH2: o.allowH2 }, this.counters);
+    return new Pool(this.origin, {
+      connections: o.connections,
+      pipelining: o.pipelining,
+      keepAliveTimeout: o.keepAliveTimeoutMs,
+      keepAliveMaxTimeout: o.keepAliveMaxTimeoutMs,
+      headersTimeout: o.headersTimeoutMs,
+      bodyTimeout: o.bodyTimeoutMs,
+      maxResponseSize: o.maxResponseSize,
+      allowH2: o.allowH2,
+      connect,
+    });
+  }
+
+  /** Starts `task` when a slot is free, queues it otherwise, or fails it when the queue is full. */
+  submit(task: PoolTask): void {
+    if (this.closed) {
+      task.fail(new ClientClosedError(`pool for ${this.origin} is closed`));
+    } else if (this.inflight < this.#limit) {
+      this.inflight++;
+      task.start(this.#pool);
+    } else if (this.#queue.size >= this.#options.maxPending) {
+      task.fail(new QueueFullError(`${this.origin}: ${this.#queue.size} requests already wait`));
+    } else {
+      this.#queue.push(task);
+      task.queueTimer = setTimeout(OriginPool.#onQueueTimeout, this.#options.queueTimeoutMs, this, task);
+      task.queueTimer.unref();
+    }
+  }
+
+  static #onQueueTimeout(this: void, owner: OriginPool, task: PoolTask): void {
+    owner.#queue.remove(task);
+    task.fail(
+      new QueueTimeoutError(`${owner.origin}: waited ${owner.#options.queueTimeoutMs} ms for a slot`),
+    );
+  }
+
+  /** Takes `task` out of the queue (it was aborted); no-op when it is not queued. */
+  dequeue(task: PoolTask): void {
+    this.#queue.remove(task);
+  }
+
+  /** Gives a slot back and hands it to the oldest waiting task. */
+  release(): void {
+    this.inflight--;
+    this.#pump();
+  }
+
+  #pump(): void {
+    let task: PoolTask | undefined;
+    while (this.inflight < this.#limit && (task = this.#queue.shift()) !== undefined) {
+      this.inflight++;
+      task.start(this.#pool);
+    }
+    if (this.#drained && this.inflight === 0 && this.#queue.size === 0) this.#drained();
+  }
+
+  /**
+   * Applies new options. With `recreate`, a new pool takes new requests at once while the old
+   * one finishes its in-flight requests and closes.
+   */
+  reconfigure(options: ResolvedPoolOptions, recreate: boolean): void {
+    this.#options = options;
+    this.#limit = options.connections * options.pipelining;
+    this.settings = options.origins[this.origin] ?? ORIGIN_DEFAULTS;
+    if (recreate) {
+      const old = this.#pool;
+      this.#pool = this.#createPool();
+      void old.close();
+    }
+    this.#pump();
+  }
+
+  /** Whether nothing is queued or in flight. */
+  get idle(): boolean {
+    return this.inflight === 0 && this.#queue.size === 0;
+  }
+
+  /** Refuses new tasks, waits for queued and in-flight ones to finish, then closes the pool. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.idle) {
+      await new Promise<void>((resolve) => {
+        this.#drained = resolve;
+      });
+    }
+    await this.#pool.close();
+  }
+
+  /** Fails queued tasks and cuts in-flight ones with `err`. */
+  async destroy(err: ClientClosedError): Promise<void> {
+    this.closed = true;
+    let task: PoolTask | undefined;
+    while ((task = this.#queue.shift()) !== undefined) task.fail(err);
+    await this.#pool.destroy(err);
+  }
+
+  /** Measured statistics of this origin. */
+  stats(): PoolStats {
+    const c = this.counters;
+    const p = this.#pool.stats;
+    return {
+      origin: this.origin,
+      requests: c.requests,
+      connectionsCreated: c.connectionsCreated,
+      connectionsOpen: p.connected,
+      reuseRate: c.reuseRate,
+      connectTimeMeanMs: c.connectTimeMeanMs,
+      connectTimeP99Ms: c.connectTimeP99Ms,
+      queued: this.#queue.size,
+      running: p.running,
+      pending: p.pending,
+      bytesOutLogical: c.bytesOutLogical,
+      bytesOutWire: c.bytesOutWire,
+      bytesInLogical: c.bytesInLogical,
+      bytesInWire: c.bytesInWire,
+    };
+  }
+}

@@ -1,0 +1,23 @@
+/** A request to one origin. */
+export interface HttpRequest {
+  /** `http://host:port` (or https). */
+  origin: string;
+  /** Path with query, e.g. `/users?id=1`. */
+  path: string;
+  /** HTTP method, upper case. */
+  method: string;
+  /** Request headers, lower-case names. */
+  headers?: Record<string, string>;
+  /** Request body; Buffers and strings above the origin's threshold are compressed when the origin accepts it. */
+  body?: Buffer | string;
+}
+
+/** Per-request options. */
+export interface HttpRequestOptions {
+  /** Aborts the request; it rejects with `RequestAbortedError` and frees its queue slot or socket. */
+  signal?: AbortSignal;
+  /** Overall deadline from the call (queue wait included), ms; `RequestTimeoutError` after it. Defaults to none. */
+  timeoutMs?: number;
+  /** Whether a replay is safe. Defaults to true for GET, HEAD, OPTIONS, PUT, DELETE, TRACE. */
+  idempotent?: boolean;
+}
