@@ -1,0 +1,17 @@
+/** One measured request outcome fed to a concurrency limit. */
+export interface LimitSample {
+  /** Round-trip time, ms. */
+  rttMs: number;
+  /** Requests in flight to the cluster when this one started (including itself). */
+  inflight: number;
+  /** Whether the request was dropped (timed out, refused, 503): an overload signal. */
+  dropped?: boolean;
+}
+
+/** A per-cluster concurrency limit that may learn from measured outcomes. */
+export interface ConcurrencyLimit {
+  /** Requests that may be in flight now; an integer ≥ 1. */
+  readonly limit: number;
+  /** Records one outcome. */
+  onSample(sample: LimitSample): void;
+}
