@@ -23,7 +23,11 @@ export interface SimulationOptions {
  * the clock to its end time and starts the next request. Returns picks per origin after
  * warm-up. Bounded by `requests`; no real time passes.
  */
-export function simulateLoad(cluster: Cluster, clock: SimClock, options: SimulationOptions): Map<string, number> {
+export function simulateLoad(
+  cluster: Cluster,
+  clock: SimClock,
+  options: SimulationOptions,
+): Map<string, number> {
   const counts = new Map<string, number>();
   const inFlight: Array<{ endsAt: number; endpoint: EndpointState; outcome: RequestOutcome }> = [];
   let started = 0;

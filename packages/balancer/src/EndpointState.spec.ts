@@ -1,0 +1,51 @@
+import { RequestAbortedError } from '@slipstream/contracts';
+import { EndpointState } from './EndpointState';
+
+describe(EndpointState, () => {
+  describe('.end()', () => {
+    it('when a slower sample arrives, the estimate jumps to it (peak)', () => {
+      const e = new EndpointState('http://a:1');
+      e.end({ rttMs: 10, status: 200 }, 0);
+      e.end({ rttMs: 200, status: 200 }, 1);
+      expect(e.ewmaMs(1)).toBeCloseTo(200, 0);
+    });
+
+    it('when faster samples follow, the estimate decays with τ = 10 s', () => {
+      const e = new EndpointState('http://a:1');
+      e.end({ rttMs: 100, status: 200 }, 0);
+      e.end({ rttMs: 0, status: 200 }, 10_000);
+      expect(e.ewmaMs(10_000)).toBeCloseTo(100 * Math.exp(-1), 3);
+    });
+
+    it('when a 5xx or 429 comes back fast, counts it as the 1 000 ms penalty', () => {
+      const e = new EndpointState('http://a:1');
+      e.end({ rttMs: 2, status: 429 }, 0);
+      expect(e.ewmaMs(0)).toBe(1_000);
+      expect(e.failures).toBe(0);
+      e.end({ rttMs: 2, status: 503 }, 0);
+      expect(e.failures).toBe(1);
+    });
+
+    it('when the caller aborted, it is neither a failure nor a success', () => {
+      const e = new EndpointState('http://a:1');
+      e.start();
+      e.end({ rttMs: 5, error: new Error('reset') }, 0);
+      e.end({ rttMs: 5, error: new RequestAbortedError('aborted') }, 0);
+      expect(e).toMatchObject({ failures: 1, consecutiveFailures: 1, inflight: 0 });
+    });
+  });
+
+  describe('.stats()', () => {
+    it('reports share of the cluster requests', () => {
+      const e = new EndpointState('http://a:1', { weight: 2, tier: 1 });
+      e.start();
+      expect(e.stats(0, 4)).toMatchObject({
+        origin: 'http://a:1',
+        weight: 2,
+        tier: 1,
+        requests: 1,
+        share: 0.25,
+      });
+    });
+  });
+});
