@@ -252,6 +252,33 @@ describe(UpstreamServer, () => {
     });
   });
 
+  describe('when a JSON-RPC body is posted to /rpc', () => {
+    const batch = [1, 2, 3].map((id) => ({ jsonrpc: '2.0', id, method: 'add', params: [id, 1] }));
+
+    it('answers the batch and counts batches and calls', async () => {
+      const res = await rawRequest(`${up.url}/rpc`, { method: 'POST', body: JSON.stringify(batch) });
+      await rawRequest(`${up.url}/rpc`, { method: 'POST', body: JSON.stringify(batch[0]) });
+
+      expect(jsonOf(res)).toEqual([2, 3, 4].map((result, i) => ({ jsonrpc: '2.0', id: i + 1, result })));
+      await until(() => up.counters().requestsServed === 2);
+      expect(up.counters()).toMatchObject({ rpcBatches: 1, rpcCalls: 4 });
+    });
+
+    it('applies the injected rpc faults of the matching rule', async () => {
+      up.setBehaviour([{ match: { path: '/rpc' }, behaviour: { rpc: { omitIds: [2], duplicateIds: [3] } } }]);
+
+      const res = await rawRequest(`${up.url}/rpc`, { method: 'POST', body: JSON.stringify(batch) });
+      const failed = await rawRequest(`${up.url}/rpc`, {
+        method: 'POST',
+        body: JSON.stringify(batch),
+        headers: { [BEHAVIOUR_HEADER]: '{"rpc":{"failBatch":true}}' },
+      });
+
+      expect(jsonOf<{ id: number }[]>(res).map((r) => r.id)).toEqual([1, 3, 3]);
+      expect(failed.status).toBe(500);
+    });
+  });
+
   describe('.setHealthy()', () => {
     it('toggles the health endpoint between 200 and 503', async () => {
       const healthy = await rawRequest(`${up.url}/health`);
