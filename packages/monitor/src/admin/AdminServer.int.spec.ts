@@ -1,0 +1,98 @@
+import { request } from 'undici';
+import { ConfigError } from '@slipstream/contracts';
+import { PrometheusExporter } from '../export/PrometheusExporter';
+import { MetricsRegistry } from '../registry/MetricsRegistry';
+import { parseExposition } from '../test/parseExposition';
+import { AdminServer } from './AdminServer';
+
+const labels = { cluster: 'users', endpoint: 'http://a:1', route: 'r1', qosClass: 'standard' };
+
+describe('AdminServer', () => {
+  const registry = new MetricsRegistry();
+  const exporter = new PrometheusExporter(registry);
+  let ready = true;
+  const server = new AdminServer(registry, exporter, { readiness: () => ready });
+  const secured = new AdminServer(registry, exporter, { bearerToken: 's3cret' });
+  let url: string;
+  let securedUrl: string;
+
+  beforeAll(async () => {
+    url = await server.start();
+    securedUrl = await secured.start();
+  });
+  afterAll(async () => {
+    await server.close();
+    await secured.close();
+  });
+
+  describe('.start()', () => {
+    it('when started with defaults, listens on 127.0.0.1', () => {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    });
+  });
+
+  describe('GET /metrics', () => {
+    it('when traffic was recorded, serves strict Prometheus text with the labelled series', async () => {
+      registry.recordRequest({ ...labels, durationMs: 12, errorKind: '5xx' });
+      const res = await request(`${url}/metrics`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
+      const samples = parseExposition(await res.body.text());
+      expect(
+        samples.find((s) => s.name === 'slipstream_request_errors_total' && s.labels.kind === '5xx'),
+      ).toEqual({
+        name: 'slipstream_request_errors_total',
+        labels: { cluster: 'users', endpoint: 'http://a:1', route: 'r1', class: 'standard', kind: '5xx' },
+        value: 1,
+      });
+    });
+  });
+
+  describe('GET /stats', () => {
+    it('when asked, serves the JSON snapshot', async () => {
+      const res = await request(`${url}/stats`);
+      const body = (await res.body.json()) as { metricsCollected: number; clusters: Record<string, unknown> };
+      expect(body.metricsCollected).toBe(registry.metricsCollected);
+      expect(Object.keys(body.clusters)).toContain('users');
+    });
+  });
+
+  describe('GET /healthz and /readyz', () => {
+    it('when not ready, says live but not ready', async () => {
+      ready = false;
+      const live = await request(`${url}/healthz`);
+      const readyz = await request(`${url}/readyz`);
+      await live.body.dump();
+      await readyz.body.dump();
+      expect(live.statusCode).toBe(200);
+      expect(readyz.statusCode).toBe(503);
+      ready = true;
+      const again = await request(`${url}/readyz`);
+      await again.body.dump();
+      expect(again.statusCode).toBe(200);
+    });
+
+    it('when the path is unknown, answers 404', async () => {
+      const res = await request(`${url}/nope`);
+      await res.body.dump();
+      expect(res.statusCode).toBe(404);
+    });
+  });
+
+  describe('bearer token', () => {
+    it('when the token is missing or wrong, answers 401; when right, serves', async () => {
+      const none = await request(`${securedUrl}/metrics`);
+      const wrong = await request(`${securedUrl}/metrics`, { headers: { authorization: 'Bearer nope' } });
+      const right = await request(`${securedUrl}/healthz`, { headers: { authorization: 'Bearer s3cret' } });
+      await Promise.all([none.body.dump(), wrong.body.dump(), right.body.dump()]);
+      expect([none.statusCode, wrong.statusCode, right.statusCode]).toEqual([401, 401, 200]);
+    });
+  });
+
+  describe('constructor', () => {
+    it('when the host is not loopback and allowRemote is not set, throws a ConfigError', () => {
+      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0' })).toThrow(ConfigError);
+      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0', allowRemote: true })).not.toThrow();
+    });
+  });
+});

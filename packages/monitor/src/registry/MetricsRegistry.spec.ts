@@ -1,0 +1,157 @@
+import { ConfigError } from '@slipstream/contracts';
+import type { ClusterStats, PoolStats } from '@slipstream/contracts';
+import { MetricsRegistry } from './MetricsRegistry';
+import type { SeriesLabels } from './RequestOutcome';
+
+const A: SeriesLabels = { cluster: 'users', endpoint: 'http://a:1', route: 'r1', qosClass: 'standard' };
+const B: SeriesLabels = { cluster: 'orders', endpoint: 'http://b:1', route: 'r2', qosClass: 'bulk' };
+
+function pool(origin: string, requests: number, connectionsCreated: number): PoolStats {
+  return {
+    origin,
+    requests,
+    connectionsCreated,
+    connectionsOpen: 1,
+    reuseRate: 1 - connectionsCreated / requests,
+    connectTimeMeanMs: 1,
+    connectTimeP99Ms: 2,
+    queued: 0,
+    running: 0,
+    pending: 0,
+    bytesOutLogical: 0,
+    bytesOutWire: 0,
+    bytesInLogical: 0,
+    bytesInWire: 0,
+  };
+}
+
+function cluster(name: string, origin: string, inflight: number): ClusterStats {
+  return {
+    cluster: name,
+    algorithm: 'p2c-peak-ewma',
+    panic: false,
+    activeTier: 0,
+    endpoints: [
+      {
+        origin,
+        tier: 0,
+        weight: 1,
+        healthy: true,
+        ejected: false,
+        inflight,
+        ewmaMs: 1,
+        requests: 0,
+        failures: 0,
+        share: 1,
+      },
+    ],
+  };
+}
+
+describe('MetricsRegistry', () => {
+  let now: number;
+  let registry: MetricsRegistry;
+  beforeEach(() => {
+    now = 1_000_000;
+    registry = new MetricsRegistry({ clock: () => now, sloLatencyMs: 100, windowMs: 60_000 });
+  });
+
+  describe('.recordRequest()', () => {
+    it('when the same labels recur, reuses one series', () => {
+      registry.recordRequest({ ...A, durationMs: 1 });
+      registry.recordRequest({ ...A, durationMs: 2 });
+      expect(registry.allSeries()).toHaveLength(1);
+      expect(registry.series(A).requests).toBe(2);
+    });
+
+    it('when requests carry errors and bytes, counts every measurement exactly', () => {
+      registry.recordRequest({ ...A, durationMs: 10, status: 200, bytesOutLogical: 100, bytesOutWire: 40 });
+      registry.recordRequest({ ...A, durationMs: 20, errorKind: '5xx', bytesInLogical: 7, bytesInWire: 7 });
+      registry.recordRequest({ ...B, durationMs: 30, errorKind: 'shed' });
+      const a = registry.series(A);
+      expect(a.requests).toBe(2);
+      expect(a.errorCount).toBe(1);
+      expect([a.bytesOutLogical, a.bytesOutWire, a.bytesInLogical, a.bytesInWire]).toEqual([100, 40, 7, 7]);
+      // (2 + 2 bytes) + (2 + 1 error + 2 bytes) + (2 + 1 error)
+      expect(registry.metricsCollected).toBe(12);
+    });
+  });
+
+  describe('.performance()', () => {
+    it('when traffic is recorded, reports windowed figures per cluster and overall', () => {
+      for (let i = 1; i <= 100; i++)
+        registry.recordRequest({ ...A, durationMs: i, errorKind: i <= 5 ? 'timeout' : undefined });
+      registry.recordRequest({ ...B, durationMs: 1_000 });
+      now += 10_000;
+      const users = registry.performance('users');
+      expect(users.requests).toBe(100);
+      expect(users.errorRate).toBeCloseTo(0.05, 10);
+      expect(users.availability).toBeCloseTo(0.95, 10);
+      expect(users.latency).toBeCloseTo(50.5, 10);
+      expect(Math.abs(users.latencyP99 - 99) / 99).toBeLessThan(0.01);
+      expect(users.throughput).toBeCloseTo(100 / 10, 6);
+      expect(registry.performance().requests).toBe(101);
+    });
+
+    it('when the window has passed, reads as idle', () => {
+      registry.recordRequest({ ...A, durationMs: 5, errorKind: 'connect' });
+      now += 120_000;
+      expect(registry.performance('users')).toMatchObject({ requests: 0, errorRate: 0, latencyP99: 0 });
+    });
+
+    it('when pool stats are registered, measures efficiency from them', () => {
+      registry.registerSource('pools', () => [pool('http://a:1', 100, 4), pool('http://b:1', 10, 10)]);
+      registry.registerSource('clusters', () => [cluster('users', 'http://a:1', 0)]);
+      registry.recordRequest({ ...A, durationMs: 1 });
+      expect(registry.performance('users').efficiency).toBeCloseTo(0.96, 10);
+      expect(registry.performance().efficiency).toBeCloseTo(1 - 14 / 110, 10);
+    });
+  });
+
+  describe('.health()', () => {
+    it('when a cluster has no traffic, scores 100', () => {
+      expect(registry.health('nobody').score).toBe(100);
+    });
+
+    it('when p99 doubles the SLO, halves the score', () => {
+      for (let i = 0; i < 100; i++) registry.recordRequest({ ...A, durationMs: 200 });
+      expect(registry.health('users').score).toBeCloseTo(50, 0);
+    });
+
+    it('when in-flight reaches the concurrency limit, reads saturation from the sources', () => {
+      registry.registerSource('clusters', () => [cluster('users', 'http://a:1', 20)]);
+      const dispose = registry.registerSource('routing', () => ({
+        routes: 1,
+        requestsByRoute: {},
+        classes: {},
+        concurrencyLimits: { users: 20 },
+        activeClusters: {},
+      }));
+      expect(registry.health('users')).toMatchObject({ saturation: 1, score: 50 });
+      dispose();
+      expect(registry.health('users').saturation).toBe(0);
+    });
+  });
+
+  describe('.snapshot()', () => {
+    it('when sources are registered, includes them and every cluster', () => {
+      registry.registerSource('pools', () => [pool('http://a:1', 1, 1)]);
+      registry.recordRequest({ ...A, durationMs: 1 });
+      registry.recordRequest({ ...B, durationMs: 1 });
+      const snapshot = registry.snapshot();
+      expect(Object.keys(snapshot.clusters).sort()).toEqual(['orders', 'users']);
+      expect(snapshot.pools).toHaveLength(1);
+      expect(snapshot.breakers).toEqual([]);
+      expect(snapshot.metricsCollected).toBe(4);
+      expect(snapshot.windowMs).toBe(60_000);
+      expect(snapshot.batching).toBeUndefined();
+    });
+  });
+
+  describe('constructor', () => {
+    it('when the SLO is not positive, throws a ConfigError naming it', () => {
+      expect(() => new MetricsRegistry({ sloLatencyMs: 0 })).toThrow(ConfigError);
+      expect(() => new MetricsRegistry({ sloLatencyMs: -1 })).toThrow(/sloLatencyMs/);
+    });
+  });
+});
