@@ -1,4 +1,5 @@
-import { ClientClosedError, type ConnectionPoolingConfig, type PoolStats } from '@slipstream/contracts';
+import { ClientClosedError, type ConnectionPoolingConfig } from '@slipstream/contracts';
+import type { HttpPoolStats } from './stats/HttpPoolStats';
 import { inject, injectable } from 'inversify';
 import { PoolDispatcher } from './dispatcher/PoolDispatcher';
 import { toSlipstreamError } from './errors/toSlipstreamError';
@@ -66,7 +67,7 @@ export class PoolManager {
   }
 
   /** Measured stats of every origin, or of `origin` only (empty when it has no pool). */
-  stats(origin?: string): PoolStats[] {
+  stats(origin?: string): HttpPoolStats[] {
     if (origin === undefined) return [...this.#pools.values()].map((p) => p.stats());
     const pool = this.#pools.get(normaliseOrigin(origin));
     return pool ? [pool.stats()] : [];

@@ -14,3 +14,4 @@ export { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 export { toSlipstreamError } from './errors/toSlipstreamError';
 export { HTTP_OPTIONS } from './HTTP_OPTIONS';
 export { httpModule, type HttpModuleOptions } from './httpModule';
+export type { HttpPoolStats } from './stats/HttpPoolStats';

@@ -1,4 +1,5 @@
-import { ClientClosedError, QueueFullError, QueueTimeoutError, type PoolStats } from '@slipstream/contracts';
+import { ClientClosedError, QueueFullError, QueueTimeoutError } from '@slipstream/contracts';
+import type { HttpPoolStats } from '../stats/HttpPoolStats';
 import { Pool } from 'undici';
 import type { OriginSettings, ResolvedPoolOptions } from '../options/PoolManagerOptions';
 import { ORIGIN_DEFAULTS } from '../options/PoolManagerOptions';
@@ -144,7 +145,7 @@ export class OriginPool {
   }
 
   /** Measured statistics of this origin. */
-  stats(): PoolStats {
+  stats(): HttpPoolStats {
     const c = this.counters;
     const p = this.#pool.stats;
     return {
@@ -162,6 +163,8 @@ export class OriginPool {
       bytesOutWire: c.bytesOutWire,
       bytesInLogical: c.bytesInLogical,
       bytesInWire: c.bytesInWire,
+      staleRetries: c.staleRetries,
+      connectErrors: c.connectErrors,
     };
   }
 }
