@@ -6,3 +6,14 @@ export { InvalidTopicError } from './errors/InvalidTopicError';
 export { serializeError } from './errors/serializeError';
 export { asError } from './errors/asError';
 export { CORE_TOKENS } from './CORE_TOKENS';
+export {
+  createLogger,
+  LOG_LEVELS,
+  type LogLevel,
+  type LogFormat,
+  type LoggerOptions,
+} from './logger/createLogger';
+export { redactSecrets, SECRET_KEY, REDACTED } from './logger/redactSecrets';
+export { parseConfig } from './config/parseConfig';
+export { coreConfigSchema, type CoreConfig, type CoreConfigInput } from './config/coreConfigSchema';
+export { loadConfigFile } from './config/loadConfigFile';

@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { LOG_LEVELS } from '../logger/createLogger';
+
+const timeoutMs = z.number().int().positive();
+
+/** Bus settings shared by every transport. */
+const busBase = {
+  /** Timeout of a bus request that names none. Defaults to 5_000 ms. */
+  requestTimeoutMs: timeoutMs.default(5_000),
+  /** Refuse payloads that would not survive JSON. Defaults to true unless `NODE_ENV` is `production`. */
+  checkSerializable: z.boolean().optional(),
+};
+
+/**
+ * Core's configuration. Unknown top-level sections pass through untouched so other packages
+ * can parse their own with `parseConfig`.
+ */
+export const coreConfigSchema = z.looseObject({
+  /** Logging. */
+  log: z
+    .object({
+      /** The least severe level written. Defaults to `SLIPSTREAM_LOG_LEVEL`, then `LOG_LEVEL`, then `info`. */
+      level: z.enum(LOG_LEVELS).optional(),
+      /** `json` lines, `pretty` lines, or `auto` (pretty on a TTY). Defaults to `auto`. */
+      format: z.enum(['json', 'pretty', 'auto']).default('auto'),
+    })
+    .prefault({}),
+  /** Id of this node in envelopes and lifecycle events. Defaults to `<hostname>-<pid>`. */
+  nodeId: z
+    .string()
+    .min(1)
+    .default(() => `${hostname()}-${process.pid}`),
+  /** The bus and its transport. Defaults to the in-process transport. */
+  bus: z
+    .discriminatedUnion('transport', [
+      z.object({
+        /** Envelopes stay inside this process (eventemitter3). */
+        transport: z.literal('in-process'),
+        ...busBase,
+      }),
+      z.looseObject({
+        /** Envelopes travel over NATS; further fields pass through to the NATS transport. */
+        transport: z.literal('nats'),
+        /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. At least one. */
+        servers: z.array(z.string().min(1)).min(1),
+        /** Connection name shown by the server. Defaults to the node id. */
+        name: z.string().min(1).optional(),
+        ...busBase,
+      }),
+    ])
+    .prefault({ transport: 'in-process' }),
+  /** The orchestrator. */
+  orchestrator: z
+    .object({
+      /** How long `stop()` waits for each agent's `stop()` before cutting it. Defaults to 10_000 ms. */
+      drainTimeoutMs: timeoutMs.default(10_000),
+    })
+    .prefault({}),
+});
+
+/** Core's configuration with every default applied. */
+export type CoreConfig = z.output<typeof coreConfigSchema>;
+/** Core's configuration as written (every field optional where it has a default). */
+export type CoreConfigInput = z.input<typeof coreConfigSchema>;
