@@ -1,0 +1,184 @@
+import { ConfigError, OverloadedError, QueueTimeoutError, RequestAbortedError } from '@slipstream/contracts';
+import { UnknownQosClassError } from '../errors/UnknownQosClassError';
+import { TokenBucket } from '../shaping/TokenBucket';
+import type { Permit } from './Permit';
+import { QosScheduler, type QosSchedulerOptions } from './QosScheduler';
+
+/** A fixed limit of `n`, for tests of ordering. */
+const fixed = (n: number): QosSchedulerOptions['concurrency'] => ({ enabled: false, initialLimit: n });
+
+/** Lets queued promise callbacks run. */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+describe(QosScheduler, () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  describe('constructor', () => {
+    it('when a class is invalid, throws a ConfigError naming the field', () => {
+      expect(() => new QosScheduler({ classes: [{ name: 'x', priority: 0, weight: 0 }] })).toThrow(
+        /classes\[0\]\.weight/,
+      );
+      expect(() => new QosScheduler({ concurrency: { minLimit: 0 } })).toThrow(ConfigError);
+    });
+  });
+
+  describe('.acquire()', () => {
+    it('when below the limit, admits at once', async () => {
+      const s = new QosScheduler({ concurrency: fixed(2) });
+      const p = await s.acquire('c', 'standard');
+      expect(p).toMatchObject({ cluster: 'c', className: 'standard', queuedMs: 0 });
+      expect(s.stats().inflight).toEqual({ c: 1 });
+    });
+
+    it('when the class is unknown, rejects with UnknownQosClassError', async () => {
+      await expect(new QosScheduler().acquire('c', 'gold')).rejects.toBeInstanceOf(UnknownQosClassError);
+    });
+
+    it('when full, serves critical first, then standard and bulk 3 : 1 by weight', async () => {
+      const s = new QosScheduler({ concurrency: fixed(1) });
+      const classes = [
+        ...Array<string>(8).fill('bulk'),
+        ...Array<string>(12).fill('standard'),
+        ...Array<string>(3).fill('critical'),
+      ];
+      let current = await s.acquire('c', 'standard');
+      const order: string[] = [];
+      const granted: Permit[] = [];
+      classes.forEach((cls) => void s.acquire('c', cls).then((p) => (order.push(cls), granted.push(p))));
+      for (let i = 0; i < classes.length; i++) {
+        current.release({ rttMs: 1 });
+        await settle();
+        current = granted[i]!;
+      }
+      expect(order.slice(0, 3)).toEqual(['critical', 'critical', 'critical']);
+      const next16 = order.slice(3, 19);
+      expect(next16.filter((c) => c === 'standard')).toHaveLength(12);
+      expect(next16.filter((c) => c === 'bulk')).toHaveLength(4);
+      expect(order).toHaveLength(classes.length);
+    });
+
+    it('when a class queue is full, sheds the newcomer with OverloadedError', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(1),
+        classes: [{ name: 'bulk', priority: 0, maxQueue: 1 }],
+      });
+      await s.acquire('c', 'bulk');
+      const queued = s.acquire('c', 'bulk');
+      await expect(s.acquire('c', 'bulk')).rejects.toMatchObject({
+        code: 'SLIP_ERR_OVERLOADED',
+        retryable: true,
+      });
+      expect(s.stats().classes.bulk).toMatchObject({ queued: 1, shed: 1, admitted: 1 });
+      queued.catch(() => undefined);
+    });
+
+    it('when overloaded, sheds queued bulk (lower shedOrder) to make a standard request fit', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(1),
+        classes: [
+          { name: 'standard', priority: 1, shedOrder: 1, queueTimeoutMs: 450 },
+          { name: 'bulk', priority: 1, shedOrder: 0, queueTimeoutMs: 10_000 },
+        ],
+      });
+      (await s.acquire('c', 'bulk')).release({ rttMs: 100 });
+      await s.acquire('c', 'bulk');
+      const outcome = (p: Promise<Permit>): { state: string } => {
+        const o = { state: 'queued' };
+        p.then(() => (o.state = 'admitted')).catch(
+          (e: unknown) => (o.state = OverloadedError.is(e) ? 'shed' : 'other'),
+        );
+        return o;
+      };
+      const std = [1, 2].map(() => outcome(s.acquire('c', 'standard')));
+      const bulk = [1, 2, 3, 4].map(() => outcome(s.acquire('c', 'bulk')));
+      // 2 standard + 4 bulk at 1 : 1 puts a new standard 6th (600 ms); with one bulk left, 4th (400 ms).
+      const last = outcome(s.acquire('c', 'standard'));
+      await settle();
+      expect(bulk.map((o) => o.state)).toEqual(['queued', 'shed', 'shed', 'shed']);
+      expect([...std, last].map((o) => o.state)).toEqual(['queued', 'queued', 'queued']);
+      expect(s.stats().classes).toMatchObject({
+        bulk: { shed: 3, queued: 1 },
+        standard: { shed: 0, queued: 3 },
+      });
+    });
+
+    it('when shedding others would not make it fit, sheds only the newcomer', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(1),
+        classes: [{ name: 'standard', priority: 0, queueTimeoutMs: 150 }],
+      });
+      (await s.acquire('c', 'standard')).release({ rttMs: 100 });
+      await s.acquire('c', 'standard');
+      const queued = s.acquire('c', 'standard');
+      const err = await s.acquire('c', 'standard').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OverloadedError);
+      // Measured: one queued + itself, 100 ms each at a limit of 1.
+      expect((err as OverloadedError).retryAfterMs).toBe(200);
+      queued.catch(() => undefined);
+    });
+
+    it('when waiting beyond the queue timeout, rejects with QueueTimeoutError and frees the slot in the queue', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(1),
+        classes: [{ name: 'standard', priority: 0, queueTimeoutMs: 100 }],
+      });
+      await s.acquire('c', 'standard');
+      const waiting = s.acquire('c', 'standard');
+      jest.advanceTimersByTime(100);
+      await expect(waiting).rejects.toBeInstanceOf(QueueTimeoutError);
+      expect(s.stats().classes.standard).toMatchObject({ queued: 0, shed: 1 });
+    });
+
+    it('when the signal aborts, removes the waiter', async () => {
+      const s = new QosScheduler({ concurrency: fixed(1) });
+      await s.acquire('c', 'standard');
+      const ac = new AbortController();
+      const waiting = s.acquire('c', 'standard', { signal: ac.signal });
+      ac.abort();
+      await expect(waiting).rejects.toBeInstanceOf(RequestAbortedError);
+      expect(s.stats().classes.standard!.queued).toBe(0);
+      await expect(s.acquire('c', 'standard', { signal: ac.signal })).rejects.toBeInstanceOf(
+        RequestAbortedError,
+      );
+    });
+
+    it('when a token bucket is empty, sheds with the time until a token as retry-after', async () => {
+      const s = new QosScheduler({
+        classes: [{ name: 'standard', priority: 0, rateLimit: { ratePerSec: 10, burst: 1 } }],
+      });
+      await s.acquire('c', 'standard');
+      const err = await s.acquire('c', 'standard').catch((e: unknown) => e);
+      expect(OverloadedError.is(err) && err.retryAfterMs).toBe(100);
+      const route = new TokenBucket({ ratePerSec: 1, burst: 1 });
+      jest.advanceTimersByTime(100);
+      await s.acquire('c', 'standard', { bucket: route });
+      jest.advanceTimersByTime(100);
+      await expect(s.acquire('c', 'standard', { bucket: route })).rejects.toMatchObject({
+        retryAfterMs: 900,
+      });
+    });
+  });
+
+  describe('.setClasses()', () => {
+    it('when invalid, keeps the old classes', () => {
+      const s = new QosScheduler();
+      expect(() =>
+        s.setClasses([
+          { name: 'a', priority: 0 },
+          { name: 'a', priority: 1 },
+        ]),
+      ).toThrow(ConfigError);
+      expect(s.classNames).toEqual(['critical', 'standard', 'bulk']);
+    });
+
+    it('when a class is removed, refuses new requests of it', async () => {
+      const s = new QosScheduler();
+      s.setClasses([{ name: 'only', priority: 0 }]);
+      await expect(s.acquire('c', 'bulk')).rejects.toBeInstanceOf(UnknownQosClassError);
+      await expect(s.acquire('c', 'only')).resolves.toBeDefined();
+    });
+  });
+});
