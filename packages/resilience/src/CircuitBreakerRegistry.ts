@@ -1,0 +1,311 @@
+import CircuitBreaker from 'opossum';
+import { inject, injectable, optional, unmanaged } from 'inversify';
+import {
+  BrokenCircuitError,
+  ClientClosedError,
+  ConfigError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  TOKENS,
+} from '@slipstream/contracts';
+import type {
+  BreakerEvent,
+  BreakerState,
+  BreakerStats,
+  CircuitBreakerConfig,
+  ConfigIssue,
+  EventBus,
+  Logger,
+} from '@slipstream/contracts';
+import { issue } from './configIssue';
+import { isBreakerFailure } from './isBreakerFailure';
+
+/** Settings of the per-endpoint breakers (contracts' `CircuitBreakerConfig`, without the static fallback). */
+export interface CircuitBreakerOptions extends Omit<CircuitBreakerConfig, 'fallback'> {
+  /** Which errors count as failures. Defaults to `isBreakerFailure` (5xx, connection errors; not 4xx). */
+  isFailure?: (error: unknown) => boolean;
+}
+
+/** Per-call settings of `execute`. */
+export interface BreakerExecuteOptions<T> {
+  /** What an open circuit answers instead of rejecting with `BrokenCircuitError`. */
+  fallback?: (error: BrokenCircuitError) => T | Promise<T>;
+  /** The caller's signal; aborting it aborts the signal passed to the function. */
+  signal?: AbortSignal;
+}
+
+/** Defaults of `CircuitBreakerOptions` (design brief: open after 5 failures, 60 s recovery, one half-open probe). */
+export const BREAKER_DEFAULTS = Object.freeze({
+  timeoutMs: 10_000,
+  errorThresholdPercentage: 50,
+  volumeThreshold: 5,
+  resetTimeoutMs: 60_000,
+  rollingCountTimeoutMs: 10_000,
+  rollingCountBuckets: 10,
+});
+
+type Resolved = { -readonly [K in keyof typeof BREAKER_DEFAULTS]: number } & {
+  cluster?: string;
+  isFailure: (error: unknown) => boolean;
+};
+
+interface Call {
+  run: (signal: AbortSignal) => Promise<unknown>;
+  controller: AbortController;
+}
+
+interface Entry {
+  breaker: CircuitBreaker<[Call], unknown>;
+  state: BreakerState;
+  lastFailure: string;
+  stats: BreakerStats;
+}
+
+const TOPICS = Object.freeze({
+  open: 'network.breaker.opened',
+  halfOpen: 'network.breaker.halfOpen',
+  closed: 'network.breaker.closed',
+} as const);
+
+/**
+ * One opossum circuit breaker per endpoint key. A call slower than `timeoutMs` fails and its
+ * AbortSignal aborts; an error share above `errorThresholdPercentage` over at least
+ * `volumeThreshold` calls in the rolling window opens the circuit; after `resetTimeoutMs`
+ * it half-opens and admits exactly one probe (opossum's pending-close flag lets one call
+ * through and rejects the rest), whose result closes or reopens it. An open circuit fails
+ * fast with `BrokenCircuitError` or answers with the call's fallback. State changes go to
+ * `onStateChange` and, when a bus is bound, to `network.breaker.opened|halfOpen|closed`.
+ */
+@injectable()
+export class CircuitBreakerRegistry {
+  private options: Resolved;
+  private readonly entries = new Map<string, Entry>();
+  /** Called on every state change, before it is published. */
+  onStateChange: ((event: BreakerEvent) => void) | undefined;
+
+  constructor(
+    @inject(TOKENS.EventBus) @optional() private readonly bus?: EventBus,
+    @inject(TOKENS.Logger) @optional() private readonly logger?: Logger,
+    @unmanaged() options: CircuitBreakerOptions = {},
+  ) {
+    this.options = resolve(options);
+  }
+
+  /**
+   * Runs `fn` through the breaker of `key`. Rejects with `BrokenCircuitError` when the
+   * circuit is open (unless `fallback`), `RequestTimeoutError` after `timeoutMs` (the signal
+   * given to `fn` is aborted), or `fn`'s own error.
+   */
+  async execute<T>(
+    key: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    options: BreakerExecuteOptions<T> = {},
+  ): Promise<T> {
+    const entry = this.entry(key);
+    const controller = new AbortController();
+    const onCallerAbort = (): void =>
+      controller.abort(new RequestAbortedError('request aborted', { cause: options.signal?.reason }));
+    if (options.signal?.aborted) onCallerAbort();
+    else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      return (await entry.breaker.fire({ run: fn, controller })) as T;
+    } catch (error) {
+      const translated = this.translate(key, error);
+      if (BrokenCircuitError.is(translated) && options.fallback) {
+        entry.stats.fallbacks += 1;
+        return await options.fallback(translated);
+      }
+      throw translated;
+    } finally {
+      options.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /** The state of the breaker of `key` (closed when it has none yet). */
+  state(key: string): BreakerState {
+    return this.entries.get(key)?.state ?? 'closed';
+  }
+
+  /** Measured counters and state of every breaker. */
+  stats(): BreakerStats[] {
+    return [...this.entries.values()].map((e) => ({ ...e.stats, state: e.state }));
+  }
+
+  /**
+   * Applies new options; throws `ConfigError` and keeps the old ones when invalid. Timeout,
+   * threshold and reset timeout change in place; a new volume threshold or rolling window
+   * rebuilds the breakers (closed, counters kept).
+   */
+  updateOptions(options: CircuitBreakerOptions): void {
+    const next = resolve({ ...this.options, ...options });
+    const rebuild =
+      next.volumeThreshold !== this.options.volumeThreshold ||
+      next.rollingCountTimeoutMs !== this.options.rollingCountTimeoutMs ||
+      next.rollingCountBuckets !== this.options.rollingCountBuckets;
+    this.options = next;
+    for (const [key, entry] of this.entries) {
+      if (rebuild) {
+        entry.breaker.shutdown();
+        this.entries.set(key, this.create(key, entry.stats));
+        continue;
+      }
+      // opossum reads these from its options object on every call and every open.
+      const live = (entry.breaker as unknown as { options: CircuitBreaker.Options }).options;
+      live.timeout = next.timeoutMs;
+      live.errorThresholdPercentage = next.errorThresholdPercentage;
+      live.resetTimeout = next.resetTimeoutMs;
+    }
+  }
+
+  /** The options in force. */
+  get currentOptions(): Readonly<Omit<Resolved, 'isFailure'>> {
+    const { isFailure: _isFailure, ...rest } = this.options;
+    return rest;
+  }
+
+  /** Shuts every breaker down, clearing opossum's timers; later calls reject with `ClientClosedError`. */
+  shutdown(): void {
+    for (const entry of this.entries.values()) entry.breaker.shutdown();
+  }
+
+  private entry(key: string): Entry {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = this.create(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  private create(key: string, stats?: BreakerStats): Entry {
+    const o = this.options;
+    const breaker = new CircuitBreaker<[Call], unknown>((call) => call.run(call.controller.signal), {
+      name: key,
+      timeout: o.timeoutMs,
+      errorThresholdPercentage: o.errorThresholdPercentage,
+      volumeThreshold: o.volumeThreshold,
+      resetTimeout: o.resetTimeoutMs,
+      rollingCountTimeout: o.rollingCountTimeoutMs,
+      rollingCountBuckets: o.rollingCountBuckets,
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
+      errorFilter: (error: unknown) => !this.options.isFailure(error),
+    });
+    const entry: Entry = {
+      breaker,
+      state: 'closed',
+      lastFailure: 'none',
+      stats: stats ?? {
+        endpoint: key,
+        state: 'closed',
+        successes: 0,
+        failures: 0,
+        timeouts: 0,
+        rejects: 0,
+        fallbacks: 0,
+        opens: 0,
+        halfOpens: 0,
+        closes: 0,
+      },
+    };
+    breaker.on('success', () => (entry.stats.successes += 1));
+    breaker.on('failure', (error: unknown) => {
+      entry.stats.failures += 1;
+      entry.lastFailure = describeFailure(error);
+    });
+    breaker.on('reject', () => (entry.stats.rejects += 1));
+    // opossum passes the call's arguments as the third listener argument; abort only that call.
+    (breaker as unknown as NodeJS.EventEmitter).on(
+      'timeout',
+      (_error: unknown, _latency: number, args: [Call]) => {
+        entry.stats.timeouts += 1;
+        args[0].controller.abort(
+          new RequestTimeoutError(`call to ${key} exceeded ${this.options.timeoutMs} ms`),
+        );
+      },
+    );
+    breaker.on('open', () => {
+      entry.stats.opens += 1;
+      const { failures, fires } = breaker.stats;
+      this.transition(
+        key,
+        entry,
+        'open',
+        `${failures} of ${fires} calls failed in the window; last: ${entry.lastFailure}`,
+      );
+    });
+    breaker.on('halfOpen', (resetTimeout) => {
+      entry.stats.halfOpens += 1;
+      this.transition(
+        key,
+        entry,
+        'halfOpen',
+        `${resetTimeout} ms reset timeout elapsed; admitting one probe`,
+      );
+    });
+    breaker.on('close', () => {
+      entry.stats.closes += 1;
+      this.transition(key, entry, 'closed', 'probe succeeded');
+    });
+    return entry;
+  }
+
+  private transition(key: string, entry: Entry, to: BreakerState, reason: string): void {
+    const event: BreakerEvent = { endpoint: key, from: entry.state, to, reason };
+    if (this.options.cluster !== undefined) event.cluster = this.options.cluster;
+    entry.state = to;
+    this.onStateChange?.(event);
+    this.bus
+      ?.publish(TOPICS[to], event)
+      .catch((error: unknown) =>
+        this.logger?.warn('breaker event not published', { topic: TOPICS[to], error }),
+      );
+  }
+
+  private translate(key: string, error: unknown): unknown {
+    if (!(error instanceof Error) || !CircuitBreaker.isOurError(error)) return error;
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EOPENBREAKER')
+      return new BrokenCircuitError(`circuit for ${key} is open`, { cause: error });
+    if (code === 'ETIMEDOUT')
+      return new RequestTimeoutError(`call to ${key} exceeded ${this.options.timeoutMs} ms`, {
+        cause: error,
+      });
+    if (code === 'ESHUTDOWN')
+      return new ClientClosedError('circuit breakers were shut down', { cause: error });
+    return error;
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof statusCode === 'number') return `status ${statusCode}`;
+  return typeof code === 'string' ? code : (error as Error).name;
+}
+
+function resolve(options: CircuitBreakerOptions): Resolved {
+  const o: Resolved = {
+    timeoutMs: options.timeoutMs ?? BREAKER_DEFAULTS.timeoutMs,
+    errorThresholdPercentage: options.errorThresholdPercentage ?? BREAKER_DEFAULTS.errorThresholdPercentage,
+    volumeThreshold: options.volumeThreshold ?? BREAKER_DEFAULTS.volumeThreshold,
+    resetTimeoutMs: options.resetTimeoutMs ?? BREAKER_DEFAULTS.resetTimeoutMs,
+    rollingCountTimeoutMs: options.rollingCountTimeoutMs ?? BREAKER_DEFAULTS.rollingCountTimeoutMs,
+    rollingCountBuckets: options.rollingCountBuckets ?? BREAKER_DEFAULTS.rollingCountBuckets,
+    isFailure: options.isFailure ?? isBreakerFailure,
+  };
+  if (options.cluster !== undefined) o.cluster = options.cluster;
+  const issues: ConfigIssue[] = [];
+  const positive = ['timeoutMs', 'resetTimeoutMs', 'rollingCountTimeoutMs'] as const;
+  for (const field of positive)
+    if (!(o[field] > 0)) issues.push(issue(field, 'a positive number of ms', o[field]));
+  if (!(o.errorThresholdPercentage > 0 && o.errorThresholdPercentage <= 100))
+    issues.push(issue('errorThresholdPercentage', 'a percentage in (0, 100]', o.errorThresholdPercentage));
+  for (const field of ['volumeThreshold', 'rollingCountBuckets'] as const) {
+    const min = field === 'volumeThreshold' ? 0 : 1;
+    if (!(Number.isInteger(o[field]) && o[field] >= min))
+      issues.push(issue(field, `an integer ≥ ${min}`, o[field]));
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return o;
+}

@@ -1,0 +1,172 @@
+import { injectable, unmanaged } from 'inversify';
+import { ConfigError, RequestAbortedError, RequestTimeoutError } from '@slipstream/contracts';
+import type { ConfigIssue } from '@slipstream/contracts';
+import { issue } from './configIssue';
+import { isRetryableError } from './isRetryableError';
+import { retryAfterMs } from './retryAfter';
+import { RetryBudget } from './RetryBudget';
+import type { RetryBudgetOptions } from './RetryBudget';
+import { sleep } from './sleep';
+
+/** Settings of the retry policy. */
+export interface RetryPolicyOptions {
+  /** Retries after the first attempt. Defaults to 2. */
+  maxRetries?: number;
+  /** Backoff base: the n-th retry waits random × min(maxDelayMs, base × 2ⁿ), ms. Defaults to 50 ms. */
+  baseDelayMs?: number;
+  /** Backoff cap, ms. Defaults to 2_000 ms. */
+  maxDelayMs?: number;
+  /** A `Retry-After` longer than this is not waited for (the error is returned), ms. Defaults to 10_000 ms. */
+  maxRetryAfterMs?: number;
+  /** The retry budget. Defaults to 20 % of requests plus 10 per second. */
+  budget?: RetryBudgetOptions;
+  /** Which errors a retry may help with. Defaults to `isRetryableError`. */
+  isRetryable?: (error: unknown) => boolean;
+}
+
+/** What the policy is built with besides options. */
+export interface RetryPolicyDeps {
+  /** Jitter source. Defaults to `Math.random`. */
+  random?: () => number;
+  /** Clock, ms. Defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/** One attempt, as the function under retry sees it. */
+export interface RetryAttempt {
+  /** 0 for the first attempt. */
+  readonly attempt: number;
+  /** Endpoints earlier attempts failed on: pick another one. */
+  readonly excluded: ReadonlySet<string>;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+  /** Set it to the endpoint this attempt went to; on failure it joins `excluded`. */
+  endpoint?: string;
+}
+
+/** Per-call settings of `execute`. */
+export interface RetryExecuteOptions {
+  /** Absolute deadline, ms since the epoch: no attempt starts or wait ends after it. */
+  deadline?: number;
+  /** Aborts the waits between attempts. */
+  signal?: AbortSignal;
+  /** Idempotent requests are retried. Defaults to false. */
+  idempotent?: boolean;
+  /** Explicit opt-in for a non-idempotent request. Defaults to false. */
+  retry?: boolean;
+}
+
+/** Measured counters of the policy. */
+export interface RetryStats {
+  /** Calls to `execute`. */
+  requests: number;
+  /** Attempts made, first ones included. */
+  attempts: number;
+  /** Retries made. */
+  retries: number;
+  /** Retries refused because the budget was spent. */
+  budgetExhausted: number;
+}
+
+const DEFAULTS = Object.freeze({
+  maxRetries: 2,
+  baseDelayMs: 50,
+  maxDelayMs: 2_000,
+  maxRetryAfterMs: 10_000,
+});
+
+/**
+ * Budgeted retries with exponential backoff and full jitter. Retries idempotent requests
+ * (or those that opt in) on retryable errors, on another endpoint than the failed ones
+ * (`attempt.excluded`), honours `Retry-After`, stays within the deadline, and takes every
+ * retry from a `RetryBudget`.
+ */
+@injectable()
+export class RetryPolicy {
+  private options!: Required<Omit<RetryPolicyOptions, 'budget'>>;
+  private budget!: RetryBudget;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly counters: RetryStats = { requests: 0, attempts: 0, retries: 0, budgetExhausted: 0 };
+
+  constructor(@unmanaged() options: RetryPolicyOptions = {}, @unmanaged() deps: RetryPolicyDeps = {}) {
+    this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? Date.now;
+    this.updateOptions(options);
+  }
+
+  /** Replaces the options (and the budget); throws `ConfigError` and keeps the old ones when invalid. */
+  updateOptions(options: RetryPolicyOptions): void {
+    const o = {
+      maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
+      baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
+      maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+      isRetryable: options.isRetryable ?? isRetryableError,
+    };
+    const issues: ConfigIssue[] = [];
+    if (!(Number.isInteger(o.maxRetries) && o.maxRetries >= 0))
+      issues.push(issue('maxRetries', 'an integer ≥ 0', o.maxRetries));
+    if (!(o.baseDelayMs >= 0)) issues.push(issue('baseDelayMs', 'a number of ms ≥ 0', o.baseDelayMs));
+    if (!(o.maxDelayMs >= o.baseDelayMs))
+      issues.push(issue('maxDelayMs', `a number of ms ≥ baseDelayMs (${o.baseDelayMs})`, o.maxDelayMs));
+    if (!(o.maxRetryAfterMs >= 0))
+      issues.push(issue('maxRetryAfterMs', 'a number of ms ≥ 0', o.maxRetryAfterMs));
+    if (issues.length > 0) throw new ConfigError(issues);
+    const budget = new RetryBudget({ now: this.now, ...options.budget });
+    this.options = o;
+    this.budget = budget;
+  }
+
+  /** Runs `fn`, retrying as the policy allows; rejects with the last attempt's error. */
+  async execute<T>(fn: (attempt: RetryAttempt) => Promise<T>, options: RetryExecuteOptions = {}): Promise<T> {
+    const { deadline, signal } = options;
+    const mayRetry = options.idempotent === true || options.retry === true;
+    const excluded = new Set<string>();
+    this.counters.requests += 1;
+    this.budget.deposit();
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw new RequestAbortedError('request aborted', { cause: signal.reason });
+      if (deadline !== undefined && this.now() >= deadline)
+        throw new RequestTimeoutError('deadline passed before the attempt could start');
+      const current: RetryAttempt = { attempt, excluded, signal };
+      this.counters.attempts += 1;
+      try {
+        return await fn(current);
+      } catch (error) {
+        if (current.endpoint !== undefined) excluded.add(current.endpoint);
+        const delay = this.delayBeforeRetry(error, attempt, mayRetry, deadline);
+        if (delay === undefined) throw error;
+        this.counters.retries += 1;
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  /** The measured counters. */
+  stats(): RetryStats {
+    return { ...this.counters };
+  }
+
+  /** The wait before the next attempt, or undefined when there must be none. */
+  private delayBeforeRetry(
+    error: unknown,
+    attempt: number,
+    mayRetry: boolean,
+    deadline: number | undefined,
+  ): number | undefined {
+    if (!mayRetry || attempt >= this.options.maxRetries || !this.options.isRetryable(error)) return undefined;
+    const now = this.now();
+    const asked = retryAfterMs(error, now);
+    if (asked !== undefined && asked > this.options.maxRetryAfterMs) return undefined;
+    const backoff =
+      this.random() * Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** attempt);
+    const delay = Math.max(backoff, asked ?? 0);
+    if (deadline !== undefined && now + delay >= deadline) return undefined;
+    if (!this.budget.tryWithdraw()) {
+      this.counters.budgetExhausted += 1;
+      return undefined;
+    }
+    return delay;
+  }
+}

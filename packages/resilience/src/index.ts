@@ -1,0 +1,19 @@
+export { BREAKER_DEFAULTS, CircuitBreakerRegistry } from './CircuitBreakerRegistry';
+export type { BreakerExecuteOptions, CircuitBreakerOptions } from './CircuitBreakerRegistry';
+export { Hedger } from './Hedger';
+export type { HedgeExecuteOptions, HedgerOptions, HedgeStats } from './Hedger';
+export { isBreakerFailure } from './isBreakerFailure';
+export { isRetryableError, RETRYABLE_CODES, RETRYABLE_STATUS } from './isRetryableError';
+export { resilienceModule } from './resilienceModule';
+export { parseRetryAfter, retryAfterMs } from './retryAfter';
+export { RetryBudget } from './RetryBudget';
+export type { RetryBudgetOptions } from './RetryBudget';
+export { RetryPolicy } from './RetryPolicy';
+export type {
+  RetryAttempt,
+  RetryExecuteOptions,
+  RetryPolicyDeps,
+  RetryPolicyOptions,
+  RetryStats,
+} from './RetryPolicy';
+export { sleep } from './sleep';
