@@ -9,7 +9,7 @@ type Published = { topic: keyof TopicMap; payload: unknown };
 function memoryBus(log: Published[]): DiscoveryBus {
   const handlers = new Map<string, ((payload: unknown) => void)[]>();
   return {
-    publish: (topic, payload) => {
+    publish: (topic: keyof TopicMap, payload: unknown) => {
       log.push({ topic, payload });
       for (const h of handlers.get(topic) ?? []) h(payload);
       return Promise.resolve();

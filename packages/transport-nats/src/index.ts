@@ -12,3 +12,11 @@ export { EnvelopeCodec } from './EnvelopeCodec';
 export { PublishBuffer, type PublishBufferStats } from './PublishBuffer';
 export { PayloadTooLargeError } from './errors/PayloadTooLargeError';
 export { MalformedMessageError } from './errors/MalformedMessageError';
+export {
+  NodeDiscovery,
+  type DiscoveredAgent,
+  type DiscoveryBus,
+  type NodeDiscoveryOptions,
+  type PeerState,
+} from './NodeDiscovery';
+export { JetStreamChannel, type DurableConsumption, type JetStreamChannelOptions } from './JetStreamChannel';
