@@ -17,3 +17,16 @@ export { redactSecrets, SECRET_KEY, REDACTED } from './logger/redactSecrets';
 export { parseConfig } from './config/parseConfig';
 export { coreConfigSchema, type CoreConfig, type CoreConfigInput } from './config/coreConfigSchema';
 export { loadConfigFile } from './config/loadConfigFile';
+export {
+  Orchestrator,
+  type OrchestratorOptions,
+  type OrchestratorHealth,
+  type AgentStatus,
+  type AgentState,
+} from './orchestrator/Orchestrator';
+export { installSignalHandlers, type SignalHandlerOptions } from './orchestrator/installSignalHandlers';
+export { resolveStartOrder } from './orchestrator/resolveStartOrder';
+export { checkAgentContract } from './orchestrator/checkAgentContract';
+export { ContainerServiceResolver } from './orchestrator/ContainerServiceResolver';
+export { OrchestratorStateError } from './errors/OrchestratorStateError';
+export { coreModule, type CoreModuleOptions } from './coreModule';

@@ -1,0 +1,316 @@
+import {
+  AgentContractError,
+  AgentLifecycleError,
+  ConfigError,
+  DuplicateAgentError,
+  TOKENS,
+  type Agent,
+  type AgentContext,
+  type AgentHealth,
+  type EventBus,
+  type Logger,
+  type SerializedError,
+  type TopicName,
+  type TopicPayload,
+  type Transport,
+} from '@slipstream/contracts';
+import { Container, type ContainerModule } from 'inversify';
+import { coreConfigSchema, type CoreConfig, type CoreConfigInput } from '../config/coreConfigSchema';
+import { parseConfig } from '../config/parseConfig';
+import { coreModule } from '../coreModule';
+import { OrchestratorStateError } from '../errors/OrchestratorStateError';
+import { serializeError } from '../errors/serializeError';
+import { createLogger } from '../logger/createLogger';
+import { checkAgentContract } from './checkAgentContract';
+import { ContainerServiceResolver } from './ContainerServiceResolver';
+import { resolveStartOrder } from './resolveStartOrder';
+
+/** Where an agent is in its life. */
+export type AgentState = 'registered' | 'starting' | 'running' | 'failed' | 'stopping' | 'stopped';
+
+/** One agent in the orchestrator's health report. */
+export interface AgentStatus {
+  state: AgentState;
+  /** The agent's own report, when it is running. */
+  health?: AgentHealth;
+  /** Why it failed, when it did. */
+  error?: SerializedError;
+}
+
+/** The node's health: liveness (restart it?) and readiness (route to it?), per agent. */
+export interface OrchestratorHealth {
+  /** False when a running agent reports itself not live. Failed agents are reported, not counted. */
+  live: boolean;
+  /** True when the orchestrator runs and every agent is running and ready. */
+  ready: boolean;
+  agents: Record<string, AgentStatus>;
+}
+
+/** Options of the orchestrator. */
+export interface OrchestratorOptions {
+  /** Core configuration, validated with `coreConfigSchema` (node id, bus, drain timeout). Defaults to `{}`: every default. */
+  config?: CoreConfigInput;
+  /** Root logger. Defaults to `createLogger(config.log)`. */
+  logger?: Logger;
+}
+
+interface AgentRecord {
+  readonly agent: Agent;
+  state: AgentState;
+  error?: SerializedError;
+}
+
+type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * Registers agents, builds one inversify container from core's module and every module given
+ * to `use()`, starts the agents in dependency order and stops them in reverse with a drain
+ * timeout. Publishes `agent.registered`, `agent.started`, `agent.stopped` and `agent.failed`.
+ * An agent whose start throws is marked failed (and so are the agents that depend on it); the
+ * others keep running.
+ */
+export class Orchestrator {
+  /** The validated configuration. */
+  readonly config: CoreConfig;
+  private readonly logger: Logger;
+  private readonly modules: ContainerModule[] = [];
+  private readonly records = new Map<string, AgentRecord>();
+  private readonly stopping = new AbortController();
+  private startOrder: AgentRecord[] = [];
+  private container: Container | undefined;
+  private bus: EventBus | undefined;
+  private phase: Phase = 'idle';
+  private stopped: Promise<void> | undefined;
+
+  constructor(options: OrchestratorOptions = {}) {
+    this.config = parseConfig(coreConfigSchema, options.config ?? {});
+    this.logger = options.logger ?? createLogger(this.config.log);
+  }
+
+  /** The node id that goes into lifecycle events. */
+  get nodeId(): string {
+    return this.config.nodeId;
+  }
+
+  /** Adds package modules to the container built by `start()`. */
+  use(...modules: ContainerModule[]): this {
+    this.assertPhase('idle', 'use()');
+    this.modules.push(...modules);
+    return this;
+  }
+
+  /** Registers an agent. Throws `AgentContractError` for a contract violation and `DuplicateAgentError` for a taken id. */
+  register(agent: Agent): this {
+    this.assertPhase('idle', 'register()');
+    const problems = checkAgentContract(agent);
+    if (problems.length > 0) {
+      const id = (agent as { id?: unknown } | null)?.id;
+      throw new AgentContractError(typeof id === 'string' ? id : '(unknown)', problems);
+    }
+    if (this.records.has(agent.id)) throw new DuplicateAgentError(agent.id);
+    this.records.set(agent.id, { agent, state: 'registered' });
+    return this;
+  }
+
+  /**
+   * Builds the container, connects the transport and starts the agents in dependency order.
+   * Throws `DependencyError` (unknown dependency or cycle) before anything starts; a failing
+   * agent does not make it throw.
+   */
+  async start(): Promise<void> {
+    this.assertPhase('idle', 'start()');
+    this.startOrder = resolveStartOrder([...this.records.values()].map((r) => r.agent)).map((agent) =>
+      this.records.get(agent.id)!,
+    );
+    this.phase = 'starting';
+    const container = new Container();
+    container.bind(TOKENS.Orchestrator).toConstantValue(this);
+    await container.load(coreModule({ config: this.config, logger: this.logger }), ...this.modules);
+    if (!container.isBound(TOKENS.Transport)) {
+      throw new ConfigError([
+        {
+          path: 'bus.transport',
+          expected: 'a module that binds TOKENS.Transport (e.g. the NATS transport module)',
+          received: JSON.stringify(this.config.bus.transport),
+        },
+      ]);
+    }
+    await container.get<Transport>(TOKENS.Transport).connect();
+    const bus = container.get<EventBus>(TOKENS.EventBus);
+    this.container = container;
+    this.bus = bus;
+
+    for (const { agent } of this.startOrder) {
+      const { id: agentId, role, capabilities } = agent;
+      await this.emit('agent.registered', {
+        agentId,
+        role,
+        capabilities: [...capabilities],
+        node: this.nodeId,
+      });
+    }
+    const services = new ContainerServiceResolver(container);
+    for (const record of this.startOrder) await this.startAgent(record, bus, services);
+    this.phase = 'running';
+  }
+
+  /**
+   * Stops the running agents in reverse start order, each cut at the drain timeout (reported as
+   * `agent.failed`, phase `stop`), then closes the bus. Calling it again returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopAll();
+    return this.stopped;
+  }
+
+  /** Liveness and readiness of the node and of every agent. */
+  async health(): Promise<OrchestratorHealth> {
+    const entries = await Promise.all(
+      [...this.records.values()].map(async (record): Promise<[string, AgentStatus]> => {
+        const status: AgentStatus = { state: record.state };
+        if (record.error !== undefined) status.error = record.error;
+        if (record.state === 'running') status.health = await this.agentHealth(record.agent);
+        return [record.agent.id, status];
+      }),
+    );
+    const statuses = entries.map(([, status]) => status);
+    return {
+      live: statuses.every((s) => s.health?.live !== false),
+      ready: this.phase === 'running' && statuses.every((s) => s.health?.ready === true),
+      agents: Object.fromEntries(entries),
+    };
+  }
+
+  private async startAgent(
+    record: AgentRecord,
+    bus: EventBus,
+    services: ContainerServiceResolver,
+  ): Promise<void> {
+    const { agent } = record;
+    const blocker = (agent.dependsOn ?? []).find((id) => this.records.get(id)?.state !== 'running');
+    if (blocker !== undefined) {
+      await this.fail(
+        record,
+        'start',
+        new AgentLifecycleError(agent.id, 'start', `dependency "${blocker}" is not running`),
+      );
+      return;
+    }
+    record.state = 'starting';
+    const context: AgentContext = {
+      bus,
+      logger: this.logger.child({ agent: agent.id }),
+      services,
+      signal: this.stopping.signal,
+    };
+    try {
+      await agent.start(context);
+    } catch (err) {
+      await this.fail(
+        record,
+        'start',
+        new AgentLifecycleError(agent.id, 'start', errorMessage(err), { cause: err }),
+      );
+      return;
+    }
+    record.state = 'running';
+    this.logger.info('agent started', { agent: agent.id });
+    await this.emit('agent.started', { agentId: agent.id, node: this.nodeId });
+  }
+
+  private async stopAll(): Promise<void> {
+    if (this.phase === 'idle') {
+      this.phase = 'stopped';
+      return;
+    }
+    this.phase = 'stopping';
+    this.stopping.abort(new OrchestratorStateError('the orchestrator is stopping'));
+    for (const record of [...this.startOrder].reverse()) {
+      if (record.state === 'running') await this.stopAgent(record);
+    }
+    await this.bus?.flush();
+    await this.bus?.close();
+    this.phase = 'stopped';
+  }
+
+  private async stopAgent(record: AgentRecord): Promise<void> {
+    const { agent } = record;
+    const drainTimeoutMs = this.config.orchestrator.drainTimeoutMs;
+    record.state = 'stopping';
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<'cut'>((resolve) => {
+      timer = setTimeout(() => resolve('cut'), drainTimeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([Promise.resolve(agent.stop()).then(() => 'drained' as const), cut]);
+      if (outcome === 'cut') {
+        const error = new AgentLifecycleError(agent.id, 'stop', `did not stop within ${drainTimeoutMs} ms`);
+        await this.fail(record, 'stop', error);
+        await this.emit('agent.stopped', { agentId: agent.id, node: this.nodeId, drained: false });
+        return;
+      }
+    } catch (err) {
+      await this.fail(
+        record,
+        'stop',
+        new AgentLifecycleError(agent.id, 'stop', errorMessage(err), { cause: err }),
+      );
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    record.state = 'stopped';
+    this.logger.info('agent stopped', { agent: agent.id });
+    await this.emit('agent.stopped', { agentId: agent.id, node: this.nodeId, drained: true });
+  }
+
+  private async fail(
+    record: AgentRecord,
+    phase: 'start' | 'stop',
+    error: AgentLifecycleError,
+  ): Promise<void> {
+    record.state = 'failed';
+    record.error = error.toJSON();
+    this.logger.error('agent failed', {
+      agent: record.agent.id,
+      phase,
+      error: record.error,
+      cause: error.cause,
+    });
+    await this.emit('agent.failed', {
+      agentId: record.agent.id,
+      node: this.nodeId,
+      phase,
+      error: record.error,
+    });
+  }
+
+  private async agentHealth(agent: Agent): Promise<AgentHealth> {
+    try {
+      return await agent.health();
+    } catch (err) {
+      return { live: false, ready: false, details: { error: serializeError(err) } };
+    }
+  }
+
+  /** Publishes a lifecycle event; a failed publish is logged, never thrown into the lifecycle. */
+  private async emit<T extends TopicName>(topic: T, payload: TopicPayload<T>): Promise<void> {
+    try {
+      await this.bus?.publish(topic, payload);
+    } catch (err) {
+      this.logger.error('lifecycle event could not be published', { topic, error: serializeError(err) });
+    }
+  }
+
+  private assertPhase(expected: Phase, method: string): void {
+    if (this.phase !== expected) {
+      throw new OrchestratorStateError(
+        `${method} is allowed only before start(); the orchestrator is ${this.phase}`,
+      );
+    }
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
