@@ -1,0 +1,122 @@
+import {
+  BrokenCircuitError,
+  ConfigError,
+  RequestTimeoutError,
+  UpstreamStatusError,
+} from '@slipstream/contracts';
+import type { BreakerEvent, EventBus } from '@slipstream/contracts';
+import { CircuitBreakerRegistry } from './CircuitBreakerRegistry';
+
+function fakeBus(): EventBus & { published: Array<[string, BreakerEvent]> } {
+  const published: Array<[string, BreakerEvent]> = [];
+  return {
+    published,
+    publish: (topic: string, payload: BreakerEvent) => {
+      published.push([topic, payload]);
+      return Promise.resolve();
+    },
+  } as unknown as EventBus & { published: Array<[string, BreakerEvent]> };
+}
+
+const fail503 = () => Promise.reject(new UpstreamStatusError(503, 'unavailable'));
+
+describe(CircuitBreakerRegistry, () => {
+  let registry: CircuitBreakerRegistry;
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => {
+    registry.shutdown();
+    jest.useRealTimers();
+  });
+
+  describe('.execute()', () => {
+    it('when an endpoint keeps failing: closed → open (fail fast) → half-open (exactly one probe) → closed', async () => {
+      const bus = fakeBus();
+      registry = new CircuitBreakerRegistry(bus, undefined, { cluster: 'api' });
+      const key = 'http://a:1';
+      for (let i = 0; i < 5; i++)
+        await expect(registry.execute(key, fail503)).rejects.toThrow(UpstreamStatusError);
+      expect(registry.state(key)).toBe('open');
+
+      const fn = jest.fn(() => Promise.resolve('never'));
+      await expect(registry.execute(key, fn)).rejects.toThrow(BrokenCircuitError);
+      await expect(registry.execute(key, fn, { fallback: () => 'cached' })).resolves.toBe('cached');
+      expect(fn).not.toHaveBeenCalled();
+
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(registry.state(key)).toBe('halfOpen');
+      let releaseProbe!: (v: string) => void;
+      const probe = registry.execute(key, () => new Promise<string>((r) => (releaseProbe = r)));
+      await expect(registry.execute(key, fn)).rejects.toThrow(BrokenCircuitError);
+      releaseProbe('ok');
+      await expect(probe).resolves.toBe('ok');
+      expect(registry.state(key)).toBe('closed');
+
+      expect(bus.published.map(([topic, e]) => [topic, e.from, e.to, e.cluster])).toEqual([
+        ['network.breaker.opened', 'closed', 'open', 'api'],
+        ['network.breaker.halfOpen', 'open', 'halfOpen', 'api'],
+        ['network.breaker.closed', 'halfOpen', 'closed', 'api'],
+      ]);
+      expect(bus.published[0]![1].reason).toMatch(/5 of 5 calls failed.*status 503/);
+      expect(registry.stats()).toEqual([
+        expect.objectContaining({
+          endpoint: key,
+          state: 'closed',
+          failures: 5,
+          rejects: 3,
+          fallbacks: 1,
+          opens: 1,
+        }),
+      ]);
+    });
+
+    it('when the half-open probe fails, opens again', async () => {
+      registry = new CircuitBreakerRegistry(undefined, undefined, { resetTimeoutMs: 1_000 });
+      for (let i = 0; i < 5; i++) await registry.execute('k', fail503).catch(() => undefined);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await expect(registry.execute('k', fail503)).rejects.toThrow(UpstreamStatusError);
+      expect(registry.state('k')).toBe('open');
+    });
+
+    it('when a call exceeds timeoutMs, aborts its signal and rejects with RequestTimeoutError', async () => {
+      registry = new CircuitBreakerRegistry(undefined, undefined, { timeoutMs: 500 });
+      let seen: AbortSignal | undefined;
+      const result = registry.execute('k', (signal) => {
+        seen = signal;
+        return new Promise(() => undefined);
+      });
+      const settled = expect(result).rejects.toThrow(RequestTimeoutError);
+      await jest.advanceTimersByTimeAsync(500);
+      await settled;
+      expect(seen!.aborted).toBe(true);
+      expect(registry.stats()[0]).toMatchObject({ timeouts: 1, failures: 1 });
+    });
+
+    it('when calls fail with 4xx, the circuit stays closed', async () => {
+      registry = new CircuitBreakerRegistry();
+      for (let i = 0; i < 10; i++)
+        await expect(
+          registry.execute('k', () => Promise.reject(new UpstreamStatusError(404, 'nf'))),
+        ).rejects.toThrow();
+      expect(registry.state('k')).toBe('closed');
+    });
+  });
+
+  describe('.updateOptions()', () => {
+    it('when an option is invalid, throws ConfigError naming field, expected and received', () => {
+      registry = new CircuitBreakerRegistry();
+      expect(() => registry.updateOptions({ errorThresholdPercentage: 0 })).toThrow(ConfigError);
+      expect(() => registry.updateOptions({ timeoutMs: -5 })).toThrow(
+        /timeoutMs: expected a positive number of ms, received -5/,
+      );
+      expect(registry.currentOptions.timeoutMs).toBe(10_000);
+    });
+
+    it('when the volume threshold changes, new breakers use it', async () => {
+      registry = new CircuitBreakerRegistry();
+      await registry.execute('k', () => Promise.resolve(1));
+      registry.updateOptions({ volumeThreshold: 2 });
+      for (let i = 0; i < 2; i++) await registry.execute('k', fail503).catch(() => undefined);
+      expect(registry.state('k')).toBe('open');
+    });
+  });
+});
