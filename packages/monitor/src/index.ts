@@ -19,3 +19,4 @@ export { AdminServer, type AdminServerOptions } from './admin/AdminServer';
 export { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
 export { MONITOR_TOKENS } from './tokens';
 export { createMonitorModule, monitorModule, type MonitorModuleOptions } from './monitorModule';
+export { monitorOptionsFromConfig } from './monitorOptionsFromConfig';

@@ -23,6 +23,7 @@ describe('AdminServer', () => {
   afterAll(async () => {
     await server.close();
     await secured.close();
+    registry.close();
   });
 
   describe('.start()', () => {

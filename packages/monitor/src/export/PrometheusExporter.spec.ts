@@ -44,6 +44,7 @@ describe('PrometheusExporter', () => {
       expect(
         again.find((s) => s.name === 'slipstream_requests_total' && s.labels.outcome === 'success')?.value,
       ).toBe(2);
+      registry.close();
     });
   });
 });

@@ -88,21 +88,33 @@ export class SlidingWindow {
 
   /** The window's totals at `now`. The returned object is reused by the next call. */
   totals(now: number): WindowTotals {
-    const current = Math.floor(now / this.slotMs);
-    const oldest = current - this.ring.length + 1;
     const out = this.scratch;
     out.requests = 0;
     out.errors = 0;
     out.errorsByKind.fill(0);
     out.latency.reset();
+    out.durationMs = 0;
+    return this.addTo(now, out);
+  }
+
+  /**
+   * Adds this window's live slots at `now` to `out` (to sum several windows); `out`'s
+   * duration becomes the longer of the two.
+   */
+  addTo(now: number, out: WindowTotals): WindowTotals {
+    const current = Math.floor(now / this.slotMs);
+    const oldest = current - this.ring.length + 1;
     for (const slot of this.ring) {
       if (slot.epoch < oldest || slot.epoch > current) continue;
       out.requests += slot.requests;
-      for (let k = 0; k < slot.errors.length; k++) out.errorsByKind[k]! += slot.errors[k]!;
+      for (let k = 0; k < slot.errors.length; k++) {
+        out.errorsByKind[k]! += slot.errors[k]!;
+        out.errors += slot.errors[k]!;
+      }
       out.latency.merge(slot.latency);
     }
-    for (let k = 0; k < out.errorsByKind.length; k++) out.errors += out.errorsByKind[k]!;
-    out.durationMs = Math.max(1, Math.min(now - this.createdAt, now - oldest * this.slotMs));
+    const durationMs = Math.max(1, Math.min(now - this.createdAt, now - oldest * this.slotMs));
+    out.durationMs = Math.max(out.durationMs, durationMs);
     return out;
   }
 

@@ -53,7 +53,12 @@ describe('MetricsRegistry', () => {
   let registry: MetricsRegistry;
   beforeEach(() => {
     now = 1_000_000;
-    registry = new MetricsRegistry({ clock: () => now, sloLatencyMs: 100, windowMs: 60_000 });
+    registry = new MetricsRegistry({
+      clock: () => now,
+      clockResolutionMs: 0,
+      sloLatencyMs: 100,
+      windowMs: 60_000,
+    });
   });
 
   describe('.recordRequest()', () => {
@@ -74,6 +79,12 @@ describe('MetricsRegistry', () => {
       expect([a.bytesOutLogical, a.bytesOutWire, a.bytesInLogical, a.bytesInWire]).toEqual([100, 40, 7, 7]);
       // (2 + 2 bytes) + (2 + 1 error + 2 bytes) + (2 + 1 error)
       expect(registry.metricsCollected).toBe(12);
+    });
+    it('when a status ≥ 400 arrives without an errorKind, counts it as 4xx/5xx', () => {
+      registry.recordRequest({ ...A, durationMs: 1, status: 503 });
+      registry.recordRequest({ ...A, durationMs: 1, status: 404 });
+      registry.recordRequest({ ...A, durationMs: 1, status: 200 });
+      expect(registry.windowTotals('users')).toMatchObject({ requests: 3, errors: 2 });
     });
   });
 

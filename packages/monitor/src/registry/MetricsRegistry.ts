@@ -14,6 +14,7 @@ import type {
 import { SlidingWindow, type WindowTotals } from '../histogram/SlidingWindow';
 import { computeHealthScore } from '../health/computeHealthScore';
 import { MONITOR_TOKENS } from '../tokens';
+import { CoarseClock } from './CoarseClock';
 import type { RequestOutcome, SeriesLabels } from './RequestOutcome';
 import { RequestSeries, type MeasurementCounter } from './RequestSeries';
 import type { StatsSourceKind, StatsSources } from './StatsSources';
@@ -28,6 +29,8 @@ export interface MetricsRegistryOptions {
   windowSlots?: number;
   /** The clock, ms since the epoch. Defaults to `Date.now`. */
   clock?: () => number;
+  /** How stale the record path's time may be, ms; 0 reads the clock per request. Defaults to 50 ms. */
+  clockResolutionMs?: number;
 }
 
 const DEFAULTS = Object.freeze({
@@ -35,23 +38,14 @@ const DEFAULTS = Object.freeze({
   windowMs: 60_000,
   windowSlots: 6,
   clock: () => Date.now(),
+  clockResolutionMs: 50,
 });
 
 type SeriesTree = Map<string, Map<string, Map<string, Map<string, RequestSeries>>>>;
 
-/** Returns the value under `key`, creating it with `make` on first use. */
-function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
-}
-
 /**
  * The metrics the pipeline feeds: per (cluster, endpoint, route, QoS class) series of
- * requests, errors by kind, bytes and latency, sliding windows per cluster and overall,
+ * requests, errors by kind, bytes and latency, a sliding window per cluster (summed for overall),
  * and gauges read from registered sources. `metricsCollected` counts each measurement
  * recorded: per request, the request itself, its latency, its error (if any) and each
  * byte figure reported.
@@ -66,10 +60,12 @@ export class MetricsRegistry {
   private readonly clock: () => number;
   private readonly tree: SeriesTree = new Map();
   private readonly seriesList: RequestSeries[] = [];
-  private readonly overallWindow: SlidingWindow;
+  /** A window nothing records into: the base of the overall totals and the stand-in for an idle cluster. */
+  private readonly idleWindow: SlidingWindow;
   private readonly clusterWindows = new Map<string, SlidingWindow>();
   private readonly sources: Partial<StatsSources> = {};
   private readonly measurements: MeasurementCounter = { value: 0 };
+  private readonly recordClock: CoarseClock;
 
   constructor(
     @inject(MONITOR_TOKENS.MetricsRegistryOptions) @optional() options: MetricsRegistryOptions = {},
@@ -78,12 +74,23 @@ export class MetricsRegistry {
     this.windowMs = options.windowMs ?? DEFAULTS.windowMs;
     this.windowSlots = options.windowSlots ?? DEFAULTS.windowSlots;
     this.clock = options.clock ?? DEFAULTS.clock;
+    const resolutionMs = options.clockResolutionMs ?? DEFAULTS.clockResolutionMs;
+    if (!Number.isFinite(resolutionMs) || resolutionMs < 0) {
+      throw new ConfigError([
+        {
+          path: 'clockResolutionMs',
+          expected: 'a number of ms ≥ 0',
+          received: String(options.clockResolutionMs),
+        },
+      ]);
+    }
+    this.recordClock = new CoarseClock(this.clock, resolutionMs);
     if (!Number.isFinite(this.sloLatencyMs) || this.sloLatencyMs <= 0) {
       throw new ConfigError([
         { path: 'sloLatencyMs', expected: 'a number of ms > 0', received: String(options.sloLatencyMs) },
       ]);
     }
-    this.overallWindow = this.newWindow();
+    this.idleWindow = this.newWindow();
   }
 
   /** Measurements recorded since start (see the class comment for what one is). */
@@ -101,35 +108,40 @@ export class MetricsRegistry {
    * `record` itself to skip the lookup.
    */
   series(labels: SeriesLabels): RequestSeries {
-    const byEndpoint = getOrCreate(
-      this.tree,
-      labels.cluster,
-      () => new Map<string, Map<string, Map<string, RequestSeries>>>(),
+    // Plain gets (no closures) keep the lookup free of allocations once the series exists.
+    const series = this.tree
+      .get(labels.cluster)
+      ?.get(labels.endpoint)
+      ?.get(labels.route)
+      ?.get(labels.qosClass);
+    return series ?? this.createSeries(labels);
+  }
+
+  private createSeries(labels: SeriesLabels): RequestSeries {
+    const { cluster, endpoint, route, qosClass } = labels;
+    let byEndpoint = this.tree.get(cluster);
+    if (!byEndpoint)
+      this.tree.set(cluster, (byEndpoint = new Map<string, Map<string, Map<string, RequestSeries>>>()));
+    let byRoute = byEndpoint.get(endpoint);
+    if (!byRoute) byEndpoint.set(endpoint, (byRoute = new Map<string, Map<string, RequestSeries>>()));
+    let byClass = byRoute.get(route);
+    if (!byClass) byRoute.set(route, (byClass = new Map<string, RequestSeries>()));
+    let clusterWindow = this.clusterWindows.get(cluster);
+    if (!clusterWindow) this.clusterWindows.set(cluster, (clusterWindow = this.newWindow()));
+    const series = new RequestSeries(
+      { cluster, endpoint, route, qosClass },
+      clusterWindow,
+      this.measurements,
+      this.recordClock,
     );
-    const byRoute = getOrCreate(
-      byEndpoint,
-      labels.endpoint,
-      () => new Map<string, Map<string, RequestSeries>>(),
-    );
-    const byClass = getOrCreate(byRoute, labels.route, () => new Map<string, RequestSeries>());
-    let series = byClass.get(labels.qosClass);
-    if (series === undefined) {
-      const clusterWindow = getOrCreate(this.clusterWindows, labels.cluster, () => this.newWindow());
-      series = new RequestSeries(
-        {
-          cluster: labels.cluster,
-          endpoint: labels.endpoint,
-          route: labels.route,
-          qosClass: labels.qosClass,
-        },
-        [this.overallWindow, clusterWindow],
-        this.measurements,
-        this.clock,
-      );
-      byClass.set(labels.qosClass, series);
-      this.seriesList.push(series);
-    }
+    byClass.set(qosClass, series);
+    this.seriesList.push(series);
     return series;
+  }
+
+  /** Drops the record clock's pending timer. Recording after `close` still works. */
+  close(): void {
+    this.recordClock.close();
   }
 
   /** Every series recorded so far. */
@@ -180,9 +192,12 @@ export class MetricsRegistry {
    * omitted. The object is reused by the next call on the same window.
    */
   windowTotals(cluster?: string): WindowTotals {
-    const window = cluster === undefined ? this.overallWindow : this.clusterWindows.get(cluster);
-    // A cluster without traffic has no window: an empty one of the right length stands in.
-    return (window ?? this.newWindow()).totals(this.clock());
+    const now = this.clock();
+    if (cluster !== undefined) return (this.clusterWindows.get(cluster) ?? this.idleWindow).totals(now);
+    // Overall = the sum of the cluster windows, so a request is recorded into one window only.
+    const totals = this.idleWindow.totals(now);
+    for (const window of this.clusterWindows.values()) window.addTo(now, totals);
+    return totals;
   }
 
   /** Windowed performance of one cluster, or of all traffic. A cluster without traffic reads as idle. */

@@ -17,7 +17,7 @@ export interface RequestOutcome extends SeriesLabels {
   durationMs: number;
   /** The response status, when a response arrived. */
   status?: number;
-  /** Why it failed; absent for a success. `classifyError` / `classifyStatus` produce it. */
+  /** Why it failed (`classifyError` turns a thrown error into one); absent: derived from `status`, else a success. */
   errorKind?: ErrorKind;
   /** Request body bytes before compression. */
   bytesOutLogical?: number;

@@ -1,7 +1,9 @@
 import { LatencyHistogram } from '../histogram/LatencyHistogram';
 import type { SlidingWindow } from '../histogram/SlidingWindow';
 import { ERROR_KINDS, ERROR_KIND_INDEX } from './ErrorKind';
+import type { CoarseClock } from './CoarseClock';
 import type { RequestOutcome, SeriesLabels } from './RequestOutcome';
+import { classifyStatus } from './classifyError';
 
 /** Counts the measurements every series records, shared by all series of a registry. */
 export interface MeasurementCounter {
@@ -33,17 +35,20 @@ export class RequestSeries {
   constructor(
     /** The series' labels. */
     readonly labels: Readonly<SeriesLabels>,
-    private readonly windows: readonly SlidingWindow[],
+    private readonly window: SlidingWindow,
     private readonly measurements: MeasurementCounter,
-    private readonly clock: () => number,
+    private readonly clock: CoarseClock,
   ) {}
 
   /**
-   * Records one request. Counts as measurements: the request, its latency, its error
-   * (if any) and each byte figure given.
+   * Records one request. Without an `errorKind`, a status ≥ 400 counts as a `4xx`/`5xx`
+   * error. Counts as measurements: the request, its latency, its error (if any) and each
+   * byte figure given.
    */
   record(outcome: Omit<RequestOutcome, keyof SeriesLabels>): void {
-    const errorIndex = outcome.errorKind === undefined ? -1 : ERROR_KIND_INDEX[outcome.errorKind];
+    const errorKind =
+      outcome.errorKind ?? (outcome.status === undefined ? undefined : classifyStatus(outcome.status));
+    const errorIndex = errorKind === undefined ? -1 : ERROR_KIND_INDEX[errorKind];
     let measured = 2;
     this.requests += 1;
     this.latency.record(outcome.durationMs);
@@ -67,8 +72,7 @@ export class RequestSeries {
       this.bytesInWire += outcome.bytesInWire;
       measured += 1;
     }
-    const now = this.clock();
-    for (const window of this.windows) window.record(now, outcome.durationMs, errorIndex);
+    this.window.record(this.clock.now(), outcome.durationMs, errorIndex);
     this.measurements.value += measured;
   }
 

@@ -1,0 +1,23 @@
+import type { NetworkMonitoringConfig } from '@slipstream/contracts';
+import type { MonitorModuleOptions } from './monitorModule';
+
+/**
+ * The monitor's options from the contracts' `NetworkMonitoringConfig` (what
+ * `network.monitoring.configure` carries). `admin.enabled` is not an option of a service:
+ * whoever owns the admin server starts it or not.
+ */
+export function monitorOptionsFromConfig(config: NetworkMonitoringConfig): MonitorModuleOptions {
+  const admin = config.admin ?? {};
+  return {
+    registry: { sloLatencyMs: config.sloLatencyMs, windowMs: config.windowMs },
+    alerts: { rules: config.alertRules },
+    snapshot: { snapshotIntervalMs: config.snapshotIntervalMs },
+    admin: {
+      host: admin.host,
+      port: admin.port,
+      bearerToken: admin.bearerToken,
+      // The config names its host explicitly; that is the explicit choice a remote bind needs.
+      allowRemote: admin.host !== undefined,
+    },
+  };
+}
