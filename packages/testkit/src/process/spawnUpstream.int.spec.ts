@@ -1,4 +1,7 @@
 import { ConfigError } from '@slipstream/contracts';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { jsonOf, rawRequest, until } from '../../test/httpRequest';
 import { UpstreamProcessError } from '../errors/UpstreamProcessError';
 import { WaitTimeoutError } from '../errors/WaitTimeoutError';
@@ -89,6 +92,24 @@ describe(spawnUpstream, () => {
       await expect(rawRequest(`${victim.url}/x`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       await expect(victim.counters()).rejects.toBeInstanceOf(UpstreamProcessError);
       await victim.close();
+    }, 60_000);
+  });
+
+  describe('when the parent process dies', () => {
+    it('the child exits too (no orphan)', async () => {
+      const parent = fork(join(__dirname, '../../test/spawnAndWait.ts'), [], {
+        execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const exited = new Promise((resolve) => parent.once('exit', resolve));
+      const childPid = await new Promise<number>((resolve) =>
+        parent.once('message', (m: { pid: number }) => resolve(m.pid)),
+      );
+
+      parent.kill('SIGKILL');
+      await exited;
+
+      await until(() => !isAlive(childPid), 20_000);
     }, 60_000);
   });
 
