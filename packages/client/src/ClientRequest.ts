@@ -1,0 +1,41 @@
+/** A request as an agent hands it to the `NetworkClient`. */
+export interface ClientRequest {
+  /** HTTP method. Defaults to 'GET'. */
+  method?: string;
+  /** Path with query, e.g. `/users?id=1`. */
+  path: string;
+  /** Request headers, lower-case names. */
+  headers?: Record<string, string>;
+  /** Request body. */
+  body?: Buffer | string;
+  /** Host the route table may match on. */
+  host?: string;
+  /** Cluster to send to when no route matches. */
+  cluster?: string;
+}
+
+/** Per-request options of `NetworkClient.request()`. */
+export interface ClientRequestOptions {
+  /** QoS class; overrides the route's. Defaults to the route's class, else the client's default. */
+  priority?: string;
+  /** Sticky-session key for consistent hashing; wins over the cluster's sticky header or cookie. */
+  stickyKey?: string;
+  /** Aborts the request wherever it is (queue, backoff, wire). */
+  signal?: AbortSignal;
+  /** Overall deadline from the call, ms (admission, retries and backoff included). Defaults to the route's, else none. */
+  timeoutMs?: number;
+  /** Whether the request may be retried. Defaults to true for GET, HEAD, OPTIONS, PUT, DELETE, TRACE. */
+  idempotent?: boolean;
+}
+
+/** Options of `NetworkClient.call()`. */
+export interface ClientCallOptions {
+  /** Cluster whose batch endpoint takes the call. Defaults to the first configured cluster. */
+  cluster?: string;
+  /** `critical` flushes the batch at once; `bulk` yields. Defaults to 'standard'. */
+  priority?: 'critical' | 'standard' | 'bulk';
+  /** Aborts this call only. */
+  signal?: AbortSignal;
+  /** Rejects the call with `RequestTimeoutError` when unsettled this long after the call, ms. Defaults to none. */
+  timeoutMs?: number;
+}

@@ -1,0 +1,520 @@
+/**
+ * Pipeline order — every request walks these steps, in this order, built once per configuration:
+ *
+ *   route → admit → retry → pick → breaker → send → (record)
+ *
+ * - **route** first: the route decides the cluster, the QoS class and the policy (deadline,
+ *   retries) every later step reads. A request without a matching route goes to the cluster it
+ *   names, with the default class.
+ * - **admit** before retry: retries of a request hold its one permit, so they count against the
+ *   cluster's concurrency limit and cannot amplify an overload behind the scheduler's back; a
+ *   request shed here never costs an upstream anything.
+ * - **retry** around pick and breaker: each attempt picks again, excluding the endpoints earlier
+ *   attempts failed on, so a retry lands on another endpoint; every retry is paid from the
+ *   retry budget, within the overall deadline.
+ * - **pick** before breaker: the breaker is per endpoint, so it can only be chosen once the
+ *   endpoint is; an open circuit fails that attempt fast and the retry tries an endpoint whose
+ *   circuit is closed.
+ * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue). The
+ *   endpoint state (latency estimate, outlier detection) learns from each attempt; the
+ *   limiter, the route chooser and the metrics registry from each logical request.
+ *
+ * With monitoring off the record step is absent (a no-op method in its place), not a branch.
+ */
+import {
+  ClientClosedError,
+  OverloadedError,
+  QueueFullError,
+  RequestTimeoutError,
+  TOKENS,
+  type AdvancedRoutingConfig,
+  type BatchStats,
+  type BreakerStats,
+  type CircuitBreakerConfig,
+  type ClusterStats,
+  type ConnectionPoolingConfig,
+  type Disposer,
+  type EventBus,
+  type Logger,
+  type QosClassConfig,
+  type RequestBatchingConfig,
+  type RoutingStats,
+} from '@slipstream/contracts';
+import { ClusterManager, HealthChecker, type Cluster, type EndpointState } from '@slipstream/balancer';
+import { RequestBatcher, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
+import { HttpResponse, type HttpPoolStats, type PoolManager } from '@slipstream/http';
+import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
+import {
+  CircuitBreakerRegistry,
+  RetryPolicy,
+  type BreakerExecuteOptions,
+  type RetryAttempt,
+  type RetryExecuteOptions,
+  type RetryStats,
+} from '@slipstream/resilience';
+import { QosScheduler, Router, type Permit, type ResolvedRoute } from '@slipstream/routing';
+import { inject, injectable, optional, unmanaged } from 'inversify';
+import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
+import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
+import { ClientDispatcher } from './dispatcher/ClientDispatcher';
+import { NoRouteError } from './errors/NoRouteError';
+import { UpstreamResponseError } from './errors/UpstreamResponseError';
+import {
+  CLIENT_DEFAULTS,
+  resolveClientOptions,
+  type ClientClusterConfig,
+  type NetworkClientOptions,
+  type ResolvedClientOptions,
+} from './NetworkClientOptions';
+
+/** Everything a `NetworkMetricsSnapshot` needs from the pipeline, measured now. */
+export interface NetworkClientStats {
+  pools: HttpPoolStats[];
+  clusters: ClusterStats[];
+  breakers: BreakerStats[];
+  /** Per cluster that has a batcher. */
+  batching: Record<string, BatchStats>;
+  routing: RoutingStats;
+  retry: RetryStats;
+}
+
+/** Methods whose requests are retried unless the caller says otherwise. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+/** The endpoint label of an outcome that reached no endpoint (shed, no route). */
+const NO_ENDPOINT = '(none)';
+const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
+
+/**
+ * One request on its way through the pipeline. It doubles as the options object of the
+ * scheduler, the retry policy and the breaker, so a request allocates no option bags.
+ */
+class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpResponse> {
+  readonly signal: AbortSignal | undefined;
+  readonly bucket: ResolvedRoute['bucket'];
+  readonly deadline: number | undefined;
+  readonly start = performance.now();
+  grantedAt = 0;
+  endpoint = NO_ENDPOINT;
+
+  constructor(
+    readonly req: ClientRequest,
+    readonly opts: ClientRequestOptions,
+    readonly method: string,
+    readonly route: ResolvedRoute | undefined,
+    readonly cluster: Cluster,
+    readonly qosClass: string,
+    readonly idempotent: boolean,
+    /** Whether the retry step applies: idempotent, and the route does not forbid retries. */
+    readonly retry: boolean,
+    timeoutMs: number | undefined,
+    readonly fallback: BreakerExecuteOptions<HttpResponse>['fallback'],
+  ) {
+    this.signal = opts.signal;
+    this.bucket = route?.bucket;
+    this.deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+  }
+
+  /** Time left until the deadline, ms; undefined without one. */
+  remainingMs(): number | undefined {
+    return this.deadline === undefined ? undefined : Math.max(1, this.deadline - Date.now());
+  }
+}
+
+/**
+ * The request pipeline: router → scheduler → retry → balancer → breaker → pool, with the
+ * monitor recording every logical request (see the "Pipeline order" comment at the top of this
+ * file). Also offered as an undici `Dispatcher` (`asDispatcher()`), and as a JSON-RPC batcher
+ * per cluster (`call()`), whose batches travel the same pipeline.
+ */
+@injectable()
+export class NetworkClient {
+  readonly #options: ResolvedClientOptions;
+  readonly #pool: PoolManager;
+  readonly #metrics: MetricsRegistry | undefined;
+  readonly #bus: EventBus | undefined;
+  readonly #logger: Logger | undefined;
+  readonly #ownsPool: boolean;
+  readonly #clusters: ClusterManager;
+  readonly #router: Router;
+  #scheduler: QosScheduler;
+  readonly #breakers: CircuitBreakerRegistry;
+  readonly #retry: RetryPolicy;
+  readonly #batchPaths = new Map<string, string>();
+  readonly #batchers = new Map<string, RequestBatcher>();
+  #batching: RequestBatchingConfig;
+  #fallback: BreakerExecuteOptions<HttpResponse>['fallback'];
+  readonly #record: (x: Exchange, response: HttpResponse | undefined, error: unknown) => void;
+  readonly #sources: Disposer[] = [];
+  #dispatcher: ClientDispatcher | undefined;
+  #inflight = 0;
+  #idle: (() => void)[] = [];
+  #closed = false;
+
+  constructor(
+    @inject(CLIENT_OPTIONS) options: NetworkClientOptions,
+    @inject(TOKENS.PoolManager) pool: PoolManager,
+    @inject(TOKENS.MetricsRegistry) @optional() metrics?: MetricsRegistry,
+    @inject(TOKENS.EventBus) @optional() bus?: EventBus,
+    @inject(TOKENS.Logger) @optional() logger?: Logger,
+    /** Whether `close()` and `destroy()` also close `pool` (true when `createNetworkClient` built it). */
+    @unmanaged() ownsPool = false,
+  ) {
+    this.#options = resolveClientOptions(options);
+    this.#pool = pool;
+    this.#metrics = metrics;
+    this.#bus = bus;
+    this.#logger = logger;
+    this.#ownsPool = ownsPool;
+    this.#breakers = new CircuitBreakerRegistry(bus, logger, breakerOptions(options.breaker));
+    this.#fallback = fallbackOf(options.breaker);
+    this.#retry = new RetryPolicy(options.retry);
+    this.#batching = options.batching ?? {};
+    this.#clusters = new ClusterManager(new HealthChecker(), bus, logger);
+    try {
+      for (const cluster of options.clusters) this.configureCluster(cluster);
+      this.#router = new Router(
+        {
+          routes: options.routes,
+          classes: options.classes,
+          defaultQosClass: this.#options.defaultQosClass,
+          knownClusters: () => this.#batchPaths.keys(),
+        },
+        bus,
+      );
+      this.#scheduler = this.#newScheduler(options);
+    } catch (err) {
+      this.#clusters.close();
+      throw err;
+    }
+    this.#record = metrics && this.#options.monitoring ? this.#recordOutcome : skipRecord;
+    if (metrics && this.#options.monitoring) this.#registerSources(metrics);
+  }
+
+  /**
+   * Sends `req` through the pipeline and resolves with the response, whatever its status (a
+   * 5xx after the last retry included). Rejects with a `SlipstreamError` when no response
+   * arrived: `NoRouteError`, `OverloadedError` / `QueueTimeoutError` (shed at admission),
+   * `BrokenCircuitError`, `NoHealthyEndpointError`, `RequestTimeoutError`, `RequestAbortedError`,
+   * `ConnectionError`, `ClientClosedError`, ...
+   */
+  async request(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    if (this.#closed) throw new ClientClosedError('the network client is closed');
+    const x = this.#exchange(req, opts);
+    this.#inflight++;
+    let permit: Permit | undefined;
+    let response: HttpResponse | undefined;
+    let error: unknown;
+    try {
+      permit = await this.#scheduler.acquire(x.cluster.name, x.qosClass, x);
+      x.grantedAt = performance.now();
+      response = x.retry ? await this.#retry.execute(this.#attemptOf(x), x) : await this.#attempt(x);
+    } catch (err) {
+      if (err instanceof UpstreamResponseError) response = err.response;
+      else error = err;
+    }
+    this.#learn(x, permit, response, error);
+    this.#record(x, response, error);
+    if (--this.#inflight === 0) this.#notifyIdle();
+    if (response === undefined) throw error;
+    return response;
+  }
+
+  /**
+   * Queues one JSON-RPC call in the batcher of `opts.cluster` (default: the first cluster);
+   * the batch goes to the cluster's batch path through `request()`, so it travels the same
+   * pipeline. Resolves with the call's own result; rejects with its own error (`RpcError`, ...).
+   */
+  call<T = unknown>(method: string, params?: unknown, opts: ClientCallOptions = {}): Promise<T> {
+    if (this.#closed) return Promise.reject(new ClientClosedError('the network client is closed'));
+    const cluster = opts.cluster ?? this.#options.clusters[0]!.cluster;
+    const batcher = this.#batcherOf(cluster);
+    if (!batcher) return Promise.reject(new NoRouteError(`no cluster named "${cluster}"`));
+    return batcher.call<T>(method, params, opts);
+  }
+
+  /**
+   * An undici `Dispatcher` over this pipeline: `undici.request(url, { dispatcher })` and
+   * `fetch(url, { dispatcher })` go through route, admission, retry, balancer, breaker and pool.
+   * The URL's origin picks the cluster when no route matches: the cluster with that endpoint,
+   * else the cluster named like the URL's host name.
+   */
+  asDispatcher(): ClientDispatcher {
+    this.#dispatcher ??= new ClientDispatcher(this);
+    return this.#dispatcher;
+  }
+
+  /** The cluster a URL origin stands for: the one with an endpoint at `origin`, else the one named like its host. */
+  clusterOf(origin: string): string | undefined {
+    for (const stats of this.#clusters.stats()) {
+      if (stats.endpoints.some((e) => e.origin === origin)) return stats.cluster;
+    }
+    const host = URL.canParse(origin) ? new URL(origin).hostname : origin;
+    return this.#batchPaths.has(host) ? host : undefined;
+  }
+
+  /** Builds or replaces a cluster (and starts its health checks). Throws `ConfigError` and keeps the old one when invalid. */
+  configureCluster(config: ClientClusterConfig): Cluster {
+    const { batchPath, ...balancing } = config;
+    const cluster = this.#clusters.configure(balancing);
+    this.#batchPaths.set(config.cluster, batchPath ?? CLIENT_DEFAULTS.batchPath);
+    return cluster;
+  }
+
+  /** Applies breaker settings (and the open-circuit fallback). Throws `ConfigError` and keeps the old ones when invalid. */
+  configureBreakers(config: CircuitBreakerConfig): void {
+    this.#breakers.updateOptions(breakerOptions(config));
+    if (config.fallback !== undefined) this.#fallback = fallbackOf(config);
+  }
+
+  /**
+   * Replaces routes, classes and (when given) the concurrency settings. Everything is validated
+   * first: an invalid config throws a `ConfigError` listing every reason and the old one stays.
+   * Requests in flight finish under the table (and scheduler) they started with.
+   */
+  configureRouting(config: AdvancedRoutingConfig): void {
+    const validated = this.#router.validate(config.routes ?? this.#router.table.routes, config.classes);
+    const scheduler =
+      config.adaptiveConcurrency !== undefined
+        ? this.#newScheduler({ classes: validated.classes, adaptiveConcurrency: config.adaptiveConcurrency })
+        : this.#scheduler;
+    if (scheduler === this.#scheduler && config.classes) scheduler.setClasses(config.classes);
+    this.#router.apply(validated);
+    this.#scheduler = scheduler;
+  }
+
+  /** Applies batching settings to every batcher (and later ones). Throws `ConfigError` and keeps the old ones when invalid. */
+  configureBatching(config: RequestBatchingConfig): void {
+    for (const batcher of this.#batchers.values()) batcher.updateOptions(config);
+    this.#batching = { ...this.#batching, ...config };
+  }
+
+  /** Applies pooling settings (`PoolManager.updateOptions`). Throws `ConfigError` and keeps the old ones when invalid. */
+  configurePooling(config: ConnectionPoolingConfig): Readonly<Required<ConnectionPoolingConfig>> {
+    return this.#pool.updateOptions(config);
+  }
+
+  /** Measured state of every stage: pools, clusters, breakers, batchers, routing, retries. */
+  stats(): NetworkClientStats {
+    const batching: Record<string, BatchStats> = {};
+    for (const [cluster, batcher] of this.#batchers) batching[cluster] = batcher.stats();
+    return {
+      pools: this.#pool.stats(),
+      clusters: this.#clusters.stats(),
+      breakers: this.#breakers.stats(),
+      batching,
+      routing: this.#routingStats(),
+      retry: this.#retry.stats(),
+    };
+  }
+
+  /**
+   * Refuses new work, flushes the batchers, waits for every request in flight, then stops
+   * health checks, outlier and breaker timers (and closes the pool when the client owns it).
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await Promise.all([...this.#batchers.values()].map((b) => b.close()));
+    this.#closed = true;
+    if (this.#inflight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    this.#stop();
+    if (this.#ownsPool) await this.#pool.close();
+  }
+
+  /** Refuses new work and stops every timer at once; with an owned pool, cuts requests in flight. */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    this.#stop();
+    if (this.#ownsPool) await this.#pool.destroy();
+  }
+
+  #exchange(req: ClientRequest, opts: ClientRequestOptions): Exchange {
+    const method = req.method ?? 'GET';
+    const route = this.#router.resolve({ method, path: req.path, host: req.host, headers: req.headers });
+    const name = route?.cluster ?? req.cluster;
+    const cluster = name === undefined ? undefined : this.#clusters.get(name);
+    if (!cluster) {
+      throw new NoRouteError(
+        name === undefined
+          ? `no route matches ${method} ${req.path} and the request names no cluster`
+          : `no cluster named "${name}"`,
+      );
+    }
+    const retries = route?.policy.retries;
+    const idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(method);
+    const timeoutMs =
+      opts.timeoutMs ?? route?.policy.timeoutMs ?? (this.#options.defaultTimeoutMs || undefined);
+    const qosClass = opts.priority ?? route?.qosClass ?? this.#options.defaultQosClass;
+    return new Exchange(
+      req,
+      opts,
+      method,
+      route,
+      cluster,
+      qosClass,
+      idempotent,
+      idempotent && retries !== 0,
+      timeoutMs,
+      this.#fallback,
+    );
+  }
+
+  #attemptOf(x: Exchange): (attempt: RetryAttempt) => Promise<HttpResponse> {
+    return (attempt) => this.#attempt(x, attempt);
+  }
+
+  /** pick → breaker → send, for one attempt. */
+  #attempt(x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> {
+    const endpoint = x.cluster.pick({
+      stickyKey: x.opts.stickyKey,
+      headers: x.req.headers,
+      exclude: attempt?.excluded,
+    });
+    if (attempt) attempt.endpoint = endpoint.origin;
+    x.endpoint = endpoint.origin;
+    return this.#breakers.execute(endpoint.origin, (signal) => this.#send(x, endpoint, signal), x);
+  }
+
+  /** Sends one attempt on the endpoint's pool; the endpoint learns its outcome. A 5xx or 429 throws. */
+  async #send(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpResponse> {
+    const cluster = x.cluster;
+    const req = x.req;
+    cluster.onStart(endpoint);
+    const sent = performance.now();
+    let response: HttpResponse;
+    try {
+      response = await this.#pool.request(
+        { origin: endpoint.origin, path: req.path, method: x.method, headers: req.headers, body: req.body },
+        { signal, timeoutMs: x.remainingMs(), idempotent: x.idempotent },
+      );
+    } catch (error) {
+      cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
+      throw error;
+    }
+    cluster.onEnd(endpoint, { rttMs: performance.now() - sent, status: response.statusCode });
+    if (response.statusCode >= 500 || response.statusCode === 429) throw new UpstreamResponseError(response);
+    return response;
+  }
+
+  /** Feeds the concurrency limiter and the route chooser from the logical request's outcome. */
+  #learn(x: Exchange, permit: Permit | undefined, response: HttpResponse | undefined, error: unknown): void {
+    const now = performance.now();
+    const status = response?.statusCode ?? 0;
+    if (permit) {
+      const dropped =
+        status === 503 ||
+        status === 429 ||
+        RequestTimeoutError.is(error) ||
+        QueueFullError.is(error) ||
+        OverloadedError.is(error);
+      permit.release({ rttMs: now - x.grantedAt, dropped });
+    }
+    if (x.route && permit) {
+      this.#router.record(x.route, { latencyMs: now - x.start, error: error !== undefined || status >= 500 });
+    }
+  }
+
+  readonly #recordOutcome = (x: Exchange, response: HttpResponse | undefined, error: unknown): void => {
+    const bodyOut = x.req.body;
+    const bytesOut =
+      bodyOut === undefined ? 0 : typeof bodyOut === 'string' ? Buffer.byteLength(bodyOut) : bodyOut.length;
+    this.#metrics!.recordRequest({
+      cluster: x.cluster.name,
+      endpoint: x.endpoint,
+      route: x.route?.id ?? x.cluster.name,
+      qosClass: x.qosClass,
+      durationMs: performance.now() - x.start,
+      status: response?.statusCode,
+      errorKind: response === undefined ? classifyError(error) : undefined,
+      bytesOutLogical: bytesOut,
+      bytesInLogical: response?.body.length ?? 0,
+    });
+  };
+
+  #batcherOf(cluster: string): RequestBatcher | undefined {
+    let batcher = this.#batchers.get(cluster);
+    const path = this.#batchPaths.get(cluster);
+    if (batcher || path === undefined) return batcher;
+    batcher = new RequestBatcher(
+      (batch, signal) => this.#sendBatch(cluster, path, batch, signal),
+      this.#batching,
+    );
+    this.#batchers.set(cluster, batcher);
+    return batcher;
+  }
+
+  async #sendBatch(
+    cluster: string,
+    path: string,
+    batch: EncodedBatch,
+    signal: AbortSignal,
+  ): Promise<BatchResponse> {
+    const body =
+      typeof batch.body === 'string'
+        ? batch.body
+        : Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength);
+    const response = await this.request(
+      { method: 'POST', path, headers: { ...batch.headers }, body, cluster },
+      { signal, idempotent: false },
+    );
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  #newScheduler(config: {
+    classes?: readonly QosClassConfig[];
+    adaptiveConcurrency?: AdvancedRoutingConfig['adaptiveConcurrency'];
+  }): QosScheduler {
+    const { enabled, initialLimit, minLimit, maxLimit, smoothing } = config.adaptiveConcurrency ?? {};
+    return new QosScheduler(
+      { classes: config.classes, concurrency: { enabled, initialLimit, minLimit, maxLimit, smoothing } },
+      this.#bus,
+    );
+  }
+
+  #routingStats(): RoutingStats {
+    const { classes, concurrencyLimits } = this.#scheduler.stats();
+    return { ...this.#router.stats(), classes, concurrencyLimits };
+  }
+
+  #registerSources(metrics: MetricsRegistry): void {
+    this.#sources.push(
+      metrics.registerSource('pools', () => this.#pool.stats()),
+      metrics.registerSource('clusters', () => this.#clusters.stats()),
+      metrics.registerSource('breakers', () => this.#breakers.stats()),
+      metrics.registerSource('routing', () => this.#routingStats()),
+    );
+  }
+
+  #notifyIdle(): void {
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
+  }
+
+  #stop(): void {
+    for (const dispose of this.#sources.splice(0)) dispose();
+    this.#clusters.close();
+    this.#breakers.shutdown();
+    this.#logger?.debug('network client stopped', { clusters: this.#batchPaths.size });
+  }
+}
+
+/** The record step when monitoring is off. */
+function skipRecord(): void {}
+
+function breakerOptions(config: CircuitBreakerConfig = {}): Omit<CircuitBreakerConfig, 'fallback'> {
+  const { fallback: _fallback, ...options } = config;
+  return options;
+}
+
+/** The breaker fallback of a config: a static response, or none (fail fast with `BrokenCircuitError`). */
+function fallbackOf(config: CircuitBreakerConfig = {}): BreakerExecuteOptions<HttpResponse>['fallback'] {
+  const fallback = config.fallback;
+  if (!fallback) return undefined;
+  const body = Buffer.from(JSON.stringify(fallback.body));
+  return () =>
+    new HttpResponse(
+      fallback.status,
+      { 'content-type': 'application/json', 'x-slipstream-fallback': '1' },
+      body,
+    );
+}

@@ -1,0 +1,17 @@
+import { UpstreamStatusError } from '@slipstream/contracts';
+import type { HttpResponse } from '@slipstream/http';
+
+/**
+ * An attempt got a response whose status counts as a failure (5xx, 429). It carries the
+ * response (and its headers, for `Retry-After`) so breaker and retry can read data, and so the
+ * caller gets the last response when no retry is left.
+ */
+export class UpstreamResponseError extends UpstreamStatusError {
+  /** The response's headers (the retry policy reads `retry-after` here). */
+  readonly headers: HttpResponse['headers'];
+
+  constructor(readonly response: HttpResponse) {
+    super(response.statusCode, `upstream answered ${response.statusCode}`);
+    this.headers = response.headers;
+  }
+}

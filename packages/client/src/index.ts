@@ -1,0 +1,17 @@
+export { NetworkClient, type NetworkClientStats } from './NetworkClient';
+export {
+  CLIENT_DEFAULTS,
+  resolveClientOptions,
+  type ClientClusterConfig,
+  type ClientRetryOptions,
+  type NetworkClientOptions,
+  type ResolvedClientOptions,
+} from './NetworkClientOptions';
+export type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
+export { ClientDispatcher, type DispatchTarget } from './dispatcher/ClientDispatcher';
+export { NoRouteError } from './errors/NoRouteError';
+export { UpstreamResponseError } from './errors/UpstreamResponseError';
+export { UnsupportedBodyError } from './errors/UnsupportedBodyError';
+export { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
+export { clientModule } from './clientModule';
+export { createNetworkClient, type NetworkClientDeps } from './createNetworkClient';
