@@ -122,7 +122,7 @@ export function inspectRouteTable(
 }
 
 /** Formats one issue the way `ConfigError` does. */
-export function formatIssue(issue: ConfigIssue): string {
+function formatIssue(issue: ConfigIssue): string {
   return `${issue.path}: expected ${issue.expected}, received ${issue.received}`;
 }
 

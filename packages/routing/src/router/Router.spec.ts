@@ -1,0 +1,106 @@
+import { ConfigError, type EventBus } from '@slipstream/contracts';
+import { FIXTURE_CLUSTERS, FIXTURE_ROUTES } from '../table/fixtures';
+import { Router } from './Router';
+
+describe(Router, () => {
+  const newRouter = (publish = jest.fn(() => Promise.resolve())): Router =>
+    new Router(
+      { routes: FIXTURE_ROUTES, knownClusters: () => FIXTURE_CLUSTERS, chooser: { holdMs: 1_000 } },
+      { publish },
+    );
+
+  describe('.resolve()', () => {
+    it('resolves requests through the current table and counts them per route', () => {
+      const router = newRouter();
+      expect(router.resolve({ method: 'GET', path: '/api/v2/users/1' })?.cluster).toBe('users');
+      router.resolve({ method: 'GET', path: '/api/v2/users/2' });
+      expect(router.stats()).toMatchObject({
+        routes: FIXTURE_ROUTES.length,
+        requestsByRoute: { 'user-by-id': 2 },
+      });
+    });
+  });
+
+  describe('.replace()', () => {
+    it('when the new table is invalid, throws every reason and keeps serving the old one', () => {
+      const router = newRouter();
+      const before = router.table;
+      let error: unknown;
+      try {
+        router.replace([
+          { id: 'x', match: { path: '/x' }, cluster: 'mars' },
+          { id: 'x', match: { path: '/y' }, cluster: 'users', policy: { qosClass: 'gold' } },
+        ]);
+      } catch (e) {
+        error = e;
+      }
+      expect(ConfigError.is(error)).toBe(true);
+      expect((error as ConfigError).issues.map((i) => i.path)).toEqual([
+        'routes[0].cluster',
+        'routes[1].id',
+        'routes[1].policy.qosClass',
+      ]);
+      expect(router.table).toBe(before);
+      expect(router.resolve({ method: 'GET', path: '/api/v2/orders' })?.cluster).toBe('orders');
+    });
+
+    it('when valid, serves the new table while requests in flight keep the route they started with', () => {
+      const router = newRouter();
+      const inflight = router.resolve({ method: 'GET', path: '/api/v2/search' })!;
+      router.replace([{ id: 'all', match: { path: '/' }, cluster: 'legacy', policy: { timeoutMs: 5 } }]);
+      expect(router.resolve({ method: 'GET', path: '/api/v2/search' })).toMatchObject({
+        id: 'all',
+        cluster: 'legacy',
+        tableVersion: 2,
+      });
+      expect(inflight).toMatchObject({ id: 'search', cluster: 'search', qosClass: 'bulk', tableVersion: 1 });
+      expect(Object.isFrozen(inflight)).toBe(true);
+    });
+
+    it('when the classes change, validates policies against the new ones', () => {
+      const router = newRouter();
+      expect(() => router.replace(FIXTURE_ROUTES, [{ name: 'standard', priority: 0 }])).toThrow(
+        /unknown "critical"/,
+      );
+      router.replace(
+        [{ id: 'a', match: {}, cluster: 'users', policy: { qosClass: 'gold' } }],
+        [
+          { name: 'standard', priority: 1 },
+          { name: 'gold', priority: 0 },
+        ],
+      );
+      expect(router.resolve({ method: 'GET', path: '/' })?.qosClass).toBe('gold');
+    });
+  });
+
+  describe('.record()', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('when the primary of a route with alternatives slows down, moves to the other and publishes the change', () => {
+      const publish = jest.fn(() => Promise.resolve());
+      const router = newRouter(publish);
+      const latency: Record<string, number> = { eu: 10, us: 30 };
+      const send = (n: number): void => {
+        for (let i = 0; i < n; i++) {
+          jest.advanceTimersByTime(10);
+          const route = router.resolve({ method: 'GET', path: '/geo' })!;
+          router.record(route, { latencyMs: latency[route.cluster]! });
+        }
+      };
+      send(300);
+      expect(router.stats().activeClusters).toEqual({ geo: 'eu' });
+      latency.eu = 200;
+      send(300);
+      expect(router.stats().activeClusters).toEqual({ geo: 'us' });
+      expect(publish).toHaveBeenCalledWith(
+        'network.route.changed',
+        expect.objectContaining({ route: 'geo', from: 'eu', to: 'us' }),
+      );
+
+      // A reload that keeps the route and its clusters keeps the measured choice.
+      router.replace(FIXTURE_ROUTES);
+      expect(router.stats().activeClusters).toEqual({ geo: 'us' });
+    });
+  });
+});

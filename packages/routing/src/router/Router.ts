@@ -1,0 +1,181 @@
+import {
+  ConfigError,
+  TOKENS,
+  type ConfigIssue,
+  type QosClassConfig,
+  type RouteConfig,
+  type RoutingStats,
+} from '@slipstream/contracts';
+import { inject, injectable, optional } from 'inversify';
+import { AdaptiveClusterChooser, type AdaptiveClusterChooserOptions } from '../choice/AdaptiveClusterChooser';
+import { monotonicClock, type Clock } from '../clock';
+import { publishEvent, type EventPublisher } from '../events/publishEvent';
+import { DEFAULT_QOS_CLASSES, normalizeQosClasses } from '../qos/normalizeQosClasses';
+import { ROUTING_TOKENS } from '../routingTokens';
+import { RouteTable, type ResolvedRoute, type RouteRequest } from '../table/RouteTable';
+
+/** Options of a {@link Router}. */
+export interface RouterOptions {
+  /** The initial routes. Defaults to none (nothing matches). */
+  routes?: RouteConfig[];
+  /** The QoS classes policies may name. Defaults to critical / standard / bulk. */
+  classes?: readonly QosClassConfig[];
+  /** The cluster names routes may point at, read at each reload. Defaults to unchecked. */
+  knownClusters?: () => Iterable<string>;
+  /** The class of routes whose policy names none. Defaults to 'standard'. */
+  defaultQosClass?: string;
+  /** Settings of the adaptive choice among a route's clusters. Defaults to the chooser's. */
+  chooser?: Omit<AdaptiveClusterChooserOptions, 'onChange' | 'clock'>;
+  /** Time source, ms. Defaults to `performance.now()`. */
+  clock?: Clock;
+}
+
+/** A route table that has passed validation, ready to be swapped in. */
+export interface ValidatedRoutes {
+  readonly table: RouteTable;
+  readonly classes: readonly QosClassConfig[];
+}
+
+/**
+ * Holds the current route table and answers which route and cluster a request goes to.
+ *
+ * - **Hot reload**: `replace()` validates the new table first; an invalid one throws a
+ *   `ConfigError` listing every reason and the old table keeps serving. Tables are immutable
+ *   snapshots and a resolved route carries its policy, so requests in flight finish under the
+ *   table they started with.
+ * - **Adaptive choice**: a route with several clusters goes to the best by measured latency
+ *   and errors (`AdaptiveClusterChooser`); feed outcomes with `record()`. A change of choice is
+ *   published as `network.route.changed`.
+ */
+@injectable()
+export class Router {
+  private current: RouteTable;
+  private classes: readonly QosClassConfig[];
+  private choosers = new Map<string, AdaptiveClusterChooser>();
+  private readonly requests = new Map<string, number>();
+  private readonly clock: Clock;
+  private readonly knownClusters: RouterOptions['knownClusters'];
+  private readonly defaultQosClass: string;
+  private readonly chooserOptions: RouterOptions['chooser'];
+  private readonly bus: EventPublisher | undefined;
+
+  constructor(
+    @inject(ROUTING_TOKENS.RouterOptions) @optional() options: RouterOptions = {},
+    @inject(TOKENS.EventBus) @optional() bus?: EventPublisher,
+  ) {
+    this.clock = options.clock ?? monotonicClock;
+    this.knownClusters = options.knownClusters;
+    this.defaultQosClass = options.defaultQosClass ?? 'standard';
+    this.chooserOptions = options.chooser;
+    this.bus = bus;
+    this.current = RouteTable.compile([], { version: 0 });
+    this.classes = DEFAULT_QOS_CLASSES;
+    this.apply(this.validate(options.routes ?? [], options.classes));
+  }
+
+  /** The table serving now: an immutable snapshot. */
+  get table(): RouteTable {
+    return this.current;
+  }
+
+  /**
+   * Checks a new table (and classes, when given) against the known clusters without applying
+   * it. Throws a `ConfigError` with every reason when it is invalid.
+   */
+  validate(routes: readonly RouteConfig[], classes?: readonly QosClassConfig[]): ValidatedRoutes {
+    const issues: ConfigIssue[] = [];
+    let names = this.classes.map((c) => c.name);
+    if (classes) {
+      try {
+        names = normalizeQosClasses(classes).map((c) => c.name);
+      } catch (e) {
+        if (!ConfigError.is(e)) throw e;
+        issues.push(...e.issues);
+      }
+    }
+    if (!names.includes(this.defaultQosClass)) {
+      issues.push({
+        path: 'classes',
+        expected: `a class named "${this.defaultQosClass}" (the default)`,
+        received: names.join(', '),
+      });
+    }
+    let table: RouteTable | undefined;
+    try {
+      table = RouteTable.compile(routes, {
+        knownClusters: this.knownClusters?.(),
+        qosClasses: names,
+        clock: this.clock,
+        version: this.current.version + 1,
+        defaultQosClass: this.defaultQosClass,
+      });
+    } catch (e) {
+      if (!ConfigError.is(e)) throw e;
+      issues.push(...e.issues);
+    }
+    if (!table || issues.length > 0) throw new ConfigError(issues);
+    return { table, classes: classes ?? this.classes };
+  }
+
+  /**
+   * Replaces the route table (and the classes policies may name). Validates first: an invalid
+   * table throws a `ConfigError` listing every reason and the old one keeps serving.
+   */
+  replace(routes: readonly RouteConfig[], classes?: readonly QosClassConfig[]): RouteTable {
+    return this.apply(this.validate(routes, classes));
+  }
+
+  /** Swaps in a table that passed `validate()`. */
+  apply(validated: ValidatedRoutes): RouteTable {
+    const choosers = new Map<string, AdaptiveClusterChooser>();
+    for (const route of validated.table.routes) {
+      const clusters = [route.cluster].flat();
+      if (clusters.length < 2) continue;
+      const kept = this.choosers.get(route.id);
+      choosers.set(
+        route.id,
+        kept && kept.clusters.join('\n') === clusters.join('\n') ? kept : this.newChooser(route.id, clusters),
+      );
+    }
+    this.choosers = choosers;
+    this.classes = validated.classes;
+    this.current = validated.table;
+    return validated.table;
+  }
+
+  /**
+   * The route for a request, with the cluster to send to (the adaptive choice for routes
+   * with several), or `undefined` when no route matches.
+   */
+  resolve(req: RouteRequest): ResolvedRoute | undefined {
+    const route = this.current.match(req);
+    if (!route) return undefined;
+    this.requests.set(route.id, (this.requests.get(route.id) ?? 0) + 1);
+    const chooser = this.choosers.get(route.id);
+    return chooser ? Object.freeze({ ...route, cluster: chooser.choose() }) : route;
+  }
+
+  /** Reports the measured outcome of a request sent along `route` to `route.cluster`. */
+  record(route: ResolvedRoute, outcome: { latencyMs: number; error?: boolean }): void {
+    this.choosers.get(route.id)?.record(route.cluster, outcome);
+  }
+
+  /** Measured state: routes, requests per route, the cluster chosen now for routes with alternatives. */
+  stats(): Pick<RoutingStats, 'routes' | 'requestsByRoute' | 'activeClusters'> {
+    const activeClusters: Record<string, string> = {};
+    for (const [id, chooser] of this.choosers) activeClusters[id] = chooser.active;
+    return {
+      routes: this.current.routes.length,
+      requestsByRoute: Object.fromEntries(this.requests),
+      activeClusters,
+    };
+  }
+
+  private newChooser(route: string, clusters: string[]): AdaptiveClusterChooser {
+    return new AdaptiveClusterChooser(clusters, {
+      ...this.chooserOptions,
+      clock: this.clock,
+      onChange: (change) => publishEvent(this.bus, 'network.route.changed', { route, ...change }),
+    });
+  }
+}
