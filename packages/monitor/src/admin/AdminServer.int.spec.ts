@@ -73,6 +73,12 @@ describe('AdminServer', () => {
       expect(again.statusCode).toBe(200);
     });
 
+    it('when the method is not GET or HEAD, answers 405', async () => {
+      const res = await request(`${url}/metrics`, { method: 'POST' });
+      await res.body.dump();
+      expect(res.statusCode).toBe(405);
+    });
+
     it('when the path is unknown, answers 404', async () => {
       const res = await request(`${url}/nope`);
       await res.body.dump();
