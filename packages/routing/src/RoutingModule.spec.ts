@@ -1,4 +1,4 @@
-import { TOKENS, type EventBus } from '@slipstream/contracts';
+import { TOKENS } from '@slipstream/contracts';
 import { Container } from 'inversify';
 import type { QosScheduler } from './qos/QosScheduler';
 import { Router } from './router/Router';

@@ -1,4 +1,4 @@
-import { ConfigError, type EventBus } from '@slipstream/contracts';
+import { ConfigError } from '@slipstream/contracts';
 import { FIXTURE_CLUSTERS, FIXTURE_ROUTES } from '../table/fixtures';
 import { Router } from './Router';
 
