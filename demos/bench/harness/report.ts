@@ -1,11 +1,10 @@
-import type { MachineInfo } from '@slipstream/contracts';
-
+import type { BenchMachine } from './machine';
 import type { SuiteResult, TableRow } from './suite';
 
-/** Formats a number for a table: 3 significant decimals below 10, integers above. */
+/** Formats a number for a table: integers as they are, 3 decimals below 10, 1 below 100, none above. */
 function cell(value: string | number): string {
   if (typeof value === 'string') return value;
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
   return Math.abs(value) >= 100 ? Math.round(value).toString() : value.toFixed(Math.abs(value) >= 10 ? 1 : 3);
 }
 
@@ -19,13 +18,14 @@ export function markdownTable(rows: readonly TableRow[]): string {
 
 /** Renders a whole run: machine, then per suite its table, ratios and notes. */
 export function markdownReport(
-  machine: MachineInfo,
+  machine: BenchMachine,
   suites: Record<string, SuiteResult>,
   command: string,
+  loadAverageAtEnd: readonly number[],
 ): string {
   const parts = [
     `Command: \`${command}\``,
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average (1, 5, 15 min) ${machine.loadAverage.join(' / ')} at the start, ${loadAverageAtEnd.join(' / ')} at the end`,
   ];
   for (const [name, result] of Object.entries(suites)) {
     parts.push(`## ${name}`, markdownTable(result.table));

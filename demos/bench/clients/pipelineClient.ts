@@ -1,0 +1,62 @@
+import type { BalancerAlgorithm } from '@slipstream/contracts';
+import { createNetworkClient, type NetworkClient } from '@slipstream/client';
+import { MetricsRegistry } from '@slipstream/monitor';
+
+import { assertOk } from './assertOk';
+import type { LoadClient } from './LoadClient';
+
+/** Options of `pipelineClient`. */
+export interface PipelineClientOptions {
+  /** Pool connections per origin. Required. */
+  connections: number;
+  /** Record every request in a `MetricsRegistry`. Defaults to true. */
+  monitoring?: boolean;
+  /** More endpoints of the same cluster besides the URL's origin. Defaults to none. */
+  extraOrigins?: readonly string[];
+  /** Load-balancing algorithm. Defaults to the client's ('p2c-peak-ewma'). */
+  algorithm?: BalancerAlgorithm;
+  /** Path of the active health check. Defaults to the balancer's ('/health'). */
+  healthPath?: string;
+}
+
+/** A `LoadClient` that also exposes the `NetworkClient` it drives. */
+export interface PipelineLoadClient extends LoadClient {
+  readonly client: NetworkClient;
+}
+
+/** The cluster every benchmark pipeline sends to. */
+const CLUSTER = 'bench';
+
+/**
+ * Slipstream's full pipeline: one route (matching every path) to one cluster, admission,
+ * retry, balancer, breaker, pool and, with `monitoring`, the metrics registry.
+ */
+export function pipelineClient(url: URL, options: PipelineClientOptions): PipelineLoadClient {
+  const monitoring = options.monitoring ?? true;
+  const origins = [url.origin, ...(options.extraOrigins ?? [])];
+  const client = createNetworkClient(
+    {
+      clusters: [
+        {
+          cluster: CLUSTER,
+          endpoints: origins.map((origin) => ({ origin })),
+          algorithm: options.algorithm,
+          healthCheck: options.healthPath === undefined ? undefined : { path: options.healthPath },
+        },
+      ],
+      routes: [{ id: CLUSTER, match: { path: '/' }, cluster: CLUSTER }],
+      pool: { connections: options.connections },
+      monitoring,
+    },
+    { metrics: monitoring ? new MetricsRegistry() : undefined },
+  );
+  const request = { method: 'GET', path: url.pathname + url.search };
+  return {
+    client,
+    async get() {
+      const res = await client.request(request);
+      assertOk(res.statusCode);
+    },
+    close: () => client.close(),
+  };
+}

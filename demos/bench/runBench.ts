@@ -1,0 +1,50 @@
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+import { ConfigError } from '@slipstream/contracts';
+
+import { machineInfo } from './harness/machine';
+import type { BenchArgs } from './harness/parseBenchArgs';
+import { markdownReport } from './harness/report';
+import type { SuiteResult } from './harness/suite';
+import { suites } from './suites';
+
+/**
+ * Runs the suites `args` selects (all when none), printing progress to stderr and the
+ * markdown report to stdout; writes the JSON and markdown files `args` names.
+ */
+export async function runBench(args: BenchArgs, command: string): Promise<void> {
+  const unknown = args.names.filter((n) => !suites.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new ConfigError([
+      {
+        path: 'suite',
+        expected: `one of ${suites.map((s) => s.name).join(', ')}`,
+        received: unknown.join(', '),
+      },
+    ]);
+  }
+  const selected = args.names.length === 0 ? suites : suites.filter((s) => args.names.includes(s.name));
+  const machine = machineInfo();
+  const results: Record<string, SuiteResult> = {};
+  process.stderr.write(
+    `machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}\n`,
+  );
+  for (const [index, suite] of selected.entries()) {
+    const started = Date.now();
+    process.stderr.write(`[${index + 1}/${selected.length}] ${suite.name}: ${suite.description}\n`);
+    results[suite.name] = await suite.run({
+      rounds: args.rounds,
+      progress: (message) => process.stderr.write(`  ${suite.name}: ${message}\n`),
+    });
+    process.stderr.write(`  ${suite.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+  const markdown = markdownReport(machine, results, command, loadAtEnd);
+  process.stdout.write(markdown);
+  if (args.markdown) writeFileSync(args.markdown, markdown);
+  if (args.json) {
+    const json = { machine: { ...machine, loadAverageAtEnd: loadAtEnd }, suites: results };
+    writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
+  }
+}
