@@ -21,7 +21,7 @@ export interface AdaptiveConcurrencyLimiterOptions {
   minWindowSamples?: number;
   /** Short-term RTT may exceed the long-term baseline by this factor before the limit falls. Defaults to 1.5. */
   rttTolerance?: number;
-  /** Windows the long-term RTT baseline averages over (EWMA span). Defaults to 60. */
+  /** Windows the long-term RTT baseline averages over (EWMA span). Defaults to 200. */
   longWindow?: number;
   /** Headroom added to the limit in a window without congestion, requests (probes upwards). Defaults to 4. */
   queueSize?: number;
@@ -40,7 +40,7 @@ const DEFAULTS = Object.freeze({
   windowMs: 1_000,
   minWindowSamples: 10,
   rttTolerance: 1.5,
-  longWindow: 60,
+  longWindow: 200,
   queueSize: 4,
 });
 
