@@ -1,0 +1,226 @@
+import {
+  ConfigError,
+  RemoteError,
+  type Agent,
+  type EventBus,
+  type NetworkOptimizationResult,
+} from '@slipstream/contracts';
+import { Orchestrator } from '@slipstream/core';
+import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { NetworkPerformanceAgent } from './NetworkPerformanceAgent';
+import { networkPerformanceModules } from './networkPerformanceModules';
+
+/** An agent that only hands the test the bus. */
+function busProbe(): Agent & { bus?: EventBus } {
+  const probe: Agent & { bus?: EventBus } = {
+    id: 'probe',
+    role: 'test probe',
+    capabilities: [],
+    start: (ctx) => {
+      probe.bus = ctx.bus;
+      return Promise.resolve();
+    },
+    stop: () => Promise.resolve(),
+    health: () => ({ live: true, ready: true }),
+  };
+  return probe;
+}
+
+const BUS_TIMEOUT = { timeoutMs: 60_000 };
+
+describe(NetworkPerformanceAgent, () => {
+  let upstreams: Upstream[];
+  let orchestrator: Orchestrator;
+  let agent: NetworkPerformanceAgent;
+  let bus: EventBus;
+
+  beforeAll(async () => {
+    upstreams = await startUpstreams(2, { seed: 7, behaviour: { latencyMs: 2 } });
+    agent = new NetworkPerformanceAgent({
+      clusters: [{ cluster: 'api', endpoints: upstreams.map((u) => ({ origin: u.origin })) }],
+      workload: { requests: 60, concurrency: 4, maxDurationMs: 20_000 },
+      monitoring: { snapshotIntervalMs: 0 },
+    });
+    const probe = busProbe();
+    orchestrator = new Orchestrator({ config: { log: { level: 'error' }, nodeId: 'npa-test' } });
+    orchestrator
+      .use(...networkPerformanceModules(agent))
+      .register(agent)
+      .register(probe);
+    await orchestrator.start();
+    bus = probe.bus!;
+  });
+
+  afterAll(async () => {
+    await orchestrator.stop();
+    await Promise.all(upstreams.map((u) => u.close()));
+  });
+
+  describe('constructor', () => {
+    it('when the targets are missing, throws a ConfigError naming the path', () => {
+      expect(() => new NetworkPerformanceAgent({ clusters: [] })).toThrow(ConfigError);
+      expect(() => new NetworkPerformanceAgent({ clusters: [] })).toThrow(/clusters/);
+    });
+  });
+
+  describe('.health()', () => {
+    it('when started, is ready with measured details', () => {
+      expect(agent.health()).toMatchObject({ live: true, ready: true });
+    });
+  });
+
+  describe('.implementConnectionPooling()', () => {
+    it('applies a valid config and returns measured pool stats', async () => {
+      const result = await agent.implementConnectionPooling({ connections: 8 });
+      expect(result.applied.connections).toBe(8);
+      expect(Array.isArray(result.pools)).toBe(true);
+    });
+
+    it('when invalid, rejects with a ConfigError and keeps the old config', async () => {
+      await expect(agent.implementConnectionPooling({ connections: -1 })).rejects.toThrow(ConfigError);
+      expect((await agent.implementConnectionPooling({})).applied.connections).toBe(8);
+    });
+
+    it('when the bus payload is malformed, replies with a typed error', async () => {
+      const reply = bus.request('network.pooling.configure', { connections: 'many' } as never, BUS_TIMEOUT);
+      await expect(reply).rejects.toThrow(RemoteError);
+      await expect(reply).rejects.toMatchObject({ remote: { code: 'SLIP_ERR_CONFIG' } });
+    });
+  });
+
+  describe('.implementRequestBatching()', () => {
+    it('applies a valid config and returns batch stats measured after calls', async () => {
+      const result = await bus.request('network.batching.configure', { maxBatchSize: 4 }, BUS_TIMEOUT);
+      expect(result.applied.maxBatchSize).toBe(4);
+      expect(result.stats.batchesSent).toBeGreaterThanOrEqual(0);
+    });
+
+    it('when invalid, rejects with a ConfigError and keeps the old config', async () => {
+      await expect(agent.implementRequestBatching({ maxBatchSize: 0 })).rejects.toThrow(ConfigError);
+      expect((await agent.implementRequestBatching({})).applied.maxBatchSize).toBe(4);
+    });
+  });
+
+  describe('.implementLoadBalancing()', () => {
+    it('switches the algorithm and returns the cluster stats', async () => {
+      const result = await bus.request(
+        'network.balancing.configure',
+        { cluster: 'api', algorithm: 'round-robin' },
+        BUS_TIMEOUT,
+      );
+      expect(result.stats.algorithm).toBe('round-robin');
+      expect(result.stats.endpoints).toHaveLength(2);
+    });
+
+    it('when invalid, rejects with a ConfigError and keeps the old cluster', async () => {
+      await expect(agent.implementLoadBalancing({ cluster: 'api', endpoints: [] })).rejects.toThrow(
+        ConfigError,
+      );
+      await expect(agent.implementLoadBalancing({ cluster: 'new' })).rejects.toThrow(ConfigError);
+      expect((await agent.implementLoadBalancing({ cluster: 'api' })).stats.algorithm).toBe('round-robin');
+    });
+  });
+
+  describe('.implementCircuitBreaker()', () => {
+    it('applies a valid config', async () => {
+      const result = await bus.request('network.breaker.configure', { volumeThreshold: 10 }, BUS_TIMEOUT);
+      expect(result.applied.volumeThreshold).toBe(10);
+    });
+
+    it('when invalid, rejects with a ConfigError and keeps the old config', async () => {
+      await expect(agent.implementCircuitBreaker({ cluster: 'nope' })).rejects.toThrow(ConfigError);
+      await expect(agent.implementCircuitBreaker({ errorThresholdPercentage: 150 })).rejects.toThrow(
+        ConfigError,
+      );
+      expect((await agent.implementCircuitBreaker({})).applied.volumeThreshold).toBe(10);
+    });
+  });
+
+  describe('.implementNetworkMonitoring()', () => {
+    it('applies alert rules and returns measured health', async () => {
+      const result = await bus.request(
+        'network.monitoring.configure',
+        { alertRules: [{ name: 'slow', metric: 'latencyP99', comparator: '>', threshold: 5_000 }] },
+        BUS_TIMEOUT,
+      );
+      expect(result.applied.alertRules).toHaveLength(1);
+      expect(result.health.score).toBeGreaterThanOrEqual(0);
+      expect(result.metricsCollected).toBeGreaterThanOrEqual(0);
+    });
+
+    it('when a fixed setting changes, rejects with a ConfigError and keeps the old config', async () => {
+      await expect(agent.implementNetworkMonitoring({ windowMs: 1 })).rejects.toThrow(/windowMs/);
+      const rules = [{ name: 'bad', metric: 'nope', comparator: '>', threshold: 1 }];
+      await expect(agent.implementNetworkMonitoring({ alertRules: rules as never })).rejects.toThrow(
+        ConfigError,
+      );
+      expect((await agent.implementNetworkMonitoring({})).applied.alertRules).toHaveLength(1);
+    });
+  });
+
+  describe('.implementAdvancedRouting()', () => {
+    it('applies a valid route table and returns routing stats', async () => {
+      const result = await bus.request(
+        'network.routing.configure',
+        { routes: [{ id: 'all', match: { path: '/' }, cluster: 'api' }] },
+        BUS_TIMEOUT,
+      );
+      expect(result.stats.routes).toBe(1);
+    });
+
+    it('when invalid, rejects with a ConfigError and keeps the old table', async () => {
+      await expect(
+        agent.implementAdvancedRouting({ routes: [{ id: 'x', match: {}, cluster: 'missing' }] }),
+      ).rejects.toThrow(ConfigError);
+      expect((await agent.implementAdvancedRouting({})).stats.routes).toBe(1);
+    });
+  });
+
+  describe('.benchmarkNetworkPerformance()', () => {
+    it('measures two bounded passes of the workload', async () => {
+      const result = await bus.request('network.benchmark', { requests: 40, concurrency: 4 }, BUS_TIMEOUT);
+      expect(result.baseline.requests).toBe(40);
+      expect(result.candidate.requests).toBe(40);
+      expect(result.baseline.latencyP50).toBeGreaterThanOrEqual(2);
+      expect(result.machine.cores).toBeGreaterThan(0);
+    });
+
+    it('when the payload is unbounded, replies with a typed error', async () => {
+      await expect(
+        bus.request('network.benchmark', { requests: 10_000_000 }, BUS_TIMEOUT),
+      ).rejects.toMatchObject({ remote: { code: 'SLIP_ERR_CONFIG' } });
+    });
+  });
+
+  describe('.optimizeNetworkPerformance()', () => {
+    let result: NetworkOptimizationResult;
+
+    beforeAll(async () => {
+      result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
+    });
+
+    it('measures before and after on the same workload', () => {
+      expect(result.success).toBe(true);
+      expect(result.before.requests).toBe(60);
+      expect(result.after.requests).toBe(60);
+      expect(result.performanceMetrics).toEqual(result.after);
+      expect(result.overallImprovement).toBeCloseTo(
+        (result.before.latency - result.after.latency) / result.before.latency,
+        10,
+      );
+    });
+
+    it('applies the planned optimizations', () => {
+      expect(result.optimizations.connectionPooling?.applied.connections).toBeGreaterThanOrEqual(4);
+      expect(result.optimizations.loadBalancing?.[0]?.stats.algorithm).toBe('p2c-peak-ewma');
+    });
+
+    it('when the payload is malformed, replies with a typed error', async () => {
+      await expect(
+        bus.request('network.optimize', { now: true } as never, BUS_TIMEOUT),
+      ).rejects.toMatchObject({
+        remote: { code: 'SLIP_ERR_CONFIG' },
+      });
+    });
+  });
+});

@@ -1,0 +1,432 @@
+import {
+  ConfigError,
+  TOKENS,
+  type AdvancedRoutingConfig,
+  type AdvancedRoutingResult,
+  type AgentContext,
+  type AgentHealth,
+  type CircuitBreakerConfig,
+  type CircuitBreakerResult,
+  type ConfigIssue,
+  type ConnectionPoolingConfig,
+  type ConnectionPoolingResult,
+  type Disposer,
+  type LoadBalancingConfig,
+  type LoadBalancingResult,
+  type Logger,
+  type NetworkBenchmarkOptions,
+  type NetworkBenchmarkResult,
+  type NetworkMonitoringConfig,
+  type NetworkMonitoringResult,
+  type NetworkOptimizationResult,
+  type NetworkPerformanceAgentContract,
+  type PerformanceMetrics,
+  type RequestBatchingConfig,
+  type RequestBatchingResult,
+} from '@slipstream/contracts';
+import type { ClientClusterConfig, NetworkClient } from '@slipstream/client';
+import type { PoolManager } from '@slipstream/http';
+import {
+  MONITOR_TOKENS,
+  type AdminServer,
+  type AlertManager,
+  type MetricsRegistry,
+  type SnapshotPublisher,
+} from '@slipstream/monitor';
+import { inject, injectable } from 'inversify';
+import { checkPayload } from './commands/checkPayload';
+import { registerCommands } from './commands/registerCommands';
+import { AgentNotStartedError } from './errors/AgentNotStartedError';
+import { machineInfo } from './measure/machineInfo';
+import { measureWorkload, type Workload } from './measure/measureWorkload';
+import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
+import {
+  AGENT_DEFAULTS,
+  resolveAgentOptions,
+  type NetworkPerformanceAgentOptions,
+  type ResolvedAgentOptions,
+} from './NetworkPerformanceAgentOptions';
+import { planOptimizations } from './optimize/planOptimizations';
+import { sumBatchStats } from './stats/sumBatchStats';
+
+/** The services the agent resolves from the container when it starts. */
+interface Services {
+  client: NetworkClient;
+  pool: PoolManager;
+  registry: MetricsRegistry;
+  alerts: AlertManager;
+  snapshots: SnapshotPublisher;
+  admin: AdminServer;
+}
+
+/**
+ * The sidecar through which every agent's outbound traffic flows. It owns the pipeline's
+ * services (NetworkClient, pools, metrics registry, alerts, snapshots, admin server), all
+ * resolved from the container in `start()` and drained in `stop()`; it configures them on
+ * request (`implement*`, also as `network.*.configure` bus commands) and measures them
+ * (`benchmarkNetworkPerformance`, `optimizeNetworkPerformance`). The hot path stays in the
+ * pipeline: the agent only configures and measures.
+ */
+@injectable()
+export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract {
+  readonly id = 'network-performance';
+  readonly role = 'Network Performance Enhancement Engine';
+  readonly capabilities = [
+    'connection-pooling',
+    'request-batching',
+    'load-balancing',
+    'circuit-breaking',
+    'network-monitoring',
+    'advanced-routing',
+    'benchmarking',
+    'optimization',
+  ] as const;
+  /** The validated options the pipeline was built from. */
+  readonly options: ResolvedAgentOptions;
+  #services: Services | undefined;
+  #logger: Logger | undefined;
+  readonly #clusters = new Map<string, ClientClusterConfig>();
+  #batching: RequestBatchingConfig;
+  #breaker: CircuitBreakerConfig;
+  #monitoring: NetworkMonitoringConfig;
+  #routing: AdvancedRoutingConfig;
+  #snapshotTimer: NodeJS.Timeout | undefined;
+  #adminStarted = false;
+  #commands: Disposer[] = [];
+  /** Measurements run one at a time, so two never share (and skew) the pipeline. */
+  #measuring: Promise<unknown> = Promise.resolve();
+
+  /** Validates `options` (a `ConfigError` naming the path when invalid). */
+  constructor(@inject(NETWORK_PERFORMANCE_OPTIONS) options: NetworkPerformanceAgentOptions) {
+    this.options = resolveAgentOptions(options);
+    for (const cluster of this.options.clusters) this.#clusters.set(cluster.cluster, cluster);
+    this.#batching = this.options.batching ?? {};
+    this.#breaker = this.options.breaker ?? {};
+    this.#monitoring = this.options.monitoring;
+    this.#routing = { routes: this.options.routes ?? [], classes: this.options.classes };
+  }
+
+  /** Resolves the pipeline's services, starts alerts, snapshots and (when enabled) the admin server, and answers the `network.*` commands. */
+  async start(ctx: AgentContext): Promise<void> {
+    const get = <T>(id: symbol): T => ctx.services.get<T>(id);
+    this.#logger = ctx.logger;
+    const services: Services = {
+      client: get(TOKENS.NetworkClient),
+      pool: get(TOKENS.PoolManager),
+      registry: get(TOKENS.MetricsRegistry),
+      alerts: get(TOKENS.AlertManager),
+      snapshots: get(MONITOR_TOKENS.SnapshotPublisher),
+      admin: get(TOKENS.AdminServer),
+    };
+    this.#services = services;
+    services.alerts.start();
+    this.#scheduleSnapshots(this.#monitoring.snapshotIntervalMs ?? AGENT_DEFAULTS.snapshotIntervalMs);
+    if (this.#monitoring.admin?.enabled === true) await this.#startAdmin(services.admin);
+    this.#commands = registerCommands(ctx.bus, this);
+  }
+
+  /** Stops answering commands, stops snapshots, alerts and the admin server, drains the client, then closes the pools. */
+  async stop(): Promise<void> {
+    for (const dispose of this.#commands.splice(0)) dispose();
+    const services = this.#services;
+    if (!services) return;
+    this.#scheduleSnapshots(0);
+    services.alerts.stop();
+    if (this.#adminStarted) await services.admin.close();
+    this.#adminStarted = false;
+    await services.client.close();
+    await services.pool.close();
+    services.registry.close();
+    this.#services = undefined;
+  }
+
+  /** Ready once started; details carry the measured health score and window figures. */
+  health(): AgentHealth {
+    const services = this.#services;
+    if (!services) return { live: true, ready: false };
+    const { score } = services.registry.health();
+    const { requests, errorRate } = services.registry.performance();
+    return {
+      live: true,
+      ready: true,
+      details: { healthScore: score, requests, errorRate, alertsFiring: services.alerts.firing().length },
+    };
+  }
+
+  /** Applies pool settings over those in force; returns them and the measured pool stats. */
+  implementConnectionPooling(config: ConnectionPoolingConfig): Promise<ConnectionPoolingResult> {
+    return this.#run(() => {
+      checkPayload('network.pooling.configure', config);
+      const { client } = this.#started();
+      const applied = { ...client.configurePooling(config) };
+      return { applied, pools: client.stats().pools };
+    });
+  }
+
+  /** Applies batching settings over those in force; returns them and the measured batch stats of every cluster, summed. */
+  implementRequestBatching(config: RequestBatchingConfig): Promise<RequestBatchingResult> {
+    return this.#run(() => {
+      checkPayload('network.batching.configure', config);
+      const { client } = this.#started();
+      client.configureBatching(config);
+      this.#batching = { ...this.#batching, ...config };
+      return { applied: this.#batching, stats: sumBatchStats(Object.values(client.stats().batching)) };
+    });
+  }
+
+  /**
+   * Builds or replaces a cluster: fields omitted keep their value in force (a new cluster needs
+   * `endpoints`). A config naming only the cluster changes nothing and returns its stats.
+   */
+  implementLoadBalancing(config: LoadBalancingConfig): Promise<LoadBalancingResult> {
+    return this.#run(() => {
+      checkPayload('network.balancing.configure', config);
+      const { client } = this.#started();
+      const current = this.#clusters.get(config.cluster);
+      if (!current && config.endpoints === undefined) {
+        throw new ConfigError([
+          { path: 'endpoints', expected: 'the endpoints of the new cluster', received: 'undefined' },
+        ]);
+      }
+      const next: ClientClusterConfig = { ...current, ...config };
+      if (!current || Object.keys(config).length > 1) {
+        client.configureCluster(next);
+        this.#clusters.set(next.cluster, next);
+      }
+      return { applied: next, stats: this.#clusterStats(client, next.cluster) };
+    });
+  }
+
+  /**
+   * Applies breaker settings over those in force. The pipeline's breakers share one setting,
+   * so `cluster` only has to name a configured cluster and selects the stats returned.
+   */
+  implementCircuitBreaker(config: CircuitBreakerConfig): Promise<CircuitBreakerResult> {
+    return this.#run(() => {
+      checkPayload('network.breaker.configure', config);
+      const { client } = this.#started();
+      const cluster = config.cluster === undefined ? undefined : this.#clusters.get(config.cluster);
+      if (config.cluster !== undefined && !cluster) {
+        throw new ConfigError([
+          { path: 'cluster', expected: [...this.#clusters.keys()].join(' | '), received: config.cluster },
+        ]);
+      }
+      client.configureBreakers(config);
+      this.#breaker = { ...this.#breaker, ...config };
+      const origins = cluster ? new Set(cluster.endpoints?.map((e) => new URL(e.origin).origin)) : undefined;
+      const breakers = client.stats().breakers.filter((b) => !origins || origins.has(b.endpoint));
+      return { applied: this.#breaker, breakers };
+    });
+  }
+
+  /**
+   * Applies alert rules, the snapshot period and the admin server's on/off. The registry's
+   * window and objective and the admin server's address are fixed when the monitor is built:
+   * a different value is refused with a `ConfigError` and nothing changes.
+   */
+  implementNetworkMonitoring(config: NetworkMonitoringConfig): Promise<NetworkMonitoringResult> {
+    return this.#run(async () => {
+      checkPayload('network.monitoring.configure', config);
+      const services = this.#started();
+      const { registry, alerts, admin } = services;
+      const fixedAdmin = this.options.monitoring.admin ?? {};
+      const issues: ConfigIssue[] = [];
+      const fixed = (path: string, given: unknown, inForce: unknown): void => {
+        if (given !== undefined && given !== inForce) {
+          issues.push({
+            path,
+            expected: `${JSON.stringify(inForce)} (fixed when the monitor was built)`,
+            received: JSON.stringify(given),
+          });
+        }
+      };
+      fixed('windowMs', config.windowMs, registry.windowMs);
+      fixed('sloLatencyMs', config.sloLatencyMs, registry.sloLatencyMs);
+      fixed('admin.host', config.admin?.host, fixedAdmin.host);
+      fixed('admin.port', config.admin?.port, fixedAdmin.port);
+      fixed('admin.bearerToken', config.admin?.bearerToken, fixedAdmin.bearerToken);
+      if (issues.length > 0) throw new ConfigError(issues);
+      if (config.alertRules) alerts.setRules(config.alertRules);
+      if (config.snapshotIntervalMs !== undefined) this.#scheduleSnapshots(config.snapshotIntervalMs);
+      const enabled = config.admin?.enabled;
+      if (enabled === true && !this.#adminStarted) await this.#startAdmin(admin);
+      if (enabled === false && this.#adminStarted) {
+        await admin.close();
+        this.#adminStarted = false;
+      }
+      this.#monitoring = {
+        ...this.#monitoring,
+        ...config,
+        admin: { ...this.#monitoring.admin, ...config.admin },
+      };
+      const result: NetworkMonitoringResult = {
+        applied: this.#monitoring,
+        health: registry.health(),
+        metrics: registry.performance(),
+        metricsCollected: registry.metricsCollected,
+        alertsFired: alerts.alertsFired,
+      };
+      if (this.#adminStarted && admin.url !== undefined) result.adminUrl = admin.url;
+      return result;
+    });
+  }
+
+  /** Replaces routes, classes and (when given) the concurrency settings; an invalid table is refused and the old one stays. */
+  implementAdvancedRouting(config: AdvancedRoutingConfig): Promise<AdvancedRoutingResult> {
+    return this.#run(() => {
+      checkPayload('network.routing.configure', config);
+      const { client } = this.#started();
+      client.configureRouting(config);
+      this.#routing = { ...this.#routing, ...config };
+      return { applied: this.#routing, stats: client.stats().routing };
+    });
+  }
+
+  /**
+   * Measures the configured workload (`options.workload`) on the pipeline as it is, applies the
+   * optimizations of `planOptimizations` (pools, balancing, monitoring) and re-applies the
+   * breaker and batching settings in force, then measures the same workload again.
+   * `overallImprovement` = (before.latency − after.latency) ÷ before.latency (negative when
+   * worse); `performanceMetrics` is the after-measurement (see `measureWorkload` for every
+   * field's definition). `success` is false when an optimization was refused or nothing finished.
+   */
+  optimizeNetworkPerformance(): Promise<NetworkOptimizationResult> {
+    return this.#exclusive(async () => {
+      const { client } = this.#started();
+      const workload = this.options.workload;
+      const before = await measureWorkload(client, workload);
+      const plan = planOptimizations({
+        concurrency: workload.concurrency,
+        pool: client.configurePooling({}),
+        clusters: [...this.#clusters.values()],
+        monitoring: this.#monitoring,
+        defaultSnapshotIntervalMs: AGENT_DEFAULTS.snapshotIntervalMs,
+      });
+      const optimizations: NetworkOptimizationResult['optimizations'] = {};
+      const failures: unknown[] = [];
+      const apply = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
+        try {
+          return await step();
+        } catch (err) {
+          failures.push(err);
+          this.#logger?.warn('optimization refused', { error: err });
+          return undefined;
+        }
+      };
+      optimizations.connectionPooling = await apply(() => this.implementConnectionPooling(plan.pooling));
+      const balancing: LoadBalancingResult[] = [];
+      for (const cluster of plan.balancing) {
+        const result = await apply(() => this.implementLoadBalancing(cluster));
+        if (result) balancing.push(result);
+      }
+      if (balancing.length > 0) optimizations.loadBalancing = balancing;
+      optimizations.circuitBreaker = await apply(() => this.implementCircuitBreaker(this.#breaker));
+      optimizations.requestBatching = await apply(() => this.implementRequestBatching(this.#batching));
+      optimizations.networkMonitoring = await apply(() => this.implementNetworkMonitoring(plan.monitoring));
+      const after = await measureWorkload(client, workload);
+      return {
+        success: failures.length === 0 && after.requests > 0,
+        overallImprovement: improvement(before, after),
+        before,
+        after,
+        performanceMetrics: after,
+        optimizations,
+      };
+    });
+  }
+
+  /**
+   * Sends the workload twice on the live pipeline, back to back, and reports both passes and
+   * their ratios (candidate ÷ baseline): the baseline is the pipeline as found (cold where no
+   * connection is open yet), the candidate the same pipeline warmed by the baseline.
+   * `target` is a path (routed, else sent to the workload's cluster) or a URL of a configured
+   * endpoint; the other fields default to `options.workload`.
+   */
+  benchmarkNetworkPerformance(options: NetworkBenchmarkOptions = {}): Promise<NetworkBenchmarkResult> {
+    return this.#exclusive(async () => {
+      checkPayload('network.benchmark', options);
+      const { client } = this.#started();
+      const workload: Workload = {
+        ...this.#target(client, options.target),
+        requests: options.requests ?? this.options.workload.requests,
+        concurrency: options.concurrency ?? this.options.workload.concurrency,
+        maxDurationMs: options.maxDurationMs ?? this.options.workload.maxDurationMs,
+      };
+      const baseline = await measureWorkload(client, workload);
+      const candidate = await measureWorkload(client, workload);
+      return {
+        workload: {
+          target: options.target ?? workload.path,
+          requests: workload.requests,
+          concurrency: workload.concurrency,
+        },
+        baseline: { ...baseline, label: 'pass 1: pipeline as found' },
+        candidate: { ...candidate, label: 'pass 2: same pipeline, warmed by pass 1' },
+        ratios: {
+          throughput: ratio(candidate.throughput, baseline.throughput),
+          latencyP99: ratio(candidate.latencyP99, baseline.latencyP99),
+          latency: ratio(candidate.latency, baseline.latency),
+        },
+        machine: machineInfo(),
+      };
+    });
+  }
+
+  #target(client: NetworkClient, target: string | undefined): Pick<Workload, 'path' | 'cluster'> {
+    const { path, cluster } = this.options.workload;
+    if (target === undefined) return { path, cluster };
+    if (target.startsWith('/')) return { path: target, cluster };
+    const url = URL.canParse(target) ? new URL(target) : undefined;
+    const owner = url ? client.clusterOf(url.origin) : undefined;
+    if (!url || owner === undefined) {
+      throw new ConfigError([
+        { path: 'target', expected: 'a path or the URL of a configured endpoint', received: target },
+      ]);
+    }
+    return { path: `${url.pathname}${url.search}`, cluster: owner };
+  }
+
+  #clusterStats(client: NetworkClient, name: string): LoadBalancingResult['stats'] {
+    return client.stats().clusters.find((c) => c.cluster === name)!;
+  }
+
+  #started(): Services {
+    if (!this.#services) throw new AgentNotStartedError(`agent "${this.id}" is not running`);
+    return this.#services;
+  }
+
+  /** Runs a configure step as a promise, so a synchronous refusal becomes a rejection. */
+  async #run<T>(step: () => T | Promise<T>): Promise<T> {
+    return step();
+  }
+
+  #exclusive<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.#measuring.then(step, step);
+    this.#measuring = run.catch(() => undefined);
+    return run;
+  }
+
+  #scheduleSnapshots(intervalMs: number): void {
+    clearInterval(this.#snapshotTimer);
+    this.#snapshotTimer = undefined;
+    const snapshots = this.#services?.snapshots;
+    if (!snapshots || intervalMs === 0) return;
+    this.#snapshotTimer = setInterval(() => snapshots.publishNow(), intervalMs);
+    this.#snapshotTimer.unref();
+  }
+
+  async #startAdmin(admin: AdminServer): Promise<void> {
+    await admin.start();
+    this.#adminStarted = true;
+  }
+}
+
+/** (before − after) ÷ before of the mean latency; 0 when there is no before. */
+function improvement(before: PerformanceMetrics, after: PerformanceMetrics): number {
+  return before.latency > 0 && after.requests > 0 ? (before.latency - after.latency) / before.latency : 0;
+}
+
+/** a ÷ b, or 0 when b is 0. */
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}

@@ -1,0 +1,128 @@
+import type {
+  CircuitBreakerConfig,
+  ConnectionPoolingConfig,
+  NetworkMonitoringConfig,
+  QosClassConfig,
+  RequestBatchingConfig,
+  RouteConfig,
+} from '@slipstream/contracts';
+import type { ClientClusterConfig } from '@slipstream/client';
+import { parseConfig } from '@slipstream/core';
+import { z } from 'zod';
+
+/** The workload `optimizeNetworkPerformance` and `benchmarkNetworkPerformance` measure. */
+export interface WorkloadOptions {
+  /** Path requested (GET) on the targets; the route table may match it. Defaults to '/'. */
+  path?: string;
+  /** Cluster the requests go to when no route matches. Defaults to the first cluster. */
+  cluster?: string;
+  /** Requests per measurement phase. Defaults to 200. */
+  requests?: number;
+  /** Requests in flight at once. Defaults to 16. */
+  concurrency?: number;
+  /** Hard cap per measurement phase, ms. Defaults to 10_000 ms. */
+  maxDurationMs?: number;
+}
+
+/** Options of the `NetworkPerformanceAgent`: the targets and the pipeline's initial settings. */
+export interface NetworkPerformanceAgentOptions {
+  /** The target clusters (upstream origins) of the pipeline; at least one. Required. */
+  clusters: ClientClusterConfig[];
+  /** Route table. Defaults to [] (requests name their cluster). */
+  routes?: RouteConfig[];
+  /** QoS classes. Defaults to the routing package's critical / standard / bulk. */
+  classes?: QosClassConfig[];
+  /** Connection pools. Defaults to the http package's. */
+  pool?: ConnectionPoolingConfig;
+  /** Request batching. Defaults to the batching package's. */
+  batching?: RequestBatchingConfig;
+  /** Circuit breakers. Defaults to the resilience package's. */
+  breaker?: CircuitBreakerConfig;
+  /** Monitoring: window, objective, snapshot period, alert rules, admin server. Defaults to the monitor's (admin off). */
+  monitoring?: NetworkMonitoringConfig;
+  /** The measured workload. Defaults to 200 GETs of '/' on the first cluster, 16 at a time, at most 10_000 ms. */
+  workload?: WorkloadOptions;
+}
+
+/** Options after validation, with the workload resolved. */
+export interface ResolvedAgentOptions extends NetworkPerformanceAgentOptions {
+  workload: Required<Omit<WorkloadOptions, 'cluster'>> & { cluster: string };
+  monitoring: NetworkMonitoringConfig;
+}
+
+/** Defaults of the agent's own options (units in `WorkloadOptions` and `NetworkMonitoringConfig`). */
+export const AGENT_DEFAULTS = Object.freeze({
+  workloadPath: '/',
+  workloadRequests: 200,
+  workloadConcurrency: 16,
+  workloadMaxDurationMs: 10_000,
+  snapshotIntervalMs: 10_000,
+});
+
+const object = z.object({}).passthrough();
+const positiveInt = z.number().int().positive();
+
+const schema = z.object({
+  clusters: z
+    .array(
+      z
+        .object({
+          cluster: z.string().min(1),
+          endpoints: z.array(z.object({ origin: z.url() }).passthrough()).min(1),
+        })
+        .passthrough(),
+    )
+    .min(1),
+  routes: z.array(object).optional(),
+  classes: z.array(object).optional(),
+  pool: object.optional(),
+  batching: object.optional(),
+  breaker: object.optional(),
+  monitoring: z
+    .object({
+      snapshotIntervalMs: z.number().int().min(0).optional(),
+      admin: z.object({ enabled: z.boolean().optional() }).passthrough().optional(),
+    })
+    .passthrough()
+    .optional(),
+  workload: z
+    .object({
+      path: z.string().startsWith('/').optional(),
+      cluster: z.string().min(1).optional(),
+      requests: positiveInt.optional(),
+      concurrency: positiveInt.optional(),
+      maxDurationMs: positiveInt.optional(),
+    })
+    .strict()
+    .optional(),
+});
+
+/**
+ * Validates the agent's options and fills the workload's defaults. Throws a `ConfigError`
+ * naming each bad path, what was expected and what was received; also when the workload names
+ * a cluster that is not configured.
+ */
+export function resolveAgentOptions(options: NetworkPerformanceAgentOptions): ResolvedAgentOptions {
+  parseConfig(schema, options);
+  const workload = options.workload ?? {};
+  const cluster = workload.cluster ?? options.clusters[0]!.cluster;
+  if (!options.clusters.some((c) => c.cluster === cluster)) {
+    parseConfig(
+      z.object({ workload: z.object({ cluster: z.enum(options.clusters.map((c) => c.cluster)) }) }),
+      {
+        workload: { cluster },
+      },
+    );
+  }
+  return {
+    ...options,
+    monitoring: options.monitoring ?? {},
+    workload: {
+      path: workload.path ?? AGENT_DEFAULTS.workloadPath,
+      cluster,
+      requests: workload.requests ?? AGENT_DEFAULTS.workloadRequests,
+      concurrency: workload.concurrency ?? AGENT_DEFAULTS.workloadConcurrency,
+      maxDurationMs: workload.maxDurationMs ?? AGENT_DEFAULTS.workloadMaxDurationMs,
+    },
+  };
+}

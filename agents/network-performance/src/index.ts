@@ -1,0 +1,22 @@
+export { NetworkPerformanceAgent } from './NetworkPerformanceAgent';
+export {
+  AGENT_DEFAULTS,
+  resolveAgentOptions,
+  type NetworkPerformanceAgentOptions,
+  type ResolvedAgentOptions,
+  type WorkloadOptions,
+} from './NetworkPerformanceAgentOptions';
+export { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
+export { networkPerformanceModules } from './networkPerformanceModules';
+export { measureWorkload, type Workload, type WorkloadTarget } from './measure/measureWorkload';
+export { machineInfo } from './measure/machineInfo';
+export {
+  planOptimizations,
+  type OptimizationInput,
+  type OptimizationPlan,
+} from './optimize/planOptimizations';
+export { COMMAND_SCHEMAS } from './commands/commandSchemas';
+export { checkPayload } from './commands/checkPayload';
+export { registerCommands } from './commands/registerCommands';
+export { sumBatchStats } from './stats/sumBatchStats';
+export { AgentNotStartedError } from './errors/AgentNotStartedError';

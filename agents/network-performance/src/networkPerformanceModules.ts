@@ -1,0 +1,37 @@
+import { TOKENS } from '@slipstream/contracts';
+import { clientModule } from '@slipstream/client';
+import { httpModule } from '@slipstream/http';
+import { createMonitorModule, monitorOptionsFromConfig } from '@slipstream/monitor';
+import { ContainerModule } from 'inversify';
+import type { NetworkPerformanceAgent } from './NetworkPerformanceAgent';
+import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
+
+/**
+ * The container modules of the network sidecar, built from the agent's validated options:
+ * the http module (`TOKENS.PoolManager`), the monitor module (`TOKENS.MetricsRegistry`,
+ * `TOKENS.AlertManager`, `TOKENS.AdminServer`, the snapshot publisher), the client module
+ * (`TOKENS.NetworkClient`, the only way agents reach the network) and the agent's own
+ * (`TOKENS.NetworkPerformanceAgent`, its options). The owning packages' modules are reused
+ * rather than their bindings copied, hence a list: an inversify 7 module cannot load others.
+ * Snapshots are driven by the agent (their period changes at run time), so the publisher's
+ * own timer stays off.
+ */
+export function networkPerformanceModules(agent: NetworkPerformanceAgent): ContainerModule[] {
+  const options = agent.options;
+  const monitor = monitorOptionsFromConfig(options.monitoring);
+  return [
+    httpModule({ pool: options.pool }),
+    createMonitorModule({ ...monitor, snapshot: { snapshotIntervalMs: 0 } }),
+    clientModule({
+      clusters: options.clusters,
+      routes: options.routes,
+      classes: options.classes,
+      breaker: options.breaker,
+      batching: options.batching,
+    }),
+    new ContainerModule(({ bind }) => {
+      bind(NETWORK_PERFORMANCE_OPTIONS).toConstantValue(options);
+      bind(TOKENS.NetworkPerformanceAgent).toConstantValue(agent);
+    }),
+  ];
+}
