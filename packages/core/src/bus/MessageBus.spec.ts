@@ -44,6 +44,19 @@ describe(MessageBus, () => {
       });
     });
 
+    it('when an async responder rejects, the requester gets a RemoteError with its code', async () => {
+      bus.respond('network.optimize', () => Promise.reject(new BusTimeoutError('deep', 5)));
+      await expect(bus.request('network.optimize', {})).rejects.toMatchObject({
+        code: 'SLIP_ERR_REMOTE',
+        remote: { code: 'SLIP_ERR_BUS_TIMEOUT' },
+      });
+    });
+
+    it('when an async responder resolves, the requester gets its value', async () => {
+      bus.respond('network.optimize', () => Promise.resolve({ done: true } as never));
+      await expect(bus.request('network.optimize', {})).resolves.toEqual({ done: true });
+    });
+
     it('when the request payload is not serialisable, rejects before sending', async () => {
       let calls = 0;
       bus.respond('network.optimize', () => (calls++, {}) as never);

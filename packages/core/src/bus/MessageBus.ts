@@ -166,21 +166,23 @@ export class MessageBus implements EventBus {
   respond(topic: string, responder: Responder, options?: SubscribeOptions): Disposer;
   respond(topic: string, responder: Responder, options: SubscribeOptions = {}): Disposer {
     if (this.closed) throw new BusUnavailableError('the bus is closed');
-    const answer: TransportHandler = async (envelope) => {
-      const replyTo = envelope.replyTo;
-      if (replyTo === undefined) {
-        this.logger.warn('bus responder got a message that is not a request', { topic: envelope.topic });
-        return;
+    const answer: TransportHandler = (request) => {
+      if (request.replyTo === undefined) {
+        this.logger.warn('bus responder got a message that is not a request', { topic: request.topic });
+        return undefined;
       }
-      const reply = await this.runResponder(responder, envelope);
+      let value: unknown;
       try {
-        await this.transport.publish(this.envelope(replyTo, reply, envelope.id));
+        value = responder(request.payload, request);
       } catch (err) {
-        this.logger.error('bus reply could not be sent', {
-          topic: envelope.topic,
-          error: serializeError(err),
-        });
+        return this.reply(request, { ok: false, error: serializeError(err) });
       }
+      // A synchronous responder is answered without an extra turn of the event loop.
+      if (!isThenable(value)) return this.reply(request, this.okReply(request, value));
+      return Promise.resolve(value).then(
+        (resolved) => this.reply(request, this.okReply(request, resolved)),
+        (err: unknown) => this.reply(request, { ok: false, error: serializeError(err) }),
+      );
     };
     return this.track(this.transport.subscribe(topic, answer, { group: options.group ?? topic }));
   }
@@ -214,15 +216,20 @@ export class MessageBus implements EventBus {
     return envelope;
   }
 
-  private async runResponder(responder: Responder, request: Envelope): Promise<ReplyPayload> {
-    try {
-      const value: unknown = await responder(request.payload, request);
-      const reason = this.checkSerializable ? findNonSerializable(value) : undefined;
-      if (reason === undefined) return { ok: true, value };
-      return { ok: false, error: new PayloadNotSerializableError(request.topic, reason).toJSON() };
-    } catch (err) {
-      return { ok: false, error: serializeError(err) };
-    }
+  private okReply(request: Envelope, value: unknown): ReplyPayload {
+    const reason = this.checkSerializable ? findNonSerializable(value) : undefined;
+    if (reason === undefined) return { ok: true, value };
+    return { ok: false, error: new PayloadNotSerializableError(request.topic, reason).toJSON() };
+  }
+
+  /** Sends `reply` to the request's `replyTo`; a reply that cannot be sent is logged. */
+  private reply(request: Envelope, reply: ReplyPayload): Promise<void> {
+    return this.transport.publish(this.envelope(request.replyTo!, reply, request.id)).catch((err: unknown) =>
+      this.logger.error('bus reply could not be sent', {
+        topic: request.topic,
+        error: serializeError(err),
+      }),
+    );
   }
 
   private track(dispose: Disposer): Disposer {
@@ -254,4 +261,8 @@ export class MessageBus implements EventBus {
     }
     return durable ? Promise.reject(asError(err)) : RESOLVED;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
