@@ -1,4 +1,4 @@
-import { BrokenCircuitError, type EventBus } from '@slipstream/contracts';
+import { BrokenCircuitError } from '@slipstream/contracts';
 import { MetricsRegistry } from '@slipstream/monitor';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { fetch, request } from 'undici';
@@ -63,6 +63,7 @@ describe('NetworkClient', () => {
     client = undefined;
     for (const u of ups) {
       await u.restart().catch(() => undefined);
+      u.setBehaviour([]);
       u.setBehaviour({});
       u.resetCounters();
     }
@@ -78,12 +79,182 @@ describe('NetworkClient', () => {
       expect(res.statusCode).toBe(200);
       expect(served(ups).reduce((a, b) => a + b, 0)).toBe(1);
     });
+
+    it('when one endpoint is 100 ms slower, P2C + peak EWMA sends it < 5 % and round-robin 20 %', async () => {
+      ups[4]!.setBehaviour({ latencyMs: 100 });
+      client = createNetworkClient(options(ups));
+      await load(client, 50, 5);
+      for (const u of ups) u.resetCounters();
+      expect(await load(client, 400, 5)).toBe(0);
+      const p2c = served(ups);
+      expect(p2c[4]! / 400).toBeLessThan(0.05);
+      await client.close();
+
+      for (const u of ups) u.resetCounters();
+      client = createNetworkClient({
+        clusters: [{ ...options(ups).clusters[0]!, algorithm: 'round-robin' }],
+      });
+      expect(await load(client, 400, 5)).toBe(0);
+      expect(served(ups).map((n) => n / 400)).toEqual([0.2, 0.2, 0.2, 0.2, 0.2]);
+    });
+
+    it('when an endpoint dies mid-run, idempotent GETs never fail; it is ejected, then taken back', async () => {
+      const { bus, events } = recordingBus();
+      client = createNetworkClient(
+        {
+          clusters: [
+            {
+              cluster: 'api',
+              endpoints: ups.map((u) => ({ origin: u.origin })),
+              // Round-robin: a returned endpoint's peak EWMA keeps the 1 s failure penalty for tens of seconds.
+              algorithm: 'round-robin',
+              healthCheck: { intervalMs: 100, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
+              outlierDetection: { consecutiveFailures: 5, baseEjectionMs: 300 },
+            },
+          ],
+          breaker: { resetTimeoutMs: 300 },
+        },
+        { bus },
+      );
+      expect(await load(client, 100, 5)).toBe(0);
+      await ups[2]!.stop();
+      expect(await load(client, 200, 5)).toBe(0);
+      const dead = client.stats().clusters[0]!.endpoints[2]!;
+      // Out of rotation (ejected by outlier detection or marked down by health checks) after ≤ 5 failures.
+      expect(dead.failures).toBeGreaterThan(0);
+      expect(dead.failures).toBeLessThanOrEqual(5);
+      expect(dead.ejected || !dead.healthy).toBe(true);
+
+      await ups[2]!.restart();
+      ups[2]!.resetCounters();
+      // Bounded: until the returned endpoint takes traffic again, at most 60 rounds.
+      for (let round = 0; round < 60 && served([ups[2]!])[0] === 0; round++) {
+        expect(await load(client, 20, 5)).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(served([ups[2]!])[0]).toBeGreaterThan(0);
+      expect(client.stats().clusters[0]!.endpoints[2]).toMatchObject({ healthy: true, ejected: false });
+      const ejections = events.filter((e) => e.topic === 'network.endpoint.ejected');
+      const restorations = events.filter((e) => e.topic === 'network.endpoint.restored');
+      expect(restorations.length).toBe(ejections.length);
+    });
+
+    it('when an endpoint keeps failing, its breaker goes closed → open → half-open (one probe) → closed', async () => {
+      const { bus, events, next } = recordingBus();
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 500 } }]);
+      client = createNetworkClient(options(one, { breaker: { volumeThreshold: 5, resetTimeoutMs: 300 } }), {
+        bus,
+      });
+      const opened = next('network.breaker.opened');
+      for (let i = 0; i < 5; i++) {
+        expect((await client.request({ method: 'POST', path: PATH, cluster: 'api' })).statusCode).toBe(500);
+      }
+      await opened;
+      const before = served(one)[0];
+      await expect(client.request({ method: 'POST', path: PATH, cluster: 'api' })).rejects.toBeInstanceOf(
+        BrokenCircuitError,
+      );
+      expect(served(one)[0]).toBe(before);
+
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { latencyMs: 50 } }]);
+      await next('network.breaker.halfOpen');
+      const closed = next('network.breaker.closed');
+      const probes = await Promise.allSettled(
+        [0, 1, 2].map(() => client!.request({ method: 'POST', path: PATH, cluster: 'api' })),
+      );
+      expect(served(one)[0]).toBe(before! + 1);
+      expect(probes.filter((p) => p.status === 'fulfilled')).toHaveLength(1);
+      expect(probes.filter((p) => p.status === 'rejected' && BrokenCircuitError.is(p.reason))).toHaveLength(
+        2,
+      );
+      await closed;
+      expect((await client.request({ method: 'POST', path: PATH, cluster: 'api' })).statusCode).toBe(200);
+      expect(events.map((e) => e.topic).filter((t) => t.startsWith('network.breaker.'))).toEqual([
+        'network.breaker.opened',
+        'network.breaker.halfOpen',
+        'network.breaker.closed',
+      ]);
+    });
+
+    it('when the circuit is open and a fallback is configured, answers with the fallback', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 500 } }]);
+      client = createNetworkClient(
+        options(one, { breaker: { volumeThreshold: 2, fallback: { status: 200, body: { cached: true } } } }),
+      );
+      for (let i = 0; i < 2; i++) await client.request({ method: 'POST', path: PATH, cluster: 'api' });
+      const res = await client.request({ method: 'POST', path: PATH, cluster: 'api' });
+      expect(res.json()).toEqual({ cached: true });
+      expect(served(one)[0]).toBe(2);
+    });
+
+    it('when every endpoint answers 503, retries stay within the budget', async () => {
+      for (const u of ups) u.setBehaviour([{ match: { path: PATH }, behaviour: { status: 503 } }]);
+      client = createNetworkClient(
+        options(ups, {
+          retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2, budget: { ratio: 0.2, minPerSecond: 10 } },
+          breaker: { volumeThreshold: 100_000 },
+        }),
+      );
+      const requests = 200;
+      const started = performance.now();
+      expect(await load(client, requests, 5)).toBe(requests);
+      const seconds = (performance.now() - started) / 1_000;
+      const attempts = served(ups).reduce((a, b) => a + b, 0);
+      expect(attempts).toBeLessThanOrEqual(Math.ceil(1.2 * requests + 10 * (seconds + 1)));
+      expect(attempts).toBeLessThan(requests * 4);
+      expect(client.stats().retry.budgetExhausted).toBeGreaterThan(0);
+    });
+  });
+
+  describe('monitoring', () => {
+    it('when requests succeed and fail, the registry counts equal the upstream counters and the outcomes', async () => {
+      const metrics = new MetricsRegistry({ clockResolutionMs: 0 });
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { errorRate: 0.3, errorStatus: 500 } }]);
+      client = createNetworkClient(options(one, { breaker: { volumeThreshold: 100_000 } }), { metrics });
+      const statuses: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        statuses.push((await client.request({ method: 'POST', path: PATH, cluster: 'api' })).statusCode);
+      }
+      const totals = metrics.windowTotals();
+      const upstream = one[0]!.counters();
+      expect(totals.requests).toBe(100);
+      expect(upstream.requestsByRoute[PATH]).toBe(100);
+      const failures = statuses.filter((s) => s === 500).length;
+      expect(failures).toBeGreaterThan(0);
+      expect(totals.errors).toBe(failures);
+      expect(upstream.requestsByStatus['500']).toBe(failures);
+      metrics.close();
+    });
+  });
+
+  describe('.call()', () => {
+    it('when calls come together, sends them as one JSON-RPC batch and settles each with its own result', async () => {
+      client = createNetworkClient(
+        options(ups.slice(0, 1), { batching: { maxBatchSize: 10, maxDelayMs: 20 } }),
+      );
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => client!.call('add', [i, 1])));
+      expect(results).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      expect(ups[0]!.counters()).toMatchObject({ rpcBatches: 1, rpcCalls: 10 });
+      expect(client.stats().batching['api']).toMatchObject({ batchesSent: 1, callsSent: 10 });
+    });
+  });
+
+  describe('.asDispatcher()', () => {
+    it('when undici.request and fetch use it, they go through the pipeline', async () => {
+      client = createNetworkClient(options(ups.slice(0, 2), { retry: { maxRetries: 0 } }));
+      const dispatcher = client.asDispatcher();
+      const res = await request(`${ups[0]!.origin}${PATH}`, { dispatcher });
+      expect(res.statusCode).toBe(200);
+      expect(await res.body.json()).toMatchObject({ method: 'GET', path: PATH });
+      const fetched = await fetch(`http://api${PATH}`, { dispatcher, method: 'POST', body: 'hello' });
+      expect(fetched.status).toBe(200);
+      expect(await fetched.json()).toMatchObject({ method: 'POST' });
+      const stats = client.stats();
+      expect(stats.clusters[0]!.endpoints.reduce((n, e) => n + e.requests, 0)).toBe(2);
+      expect(served(ups.slice(0, 2)).reduce((a, b) => a + b, 0)).toBe(2);
+    });
   });
 });
-
-void BrokenCircuitError;
-void MetricsRegistry;
-void fetch;
-void request;
-void recordingBus;
-export type { EventBus };

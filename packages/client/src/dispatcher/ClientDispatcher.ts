@@ -169,7 +169,11 @@ function normaliseHeaders(
   const put = (name: unknown, value: unknown): void => {
     if (value === undefined || value === null) return;
     const key = String(name).toLowerCase();
-    const text = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+    const text = Array.isArray(value)
+      ? value.map(String).join(', ')
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
     out[key] = out[key] === undefined ? text : `${out[key]}, ${text}`;
   };
   if (Array.isArray(headers)) {
