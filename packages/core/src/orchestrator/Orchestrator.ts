@@ -99,7 +99,10 @@ export class Orchestrator {
     return this;
   }
 
-  /** Registers an agent. Throws `AgentContractError` for a contract violation and `DuplicateAgentError` for a taken id. */
+  /**
+   * Registers an agent (before `start()`). Throws `AgentContractError` for a contract violation and
+   * `DuplicateAgentError` for a taken id. Its `agent.registered` event goes out from `start()`, once the bus exists.
+   */
   register(agent: Agent): this {
     this.assertPhase('idle', 'register()');
     const problems = checkAgentContract(agent);
