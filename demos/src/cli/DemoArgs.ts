@@ -1,0 +1,13 @@
+/** What the command line asked for. */
+export interface DemoArgs {
+  /** Run only this scenario (1..10). Defaults to all. */
+  only?: number;
+  /** Write machine-readable results here. Defaults to none. */
+  json?: string;
+  /** Read upstream URLs from this JSON file instead of spawning testkit upstreams. Defaults to none. */
+  config?: string;
+  /** Multiplies every workload's request count. Defaults to 1. */
+  scale: number;
+  /** Print usage and exit. */
+  help: boolean;
+}

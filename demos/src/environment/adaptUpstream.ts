@@ -1,0 +1,44 @@
+import type { SpawnedUpstream, Upstream } from '@slipstream/testkit';
+import type { DemoUpstream } from './DemoUpstream';
+import { UpstreamNotControllableError } from './UpstreamNotControllableError';
+
+/** A testkit upstream in a child process; `kill()` is a SIGKILL (a crash). */
+export function fromSpawnedUpstream(up: SpawnedUpstream): DemoUpstream {
+  return {
+    origin: up.origin,
+    controllable: true,
+    counters: () => up.counters(),
+    resetCounters: () => up.resetCounters(),
+    setBehaviour: (config) => up.setBehaviour(config),
+    kill: () => up.kill('SIGKILL'),
+    close: () => up.close(),
+  };
+}
+
+/** A testkit upstream in this process (tests); `kill()` stops it: connections are refused and open ones cut. */
+export function fromInProcessUpstream(up: Upstream): DemoUpstream {
+  return {
+    origin: up.origin,
+    controllable: true,
+    counters: () => Promise.resolve(up.counters()),
+    resetCounters: () => Promise.resolve(up.resetCounters()),
+    setBehaviour: (config) => Promise.resolve(up.setBehaviour(config)),
+    kill: () => up.stop(),
+    close: () => up.close(),
+  };
+}
+
+/** A plain upstream URL (`--config`): traffic only; every control operation rejects. */
+export function fromUrl(origin: string): DemoUpstream {
+  const refuse = (operation: string) => () =>
+    Promise.reject(new UpstreamNotControllableError(origin, operation));
+  return {
+    origin,
+    controllable: false,
+    counters: refuse('counters()'),
+    resetCounters: refuse('resetCounters()'),
+    setBehaviour: refuse('setBehaviour()'),
+    kill: refuse('kill()'),
+    close: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,117 @@
+import { createNetworkClient, type NetworkClient } from '@slipstream/client';
+import type { BalancerAlgorithm } from '@slipstream/contracts';
+import { share } from '../runner/figures';
+import type { Figures, Scenario, ScenarioContext, ScenarioOutcome } from '../runner/Scenario';
+import { expectOk } from './support/expectOk';
+import { scaled } from './support/workload';
+
+const ENDPOINTS = 5;
+
+/**
+ * Scenario 5: session keys are sent twice, then once more after one endpoint left the cluster.
+ * The endpoint that served each request is the one the upstream names in its answer. Under
+ * consistent hashing every key stays put, and only the removed endpoint's keys move.
+ */
+export const stickySessions: Scenario = {
+  id: 5,
+  name: 'sticky sessions',
+  async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+    const keys = Array.from({ length: scaled(200, ctx.scale, 50) }, (_, i) => `session-${i}`);
+    ctx.progress(`  ${keys.length} keys × 3 rounds: round-robin`);
+    const baseline = await measure(ctx, 'round-robin', keys);
+    ctx.progress(`  ${keys.length} keys × 3 rounds: consistent hash`);
+    const optimized = await measure(ctx, 'consistent-hash', keys);
+    const passed =
+      optimized.keptAcrossRounds === keys.length &&
+      optimized.movedOthers === 0 &&
+      optimized.movedFromRemoved === optimized.onRemoved;
+    return {
+      baseline,
+      optimized,
+      change: {
+        keptAcrossRounds: share(optimized.keptAcrossRounds - baseline.keptAcrossRounds, keys.length),
+        movedOnRemoval: share(
+          optimized.movedOthers +
+            optimized.movedFromRemoved -
+            baseline.movedOthers -
+            baseline.movedFromRemoved,
+          keys.length,
+        ),
+      },
+      passed,
+      property:
+        `consistent hash: ${optimized.keptAcrossRounds}/${keys.length} keys on the same endpoint twice; after one of ` +
+        `${ENDPOINTS} endpoints left, ${optimized.movedOthers} other keys moved and ` +
+        `${optimized.movedFromRemoved}/${optimized.onRemoved} of its keys were reassigned`,
+    };
+  },
+};
+
+interface StickyFigures extends Figures {
+  keys: number;
+  keptAcrossRounds: number;
+  onRemoved: number;
+  movedFromRemoved: number;
+  movedOthers: number;
+}
+
+async function measure(
+  ctx: ScenarioContext,
+  algorithm: BalancerAlgorithm,
+  keys: string[],
+): Promise<StickyFigures> {
+  const upstreams = ctx.upstreams.slice(0, ENDPOINTS);
+  const endpoints = upstreams.map((u) => ({ origin: u.origin }));
+  const client = createNetworkClient(
+    { clusters: [{ cluster: 'sticky', algorithm, endpoints }], retry: { maxRetries: 0 } },
+    { logger: ctx.logger },
+  );
+  try {
+    const origins = await originsByName(upstreams.map((u) => u.origin));
+    const first = await servedBy(client, keys, origins);
+    const second = await servedBy(client, keys, origins);
+    const removed = upstreams[ENDPOINTS - 1]!.origin;
+    client.configureCluster({
+      cluster: 'sticky',
+      algorithm,
+      endpoints: endpoints.filter((e) => e.origin !== removed),
+    });
+    const third = await servedBy(client, keys, origins);
+    const onRemoved = keys.filter((k) => second.get(k) === removed);
+    return {
+      keys: keys.length,
+      keptAcrossRounds: keys.filter((k) => first.get(k) === second.get(k)).length,
+      onRemoved: onRemoved.length,
+      movedFromRemoved: onRemoved.filter((k) => third.get(k) !== removed).length,
+      movedOthers: keys.filter((k) => second.get(k) !== removed && third.get(k) !== second.get(k)).length,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** The name each upstream gives itself in its echo answer, mapped to its origin (asked directly, off the pipeline). */
+async function originsByName(origins: readonly string[]): Promise<Map<string, string>> {
+  const names = await Promise.all(
+    origins.map(async (origin) => {
+      const res = await fetch(`${origin}/whoami`);
+      return ((await res.json()) as { upstream: string }).upstream;
+    }),
+  );
+  return new Map(names.map((name, i) => [name, origins[i]!]));
+}
+
+/** For each key, the origin of the upstream that answered it (named in the upstream's own echo). */
+async function servedBy(
+  client: NetworkClient,
+  keys: readonly string[],
+  origins: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const served = new Map<string, string>();
+  for (const key of keys) {
+    const res = expectOk(await client.request({ path: '/session', cluster: 'sticky' }, { stickyKey: key }));
+    const name = (JSON.parse(res.text()) as { upstream: string }).upstream;
+    served.set(key, origins.get(name) ?? name);
+  }
+  return served;
+}
