@@ -1,0 +1,149 @@
+import { ConfigError, OverloadedError } from '@slipstream/contracts';
+import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { recordingBus } from '../test/recordingBus';
+import { createNetworkClient } from './createNetworkClient';
+import type { NetworkClient } from './NetworkClient';
+
+const PATH = '/work';
+
+/** The nearest-rank p99 of `samples`, ms. */
+function p99(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
+}
+
+describe('NetworkClient (routing and admission)', () => {
+  let ups: Upstream[];
+  let client: NetworkClient | undefined;
+
+  beforeAll(async () => {
+    ups = await startUpstreams(2, { seed: 11 });
+  });
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+  afterAll(async () => {
+    await Promise.all(ups.map((u) => u.close()));
+  });
+
+  describe('.request()', () => {
+    it('when offered twice what the cluster can take, critical keeps its p99 and bulk is shed', async () => {
+      const n = 8;
+      ups[0]!.setBehaviour({ latencyMs: 45 });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        classes: [
+          { name: 'critical', priority: 0, shedOrder: 1 },
+          { name: 'standard', priority: 1 },
+          { name: 'bulk', priority: 1, shedOrder: 0, maxQueue: n / 2 },
+        ],
+        adaptiveConcurrency: { enabled: false, initialLimit: n },
+      });
+      const timed = async (priority: string): Promise<number> => {
+        const started = performance.now();
+        await client!.request({ path: PATH, cluster: 'api' }, { priority });
+        return performance.now() - started;
+      };
+      const unloaded: number[] = [];
+      for (let i = 0; i < 30; i++) unloaded.push(await timed('critical'));
+
+      const loaded: number[] = [];
+      let criticalDone = false;
+      let bulkServed = 0;
+      const bulkErrors: unknown[] = [];
+      const critical = async (): Promise<void> => {
+        for (let i = 0; i < 15; i++) loaded.push(await timed('critical'));
+      };
+      const bulk = async (): Promise<void> => {
+        // Bounded: stops with the critical traffic, and after 200 tries at most.
+        for (let i = 0; i < 200 && !criticalDone; i++) {
+          await timed('bulk').then(
+            () => bulkServed++,
+            (err: unknown) => bulkErrors.push(err),
+          );
+          if (bulkErrors.length > 0 && bulkErrors.length % 8 === 0) await new Promise((r) => setImmediate(r));
+        }
+      };
+      const bulkWorkers = Array.from({ length: (3 * n) / 2 }, bulk);
+      await Promise.all([critical(), critical()]);
+      criticalDone = true;
+      await Promise.all(bulkWorkers);
+
+      expect(p99(loaded)).toBeLessThanOrEqual(2 * p99(unloaded));
+      expect(bulkErrors.length).toBeGreaterThan(0);
+      expect(bulkErrors.every((e) => OverloadedError.is(e))).toBe(true);
+      expect(bulkServed).toBeGreaterThan(0);
+      expect(client.stats().routing.classes['bulk']!.shed).toBe(bulkErrors.length);
+    }, 60_000);
+
+    it('when the primary cluster slows, traffic moves to the alternative and back after recovery', async () => {
+      const { bus, events } = recordingBus();
+      const [primary, backup] = ups as [Upstream, Upstream];
+      // The backup is farther away: 10 ms; the primary is fast until it slows to 40 ms.
+      primary.setBehaviour({});
+      backup.setBehaviour({ latencyMs: 10 });
+      client = createNetworkClient(
+        {
+          clusters: [
+            {
+              cluster: 'primary',
+              endpoints: [{ origin: primary.origin }],
+              healthCheck: { intervalMs: 60_000 },
+            },
+            {
+              cluster: 'backup',
+              endpoints: [{ origin: backup.origin }],
+              healthCheck: { intervalMs: 60_000 },
+            },
+          ],
+          routes: [{ id: 'work', match: { path: PATH }, cluster: ['primary', 'backup'] }],
+        },
+        { bus },
+      );
+      const active = (): string | undefined => client!.stats().routing.activeClusters['work'];
+      const send = async (count: number): Promise<void> => {
+        for (let i = 0; i < count; i++) await client!.request({ path: PATH });
+      };
+      await send(40);
+      expect(active()).toBe('primary');
+
+      primary.setBehaviour({ latencyMs: 40 });
+      // Bounded: at most 400 requests until the chooser's hold time has passed.
+      for (let i = 0; i < 40 && active() !== 'backup'; i++) await send(10);
+      expect(active()).toBe('backup');
+      primary.resetCounters();
+      backup.resetCounters();
+      await send(100);
+      const toBackup = backup.counters().requestsByRoute[PATH] ?? 0;
+      expect(toBackup / 100).toBeGreaterThanOrEqual(0.9);
+
+      primary.setBehaviour({});
+      for (let i = 0; i < 100 && active() !== 'primary'; i++) await send(10);
+      expect(active()).toBe('primary');
+      await send(50);
+      expect(events.filter((e) => e.topic === 'network.route.changed').map((e) => e.payload)).toEqual([
+        expect.objectContaining({ route: 'work', from: 'primary', to: 'backup' }),
+        expect.objectContaining({ route: 'work', from: 'backup', to: 'primary' }),
+      ]);
+    }, 60_000);
+  });
+
+  describe('.configureRouting()', () => {
+    it('when the new table is invalid, throws a ConfigError with its reasons and keeps the old one', async () => {
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api' }],
+      });
+      expect(() =>
+        client!.configureRouting({ routes: [{ id: 'bad', match: { path: PATH }, cluster: 'nowhere' }] }),
+      ).toThrow(ConfigError);
+      expect((await client.request({ path: PATH })).statusCode).toBe(200);
+      expect(client.stats().routing.requestsByRoute).toEqual({ work: 1 });
+    });
+  });
+});
