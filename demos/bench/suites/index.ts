@@ -1,8 +1,21 @@
 import type { Suite } from '../harness/suite';
+import { balancingSuite } from './balancingSuite';
 import { batchingSuite } from './batchingSuite';
+import { breakerSuite } from './breakerSuite';
 import { busSuite } from './busSuite';
 import { ceilingSuite } from './ceilingSuite';
 import { httpSuite } from './httpSuite';
+import { monitorSuite } from './monitorSuite';
+import { qosSuite } from './qosSuite';
 
 /** Every suite, in the order `npm run bench` runs them. */
-export const suites: readonly Suite[] = [httpSuite, ceilingSuite, batchingSuite, busSuite];
+export const suites: readonly Suite[] = [
+  httpSuite,
+  ceilingSuite,
+  batchingSuite,
+  balancingSuite,
+  breakerSuite,
+  qosSuite,
+  monitorSuite,
+  busSuite,
+];
