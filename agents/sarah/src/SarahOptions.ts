@@ -17,7 +17,5 @@ export interface SarahOptions {
 export const SARAH_DEFAULTS = Object.freeze({
   id: 'sarah',
   group: 'sarah',
-  qosClasses: Object.freeze({ critical: 'critical', standard: 'standard', bulk: 'bulk' }) as Readonly<
-    Record<TaskPriority, string>
-  >,
+  qosClasses: Object.freeze({ critical: 'critical', standard: 'standard', bulk: 'bulk' }),
 });
