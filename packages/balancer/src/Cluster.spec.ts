@@ -19,6 +19,13 @@ describe(Cluster, () => {
   afterEach(() => jest.useRealTimers());
 
   describe('constructor', () => {
+    it('when slow start is configured, the configured endpoints start at full weight', () => {
+      const c = cluster({ slowStartMs: 10_000, algorithm: 'random' });
+      c.pick();
+      expect(c.endpoints.map((e) => e.effectiveWeight)).toEqual([1, 1, 1, 1, 1]);
+      c.close();
+    });
+
     it('when the config is invalid, throws ConfigError naming every bad field', () => {
       const bad = () =>
         new Cluster({
@@ -118,6 +125,28 @@ describe(Cluster, () => {
     });
   });
 
+  describe('.setHealthy()', () => {
+    it('when a failed endpoint is marked healthy again, P2C + peak EWMA gives it traffic at once (estimate re-seeded from the median)', () => {
+      jest.useFakeTimers({ now: 0 });
+      const c = cluster();
+      const [victim, ...rest] = c.endpoints;
+      for (const e of rest) {
+        c.onStart(e);
+        c.onEnd(e, { rttMs: 10, status: 200 });
+      }
+      c.onStart(victim!);
+      c.onEnd(victim!, { rttMs: 1, error: new ConnectionError('ECONNREFUSED') });
+      c.setHealthy(victim!.origin, false);
+      jest.setSystemTime(1_000);
+      c.setHealthy(victim!.origin, true);
+
+      expect(victim!.ewmaMs(1_000)).toBeCloseTo(rest[0]!.ewmaMs(1_000), 6);
+      const picks = Array.from({ length: 100 }, () => c.pick()).filter((e) => e === victim).length;
+      expect(picks).toBeGreaterThan(10);
+      c.close();
+    });
+  });
+
   describe('.onEnd()', () => {
     it('when an endpoint is killed mid-run, clients see no failure; it is ejected after ≤ 5 failures and taken back after health checks', async () => {
       jest.useFakeTimers({ now: 0 });
@@ -172,6 +201,30 @@ describe(Cluster, () => {
       expect(events).toEqual([`ejected ${victim} 30000 5`, `restored ${victim}`]);
       expect(c.endpoint(victim)).toMatchObject({ healthy: true, ejected: false });
       expect(c.stats().endpoints.find((e) => e.origin === victim)!.requests).toBeGreaterThan(100);
+    });
+
+    it('when an ejection ends, the endpoint comes back with the median estimate instead of the failure penalty', () => {
+      jest.useFakeTimers({ now: 0 });
+      const restored: string[] = [];
+      const c = cluster(
+        { outlierDetection: { consecutiveFailures: 1, baseEjectionMs: 1_000 } },
+        { onRestored: (e) => restored.push(e.origin) },
+      );
+      const [victim, ...rest] = c.endpoints;
+      for (const e of rest) {
+        c.onStart(e);
+        c.onEnd(e, { rttMs: 20, status: 200 });
+      }
+      c.onStart(victim!);
+      c.onEnd(victim!, { rttMs: 1, status: 503 });
+      expect(victim!.ejected).toBe(true);
+      expect(victim!.ewmaMs(0)).toBe(1_000);
+      jest.advanceTimersByTime(1_000);
+
+      expect(restored).toEqual([victim!.origin]);
+      expect(victim!.ejected).toBe(false);
+      expect(victim!.ewmaMs(1_000)).toBeCloseTo(rest[0]!.ewmaMs(1_000), 6);
+      c.close();
     });
 
     it('when the max ejection percent is reached, does not eject more', () => {

@@ -94,8 +94,19 @@ export class Cluster {
     this.now = deps.now ?? Date.now;
     this.algorithm = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
     this.balancer = deps.balancer ?? createBalancer(this.algorithm, deps.random);
-    this.outlier = new OutlierDetector(config.outlierDetection, deps.hooks, this.now);
-    for (const endpoint of config.endpoints ?? []) this.addEndpoint(endpoint);
+    this.outlier = new OutlierDetector(
+      config.outlierDetection,
+      {
+        onEjected: deps.hooks?.onEjected?.bind(deps.hooks),
+        onRestored: (endpoint) => {
+          this.recover(endpoint);
+          deps.hooks?.onRestored?.(endpoint);
+        },
+      },
+      this.now,
+    );
+    // Endpoints of the initial config all start at once: none of them is slow-started.
+    for (const endpoint of config.endpoints ?? []) this.members.push(this.createEndpoint(endpoint));
     this.activeTier = this.tiers()[0] ?? 0;
   }
 
@@ -114,13 +125,8 @@ export class Cluster {
     if (this.endpoint(config.origin)) {
       throw new ConfigError([issue('endpoints', 'unique origins', config.origin)]);
     }
-    const endpoint = new EndpointState(config.origin, {
-      weight: config.weight,
-      tier: config.tier,
-      ewmaDecayMs: this.deps.ewmaDecayMs,
-      failurePenaltyMs: this.deps.failurePenaltyMs,
-    });
-    if (this.members.length > 0) endpoint.recoveredAt = this.now();
+    const endpoint = this.createEndpoint(config);
+    if (this.members.length > 0) this.recover(endpoint);
     this.members.push(endpoint);
     return endpoint;
   }
@@ -132,12 +138,15 @@ export class Cluster {
     return this.members.length < before;
   }
 
-  /** Sets the active health-check verdict of an endpoint; a recovery starts its slow start. */
+  /**
+   * Sets the active health-check verdict of an endpoint; a recovery starts its slow start and
+   * re-seeds its latency estimate from the cluster's median (see `EndpointState.recover`).
+   */
   setHealthy(origin: string, healthy: boolean): void {
     const endpoint = this.endpoint(origin);
     if (!endpoint || endpoint.healthy === healthy) return;
     endpoint.healthy = healthy;
-    if (healthy) endpoint.recoveredAt = this.now();
+    if (healthy) this.recover(endpoint);
   }
 
   /** Picks an endpoint for a request; throws `NoHealthyEndpointError` when the cluster has none. */
@@ -190,6 +199,25 @@ export class Cluster {
     this.outlier.close();
   }
 
+  private createEndpoint(config: EndpointConfig): EndpointState {
+    return new EndpointState(config.origin, {
+      weight: config.weight,
+      tier: config.tier,
+      ewmaDecayMs: this.deps.ewmaDecayMs,
+      failurePenaltyMs: this.deps.failurePenaltyMs,
+    });
+  }
+
+  /** Brings `endpoint` back with the median latency estimate of the other available endpoints (0 without any). */
+  private recover(endpoint: EndpointState): void {
+    const now = this.now();
+    const estimates = this.members
+      .filter((e) => e !== endpoint && e.available)
+      .map((e) => e.ewmaMs(now))
+      .sort((a, b) => a - b);
+    endpoint.recover(now, median(estimates));
+  }
+
   private get panicThreshold(): number {
     return this.config.panicThresholdPercent ?? CLUSTER_DEFAULTS.panicThresholdPercent;
   }
@@ -229,6 +257,14 @@ export class Cluster {
     const progress = (now - endpoint.recoveredAt) / slowStartMs;
     return endpoint.weight * Math.min(1, Math.max(SLOW_START_MIN_FACTOR, progress));
   }
+}
+
+/** Median of sorted `values`; 0 when empty. */
+function median(values: readonly number[]): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const mid = n >> 1;
+  return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
 }
 
 function percent(part: number, whole: number): number {

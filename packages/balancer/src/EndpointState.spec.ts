@@ -35,6 +35,16 @@ describe(EndpointState, () => {
     });
   });
 
+  describe('.recover()', () => {
+    it('when an endpoint carries the failure penalty, replaces the estimate with the seed and clears the failure streak', () => {
+      const e = new EndpointState('http://a:1');
+      e.end({ rttMs: 1, status: 503 }, 0);
+      e.recover(500, 12);
+      expect(e.ewmaMs(500)).toBe(12);
+      expect(e).toMatchObject({ recoveredAt: 500, consecutiveFailures: 0, failures: 1 });
+    });
+  });
+
   describe('.stats()', () => {
     it('reports share of the cluster requests', () => {
       const e = new EndpointState('http://a:1', { weight: 2, tier: 1 });

@@ -115,6 +115,18 @@ export class EndpointState {
     return this.ewma * this.decay(now);
   }
 
+  /**
+   * Marks the endpoint available again at `now` (ms): starts its slow start and replaces its
+   * latency estimate with `seedMs` (e.g. the cluster's median), so the failure penalty it
+   * collected while down does not keep it out of a cost-based pick for tens of seconds.
+   */
+  recover(now: number, seedMs: number): void {
+    this.recoveredAt = now;
+    this.consecutiveFailures = 0;
+    this.ewma = seedMs;
+    this.ewmaStamp = now;
+  }
+
   /** The measured state, with `share` = requests ÷ `clusterRequests`. */
   stats(now: number, clusterRequests: number): EndpointStats {
     return {

@@ -89,6 +89,7 @@ export class OutlierDetector {
     endpoint.ejected = false;
     endpoint.consecutiveFailures = 0;
     endpoint.recoveredAt = this.now();
+    // The hook runs after the flags are cleared, so a cluster can re-seed the endpoint's estimate.
     this.hooks.onRestored?.(endpoint);
   }
 }
