@@ -2,6 +2,7 @@ import { ConfigError } from '@slipstream/contracts';
 import { parseArgs, USAGE } from './cli/parseArgs';
 import { DemoEnvironment, type UpstreamSource } from './environment/DemoEnvironment';
 import { loadDemoConfig } from './environment/loadDemoConfig';
+import { slipstreamAgents } from './environment/slipstreamAgents';
 import { formatTable } from './runner/formatTable';
 import { runScenarios } from './runner/runScenarios';
 import { toJsonReport, writeJsonReport } from './runner/writeJsonReport';
@@ -43,7 +44,10 @@ async function main(): Promise<number> {
       ? 'starting 5 testkit upstreams in child processes…'
       : 'using configured upstreams…',
   );
-  const env = await DemoEnvironment.start({ upstreams: source });
+  const env = await DemoEnvironment.start({
+    upstreams: source,
+    agents: (origins) => slipstreamAgents(origins, { workloadRequests: Math.round(300 * args.scale) }),
+  });
   try {
     const results = await runScenarios(scenarios, {
       upstreams: env.upstreams,

@@ -9,16 +9,20 @@ import type { DemoUpstream } from './DemoUpstream';
 export type UpstreamSource =
   { kind: 'spawn' } | { kind: 'in-process' } | { kind: 'urls'; urls: readonly string[] };
 
+/** Agents and the container modules they need. */
+export interface AgentSet {
+  agents: readonly Agent[];
+  modules: Parameters<Orchestrator['use']>;
+}
+
 /** Options of `DemoEnvironment.start`. */
 export interface DemoEnvironmentOptions {
   /** Where the upstreams come from. Defaults to `{ kind: 'spawn' }` (testkit upstreams in child processes). */
   upstreams?: UpstreamSource;
   /** How many default upstreams to start. Defaults to 5. */
   count?: number;
-  /** Agents to run next to the demo's own. Defaults to none. */
-  agents?: readonly Agent[];
-  /** Container modules for those agents. Defaults to none. */
-  modules?: Parameters<Orchestrator['use']>;
+  /** The agents to run next to the demo's own, with their container modules, given the upstreams' origins. Defaults to none. */
+  agents?: (origins: readonly string[]) => AgentSet;
   /** Logger of the orchestrator and agents. Defaults to errors only, on stderr. */
   logger?: Logger;
 }
@@ -54,9 +58,10 @@ export class DemoEnvironment {
           ? source.urls.map(fromUrl)
           : await Promise.all(Array.from({ length: count }, () => startOne(source, owned)));
       const probe = new BusProbeAgent();
-      orchestrator.use(...(options.modules ?? []));
+      const set = options.agents?.(upstreams.map((u) => u.origin)) ?? { agents: [], modules: [] };
+      orchestrator.use(...set.modules);
       orchestrator.register(probe);
-      for (const agent of options.agents ?? []) orchestrator.register(agent);
+      for (const agent of set.agents) orchestrator.register(agent);
       await orchestrator.start();
       return new DemoEnvironment(upstreams, probe.bus, logger, orchestrator, source, owned);
     } catch (err) {
