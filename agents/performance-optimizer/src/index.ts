@@ -1,0 +1,10 @@
+export { PerformanceOptimizerAgent } from './PerformanceOptimizerAgent';
+export { OptimizerController } from './controller/OptimizerController';
+export { OPTIMIZER_DEFAULTS, type OptimizerOptions } from './OptimizerOptions';
+export type { ConfigureCommand, Observation, OptimizerRule, Proposal, Settings } from './rules/OptimizerRule';
+export { defaultRules } from './rules/defaultRules';
+export { poolSizeRule } from './rules/poolSizeRule';
+export { keepAliveRule } from './rules/keepAliveRule';
+export { batchWindowRule } from './rules/batchWindowRule';
+export { lbOutlierRule } from './rules/lbOutlierRule';
+export { breakerFlapRule } from './rules/breakerFlapRule';

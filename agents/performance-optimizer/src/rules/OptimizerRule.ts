@@ -1,0 +1,54 @@
+import type { ClusterStats, CommandName, NetworkMetricsSnapshot } from '@slipstream/contracts';
+
+/** What a rule sees: the latest snapshot, the one before it, and the clusters' balancer stats. */
+export interface Observation {
+  snapshot: NetworkMetricsSnapshot;
+  /** The snapshot before; windowed figures are the difference of the two. */
+  previous?: NetworkMetricsSnapshot;
+  clusters: readonly ClusterStats[];
+}
+
+/** The sidecar settings in force, as the configure commands report them. */
+export interface Settings {
+  connections: number;
+  pipelining: number;
+  keepAliveTimeoutMs: number;
+  maxDelayMs: number;
+  volumeThreshold: number;
+  resetTimeoutMs: number;
+}
+
+/** The configure commands a rule may send. */
+export type ConfigureCommand = Extract<
+  CommandName,
+  | 'network.pooling.configure'
+  | 'network.batching.configure'
+  | 'network.balancing.configure'
+  | 'network.breaker.configure'
+>;
+
+/** A proposed change, with the payload that reverts it and the target metric measured now. */
+export interface Proposal {
+  rule: string;
+  command: ConfigureCommand;
+  change: Record<string, unknown>;
+  /** Sent through the same command to revert. */
+  previous: Record<string, unknown>;
+  metric: string;
+  /** Target metric now. */
+  before: number;
+  reason: string;
+}
+
+/** A documented tuning rule: a pure trigger on measured metrics, and the target metric it improves. */
+export interface OptimizerRule {
+  readonly name: string;
+  /** Name of the target metric. */
+  readonly metric: string;
+  /** Whether the target metric improves downwards or upwards. */
+  readonly better: 'lower' | 'higher';
+  /** The target metric in an observation. */
+  measure(obs: Observation): number;
+  /** A bounded change when the trigger holds, else undefined. */
+  propose(obs: Observation, settings: Settings): Proposal | undefined;
+}
