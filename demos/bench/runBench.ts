@@ -33,10 +33,23 @@ export async function runBench(args: BenchArgs, command: string): Promise<void> 
   for (const [index, suite] of selected.entries()) {
     const started = Date.now();
     process.stderr.write(`[${index + 1}/${selected.length}] ${suite.name}: ${suite.description}\n`);
-    results[suite.name] = await suite.run({
-      rounds: args.rounds,
-      progress: (message) => process.stderr.write(`  ${suite.name}: ${message}\n`),
-    });
+    try {
+      results[suite.name] = await suite.run({
+        rounds: args.rounds,
+        progress: (message) => process.stderr.write(`  ${suite.name}: ${message}\n`),
+      });
+    } catch (error) {
+      // One broken suite must not cost the others' results; the run still exits non-zero.
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`  ${suite.name}: FAILED: ${message}\n`);
+      results[suite.name] = {
+        ratios: {},
+        results: { error: message },
+        table: [],
+        notes: [`FAILED: ${message}`],
+      };
+      process.exitCode = 1;
+    }
     process.stderr.write(`  ${suite.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
   const loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);

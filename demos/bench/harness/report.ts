@@ -24,13 +24,16 @@ export function markdownReport(
   loadAverageAtEnd: readonly number[],
 ): string {
   const parts = [
+    '# Benchmarks',
+    'Written by the command below (`demos/bench/`). Every suite runs its baseline and candidate in the same run, alternating over rounds, and reports medians and ratios (candidate ÷ baseline as named); the client under test is the bench process, upstreams run in their own processes (testkit). Absolute figures depend on the machine and its load; read the ratios.',
     `Command: \`${command}\``,
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average (1, 5, 15 min) ${machine.loadAverage.join(' / ')} at the start, ${loadAverageAtEnd.join(' / ')} at the end`,
   ];
   for (const [name, result] of Object.entries(suites)) {
-    parts.push(`## ${name}`, markdownTable(result.table));
+    parts.push(`## ${name}`);
+    if (result.table.length > 0) parts.push(markdownTable(result.table));
     const ratios = Object.entries(result.ratios).map(([k, v]) => `- ${k}: **${cell(v)}**`);
-    parts.push(ratios.join('\n'));
+    if (ratios.length > 0) parts.push(ratios.join('\n'));
     if (result.notes.length > 0) parts.push(result.notes.map((n) => `- ${n}`).join('\n'));
   }
   return parts.join('\n\n') + '\n';

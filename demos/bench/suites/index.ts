@@ -5,7 +5,9 @@ import { breakerSuite } from './breakerSuite';
 import { busSuite } from './busSuite';
 import { ceilingSuite } from './ceilingSuite';
 import { httpSuite } from './httpSuite';
+import { memorySuite } from './memorySuite';
 import { monitorSuite } from './monitorSuite';
+import { natsSuite } from './natsSuite';
 import { qosSuite } from './qosSuite';
 
 /** Every suite, in the order `npm run bench` runs them. */
@@ -18,4 +20,6 @@ export const suites: readonly Suite[] = [
   qosSuite,
   monitorSuite,
   busSuite,
+  memorySuite,
+  natsSuite,
 ];
