@@ -7,6 +7,7 @@ import { stickySessions } from './05-sticky-sessions';
 import { circuitBreaker } from './06-circuit-breaker';
 import { monitoring } from './07-monitoring';
 import { qosRouting } from './08-qos-routing';
+import { optimizerLoop } from './09-optimizer-loop';
 import { fullSystem } from './10-full-system';
 
 /** The demo scenarios, in order. */
@@ -19,5 +20,6 @@ export const SCENARIOS: readonly Scenario[] = [
   circuitBreaker,
   monitoring,
   qosRouting,
+  optimizerLoop,
   fullSystem,
 ];
