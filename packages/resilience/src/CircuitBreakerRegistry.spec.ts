@@ -119,4 +119,50 @@ describe(CircuitBreakerRegistry, () => {
       expect(registry.state('k')).toBe('open');
     });
   });
+
+  describe('.updateOptions() per cluster', () => {
+    it("when options name a cluster, only that cluster's breakers use them and events carry the cluster", async () => {
+      const bus = fakeBus();
+      registry = new CircuitBreakerRegistry(bus, undefined, { volumeThreshold: 5 });
+      registry.updateOptions({ cluster: 'fragile', volumeThreshold: 2, resetTimeoutMs: 1_000 });
+      const key = 'http://a:1';
+      for (let i = 0; i < 2; i++) {
+        await expect(registry.execute(key, fail503, { cluster: 'fragile' })).rejects.toThrow(
+          UpstreamStatusError,
+        );
+        await expect(registry.execute(key, fail503, { cluster: 'sturdy' })).rejects.toThrow(
+          UpstreamStatusError,
+        );
+      }
+      expect(registry.state(key, 'fragile')).toBe('open');
+      expect(registry.state(key, 'sturdy')).toBe('closed');
+      expect(registry.optionsFor('fragile')).toMatchObject({ volumeThreshold: 2, resetTimeoutMs: 1_000 });
+      expect(registry.optionsFor('sturdy')).toMatchObject({ volumeThreshold: 5, resetTimeoutMs: 60_000 });
+      expect(bus.published.map(([topic, e]) => [topic, e.cluster])).toEqual([
+        ['network.breaker.opened', 'fragile'],
+      ]);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(registry.state(key, 'fragile')).toBe('halfOpen');
+      expect(registry.stats()).toHaveLength(2);
+    });
+
+    it('when the base options change later, a cluster keeps its own overrides on top', () => {
+      registry = new CircuitBreakerRegistry(undefined, undefined);
+      registry.updateOptions({ cluster: 'api', timeoutMs: 500 });
+      registry.updateOptions({ timeoutMs: 2_000, resetTimeoutMs: 5_000 });
+      expect(registry.optionsFor('api')).toMatchObject({
+        cluster: 'api',
+        timeoutMs: 500,
+        resetTimeoutMs: 5_000,
+      });
+      expect(registry.currentOptions).toMatchObject({ timeoutMs: 2_000, resetTimeoutMs: 5_000 });
+    });
+
+    it("when a cluster's options are invalid, throws ConfigError and keeps the old ones", () => {
+      registry = new CircuitBreakerRegistry(undefined, undefined);
+      registry.updateOptions({ cluster: 'api', timeoutMs: 500 });
+      expect(() => registry.updateOptions({ cluster: 'api', timeoutMs: -1 })).toThrow(ConfigError);
+      expect(registry.optionsFor('api')).toMatchObject({ timeoutMs: 500 });
+    });
+  });
 });

@@ -32,6 +32,8 @@ export interface BreakerExecuteOptions<T> {
   fallback?: (error: BrokenCircuitError) => T | Promise<T>;
   /** The caller's signal; aborting it aborts the signal passed to the function. */
   signal?: AbortSignal;
+  /** The cluster of the endpoint: its breaker uses that cluster's options (see `updateOptions`). Defaults to none. */
+  cluster?: string;
 }
 
 /** Defaults of `CircuitBreakerOptions` (design brief: open after 5 failures, 60 s recovery, one half-open probe). */
@@ -56,6 +58,10 @@ interface Call {
 
 interface Entry {
   breaker: CircuitBreaker<[Call], unknown>;
+  /** The cluster the call named, if any. */
+  cluster: string | undefined;
+  /** The options in force for this breaker (timeout, failure predicate, cluster label). */
+  options: Resolved;
   state: BreakerState;
   lastFailure: string;
   stats: BreakerStats;
@@ -68,18 +74,25 @@ const TOPICS = Object.freeze({
 } as const);
 
 /**
- * One opossum circuit breaker per endpoint key. A call slower than `timeoutMs` fails and its
+ * One opossum circuit breaker per endpoint key and cluster, with options per cluster. A call slower than `timeoutMs` fails and its
  * AbortSignal aborts; an error share above `errorThresholdPercentage` over at least
  * `volumeThreshold` calls in the rolling window opens the circuit; after `resetTimeoutMs`
  * it half-opens and admits exactly one probe (opossum's pending-close flag lets one call
  * through and rejects the rest), whose result closes or reopens it. An open circuit fails
  * fast with `BrokenCircuitError` or answers with the call's fallback. State changes go to
  * `onStateChange` and, when a bus is bound, to `network.breaker.opened|halfOpen|closed`.
+ * A `cluster` in the constructor options labels the events of calls that name no cluster.
  */
 @injectable()
 export class CircuitBreakerRegistry {
+  /** Options of calls that name no cluster, and the base of every cluster's options. */
   private options: Resolved;
-  private readonly entries = new Map<string, Entry>();
+  /** Overrides per cluster, as given to `updateOptions`. */
+  private readonly clusterOverrides = new Map<string, CircuitBreakerOptions>();
+  /** Resolved options per cluster (the base with the cluster's overrides). */
+  private readonly clusterOptions = new Map<string, Resolved>();
+  /** Breakers by cluster (undefined: calls that name none), then by key. */
+  private readonly entries = new Map<string | undefined, Map<string, Entry>>();
   /** Called on every state change, before it is published. */
   onStateChange: ((event: BreakerEvent) => void) | undefined;
 
@@ -101,7 +114,7 @@ export class CircuitBreakerRegistry {
     fn: (signal: AbortSignal) => Promise<T>,
     options: BreakerExecuteOptions<T> = {},
   ): Promise<T> {
-    const entry = this.entry(key);
+    const entry = this.entry(key, options.cluster);
     const controller = new AbortController();
     const onCallerAbort = (): void =>
       controller.abort(new RequestAbortedError('request aborted', { cause: options.signal?.reason }));
@@ -110,7 +123,7 @@ export class CircuitBreakerRegistry {
     try {
       return (await entry.breaker.fire({ run: fn, controller })) as T;
     } catch (error) {
-      const translated = this.translate(key, error);
+      const translated = this.translate(key, entry.options, error);
       if (BrokenCircuitError.is(translated) && options.fallback) {
         entry.stats.fallbacks += 1;
         return await options.fallback(translated);
@@ -121,34 +134,82 @@ export class CircuitBreakerRegistry {
     }
   }
 
-  /** The state of the breaker of `key` (closed when it has none yet). */
-  state(key: string): BreakerState {
-    return this.entries.get(key)?.state ?? 'closed';
+  /** The state of the breaker of `key` in `cluster` (closed when it has none yet). */
+  state(key: string, cluster?: string): BreakerState {
+    return this.entries.get(cluster)?.get(key)?.state ?? 'closed';
   }
 
   /** Measured counters and state of every breaker. */
   stats(): BreakerStats[] {
-    return [...this.entries.values()].map((e) => ({ ...e.stats, state: e.state }));
+    const out: BreakerStats[] = [];
+    for (const byKey of this.entries.values())
+      for (const e of byKey.values()) out.push({ ...e.stats, state: e.state });
+    return out;
   }
 
   /**
-   * Applies new options; throws `ConfigError` and keeps the old ones when invalid. Timeout,
-   * threshold and reset timeout change in place; a new volume threshold or rolling window
-   * rebuilds the breakers (closed, counters kept).
+   * Applies new options; throws `ConfigError` and keeps the old ones when invalid. With
+   * `options.cluster`, they apply to that cluster's breakers only (over the base options);
+   * without, to the base options every call and cluster starts from. Timeout, threshold and
+   * reset timeout change in place; a new volume threshold or rolling window rebuilds the
+   * breakers concerned (closed, counters kept).
    */
   updateOptions(options: CircuitBreakerOptions): void {
-    const next = resolve({ ...this.options, ...options });
-    const rebuild =
-      next.volumeThreshold !== this.options.volumeThreshold ||
-      next.rollingCountTimeoutMs !== this.options.rollingCountTimeoutMs ||
-      next.rollingCountBuckets !== this.options.rollingCountBuckets;
-    this.options = next;
-    for (const [key, entry] of this.entries) {
-      if (rebuild) {
+    const cluster = options.cluster;
+    if (cluster === undefined) {
+      const base = resolve({ ...this.options, ...options });
+      const perCluster = new Map<string, Resolved>();
+      for (const [name, overrides] of this.clusterOverrides)
+        perCluster.set(name, resolve({ ...base, ...overrides, cluster: name }));
+      this.options = base;
+      for (const [name, resolved] of perCluster) this.clusterOptions.set(name, resolved);
+      for (const name of this.entries.keys()) this.apply(name);
+      return;
+    }
+    const overrides = { ...this.clusterOverrides.get(cluster), ...options };
+    const resolved = resolve({ ...this.options, ...overrides });
+    this.clusterOverrides.set(cluster, overrides);
+    this.clusterOptions.set(cluster, resolved);
+    this.apply(cluster);
+  }
+
+  /** The base options in force (those of calls that name no cluster). */
+  get currentOptions(): Readonly<Omit<Resolved, 'isFailure'>> {
+    return this.optionsFor(undefined);
+  }
+
+  /** The options the breakers of `cluster` use. */
+  optionsFor(cluster: string | undefined): Readonly<Omit<Resolved, 'isFailure'>> {
+    const { isFailure: _isFailure, ...rest } = this.resolvedFor(cluster);
+    return rest;
+  }
+
+  /** Shuts every breaker down, clearing opossum's timers; later calls reject with `ClientClosedError`. */
+  shutdown(): void {
+    for (const byKey of this.entries.values()) for (const entry of byKey.values()) entry.breaker.shutdown();
+  }
+
+  private resolvedFor(cluster: string | undefined): Resolved {
+    return (cluster === undefined ? undefined : this.clusterOptions.get(cluster)) ?? this.options;
+  }
+
+  /** Brings the breakers of `cluster` to the options now in force for it. */
+  private apply(cluster: string | undefined): void {
+    const byKey = this.entries.get(cluster);
+    if (!byKey) return;
+    const next = this.resolvedFor(cluster);
+    for (const [key, entry] of byKey) {
+      const prev = entry.options;
+      if (
+        next.volumeThreshold !== prev.volumeThreshold ||
+        next.rollingCountTimeoutMs !== prev.rollingCountTimeoutMs ||
+        next.rollingCountBuckets !== prev.rollingCountBuckets
+      ) {
         entry.breaker.shutdown();
-        this.entries.set(key, this.create(key, entry.stats));
+        byKey.set(key, this.create(key, cluster, entry.stats));
         continue;
       }
+      entry.options = next;
       // opossum reads these from its options object on every call and every open.
       const live = (entry.breaker as unknown as { options: CircuitBreaker.Options }).options;
       live.timeout = next.timeoutMs;
@@ -157,28 +218,22 @@ export class CircuitBreakerRegistry {
     }
   }
 
-  /** The options in force. */
-  get currentOptions(): Readonly<Omit<Resolved, 'isFailure'>> {
-    const { isFailure: _isFailure, ...rest } = this.options;
-    return rest;
-  }
-
-  /** Shuts every breaker down, clearing opossum's timers; later calls reject with `ClientClosedError`. */
-  shutdown(): void {
-    for (const entry of this.entries.values()) entry.breaker.shutdown();
-  }
-
-  private entry(key: string): Entry {
-    let entry = this.entries.get(key);
+  private entry(key: string, cluster: string | undefined): Entry {
+    let byKey = this.entries.get(cluster);
+    if (!byKey) {
+      byKey = new Map();
+      this.entries.set(cluster, byKey);
+    }
+    let entry = byKey.get(key);
     if (!entry) {
-      entry = this.create(key);
-      this.entries.set(key, entry);
+      entry = this.create(key, cluster);
+      byKey.set(key, entry);
     }
     return entry;
   }
 
-  private create(key: string, stats?: BreakerStats): Entry {
-    const o = this.options;
+  private create(key: string, cluster: string | undefined, stats?: BreakerStats): Entry {
+    const o = this.resolvedFor(cluster);
     const breaker = new CircuitBreaker<[Call], unknown>((call) => call.run(call.controller.signal), {
       name: key,
       timeout: o.timeoutMs,
@@ -189,10 +244,12 @@ export class CircuitBreakerRegistry {
       rollingCountBuckets: o.rollingCountBuckets,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
-      errorFilter: (error: unknown) => !this.options.isFailure(error),
+      errorFilter: (error: unknown) => !entry.options.isFailure(error),
     });
     const entry: Entry = {
       breaker,
+      cluster,
+      options: o,
       state: 'closed',
       lastFailure: 'none',
       stats: stats ?? {
@@ -220,7 +277,7 @@ export class CircuitBreakerRegistry {
       (_error: unknown, _latency: number, args: [Call]) => {
         entry.stats.timeouts += 1;
         args[0].controller.abort(
-          new RequestTimeoutError(`call to ${key} exceeded ${this.options.timeoutMs} ms`),
+          new RequestTimeoutError(`call to ${key} exceeded ${entry.options.timeoutMs} ms`),
         );
       },
     );
@@ -252,7 +309,8 @@ export class CircuitBreakerRegistry {
 
   private transition(key: string, entry: Entry, to: BreakerState, reason: string): void {
     const event: BreakerEvent = { endpoint: key, from: entry.state, to, reason };
-    if (this.options.cluster !== undefined) event.cluster = this.options.cluster;
+    const cluster = entry.cluster ?? entry.options.cluster;
+    if (cluster !== undefined) event.cluster = cluster;
     entry.state = to;
     this.onStateChange?.(event);
     this.bus
@@ -262,13 +320,13 @@ export class CircuitBreakerRegistry {
       );
   }
 
-  private translate(key: string, error: unknown): unknown {
+  private translate(key: string, options: Resolved, error: unknown): unknown {
     if (!(error instanceof Error) || !CircuitBreaker.isOurError(error)) return error;
     const code = (error as { code?: unknown }).code;
     if (code === 'EOPENBREAKER')
       return new BrokenCircuitError(`circuit for ${key} is open`, { cause: error });
     if (code === 'ETIMEDOUT')
-      return new RequestTimeoutError(`call to ${key} exceeded ${this.options.timeoutMs} ms`, {
+      return new RequestTimeoutError(`call to ${key} exceeded ${options.timeoutMs} ms`, {
         cause: error,
       });
     if (code === 'ESHUTDOWN')

@@ -29,6 +29,38 @@ describe(RetryPolicy, () => {
       expect(policy.stats()).toMatchObject({ requests, attempts, retries: attempts - requests });
     });
 
+    it('when a call gives its own maxRetries, it overrides the policy for that call only', async () => {
+      const policy = new RetryPolicy({ maxRetries: 1, baseDelayMs: 0, maxDelayMs: 0 });
+      const attemptsWith = async (maxRetries?: number): Promise<number> => {
+        let attempts = 0;
+        const result = policy
+          .execute(
+            () => {
+              attempts += 1;
+              return Promise.reject(new ConnectionError('refused'));
+            },
+            { idempotent: true, maxRetries },
+          )
+          .catch(() => undefined);
+        await jest.advanceTimersByTimeAsync(10);
+        await result;
+        return attempts;
+      };
+      expect(await attemptsWith(3)).toBe(4);
+      expect(await attemptsWith(0)).toBe(1);
+      expect(await attemptsWith(undefined)).toBe(2);
+    });
+
+    it('when a call gives an invalid maxRetries, rejects with ConfigError naming it', async () => {
+      const policy = new RetryPolicy();
+      await expect(policy.execute(() => Promise.resolve(1), { maxRetries: -1 })).rejects.toThrow(
+        /maxRetries/,
+      );
+      await expect(policy.execute(() => Promise.resolve(1), { maxRetries: 1.5 })).rejects.toBeInstanceOf(
+        ConfigError,
+      );
+    });
+
     it('when an attempt fails on an endpoint, the next one excludes it', async () => {
       const policy = new RetryPolicy({ baseDelayMs: 10 }, { random: () => 1 });
       const seen: string[][] = [];

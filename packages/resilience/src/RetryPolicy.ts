@@ -54,6 +54,8 @@ export interface RetryExecuteOptions {
   idempotent?: boolean;
   /** Explicit opt-in for a non-idempotent request. Defaults to false. */
   retry?: boolean;
+  /** Retries of this call (e.g. a route's `policy.retries`), an integer ≥ 0. Defaults to the policy's `maxRetries`. */
+  maxRetries?: number;
 }
 
 /** Measured counters of the policy. */
@@ -122,6 +124,9 @@ export class RetryPolicy {
   async execute<T>(fn: (attempt: RetryAttempt) => Promise<T>, options: RetryExecuteOptions = {}): Promise<T> {
     const { deadline, signal } = options;
     const mayRetry = options.idempotent === true || options.retry === true;
+    const maxRetries = options.maxRetries ?? this.options.maxRetries;
+    if (!(Number.isInteger(maxRetries) && maxRetries >= 0))
+      throw new ConfigError([issue('maxRetries', 'an integer ≥ 0', maxRetries)]);
     const excluded = new Set<string>();
     this.counters.requests += 1;
     this.budget.deposit();
@@ -135,7 +140,7 @@ export class RetryPolicy {
         return await fn(current);
       } catch (error) {
         if (current.endpoint !== undefined) excluded.add(current.endpoint);
-        const delay = this.delayBeforeRetry(error, attempt, mayRetry, deadline);
+        const delay = this.delayBeforeRetry(error, attempt, mayRetry && attempt < maxRetries, deadline);
         if (delay === undefined) throw error;
         this.counters.retries += 1;
         await sleep(delay, signal);
@@ -148,14 +153,14 @@ export class RetryPolicy {
     return { ...this.counters };
   }
 
-  /** The wait before the next attempt, or undefined when there must be none. */
+  /** The wait before the next attempt, or undefined when there must be none (`mayRetry`: allowed and retries left). */
   private delayBeforeRetry(
     error: unknown,
     attempt: number,
     mayRetry: boolean,
     deadline: number | undefined,
   ): number | undefined {
-    if (!mayRetry || attempt >= this.options.maxRetries || !this.options.isRetryable(error)) return undefined;
+    if (!mayRetry || !this.options.isRetryable(error)) return undefined;
     const now = this.now();
     const asked = retryAfterMs(error, now);
     if (asked !== undefined && asked > this.options.maxRetryAfterMs) return undefined;
