@@ -190,6 +190,35 @@ describe(PoolManager, () => {
       expect(stats.bytesOutWire / stats.bytesOutLogical).toBe(seen.bytesInWire / seen.bytesInDecoded);
     });
 
+    it('when a request asks for gzip on an origin without compression, sends that body compressed and reports its bytes', async () => {
+      pm = new PoolManager();
+      const body = 'z'.repeat(8_192);
+      const res = await pm.request(
+        { origin: up.origin, path: '/ingest', method: 'POST', body },
+        { compression: 'gzip' },
+      );
+      const seen = up.counters().requests.at(-1)!;
+      expect(seen.contentEncoding).toBe('gzip');
+      expect(seen.bytesInDecoded).toBe(8_192);
+      expect(res.bytesOutLogical).toBe(8_192);
+      expect(res.bytesOutWire).toBe(seen.bytesInWire);
+      expect(res.bytesOutWire).toBeLessThan(8_192);
+      await pm.request({ origin: up.origin, path: '/ingest', method: 'POST', body });
+      expect(up.counters().requests.at(-1)!.contentEncoding).toBe('identity');
+    });
+
+    it('when a request names an unknown compression, rejects with ConfigError naming it', async () => {
+      pm = new PoolManager();
+      const err = await pm
+        .request(
+          { origin: up.origin, path: '/ingest', method: 'POST', body: 'x' },
+          { compression: 'zstd' as 'gzip' },
+        )
+        .catch((e: unknown) => e);
+      expect(ConfigError.is(err)).toBe(true);
+      expect(String(err)).toMatch(/compression/);
+    });
+
     it('when the origin is not configured for it, sends the body as is', async () => {
       pm = new PoolManager();
       await pm.request({ origin: up.origin, path: '/ingest', method: 'POST', body: 'y'.repeat(4_096) });
@@ -208,6 +237,8 @@ describe(PoolManager, () => {
         const stats = pm.stats(up.origin)[0]!;
         expect(stats.bytesInWire).toBe(seen.bytesOutWire);
         expect(stats.bytesInLogical).toBe(seen.bytesOutLogical);
+        expect(res.bytesInWire).toBe(seen.bytesOutWire);
+        expect(res.bytesInLogical).toBe(seen.bytesOutLogical);
       },
     );
 

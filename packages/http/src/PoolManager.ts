@@ -1,6 +1,7 @@
-import { ClientClosedError, type ConnectionPoolingConfig } from '@slipstream/contracts';
+import { ClientClosedError, ConfigError, type ConnectionPoolingConfig } from '@slipstream/contracts';
 import type { HttpPoolStats } from './stats/HttpPoolStats';
 import { inject, injectable } from 'inversify';
+import { ENCODERS } from './compression/codecs';
 import { PoolDispatcher } from './dispatcher/PoolDispatcher';
 import { toSlipstreamError } from './errors/toSlipstreamError';
 import { HTTP_OPTIONS } from './HTTP_OPTIONS';
@@ -20,7 +21,7 @@ const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
 
 /**
  * Keeps one undici `Pool` per origin behind a bounded queue, with transparent response
- * decoding, per-origin request compression, a single replay of idempotent requests that
+ * decoding, per-origin (or per-request) request compression, a single replay of idempotent requests that
  * hit a stale keep-alive socket, and measured per-origin stats.
  */
 @injectable()
@@ -54,6 +55,14 @@ export class PoolManager {
    */
   request(req: HttpRequest, opts: HttpRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
     if (this.#closed) return Promise.reject(new ClientClosedError('the pool manager is closed'));
+    const compression = opts.compression;
+    if (compression !== undefined && compression !== 'none' && !Object.hasOwn(ENCODERS, compression)) {
+      return Promise.reject(
+        new ConfigError([
+          { path: 'compression', expected: "'none', 'gzip' or 'br'", received: JSON.stringify(compression) },
+        ]),
+      );
+    }
     let owner: OriginPool;
     try {
       owner = this.#pool(req.origin);

@@ -2,6 +2,7 @@ import {
   MalformedResponseError,
   RequestAbortedError,
   RequestTimeoutError,
+  type CompressionAlgorithm,
   type SlipstreamError,
 } from '@slipstream/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -33,6 +34,7 @@ export class RequestTask implements PoolTask, Dispatcher.DispatchHandler {
   readonly #dispatch: Dispatcher.DispatchOptions;
   readonly #idempotent: boolean;
   readonly #signal: AbortSignal | undefined;
+  readonly #compression: CompressionAlgorithm | undefined;
   readonly #resolve: (res: HttpResponse) => void;
   readonly #reject: (err: SlipstreamError) => void;
   #maxResponseSize: number;
@@ -61,6 +63,7 @@ export class RequestTask implements PoolTask, Dispatcher.DispatchHandler {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#signal = opts.signal;
+    this.#compression = opts.compression;
     this.#maxResponseSize = maxResponseSize;
     this.#idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(req.method);
     const headers = req.headers;
@@ -82,7 +85,7 @@ export class RequestTask implements PoolTask, Dispatcher.DispatchHandler {
     }
   }
 
-  /** Arms the abort listener, compresses the body when the origin wants it, and submits. */
+  /** Arms the abort listener, compresses the body when the request or the origin wants it, and submits. */
   begin(): void {
     const signal = this.#signal;
     if (signal) {
@@ -92,7 +95,9 @@ export class RequestTask implements PoolTask, Dispatcher.DispatchHandler {
     const body = this.#dispatch.body as Buffer | string | null;
     if (body === null) return this.#owner.submit(this);
     this.#bodyLogical = this.#bodyWire = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    const { requestCompression, compressionThresholdBytes } = this.#owner.settings;
+    const settings = this.#owner.settings;
+    const requestCompression = this.#compression ?? settings.requestCompression;
+    const compressionThresholdBytes = settings.compressionThresholdBytes;
     const headers = this.#dispatch.headers as Record<string, string>;
     if (
       requestCompression === 'none' ||
@@ -191,7 +196,7 @@ export class RequestTask implements PoolTask, Dispatcher.DispatchHandler {
     const decode = encoding === undefined || wire === 0 ? undefined : DECODERS[encoding.trim().toLowerCase()];
     if (decode === undefined) {
       counters.bytesInLogical += wire;
-      return this.#settle(new HttpResponse(this.#statusCode, this.#headers, body));
+      return this.#settle(this.#response(this.#headers, body));
     }
     const limit = this.#maxResponseSize;
     decode(body, limit > 0 ? { maxOutputLength: limit } : {}).then(
@@ -200,7 +205,7 @@ export class RequestTask implements PoolTask, Dispatcher.DispatchHandler {
         const headers = this.#headers;
         delete headers['content-encoding'];
         delete headers['content-length'];
-        this.#settle(new HttpResponse(this.#statusCode, headers, decoded));
+        this.#settle(this.#response(headers, decoded));
       },
       (err: unknown) =>
         this.#settle(
@@ -208,6 +213,17 @@ export class RequestTask implements PoolTask, Dispatcher.DispatchHandler {
             ? new ResponseTooLargeError(`decoded response exceeds ${limit} bytes`, { cause: err })
             : new MalformedResponseError(`corrupt ${encoding} response body`, { cause: err }),
         ),
+    );
+  }
+
+  #response(headers: IncomingHttpHeaders, body: Buffer): HttpResponse {
+    return new HttpResponse(
+      this.#statusCode,
+      headers,
+      body,
+      this.#wireBytes,
+      this.#bodyLogical,
+      this.#bodyWire,
     );
   }
 

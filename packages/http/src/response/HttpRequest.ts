@@ -1,3 +1,5 @@
+import type { CompressionAlgorithm } from '@slipstream/contracts';
+
 /** A request to one origin. */
 export interface HttpRequest {
   /** `http://host:port` (or https). */
@@ -14,6 +16,11 @@ export interface HttpRequest {
 
 /** Per-request options. */
 export interface HttpRequestOptions {
+  /**
+   * Request body compression for this request (e.g. a route's policy); overrides the origin's
+   * `requestCompression`, with the origin's threshold. Defaults to the origin's setting.
+   */
+  compression?: CompressionAlgorithm;
   /** Aborts the request; it rejects with `RequestAbortedError` and frees its queue slot or socket. */
   signal?: AbortSignal;
   /** Overall deadline from the call (queue wait included), ms; `RequestTimeoutError` after it. Defaults to none. */

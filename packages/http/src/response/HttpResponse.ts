@@ -1,7 +1,11 @@
 import { MalformedResponseError } from '@slipstream/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** A buffered response. `body` is already decoded when the upstream compressed it. */
+/**
+ * A buffered response. `body` is already decoded when the upstream compressed it. The byte
+ * counts are those of this exchange (the last attempt on the wire); 0 for a response made
+ * locally (a breaker fallback).
+ */
 export class HttpResponse {
   constructor(
     /** HTTP status code. */
@@ -10,7 +14,18 @@ export class HttpResponse {
     readonly headers: IncomingHttpHeaders,
     /** The whole (decoded) body. */
     readonly body: Buffer,
+    /** Response body bytes as received (before decoding). Defaults to 0. */
+    readonly bytesInWire = 0,
+    /** Request body bytes before compression. Defaults to 0. */
+    readonly bytesOutLogical = 0,
+    /** Request body bytes as sent (after compression). Defaults to 0. */
+    readonly bytesOutWire = 0,
   ) {}
+
+  /** Response body bytes after decoding: the length of `body`. */
+  get bytesInLogical(): number {
+    return this.body.length;
+  }
 
   /** The body as UTF-8 text. */
   text(): string {
