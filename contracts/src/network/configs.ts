@@ -47,6 +47,8 @@ export interface RequestBatchingConfig {
   compression?: CompressionAlgorithm;
   /** Compress bodies at least this big, bytes. Defaults to 1_024. */
   compressionThresholdBytes?: number;
+  /** A batch (and each call in it) fails with `RequestTimeoutError` after this long, ms. Defaults to 30_000 ms. */
+  timeoutMs?: number;
 }
 
 /** One endpoint of a cluster. */

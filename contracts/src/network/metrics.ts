@@ -144,7 +144,18 @@ export interface RoutingStats {
   /** Requests per route id. */
   requestsByRoute: Record<string, number>;
   /** Per QoS class: admitted, shed, queued now, p99 queue wait. */
-  classes: Record<string, { admitted: number; shed: number; queued: number; queueWaitP99Ms: number }>;
+  classes: Record<
+    string,
+    {
+      admitted: number;
+      /** Refused (overload, rate limit) or timed out in the queue. */
+      shed: number;
+      queued: number;
+      queueWaitP99Ms: number;
+      /** Of `shed`, those that waited their whole queue timeout. */
+      timedOut?: number;
+    }
+  >;
   /** Adaptive concurrency limit per cluster now. */
   concurrencyLimits: Record<string, number>;
   /** For routes with alternatives: the cluster chosen now. */
@@ -161,6 +172,8 @@ export interface NetworkMetricsSnapshot {
   clusters: Record<string, { metrics: PerformanceMetrics; health: HealthScore }>;
   pools: PoolStats[];
   breakers: BreakerStats[];
+  /** Load-balancing state of every cluster. */
+  balancing?: ClusterStats[];
   batching?: BatchStats;
   routing?: RoutingStats;
   /** Number of measurements recorded since start (samples, counter increments). */
