@@ -1,7 +1,9 @@
 import { TOKENS, type Logger } from '@slipstream/contracts';
 import { ContainerModule } from 'inversify';
-import { InProcessTransport } from './bus/InProcessTransport';
+import { inProcessTransportFactory } from './bus/inProcessTransportFactory';
 import { MessageBus, type MessageBusOptions } from './bus/MessageBus';
+import { selectTransportFactory } from './bus/selectTransportFactory';
+import type { TransportFactory } from './bus/TransportFactory';
 import type { CoreConfig } from './config/coreConfigSchema';
 import { CORE_TOKENS } from './CORE_TOKENS';
 
@@ -15,8 +17,9 @@ export interface CoreModuleOptions {
 
 /**
  * Core's bindings: `TOKENS.Config`, `TOKENS.Logger`, `TOKENS.EventBus` (a singleton
- * `MessageBus`) and, when `bus.transport` is `in-process`, `TOKENS.Transport`. For `nats`
- * the transport-nats module binds `TOKENS.Transport`.
+ * `MessageBus`), the in-process `TransportFactory`, and `TOKENS.Transport`: a singleton built
+ * by the factory (bound to `CORE_TOKENS.TransportFactory` by any loaded module) whose name is
+ * `bus.transport`. Resolving it throws a `ConfigError` on `bus.transport` when none serves it.
  */
 export function coreModule({ config, logger }: CoreModuleOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -27,11 +30,15 @@ export function coreModule({ config, logger }: CoreModuleOptions): ContainerModu
       requestTimeoutMs: config.bus.requestTimeoutMs,
       checkSerializable: config.bus.checkSerializable,
     });
-    if (config.bus.transport === 'in-process') {
-      bind(TOKENS.Transport)
-        .toDynamicValue(() => new InProcessTransport())
-        .inSingletonScope();
-    }
+    bind<TransportFactory>(CORE_TOKENS.TransportFactory).toConstantValue(inProcessTransportFactory);
+    bind(TOKENS.Transport)
+      .toDynamicValue((ctx) =>
+        selectTransportFactory(
+          ctx.getAll<TransportFactory>(CORE_TOKENS.TransportFactory),
+          config.bus.transport,
+        ).create(config, logger),
+      )
+      .inSingletonScope();
     bind(TOKENS.EventBus).to(MessageBus).inSingletonScope();
   });
 }

@@ -1,6 +1,16 @@
 export { InProcessTransport, type InProcessTransportOptions } from './bus/InProcessTransport';
 export { MessageBus, type MessageBusOptions } from './bus/MessageBus';
 export { TopicPattern } from './bus/TopicPattern';
+export type { TransportFactory } from './bus/TransportFactory';
+export { inProcessTransportFactory } from './bus/inProcessTransportFactory';
+export { selectTransportFactory } from './bus/selectTransportFactory';
+export {
+  NodeDiscovery,
+  type DiscoveredAgent,
+  type DiscoveryBus,
+  type NodeDiscoveryOptions,
+  type PeerState,
+} from './discovery/NodeDiscovery';
 export { findNonSerializable } from './bus/findNonSerializable';
 export { InvalidTopicError } from './errors/InvalidTopicError';
 export { serializeError } from './errors/serializeError';

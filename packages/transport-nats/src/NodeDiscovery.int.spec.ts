@@ -1,9 +1,8 @@
-import { MessageBus } from '@slipstream/core';
+import { MessageBus, NodeDiscovery } from '@slipstream/core';
 
 import { RecordingLogger } from '../test/RecordingLogger';
 import { SHARED_NATS, uniqueSuffix, waitFor } from '../test/natsTestUtils';
 import { NatsTransport } from './NatsTransport';
-import { NodeDiscovery } from './NodeDiscovery';
 
 const namespace = `sliph${uniqueSuffix()}`;
 const logger = new RecordingLogger();

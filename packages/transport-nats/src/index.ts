@@ -7,6 +7,7 @@ export {
 } from './NatsTransportOptions';
 export { NATS_TRANSPORT_OPTIONS } from './natsTransportOptionsToken';
 export { natsTransportModule } from './natsTransportModule';
+export { natsTransportFactory } from './natsTransportFactory';
 export { createTransport, type BusTransportConfig, type CreateTransportDeps } from './createTransport';
 export { EnvelopeCodec } from './EnvelopeCodec';
 export { PublishBuffer, type PublishBufferStats } from './PublishBuffer';
@@ -18,5 +19,5 @@ export {
   type DiscoveryBus,
   type NodeDiscoveryOptions,
   type PeerState,
-} from './NodeDiscovery';
+} from '@slipstream/core';
 export { JetStreamChannel, type DurableConsumption, type JetStreamChannelOptions } from './JetStreamChannel';

@@ -1,19 +1,14 @@
-import { TOKENS } from '@slipstream/contracts';
+import { CORE_TOKENS, type TransportFactory } from '@slipstream/core';
 import { ContainerModule } from 'inversify';
 
-import { NatsTransport } from './NatsTransport';
-import type { NatsTransportOptions } from './NatsTransportOptions';
-import { NATS_TRANSPORT_OPTIONS } from './natsTransportOptionsToken';
+import { natsTransportFactory } from './natsTransportFactory';
 
 /**
- * Binds `TOKENS.Transport` to a singleton `NatsTransport`, configured from the `bus` section
- * of `TOKENS.Config` (`{ bus: { transport: 'nats', servers, name, ... } }`). Load it only
- * when the config selects NATS; in-process stays the default.
+ * Offers the NATS transport to the orchestrator: `orchestrator.use(natsTransportModule)`, and
+ * `bus: { transport: 'nats', servers, ... }` in the config selects it (core then binds
+ * `TOKENS.Transport` to one `NatsTransport`). With the in-process default it changes nothing, so
+ * it may always be loaded.
  */
 export const natsTransportModule = new ContainerModule(({ bind }) => {
-  bind(NATS_TRANSPORT_OPTIONS).toDynamicValue((ctx) => {
-    const config = ctx.get<{ bus?: NatsTransportOptions }>(TOKENS.Config);
-    return config.bus ?? {};
-  });
-  bind(TOKENS.Transport).to(NatsTransport).inSingletonScope();
+  bind<TransportFactory>(CORE_TOKENS.TransportFactory).toConstantValue(natsTransportFactory);
 });

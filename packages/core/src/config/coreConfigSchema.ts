@@ -40,7 +40,11 @@ export const coreConfigSchema = z.looseObject({
         ...busBase,
       }),
       z.looseObject({
-        /** Envelopes travel over NATS; further fields pass through to the NATS transport. */
+        /**
+         * Envelopes travel over NATS (load `natsTransportModule`). Further fields (`namespace`,
+         * `durableTopics`, `bufferMaxMessages`, ...) pass through to the NATS transport, which
+         * validates them with a `ConfigError` naming `bus.<field>`.
+         */
         transport: z.literal('nats'),
         /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. At least one. */
         servers: z.array(z.string().min(1)).min(1),
@@ -50,6 +54,17 @@ export const coreConfigSchema = z.looseObject({
       }),
     ])
     .prefault({ transport: 'in-process' }),
+  /** Node discovery: heartbeats, agents announced to every node, `agent.offline` for a silent node. */
+  discovery: z
+    .object({
+      /** Run node discovery. Defaults to true when `bus.transport` is `nats`, false in-process. */
+      enabled: z.boolean().optional(),
+      /** Heartbeat period. Defaults to NodeDiscovery's 5_000 ms. */
+      intervalMs: timeoutMs.optional(),
+      /** Heartbeats a peer may miss before it is marked offline. Defaults to NodeDiscovery's 3. */
+      missed: z.number().int().positive().optional(),
+    })
+    .prefault({}),
   /** The orchestrator. */
   orchestrator: z
     .object({

@@ -55,6 +55,7 @@ describe('coreConfigSchema', () => {
       log: { format: 'auto' },
       nodeId: 'n',
       bus: { transport: 'in-process', requestTimeoutMs: 5_000 },
+      discovery: {},
       orchestrator: { drainTimeoutMs: 10_000 },
     });
   });

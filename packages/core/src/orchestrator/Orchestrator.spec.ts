@@ -10,6 +10,9 @@ import {
 } from '@slipstream/contracts';
 import { ContainerModule } from 'inversify';
 import { silentLogger } from '../../test/busContractSuite';
+import { InProcessTransport } from '../bus/InProcessTransport';
+import type { TransportFactory } from '../bus/TransportFactory';
+import { CORE_TOKENS } from '../CORE_TOKENS';
 import { Orchestrator } from './Orchestrator';
 
 interface TestAgent extends Agent {
@@ -38,10 +41,10 @@ function agent(id: string, overrides: Partial<Agent> & { log?: string[] } = {}):
 }
 
 /** A module that records every lifecycle event the bus carries, from the first one. */
-function recordEvents(events: Envelope[]): ContainerModule {
+function recordEvents(events: Envelope[], pattern = 'agent.>'): ContainerModule {
   return new ContainerModule(({ onActivation }) => {
     onActivation<EventBus>(TOKENS.EventBus, (_ctx, bus) => {
-      bus.subscribe('agent.>', (_p, env) => void events.push(env));
+      bus.subscribe(pattern, (_p, env) => void events.push(env));
       return bus;
     });
   });
@@ -280,6 +283,66 @@ describe(Orchestrator, () => {
       orch = orchestrator().register(agent('a'));
       await orch.start();
       await expect(orch.health()).resolves.toMatchObject({ live: true, ready: true });
+    });
+  });
+
+  describe('transport selection', () => {
+    /** A module offering a 'nats' transport that is an in-process one recording connect and close. */
+    function fakeNatsModule(log: string[]): ContainerModule {
+      const factory: TransportFactory = {
+        name: 'nats',
+        create: () => {
+          const transport = new InProcessTransport();
+          const { connect, close } = transport;
+          transport.connect = () => (log.push('connect'), connect.call(transport));
+          transport.close = () => (log.push('close'), close.call(transport));
+          return transport;
+        },
+      };
+      return new ContainerModule(({ bind }) => {
+        bind<TransportFactory>(CORE_TOKENS.TransportFactory).toConstantValue(factory);
+      });
+    }
+
+    it('when a module offers the transport bus.transport names, connects it before the agents start and closes it after they stop', async () => {
+      const log: string[] = [];
+      orch = new Orchestrator({
+        config: { nodeId: 'n1', bus: { transport: 'nats', servers: ['nats://x'] } },
+        logger: silentLogger,
+      })
+        .use(fakeNatsModule(log))
+        .register(agent('a', { log }));
+      await orch.start();
+      await orch.stop();
+      expect(log).toEqual(['connect', 'start a', 'stop a', 'close']);
+    });
+
+    it('when the config keeps the in-process default, a loaded nats module changes nothing', async () => {
+      const log: string[] = [];
+      orch = orchestrator().use(fakeNatsModule(log)).register(agent('a', { log }));
+      await orch.start();
+      expect(log).toEqual(['start a']);
+      expect(orch.peers()).toEqual([]);
+    });
+  });
+
+  describe('discovery', () => {
+    it('when on, announces the agents through NodeDiscovery and sends a heartbeat every intervalMs', async () => {
+      jest.useFakeTimers();
+      const events: Envelope[] = [];
+      orch = new Orchestrator({
+        config: { nodeId: 'n1', discovery: { enabled: true, intervalMs: 1_000 } },
+        logger: silentLogger,
+      })
+        .use(recordEvents(events, '>'))
+        .register(agent('a'));
+      await orch.start();
+      expect(events.map((e) => e.topic)).toEqual(['agent.registered', 'node.heartbeat', 'agent.started']);
+      jest.advanceTimersByTime(2_000);
+      expect(events.filter((e) => e.topic === 'node.heartbeat')).toHaveLength(3);
+      await orch.stop();
+      jest.advanceTimersByTime(2_000);
+      expect(events.filter((e) => e.topic === 'node.heartbeat')).toHaveLength(3);
     });
   });
 

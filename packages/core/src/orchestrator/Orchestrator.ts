@@ -1,7 +1,6 @@
 import {
   AgentContractError,
   AgentLifecycleError,
-  ConfigError,
   DuplicateAgentError,
   TOKENS,
   type Agent,
@@ -18,6 +17,7 @@ import { Container, type ContainerModule } from 'inversify';
 import { coreConfigSchema, type CoreConfig, type CoreConfigInput } from '../config/coreConfigSchema';
 import { parseConfig } from '../config/parseConfig';
 import { coreModule } from '../coreModule';
+import { NodeDiscovery, type DiscoveredAgent, type PeerState } from '../discovery/NodeDiscovery';
 import { OrchestratorStateError } from '../errors/OrchestratorStateError';
 import { serializeError } from '../errors/serializeError';
 import { createLogger } from '../logger/createLogger';
@@ -64,10 +64,12 @@ type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /**
  * Registers agents, builds one inversify container from core's module and every module given
- * to `use()`, starts the agents in dependency order and stops them in reverse with a drain
- * timeout. Publishes `agent.registered`, `agent.started`, `agent.stopped` and `agent.failed`.
- * An agent whose start throws is marked failed (and so are the agents that depend on it); the
- * others keep running.
+ * to `use()`, connects the transport `bus.transport` names, starts the agents in dependency order
+ * and stops them in reverse with a drain timeout, then closes the transport. Publishes
+ * `agent.registered`, `agent.started`, `agent.stopped` and `agent.failed`. An agent whose start
+ * throws is marked failed (and so are the agents that depend on it); the others keep running.
+ * With `discovery` on (the default over NATS) a `NodeDiscovery` announces the agents, sends
+ * heartbeats and reports silent nodes as `agent.offline`.
  */
 export class Orchestrator {
   /** The validated configuration. */
@@ -79,6 +81,7 @@ export class Orchestrator {
   private startOrder: AgentRecord[] = [];
   private container: Container | undefined;
   private bus: EventBus | undefined;
+  private discovery: NodeDiscovery | undefined;
   private phase: Phase = 'idle';
   private stopped: Promise<void> | undefined;
 
@@ -116,9 +119,10 @@ export class Orchestrator {
   }
 
   /**
-   * Builds the container, connects the transport and starts the agents in dependency order.
-   * Throws `DependencyError` (unknown dependency or cycle) before anything starts; a failing
-   * agent does not make it throw.
+   * Builds the container, connects the transport, starts discovery when it is on, and starts the
+   * agents in dependency order. Throws `DependencyError` (unknown dependency or cycle) or a
+   * `ConfigError` (no module serves `bus.transport`, a bad transport option) before anything
+   * starts; a failing agent does not make it throw.
    */
   async start(): Promise<void> {
     this.assertPhase('idle', 'start()');
@@ -129,28 +133,24 @@ export class Orchestrator {
     const container = new Container();
     container.bind(TOKENS.Orchestrator).toConstantValue(this);
     await container.load(coreModule({ config: this.config, logger: this.logger }), ...this.modules);
-    if (!container.isBound(TOKENS.Transport)) {
-      throw new ConfigError([
-        {
-          path: 'bus.transport',
-          expected: 'a module that binds TOKENS.Transport (e.g. the NATS transport module)',
-          received: JSON.stringify(this.config.bus.transport),
-        },
-      ]);
-    }
     await container.get<Transport>(TOKENS.Transport).connect();
     const bus = container.get<EventBus>(TOKENS.EventBus);
     this.container = container;
     this.bus = bus;
 
-    for (const { agent } of this.startOrder) {
-      const { id: agentId, role, capabilities } = agent;
-      await this.emit('agent.registered', {
-        agentId,
-        role,
-        capabilities: [...capabilities],
-        node: this.nodeId,
-      });
+    const agents: DiscoveredAgent[] = this.startOrder.map(({ agent }) => ({
+      id: agent.id,
+      role: agent.role,
+      capabilities: [...agent.capabilities],
+    }));
+    const { enabled, intervalMs, missed } = this.config.discovery;
+    if (enabled ?? this.config.bus.transport === 'nats') {
+      this.discovery = new NodeDiscovery(bus, this.logger, { node: this.nodeId, agents, intervalMs, missed });
+      await this.discovery.start();
+    } else {
+      for (const { id, role, capabilities } of agents) {
+        await this.emit('agent.registered', { agentId: id, role, capabilities, node: this.nodeId });
+      }
     }
     const services = new ContainerServiceResolver(container);
     for (const record of this.startOrder) await this.startAgent(record, bus, services);
@@ -164,6 +164,11 @@ export class Orchestrator {
   stop(): Promise<void> {
     this.stopped ??= this.stopAll();
     return this.stopped;
+  }
+
+  /** The other nodes discovery has seen (empty when discovery is off). */
+  peers(): PeerState[] {
+    return this.discovery?.peers() ?? [];
   }
 
   /** Liveness and readiness of the node and of every agent. */
@@ -231,6 +236,7 @@ export class Orchestrator {
     for (const record of [...this.startOrder].reverse()) {
       if (record.state === 'running') await this.stopAgent(record);
     }
+    this.discovery?.stop();
     await this.bus?.flush();
     await this.bus?.close();
     this.phase = 'stopped';

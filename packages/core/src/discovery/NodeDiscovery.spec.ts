@@ -1,6 +1,6 @@
 import { ConfigError, type TopicMap } from '@slipstream/contracts';
 
-import { RecordingLogger } from '../test/RecordingLogger';
+import { silentLogger } from '../../test/busContractSuite';
 import { NodeDiscovery, type DiscoveryBus } from './NodeDiscovery';
 
 type Published = { topic: keyof TopicMap; payload: unknown };
@@ -29,7 +29,7 @@ function memoryBus(log: Published[]): DiscoveryBus {
 }
 
 describe(NodeDiscovery, () => {
-  const logger = new RecordingLogger();
+  const logger = silentLogger;
   let log: Published[];
   let bus: DiscoveryBus;
 
@@ -72,6 +72,28 @@ describe(NodeDiscovery, () => {
       a.stop();
       jest.advanceTimersByTime(3_000);
       expect(log.filter((p) => p.topic === 'node.heartbeat')).toHaveLength(4);
+    });
+  });
+
+  describe('when a peer comes online', () => {
+    it('announces its agents again, so a node that joined later learns of them', async () => {
+      const a = new NodeDiscovery(bus, logger, {
+        node: 'a',
+        agents: [{ id: 'alpha', role: 'r', capabilities: [] }],
+        intervalMs: 1_000,
+      });
+      await a.start();
+      log.length = 0;
+      const b = new NodeDiscovery(bus, logger, { node: 'b', intervalMs: 1_000 });
+      await b.start();
+      await Promise.resolve();
+      const announced = log.filter((p) => p.topic === 'agent.registered').map((p) => p.payload);
+      expect(announced).toEqual([{ agentId: 'alpha', role: 'r', capabilities: [], node: 'a' }]);
+      jest.advanceTimersByTime(2_000);
+      await Promise.resolve();
+      expect(log.filter((p) => p.topic === 'agent.registered')).toHaveLength(1);
+      a.stop();
+      b.stop();
     });
   });
 

@@ -46,6 +46,9 @@ const DEFAULTS = Object.freeze({ agents: [] as readonly DiscoveredAgent[], inter
  * sends `node.heartbeat` every `intervalMs`, and marks a peer offline once it missed
  * `missed` heartbeats, publishing `agent.offline`. Of the nodes that see a peer go silent, only
  * the online node with the smallest id publishes, so one event goes out (not one per node).
+ * When a peer comes online (first heartbeat, or back after being offline) this node announces
+ * its agents again, so a node that joins late learns of the earlier ones: `agent.registered`
+ * may therefore repeat and is to be treated as idempotent (keyed by node and agent id).
  */
 export class NodeDiscovery {
   readonly #bus: DiscoveryBus;
@@ -97,16 +100,7 @@ export class NodeDiscovery {
     );
     this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
     this.#timer.unref();
-    await Promise.all(
-      this.#agents.map((a) =>
-        this.#bus.publish('agent.registered', {
-          agentId: a.id,
-          role: a.role,
-          capabilities: a.capabilities,
-          node: this.#node,
-        }),
-      ),
-    );
+    await this.#announce();
     await this.#heartbeat();
   }
 
@@ -146,6 +140,19 @@ export class NodeDiscovery {
     return true;
   }
 
+  #announce(): Promise<unknown> {
+    return Promise.all(
+      this.#agents.map((a) =>
+        this.#bus.publish('agent.registered', {
+          agentId: a.id,
+          role: a.role,
+          capabilities: a.capabilities,
+          node: this.#node,
+        }),
+      ),
+    );
+  }
+
   async #heartbeat(): Promise<void> {
     await this.#bus
       .publish('node.heartbeat', {
@@ -159,8 +166,12 @@ export class NodeDiscovery {
   #onHeartbeat(node: string, agentIds: string[], intervalMs: number): void {
     if (node === this.#node) return;
     const known = this.#peers.get(node);
-    if (known === undefined || !known.online) this.#logger.info('node online', { peer: node, agentIds });
     this.#peers.set(node, { node, agentIds, lastSeen: Date.now(), intervalMs, online: true });
+    if (known?.online === true) return;
+    this.#logger.info('node online', { peer: node, agentIds });
+    this.#announce().catch((err: unknown) => {
+      this.#logger.warn('agents not announced to a new peer', { peer: node, error: String(err) });
+    });
   }
 
   #onOffline(node: string): void {
