@@ -52,10 +52,21 @@ describe('respondToRoutingConfigure', () => {
     expect(scheduler.classNames).toEqual(['critical', 'standard', 'bulk']);
   });
 
-  it('when adaptive concurrency is given, refuses it rather than ignore it', () => {
+  it('when adaptive concurrency is given, applies it at run time', () => {
     const { router, scheduler } = setup();
-    expect(() => applyRoutingConfig(router, scheduler, { adaptiveConcurrency: { minLimit: 2 } })).toThrow(
-      /adaptiveConcurrency/,
-    );
+    applyRoutingConfig(router, scheduler, { adaptiveConcurrency: { minLimit: 2, smoothing: 0.5 } });
+    expect(scheduler.concurrencySettings).toMatchObject({ enabled: true, minLimit: 2, smoothing: 0.5 });
+  });
+
+  it('when adaptive concurrency is invalid, applies neither it nor the routes', () => {
+    const { router, scheduler } = setup();
+    expect(() =>
+      applyRoutingConfig(router, scheduler, {
+        routes: [{ id: 'b', match: {}, cluster: 'two' }],
+        adaptiveConcurrency: { smoothing: 2 },
+      }),
+    ).toThrow(/adaptiveConcurrency\.smoothing/);
+    expect(router.resolve({ method: 'GET', path: '/' })?.cluster).toBe('one');
+    expect(scheduler.concurrencySettings.smoothing).toBe(0.2);
   });
 });

@@ -1,30 +1,23 @@
-import { ConfigError, type AdvancedRoutingConfig, type Disposer, type EventBus } from '@slipstream/contracts';
+import type { AdvancedRoutingConfig, Disposer, EventBus } from '@slipstream/contracts';
 import { collectRoutingStats } from './collectRoutingStats';
 import type { QosScheduler } from './qos/QosScheduler';
 import type { Router } from './router/Router';
 
 /**
- * Applies a routing configuration at run time: validates the routes and classes together
- * first and applies both or neither, so an invalid one is refused with every reason (a
- * `ConfigError`) and the old table and classes keep serving. `adaptiveConcurrency` is fixed
- * when the scheduler is built and is refused here rather than silently ignored.
+ * Applies a routing configuration at run time: validates the routes, classes and
+ * `adaptiveConcurrency` first and applies all or none, so an invalid one is refused with its
+ * reasons (a `ConfigError`) and the old table, classes and limiter settings keep serving.
+ * Omitted `adaptiveConcurrency` fields keep their value; learned limits are kept.
  */
 export function applyRoutingConfig(
   router: Router,
   scheduler: QosScheduler,
   config: AdvancedRoutingConfig,
 ): void {
-  if (config.adaptiveConcurrency !== undefined) {
-    throw new ConfigError([
-      {
-        path: 'adaptiveConcurrency',
-        expected: 'to be set when the scheduler is built (not at run time)',
-        received: JSON.stringify(config.adaptiveConcurrency),
-      },
-    ]);
-  }
-  // Router.validate checks the classes too, so after it neither step below can throw.
+  // Router.validate checks the classes too; setConcurrency validates before it changes
+  // anything; so once both pass, neither step below can throw.
   const validated = router.validate(config.routes ?? router.table.routes, config.classes);
+  if (config.adaptiveConcurrency) scheduler.setConcurrency(config.adaptiveConcurrency);
   if (config.classes) scheduler.setClasses(config.classes);
   router.apply(validated);
 }

@@ -5,16 +5,17 @@ describe(AdaptiveConcurrencyLimiter, () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  /** Feeds one window: `minWindowSamples` samples at `rttMs`, spread over `windowMs` of fake time. */
+  /** Feeds one window: `samples` samples at `rttMs` and `inflight` (the limit), spread over `windowMs` of fake time. */
   function feedWindow(
     limiter: AdaptiveConcurrencyLimiter,
     rttMs: number,
     samples = 10,
     windowMs = 1_000,
+    inflight = limiter.limit,
   ): void {
     for (let i = 0; i < samples; i++) {
       jest.advanceTimersByTime(windowMs / samples);
-      limiter.onSample({ rttMs, inflight: limiter.limit });
+      limiter.onSample({ rttMs, inflight });
     }
   }
 
@@ -71,15 +72,102 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.limit).toBe(52);
     });
 
-    it('when the client does not push (in-flight below half the limit), leaves the limit alone', () => {
+    it('when the client does not push (in-flight below half the limit), decays towards twice the in-flight used, whatever the RTT', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 50 });
-      for (let w = 0; w < 5; w++) {
+      for (let w = 0; w < 30; w++) {
         for (let i = 0; i < 10; i++) {
           jest.advanceTimersByTime(100);
           limiter.onSample({ rttMs: 10 * (w + 1), inflight: 3 });
         }
       }
-      expect(limiter.limit).toBe(50);
+      expect(limiter.limit).toBe(6);
+    });
+
+    it('regression: an initial limit never exercised does not let a sudden overload queue 2N deep in the upstream', () => {
+      // 5 s at 5 in flight (N = 10 slots of 50 ms, half used), as before the overload of the routing issue.
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      for (let w = 0; w < 5; w++) feedWindow(limiter, 50, 10, 1_000, 5);
+      expect(limiter.limit).toBeLessThan(15);
+    });
+
+    it('regression: when overload lasts minutes, the baseline stays the no-load RTT and the limit does not creep up', () => {
+      // Closed loop with an upstream of 10 slots × 50 ms: beyond 10 in flight, requests queue inside it.
+      // Starting under overload, the first window sees 100 ms (20 in flight): a wrong baseline
+      // that the probes correct, after which it must hold.
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const rttAt = (inflight: number): number => 50 * Math.max(1, inflight / 10);
+      let probes = 0;
+      const late = { baselines: new Set<number>(), maxLimit: 0 };
+      for (let w = 0; w < 600; w++) {
+        // The client always pushes: in flight = the limit (the probe's, while probing).
+        const wasProbing = limiter.probing;
+        feedWindow(limiter, rttAt(limiter.limit), 10, 1_000, limiter.limit);
+        if (!wasProbing && limiter.probing) probes++;
+        if (w >= 300) {
+          late.baselines.add(limiter.baselineRttMs);
+          if (!limiter.probing) late.maxLimit = Math.max(late.maxLimit, limiter.limit);
+        }
+      }
+      expect(probes).toBeGreaterThanOrEqual(10); // every 30 s over 10 minutes of fake time
+      expect([...late.baselines]).toEqual([50]);
+      expect(late.maxLimit).toBeLessThanOrEqual(16); // RTT within rttTolerance (1.5) of 50 ms: about 15 in flight
+    });
+  });
+
+  describe('probe', () => {
+    it('when the baseline was not confirmed for probeIntervalMs, lowers the limit, measures the no-load RTT and restores it', () => {
+      const publish = jest.fn(() => Promise.resolve());
+      const limiter = new AdaptiveConcurrencyLimiter({
+        initialLimit: 20,
+        probeIntervalMs: 10_000,
+        smoothing: 1,
+        bus: { publish },
+      });
+      feedWindow(limiter, 40, 10, 1_000, 20);
+      // The upstream got slower for good: 70 ms at any load. Against 40 ms the limit keeps falling.
+      let windows = 0;
+      let before = limiter.limit;
+      while (!limiter.probing && windows++ < 20) {
+        before = limiter.limit;
+        feedWindow(limiter, 70, 10, 1_000, limiter.limit);
+      }
+      expect(limiter.probing).toBe(true);
+      expect(windows).toBe(10);
+      const probeLimit = limiter.limit;
+      expect(probeLimit).toBeGreaterThanOrEqual(1);
+      expect(probeLimit).toBeLessThanOrEqual(Math.ceil(before / 2.5)); // the limit ÷ (rttTolerance + 1)
+      // Requests that started before the probe (more in flight than its limit) do not count.
+      limiter.onSample({ rttMs: 500, inflight: probeLimit + 1 });
+      for (let i = 0; i < 10; i++) limiter.onSample({ rttMs: 70, inflight: probeLimit });
+      expect(limiter.probing).toBe(false);
+      expect(limiter.baselineRttMs).toBe(70);
+      // Measured against 70 ms the limit can grow again.
+      const after = limiter.limit;
+      expect(publish).toHaveBeenLastCalledWith('network.limit.changed', {
+        cluster: 'default',
+        from: probeLimit,
+        to: after,
+      });
+      for (let w = 0; w < 3; w++) feedWindow(limiter, 70, 10, 1_000, limiter.limit);
+      expect(limiter.limit).toBeGreaterThan(after);
+    });
+  });
+
+  describe('.update()', () => {
+    it('when valid, applies the new bounds and keeps the learned limit within them', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      limiter.update({ initialLimit: 10, maxLimit: 12, smoothing: 0.5 });
+      expect(limiter.limit).toBe(12);
+      expect(limiter.options).toMatchObject({ maxLimit: 12, smoothing: 0.5, minLimit: 1, initialLimit: 10 });
+    });
+
+    it('when invalid, throws a ConfigError naming the field and keeps the old settings', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      expect(() => limiter.update({ smoothing: 0 })).toThrow(
+        /adaptiveConcurrency\.smoothing: expected a number in \(0, 1\], received 0/,
+      );
+      expect(limiter.options.smoothing).toBe(0.2);
+      expect(limiter.limit).toBe(20);
     });
 
     it('stays within min and max', () => {

@@ -1,76 +1,58 @@
-import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 import { monotonicClock, type Clock } from '../clock';
 import { publishEvent, type EventPublisher } from '../events/publishEvent';
 import type { ConcurrencyLimit, LimitSample } from './ConcurrencyLimit';
+import {
+  normalizeLimiterSettings,
+  type AdaptiveLimiterSettings,
+  type NormalizedLimiterSettings,
+} from './normalizeLimiterSettings';
 
-/** Options of an {@link AdaptiveConcurrencyLimiter}. */
-export interface AdaptiveConcurrencyLimiterOptions {
+/** Options of an {@link AdaptiveConcurrencyLimiter}: its settings, plus identity and plumbing. */
+export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettings {
   /** Cluster name, for events. Defaults to 'default'. */
   cluster?: string;
-  /** Limit before any measurement, requests. Defaults to 20. */
-  initialLimit?: number;
-  /** Lowest limit, requests. Defaults to 1. */
-  minLimit?: number;
-  /** Highest limit, requests. Defaults to 1_000. */
-  maxLimit?: number;
-  /** Weight of a window's new limit against the old one, 0..1. Defaults to 0.2. */
-  smoothing?: number;
-  /** Minimum length of a sample window, ms. Defaults to 1_000 ms. */
-  windowMs?: number;
-  /** Minimum samples in a window before it closes. Defaults to 10. */
-  minWindowSamples?: number;
-  /** Short-term RTT may exceed the long-term baseline by this factor before the limit falls. Defaults to 1.5. */
-  rttTolerance?: number;
-  /** Windows the long-term RTT baseline averages over (EWMA span). Defaults to 200. */
-  longWindow?: number;
-  /** Headroom added to the limit in a window without congestion, requests (probes upwards). Defaults to 4. */
-  queueSize?: number;
   /** Time source, ms. Defaults to `performance.now()`. */
   clock?: Clock;
   /** Where `network.limit.changed` is published. Defaults to none. */
   bus?: EventPublisher;
 }
 
-const DEFAULTS = Object.freeze({
-  cluster: 'default',
-  initialLimit: 20,
-  minLimit: 1,
-  maxLimit: 1_000,
-  smoothing: 0.2,
-  windowMs: 1_000,
-  minWindowSamples: 10,
-  rttTolerance: 1.5,
-  longWindow: 200,
-  queueSize: 4,
-});
-
 /**
- * A Gradient2-style adaptive concurrency limit (after Netflix's concurrency-limits).
+ * A Gradient2-style adaptive concurrency limit (after Netflix's concurrency-limits) whose
+ * baseline is the upstream's no-load RTT, kept fresh by a probe (after BBR's ProbeRTT and
+ * Envoy's minRTT window).
  *
  * Samples are grouped in windows (at least `windowMs` long and `minWindowSamples` big). At the
- * end of each window:
+ * end of each window, with `shortRtt` = the window's mean RTT:
  *
- * - `shortRtt` = the window's mean RTT; `longRtt` = an EWMA of `shortRtt` over `longWindow`
- *   windows (the baseline). When `longRtt > 2 × shortRtt` the upstream got faster, and the
- *   baseline decays by 5 % a window so the limit can climb back quickly.
- * - `gradient = clamp(rttTolerance × longRtt / shortRtt, 0.5, 1)`; a window with a dropped
- *   request uses 0.5.
- * - `newLimit = limit × gradient` when the gradient is below 1 (congestion), else `limit +
- *   queueSize` (probe upwards), then `limit = (1 − smoothing) × limit + smoothing × newLimit`,
- *   clamped to `[minLimit, maxLimit]`. (Gradient2 always adds `queueSize`; at small limits
- *   that headroom cancels the decrease, so here it is added only without congestion.)
- * - A window in which in-flight never reached half the limit (the client was not pushing)
- *   and nothing was dropped leaves the limit alone: it says nothing about capacity.
+ * - **Baseline**: `noLoadRtt` = the lowest `shortRtt` since the last probe (a window that
+ *   matches or lowers it confirms it). Sustained queueing cannot drag it upwards.
+ * - **Gradient**: `clamp(rttTolerance × noLoadRtt / shortRtt, 0.5, 1)`; 0.5 for a window with a
+ *   dropped request. `newLimit = limit × gradient` under congestion (gradient below 1), else
+ *   `limit + queueSize` (probe upwards); then `limit = (1 − smoothing) × limit + smoothing ×
+ *   newLimit`, clamped to `[minLimit, maxLimit]`.
+ * - **Unused limit** (in-flight never reached half the limit, nothing dropped): the limit says
+ *   nothing about capacity, so it decays towards twice the in-flight actually used (RFC 2861's
+ *   congestion-window validation). A limit that was never exercised, such as the initial one,
+ *   therefore does not let a sudden overload queue deep inside the upstream.
+ * - **Probe**: when no window has confirmed `noLoadRtt` for `probeIntervalMs`, the limit drops
+ *   to `limit ÷ (rttTolerance + 1)` until `minWindowSamples` requests that started with at most
+ *   that many in flight have completed; their mean RTT becomes the new `noLoadRtt` (it may go
+ *   up: the upstream really got slower). Since the limit settles where the RTT is
+ *   `rttTolerance ×` the no-load one, i.e. near `rttTolerance ×` the upstream's capacity, the
+ *   probe limit is below that capacity and the probe sees no queueing.
  *
- * So when the upstream slows down, queueing builds inside it, `shortRtt` rises above the
- * baseline and the limit falls; when it recovers, the gradient returns to 1 and the limit
- * grows by about `smoothing × queueSize` a window. `limit` is the integer part.
+ * `limit` is the integer part of the estimate (the probe limit while probing).
  */
 export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
-  private readonly options: Required<Omit<AdaptiveConcurrencyLimiterOptions, 'bus'>>;
+  private settings: NormalizedLimiterSettings;
+  private readonly cluster: string;
+  private readonly clock: Clock;
   private readonly bus: EventPublisher | undefined;
   private estimate: number;
-  private longRtt = 0;
+  private noLoadRtt = 0;
+  private confirmedAt: number;
+  private probeLimit = 0;
   private windowStart: number;
   private windowSum = 0;
   private windowCount = 0;
@@ -78,110 +60,121 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private windowDropped = false;
 
   constructor(options: AdaptiveConcurrencyLimiterOptions = {}) {
-    const o = {
-      cluster: options.cluster ?? DEFAULTS.cluster,
-      initialLimit: options.initialLimit ?? DEFAULTS.initialLimit,
-      minLimit: options.minLimit ?? DEFAULTS.minLimit,
-      maxLimit: options.maxLimit ?? DEFAULTS.maxLimit,
-      smoothing: options.smoothing ?? DEFAULTS.smoothing,
-      windowMs: options.windowMs ?? DEFAULTS.windowMs,
-      minWindowSamples: options.minWindowSamples ?? DEFAULTS.minWindowSamples,
-      rttTolerance: options.rttTolerance ?? DEFAULTS.rttTolerance,
-      longWindow: options.longWindow ?? DEFAULTS.longWindow,
-      queueSize: options.queueSize ?? DEFAULTS.queueSize,
-      clock: options.clock ?? monotonicClock,
-    };
-    const issues: ConfigIssue[] = [];
-    const check = (path: string, ok: boolean, expected: string, value: unknown): void => {
-      if (!ok) issues.push({ path: `adaptiveConcurrency.${path}`, expected, received: String(value) });
-    };
-    check('minLimit', Number.isInteger(o.minLimit) && o.minLimit >= 1, 'an integer ≥ 1', o.minLimit);
-    check(
-      'maxLimit',
-      Number.isInteger(o.maxLimit) && o.maxLimit >= o.minLimit,
-      `an integer ≥ minLimit (${o.minLimit})`,
-      o.maxLimit,
-    );
-    check(
-      'initialLimit',
-      o.initialLimit >= o.minLimit && o.initialLimit <= o.maxLimit,
-      `a number in [${o.minLimit}, ${o.maxLimit}]`,
-      o.initialLimit,
-    );
-    check('smoothing', o.smoothing > 0 && o.smoothing <= 1, 'a number in (0, 1]', o.smoothing);
-    check('windowMs', o.windowMs >= 0 && Number.isFinite(o.windowMs), 'a finite number ≥ 0', o.windowMs);
-    check(
-      'minWindowSamples',
-      Number.isInteger(o.minWindowSamples) && o.minWindowSamples >= 1,
-      'an integer ≥ 1',
-      o.minWindowSamples,
-    );
-    check(
-      'rttTolerance',
-      o.rttTolerance >= 1 && Number.isFinite(o.rttTolerance),
-      'a finite number ≥ 1',
-      o.rttTolerance,
-    );
-    check(
-      'longWindow',
-      o.longWindow >= 1 && Number.isFinite(o.longWindow),
-      'a finite number ≥ 1',
-      o.longWindow,
-    );
-    check('queueSize', o.queueSize >= 0 && Number.isFinite(o.queueSize), 'a finite number ≥ 0', o.queueSize);
-    if (issues.length > 0) throw new ConfigError(issues);
-    this.options = o;
+    this.settings = normalizeLimiterSettings(options);
+    this.cluster = options.cluster ?? 'default';
+    this.clock = options.clock ?? monotonicClock;
     this.bus = options.bus;
-    this.estimate = o.initialLimit;
-    this.windowStart = o.clock();
+    this.estimate = this.settings.initialLimit;
+    this.windowStart = this.confirmedAt = this.clock();
   }
 
   /** Requests that may be in flight now. */
   get limit(): number {
-    return Math.max(this.options.minLimit, Math.floor(this.estimate));
+    if (this.probing) return this.probeLimit;
+    return Math.max(this.settings.minLimit, Math.floor(this.estimate));
   }
 
-  /** The long-term RTT baseline, ms (0 before the first window closed). */
+  /** The no-load RTT the limit is measured against, ms (0 before the first window closed). */
   get baselineRttMs(): number {
-    return this.longRtt;
+    return this.noLoadRtt;
   }
 
-  /** Records one outcome; closes the window when it is long and big enough. */
+  /** Whether a probe of the no-load RTT is running (the limit is lowered meanwhile). */
+  get probing(): boolean {
+    return this.probeLimit > 0;
+  }
+
+  /** The settings in force. */
+  get options(): NormalizedLimiterSettings {
+    return this.settings;
+  }
+
+  /**
+   * Changes settings at run time; omitted fields keep their value. Validates first: an
+   * invalid update throws a `ConfigError` and the old settings stay. The learned limit is kept
+   * (clamped into the new `[minLimit, maxLimit]`); `initialLimit` matters only to new limiters.
+   */
+  update(settings: AdaptiveLimiterSettings): void {
+    const before = this.limit;
+    this.settings = normalizeLimiterSettings(settings, this.settings);
+    this.estimate = this.clamp(this.estimate);
+    if (this.probing) this.probeLimit = this.probeLimitFor(this.estimate);
+    this.announce(before);
+  }
+
+  /** Records one outcome; closes the window (or the probe) when it is long and big enough. */
   onSample(sample: LimitSample): void {
+    const now = this.clock();
+    if (this.probing) {
+      if (sample.inflight > this.probeLimit) return; // started before the probe drained the upstream
+      this.windowSum += sample.rttMs;
+      if (++this.windowCount >= this.settings.minWindowSamples) this.endProbe(now);
+      return;
+    }
     this.windowSum += sample.rttMs;
     this.windowCount++;
     this.windowMaxInflight = Math.max(this.windowMaxInflight, sample.inflight);
     this.windowDropped ||= sample.dropped === true;
-    const now = this.options.clock();
-    if (this.windowCount < this.options.minWindowSamples || now - this.windowStart < this.options.windowMs)
+    if (this.windowCount < this.settings.minWindowSamples || now - this.windowStart < this.settings.windowMs)
       return;
     const shortRtt = this.windowSum / this.windowCount;
-    const appLimited = !this.windowDropped && this.windowMaxInflight < this.estimate / 2;
     const dropped = this.windowDropped;
+    const usedInflight = this.windowMaxInflight;
+    this.resetWindow(now);
+    this.closeWindow(now, shortRtt, dropped, usedInflight);
+  }
+
+  private closeWindow(now: number, shortRtt: number, dropped: boolean, usedInflight: number): void {
+    const o = this.settings;
+    const before = this.limit;
+    if (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt) {
+      this.noLoadRtt = shortRtt;
+      this.confirmedAt = now;
+    }
+    let target: number;
+    if (!dropped && usedInflight < this.estimate / 2) target = 2 * usedInflight;
+    else {
+      const gradient = dropped
+        ? 0.5
+        : Math.max(0.5, Math.min(1, (o.rttTolerance * this.noLoadRtt) / Math.max(shortRtt, 1e-3)));
+      target = gradient < 1 ? this.estimate * gradient : this.estimate + o.queueSize;
+    }
+    this.estimate = this.clamp((1 - o.smoothing) * this.estimate + o.smoothing * target);
+    if (now - this.confirmedAt >= o.probeIntervalMs) this.probeLimit = this.probeLimitFor(this.estimate);
+    this.announce(before);
+  }
+
+  private endProbe(now: number): void {
+    const before = this.limit;
+    this.noLoadRtt = this.windowSum / this.windowCount;
+    this.confirmedAt = now;
+    this.probeLimit = 0;
+    this.resetWindow(now);
+    this.announce(before);
+  }
+
+  private probeLimitFor(estimate: number): number {
+    return Math.max(this.settings.minLimit, Math.floor(estimate / (this.settings.rttTolerance + 1)));
+  }
+
+  private clamp(estimate: number): number {
+    return Math.min(this.settings.maxLimit, Math.max(this.settings.minLimit, estimate));
+  }
+
+  private resetWindow(now: number): void {
     this.windowStart = now;
     this.windowSum = 0;
     this.windowCount = 0;
     this.windowMaxInflight = 0;
     this.windowDropped = false;
-    this.closeWindow(shortRtt, dropped, appLimited);
   }
 
-  private closeWindow(shortRtt: number, dropped: boolean, appLimited: boolean): void {
-    const o = this.options;
-    if (this.longRtt === 0) this.longRtt = shortRtt;
-    else this.longRtt += (2 / (o.longWindow + 1)) * (shortRtt - this.longRtt);
-    if (this.longRtt > 2 * shortRtt) this.longRtt *= 0.95;
-    if (appLimited) return;
-    const gradient = dropped
-      ? 0.5
-      : Math.max(0.5, Math.min(1, (o.rttTolerance * this.longRtt) / Math.max(shortRtt, 1e-3)));
-    const target = gradient < 1 ? this.estimate * gradient : this.estimate + o.queueSize;
-    const before = this.limit;
-    this.estimate = Math.min(
-      o.maxLimit,
-      Math.max(o.minLimit, (1 - o.smoothing) * this.estimate + o.smoothing * target),
-    );
+  private announce(before: number): void {
     if (this.limit !== before)
-      publishEvent(this.bus, 'network.limit.changed', { cluster: o.cluster, from: before, to: this.limit });
+      publishEvent(this.bus, 'network.limit.changed', {
+        cluster: this.cluster,
+        from: before,
+        to: this.limit,
+      });
   }
 }

@@ -45,8 +45,24 @@ interface OverloadRun {
   /** Critical requests of the last 10 s (steady state). */
   steady: Tally;
   bulk: Tally;
-  maxQueued: number;
+  /** Most requests queued in the scheduler, sampled each second, in the first and last 10 s. */
+  maxQueuedFirst: number;
+  maxQueuedLast: number;
+  /** The concurrency limit at the end of each second of overload. */
+  limits: number[];
   pendingAfterDrain: number;
+}
+
+/** Prints one run's figures (the README's table is built from them). */
+function report(name: string, r: OverloadRun): void {
+  const p99 = (t: Tally): number => t.latency.quantile(0.99);
+  process.stdout.write(
+    `${name}: critical p99 unloaded ${r.unloadedP99} ms, ` +
+      `first 10 s ${p99(r.critical)} ms, last 10 s ${p99(r.steady)} ms; ` +
+      `critical shed ${r.critical.overloaded + r.critical.timedOut + r.steady.overloaded + r.steady.timedOut}; ` +
+      `bulk ok ${r.bulk.ok} / overloaded ${r.bulk.overloaded} / timed out ${r.bulk.timedOut}; ` +
+      `max queued ${r.maxQueuedFirst} / ${r.maxQueuedLast}; limits ${r.limits.join(' ')}\n`,
+  );
 }
 
 const tally = (): Tally => ({ latency: new RollingPercentile(100_000), ok: 0, overloaded: 0, timedOut: 0 });
@@ -97,12 +113,15 @@ async function runOverload(scheduler: QosScheduler): Promise<OverloadRun> {
   await run(5, 0, unloaded, tally());
   const critical = tally();
   const bulk = tally();
-  let maxQueued = 0;
+  const maxQueued = [0, 0];
+  const limits: number[] = [];
   const steady = tally();
   for (let s = 0; s < 20; s++) {
     await run(1, 3, s < 10 ? critical : steady, bulk);
-    const q = scheduler.stats().classes;
-    maxQueued = Math.max(maxQueued, q.bulk!.queued + q.critical!.queued);
+    const { classes, concurrencyLimits } = scheduler.stats();
+    const half = s < 10 ? 0 : 1;
+    maxQueued[half] = Math.max(maxQueued[half]!, classes.bulk!.queued + classes.critical!.queued);
+    limits.push(concurrencyLimits.upstream!);
   }
   await jest.advanceTimersByTimeAsync(10_000);
   return {
@@ -110,9 +129,28 @@ async function runOverload(scheduler: QosScheduler): Promise<OverloadRun> {
     unloadedP99: unloaded.latency.quantile(0.99),
     critical,
     bulk,
-    maxQueued,
+    maxQueuedFirst: maxQueued[0]!,
+    maxQueuedLast: maxQueued[1]!,
+    limits,
     pendingAfterDrain: pending,
   };
+}
+
+/**
+ * The acceptance of the routing issue, for one run: critical never shed and its p99 within 2×
+ * the unloaded p99 in both halves; bulk partly served, its refusals (nearly) all immediate
+ * `OverloadedError`s rather than queue time-outs; the queue bounded and not growing.
+ */
+function expectOverloadHandled(r: OverloadRun): void {
+  expect(r.critical.overloaded + r.critical.timedOut + r.steady.overloaded + r.steady.timedOut).toBe(0);
+  expect(r.critical.latency.quantile(0.99)).toBeLessThanOrEqual(2 * r.unloadedP99);
+  expect(r.steady.latency.quantile(0.99)).toBeLessThanOrEqual(2 * r.unloadedP99);
+  expect(r.bulk.ok).toBeGreaterThan(0);
+  expect(r.bulk.overloaded).toBeGreaterThanOrEqual(0.95 * (r.bulk.overloaded + r.bulk.timedOut));
+  // Bulk may queue what drains within 90 % of its 5 s timeout at its ~100/s: about 450, far below maxQueue.
+  expect(Math.max(r.maxQueuedFirst, r.maxQueuedLast)).toBeLessThanOrEqual(600);
+  expect(r.maxQueuedLast).toBeLessThanOrEqual(1.25 * r.maxQueuedFirst);
+  expect(r.pendingAfterDrain).toBe(0);
 }
 
 describe(QosScheduler, () => {
@@ -120,29 +158,28 @@ describe(QosScheduler, () => {
   afterEach(() => jest.useRealTimers());
 
   describe('.acquire()', () => {
-    it('when offered 2N with the limit at the upstream capacity N, keeps critical p99 within 2× and sheds bulk', async () => {
-      const r = await runOverload(new QosScheduler({ concurrency: { enabled: false, initialLimit: 10 } }));
-      for (const critical of [r.critical, r.steady]) {
-        expect(critical.overloaded + critical.timedOut).toBe(0);
-        expect(critical.latency.quantile(0.99)).toBeLessThanOrEqual(2 * r.unloadedP99);
-      }
-      expect(r.bulk.overloaded).toBeGreaterThan(0);
-      expect(r.bulk.ok).toBeGreaterThan(0);
-      // Bounded: the queues never exceed the classes' maxQueue, and everything settles.
-      expect(r.maxQueued).toBeLessThanOrEqual(2_000);
-      expect(r.pendingAfterDrain).toBe(0);
+    it('when offered 2N with the limit fixed at the upstream capacity N, keeps critical p99 within 2× and sheds bulk at once', async () => {
+      const scheduler = new QosScheduler({ concurrency: { enabled: false, initialLimit: 10 } });
+      const r = await runOverload(scheduler);
+      report('fixed', r);
+      expectOverloadHandled(r);
+      expect(scheduler.stats().classes.bulk!.timedOut).toBe(r.bulk.timedOut);
     });
 
-    it('when offered 2N with the adaptive limit, keeps the steady critical p99 within 2×, sheds bulk, stays bounded', async () => {
+    it('when offered 2N with the adaptive limit from its default of 20, keeps critical p99 within 2× from the first second', async () => {
       const scheduler = new QosScheduler();
       const r = await runOverload(scheduler);
-      expect(r.critical.overloaded + r.critical.timedOut + r.steady.overloaded + r.steady.timedOut).toBe(0);
-      // Once the limit has adapted (it starts at 20 = 2N, so the first seconds queue in the upstream).
-      expect(r.steady.latency.quantile(0.99)).toBeLessThanOrEqual(2 * r.unloadedP99);
-      expect(r.bulk.overloaded).toBeGreaterThan(0);
-      expect(r.maxQueued).toBeLessThanOrEqual(2_000);
-      expect(r.pendingAfterDrain).toBe(0);
-      expect(scheduler.stats().concurrencyLimits.upstream).toBeGreaterThanOrEqual(10);
+      report('adaptive', r);
+      expectOverloadHandled(r);
+      // It settles above the upstream's N = 10 (some queueing inside it, within rttTolerance).
+      expect(r.limits.at(-1)).toBeGreaterThanOrEqual(10);
+    });
+
+    it('when the no-load RTT is re-probed during the overload, still keeps critical p99 within 2×', async () => {
+      const scheduler = new QosScheduler({ concurrency: { probeIntervalMs: 10_000 } });
+      const r = await runOverload(scheduler);
+      report('adaptive, probe every 10 s', r);
+      expectOverloadHandled(r);
     });
   });
 });

@@ -129,7 +129,40 @@ describe(QosScheduler, () => {
       const waiting = s.acquire('c', 'standard');
       jest.advanceTimersByTime(100);
       await expect(waiting).rejects.toBeInstanceOf(QueueTimeoutError);
-      expect(s.stats().classes.standard).toMatchObject({ queued: 0, shed: 1 });
+      expect(s.stats().classes.standard).toMatchObject({ queued: 0, shed: 1, timedOut: 1 });
+    });
+
+    it('when higher priorities keep arriving, counts their measured rate against the wait and sheds at admission', async () => {
+      // Limit 2, RTT 100 ms: 20/s served. Critical arrives at 10/s, so bulk drains at only 10/s.
+      const s = new QosScheduler({
+        concurrency: fixed(2),
+        classes: [
+          { name: 'critical', priority: 0 },
+          { name: 'bulk', priority: 1, queueTimeoutMs: 1_000 },
+        ],
+        queueTimeoutHeadroom: 0,
+      });
+      const held: Permit[] = [];
+      for (let t = 0; t < 5_000; t += 100) {
+        const p = await s.acquire('c', 'critical');
+        jest.advanceTimersByTime(100);
+        p.release({ rttMs: 100 });
+      }
+      held.push(await s.acquire('c', 'bulk'), await s.acquire('c', 'bulk'));
+      const outcomes = Array.from({ length: 15 }, () =>
+        s.acquire('c', 'bulk').then(
+          () => 'queued',
+          (e: unknown) => (OverloadedError.is(e) ? 'shed' : 'other'),
+        ),
+      );
+      await settle();
+      // At 20/s, 15 would fit in 1 s; at the 10/s left by critical, about 10 do.
+      const shed = s.stats().classes.bulk!.shed;
+      expect(shed).toBeGreaterThanOrEqual(5);
+      expect(shed).toBeLessThanOrEqual(6);
+      expect(s.stats().classes.bulk!.queued).toBe(15 - shed);
+      void outcomes;
+      held.forEach((p) => p.release({ rttMs: 100 }));
     });
 
     it('when the signal aborts, removes the waiter', async () => {
@@ -159,6 +192,41 @@ describe(QosScheduler, () => {
       await expect(s.acquire('c', 'standard', { bucket: route })).rejects.toMatchObject({
         retryAfterMs: 900,
       });
+    });
+  });
+
+  describe('.setConcurrency()', () => {
+    it('when the limit rises, dispatches queued requests at once', async () => {
+      const s = new QosScheduler({ concurrency: fixed(1) });
+      await s.acquire('c', 'standard');
+      const queued = s.acquire('c', 'standard');
+      s.setConcurrency({ initialLimit: 2 });
+      await expect(queued).resolves.toMatchObject({ className: 'standard' });
+      expect(s.stats()).toMatchObject({ concurrencyLimits: { c: 2 }, inflight: { c: 2 } });
+    });
+
+    it('when switching to adaptive, updates the settings and keeps omitted ones', () => {
+      const s = new QosScheduler({ concurrency: { enabled: false, initialLimit: 4 } });
+      void s.acquire('c', 'standard');
+      s.setConcurrency({ enabled: true, maxLimit: 50 });
+      expect(s.concurrencySettings).toMatchObject({
+        enabled: true,
+        initialLimit: 4,
+        maxLimit: 50,
+        smoothing: 0.2,
+      });
+      expect(s.stats().concurrencyLimits.c).toBe(4);
+      s.setConcurrency({ maxLimit: 3, initialLimit: 3 });
+      expect(s.stats().concurrencyLimits.c).toBe(3);
+    });
+
+    it('when invalid, throws a ConfigError naming the field and keeps the old settings', () => {
+      const s = new QosScheduler({ concurrency: fixed(4) });
+      void s.acquire('c', 'standard');
+      expect(() => s.setConcurrency({ minLimit: 0 })).toThrow(/adaptiveConcurrency\.minLimit/);
+      expect(() => s.setConcurrency({ initialLimit: 2.5 })).toThrow(ConfigError);
+      expect(s.concurrencySettings).toMatchObject({ enabled: false, initialLimit: 4, minLimit: 1 });
+      expect(s.stats().concurrencyLimits.c).toBe(4);
     });
   });
 

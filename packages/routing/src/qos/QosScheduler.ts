@@ -5,32 +5,45 @@ import {
   RequestAbortedError,
   TOKENS,
   type QosClassConfig,
-  type RoutingStats,
 } from '@slipstream/contracts';
 import { inject, injectable, optional } from 'inversify';
 import { monotonicClock, type Clock } from '../clock';
 import { UnknownQosClassError } from '../errors/UnknownQosClassError';
 import type { EventPublisher } from '../events/publishEvent';
-import {
-  AdaptiveConcurrencyLimiter,
-  type AdaptiveConcurrencyLimiterOptions,
-} from '../limit/AdaptiveConcurrencyLimiter';
+import { AdaptiveConcurrencyLimiter } from '../limit/AdaptiveConcurrencyLimiter';
 import type { ConcurrencyLimit } from '../limit/ConcurrencyLimit';
 import { FixedConcurrencyLimit } from '../limit/FixedConcurrencyLimit';
+import {
+  normalizeLimiterSettings,
+  type AdaptiveLimiterSettings,
+  type NormalizedLimiterSettings,
+} from '../limit/normalizeLimiterSettings';
 import { TokenBucket } from '../shaping/TokenBucket';
 import { ROUTING_TOKENS } from '../routingTokens';
 import { DEFAULT_QOS_CLASSES, normalizeQosClasses, type NormalizedQosClass } from './normalizeQosClasses';
 import type { Permit, PermitOutcome } from './Permit';
+import type { QosSchedulerStats } from './QosSchedulerStats';
+import { RateMeter } from './RateMeter';
 import { RollingPercentile } from './RollingPercentile';
+
+/** Concurrency settings of a {@link QosScheduler}: adaptive unless `enabled: false` (then fixed at `initialLimit`). */
+export type ConcurrencySettings = AdaptiveLimiterSettings & {
+  /** Adapt the limit to measured latency. Defaults to true. */
+  enabled?: boolean;
+};
 
 /** Options of a {@link QosScheduler}. */
 export interface QosSchedulerOptions {
   /** The QoS classes. Defaults to critical / standard / bulk (see `DEFAULT_QOS_CLASSES`). */
   classes?: readonly QosClassConfig[];
   /** Per-cluster concurrency limit: adaptive unless `enabled: false` (then fixed at `initialLimit`). Defaults to adaptive with its own defaults. */
-  concurrency?: Omit<AdaptiveConcurrencyLimiterOptions, 'cluster' | 'clock' | 'bus'> & { enabled?: boolean };
+  concurrency?: ConcurrencySettings;
   /** Queue-wait samples kept per class for the p99. Defaults to 1_024. */
   waitSamples?: number;
+  /** Time constant of the measured per-class arrival rates, ms. Defaults to 1_000 ms. */
+  arrivalRateWindowMs?: number;
+  /** Share of a class's queue timeout an admitted request's estimated wait must leave free (absorbs swings of the limit and RTT), 0..1. Defaults to 0.1. */
+  queueTimeoutHeadroom?: number;
   /** Time source, ms. Defaults to `performance.now()`. */
   clock?: Clock;
 }
@@ -62,6 +75,7 @@ interface ClassState {
   retired: boolean;
   admitted: number;
   shed: number;
+  timedOut: number;
   waits: RollingPercentile;
 }
 
@@ -71,6 +85,8 @@ interface ClusterState {
   limit: ConcurrencyLimit;
   inflight: number;
   queues: Map<ClassState, Waiter[]>;
+  /** Measured rate of requests per class that were granted or queued (not shed), per ms. */
+  arrivals: Map<ClassState, RateMeter>;
   /** Stride-scheduling pass per class, and the virtual time per priority level. */
   pass: Map<ClassState, number>;
   vtime: Map<number, number>;
@@ -78,7 +94,12 @@ interface ClusterState {
   rttMs: number;
 }
 
-const DEFAULTS = Object.freeze({ waitSamples: 1_024, rttAlpha: 0.1 });
+const DEFAULTS = Object.freeze({
+  waitSamples: 1_024,
+  arrivalRateWindowMs: 1_000,
+  queueTimeoutHeadroom: 0.1,
+  rttAlpha: 0.1,
+});
 
 /**
  * Admission control per cluster: a concurrency limit (adaptive by default) in front of
@@ -90,17 +111,22 @@ const DEFAULTS = Object.freeze({ waitSamples: 1_024, rttAlpha: 0.1 });
  * - **Shaping**: the class's token bucket and the route's (`options.bucket`); an empty bucket
  *   sheds at once with `OverloadedError`, `retryAfterMs` = time until a token.
  * - **Shedding**: a request whose estimated queue time is beyond its class's queue timeout is
- *   refused at once. The estimate is `(requests ahead + 1) × mean RTT ÷ limit`, counting the
- *   queues of higher priority and its share of equal priority, from the measured RTT; lower
- *   classes wait behind more, so they are shed first. Before shedding the newcomer, queued
+ *   refused at once (with `queueTimeoutHeadroom`, 10 %, of the timeout kept free). The estimate is `(requests ahead + 1) ÷ (limit ÷ mean RTT − arrival rate
+ *   of higher priorities)`: the requests ahead count the queues of higher priority and its
+ *   share of equal priority; the cluster serves `limit ÷ RTT` a ms (measured RTT), of which the
+ *   higher priorities keep taking their measured arrival rate while it waits. Lower classes
+ *   wait behind more, so they are shed first, and under sustained overload they are refused at
+ *   admission rather than queued until they time out. Before shedding the newcomer, queued
  *   requests of classes served before or with it that have a lower `shedOrder` are shed,
  *   newest first, until its estimate fits, if shedding them all would make it fit (under overload `standard` pushes out `bulk`, not
  *   the reverse). A full class queue (`maxQueue`) sheds the newcomer: the bound is per class.
- *   Shed requests get an `OverloadedError` whose `retryAfterMs` is the measured time to drain
- *   the cluster's queue.
+ *   Shed requests get an `OverloadedError` whose `retryAfterMs` is that estimated queue time
+ *   (the class's queue timeout when higher priorities take the whole cluster).
  * - **Queue timeout**: a request that waited `queueTimeoutMs` rejects with `QueueTimeoutError`
  *   (it was admitted to the queue, so its wait is the fact to report, not overload; both are
- *   retryable). It counts as shed in the stats.
+ *   retryable). It counts as shed in the stats, and as `timedOut`.
+ * - **Concurrency**: one limit per cluster, adaptive by default; `setConcurrency` changes the
+ *   settings at run time.
  */
 @injectable()
 export class QosScheduler {
@@ -108,7 +134,10 @@ export class QosScheduler {
   private readonly clusters = new Map<string, ClusterState>();
   private readonly clock: Clock;
   private readonly waitSamples: number;
-  private readonly newLimit: (cluster: string) => ConcurrencyLimit;
+  private readonly arrivalRateWindowMs: number;
+  private readonly headroom: number;
+  private readonly bus: EventPublisher | undefined;
+  private concurrency: { enabled: boolean; settings: NormalizedLimiterSettings };
 
   constructor(
     @inject(ROUTING_TOKENS.QosSchedulerOptions) @optional() options: QosSchedulerOptions = {},
@@ -116,18 +145,29 @@ export class QosScheduler {
   ) {
     this.clock = options.clock ?? monotonicClock;
     this.waitSamples = options.waitSamples ?? DEFAULTS.waitSamples;
+    this.arrivalRateWindowMs = options.arrivalRateWindowMs ?? DEFAULTS.arrivalRateWindowMs;
+    this.headroom = options.queueTimeoutHeadroom ?? DEFAULTS.queueTimeoutHeadroom;
+    this.bus = bus;
     if (!(Number.isInteger(this.waitSamples) && this.waitSamples >= 1)) {
       throw new ConfigError([
         { path: 'waitSamples', expected: 'an integer ≥ 1', received: String(this.waitSamples) },
       ]);
     }
-    const { enabled = true, ...limiter } = options.concurrency ?? {};
-    const make = (cluster: string): ConcurrencyLimit =>
-      enabled
-        ? new AdaptiveConcurrencyLimiter({ ...limiter, cluster, clock: this.clock, bus })
-        : new FixedConcurrencyLimit(limiter.initialLimit ?? 20);
-    make('validation'); // validates the limiter options now rather than on the first request
-    this.newLimit = make;
+    if (!(Number.isFinite(this.arrivalRateWindowMs) && this.arrivalRateWindowMs > 0)) {
+      throw new ConfigError([
+        {
+          path: 'arrivalRateWindowMs',
+          expected: 'a positive finite number of ms',
+          received: String(this.arrivalRateWindowMs),
+        },
+      ]);
+    }
+    if (!(this.headroom >= 0 && this.headroom < 1)) {
+      throw new ConfigError([
+        { path: 'queueTimeoutHeadroom', expected: 'a number in [0, 1)', received: String(this.headroom) },
+      ]);
+    }
+    this.concurrency = this.resolveConcurrency(options.concurrency ?? {}, undefined);
     this.setClasses(options.classes ?? DEFAULT_QOS_CLASSES);
   }
 
@@ -155,6 +195,7 @@ export class QosScheduler {
           retired: false,
           admitted: 0,
           shed: 0,
+          timedOut: 0,
           waits: new RollingPercentile(this.waitSamples),
         });
     }
@@ -181,30 +222,34 @@ export class QosScheduler {
     for (const b of buckets) b.tryTake(1, now);
 
     const c = this.cluster(cluster);
-    if (c.inflight < c.limit.limit && this.queuedIn(c) === 0)
+    if (c.inflight < c.limit.limit && this.queuedIn(c) === 0) {
+      this.arrivalsOf(c, cls).record(now);
       return Promise.resolve(this.grant(c, cls, now, now));
+    }
 
     const queue = this.queueOf(c, cls);
+    let estimate = this.estimateWaitMs(c, cls, now);
     if (queue.length >= cls.config.maxQueue) {
-      return Promise.reject(
-        this.shed(cls, `queue of class "${className}" is full (${cls.config.maxQueue})`, c),
-      );
+      const why = `queue of class "${className}" is full (${cls.config.maxQueue})`;
+      return Promise.reject(this.shed(cls, why, c, estimate));
     }
-    let estimate = this.estimateWaitMs(c, cls);
-    if (estimate !== undefined && estimate > cls.config.queueTimeoutMs) {
+    const maxWaitMs = (1 - this.headroom) * cls.config.queueTimeoutMs;
+    if (estimate !== undefined && estimate > maxWaitMs) {
       // Shed others only when that is enough: the estimate with every eligible victim gone.
-      const best = this.estimateWaitMs(c, cls, (other) => this.isVictimClass(other.config, cls.config))!;
-      if (best > cls.config.queueTimeoutMs) {
-        const why = `estimated queue time ${Math.round(estimate)} ms exceeds ${cls.config.queueTimeoutMs} ms`;
-        return Promise.reject(this.shed(cls, why, c));
+      const best = this.estimateWaitMs(c, cls, now, (other) => this.isVictimClass(other.config, cls.config))!;
+      if (best > maxWaitMs) {
+        const why = `estimated queue time ${Math.round(estimate)} ms exceeds ${Math.round(maxWaitMs)} ms`;
+        return Promise.reject(this.shed(cls, why, c, estimate));
       }
     }
-    while (estimate !== undefined && estimate > cls.config.queueTimeoutMs) {
+    while (estimate !== undefined && estimate > maxWaitMs) {
       const victim = this.findVictim(c, cls.config)!;
       this.remove(victim);
-      victim.reject(this.shed(victim.cls, `shed for class "${className}" under overload`, c));
-      estimate = this.estimateWaitMs(c, cls);
+      const why = `shed for class "${className}" under overload`;
+      victim.reject(this.shed(victim.cls, why, c, this.estimateWaitMs(c, victim.cls, now)));
+      estimate = this.estimateWaitMs(c, cls, now);
     }
+    this.arrivalsOf(c, cls).record(now);
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = {
         cls,
@@ -217,6 +262,7 @@ export class QosScheduler {
         timer: setTimeout(() => {
           this.remove(waiter);
           cls.shed++;
+          cls.timedOut++;
           reject(
             new QueueTimeoutError(
               `waited ${cls.config.queueTimeoutMs} ms in the queue of class "${className}"`,
@@ -242,13 +288,47 @@ export class QosScheduler {
     });
   }
 
-  /** Measured state: per class admitted, shed, queued now, p99 queue wait; per cluster the limit now. */
-  stats(): Pick<RoutingStats, 'classes' | 'concurrencyLimits'> & { inflight: Record<string, number> } {
-    const classes: RoutingStats['classes'] = {};
+  /**
+   * Changes the concurrency settings at run time; omitted fields keep their value. Validated
+   * first: an invalid update throws a `ConfigError` naming the field and nothing changes.
+   * Adaptive limits keep what they learned (clamped into the new bounds); switching `enabled`
+   * replaces every cluster's limit (a fixed one sits at `initialLimit`). Requests in flight
+   * keep their permits; queued ones are dispatched at once if the limit rose.
+   */
+  setConcurrency(update: ConcurrencySettings): void {
+    const next = this.resolveConcurrency(update, this.concurrency);
+    const switched = next.enabled !== this.concurrency.enabled;
+    const replacements = new Map<ClusterState, ConcurrencyLimit>();
+    for (const c of this.clusters.values()) {
+      if (switched || !next.enabled) replacements.set(c, this.newLimit(c.name, next));
+    }
+    this.concurrency = next;
+    for (const c of this.clusters.values()) {
+      const replacement = replacements.get(c);
+      if (replacement) c.limit = replacement;
+      else if (c.limit instanceof AdaptiveConcurrencyLimiter) c.limit.update(next.settings);
+      this.dispatch(c);
+    }
+  }
+
+  /** The concurrency settings in force, every default filled in. */
+  get concurrencySettings(): Readonly<ConcurrencySettings> {
+    return { enabled: this.concurrency.enabled, ...this.concurrency.settings };
+  }
+
+  /** Measured state: per class admitted, shed (of which timed out), queued now, p99 queue wait; per cluster the limit and in-flight now. */
+  stats(): QosSchedulerStats {
+    const classes: QosSchedulerStats['classes'] = {};
     for (const [name, s] of this.classes) {
       let queued = 0;
       for (const c of this.clusters.values()) queued += c.queues.get(s)?.length ?? 0;
-      classes[name] = { admitted: s.admitted, shed: s.shed, queued, queueWaitP99Ms: s.waits.quantile(0.99) };
+      classes[name] = {
+        admitted: s.admitted,
+        shed: s.shed,
+        timedOut: s.timedOut,
+        queued,
+        queueWaitP99Ms: s.waits.quantile(0.99),
+      };
     }
     const concurrencyLimits: Record<string, number> = {};
     const inflight: Record<string, number> = {};
@@ -264,9 +344,10 @@ export class QosScheduler {
     if (!c) {
       c = {
         name,
-        limit: this.newLimit(name),
+        limit: this.newLimit(name, this.concurrency),
         inflight: 0,
         queues: new Map(),
+        arrivals: new Map(),
         pass: new Map(),
         vtime: new Map(),
         rttMs: 0,
@@ -274,6 +355,35 @@ export class QosScheduler {
       this.clusters.set(name, c);
     }
     return c;
+  }
+
+  /** Validates `update` over `base` (the defaults when undefined) and checks the limit it makes. */
+  private resolveConcurrency(
+    update: ConcurrencySettings,
+    base: { enabled: boolean; settings: NormalizedLimiterSettings } | undefined,
+  ): { enabled: boolean; settings: NormalizedLimiterSettings } {
+    const { enabled, ...settings } = update;
+    const next = {
+      enabled: enabled ?? base?.enabled ?? true,
+      settings: normalizeLimiterSettings(settings, base?.settings),
+    };
+    this.newLimit('validation', next); // a fixed limit must be an integer
+    return next;
+  }
+
+  private newLimit(
+    cluster: string,
+    { enabled, settings }: { enabled: boolean; settings: NormalizedLimiterSettings },
+  ): ConcurrencyLimit {
+    return enabled
+      ? new AdaptiveConcurrencyLimiter({ ...settings, cluster, clock: this.clock, bus: this.bus })
+      : new FixedConcurrencyLimit(settings.initialLimit);
+  }
+
+  private arrivalsOf(c: ClusterState, cls: ClassState): RateMeter {
+    let meter = c.arrivals.get(cls);
+    if (!meter) c.arrivals.set(cls, (meter = new RateMeter(this.arrivalRateWindowMs)));
+    return meter;
   }
 
   private queueOf(c: ClusterState, cls: ClassState): Waiter[] {
@@ -288,13 +398,22 @@ export class QosScheduler {
     return n;
   }
 
-  /** Requests ahead of a newcomer of `cls`, times the measured time per slot; undefined before any RTT is measured. */
+  /**
+   * Estimated queue time of a newcomer of `cls`, ms: the requests ahead of it (queues of higher
+   * priority, its share of its own level) plus itself, over the rate the cluster serves less the
+   * measured arrival rate of higher priorities (Infinity when those take it all); undefined
+   * before any RTT is measured. Queues of classes `ignore` accepts are left out.
+   */
   private estimateWaitMs(
     c: ClusterState,
     cls: ClassState,
+    now: number,
     ignore?: (other: ClassState) => boolean,
   ): number | undefined {
     if (c.rttMs === 0) return undefined;
+    let higherPerMs = 0;
+    for (const [other, meter] of c.arrivals)
+      if (other.config.priority < cls.config.priority) higherPerMs += meter.perMs(now);
     let ahead = 0;
     let levelWeight = 0;
     let levelQueued = 0;
@@ -309,18 +428,17 @@ export class QosScheduler {
     const own = c.queues.get(cls)?.length ?? 0;
     const share =
       own === 0 ? 0 : Math.min(levelQueued, (own * (levelWeight || cls.config.weight)) / cls.config.weight);
-    return ((ahead + share + 1) * c.rttMs) / c.limit.limit;
+    const servedPerMs = c.limit.limit / c.rttMs - higherPerMs;
+    return servedPerMs > 0 ? (ahead + share + 1) / servedPerMs : Infinity;
   }
 
-  private drainMs(c: ClusterState, cls: ClassState): number {
-    return c.rttMs === 0 ? cls.config.queueTimeoutMs : ((this.queuedIn(c) + 1) * c.rttMs) / c.limit.limit;
-  }
-
-  private shed(cls: ClassState, why: string, c: ClusterState): OverloadedError {
+  /** Counts a shed request of `cls`; `retryAfterMs` is its estimated queue time when finite, else its queue timeout. */
+  private shed(cls: ClassState, why: string, c: ClusterState, waitMs: number | undefined): OverloadedError {
     cls.shed++;
+    const retryAfterMs = waitMs !== undefined && Number.isFinite(waitMs) ? waitMs : cls.config.queueTimeoutMs;
     return new OverloadedError(
       `cluster "${c.name}" overloaded: ${why}`,
-      Math.max(1, Math.ceil(this.drainMs(c, cls))),
+      Math.max(1, Math.ceil(retryAfterMs)),
     );
   }
 
