@@ -17,7 +17,7 @@ export interface AdaptiveLimiterSettings {
   /** Short-term RTT may exceed the no-load RTT by this factor before the limit falls. Defaults to 1.5. */
   rttTolerance?: number;
   /**
-   * @deprecated Ignored since 0.2.0: the baseline is the no-load RTT, re-measured by a probe
+   * @deprecated Ignored: the baseline is the no-load RTT, re-measured by a probe
    * every `probeIntervalMs`, no longer an EWMA over windows. Still accepted so configs keep working.
    */
   longWindow?: number;
