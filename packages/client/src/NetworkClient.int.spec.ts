@@ -98,7 +98,7 @@ describe('NetworkClient', () => {
       expect(served(ups).map((n) => n / 400)).toEqual([0.2, 0.2, 0.2, 0.2, 0.2]);
     });
 
-    it('when an endpoint dies mid-run, idempotent GETs never fail; it is ejected, then taken back', async () => {
+    it('when an endpoint dies mid-run under P2C + peak EWMA, idempotent GETs never fail; it is ejected, then takes traffic again', async () => {
       const { bus, events } = recordingBus();
       client = createNetworkClient(
         {
@@ -106,8 +106,6 @@ describe('NetworkClient', () => {
             {
               cluster: 'api',
               endpoints: ups.map((u) => ({ origin: u.origin })),
-              // Round-robin: a returned endpoint's peak EWMA keeps the 1 s failure penalty for tens of seconds.
-              algorithm: 'round-robin',
               healthCheck: { intervalMs: 100, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
               outlierDetection: { consecutiveFailures: 5, baseEjectionMs: 300 },
             },
@@ -133,7 +131,10 @@ describe('NetworkClient', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(served([ups[2]!])[0]).toBeGreaterThan(0);
-      expect(client.stats().clusters[0]!.endpoints[2]).toMatchObject({ healthy: true, ejected: false });
+      const back = client.stats().clusters[0]!.endpoints[2]!;
+      expect(back).toMatchObject({ healthy: true, ejected: false });
+      // Regression: the 1 s failure penalty kept the returned endpoint out of P2C for tens of seconds.
+      expect(back.ewmaMs).toBeLessThan(1_000);
       const ejections = events.filter((e) => e.topic === 'network.endpoint.ejected');
       const restorations = events.filter((e) => e.topic === 'network.endpoint.restored');
       expect(restorations.length).toBe(ejections.length);

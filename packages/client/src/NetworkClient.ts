@@ -30,6 +30,7 @@ import {
   type AdvancedRoutingConfig,
   type BatchStats,
   type BreakerStats,
+  type CompressionAlgorithm,
   type CircuitBreakerConfig,
   type ClusterStats,
   type ConnectionPoolingConfig,
@@ -52,11 +53,18 @@ import {
   type RetryExecuteOptions,
   type RetryStats,
 } from '@slipstream/resilience';
-import { QosScheduler, Router, type Permit, type ResolvedRoute } from '@slipstream/routing';
+import {
+  collectRoutingStats,
+  QosScheduler,
+  Router,
+  type Permit,
+  type ResolvedRoute,
+} from '@slipstream/routing';
 import { inject, injectable, optional, unmanaged } from 'inversify';
 import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
+import { mergeBatchStats } from './stats/mergeBatchStats';
 import { NoRouteError } from './errors/NoRouteError';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
 import {
@@ -90,9 +98,13 @@ const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
  */
 class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpResponse> {
   readonly signal: AbortSignal | undefined;
+  /** The cluster's name (the breakers' options are per cluster). */
+  readonly cluster: string;
   readonly bucket: ResolvedRoute['bucket'];
   readonly deadline: number | undefined;
   readonly start = performance.now();
+  /** The route's request-body compression; undefined: the origin's. */
+  readonly compression: CompressionAlgorithm | undefined;
   grantedAt = 0;
   endpoint = NO_ENDPOINT;
 
@@ -101,17 +113,21 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     readonly opts: ClientRequestOptions,
     readonly method: string,
     readonly route: ResolvedRoute | undefined,
-    readonly cluster: Cluster,
+    readonly balancer: Cluster,
     readonly qosClass: string,
     readonly idempotent: boolean,
     /** Whether the retry step applies: idempotent, and the route does not forbid retries. */
     readonly retry: boolean,
+    /** The route's `policy.retries`; undefined: the retry policy's own. */
+    readonly maxRetries: number | undefined,
     timeoutMs: number | undefined,
     readonly fallback: BreakerExecuteOptions<HttpResponse>['fallback'],
   ) {
     this.signal = opts.signal;
+    this.cluster = balancer.name;
     this.bucket = route?.bucket;
     this.deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    this.compression = route?.policy.compression;
   }
 
   /** Time left until the deadline, ms; undefined without one. */
@@ -142,7 +158,9 @@ export class NetworkClient {
   readonly #batchPaths = new Map<string, string>();
   readonly #batchers = new Map<string, RequestBatcher>();
   #batching: RequestBatchingConfig;
-  #fallback: BreakerExecuteOptions<HttpResponse>['fallback'];
+  #fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
+  /** Fallbacks of clusters configured on their own (`undefined`: none, even when a default exists). */
+  readonly #clusterFallbacks = new Map<string, BreakerExecuteOptions<HttpResponse>['fallback']>();
   readonly #record: (x: Exchange, response: HttpResponse | undefined, error: unknown) => void;
   readonly #sources: Disposer[] = [];
   #dispatcher: ClientDispatcher | undefined;
@@ -165,8 +183,8 @@ export class NetworkClient {
     this.#bus = bus;
     this.#logger = logger;
     this.#ownsPool = ownsPool;
-    this.#breakers = new CircuitBreakerRegistry(bus, logger, breakerOptions(options.breaker));
-    this.#fallback = fallbackOf(options.breaker);
+    this.#breakers = new CircuitBreakerRegistry(bus, logger);
+    this.configureBreakers(options.breaker ?? {});
     this.#retry = new RetryPolicy(options.retry);
     this.#batching = options.batching ?? {};
     this.#clusters = new ClusterManager(new HealthChecker(), bus, logger);
@@ -205,7 +223,7 @@ export class NetworkClient {
     let response: HttpResponse | undefined;
     let error: unknown;
     try {
-      permit = await this.#scheduler.acquire(x.cluster.name, x.qosClass, x);
+      permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
       x.grantedAt = performance.now();
       response = x.retry ? await this.#retry.execute(this.#attemptOf(x), x) : await this.#attempt(x);
     } catch (err) {
@@ -260,10 +278,16 @@ export class NetworkClient {
     return cluster;
   }
 
-  /** Applies breaker settings (and the open-circuit fallback). Throws `ConfigError` and keeps the old ones when invalid. */
+  /**
+   * Applies breaker settings (and the open-circuit fallback): to `config.cluster`'s endpoints
+   * only when it names one, else to every cluster without settings of its own. Throws
+   * `ConfigError` and keeps the old ones when invalid.
+   */
   configureBreakers(config: CircuitBreakerConfig): void {
     this.#breakers.updateOptions(breakerOptions(config));
-    if (config.fallback !== undefined) this.#fallback = fallbackOf(config);
+    if (config.fallback === undefined) return;
+    if (config.cluster === undefined) this.#fallback = fallbackOf(config);
+    else this.#clusterFallbacks.set(config.cluster, fallbackOf(config));
   }
 
   /**
@@ -302,7 +326,7 @@ export class NetworkClient {
       clusters: this.#clusters.stats(),
       breakers: this.#breakers.stats(),
       batching,
-      routing: this.#routingStats(),
+      routing: collectRoutingStats(this.#router, this.#scheduler),
       retry: this.#retry.stats(),
     };
   }
@@ -353,8 +377,11 @@ export class NetworkClient {
       qosClass,
       idempotent,
       idempotent && retries !== 0,
+      retries,
       timeoutMs,
-      this.#fallback,
+      this.#clusterFallbacks.size > 0 && this.#clusterFallbacks.has(cluster.name)
+        ? this.#clusterFallbacks.get(cluster.name)
+        : this.#fallback,
     );
   }
 
@@ -364,7 +391,7 @@ export class NetworkClient {
 
   /** pick → breaker → send, for one attempt. */
   #attempt(x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> {
-    const endpoint = x.cluster.pick({
+    const endpoint = x.balancer.pick({
       stickyKey: x.opts.stickyKey,
       headers: x.req.headers,
       exclude: attempt?.excluded,
@@ -376,7 +403,7 @@ export class NetworkClient {
 
   /** Sends one attempt on the endpoint's pool; the endpoint learns its outcome. A 5xx or 429 throws. */
   async #send(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpResponse> {
-    const cluster = x.cluster;
+    const cluster = x.balancer;
     const req = x.req;
     cluster.onStart(endpoint);
     const sent = performance.now();
@@ -384,7 +411,7 @@ export class NetworkClient {
     try {
       response = await this.#pool.request(
         { origin: endpoint.origin, path: req.path, method: x.method, headers: req.headers, body: req.body },
-        { signal, timeoutMs: x.remainingMs(), idempotent: x.idempotent },
+        { signal, timeoutMs: x.remainingMs(), idempotent: x.idempotent, compression: x.compression },
       );
     } catch (error) {
       cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
@@ -413,20 +440,30 @@ export class NetworkClient {
     }
   }
 
+  /** The record step: one outcome per logical request, with the bytes of its last attempt on the wire. */
   readonly #recordOutcome = (x: Exchange, response: HttpResponse | undefined, error: unknown): void => {
-    const bodyOut = x.req.body;
-    const bytesOut =
-      bodyOut === undefined ? 0 : typeof bodyOut === 'string' ? Buffer.byteLength(bodyOut) : bodyOut.length;
+    let bytesOutLogical = 0;
+    let bytesOutWire = 0;
+    if (response !== undefined) {
+      bytesOutLogical = response.bytesOutLogical;
+      bytesOutWire = response.bytesOutWire;
+    } else {
+      const body = x.req.body;
+      if (body !== undefined)
+        bytesOutLogical = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    }
     this.#metrics!.recordRequest({
-      cluster: x.cluster.name,
+      cluster: x.cluster,
       endpoint: x.endpoint,
-      route: x.route?.id ?? x.cluster.name,
+      route: x.route?.id ?? x.cluster,
       qosClass: x.qosClass,
       durationMs: performance.now() - x.start,
       status: response?.statusCode,
       errorKind: response === undefined ? classifyError(error) : undefined,
-      bytesOutLogical: bytesOut,
-      bytesInLogical: response?.body.length ?? 0,
+      bytesOutLogical,
+      bytesOutWire,
+      bytesInLogical: response?.bytesInLogical ?? 0,
+      bytesInWire: response?.bytesInWire ?? 0,
     });
   };
 
@@ -439,6 +476,13 @@ export class NetworkClient {
       this.#batching,
     );
     this.#batchers.set(cluster, batcher);
+    if (this.#batchers.size === 1 && this.#metrics && this.#options.monitoring) {
+      this.#sources.push(
+        this.#metrics.registerSource('batching', () =>
+          mergeBatchStats([...this.#batchers.values()].map((b) => b.stats())),
+        ),
+      );
+    }
     return batcher;
   }
 
@@ -470,17 +514,12 @@ export class NetworkClient {
     );
   }
 
-  #routingStats(): RoutingStats {
-    const { classes, concurrencyLimits } = this.#scheduler.stats();
-    return { ...this.#router.stats(), classes, concurrencyLimits };
-  }
-
   #registerSources(metrics: MetricsRegistry): void {
     this.#sources.push(
       metrics.registerSource('pools', () => this.#pool.stats()),
       metrics.registerSource('clusters', () => this.#clusters.stats()),
       metrics.registerSource('breakers', () => this.#breakers.stats()),
-      metrics.registerSource('routing', () => this.#routingStats()),
+      metrics.registerSource('routing', () => collectRoutingStats(this.#router, this.#scheduler)),
     );
   }
 
