@@ -96,6 +96,66 @@ describe('AdminServer', () => {
     });
   });
 
+  describe('.reconfigure()', () => {
+    it('when listening and given a new token, restarts behind it', async () => {
+      const admin = new AdminServer(registry, exporter);
+      try {
+        const before = await admin.start();
+        await admin.reconfigure({ bearerToken: 'n3w' });
+        expect(admin.listening).toBe(true);
+        const after = admin.url!;
+        const none = await request(`${after}/healthz`);
+        const right = await request(`${after}/healthz`, { headers: { authorization: 'Bearer n3w' } });
+        await Promise.all([none.body.dump(), right.body.dump()]);
+        expect([none.statusCode, right.statusCode]).toEqual([401, 200]);
+        expect(after).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(before).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('when the new port is taken, listens at the old address again and rethrows', async () => {
+      const admin = new AdminServer(registry, exporter);
+      try {
+        const before = await admin.start();
+        const takenPort = Number(new URL(url).port);
+        await expect(admin.reconfigure({ port: takenPort })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+        expect(admin.listening).toBe(true);
+        const res = await request(`${admin.url!}/healthz`);
+        await res.body.dump();
+        expect(res.statusCode).toBe(200);
+        expect(admin.url).not.toBe(url);
+        expect(before).toMatch(/^http:/);
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('when the options are invalid, throws a ConfigError naming the field and keeps serving', async () => {
+      const admin = new AdminServer(registry, exporter);
+      try {
+        const before = await admin.start();
+        await expect(admin.reconfigure({ port: 70_000 })).rejects.toThrow(/admin\.port/);
+        await expect(admin.reconfigure({ bearerToken: '' })).rejects.toBeInstanceOf(ConfigError);
+        expect(admin.url).toBe(before);
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('when not listening, only records the new address for the next start', async () => {
+      const admin = new AdminServer(registry, exporter);
+      await admin.reconfigure({ host: 'localhost' });
+      expect(admin.listening).toBe(false);
+      try {
+        expect(await admin.start()).toMatch(/^http:\/\/(127\.0\.0\.1|\[::1\]):\d+$/);
+      } finally {
+        await admin.close();
+      }
+    });
+  });
+
   describe('constructor', () => {
     it('when the host is not loopback and allowRemote is not set, throws a ConfigError', () => {
       expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0' })).toThrow(ConfigError);

@@ -28,6 +28,33 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** The validated address and token of the admin server. */
+interface AdminAddress {
+  host: string;
+  port: number;
+  token: Buffer | undefined;
+}
+
+/** Validates the address options; a `ConfigError` names the first bad field. */
+function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAddress {
+  const host = options.host ?? DEFAULTS.host;
+  const port = options.port ?? DEFAULTS.port;
+  const allowRemote = options.allowRemote ?? DEFAULTS.allowRemote;
+  if (!isLoopback(host) && !allowRemote) {
+    throw new ConfigError([
+      { path: 'admin.host', expected: 'a loopback address unless allowRemote is true', received: host },
+    ]);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError([{ path: 'admin.port', expected: 'an integer 0..65535', received: String(port) }]);
+  }
+  if (options.bearerToken !== undefined && options.bearerToken === '') {
+    throw new ConfigError([{ path: 'admin.bearerToken', expected: 'a non-empty string', received: '""' }]);
+  }
+  const token = options.bearerToken === undefined ? undefined : Buffer.from(`Bearer ${options.bearerToken}`);
+  return { host, port, token };
+}
+
 /**
  * The admin HTTP server: `/metrics` (Prometheus text), `/stats` (JSON snapshot),
  * `/healthz` (liveness) and `/readyz` (readiness). Listens on 127.0.0.1 unless told
@@ -35,9 +62,7 @@ function isLoopback(host: string): boolean {
  */
 @injectable()
 export class AdminServer {
-  private readonly host: string;
-  private readonly port: number;
-  private readonly token: Buffer | undefined;
+  private address: AdminAddress;
   private readonly readiness: () => boolean | Promise<boolean>;
   private server: Server | undefined;
 
@@ -46,28 +71,35 @@ export class AdminServer {
     @inject(MONITOR_TOKENS.PrometheusExporter) private readonly exporter: PrometheusExporter,
     @inject(MONITOR_TOKENS.AdminServerOptions) @optional() options: AdminServerOptions = {},
   ) {
-    this.host = options.host ?? DEFAULTS.host;
-    this.port = options.port ?? DEFAULTS.port;
+    this.address = resolveAddress(options);
     this.readiness = options.readiness ?? DEFAULTS.readiness;
-    const allowRemote = options.allowRemote ?? DEFAULTS.allowRemote;
-    if (!isLoopback(this.host) && !allowRemote) {
-      throw new ConfigError([
-        {
-          path: 'admin.host',
-          expected: 'a loopback address unless allowRemote is true',
-          received: this.host,
-        },
-      ]);
+  }
+
+  /** Whether the server is listening. */
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  /**
+   * Replaces the address and the bearer token (`readiness` stays). Omitted fields take their
+   * defaults, as in the constructor. Invalid options throw a `ConfigError` naming the field and
+   * change nothing. When listening, the server is closed and started again at the new address;
+   * if that fails (the port is taken), it listens at the old address again and the error is thrown.
+   */
+  async reconfigure(options: Omit<AdminServerOptions, 'readiness'>): Promise<void> {
+    const next = resolveAddress(options);
+    const previous = this.address;
+    const wasListening = this.listening;
+    await this.close();
+    this.address = next;
+    if (!wasListening) return;
+    try {
+      await this.start();
+    } catch (err) {
+      this.address = previous;
+      await this.start();
+      throw err;
     }
-    if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65_535) {
-      throw new ConfigError([
-        { path: 'admin.port', expected: 'an integer 0..65535', received: String(this.port) },
-      ]);
-    }
-    if (options.bearerToken !== undefined && options.bearerToken === '') {
-      throw new ConfigError([{ path: 'admin.bearerToken', expected: 'a non-empty string', received: '""' }]);
-    }
-    this.token = options.bearerToken === undefined ? undefined : Buffer.from(`Bearer ${options.bearerToken}`);
   }
 
   /** Where the server listens, once started. */
@@ -89,9 +121,14 @@ export class AdminServer {
       });
       this.server = server;
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.port, this.host, () => {
-          server.off('error', reject);
+        const fail = (err: Error): void => {
+          // A server that never listened is dropped, so a later start() tries again.
+          this.server = undefined;
+          reject(err);
+        };
+        server.once('error', fail);
+        server.listen(this.address.port, this.address.host, () => {
+          server.off('error', fail);
           resolve();
         });
       });
@@ -144,8 +181,9 @@ export class AdminServer {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    if (!this.token) return true;
+    const token = this.address.token;
+    if (!token) return true;
     const given = Buffer.from(req.headers.authorization ?? '');
-    return given.length === this.token.length && timingSafeEqual(given, this.token);
+    return given.length === token.length && timingSafeEqual(given, token);
   }
 }

@@ -25,6 +25,27 @@ describe('SlidingWindow', () => {
     });
   });
 
+  describe('.reset()', () => {
+    it('when given a new length, drops what was recorded and slides over the new length', () => {
+      const window = new SlidingWindow(0, { windowMs: 60_000, slots: 6 });
+      window.record(1_000, 5, -1);
+      window.reset(2_000, 6_000);
+      expect(window.windowMs).toBe(6_000);
+      expect(window.totals(2_000).requests).toBe(0);
+      window.record(3_000, 5, -1);
+      expect(window.totals(4_000)).toMatchObject({ requests: 1, durationMs: 2_000 });
+      expect(window.totals(10_000).requests).toBe(0);
+    });
+
+    it('when the length is invalid, throws a ConfigError and keeps the window', () => {
+      const window = new SlidingWindow(0, { windowMs: 60_000 });
+      window.record(1_000, 5, -1);
+      expect(() => window.reset(2_000, 0)).toThrow(/windowMs/);
+      expect(window.windowMs).toBe(60_000);
+      expect(window.totals(2_000).requests).toBe(1);
+    });
+  });
+
   describe('constructor', () => {
     it('when the window or the slots are invalid, throws a ConfigError naming the field', () => {
       expect(() => new SlidingWindow(0, { windowMs: 0 })).toThrow(ConfigError);

@@ -47,25 +47,20 @@ export interface WindowTotals {
  * timers drive it. Memory is fixed: `slots + 1` histograms.
  */
 export class SlidingWindow {
-  /** Length of the window, ms. */
-  readonly windowMs: number;
-  private readonly slotMs: number;
+  #windowMs: number;
+  private slotMs: number;
   private readonly ring: Slot[];
-  private readonly createdAt: number;
+  private createdAt: number;
   private readonly scratch: WindowTotals;
 
   constructor(now: number, options: SlidingWindowOptions = {}) {
     const windowMs = options.windowMs ?? DEFAULTS.windowMs;
     const slots = options.slots ?? DEFAULTS.slots;
-    if (!Number.isFinite(windowMs) || windowMs <= 0) {
-      throw new ConfigError([
-        { path: 'windowMs', expected: 'a number of ms > 0', received: String(windowMs) },
-      ]);
-    }
+    SlidingWindow.checkWindowMs(windowMs);
     if (!Number.isInteger(slots) || slots < 1) {
       throw new ConfigError([{ path: 'slots', expected: 'an integer ≥ 1', received: String(slots) }]);
     }
-    this.windowMs = windowMs;
+    this.#windowMs = windowMs;
     this.slotMs = windowMs / slots;
     this.ring = Array.from({ length: slots }, () => new Slot());
     this.createdAt = now;
@@ -76,6 +71,33 @@ export class SlidingWindow {
       latency: new LatencyHistogram(),
       durationMs: 0,
     };
+  }
+
+  /** Length of the window, ms. */
+  get windowMs(): number {
+    return this.#windowMs;
+  }
+
+  /** Throws a `ConfigError` naming `windowMs` unless it is a finite number of ms > 0. */
+  static checkWindowMs(windowMs: number): void {
+    if (!Number.isFinite(windowMs) || windowMs <= 0) {
+      throw new ConfigError([
+        { path: 'windowMs', expected: 'a number of ms > 0', received: String(windowMs) },
+      ]);
+    }
+  }
+
+  /**
+   * Empties the window and restarts it at `now` with a new length (same number of slots).
+   * Everything recorded before is dropped: slots of another length cannot be re-cut. An
+   * invalid length throws a `ConfigError` and changes nothing.
+   */
+  reset(now: number, windowMs: number = this.#windowMs): void {
+    SlidingWindow.checkWindowMs(windowMs);
+    this.#windowMs = windowMs;
+    this.slotMs = windowMs / this.ring.length;
+    this.createdAt = now;
+    for (const slot of this.ring) slot.clear(-1);
   }
 
   /** Records one request at `now`; `errorIndex` is its `ERROR_KIND_INDEX`, or -1 for a success. */

@@ -156,6 +156,62 @@ describe('MetricsRegistry', () => {
       expect(snapshot.metricsCollected).toBe(4);
       expect(snapshot.windowMs).toBe(60_000);
       expect(snapshot.batching).toBeUndefined();
+      expect(snapshot.balancing).toBeUndefined();
+    });
+
+    it('when a clusters source is registered, carries its stats as balancing', () => {
+      const stats = [cluster('users', 'http://a:1', 2)];
+      registry.registerSource('clusters', () => stats);
+      expect(registry.snapshot().balancing).toEqual(stats);
+    });
+  });
+
+  describe('.setSloLatencyMs()', () => {
+    it('when valid, scores the window against the new objective and keeps the window', () => {
+      registry.recordRequest({ ...A, durationMs: 200 });
+      expect(registry.health().score).toBeCloseTo(50, 0);
+      registry.setSloLatencyMs(400);
+      expect(registry.sloLatencyMs).toBe(400);
+      expect(registry.health()).toMatchObject({ score: 100, sloLatencyMs: 400 });
+    });
+
+    it('when not a positive number, throws a ConfigError naming it and keeps the old one', () => {
+      for (const bad of [0, -5, Number.NaN, Infinity]) {
+        expect(() => registry.setSloLatencyMs(bad)).toThrow(ConfigError);
+      }
+      expect(() => registry.setSloLatencyMs(0)).toThrow(
+        /sloLatencyMs: expected a number of ms > 0, received 0/,
+      );
+      expect(registry.sloLatencyMs).toBe(100);
+    });
+  });
+
+  describe('.setWindowMs()', () => {
+    it('when the length changes, resets the sliding windows and slides over the new length', () => {
+      registry.recordRequest({ ...A, durationMs: 5 });
+      registry.setWindowMs(6_000);
+      expect(registry.windowMs).toBe(6_000);
+      expect(registry.snapshot().windowMs).toBe(6_000);
+      expect(registry.performance().requests).toBe(0);
+      registry.recordRequest({ ...A, durationMs: 5 });
+      expect(registry.performance('users').requests).toBe(1);
+      now += 7_000;
+      expect(registry.performance().requests).toBe(0);
+      expect(registry.metricsCollected).toBe(4);
+    });
+
+    it('when given the length in force, keeps the window', () => {
+      registry.recordRequest({ ...A, durationMs: 5 });
+      registry.setWindowMs(60_000);
+      expect(registry.performance().requests).toBe(1);
+    });
+
+    it('when not a positive number, throws a ConfigError naming it and keeps the old window', () => {
+      registry.recordRequest({ ...A, durationMs: 5 });
+      expect(() => registry.setWindowMs(-1)).toThrow(/windowMs/);
+      expect(() => registry.setWindowMs(Number.NaN)).toThrow(ConfigError);
+      expect(registry.windowMs).toBe(60_000);
+      expect(registry.performance().requests).toBe(1);
     });
   });
 

@@ -41,6 +41,15 @@ const DEFAULTS = Object.freeze({
   clockResolutionMs: 50,
 });
 
+/** Throws a `ConfigError` naming `sloLatencyMs` unless it is a finite number of ms > 0. */
+function checkSloLatencyMs(sloLatencyMs: number): void {
+  if (!Number.isFinite(sloLatencyMs) || sloLatencyMs <= 0) {
+    throw new ConfigError([
+      { path: 'sloLatencyMs', expected: 'a number of ms > 0', received: String(sloLatencyMs) },
+    ]);
+  }
+}
+
 type SeriesTree = Map<string, Map<string, Map<string, Map<string, RequestSeries>>>>;
 
 /**
@@ -52,10 +61,8 @@ type SeriesTree = Map<string, Map<string, Map<string, Map<string, RequestSeries>
  */
 @injectable()
 export class MetricsRegistry {
-  /** Latency objective, ms. */
-  readonly sloLatencyMs: number;
-  /** Sliding window length, ms. */
-  readonly windowMs: number;
+  #sloLatencyMs: number;
+  #windowMs: number;
   private readonly windowSlots: number;
   private readonly clock: () => number;
   private readonly tree: SeriesTree = new Map();
@@ -70,8 +77,8 @@ export class MetricsRegistry {
   constructor(
     @inject(MONITOR_TOKENS.MetricsRegistryOptions) @optional() options: MetricsRegistryOptions = {},
   ) {
-    this.sloLatencyMs = options.sloLatencyMs ?? DEFAULTS.sloLatencyMs;
-    this.windowMs = options.windowMs ?? DEFAULTS.windowMs;
+    this.#sloLatencyMs = options.sloLatencyMs ?? DEFAULTS.sloLatencyMs;
+    this.#windowMs = options.windowMs ?? DEFAULTS.windowMs;
     this.windowSlots = options.windowSlots ?? DEFAULTS.windowSlots;
     this.clock = options.clock ?? DEFAULTS.clock;
     const resolutionMs = options.clockResolutionMs ?? DEFAULTS.clockResolutionMs;
@@ -85,12 +92,43 @@ export class MetricsRegistry {
       ]);
     }
     this.recordClock = new CoarseClock(this.clock, resolutionMs);
-    if (!Number.isFinite(this.sloLatencyMs) || this.sloLatencyMs <= 0) {
-      throw new ConfigError([
-        { path: 'sloLatencyMs', expected: 'a number of ms > 0', received: String(options.sloLatencyMs) },
-      ]);
-    }
+    checkSloLatencyMs(this.#sloLatencyMs);
     this.idleWindow = this.newWindow();
+  }
+
+  /** Latency objective the health score is measured against, ms. */
+  get sloLatencyMs(): number {
+    return this.#sloLatencyMs;
+  }
+
+  /** Sliding window length, ms. */
+  get windowMs(): number {
+    return this.#windowMs;
+  }
+
+  /**
+   * Sets the latency objective, ms, from the next health score on; the windows are kept.
+   * Throws a `ConfigError` naming `sloLatencyMs` (and keeps the old one) unless it is > 0.
+   */
+  setSloLatencyMs(sloLatencyMs: number): void {
+    checkSloLatencyMs(sloLatencyMs);
+    this.#sloLatencyMs = sloLatencyMs;
+  }
+
+  /**
+   * Sets the sliding window's length, ms. A change resets every sliding window (overall and per
+   * cluster): rates, percentiles and health restart from an empty window, because slots of the
+   * old length cannot be re-cut. Counters since start (`metricsCollected`, the series' totals)
+   * are kept; setting the length in force changes nothing. Throws a `ConfigError` naming
+   * `windowMs` (and keeps the old one) unless it is > 0.
+   */
+  setWindowMs(windowMs: number): void {
+    SlidingWindow.checkWindowMs(windowMs);
+    if (windowMs === this.#windowMs) return;
+    this.#windowMs = windowMs;
+    const now = this.clock();
+    this.idleWindow.reset(now, windowMs);
+    for (const window of this.clusterWindows.values()) window.reset(now, windowMs);
   }
 
   /** Measurements recorded since start (see the class comment for what one is). */
@@ -225,7 +263,7 @@ export class MetricsRegistry {
       requests: totals.requests,
       errors: totals.errors,
       latencyP99Ms: totals.latency.percentile(99),
-      sloLatencyMs: this.sloLatencyMs,
+      sloLatencyMs: this.#sloLatencyMs,
       saturation: this.saturation(cluster),
     });
   }
@@ -238,7 +276,7 @@ export class MetricsRegistry {
     }
     const snapshot: NetworkMetricsSnapshot = {
       timestamp: this.clock(),
-      windowMs: this.windowMs,
+      windowMs: this.#windowMs,
       overall: this.performance(),
       health: this.health(),
       clusters,
@@ -246,6 +284,8 @@ export class MetricsRegistry {
       breakers: this.breakers(),
       metricsCollected: this.metricsCollected,
     };
+    const balancing = this.sources.clusters?.();
+    if (balancing) snapshot.balancing = balancing;
     const batching = this.batching();
     if (batching) snapshot.batching = batching;
     const routing = this.routing();
@@ -254,7 +294,7 @@ export class MetricsRegistry {
   }
 
   private newWindow(): SlidingWindow {
-    return new SlidingWindow(this.clock(), { windowMs: this.windowMs, slots: this.windowSlots });
+    return new SlidingWindow(this.clock(), { windowMs: this.#windowMs, slots: this.windowSlots });
   }
 
   /** 1 − connections created ÷ requests over the pools of a cluster's endpoints (all pools overall); 0 without data. */
