@@ -1,8 +1,8 @@
 import type { Config } from 'jest';
 
-/** ts-jest transpiles only; `npm run typecheck` is the type gate. */
+/** ts-jest transpiles only (`isolatedModules` in tsconfig.base.json); `npm run typecheck` is the type gate. */
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.base.json' }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json' }],
 };
 
 const roots = ['<rootDir>/contracts', '<rootDir>/packages', '<rootDir>/agents', '<rootDir>/demos'];
