@@ -217,8 +217,12 @@ export interface AdvancedRoutingConfig {
     minLimit?: number;
     /** Defaults to 1_000. */
     maxLimit?: number;
-    /** Weight of a new sample in the limit, 0..1. Defaults to 0.2. */
+    /** Weight of a new limit estimate against the current limit (up and down), 0..1. Defaults to 0.2. */
     smoothing?: number;
+    /** Queueing tolerated: the limit shrinks when RTT exceeds this × the no-load RTT. Defaults to 1.5. */
+    rttTolerance?: number;
+    /** Re-measure the no-load RTT with a brief low-limit probe this often, ms. Defaults to 30_000 ms. */
+    probeIntervalMs?: number;
   };
 }
 
