@@ -10,13 +10,13 @@ import { scaled } from './support/workload';
 const ENDPOINTS = 5;
 const CONCURRENCY = 10;
 const FAST_MS = 2;
-const SLOW_MS = 150;
+const SLOW_MS = 400;
 /** The slow endpoint's share P2C + peak EWMA must stay under. */
 const SLOW_SHARE_LIMIT = 0.05;
 const PATH = '/balance';
 
 /**
- * Scenario 3: five endpoints, one of them slow (150 ms vs 2 ms). The same workload under
+ * Scenario 3: five endpoints, one of them slow (400 ms vs 2 ms). The same workload under
  * round-robin and under P2C + peak EWMA; traffic shares are the upstreams' own served counts.
  */
 export const loadBalancing: Scenario = {
