@@ -210,14 +210,15 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<v
 }
 
 async function deleteStream(servers: string[], streamName: string, logger: Logger): Promise<void> {
-  const nc = await connectNats({ servers });
   try {
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.delete(streamName);
+    const nc = await connectNats({ servers });
+    try {
+      await (await jetstreamManager(nc)).streams.delete(streamName);
+    } finally {
+      await nc.close();
+    }
   } catch (err) {
     logger.warn('stream not deleted', { streamName, error: String(err) });
-  } finally {
-    await nc.close();
   }
 }
 
