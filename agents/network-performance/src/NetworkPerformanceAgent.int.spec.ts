@@ -99,6 +99,12 @@ describe(NetworkPerformanceAgent, () => {
       await expect(agent.implementRequestBatching({ maxBatchSize: 0 })).rejects.toThrow(ConfigError);
       expect((await agent.implementRequestBatching({})).applied.maxBatchSize).toBe(4);
     });
+
+    it('reports every setting in force, defaults included', async () => {
+      const { applied } = await bus.request('network.batching.configure', {}, BUS_TIMEOUT);
+      expect(applied.maxDelayMs).toEqual(expect.any(Number));
+      expect(applied.timeoutMs).toEqual(expect.any(Number));
+    });
   });
 
   describe('.implementLoadBalancing()', () => {
@@ -133,6 +139,7 @@ describe(NetworkPerformanceAgent, () => {
         ConfigError,
       );
       expect((await agent.implementCircuitBreaker({})).applied.volumeThreshold).toBe(10);
+      expect((await agent.implementCircuitBreaker({})).applied.resetTimeoutMs).toEqual(expect.any(Number));
     });
   });
 
@@ -148,13 +155,62 @@ describe(NetworkPerformanceAgent, () => {
       expect(result.metricsCollected).toBeGreaterThanOrEqual(0);
     });
 
-    it('when a fixed setting changes, rejects with a ConfigError and keeps the old config', async () => {
-      await expect(agent.implementNetworkMonitoring({ windowMs: 1 })).rejects.toThrow(/windowMs/);
-      const rules = [{ name: 'bad', metric: 'nope', comparator: '>', threshold: 1 }];
-      await expect(agent.implementNetworkMonitoring({ alertRules: rules as never })).rejects.toThrow(
+    it('when the objective and window change, applies them and reports them in force', async () => {
+      const result = await bus.request(
+        'network.monitoring.configure',
+        { sloLatencyMs: 500, windowMs: 30_000 },
+        BUS_TIMEOUT,
+      );
+      expect(result.applied).toMatchObject({ sloLatencyMs: 500, windowMs: 30_000 });
+      expect(result.health.sloLatencyMs).toBe(500);
+      expect(result.metrics.requests).toBe(0);
+    });
+
+    it('when a setting is invalid, rejects with a ConfigError and keeps the old config', async () => {
+      await expect(agent.implementNetworkMonitoring({ windowMs: -1 })).rejects.toThrow(/windowMs/);
+      await expect(agent.implementNetworkMonitoring({ sloLatencyMs: 0, windowMs: 10_000 })).rejects.toThrow(
         ConfigError,
       );
-      expect((await agent.implementNetworkMonitoring({})).applied.alertRules).toHaveLength(1);
+      const rules = [{ name: 'bad', metric: 'nope', comparator: '>', threshold: 1 }];
+      await expect(
+        agent.implementNetworkMonitoring({ alertRules: rules as never, windowMs: 10_000 }),
+      ).rejects.toThrow(ConfigError);
+      const kept = await agent.implementNetworkMonitoring({});
+      expect(kept.applied).toMatchObject({ sloLatencyMs: 500, windowMs: 30_000 });
+      expect(kept.applied.alertRules).toHaveLength(1);
+    });
+
+    it('when the admin token changes while it runs, restarts the admin server behind the new token', async () => {
+      const on = await agent.implementNetworkMonitoring({ admin: { enabled: true } });
+      try {
+        const moved = await agent.implementNetworkMonitoring({ admin: { bearerToken: 't0ken' } });
+        expect(moved.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const none = await fetch(`${moved.adminUrl!}/healthz`);
+        const right = await fetch(`${moved.adminUrl!}/healthz`, {
+          headers: { authorization: 'Bearer t0ken' },
+        });
+        await Promise.all([none.arrayBuffer(), right.arrayBuffer()]);
+        expect([none.status, right.status]).toEqual([401, 200]);
+        expect(on.adminUrl).toBeDefined();
+      } finally {
+        await agent.implementNetworkMonitoring({ admin: { enabled: false } });
+      }
+    });
+
+    it('when the admin port is taken, rejects and keeps the old address and settings', async () => {
+      const on = await agent.implementNetworkMonitoring({ admin: { enabled: true } });
+      try {
+        const taken = Number(new URL(upstreams[0]!.origin).port);
+        await expect(
+          agent.implementNetworkMonitoring({ admin: { port: taken }, alertRules: [] }),
+        ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+        const kept = await agent.implementNetworkMonitoring({});
+        expect(kept.adminUrl).toBeDefined();
+        expect(kept.applied.admin?.port).toBe(on.applied.admin?.port);
+        expect(kept.applied.alertRules).toHaveLength(1);
+      } finally {
+        await agent.implementNetworkMonitoring({ admin: { enabled: false } });
+      }
     });
   });
 

@@ -7,7 +7,6 @@ import {
   type AgentHealth,
   type CircuitBreakerConfig,
   type CircuitBreakerResult,
-  type ConfigIssue,
   type ConnectionPoolingConfig,
   type ConnectionPoolingResult,
   type Disposer,
@@ -37,6 +36,8 @@ import { inject, injectable } from 'inversify';
 import { checkPayload } from './commands/checkPayload';
 import { registerCommands } from './commands/registerCommands';
 import { AgentNotStartedError } from './errors/AgentNotStartedError';
+import { batchingInForce } from './inForce/batchingInForce';
+import { breakerInForce } from './inForce/breakerInForce';
 import { machineInfo } from './measure/machineInfo';
 import { measureWorkload, type Workload } from './measure/measureWorkload';
 import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
@@ -163,14 +164,20 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     });
   }
 
-  /** Applies batching settings over those in force; returns them and the measured batch stats of every cluster, summed. */
+  /**
+   * Applies batching settings over those in force; returns every setting in force (defaults
+   * filled in by the batching package) and the measured batch stats of every cluster, summed.
+   */
   implementRequestBatching(config: RequestBatchingConfig): Promise<RequestBatchingResult> {
     return this.#run(() => {
       checkPayload('network.batching.configure', config);
       const { client } = this.#started();
       client.configureBatching(config);
       this.#batching = { ...this.#batching, ...config };
-      return { applied: this.#batching, stats: sumBatchStats(Object.values(client.stats().batching)) };
+      return {
+        applied: batchingInForce(this.#batching),
+        stats: sumBatchStats(Object.values(client.stats().batching)),
+      };
     });
   }
 
@@ -200,6 +207,7 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   /**
    * Applies breaker settings over those in force. The pipeline's breakers share one setting,
    * so `cluster` only has to name a configured cluster and selects the stats returned.
+   * `applied` carries every setting in force (defaults filled in by the resilience package).
    */
   implementCircuitBreaker(config: CircuitBreakerConfig): Promise<CircuitBreakerResult> {
     return this.#run(() => {
@@ -215,38 +223,34 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       this.#breaker = { ...this.#breaker, ...config };
       const origins = cluster ? new Set(cluster.endpoints?.map((e) => new URL(e.origin).origin)) : undefined;
       const breakers = client.stats().breakers.filter((b) => !origins || origins.has(b.endpoint));
-      return { applied: this.#breaker, breakers };
+      return { applied: breakerInForce(this.#breaker), breakers };
     });
   }
 
   /**
-   * Applies alert rules, the snapshot period and the admin server's on/off. The registry's
-   * window and objective and the admin server's address are fixed when the monitor is built:
-   * a different value is refused with a `ConfigError` and nothing changes.
+   * Applies alert rules, the snapshot period, the latency objective, the window length (a new
+   * length resets the sliding windows, see `MetricsRegistry.setWindowMs`), the admin server's
+   * address and token (restarted there when running) and its on/off. An invalid config is
+   * refused with a `ConfigError` naming the field and nothing changes; when the admin server
+   * cannot listen at the new address it keeps the old one and the step rejects with the
+   * listen error, the other settings unchanged. `applied` reports the objective and window in force.
    */
   implementNetworkMonitoring(config: NetworkMonitoringConfig): Promise<NetworkMonitoringResult> {
     return this.#run(async () => {
       checkPayload('network.monitoring.configure', config);
       const services = this.#started();
       const { registry, alerts, admin } = services;
-      const fixedAdmin = this.options.monitoring.admin ?? {};
-      const issues: ConfigIssue[] = [];
-      const fixed = (path: string, given: unknown, inForce: unknown): void => {
-        if (given !== undefined && given !== inForce) {
-          issues.push({
-            path,
-            expected: `${JSON.stringify(inForce)} (fixed when the monitor was built)`,
-            received: JSON.stringify(given),
-          });
-        }
-      };
-      fixed('windowMs', config.windowMs, registry.windowMs);
-      fixed('sloLatencyMs', config.sloLatencyMs, registry.sloLatencyMs);
-      fixed('admin.host', config.admin?.host, fixedAdmin.host);
-      fixed('admin.port', config.admin?.port, fixedAdmin.port);
-      fixed('admin.bearerToken', config.admin?.bearerToken, fixedAdmin.bearerToken);
-      if (issues.length > 0) throw new ConfigError(issues);
+      const previousRules = this.#monitoring.alertRules ?? [];
       if (config.alertRules) alerts.setRules(config.alertRules);
+      const adminConfig = { ...this.#monitoring.admin, ...config.admin };
+      try {
+        await this.#moveAdmin(admin, adminConfig);
+      } catch (err) {
+        if (config.alertRules) alerts.setRules(previousRules);
+        throw err;
+      }
+      if (config.sloLatencyMs !== undefined) registry.setSloLatencyMs(config.sloLatencyMs);
+      if (config.windowMs !== undefined) registry.setWindowMs(config.windowMs);
       if (config.snapshotIntervalMs !== undefined) this.#scheduleSnapshots(config.snapshotIntervalMs);
       const enabled = config.admin?.enabled;
       if (enabled === true && !this.#adminStarted) await this.#startAdmin(admin);
@@ -254,13 +258,9 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         await admin.close();
         this.#adminStarted = false;
       }
-      this.#monitoring = {
-        ...this.#monitoring,
-        ...config,
-        admin: { ...this.#monitoring.admin, ...config.admin },
-      };
+      this.#monitoring = { ...this.#monitoring, ...config, admin: adminConfig };
       const result: NetworkMonitoringResult = {
-        applied: this.#monitoring,
+        applied: { ...this.#monitoring, sloLatencyMs: registry.sloLatencyMs, windowMs: registry.windowMs },
         health: registry.health(),
         metrics: registry.performance(),
         metricsCollected: registry.metricsCollected,
@@ -413,6 +413,25 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     if (!snapshots || intervalMs === 0) return;
     this.#snapshotTimer = setInterval(() => snapshots.publishNow(), intervalMs);
     this.#snapshotTimer.unref();
+  }
+
+  /** Gives the admin server a new address or token when `next` differs from the one in force (restarting it when running). */
+  async #moveAdmin(admin: AdminServer, next: NonNullable<NetworkMonitoringConfig['admin']>): Promise<void> {
+    const current = this.#monitoring.admin ?? {};
+    if (
+      next.host === current.host &&
+      next.port === current.port &&
+      next.bearerToken === current.bearerToken
+    ) {
+      return;
+    }
+    // A host given explicitly is the explicit choice a non-loopback bind needs (as at build time).
+    await admin.reconfigure({
+      host: next.host,
+      port: next.port,
+      bearerToken: next.bearerToken,
+      allowRemote: next.host !== undefined,
+    });
   }
 
   async #startAdmin(admin: AdminServer): Promise<void> {
