@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- SUITE ...] [--rounds N] [--json FILE] [--markdown FILE]`
+ * `npm run bench [-- SUITE ...] [--rounds N] [--json FILE] [--markdown FILE] [--svg FILE]`
  *
  * Runs the benchmark suites (all by default), each comparing baseline and candidate in the
  * same run, and prints a markdown table per suite with the ratios and the machine.

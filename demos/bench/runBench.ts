@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 
 import { ConfigError } from '@slipstream/contracts';
 
+import { latencyChartSvg } from './harness/latencyChart';
 import { machineInfo } from './harness/machine';
 import type { BenchArgs } from './harness/parseBenchArgs';
 import { markdownReport } from './harness/report';
@@ -11,7 +12,7 @@ import { suites } from './suites';
 
 /**
  * Runs the suites `args` selects (all when none), printing progress to stderr and the
- * markdown report to stdout; writes the JSON and markdown files `args` names.
+ * markdown report to stdout; writes the JSON, markdown and SVG files `args` names.
  */
 export async function runBench(args: BenchArgs, command: string): Promise<void> {
   const unknown = args.names.filter((n) => !suites.some((s) => s.name === n));
@@ -56,6 +57,7 @@ export async function runBench(args: BenchArgs, command: string): Promise<void> 
   const markdown = markdownReport(machine, results, command, loadAtEnd);
   process.stdout.write(markdown);
   if (args.markdown) writeFileSync(args.markdown, markdown);
+  if (args.svg) writeFileSync(args.svg, latencyChartSvg(results));
   if (args.json) {
     const json = { machine: { ...machine, loadAverageAtEnd: loadAtEnd }, suites: results };
     writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');

@@ -10,13 +10,15 @@ export interface BenchArgs {
   json?: string;
   /** Where to write the markdown report. Defaults to none. */
   markdown?: string;
+  /** Where to write the SVG chart of the latency distributions. Defaults to none. */
+  svg?: string;
 }
 
 /** Defaults of `BenchArgs`. */
 export const BENCH_DEFAULTS = Object.freeze({ rounds: 5 });
 
 /**
- * Parses `[SUITE ...] [--rounds N] [--json FILE] [--markdown FILE]`. Throws a `ConfigError`
+ * Parses `[SUITE ...] [--rounds N] [--json FILE] [--markdown FILE] [--svg FILE]`. Throws a `ConfigError`
  * naming the option, what it expects and what it received.
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -32,6 +34,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     };
     if (arg === '--json') args.json = value();
     else if (arg === '--markdown') args.markdown = value();
+    else if (arg === '--svg') args.svg = value();
     else if (arg === '--rounds') {
       const raw = value();
       args.rounds = Number(raw);
@@ -40,7 +43,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       }
     } else if (arg.startsWith('--')) {
       throw new ConfigError([
-        { path: arg, expected: 'one of --rounds, --json, --markdown or a suite name', received: arg },
+        { path: arg, expected: 'one of --rounds, --json, --markdown, --svg or a suite name', received: arg },
       ]);
     } else args.names.push(arg);
   }

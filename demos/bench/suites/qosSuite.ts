@@ -121,10 +121,12 @@ export const qosSuite: Suite = {
             'critical p99 ms': v.critical.p99,
             'bulk goodput req/s': v.bulk ? v.bulkGoodput : '—',
             'bulk p99 ms': v.bulk ? v.bulk.p99 : '—',
-            errors: v.critical.errors + (v.bulk?.errors ?? 0),
+            'critical errors': v.critical.errors,
+            'bulk errors (shed)': v.bulk ? v.bulk.errors : '—',
           })),
           notes: [
             verdict('critical p99 with QoS on < QoS off under overload', ratios.criticalP99QosOnVsOff < 1),
+            'errors are summed over rounds; a shed request (OverloadedError, QueueTimeoutError) counts as one, and its caller sends the next at once',
             `overload: ${CRITICAL_CALLERS} critical + ${BULK_CALLERS} bulk closed-loop callers on a fixed limit of ${SLOTS} slots (2×); upstream ${LATENCY_MS} ms per request`,
             `sizes: ${RUN_MS} ms per run; medians of ${ctx.rounds} rounds`,
           ],
