@@ -12,7 +12,7 @@ const CHECKPOINT = 20_000;
 /** Requests in flight (and pool connections). */
 const CONCURRENCY = 32;
 /** The whole suite stops sending after this long, ms. */
-const MAX_TOTAL_MS = 150_000;
+const MAX_TOTAL_MS = 120_000;
 
 const MIB = 1024 * 1024;
 
@@ -20,7 +20,7 @@ const MIB = 1024 * 1024;
  * Suite `memory`: 200 000 requests through the pipeline (monitoring on) to one upstream
  * process; after every 20 000, a forced full GC, then heap used and RSS. `heapGrowth` is the
  * heap after the last checkpoint ÷ the heap after the first. Runs once (the baseline is the
- * first checkpoint), at most 150 s; 32 in flight.
+ * first checkpoint), at most 120 s; 32 in flight.
  */
 export const memorySuite: Suite = {
   name: 'memory',
