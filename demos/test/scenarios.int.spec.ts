@@ -107,6 +107,15 @@ describe('demo scenarios', () => {
     expect(r.optimized.bulkShed).toBeGreaterThan(0);
   });
 
+  it('9 optimizer loop: a change is applied over the bus, verified and kept', async () => {
+    const r = await run(9);
+    expect(r.passed ? 'held' : r.property).toBe('held');
+    expect(r.baseline.connections).toBe(1);
+    expect(r.optimized.connections).toBeGreaterThan(1);
+    expect(r.optimized.reverted).toBe(0);
+    expect(r.optimized.failedTasks).toBe(0);
+  });
+
   it('10 full system: optimize and benchmark measured over the bus while Sarah completes every task', async () => {
     const r = await run(10);
     expect(r.passed ? 'held' : r.property).toBe('held');

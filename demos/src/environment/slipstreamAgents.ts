@@ -1,4 +1,5 @@
 import { NetworkPerformanceAgent, networkPerformanceModules } from '@slipstream/agent-network-performance';
+import { PerformanceOptimizerAgent } from '@slipstream/agent-performance-optimizer';
 import { SarahAgent, sarahModule } from '@slipstream/agent-sarah';
 import type { AgentSet } from './DemoEnvironment';
 
@@ -14,8 +15,8 @@ export interface SlipstreamAgentsOptions {
 const DEFAULTS = Object.freeze({ workloadRequests: 300 });
 
 /**
- * The agents the demo boots: the NetworkPerformanceAgent (sidecar) with one cluster over
- * `origins`, and Sarah, whose tasks go through it.
+ * The three agents the demo boots: the NetworkPerformanceAgent (sidecar) with one cluster over
+ * `origins`, Sarah, whose tasks go through it, and the PerformanceOptimizer, which tunes it.
  */
 export function slipstreamAgents(
   origins: readonly string[],
@@ -33,7 +34,7 @@ export function slipstreamAgents(
   });
   const sarah = new SarahAgent();
   return {
-    agents: [sidecar, sarah],
+    agents: [sidecar, sarah, new PerformanceOptimizerAgent()],
     modules: [...networkPerformanceModules(sidecar), sarahModule(sarah)],
   };
 }

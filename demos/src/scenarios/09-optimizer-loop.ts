@@ -11,8 +11,12 @@ import { waitUntil } from './support/waitUntil';
 const CLUSTER = 'tuning';
 const MISTUNED_CONNECTIONS = 1;
 const SNAPSHOT_INTERVAL_MS = 500;
-const LATENCY_MS = 10;
-const CONCURRENCY = 8;
+const LATENCY_MS = 20;
+/**
+ * One task at a time, two GETs each: with one connection one GET always waits in the pool's
+ * queue, with two none does, so the loop's verification sees its target metric move.
+ */
+const CONCURRENCY = 1;
 const GETS_PER_TASK = 2;
 const TASK_TIMEOUT_MS = 30_000;
 /** How long the loop may take to propose, apply and verify a change, ms. */
@@ -29,7 +33,7 @@ export const optimizerLoop: Scenario = {
   id: 9,
   name: 'optimizer closed loop',
   async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
-    const tasks = scaled(80, ctx.scale, 30);
+    const tasks = scaled(60, ctx.scale, 20);
     const target = ctx.upstreams[1]!;
     const pooling = await ctx.bus.request('network.pooling.configure', {});
     const monitoring = await ctx.bus.request('network.monitoring.configure', {});
