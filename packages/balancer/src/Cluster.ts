@@ -81,6 +81,8 @@ export class Cluster {
   private readonly now: Clock;
   private readonly deps: ClusterDeps;
   private members: EndpointState[] = [];
+  /** The distinct tiers of `members`, ascending; kept with `members` so a pick allocates nothing for it. */
+  private tierList: number[] = [];
   private activeTier = 0;
   private panic = false;
   private totalRequests = 0;
@@ -107,7 +109,8 @@ export class Cluster {
     );
     // Endpoints of the initial config all start at once: none of them is slow-started.
     for (const endpoint of config.endpoints ?? []) this.members.push(this.createEndpoint(endpoint));
-    this.activeTier = this.tiers()[0] ?? 0;
+    this.tierList = this.tiers();
+    this.activeTier = this.tierList[0] ?? 0;
   }
 
   /** Every endpoint, in configuration order. */
@@ -128,6 +131,7 @@ export class Cluster {
     const endpoint = this.createEndpoint(config);
     if (this.members.length > 0) this.recover(endpoint);
     this.members.push(endpoint);
+    this.tierList = this.tiers();
     return endpoint;
   }
 
@@ -135,6 +139,7 @@ export class Cluster {
   removeEndpoint(origin: string): boolean {
     const before = this.members.length;
     this.members = this.members.filter((e) => e.origin !== origin);
+    this.tierList = this.tiers();
     return this.members.length < before;
   }
 
@@ -153,16 +158,21 @@ export class Cluster {
   pick(request: ClusterPickRequest = {}): EndpointState {
     const now = this.now();
     const tier = this.selectTier();
-    const inTier = this.members.filter((e) => e.tier === tier);
-    const available = inTier.filter((e) => e.available);
-    this.panic = inTier.length > 0 && percent(available.length, inTier.length) < this.panicThreshold;
-    let candidates = this.panic ? inTier : available;
+    const { size, available: availableCount } = this.count(tier);
+    this.panic = size > 0 && percent(availableCount, size) < this.panicThreshold;
+    // The common case — one tier, every endpoint available — picks from `members` as it is.
+    let candidates: readonly EndpointState[] =
+      size === this.members.length && (this.panic || availableCount === size)
+        ? this.members
+        : this.members.filter((e) => e.tier === tier && (this.panic || e.available));
     const exclude = request.exclude;
     if (exclude && exclude.size > 0) {
       const rest = candidates.filter((e) => !exclude.has(e.origin));
       if (rest.length > 0) candidates = rest;
     }
-    for (const endpoint of candidates) endpoint.effectiveWeight = this.effectiveWeight(endpoint, now);
+    if (this.slowStartMs > 0) {
+      for (const endpoint of candidates) endpoint.effectiveWeight = this.effectiveWeight(endpoint, now);
+    }
     const key = resolveStickyKey(request, this.config.sticky);
     const picked = this.balancer.pick(candidates, { key, now });
     if (!picked)
@@ -226,34 +236,53 @@ export class Cluster {
     return [...new Set(this.members.map((e) => e.tier))].sort((a, b) => a - b);
   }
 
+  /** Endpoints of `tier` and how many of them are available. */
+  private count(tier: number): { size: number; available: number } {
+    let size = 0;
+    let available = 0;
+    for (const e of this.members) {
+      if (e.tier !== tier) continue;
+      size++;
+      if (e.available) available++;
+    }
+    return { size, available };
+  }
+
   /** The first tier whose available share reaches the failover threshold, else the best one. */
   private selectTier(): number {
     const threshold = this.config.failoverThresholdPercent ?? CLUSTER_DEFAULTS.failoverThresholdPercent;
     let chosen: number | undefined;
-    let best = { tier: this.activeTier, share: -1 };
-    const shares = new Map<number, number>();
-    for (const tier of this.tiers()) {
-      const inTier = this.members.filter((e) => e.tier === tier);
-      const share = percent(inTier.filter((e) => e.available).length, inTier.length);
-      shares.set(tier, share);
-      if (share > best.share) best = { tier, share };
+    let bestTier = this.activeTier;
+    let bestShare = -1;
+    for (const tier of this.tierList) {
+      const { size, available } = this.count(tier);
+      const share = percent(available, size);
+      if (share > bestShare) {
+        bestTier = tier;
+        bestShare = share;
+      }
       if (share >= threshold) {
         chosen = tier;
         break;
       }
     }
-    const next = chosen ?? best.tier;
+    const next = chosen ?? bestTier;
     if (next !== this.activeTier) {
       const from = this.activeTier;
       this.activeTier = next;
-      this.deps.hooks?.onFailover?.(from, next, shares.get(from) ?? 0);
+      const { size, available } = this.count(from);
+      this.deps.hooks?.onFailover?.(from, next, percent(available, size));
     }
     return next;
   }
 
+  private get slowStartMs(): number {
+    return this.config.slowStartMs ?? CLUSTER_DEFAULTS.slowStartMs;
+  }
+
   private effectiveWeight(endpoint: EndpointState, now: number): number {
-    const slowStartMs = this.config.slowStartMs ?? CLUSTER_DEFAULTS.slowStartMs;
-    if (slowStartMs <= 0 || endpoint.recoveredAt === undefined) return endpoint.weight;
+    const slowStartMs = this.slowStartMs;
+    if (endpoint.recoveredAt === undefined) return endpoint.weight;
     const progress = (now - endpoint.recoveredAt) / slowStartMs;
     return endpoint.weight * Math.min(1, Math.max(SLOW_START_MIN_FACTOR, progress));
   }

@@ -13,17 +13,34 @@ export class RandomBalancer implements LoadBalancer {
   }
 }
 
-/** One endpoint drawn with probability ∝ effective weight (uniform when all weights are 0). */
+/**
+ * One endpoint drawn with probability ∝ effective weight (uniform when all weights are 0),
+ * leaving `except` out when given (without copying the list: this runs on every pick).
+ */
 export function weightedRandom(
   endpoints: readonly EndpointState[],
   random: RandomSource,
+  except?: EndpointState,
 ): EndpointState | undefined {
-  const total = endpoints.reduce((sum, e) => sum + e.effectiveWeight, 0);
-  if (total <= 0) return endpoints[Math.floor(random() * endpoints.length)];
+  let total = 0;
+  let count = 0;
+  for (const e of endpoints) {
+    if (e === except) continue;
+    total += e.effectiveWeight;
+    count++;
+  }
+  if (count === 0) return undefined;
+  if (total <= 0) {
+    let index = Math.floor(random() * count);
+    for (const e of endpoints) if (e !== except && index-- === 0) return e;
+  }
   let point = random() * total;
+  let last: EndpointState | undefined;
   for (const endpoint of endpoints) {
+    if (endpoint === except) continue;
+    last = endpoint;
     point -= endpoint.effectiveWeight;
     if (point < 0) return endpoint;
   }
-  return endpoints[endpoints.length - 1];
+  return last;
 }

@@ -13,10 +13,7 @@ export function powerOfTwoChoices(
 ): EndpointState | undefined {
   const first = weightedRandom(endpoints, random);
   if (!first || endpoints.length < 2) return first;
-  const second = weightedRandom(
-    endpoints.filter((e) => e !== first),
-    random,
-  );
+  const second = weightedRandom(endpoints, random, first);
   if (!second) return first;
   return cost(second) < cost(first) ? second : first;
 }
