@@ -116,10 +116,15 @@ export class CircuitBreakerRegistry {
   ): Promise<T> {
     const entry = this.entry(key, options.cluster);
     const controller = new AbortController();
-    const onCallerAbort = (): void =>
-      controller.abort(new RequestAbortedError('request aborted', { cause: options.signal?.reason }));
-    if (options.signal?.aborted) onCallerAbort();
-    else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const signal = options.signal;
+    // The listener exists only when the caller gave a signal (most calls give none).
+    const onCallerAbort =
+      signal &&
+      ((): void => controller.abort(new RequestAbortedError('request aborted', { cause: signal.reason })));
+    if (signal && onCallerAbort) {
+      if (signal.aborted) onCallerAbort();
+      else signal.addEventListener('abort', onCallerAbort, { once: true });
+    }
     try {
       return (await entry.breaker.fire({ run: fn, controller })) as T;
     } catch (error) {
@@ -130,7 +135,7 @@ export class CircuitBreakerRegistry {
       }
       throw translated;
     } finally {
-      options.signal?.removeEventListener('abort', onCallerAbort);
+      if (signal && onCallerAbort) signal.removeEventListener('abort', onCallerAbort);
     }
   }
 

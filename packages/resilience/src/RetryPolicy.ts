@@ -70,6 +70,9 @@ export interface RetryStats {
   budgetExhausted: number;
 }
 
+/** The `excluded` set of attempts before any failure. */
+const NOTHING_EXCLUDED: ReadonlySet<string> = new Set<string>();
+
 const DEFAULTS = Object.freeze({
   maxRetries: 2,
   baseDelayMs: 50,
@@ -127,19 +130,20 @@ export class RetryPolicy {
     const maxRetries = options.maxRetries ?? this.options.maxRetries;
     if (!(Number.isInteger(maxRetries) && maxRetries >= 0))
       throw new ConfigError([issue('maxRetries', 'an integer ≥ 0', maxRetries)]);
-    const excluded = new Set<string>();
+    // Allocated on the first failure only: most calls never need one.
+    let excluded: Set<string> | undefined;
     this.counters.requests += 1;
     this.budget.deposit();
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new RequestAbortedError('request aborted', { cause: signal.reason });
       if (deadline !== undefined && this.now() >= deadline)
         throw new RequestTimeoutError('deadline passed before the attempt could start');
-      const current: RetryAttempt = { attempt, excluded, signal };
+      const current: RetryAttempt = { attempt, excluded: excluded ?? NOTHING_EXCLUDED, signal };
       this.counters.attempts += 1;
       try {
         return await fn(current);
       } catch (error) {
-        if (current.endpoint !== undefined) excluded.add(current.endpoint);
+        if (current.endpoint !== undefined) (excluded ??= new Set()).add(current.endpoint);
         const delay = this.delayBeforeRetry(error, attempt, mayRetry && attempt < maxRetries, deadline);
         if (delay === undefined) throw error;
         this.counters.retries += 1;
