@@ -218,7 +218,8 @@ export class NetworkClient {
   async request(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
     if (this.#closed) throw new ClientClosedError('the network client is closed');
     const x = this.#exchange(req, opts);
-    this.#inflight++;
+    // Not `++`/`--`: tsx/esbuild lower `#` fields of decorated classes, and `this.#x++` then allocates a wrapper.
+    this.#inflight = this.#inflight + 1;
     let permit: Permit | undefined;
     let response: HttpResponse | undefined;
     let error: unknown;
@@ -232,7 +233,8 @@ export class NetworkClient {
     }
     this.#learn(x, permit, response, error);
     this.#record(x, response, error);
-    if (--this.#inflight === 0) this.#notifyIdle();
+    this.#inflight = this.#inflight - 1;
+    if (this.#inflight === 0) this.#notifyIdle();
     if (response === undefined) throw error;
     return response;
   }
@@ -353,7 +355,12 @@ export class NetworkClient {
 
   #exchange(req: ClientRequest, opts: ClientRequestOptions): Exchange {
     const method = req.method ?? 'GET';
-    const route = this.#router.resolve({ method, path: req.path, host: req.host, headers: req.headers });
+    const router = this.#router;
+    // Without routes there is nothing to match (and no request object to build for it).
+    const route =
+      router.table.routes.length === 0
+        ? undefined
+        : router.resolve({ method, path: req.path, host: req.host, headers: req.headers });
     const name = route?.cluster ?? req.cluster;
     const cluster = name === undefined ? undefined : this.#clusters.get(name);
     if (!cluster) {
