@@ -1,3 +1,5 @@
+import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
+
 /** Options of the PerformanceOptimizer. */
 export interface OptimizerOptions {
   /** Wait after a rule's change is settled before that rule may act again, ms; doubled per revert (up to 8×). Defaults to 60_000 ms. */
@@ -35,3 +37,29 @@ export const OPTIMIZER_DEFAULTS = Object.freeze({
   flapOpens: 3,
   maxBackoff: 8,
 });
+
+/** Which numbers each option accepts. */
+const CHECKS: Record<keyof OptimizerOptions, { expected: string; ok: (v: number) => boolean }> = {
+  cooldownMs: { expected: 'a number of ms ≥ 0', ok: (v) => Number.isFinite(v) && v >= 0 },
+  verifySnapshots: { expected: 'an integer ≥ 1', ok: (v) => Number.isInteger(v) && v >= 1 },
+  maxConnections: { expected: 'an integer ≥ 1', ok: (v) => Number.isInteger(v) && v >= 1 },
+  maxConnectionStep: { expected: 'an integer ≥ 1', ok: (v) => Number.isInteger(v) && v >= 1 },
+  maxKeepAliveMs: { expected: 'a number of ms > 0', ok: (v) => Number.isFinite(v) && v > 0 },
+  maxBatchDelayMs: { expected: 'a number of ms > 0', ok: (v) => Number.isFinite(v) && v > 0 },
+  maxBreakerResetMs: { expected: 'a number of ms > 0', ok: (v) => Number.isFinite(v) && v > 0 },
+};
+
+/** Throws a `ConfigError` naming every option that is given and out of range, with what it received. */
+export function checkOptimizerOptions(options: OptimizerOptions): void {
+  const issues: ConfigIssue[] = [];
+  for (const [path, check] of Object.entries(CHECKS) as [
+    keyof OptimizerOptions,
+    (typeof CHECKS)[keyof OptimizerOptions],
+  ][]) {
+    const value = options[path];
+    if (value !== undefined && !check.ok(value)) {
+      issues.push({ path, expected: check.expected, received: String(value) });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+}

@@ -1,8 +1,10 @@
 import type { Agent, AgentContext, AgentHealth, Disposer } from '@slipstream/contracts';
-import { injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { OptimizerController } from './controller/OptimizerController';
-import type { OptimizerOptions } from './OptimizerOptions';
+import { OPTIMIZER_TOKENS } from './OPTIMIZER_TOKENS';
+import { checkOptimizerOptions, type OptimizerOptions } from './OptimizerOptions';
 import { defaultRules } from './rules/defaultRules';
+import type { OptimizerRule } from './rules/OptimizerRule';
 
 /**
  * Watches `network.metrics.snapshot` and `network.alert.fired`, and tunes the sidecar through
@@ -18,12 +20,23 @@ export class PerformanceOptimizerAgent implements Agent {
   #subscriptions: Disposer[] = [];
   #alerts = 0;
 
-  /** `options` bound the rules and the loop (see `OptimizerOptions`). */
-  constructor(private readonly options: OptimizerOptions = {}) {}
+  readonly #rules: readonly OptimizerRule[];
+
+  /**
+   * `options` bound the rules and the loop (see `OptimizerOptions`); invalid ones throw a
+   * `ConfigError` naming the field. `rules` default to `defaultRules(options)`.
+   */
+  constructor(
+    @inject(OPTIMIZER_TOKENS.Options) @optional() private readonly options: OptimizerOptions = {},
+    @inject(OPTIMIZER_TOKENS.Rules) @optional() rules?: readonly OptimizerRule[],
+  ) {
+    checkOptimizerOptions(options);
+    this.#rules = rules ?? defaultRules(options);
+  }
 
   /** Subscribes to snapshots and alerts. */
   start(ctx: AgentContext): Promise<void> {
-    const controller = new OptimizerController(ctx.bus, defaultRules(this.options), ctx.logger, this.options);
+    const controller = new OptimizerController(ctx.bus, this.#rules, ctx.logger, this.options);
     this.#controller = controller;
     this.#subscriptions = [
       ctx.bus.subscribe('network.metrics.snapshot', (snapshot) => controller.onSnapshot(snapshot)),

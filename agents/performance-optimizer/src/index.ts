@@ -1,6 +1,8 @@
 export { PerformanceOptimizerAgent } from './PerformanceOptimizerAgent';
 export { OptimizerController } from './controller/OptimizerController';
-export { OPTIMIZER_DEFAULTS, type OptimizerOptions } from './OptimizerOptions';
+export { OPTIMIZER_DEFAULTS, checkOptimizerOptions, type OptimizerOptions } from './OptimizerOptions';
+export { OPTIMIZER_TOKENS } from './OPTIMIZER_TOKENS';
+export { performanceOptimizerModule } from './performanceOptimizerModule';
 export type { ConfigureCommand, Observation, OptimizerRule, Proposal, Settings } from './rules/OptimizerRule';
 export { defaultRules } from './rules/defaultRules';
 export { poolSizeRule } from './rules/poolSizeRule';

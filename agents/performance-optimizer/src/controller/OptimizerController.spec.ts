@@ -1,4 +1,11 @@
-import type { EventBus, Logger, NetworkMetricsSnapshot, PoolStats } from '@slipstream/contracts';
+import {
+  ConfigError,
+  type EventBus,
+  type Logger,
+  type NetworkMetricsSnapshot,
+  type PoolStats,
+} from '@slipstream/contracts';
+import type { OptimizerRule, Settings } from '../rules/OptimizerRule';
 import { poolSizeRule } from '../rules/poolSizeRule';
 import { OptimizerController } from './OptimizerController';
 
@@ -80,6 +87,73 @@ describe(OptimizerController, () => {
       now = 2_500;
       await c.onSnapshot(snapshot(6, 1));
       expect(c.changeInFlight).toBe(true);
+    });
+  });
+
+  describe('settings in force', () => {
+    /** A rule that records the settings it is shown and never proposes. */
+    function spy(): OptimizerRule & { seen: Settings[] } {
+      const seen: Settings[] = [];
+      return {
+        seen,
+        name: 'spy',
+        metric: 'none',
+        better: 'lower',
+        measure: () => 0,
+        propose: (_obs, settings) => void seen.push(settings),
+      };
+    }
+
+    function replying(applied: Record<string, Record<string, unknown>>) {
+      const sent: string[] = [];
+      const bus = {
+        request: (topic: string) => {
+          sent.push(topic);
+          return Promise.resolve({ applied: applied[topic] ?? {} });
+        },
+        publish: () => Promise.resolve(),
+      } as unknown as EventBus;
+      return { bus, sent };
+    }
+
+    it('when the sidecar reports them, reads every setting from the replies and sends no balancing command', async () => {
+      const { bus, sent } = replying({
+        'network.pooling.configure': { connections: 3, pipelining: 2, keepAliveTimeoutMs: 900 },
+        'network.batching.configure': { maxDelayMs: 7 },
+        'network.breaker.configure': { volumeThreshold: 9, resetTimeoutMs: 1_234 },
+      });
+      const rule = spy();
+      await new OptimizerController(bus, [rule], logger).onSnapshot(snapshot(0, 0));
+      expect(rule.seen).toEqual([
+        {
+          connections: 3,
+          pipelining: 2,
+          keepAliveTimeoutMs: 900,
+          maxDelayMs: 7,
+          volumeThreshold: 9,
+          resetTimeoutMs: 1_234,
+        },
+      ]);
+      expect(sent).not.toContain('network.balancing.configure');
+    });
+
+    it('when the sidecar does not report a setting, leaves it absent instead of assuming a default', async () => {
+      const { bus } = replying({
+        'network.pooling.configure': { connections: 3, pipelining: 1, keepAliveTimeoutMs: 900 },
+      });
+      const rule = spy();
+      await new OptimizerController(bus, [rule], logger).onSnapshot(snapshot(0, 0));
+      expect(rule.seen[0]).toEqual({ connections: 3, pipelining: 1, keepAliveTimeoutMs: 900 });
+    });
+  });
+
+  describe('constructor', () => {
+    it('when an option is out of range, throws a ConfigError naming it and what it received', () => {
+      const { bus } = fakeBus({ value: 1 });
+      expect(() => new OptimizerController(bus, [rule], logger, { verifySnapshots: 0 })).toThrow(
+        /verifySnapshots: expected an integer ≥ 1, received 0/,
+      );
+      expect(() => new OptimizerController(bus, [rule], logger, { cooldownMs: -1 })).toThrow(ConfigError);
     });
   });
 });

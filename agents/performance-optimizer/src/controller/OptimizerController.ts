@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   type CommandName,
   type EventBus,
   type Logger,
@@ -7,7 +6,7 @@ import {
   type OptimizerEvent,
 } from '@slipstream/contracts';
 import type { Observation, OptimizerRule, Proposal, Settings } from '../rules/OptimizerRule';
-import { OPTIMIZER_DEFAULTS, type OptimizerOptions } from '../OptimizerOptions';
+import { checkOptimizerOptions, OPTIMIZER_DEFAULTS, type OptimizerOptions } from '../OptimizerOptions';
 
 /** A change applied and waiting for its verification. */
 interface InFlight {
@@ -42,18 +41,9 @@ export class OptimizerController {
     options: OptimizerOptions = {},
     private readonly now: () => number = Date.now,
   ) {
+    checkOptimizerOptions(options);
     this.#cooldownMs = options.cooldownMs ?? OPTIMIZER_DEFAULTS.cooldownMs;
     this.#verifySnapshots = options.verifySnapshots ?? OPTIMIZER_DEFAULTS.verifySnapshots;
-    if (!(Number.isFinite(this.#cooldownMs) && this.#cooldownMs >= 0)) {
-      throw new ConfigError([
-        { path: 'cooldownMs', expected: 'a number of ms ≥ 0', received: String(this.#cooldownMs) },
-      ]);
-    }
-    if (!(Number.isInteger(this.#verifySnapshots) && this.#verifySnapshots >= 1)) {
-      throw new ConfigError([
-        { path: 'verifySnapshots', expected: 'an integer ≥ 1', received: String(this.#verifySnapshots) },
-      ]);
-    }
   }
 
   /** Whether a change waits for its verification. */
@@ -66,11 +56,7 @@ export class OptimizerController {
     if (this.#busy) return;
     this.#busy = true;
     try {
-      const obs: Observation = {
-        snapshot,
-        previous: this.#previous,
-        clusters: await this.#clusters(snapshot),
-      };
+      const obs: Observation = { snapshot, previous: this.#previous };
       if (this.#inFlight) await this.#verify(this.#inFlight, obs);
       else await this.#propose(obs);
       this.#previous = snapshot;
@@ -99,7 +85,7 @@ export class OptimizerController {
   async #verify(inFlight: InFlight, obs: Observation): Promise<void> {
     if (++inFlight.snapshots < this.#verifySnapshots) return;
     const { proposal, rule } = inFlight;
-    const after = rule.measure(obs);
+    const after = rule.measure(obs, proposal);
     const improved = rule.better === 'lower' ? after < proposal.before : after > proposal.before;
     this.#inFlight = undefined;
     const reverts = this.#reverts.get(rule.name) ?? 0;
@@ -139,32 +125,23 @@ export class OptimizerController {
     return this.bus.request(command, payload);
   }
 
-  /** The settings in force, read through the configure commands with empty payloads (no change). */
+  /** The settings in force, read from the configure commands' `applied` with empty payloads (no change). */
   async #settings(): Promise<Settings> {
     const [pool, batching, breaker] = await Promise.all([
       this.bus.request('network.pooling.configure', {}),
       this.bus.request('network.batching.configure', {}),
       this.bus.request('network.breaker.configure', {}),
     ]);
-    return {
+    const settings: Settings = {
       connections: pool.applied.connections,
       pipelining: pool.applied.pipelining,
       keepAliveTimeoutMs: pool.applied.keepAliveTimeoutMs,
-      // The batching and resilience packages' documented defaults, when the sidecar was given none.
-      maxDelayMs: batching.applied.maxDelayMs ?? 2,
-      volumeThreshold: breaker.applied.volumeThreshold ?? 5,
-      resetTimeoutMs: breaker.applied.resetTimeoutMs ?? 60_000,
     };
-  }
-
-  /** Balancer stats of the snapshot's clusters (a balancing command naming only the cluster changes nothing). */
-  async #clusters(snapshot: NetworkMetricsSnapshot): Promise<Observation['clusters']> {
-    const names = Object.keys(snapshot.clusters);
-    const replies = await Promise.all(
-      names.map((cluster) =>
-        this.bus.request('network.balancing.configure', { cluster }).catch(() => undefined),
-      ),
-    );
-    return replies.flatMap((r) => (r ? [r.stats] : []));
+    const { maxDelayMs } = batching.applied;
+    const { volumeThreshold, resetTimeoutMs } = breaker.applied;
+    if (maxDelayMs !== undefined) settings.maxDelayMs = maxDelayMs;
+    if (volumeThreshold !== undefined) settings.volumeThreshold = volumeThreshold;
+    if (resetTimeoutMs !== undefined) settings.resetTimeoutMs = resetTimeoutMs;
+    return settings;
   }
 }

@@ -1,21 +1,24 @@
-import type { ClusterStats, CommandName, NetworkMetricsSnapshot } from '@slipstream/contracts';
+import type { CommandName, NetworkMetricsSnapshot } from '@slipstream/contracts';
 
-/** What a rule sees: the latest snapshot, the one before it, and the clusters' balancer stats. */
+/** What a rule sees: the latest snapshot (balancer state in `snapshot.balancing`) and the one before it. */
 export interface Observation {
   snapshot: NetworkMetricsSnapshot;
   /** The snapshot before; windowed figures are the difference of the two. */
   previous?: NetworkMetricsSnapshot;
-  clusters: readonly ClusterStats[];
 }
 
-/** The sidecar settings in force, as the configure commands report them. */
+/**
+ * The sidecar settings in force, as the configure commands report them in `applied`. A setting
+ * the sidecar does not report is absent (no default is assumed here), and the rules that need
+ * it do not act.
+ */
 export interface Settings {
   connections: number;
   pipelining: number;
   keepAliveTimeoutMs: number;
-  maxDelayMs: number;
-  volumeThreshold: number;
-  resetTimeoutMs: number;
+  maxDelayMs?: number;
+  volumeThreshold?: number;
+  resetTimeoutMs?: number;
 }
 
 /** The configure commands a rule may send. */
@@ -47,8 +50,11 @@ export interface OptimizerRule {
   readonly metric: string;
   /** Whether the target metric improves downwards or upwards. */
   readonly better: 'lower' | 'higher';
-  /** The target metric in an observation. */
-  measure(obs: Observation): number;
+  /**
+   * The target metric in an observation. At verification the controller passes the proposal
+   * being verified, so a rule whose target is scoped (one cluster) measures the same scope.
+   */
+  measure(obs: Observation, proposal?: Proposal): number;
   /** A bounded change when the trigger holds, else undefined. */
   propose(obs: Observation, settings: Settings): Proposal | undefined;
 }

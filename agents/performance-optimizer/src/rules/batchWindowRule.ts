@@ -9,7 +9,8 @@ function meanBatch(obs: Observation): number {
 
 /**
  * batch-window. Trigger: at least `minBatches` in the window, fewer than `smallBatch` calls per
- * batch, and p99 latency + the longer window still inside the latency objective. Change: flush
+ * batch, and p99 latency + the longer window still inside the latency objective; only when the
+ * sidecar reports the flush delay in force. Change: flush
  * delay + `stepMs`, capped at `maxDelayMs`. Target: calls per batch (higher is better).
  */
 export function batchWindowRule(bounds: {
@@ -24,6 +25,7 @@ export function batchWindowRule(bounds: {
     better: 'higher',
     measure: meanBatch,
     propose(obs, s) {
+      if (s.maxDelayMs === undefined) return undefined;
       const batches = windowed(obs, (snap) => snap.batching?.batchesSent ?? 0);
       const mean = meanBatch(obs);
       const next = Math.min(bounds.maxDelayMs, s.maxDelayMs + bounds.stepMs);

@@ -5,7 +5,8 @@ const opens = (obs: Observation): number => windowed(obs, (s) => sum(s.breakers,
 
 /**
  * breaker-flap. Trigger: breakers opened at least `flapOpens` times in the window. Change:
- * reset timeout and volume threshold doubled, capped at `maxResetMs` and `maxVolume`. Target:
+ * reset timeout and volume threshold doubled, capped at `maxResetMs` and `maxVolume` (never lowered); only
+ * when the sidecar reports both in force. Target:
  * breaker opens per window (lower is better).
  */
 export function breakerFlapRule(bounds: {
@@ -18,11 +19,13 @@ export function breakerFlapRule(bounds: {
     metric: 'breakerOpens',
     better: 'lower',
     measure: opens,
-    propose(obs, s) {
+    propose(obs, { resetTimeoutMs, volumeThreshold }) {
       const now = opens(obs);
       if (
+        resetTimeoutMs === undefined ||
+        volumeThreshold === undefined ||
         now < bounds.flapOpens ||
-        (s.resetTimeoutMs >= bounds.maxResetMs && s.volumeThreshold >= bounds.maxVolume)
+        (resetTimeoutMs >= bounds.maxResetMs && volumeThreshold >= bounds.maxVolume)
       ) {
         return undefined;
       }
@@ -30,10 +33,10 @@ export function breakerFlapRule(bounds: {
         rule: 'breaker-flap',
         command: 'network.breaker.configure',
         change: {
-          resetTimeoutMs: Math.min(bounds.maxResetMs, s.resetTimeoutMs * 2),
-          volumeThreshold: Math.min(bounds.maxVolume, s.volumeThreshold * 2),
+          resetTimeoutMs: Math.max(resetTimeoutMs, Math.min(bounds.maxResetMs, resetTimeoutMs * 2)),
+          volumeThreshold: Math.max(volumeThreshold, Math.min(bounds.maxVolume, volumeThreshold * 2)),
         },
-        previous: { resetTimeoutMs: s.resetTimeoutMs, volumeThreshold: s.volumeThreshold },
+        previous: { resetTimeoutMs, volumeThreshold },
         metric: 'breakerOpens',
         before: now,
         reason: `breakers opened ${now} times in the window`,

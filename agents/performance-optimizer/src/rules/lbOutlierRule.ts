@@ -1,39 +1,51 @@
+import type { ClusterStats, NetworkMetricsSnapshot } from '@slipstream/contracts';
 import type { OptimizerRule } from './OptimizerRule';
 
 const P2C = 'p2c-peak-ewma';
 
+/** The first cluster off P2C whose slowest endpoint's EWMA exceeds `factor` × the median of the others. */
+function outlierCluster(clusters: readonly ClusterStats[], factor: number): ClusterStats | undefined {
+  return clusters.find((c) => {
+    if (c.algorithm === P2C || c.endpoints.length < 2) return false;
+    const ewma = c.endpoints.map((e) => e.ewmaMs).sort((a, b) => a - b);
+    const slowest = ewma.pop()!;
+    const median = ewma[Math.floor(ewma.length / 2)]!;
+    return median > 0 && slowest > factor * median;
+  });
+}
+
+/** p99 latency of one cluster in the snapshot's window, ms (0 when it recorded none). */
+function clusterP99(snapshot: NetworkMetricsSnapshot, cluster: string): number {
+  return snapshot.clusters[cluster]?.metrics.latencyP99 ?? 0;
+}
+
 /**
- * lb-algorithm. Trigger: a cluster not on `p2c-peak-ewma` has an endpoint whose latency estimate
- * is above `outlierFactor` × the median of the others. Change: the cluster's algorithm to
- * `p2c-peak-ewma` (which steers around slow endpoints). Target: the cluster's p99 latency
- * (lower is better). Bounded by construction: one switch per cluster.
+ * lb-algorithm. Trigger: in `snapshot.balancing`, a cluster not on `p2c-peak-ewma` has an
+ * endpoint whose latency estimate is above `outlierFactor` × the median of the others. Change:
+ * the cluster's algorithm to `p2c-peak-ewma` (which steers around slow endpoints). Target: that
+ * cluster's p99 latency (lower is better); without a proposal, the highest cluster p99. Bounded
+ * by construction: one switch per cluster, and a cluster on P2C never triggers.
  */
 export function lbOutlierRule(bounds: { outlierFactor: number }): OptimizerRule {
-  const outlierCluster = (clusters: Parameters<OptimizerRule['propose']>[0]['clusters']) =>
-    clusters.find((c) => {
-      if (c.algorithm === P2C || c.endpoints.length < 2) return false;
-      const ewma = c.endpoints.map((e) => e.ewmaMs).sort((a, b) => a - b);
-      const slowest = ewma.pop()!;
-      const median = ewma[Math.floor(ewma.length / 2)]!;
-      return median > 0 && slowest > bounds.outlierFactor * median;
-    });
-  let target: string | undefined;
   return {
     name: 'lb-algorithm',
     metric: 'clusterLatencyP99',
     better: 'lower',
-    measure: (obs) => (target ? (obs.snapshot.clusters[target]?.metrics.latencyP99 ?? 0) : 0),
+    measure(obs, proposal) {
+      const cluster = proposal?.change.cluster;
+      if (typeof cluster === 'string') return clusterP99(obs.snapshot, cluster);
+      return Math.max(0, ...Object.keys(obs.snapshot.clusters).map((c) => clusterP99(obs.snapshot, c)));
+    },
     propose(obs) {
-      const cluster = outlierCluster(obs.clusters);
+      const cluster = outlierCluster(obs.snapshot.balancing ?? [], bounds.outlierFactor);
       if (!cluster) return undefined;
-      target = cluster.cluster;
       return {
         rule: 'lb-algorithm',
         command: 'network.balancing.configure',
         change: { cluster: cluster.cluster, algorithm: P2C },
         previous: { cluster: cluster.cluster, algorithm: cluster.algorithm },
         metric: 'clusterLatencyP99',
-        before: obs.snapshot.clusters[cluster.cluster]?.metrics.latencyP99 ?? 0,
+        before: clusterP99(obs.snapshot, cluster.cluster),
         reason: `an endpoint of ${cluster.cluster} is an outlier on ${cluster.algorithm}`,
       };
     },
