@@ -4,7 +4,7 @@
  *   route → admit → retry → pick → breaker → send → (record)
  *
  * - **route** first: the route decides the cluster, the QoS class and the policy (deadline,
- *   retries) every later step reads. A request without a matching route goes to the cluster it
+ *   retries, request-body compression) every later step reads. A request without a matching route goes to the cluster it
  *   names, with the default class.
  * - **admit** before retry: retries of a request hold its one permit, so they count against the
  *   cluster's concurrency limit and cannot amplify an overload behind the scheduler's back; a
@@ -12,12 +12,13 @@
  * - **retry** around pick and breaker: each attempt picks again, excluding the endpoints earlier
  *   attempts failed on, so a retry lands on another endpoint; every retry is paid from the
  *   retry budget, within the overall deadline.
- * - **pick** before breaker: the breaker is per endpoint, so it can only be chosen once the
- *   endpoint is; an open circuit fails that attempt fast and the retry tries an endpoint whose
+ * - **pick** before breaker: the breaker is per endpoint (with its cluster's settings), so it
+ *   can only be chosen once the endpoint is; an open circuit fails that attempt fast and the retry tries an endpoint whose
  *   circuit is closed.
  * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue). The
  *   endpoint state (latency estimate, outlier detection) learns from each attempt; the
- *   limiter, the route chooser and the metrics registry from each logical request.
+ *   limiter, the route chooser and the metrics registry (with the last attempt's wire and
+ *   logical bytes) from each logical request.
  *
  * With monitoring off the record step is absent (a no-op method in its place), not a branch.
  */
