@@ -89,14 +89,16 @@ describe('demo scenarios', () => {
     expect(r.passed ? 'held' : r.property).toBe('held');
     expect(r.optimized.lifecycle).toBe('opened→halfOpen→closed');
     expect(r.optimized.fallbacks).toBeGreaterThan(0);
+    expect(r.optimized.tasksFailed).toBeLessThanOrEqual(5);
     expect(r.baseline.lifecycle).toBe('');
+    expect(r.baseline.tasksFailed).toBe(r.baseline.tasks);
   });
 
   it('7 monitoring: the alert fires and resolves exactly once, /metrics parses', async () => {
     const r = await run(7);
     expect(r.passed ? 'held' : r.property).toBe('held');
-    expect(r.optimized.alertsFiring).toBe(0);
-    expect(r.baseline.alertsFiring).toBe(1);
+    expect(r.baseline.alertsFired).toBe(1);
+    expect(r.optimized.alertsFired).toBe(1);
     expect(r.optimized.metricsInvalidLines).toBe(0);
   });
 

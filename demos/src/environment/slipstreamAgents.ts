@@ -6,6 +6,9 @@ import type { AgentSet } from './DemoEnvironment';
 /** The sidecar's target cluster: every default upstream. */
 export const DEFAULT_CLUSTER = 'default';
 
+/** The sidecar's metrics window, ms. */
+export const MONITORING_WINDOW_MS = 5_000;
+
 /** Options of `slipstreamAgents`. */
 export interface SlipstreamAgentsOptions {
   /** Requests per phase of the sidecar's measured workload (`network.optimize`, `network.benchmark`). Defaults to 300. */
@@ -24,6 +27,8 @@ export function slipstreamAgents(
 ): AgentSet {
   const sidecar = new NetworkPerformanceAgent({
     clusters: [{ cluster: DEFAULT_CLUSTER, endpoints: origins.map((origin) => ({ origin })) }],
+    // A short window, so an alert in the demo can resolve within seconds of the endpoint healing.
+    monitoring: { windowMs: MONITORING_WINDOW_MS },
     workload: {
       path: '/work',
       cluster: DEFAULT_CLUSTER,

@@ -1,27 +1,32 @@
-import { createNetworkClient } from '@slipstream/client';
 import type { BreakerEvent, CircuitBreakerConfig } from '@slipstream/contracts';
 import type { DemoUpstream } from '../environment/DemoUpstream';
 import type { Figures, Scenario, ScenarioContext, ScenarioOutcome } from '../runner/Scenario';
 import { EventLog } from './support/EventLog';
+import { TaskTracker } from './support/TaskTracker';
 import { scaled } from './support/workload';
 import { waitUntil } from './support/waitUntil';
+import { withBreakerSettings } from './support/withBreakerSettings';
 
+const CLUSTER = 'breaker';
 const RESET_TIMEOUT_MS = 1_000;
 const VOLUME_THRESHOLD = 5;
+const TASK_TIMEOUT_MS = 15_000;
+/** Never trips within the workload: the baseline. */
+const NO_BREAKER: CircuitBreakerConfig = { volumeThreshold: Number.MAX_SAFE_INTEGER, fallback: null };
 const BREAKER: CircuitBreakerConfig = {
   volumeThreshold: VOLUME_THRESHOLD,
   errorThresholdPercentage: 50,
   resetTimeoutMs: RESET_TIMEOUT_MS,
   fallback: { status: 200, body: { fallback: true } },
 };
-const FALLBACK_HEADER = 'x-slipstream-fallback';
 const LIFECYCLE = 'opened→halfOpen→closed';
 
 /**
- * Scenario 6: an endpoint fails every request, then recovers. Without a breaker every request
- * reaches it and fails; with one, the circuit opens after the volume threshold, the fallback
- * answers, a half-open probe follows the reset timeout, and the circuit closes once the
- * endpoint is healthy. The states are the events seen on the bus.
+ * Scenario 6: an endpoint fails every request, then recovers, while Sarah sends tasks to it
+ * through the sidecar. The breaker settings are applied with `network.breaker.configure`.
+ * Without a breaker every task reaches the endpoint and fails; with one, the circuit opens
+ * after the volume threshold, the fallback answers Sarah, a half-open probe follows the reset
+ * timeout, and the circuit closes once the endpoint is healthy: states as seen on the bus.
  */
 export const circuitBreaker: Scenario = {
   id: 6,
@@ -29,58 +34,58 @@ export const circuitBreaker: Scenario = {
   async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     const target = ctx.upstreams[0]!;
     const count = scaled(40, ctx.scale, 20);
-    ctx.progress(`  ${count} requests to a failing endpoint: breaker never trips`);
-    const baseline = await measure(ctx, target, count, {
-      ...BREAKER,
-      volumeThreshold: count + 1,
-      fallback: null,
+    await ctx.bus.request('network.balancing.configure', {
+      cluster: CLUSTER,
+      endpoints: [{ origin: target.origin }],
     });
-    ctx.progress(
-      `  ${count} requests to a failing endpoint: breaker (5 calls, 50 %), fallback, then recovery`,
-    );
-    const optimized = await measure(ctx, target, count, BREAKER);
-    const passed =
-      optimized.lifecycle === LIFECYCLE &&
-      optimized.fallbacks > 0 &&
-      optimized.callerFailures <= VOLUME_THRESHOLD;
-    return {
-      baseline,
-      optimized,
-      change: {
-        upstreamHits: optimized.upstreamHits - baseline.upstreamHits,
-        callerFailures: optimized.callerFailures - baseline.callerFailures,
-      },
-      passed,
-      property:
-        `breaker events on the bus: closed→${optimized.lifecycle || '(none)'}, ` +
-        `${optimized.fallbacks} fallbacks served, ${optimized.callerFailures} failures reached the caller ` +
-        `(≤ ${VOLUME_THRESHOLD}, the calls that trip it)`,
-    };
+    const tracker = new TaskTracker(ctx.bus);
+    try {
+      ctx.progress(`  ${count} Sarah tasks to a failing endpoint: breaker never trips`);
+      const baseline = await withBreakerSettings(ctx.bus, NO_BREAKER, () =>
+        measure(ctx, tracker, target, 'baseline', count),
+      );
+      ctx.progress(`  the same with a breaker (5 calls, 50 %, fallback), then recovery`);
+      const optimized = await withBreakerSettings(ctx.bus, BREAKER, () =>
+        measure(ctx, tracker, target, 'optimized', count),
+      );
+      const passed =
+        optimized.lifecycle === LIFECYCLE &&
+        optimized.fallbacks > 0 &&
+        optimized.tasksFailed <= VOLUME_THRESHOLD;
+      return {
+        baseline,
+        optimized,
+        change: {
+          upstreamHits: optimized.upstreamHits - baseline.upstreamHits,
+          tasksFailed: optimized.tasksFailed - baseline.tasksFailed,
+        },
+        passed,
+        property:
+          `breaker events on the bus: closed→${optimized.lifecycle || '(none)'}, ${optimized.fallbacks} fallbacks ` +
+          `served to Sarah, ${optimized.tasksFailed} tasks failed (≤ ${VOLUME_THRESHOLD}, the calls that trip it)`,
+      };
+    } finally {
+      tracker.close();
+      await target.setBehaviour({});
+    }
   },
 };
 
 interface BreakerFigures extends Figures {
-  requests: number;
+  tasks: number;
+  tasksFailed: number;
   upstreamHits: number;
-  callerFailures: number;
   fallbacks: number;
   lifecycle: string;
 }
 
 async function measure(
   ctx: ScenarioContext,
+  tracker: TaskTracker,
   target: DemoUpstream,
+  phase: string,
   count: number,
-  breaker: CircuitBreakerConfig,
 ): Promise<BreakerFigures> {
-  const client = createNetworkClient(
-    {
-      clusters: [{ cluster: 'breaker', endpoints: [{ origin: target.origin }] }],
-      breaker,
-      retry: { maxRetries: 0 },
-    },
-    { bus: ctx.bus, logger: ctx.logger },
-  );
   const log = new EventLog(
     ctx.bus,
     'network.breaker.*',
@@ -88,20 +93,24 @@ async function measure(
   );
   await target.resetCounters();
   await target.setBehaviour({ status: 500 });
-  let callerFailures = 0;
-  let fallbacks = 0;
+  let failed = 0;
+  let sent = 0;
   const send = async (): Promise<void> => {
-    try {
-      const res = await client.request({ path: '/breaker', cluster: 'breaker' });
-      if (res.headers[FALLBACK_HEADER] !== undefined) fallbacks++;
-      else if (res.statusCode >= 500) callerFailures++;
-    } catch {
-      callerFailures++;
-    }
+    const i = sent++;
+    const task = {
+      taskId: `breaker-${phase}-${i}`,
+      kind: 'aggregate' as const,
+      params: { gets: [`/breaker/${i}`], cluster: CLUSTER },
+    };
+    if ((await tracker.submit(task, TASK_TIMEOUT_MS)) === 'failed') failed++;
   };
   try {
     for (let i = 0; i < count; i++) await send();
-    const hits = (await target.counters()).requestsByRoute['/breaker'] ?? 0;
+    const failedUnderFault = failed;
+    const { requestsByRoute } = await target.counters();
+    const hits = Object.entries(requestsByRoute)
+      .filter(([path]) => path.startsWith('/breaker/'))
+      .reduce((sum, [, n]) => sum + n, 0);
     await target.setBehaviour({});
     if (log.count('network.breaker.opened') > 0) {
       ctx.progress(
@@ -111,10 +120,12 @@ async function measure(
       await waitUntil(() => log.count('network.breaker.closed') > 0, { timeoutMs: 5_000, tick: send });
     }
     return {
-      requests: count,
+      tasks: count,
+      tasksFailed: failedUnderFault,
       upstreamHits: hits,
-      callerFailures,
-      fallbacks,
+      fallbacks: [...tracker.results].filter(
+        ([taskId, result]) => taskId.startsWith(`breaker-${phase}-`) && isFallback(result),
+      ).length,
       lifecycle: log
         .topics()
         .map((t) => t.slice(t.lastIndexOf('.') + 1))
@@ -122,7 +133,11 @@ async function measure(
     };
   } finally {
     log.close();
-    await target.setBehaviour({});
-    await client.close();
   }
+}
+
+/** Whether an aggregate task's result is the breaker's static fallback body. */
+function isFallback(result: unknown): boolean {
+  const gets = (result as { gets?: { body?: unknown }[] } | null)?.gets ?? [];
+  return gets.some((g) => (g.body as { fallback?: unknown } | null)?.fallback === true);
 }

@@ -12,10 +12,15 @@ export class TaskTracker {
   readonly #disposers: Disposer[];
   /** Outcome events seen per task id (a task settled twice would show 2). */
   readonly settlements = new Map<string, number>();
+  /** The `result` of each completed task, by task id. */
+  readonly results = new Map<string, unknown>();
 
   constructor(private readonly bus: EventBus) {
     this.#disposers = [
-      bus.subscribe('sarah.task.completed', ({ taskId }) => this.#settle(taskId, 'completed')),
+      bus.subscribe('sarah.task.completed', ({ taskId, result }) => {
+        this.results.set(taskId, result);
+        this.#settle(taskId, 'completed');
+      }),
       bus.subscribe('sarah.task.failed', ({ taskId }) => this.#settle(taskId, 'failed')),
     ];
   }
