@@ -2,9 +2,13 @@ import type { SuiteResult } from './suite';
 
 /** The latency percentiles of one variant, ms. */
 export interface LatencyBars {
+  /** Variant name (and inner key, for nested summaries). */
   label: string;
+  /** Median latency, ms. */
   p50: number;
+  /** 99th percentile, ms. */
   p99: number;
+  /** 99.9th percentile, ms. */
   p999: number;
 }
 

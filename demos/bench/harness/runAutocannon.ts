@@ -6,10 +6,11 @@ import type { ClosedLoopResult } from './closedLoop';
 
 /** Options of one external autocannon run. */
 export interface AutocannonOptions {
+  /** The URL to GET. Required. */
   url: string;
-  /** Connections kept open. */
+  /** Connections kept open. Required. */
   connections: number;
-  /** Length of the run, s. */
+  /** Length of the run, s. Required. */
   durationS: number;
   /** Requests pipelined per connection (lets one generator process load the upstream harder). Defaults to 1. */
   pipelining?: number;
