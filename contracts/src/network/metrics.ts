@@ -73,6 +73,10 @@ export interface BatchStats {
   itemsPerSecond: number;
   /** Bytes on the wire ÷ logical bytes, request bodies (1 when nothing was compressed). */
   compressionRatio: number;
+  /** Request body bytes before compression, summed over the batches sent. */
+  bytesLogical?: number;
+  /** Request body bytes as sent, summed over the batches sent. */
+  bytesWire?: number;
 }
 
 /** Load-balancing algorithm names. */
