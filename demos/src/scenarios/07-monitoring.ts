@@ -1,4 +1,9 @@
-import type { AlertEvent, NetworkMetricsSnapshot } from '@slipstream/contracts';
+import {
+  BusTimeoutError,
+  MalformedResponseError,
+  type AlertEvent,
+  type NetworkMetricsSnapshot,
+} from '@slipstream/contracts';
 import { MONITORING_WINDOW_MS } from '../environment/slipstreamAgents';
 import { round } from '../runner/figures';
 import { runLoad } from '../runner/runLoad';
@@ -44,6 +49,14 @@ export const monitoring: Scenario = {
     let snapshot: NetworkMetricsSnapshot | undefined;
     const dispose = ctx.bus.subscribe('network.metrics.snapshot', (s) => void (snapshot = s));
     const tracker = new TaskTracker(ctx.bus);
+    /** The first snapshot taken at or after `since` (ms since the epoch). */
+    const freshSnapshot = async (since: number): Promise<NetworkMetricsSnapshot> => {
+      const fresh = (): boolean => snapshot !== undefined && snapshot.timestamp >= since;
+      if (!(await waitUntil(fresh, { timeoutMs: SNAPSHOT_INTERVAL_MS * 20 }))) {
+        throw new BusTimeoutError('network.metrics.snapshot', SNAPSHOT_INTERVAL_MS * 20);
+      }
+      return snapshot!;
+    };
     let sent = 0;
     const task = (): Promise<unknown> =>
       tracker.submit(
@@ -75,7 +88,7 @@ export const monitoring: Scenario = {
         await target.setBehaviour({ errorRate: ERROR_RATE });
         await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, task);
         await waitUntil(() => alerts.count('network.alert.fired') > 0, { timeoutMs: 5_000, intervalMs: 50 });
-        const baseline = phase(snapshot, alerts);
+        const baseline = phase(await freshSnapshot(Date.now()), alerts);
         ctx.progress(
           `  endpoint healed; healthy tasks until the alert resolves (≤ ${RECOVERY_TIMEOUT_MS} ms)`,
         );
@@ -85,13 +98,7 @@ export const monitoring: Scenario = {
           intervalMs: 100,
           tick: () => runLoad({ count: CONCURRENCY, concurrency: CONCURRENCY, signal: ctx.signal }, task),
         });
-        await waitUntil(
-          () => snapshot !== undefined && snapshot.timestamp > Date.now() - SNAPSHOT_INTERVAL_MS,
-          {
-            timeoutMs: SNAPSHOT_INTERVAL_MS * 8,
-          },
-        );
-        const optimized = phase(snapshot, alerts);
+        const optimized = phase(await freshSnapshot(Date.now()), alerts);
         const scrape = await fetch(`${adminUrl ?? 'http://127.0.0.1:0'}/metrics`);
         const { samples, invalid } = parsePrometheusText(await scrape.text());
         optimized.metricsSamples = samples.length;
@@ -138,12 +145,13 @@ interface MonitoringFigures extends Figures {
   metricsCollected: number;
 }
 
-function phase(snapshot: NetworkMetricsSnapshot | undefined, alerts: EventLog): MonitoringFigures {
-  const cluster = snapshot?.clusters[CLUSTER];
+function phase(snapshot: NetworkMetricsSnapshot, alerts: EventLog): MonitoringFigures {
+  const cluster = snapshot.clusters[CLUSTER];
+  if (!cluster) throw new MalformedResponseError(`the metrics snapshot has no cluster "${CLUSTER}"`);
   return {
-    healthScore: round(cluster?.health.score ?? 0, 1),
-    errorRate: round(cluster?.metrics.errorRate ?? 0, 3),
+    healthScore: round(cluster.health.score, 1),
+    errorRate: round(cluster.metrics.errorRate, 3),
     alertsFired: alerts.count('network.alert.fired'),
-    metricsCollected: snapshot?.metricsCollected ?? 0,
+    metricsCollected: snapshot.metricsCollected,
   };
 }
