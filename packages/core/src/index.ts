@@ -25,7 +25,12 @@ export {
 } from './logger/createLogger';
 export { redactSecrets, SECRET_KEY, REDACTED } from './logger/redactSecrets';
 export { parseConfig } from './config/parseConfig';
-export { coreConfigSchema, type CoreConfig, type CoreConfigInput } from './config/coreConfigSchema';
+export {
+  coreConfigSchema,
+  CORE_BUS_KEYS,
+  type CoreConfig,
+  type CoreConfigInput,
+} from './config/coreConfigSchema';
 export { loadConfigFile } from './config/loadConfigFile';
 export {
   Orchestrator,

@@ -26,4 +26,15 @@ describe(resolveNatsTransportOptions, () => {
       },
     ]);
   });
+
+  it('when a key is misspelt (bus.durableTopic), throws a ConfigError naming it instead of ignoring it', () => {
+    expect(() => resolveNatsTransportOptions({ durableTopic: ['sarah.task'] } as never)).toThrow(
+      /bus\.durableTopic: expected a NATS transport option \(servers, .*durableTopics.*\), received \["sarah.task"\]/,
+    );
+  });
+
+  it('when the section holds the keys core reads (transport, requestTimeoutMs, checkSerializable), accepts them', () => {
+    const options = { transport: 'nats', requestTimeoutMs: 1_000, checkSerializable: false, name: 'n' };
+    expect(resolveNatsTransportOptions(options as never)).toMatchObject({ name: 'n' });
+  });
 });

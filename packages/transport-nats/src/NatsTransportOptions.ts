@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
+import { CORE_BUS_KEYS } from '@slipstream/core';
 
 /** Options of `NatsTransport`. */
 export interface NatsTransportOptions {
@@ -70,7 +71,11 @@ export const NATS_TRANSPORT_DEFAULTS: Readonly<ResolvedNatsTransportOptions> = O
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
-/** Applies the defaults to `options` and validates them; throws a `ConfigError` naming every bad field. */
+/**
+ * Applies the defaults to `options` and validates them; throws a `ConfigError` naming every bad
+ * field, and every unknown one (a misspelt option is refused, not ignored) except the keys core
+ * reads from the same `bus` section (`CORE_BUS_KEYS`).
+ */
 export function resolveNatsTransportOptions(
   options: NatsTransportOptions = {},
   path = 'bus',
@@ -147,6 +152,12 @@ export function resolveNatsTransportOptions(
   }
   if (!Array.isArray(o.durableTopics) || o.durableTopics.some((t) => typeof t !== 'string' || !isTopic(t))) {
     fail('durableTopics', 'an array of dotted topics without wildcards', o.durableTopics);
+  }
+  const known = Object.keys(d);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key) && !CORE_BUS_KEYS.includes(key)) {
+      fail(key, `a NATS transport option (${known.join(', ')})`, options[key as keyof NatsTransportOptions]);
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return o;

@@ -8,7 +8,6 @@ export {
 export { NATS_TRANSPORT_OPTIONS } from './natsTransportOptionsToken';
 export { natsTransportModule } from './natsTransportModule';
 export { natsTransportFactory } from './natsTransportFactory';
-export { createTransport, type BusTransportConfig, type CreateTransportDeps } from './createTransport';
 export { connectNats } from './connectNats';
 export { EnvelopeCodec } from './EnvelopeCodec';
 export { PublishBuffer, type PublishBufferStats } from './PublishBuffer';

@@ -47,4 +47,16 @@ describe('natsTransportModule', () => {
       /bus\.bufferMaxMessages: expected a positive integer/,
     );
   });
+
+  it('when a NATS option is misspelt (bus.durableTopic), resolving the transport throws a ConfigError naming it', async () => {
+    const container = await containerFor({
+      transport: 'nats',
+      servers: ['127.0.0.1:1'],
+      requestTimeoutMs: 2_000,
+      durableTopic: ['sarah.task'],
+    });
+    expect(() => container.get(TOKENS.Transport)).toThrow(
+      /bus\.durableTopic: expected a NATS transport option/,
+    );
+  });
 });

@@ -13,6 +13,12 @@ const busBase = {
 };
 
 /**
+ * The `bus` keys core itself reads (the transport selector and the settings shared by every
+ * transport). A transport that validates the rest of the `bus` section skips these.
+ */
+export const CORE_BUS_KEYS: readonly string[] = Object.freeze(['transport', ...Object.keys(busBase)]);
+
+/**
  * Core's configuration. Unknown top-level sections pass through untouched so other packages
  * can parse their own with `parseConfig`.
  */
