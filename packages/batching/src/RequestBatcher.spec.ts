@@ -322,5 +322,46 @@ describe(RequestBatcher, () => {
       });
       expect(stats.itemsPerSecond).toBeCloseTo(6, 5);
     });
+
+    it('reports the byte sums the compression ratio comes from', async () => {
+      make();
+      const calls = [1, 2, 3].map((n) => track(batcher.call('m', { text: 'x'.repeat(200), n })));
+      await jest.advanceTimersByTimeAsync(100);
+      expect(calls.map((c) => c.resolved)).toEqual([1, 1, 1]);
+      const { bytesLogical, bytesWire, compressionRatio } = batcher.stats();
+      expect(bytesLogical).toBeGreaterThan(600);
+      expect(bytesWire).toBe(bytesLogical);
+      expect(compressionRatio).toBe(1);
+    });
+
+    it('when the stats window changes, itemsPerSecond is not inflated by slots of the old length (regression)', async () => {
+      make({ statsWindowMs: 10_000 });
+      for (let i = 0; i < 20; i++) void batcher.call('m', i);
+      await jest.advanceTimersByTimeAsync(5_000);
+      batcher.updateOptions({ statsWindowMs: 60_000 });
+      await jest.advanceTimersByTimeAsync(120_000);
+      void batcher.call('m', 'late');
+      await jest.advanceTimersByTimeAsync(1_000);
+      // One call in the last 60 s window: 1 ÷ 60 s, not 21 ÷ 60 s.
+      expect(batcher.stats().itemsPerSecond).toBeCloseTo(1 / 60, 5);
+    });
+  });
+
+  describe('when dedupe is on', () => {
+    it('encodes each call once (regression: params were stringified twice)', async () => {
+      make({ dedupe: true });
+      const stringify = jest.spyOn(JSON, 'stringify');
+      try {
+        const calls = [
+          batcher.call('get', { id: 1 }, { idempotent: true }),
+          batcher.call('get', { id: 2 }, { idempotent: true }),
+        ];
+        expect(stringify).toHaveBeenCalledTimes(2);
+        await jest.advanceTimersByTimeAsync(2);
+        await Promise.all(calls);
+      } finally {
+        stringify.mockRestore();
+      }
+    });
   });
 });

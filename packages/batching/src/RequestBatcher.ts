@@ -23,15 +23,6 @@ import { BatchStatsCollector } from './stats/BatchStatsCollector';
 
 const PRIORITIES: readonly CallPriority[] = ['critical', 'standard', 'bulk'];
 
-/** The identity of a call for de-duplication; none when its params cannot be serialised (the codec says why). */
-function dedupeKeyOf(method: string, params: unknown): string | undefined {
-  try {
-    return JSON.stringify([method, params ?? null]);
-  } catch {
-    return undefined;
-  }
-}
-
 /** One caller waiting for a call's outcome. */
 interface Waiter {
   settled: boolean;
@@ -154,7 +145,7 @@ export class RequestBatcher {
    */
   updateOptions(partial: RequestBatcherOptions): ResolvedBatcherOptions {
     this.options = resolveBatcherOptions(partial, this.options);
-    this.stats_.setWindow(this.options.statsWindowMs);
+    this.stats_.setWindow(this.options.statsWindowMs, Date.now());
     this.pump();
     return this.options;
   }
@@ -171,14 +162,15 @@ export class RequestBatcher {
 
   /** The queued item this call joins (de-duplicated), or a new one. */
   private itemFor(method: string, params: unknown, priority: CallPriority, idempotent: boolean): Item {
-    const dedupeKey = this.options.dedupe && idempotent ? dedupeKeyOf(method, params) : undefined;
+    // Encoded once: the codec's identity of the call (its form without the id) is the dedupe key.
+    const encoded = this.codec.encodeCall({ id: this.nextId++, method, params });
+    const dedupeKey = this.options.dedupe && idempotent ? encoded.identity : undefined;
     const shared = dedupeKey === undefined ? undefined : this.dedupeIndex.get(dedupeKey);
     if (shared) {
       this.stats_.recordDeduplicated();
       if (priority === 'critical' && shared.state === 'queued') this.requeue(shared, 'critical');
       return shared;
     }
-    const encoded = this.codec.encodeCall({ id: this.nextId++, method, params });
     const item: Item = { encoded, priority, state: 'queued', waiters: new Set(), dedupeKey };
     if (dedupeKey !== undefined) this.dedupeIndex.set(dedupeKey, item);
     this.queues[priority].push(item);

@@ -16,5 +16,4 @@ export { compressBody } from './compression/compressBody';
 export type { CompressedBody } from './compression/compressBody';
 export { MissingRpcResponseError } from './errors/MissingRpcResponseError';
 export { DuplicateRpcResponseError } from './errors/DuplicateRpcResponseError';
-export { batchingModule } from './batchingModule';
-export type { RequestBatcherFactory } from './batchingModule';
+export { mergeBatchStats } from './stats/mergeBatchStats';

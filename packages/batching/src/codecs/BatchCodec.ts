@@ -13,6 +13,11 @@ export interface EncodedCall {
   readonly chunk: string;
   /** Bytes the call adds to the batch body (chunk plus separator). */
   readonly bytes: number;
+  /**
+   * The call's encoded form without its id (method and params): equal for identical calls, so
+   * the batcher de-duplicates on it without encoding twice. Absent: the call is never shared.
+   */
+  readonly identity?: string;
 }
 
 /** A batch body before compression. */

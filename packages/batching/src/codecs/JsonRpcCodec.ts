@@ -48,15 +48,17 @@ export class JsonRpcCodec implements BatchCodec {
   readonly overheadBytes = 1;
 
   encodeCall(call: BatchCall): EncodedCall {
-    let chunk: string;
+    let identity: string;
     try {
-      chunk = JSON.stringify({ jsonrpc: '2.0', id: call.id, method: call.method, params: call.params });
+      identity = JSON.stringify({ jsonrpc: '2.0', method: call.method, params: call.params });
     } catch (err) {
       throw new PayloadNotSerializableError(call.method, err instanceof Error ? err.message : String(err), {
         cause: err,
       });
     }
-    return { call, chunk, bytes: Buffer.byteLength(chunk) + 1 };
+    // The id goes last: the chunk is the id-free form with the id spliced in before its closing brace.
+    const chunk = `${identity.slice(0, -1)},"id":${call.id}}`;
+    return { call, chunk, bytes: Buffer.byteLength(chunk) + 1, identity };
   }
 
   encodeBatch(calls: readonly EncodedCall[]): EncodedBody {

@@ -21,9 +21,9 @@ export class BatchStatsCollector {
     this.settled = new SlidingRate(windowMs, now);
   }
 
-  /** Changes the window over which `itemsPerSecond` is measured, ms. */
-  setWindow(windowMs: number): void {
-    this.settled.setWindow(windowMs);
+  /** Changes the window over which `itemsPerSecond` is measured, ms; a new length restarts it at `now`. */
+  setWindow(windowMs: number, now: number): void {
+    this.settled.setWindow(windowMs, now);
   }
 
   /** A batch of `calls` calls was handed to the sender. */
@@ -55,6 +55,8 @@ export class BatchStatsCollector {
       deduplicated: this.deduplicated,
       itemsPerSecond: this.settled.perSecond(now),
       compressionRatio: this.logicalBytes === 0 ? 1 : this.wireBytes / this.logicalBytes,
+      bytesLogical: this.logicalBytes,
+      bytesWire: this.wireBytes,
     };
   }
 }
