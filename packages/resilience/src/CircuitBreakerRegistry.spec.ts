@@ -120,6 +120,38 @@ describe(CircuitBreakerRegistry, () => {
     });
   });
 
+  describe('.execute() with releasesSignal', () => {
+    it("when calls release their signal, a settled call's signal is reused, and a timed-out (aborted) one never is", async () => {
+      registry = new CircuitBreakerRegistry(undefined, undefined, { timeoutMs: 100 });
+      const signals: AbortSignal[] = [];
+      const record = (signal: AbortSignal) => {
+        signals.push(signal);
+        return Promise.resolve('ok');
+      };
+      await registry.execute('k', record, { releasesSignal: true });
+      await registry.execute('k', record, { releasesSignal: true });
+      expect(signals[1]).toBe(signals[0]);
+      await registry.execute('k', record);
+      expect(signals[2]).not.toBe(signals[0]);
+
+      const hanging = registry.execute(
+        'k',
+        (signal) => {
+          signals.push(signal);
+          return new Promise<string>(() => undefined);
+        },
+        { releasesSignal: true },
+      );
+      const settled = expect(hanging).rejects.toThrow(RequestTimeoutError);
+      await jest.advanceTimersByTimeAsync(100);
+      await settled;
+      expect(signals[3]!.aborted).toBe(true);
+      await registry.execute('k', record, { releasesSignal: true });
+      expect(signals[4]).not.toBe(signals[3]);
+      expect(signals[4]!.aborted).toBe(false);
+    });
+  });
+
   describe('.updateOptions() per cluster', () => {
     it("when options name a cluster, only that cluster's breakers use them and events carry the cluster", async () => {
       const bus = fakeBus();

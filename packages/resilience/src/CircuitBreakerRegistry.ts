@@ -34,7 +34,16 @@ export interface BreakerExecuteOptions<T> {
   signal?: AbortSignal;
   /** The cluster of the endpoint: its breaker uses that cluster's options (see `updateOptions`). Defaults to none. */
   cluster?: string;
+  /**
+   * Whether `fn` lets go of the signal (and removes its listeners) once its promise settles.
+   * Then a signal that was not aborted is handed to a later call instead of making a new
+   * `AbortController` per call. Defaults to false.
+   */
+  releasesSignal?: boolean;
 }
+
+/** How many unused AbortControllers the registry keeps for calls that release their signal. */
+const SPARE_CONTROLLERS = 256;
 
 /** Defaults of `CircuitBreakerOptions` (design brief: open after 5 failures, 60 s recovery, one half-open probe). */
 export const BREAKER_DEFAULTS = Object.freeze({
@@ -93,6 +102,8 @@ export class CircuitBreakerRegistry {
   private readonly clusterOptions = new Map<string, Resolved>();
   /** Breakers by cluster (undefined: calls that name none), then by key. */
   private readonly entries = new Map<string | undefined, Map<string, Entry>>();
+  /** Controllers of settled, never-aborted calls that released their signal (see `releasesSignal`). */
+  private readonly spareControllers: AbortController[] = [];
   /** Called on every state change, before it is published. */
   onStateChange: ((event: BreakerEvent) => void) | undefined;
 
@@ -115,7 +126,8 @@ export class CircuitBreakerRegistry {
     options: BreakerExecuteOptions<T> = {},
   ): Promise<T> {
     const entry = this.entry(key, options.cluster);
-    const controller = new AbortController();
+    const reusable = options.releasesSignal === true;
+    const controller = (reusable ? this.spareControllers.pop() : undefined) ?? new AbortController();
     const signal = options.signal;
     // The listener exists only when the caller gave a signal (most calls give none).
     const onCallerAbort =
@@ -136,6 +148,9 @@ export class CircuitBreakerRegistry {
       throw translated;
     } finally {
       if (signal && onCallerAbort) signal.removeEventListener('abort', onCallerAbort);
+      // A timed-out call was aborted (and may still run): its controller is never reused.
+      if (reusable && !controller.signal.aborted && this.spareControllers.length < SPARE_CONTROLLERS)
+        this.spareControllers.push(controller);
     }
   }
 
