@@ -106,6 +106,8 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   readonly start = performance.now();
   /** The route's request-body compression; undefined: the origin's. */
   readonly compression: CompressionAlgorithm | undefined;
+  /** The pool drops the breaker's signal when a request settles, so the breaker may reuse it. */
+  readonly releasesSignal = true;
   grantedAt = 0;
   endpoint = NO_ENDPOINT;
 
