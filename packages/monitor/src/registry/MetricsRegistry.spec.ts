@@ -104,6 +104,17 @@ describe('MetricsRegistry', () => {
       expect(registry.performance().requests).toBe(101);
     });
 
+    it("when a cluster's first request comes after creation, its throughput agrees with the overall (regression)", () => {
+      now += 30_000;
+      for (let i = 0; i < 60; i++) registry.recordRequest({ ...A, durationMs: 1 });
+      now += 10_000;
+      const overall = registry.performance();
+      const users = registry.performance('users');
+      expect(users.durationMs).toBe(overall.durationMs);
+      expect(users.throughput).toBeCloseTo(overall.throughput, 10);
+      expect(users.throughput).toBeCloseTo(60 / 40, 10);
+    });
+
     it('when the window has passed, reads as idle', () => {
       registry.recordRequest({ ...A, durationMs: 5, errorKind: 'connect' });
       now += 120_000;

@@ -70,6 +70,8 @@ export class MetricsRegistry {
   /** A window nothing records into: the base of the overall totals and the stand-in for an idle cluster. */
   private readonly idleWindow: SlidingWindow;
   private readonly clusterWindows = new Map<string, SlidingWindow>();
+  /** When every window started: the registry's creation, or the last window-length change. */
+  private windowsStartedAt: number;
   private readonly sources: Partial<StatsSources> = {};
   private readonly measurements: MeasurementCounter = { value: 0 };
   private readonly recordClock: CoarseClock;
@@ -93,6 +95,7 @@ export class MetricsRegistry {
     }
     this.recordClock = new CoarseClock(this.clock, resolutionMs);
     checkSloLatencyMs(this.#sloLatencyMs);
+    this.windowsStartedAt = this.clock();
     this.idleWindow = this.newWindow();
   }
 
@@ -127,6 +130,7 @@ export class MetricsRegistry {
     if (windowMs === this.#windowMs) return;
     this.#windowMs = windowMs;
     const now = this.clock();
+    this.windowsStartedAt = now;
     this.idleWindow.reset(now, windowMs);
     for (const window of this.clusterWindows.values()) window.reset(now, windowMs);
   }
@@ -293,8 +297,9 @@ export class MetricsRegistry {
     return snapshot;
   }
 
+  /** A window started with the others (not at its first request), so its rates share their time base. */
   private newWindow(): SlidingWindow {
-    return new SlidingWindow(this.clock(), { windowMs: this.#windowMs, slots: this.windowSlots });
+    return new SlidingWindow(this.windowsStartedAt, { windowMs: this.#windowMs, slots: this.windowSlots });
   }
 
   /** 1 − connections created ÷ requests over the pools of a cluster's endpoints (all pools overall); 0 without data. */
