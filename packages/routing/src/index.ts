@@ -1,3 +1,4 @@
+export { applyRoutingConfig } from './applyRoutingConfig';
 export { AdaptiveClusterChooser } from './choice/AdaptiveClusterChooser';
 export type { AdaptiveClusterChooserOptions, ClusterChoiceStats } from './choice/AdaptiveClusterChooser';
 export { monotonicClock } from './clock';
@@ -18,11 +19,8 @@ export { QosScheduler } from './qos/QosScheduler';
 export type { AcquireOptions, ConcurrencySettings, QosSchedulerOptions } from './qos/QosScheduler';
 export type { QosClassStats, QosSchedulerStats } from './qos/QosSchedulerStats';
 export { RateMeter } from './qos/RateMeter';
-export { applyRoutingConfig, respondToRoutingConfigure } from './respondToRoutingConfigure';
 export { Router } from './router/Router';
 export type { RouterOptions, ValidatedRoutes } from './router/Router';
-export { routingModule } from './RoutingModule';
-export { ROUTING_TOKENS } from './routingTokens';
 export { TokenBucket } from './shaping/TokenBucket';
 export type { TokenBucketOptions } from './shaping/TokenBucket';
 export type { RequestHeaders, RoutePolicy } from './table/CompiledRoute';

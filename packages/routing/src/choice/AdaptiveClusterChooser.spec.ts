@@ -126,6 +126,26 @@ describe(AdaptiveClusterChooser, () => {
     });
   });
 
+  describe('.chooseIndex()', () => {
+    it('returns the index of the cluster `choose()` would', () => {
+      const a = new AdaptiveClusterChooser(['eu', 'us', 'ap'], { probeRatio: 0.5 });
+      const b = new AdaptiveClusterChooser(['eu', 'us', 'ap'], { probeRatio: 0.5 });
+      for (let i = 0; i < 6; i++) expect(a.clusters[a.chooseIndex()]).toBe(b.choose());
+    });
+  });
+
+  describe('.record()', () => {
+    it('when no cluster beats the active one, does not read the clock', () => {
+      const clock = jest.fn(() => 0);
+      const chooser = new AdaptiveClusterChooser(['eu', 'us'], { clock, minSamples: 1, alpha: 1 });
+      for (let i = 0; i < 20; i++) chooser.record('eu', { latencyMs: 10 });
+      chooser.record('us', { latencyMs: 50 });
+      expect(clock).not.toHaveBeenCalled();
+      chooser.record('us', { latencyMs: 1 }); // now a candidate: its hold time starts
+      expect(clock).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('.stats()', () => {
     it('reports the measured EWMAs and score', () => {
       const chooser = new AdaptiveClusterChooser(['a'], { alpha: 0.5, errorPenalty: 10 });

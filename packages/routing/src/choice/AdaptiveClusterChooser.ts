@@ -68,7 +68,8 @@ export class AdaptiveClusterChooser {
   readonly clusters: readonly string[];
   private readonly options: Required<Omit<AdaptiveClusterChooserOptions, 'onChange'>>;
   private readonly onChange: AdaptiveClusterChooserOptions['onChange'];
-  private readonly scores = new Map<string, ClusterScore>();
+  /** Per cluster, by index; undefined before its first outcome. */
+  private readonly scores: (ClusterScore | undefined)[];
   private activeIndex = 0;
   private candidate: { index: number; since: number } | undefined;
   private requests = 0;
@@ -102,6 +103,7 @@ export class AdaptiveClusterChooser {
     check('minSamples', Number.isInteger(o.minSamples) && o.minSamples >= 1, 'an integer ≥ 1', o.minSamples);
     if (issues.length > 0) throw new ConfigError(issues);
     this.clusters = Object.freeze([...clusters]);
+    this.scores = clusters.map(() => undefined);
     this.options = o;
     this.onChange = options.onChange;
   }
@@ -113,11 +115,16 @@ export class AdaptiveClusterChooser {
 
   /** The cluster for the next request: the active one, or every `1 / probeRatio`-th time another. */
   choose(): string {
-    if (this.clusters.length === 1 || this.options.probeRatio === 0) return this.active;
+    return this.clusters[this.chooseIndex()]!;
+  }
+
+  /** Like `choose()`, as the cluster's index in `clusters`. */
+  chooseIndex(): number {
+    if (this.clusters.length === 1 || this.options.probeRatio === 0) return this.activeIndex;
     this.requests++;
-    if (this.requests % Math.round(1 / this.options.probeRatio) !== 0) return this.active;
+    if (this.requests % Math.round(1 / this.options.probeRatio) !== 0) return this.activeIndex;
     this.probeCursor = (this.probeCursor + 1) % (this.clusters.length - 1);
-    return this.clusters[(this.activeIndex + 1 + this.probeCursor) % this.clusters.length]!;
+    return (this.activeIndex + 1 + this.probeCursor) % this.clusters.length;
   }
 
   /** Records a measured outcome of a request sent to `cluster`, and re-evaluates the choice. */
@@ -125,9 +132,9 @@ export class AdaptiveClusterChooser {
     const index = this.clusters.indexOf(cluster);
     if (index === -1) return;
     const { alpha } = this.options;
-    const s = this.scores.get(cluster);
+    const s = this.scores[index];
     const error = outcome.error === true ? 1 : 0;
-    if (!s) this.scores.set(cluster, { latencyMs: outcome.latencyMs, errorRate: error, samples: 1 });
+    if (!s) this.scores[index] = { latencyMs: outcome.latencyMs, errorRate: error, samples: 1 };
     else {
       const latency = error ? Math.max(outcome.latencyMs, s.latencyMs) : outcome.latencyMs;
       s.latencyMs += alpha * (latency - s.latencyMs);
@@ -139,8 +146,8 @@ export class AdaptiveClusterChooser {
 
   /** The measured view of every cluster. */
   stats(): ClusterChoiceStats[] {
-    return this.clusters.map((cluster) => {
-      const s = this.scores.get(cluster) ?? { latencyMs: 0, errorRate: 0, samples: 0 };
+    return this.clusters.map((cluster, index) => {
+      const s = this.scores[index] ?? { latencyMs: 0, errorRate: 0, samples: 0 };
       return { cluster, ...s, score: this.scoreOf(s) };
     });
   }
@@ -150,7 +157,7 @@ export class AdaptiveClusterChooser {
   }
 
   private usableScore(index: number): number | undefined {
-    const s = this.scores.get(this.clusters[index]!);
+    const s = this.scores[index];
     return s && s.samples >= this.options.minSamples ? this.scoreOf(s) : undefined;
   }
 
@@ -158,33 +165,39 @@ export class AdaptiveClusterChooser {
     const activeScore = this.usableScore(this.activeIndex);
     if (activeScore === undefined) return;
     // The best cluster that beats the active one by its hysteresis threshold, preferred first on ties.
-    let best: { index: number; score: number } | undefined;
-    this.clusters.forEach((_, index) => {
+    let bestIndex = -1;
+    let bestScore = Infinity;
+    for (let index = 0; index < this.clusters.length; index++) {
       const score = this.usableScore(index);
-      if (index === this.activeIndex || score === undefined) return;
-      const threshold =
-        index < this.activeIndex ? activeScore : activeScore * (1 - this.options.switchMargin);
-      const beats = index < this.activeIndex ? score <= threshold : score < threshold;
-      if (beats && (!best || score < best.score)) best = { index, score };
-    });
-    const now = this.options.clock();
-    if (!best) {
+      if (index === this.activeIndex || score === undefined) continue;
+      const beats =
+        index < this.activeIndex
+          ? score <= activeScore
+          : score < activeScore * (1 - this.options.switchMargin);
+      if (beats && score < bestScore) {
+        bestIndex = index;
+        bestScore = score;
+      }
+    }
+    if (bestIndex === -1) {
       this.candidate = undefined;
       return;
     }
-    if (this.candidate?.index !== best.index) {
-      this.candidate = { index: best.index, since: now };
+    // The clock is read only while a candidate is in sight, not on every outcome.
+    const now = this.options.clock();
+    if (this.candidate?.index !== bestIndex) {
+      this.candidate = { index: bestIndex, since: now };
       if (this.options.holdMs > 0) return;
     }
     const heldMs = now - this.candidate.since;
     if (heldMs < this.options.holdMs) return;
     const from = this.active;
-    this.activeIndex = best.index;
+    this.activeIndex = bestIndex;
     this.candidate = undefined;
     this.onChange?.({
       from,
       to: this.active,
-      reason: `score ${best.score.toFixed(1)} against ${activeScore.toFixed(1)} for ${from}, held ${Math.round(heldMs)} ms`,
+      reason: `score ${bestScore.toFixed(1)} against ${activeScore.toFixed(1)} for ${from}, held ${Math.round(heldMs)} ms`,
     });
   }
 }

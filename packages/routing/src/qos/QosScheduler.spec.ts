@@ -193,6 +193,74 @@ describe(QosScheduler, () => {
         retryAfterMs: 900,
       });
     });
+
+    it('when a request is refused because its queue is full, takes no token (regression: refusals drained the rate)', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(1),
+        clock: () => 0, // no refill: every token taken is gone
+        classes: [{ name: 'bulk', priority: 0, maxQueue: 1, rateLimit: { ratePerSec: 1, burst: 3 } }],
+      });
+      const route = new TokenBucket({ ratePerSec: 1, burst: 3, clock: () => 0 });
+      const first = await s.acquire('c', 'bulk', { bucket: route });
+      const queued = s.acquire('c', 'bulk', { bucket: route });
+      await expect(s.acquire('c', 'bulk', { bucket: route })).rejects.toMatchObject({
+        code: 'SLIP_ERR_OVERLOADED',
+        message: expect.stringContaining('full') as string,
+      });
+      expect(route.available(0)).toBe(1);
+      first.release({ rttMs: 1 });
+      (await queued).release({ rttMs: 1 });
+      await expect(s.acquire('c', 'bulk', { bucket: route })).resolves.toMatchObject({ className: 'bulk' });
+      expect(route.available(0)).toBe(0);
+    });
+
+    it('when a request is shed at admission by its wait estimate, takes no token', async () => {
+      let now = 0;
+      const s = new QosScheduler({
+        concurrency: fixed(1),
+        clock: () => now,
+        classes: [
+          { name: 'standard', priority: 0, queueTimeoutMs: 100, rateLimit: { ratePerSec: 1, burst: 5 } },
+        ],
+      });
+      const first = await s.acquire('c', 'standard');
+      now = 200;
+      first.release({ rttMs: 200 }); // measured RTT 200 ms: one waiter would wait beyond 90 ms
+      now = 0; // the clock never advances again, so the bucket cannot refill
+      const held = await s.acquire('c', 'standard');
+      await expect(s.acquire('c', 'standard')).rejects.toMatchObject({ code: 'SLIP_ERR_OVERLOADED' });
+      expect(s.stats().classes.standard).toMatchObject({ admitted: 2, shed: 1, queued: 0 });
+      held.release({ rttMs: 200 });
+      // 5 tokens - 2 admitted = 3 left: the shed request took none.
+      for (let i = 0; i < 3; i++) (await s.acquire('c', 'standard')).release({ rttMs: 200 });
+      await expect(s.acquire('c', 'standard')).rejects.toMatchObject({
+        message: expect.stringContaining('rate limit') as string,
+      });
+    });
+
+    it('when requests leave the queue by every way (grant, time-out, abort), the cluster admits at once again', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(1),
+        classes: [
+          { name: 'critical', priority: 0 },
+          { name: 'standard', priority: 1 },
+          { name: 'bulk', priority: 1, queueTimeoutMs: 100 },
+        ],
+      });
+      const first = await s.acquire('c', 'standard');
+      const controller = new AbortController();
+      const aborted = s.acquire('c', 'standard', { signal: controller.signal });
+      const timedOut = s.acquire('c', 'bulk');
+      const granted = s.acquire('c', 'critical');
+      controller.abort();
+      await expect(aborted).rejects.toBeInstanceOf(RequestAbortedError);
+      jest.advanceTimersByTime(100);
+      await expect(timedOut).rejects.toBeInstanceOf(QueueTimeoutError);
+      first.release({ rttMs: 1 });
+      (await granted).release({ rttMs: 1 });
+      expect(s.stats().classes.standard?.queued).toBe(0);
+      await expect(s.acquire('c', 'bulk')).resolves.toMatchObject({ queuedMs: 0 });
+    });
   });
 
   describe('.setConcurrency()', () => {

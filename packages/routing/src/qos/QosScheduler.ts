@@ -3,10 +3,8 @@ import {
   OverloadedError,
   QueueTimeoutError,
   RequestAbortedError,
-  TOKENS,
   type QosClassConfig,
 } from '@slipstream/contracts';
-import { inject, injectable, optional } from 'inversify';
 import { monotonicClock, type Clock } from '../clock';
 import { UnknownQosClassError } from '../errors/UnknownQosClassError';
 import type { EventPublisher } from '../events/publishEvent';
@@ -19,7 +17,6 @@ import {
   type NormalizedLimiterSettings,
 } from '../limit/normalizeLimiterSettings';
 import { TokenBucket } from '../shaping/TokenBucket';
-import { ROUTING_TOKENS } from '../routingTokens';
 import { DEFAULT_QOS_CLASSES, normalizeQosClasses, type NormalizedQosClass } from './normalizeQosClasses';
 import type { Permit, PermitOutcome } from './Permit';
 import type { QosSchedulerStats } from './QosSchedulerStats';
@@ -84,6 +81,8 @@ interface ClusterState {
   name: string;
   limit: ConcurrencyLimit;
   inflight: number;
+  /** Requests waiting in all of `queues`, kept as they enter and leave. */
+  queued: number;
   queues: Map<ClassState, Waiter[]>;
   /** Measured rate of requests per class that were granted or queued (not shed), per ms. */
   arrivals: Map<ClassState, RateMeter>;
@@ -128,7 +127,6 @@ const DEFAULTS = Object.freeze({
  * - **Concurrency**: one limit per cluster, adaptive by default; `setConcurrency` changes the
  *   settings at run time.
  */
-@injectable()
 export class QosScheduler {
   private readonly classes = new Map<string, ClassState>();
   private readonly clusters = new Map<string, ClusterState>();
@@ -139,10 +137,7 @@ export class QosScheduler {
   private readonly bus: EventPublisher | undefined;
   private concurrency: { enabled: boolean; settings: NormalizedLimiterSettings };
 
-  constructor(
-    @inject(ROUTING_TOKENS.QosSchedulerOptions) @optional() options: QosSchedulerOptions = {},
-    @inject(TOKENS.EventBus) @optional() bus?: EventPublisher,
-  ) {
+  constructor(options: QosSchedulerOptions = {}, bus?: EventPublisher) {
     this.clock = options.clock ?? monotonicClock;
     this.waitSamples = options.waitSamples ?? DEFAULTS.waitSamples;
     this.arrivalRateWindowMs = options.arrivalRateWindowMs ?? DEFAULTS.arrivalRateWindowMs;
@@ -211,18 +206,21 @@ export class QosScheduler {
     if (!cls || cls.retired) return Promise.reject(new UnknownQosClassError(className, this.classNames));
     if (options.signal?.aborted) return Promise.reject(aborted(options.signal));
     const now = this.clock();
-    const buckets = [options.bucket, cls.bucket].filter((b): b is TokenBucket => b !== undefined);
-    const refillMs = Math.max(0, ...buckets.map((b) => b.waitTimeMs(1, now)));
+    const routeBucket = options.bucket;
+    const classBucket = cls.bucket;
+    const refillMs = Math.max(routeBucket?.waitTimeMs(1, now) ?? 0, classBucket?.waitTimeMs(1, now) ?? 0);
     if (refillMs > 0) {
       cls.shed++;
       return Promise.reject(
         new OverloadedError(`rate limit of class "${className}" or its route reached`, Math.ceil(refillMs)),
       );
     }
-    for (const b of buckets) b.tryTake(1, now);
 
     const c = this.cluster(cluster);
-    if (c.inflight < c.limit.limit && this.queuedIn(c) === 0) {
+    if (c.inflight < c.limit.limit && c.queued === 0) {
+      // Tokens are taken only by requests that are admitted or queued: a refused one keeps the rate.
+      routeBucket?.tryTake(1, now);
+      classBucket?.tryTake(1, now);
       this.arrivalsOf(c, cls).record(now);
       return Promise.resolve(this.grant(c, cls, now, now));
     }
@@ -249,6 +247,8 @@ export class QosScheduler {
       victim.reject(this.shed(victim.cls, why, c, this.estimateWaitMs(c, victim.cls, now)));
       estimate = this.estimateWaitMs(c, cls, now);
     }
+    routeBucket?.tryTake(1, now);
+    classBucket?.tryTake(1, now);
     this.arrivalsOf(c, cls).record(now);
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = {
@@ -285,6 +285,7 @@ export class QosScheduler {
         c.pass.set(cls, Math.max(c.pass.get(cls) ?? 0, c.vtime.get(level) ?? 0));
       }
       queue.push(waiter);
+      c.queued++;
     });
   }
 
@@ -346,6 +347,7 @@ export class QosScheduler {
         name,
         limit: this.newLimit(name, this.concurrency),
         inflight: 0,
+        queued: 0,
         queues: new Map(),
         arrivals: new Map(),
         pass: new Map(),
@@ -390,12 +392,6 @@ export class QosScheduler {
     let q = c.queues.get(cls);
     if (!q) c.queues.set(cls, (q = []));
     return q;
-  }
-
-  private queuedIn(c: ClusterState): number {
-    let n = 0;
-    for (const q of c.queues.values()) n += q.length;
-    return n;
   }
 
   /**
@@ -465,32 +461,28 @@ export class QosScheduler {
     if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
     const q = w.cluster.queues.get(w.cls);
     const i = q?.indexOf(w) ?? -1;
-    if (i !== -1) q!.splice(i, 1);
+    if (i === -1) return;
+    q!.splice(i, 1);
+    w.cluster.queued--;
   }
 
   private grant(c: ClusterState, cls: ClassState, enqueuedAt: number, now: number): Permit {
     c.inflight++;
     cls.admitted++;
     cls.waits.add(now - enqueuedAt);
-    const inflight = c.inflight;
-    let released = false;
-    return {
-      cluster: c.name,
-      className: cls.config.name,
-      queuedMs: now - enqueuedAt,
-      release: (outcome: PermitOutcome) => {
-        if (released) return;
-        released = true;
-        c.inflight--;
-        c.rttMs = c.rttMs === 0 ? outcome.rttMs : c.rttMs + DEFAULTS.rttAlpha * (outcome.rttMs - c.rttMs);
-        c.limit.onSample({ rttMs: outcome.rttMs, inflight, dropped: outcome.dropped });
-        this.dispatch(c);
-      },
-    };
+    return new GrantedPermit(c, cls.config.name, now - enqueuedAt, this.onRelease);
   }
 
+  /** Returns a permit's slot, learns from its outcome and serves the queue (bound once, shared by every permit). */
+  private readonly onRelease = (c: ClusterState, inflight: number, outcome: PermitOutcome): void => {
+    c.inflight--;
+    c.rttMs = c.rttMs === 0 ? outcome.rttMs : c.rttMs + DEFAULTS.rttAlpha * (outcome.rttMs - c.rttMs);
+    c.limit.onSample({ rttMs: outcome.rttMs, inflight, dropped: outcome.dropped });
+    this.dispatch(c);
+  };
+
   private dispatch(c: ClusterState): void {
-    while (c.inflight < c.limit.limit) {
+    while (c.queued > 0 && c.inflight < c.limit.limit) {
       const next = this.next(c);
       if (!next) return;
       this.remove(next);
@@ -516,6 +508,30 @@ export class QosScheduler {
     c.vtime.set(best.config.priority, pass);
     c.pass.set(best, pass + 1 / best.config.weight);
     return c.queues.get(best)![0];
+  }
+}
+
+/** A granted permit: one object per request (no closure), released at most once. */
+class GrantedPermit implements Permit {
+  readonly cluster: string;
+  /** In-flight requests of the cluster when it was granted, this one included (the limiter's sample). */
+  private readonly inflight: number;
+  private released = false;
+
+  constructor(
+    private readonly state: ClusterState,
+    readonly className: string,
+    readonly queuedMs: number,
+    private readonly onRelease: (c: ClusterState, inflight: number, outcome: PermitOutcome) => void,
+  ) {
+    this.cluster = state.name;
+    this.inflight = state.inflight;
+  }
+
+  release(outcome: PermitOutcome): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease(this.state, this.inflight, outcome);
   }
 }
 

@@ -19,6 +19,34 @@ describe(Router, () => {
         requestsByRoute: { 'user-by-id': 2 },
       });
     });
+
+    it('when the route has no params, hands out the same frozen route every time (no per-request allocation)', () => {
+      const router = newRouter();
+      const a = router.resolve({ method: 'GET', path: '/api/v2/users' });
+      expect(a).toBeDefined();
+      expect(Object.isFrozen(a)).toBe(true);
+      expect(router.resolve({ method: 'GET', path: '/api/v2/users' })).toBe(a);
+    });
+
+    it('when the table is replaced, keeps the counts of the old one', () => {
+      const router = newRouter();
+      router.resolve({ method: 'GET', path: '/api/v2/users/1' });
+      router.replace(FIXTURE_ROUTES);
+      router.resolve({ method: 'GET', path: '/api/v2/users/2' });
+      expect(router.stats().requestsByRoute).toMatchObject({ 'user-by-id': 2 });
+    });
+
+    it("when the route has several clusters, sends to the chooser's pick with the route otherwise unchanged", () => {
+      const router = new Router({
+        routes: [{ id: 'geo', match: { path: '/geo/' }, cluster: ['eu', 'us'], policy: { retries: 1 } }],
+        chooser: { probeRatio: 0.5 },
+      });
+      const picks = [0, 1, 2, 3].map(() => router.resolve({ method: 'GET', path: '/geo/x' })!);
+      expect(picks.map((r) => r.cluster)).toEqual(['eu', 'us', 'eu', 'us']);
+      expect(picks[1]).toMatchObject({ id: 'geo', clusters: ['eu', 'us'], policy: { retries: 1 } });
+      expect(picks[2]).toBe(picks[0]);
+      expect(router.stats().requestsByRoute).toEqual({ geo: 4 });
+    });
   });
 
   describe('.replace()', () => {

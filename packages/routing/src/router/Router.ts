@@ -1,17 +1,14 @@
 import {
   ConfigError,
-  TOKENS,
   type ConfigIssue,
   type QosClassConfig,
   type RouteConfig,
   type RoutingStats,
 } from '@slipstream/contracts';
-import { inject, injectable, optional } from 'inversify';
 import { AdaptiveClusterChooser, type AdaptiveClusterChooserOptions } from '../choice/AdaptiveClusterChooser';
 import { monotonicClock, type Clock } from '../clock';
 import { publishEvent, type EventPublisher } from '../events/publishEvent';
 import { DEFAULT_QOS_CLASSES, normalizeQosClasses } from '../qos/normalizeQosClasses';
-import { ROUTING_TOKENS } from '../routingTokens';
 import { RouteTable, type ResolvedRoute, type RouteRequest } from '../table/RouteTable';
 
 /** Options of a {@link Router}. */
@@ -47,22 +44,22 @@ export interface ValidatedRoutes {
  *   and errors (`AdaptiveClusterChooser`); feed outcomes with `record()`. A change of choice is
  *   published as `network.route.changed`.
  */
-@injectable()
 export class Router {
   private current: RouteTable;
   private classes: readonly QosClassConfig[];
   private choosers = new Map<string, AdaptiveClusterChooser>();
-  private readonly requests = new Map<string, number>();
+  /** Requests counted by the tables swapped out, per route id (the current table counts its own). */
+  private readonly retiredRequests = new Map<string, number>();
   private readonly clock: Clock;
   private readonly knownClusters: RouterOptions['knownClusters'];
   private readonly defaultQosClass: string;
   private readonly chooserOptions: RouterOptions['chooser'];
   private readonly bus: EventPublisher | undefined;
+  /** The adaptive choice among a multi-cluster route's clusters, as an index (bound once: no per-request closure). */
+  private readonly chooseCluster = (routeId: string): number =>
+    this.choosers.get(routeId)?.chooseIndex() ?? 0;
 
-  constructor(
-    @inject(ROUTING_TOKENS.RouterOptions) @optional() options: RouterOptions = {},
-    @inject(TOKENS.EventBus) @optional() bus?: EventPublisher,
-  ) {
+  constructor(options: RouterOptions = {}, bus?: EventPublisher) {
     this.clock = options.clock ?? monotonicClock;
     this.knownClusters = options.knownClusters;
     this.defaultQosClass = options.defaultQosClass ?? 'standard';
@@ -139,6 +136,10 @@ export class Router {
     }
     this.choosers = choosers;
     this.classes = validated.classes;
+    if (validated.table !== this.current) {
+      for (const [id, n] of Object.entries(this.current.requestsByRoute()))
+        this.retiredRequests.set(id, (this.retiredRequests.get(id) ?? 0) + n);
+    }
     this.current = validated.table;
     return validated.table;
   }
@@ -148,11 +149,7 @@ export class Router {
    * with several), or `undefined` when no route matches.
    */
   resolve(req: RouteRequest): ResolvedRoute | undefined {
-    const route = this.current.match(req);
-    if (!route) return undefined;
-    this.requests.set(route.id, (this.requests.get(route.id) ?? 0) + 1);
-    const chooser = this.choosers.get(route.id);
-    return chooser ? Object.freeze({ ...route, cluster: chooser.choose() }) : route;
+    return this.current.match(req, this.chooseCluster);
   }
 
   /** Reports the measured outcome of a request sent along `route` to `route.cluster`. */
@@ -164,11 +161,10 @@ export class Router {
   stats(): Pick<RoutingStats, 'routes' | 'requestsByRoute' | 'activeClusters'> {
     const activeClusters: Record<string, string> = {};
     for (const [id, chooser] of this.choosers) activeClusters[id] = chooser.active;
-    return {
-      routes: this.current.routes.length,
-      requestsByRoute: Object.fromEntries(this.requests),
-      activeClusters,
-    };
+    const requestsByRoute = Object.fromEntries(this.retiredRequests);
+    for (const [id, n] of Object.entries(this.current.requestsByRoute()))
+      requestsByRoute[id] = (requestsByRoute[id] ?? 0) + n;
+    return { routes: this.current.routes.length, requestsByRoute, activeClusters };
   }
 
   private newChooser(route: string, clusters: string[]): AdaptiveClusterChooser {

@@ -1,3 +1,6 @@
+/** The params of a match that captured none. */
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** One segment of a path pattern. */
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'any' };
 
@@ -22,6 +25,8 @@ export class RoutePath {
   readonly hasRest: boolean;
   /** Segments of a pattern. */
   readonly length: number;
+  /** Whether a pattern has `:param` segments (a match then captures values). */
+  readonly hasParams: boolean;
   /** The first segment when it is a literal; used to index patterns. */
   readonly firstLiteral: string | undefined;
   private readonly segments: readonly Segment[];
@@ -35,6 +40,7 @@ export class RoutePath {
     this.hasRest = last?.kind === 'any';
     this.literals = this.segments.filter((s) => s.kind === 'literal').length;
     this.length = this.segments.length;
+    this.hasParams = this.segments.some((s) => s.kind === 'param');
     const first = this.segments[0];
     this.firstLiteral = first?.kind === 'literal' ? first.value : undefined;
     this.boundary = source.endsWith('/') ? source : `${source}/`;
@@ -73,26 +79,36 @@ export class RoutePath {
     return reasons.length > 0 ? reasons : new RoutePath(source, segments);
   }
 
+  /** Whether a prefix matches a request path (without query): equal to it, or on a segment boundary below it. */
+  matchesPrefix(path: string): boolean {
+    return path === this.source || path.startsWith(this.boundary);
+  }
+
   /**
-   * Matches a request path (without query). Returns `undefined` when it does not match,
-   * else how: `exact` (a prefix equal to the path), `prefix`, or `pattern` with its params.
+   * Matches a request path (without query) against a pattern; returns the captured params
+   * (a shared frozen empty object when the pattern has none) or `undefined` when it does not
+   * match. Walks the path in place: nothing is allocated unless a param is captured.
    */
-  match(path: string): { how: 'exact' | 'prefix' | 'pattern'; params: Record<string, string> } | undefined {
-    if (this.kind === 'prefix') {
-      if (path === this.source) return { how: 'exact', params: {} };
-      return path.startsWith(this.boundary) ? { how: 'prefix', params: {} } : undefined;
-    }
-    const parts = path.split('/').slice(1);
-    const params: Record<string, string> = {};
+  matchPattern(path: string): Readonly<Record<string, string>> | undefined {
+    let params: Record<string, string> | undefined;
+    const slash = path.indexOf('/');
+    // Start of the next part of the path, or -1 when no part is left.
+    let start = slash === -1 ? -1 : slash + 1;
     for (let i = 0; i < this.segments.length; i++) {
       const seg = this.segments[i]!;
-      if (seg.kind === 'any' && i === this.segments.length - 1) return { how: 'pattern', params };
-      const part = parts[i];
-      if (part === undefined || part === '') return undefined;
-      if (seg.kind === 'literal' && seg.value !== part) return undefined;
-      if (seg.kind === 'param') params[seg.name] = decodeSafely(part);
+      if (seg.kind === 'any' && i === this.segments.length - 1) return params ?? NO_PARAMS;
+      if (start === -1) return undefined;
+      const next = path.indexOf('/', start);
+      const end = next === -1 ? path.length : next;
+      if (end === start) return undefined;
+      if (seg.kind === 'literal') {
+        if (seg.value.length !== end - start || !path.startsWith(seg.value, start)) return undefined;
+      } else if (seg.kind === 'param') {
+        (params ??= {})[seg.name] = decodeSafely(path.slice(start, end));
+      }
+      start = next === -1 ? -1 : next + 1;
     }
-    return parts.length === this.segments.length ? { how: 'pattern', params } : undefined;
+    return start === -1 ? (params ?? NO_PARAMS) : undefined;
   }
 
   /**

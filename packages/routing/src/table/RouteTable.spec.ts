@@ -64,6 +64,25 @@ describe(RouteTable, () => {
       });
     });
 
+    it('when a pattern ends in a rest wildcard or the path has a trailing slash, matches as before', () => {
+      const t = RouteTable.compile([
+        { id: 'files', match: { path: '/files/*' }, cluster: 'x' },
+        { id: 'item', match: { path: '/items/:id' }, cluster: 'x' },
+      ]);
+      expect(t.match({ method: 'GET', path: '/files' })?.id).toBe('files');
+      expect(t.match({ method: 'GET', path: '/files/a/b?x=1' })?.id).toBe('files');
+      expect(t.match({ method: 'GET', path: '/items/7' })?.params).toEqual({ id: '7' });
+      expect(t.match({ method: 'GET', path: '/items/7/' })).toBeUndefined();
+      expect(t.match({ method: 'GET', path: '/items/' })).toBeUndefined();
+      expect(t.match({ method: 'GET', path: '/itemsx/7' })).toBeUndefined();
+    });
+
+    it('when the method is lower case, matches the upper-case method index', () => {
+      const t = RouteTable.compile([{ id: 'post', match: { method: 'POST', path: '/a' }, cluster: 'x' }]);
+      expect(t.match({ method: 'post', path: '/a' })?.id).toBe('post');
+      expect(t.match({ method: 'GET', path: '/a' })).toBeUndefined();
+    });
+
     it('when the policy names no class, uses the default class', () => {
       expect(table.match({ method: 'GET', path: '/api/v2/users/1' })?.qosClass).toBe('critical');
       expect(table.match({ method: 'GET', path: '/api/v2/users' })?.qosClass).toBe('standard');
@@ -80,6 +99,16 @@ describe(RouteTable, () => {
         { id: 'by-method', match: { path: '/x', method: 'GET' }, cluster: 'two' },
       ]);
       expect(t.match({ method: 'GET', path: '/x/y', headers: { a: '1' } })?.id).toBe('by-header');
+    });
+  });
+
+  describe('.requestsByRoute()', () => {
+    it('counts the requests each route matched', () => {
+      const t = RouteTable.compile([{ id: 'a', match: { path: '/a' }, cluster: 'x' }]);
+      t.match({ method: 'GET', path: '/a/1' });
+      t.match({ method: 'GET', path: '/a' });
+      t.match({ method: 'GET', path: '/b' });
+      expect(t.requestsByRoute()).toEqual({ a: 2 });
     });
   });
 

@@ -46,12 +46,24 @@ export interface RouteTableOptions extends RouteTableContext {
   defaultQosClass?: string;
 }
 
+/**
+ * A compiled route with what a match hands out, built once: the frozen resolved route per
+ * cluster (params empty), and the count of requests it matched.
+ */
+interface RouteEntry {
+  readonly route: CompiledRoute;
+  /** One resolved route per cluster of the route, `cluster` set to it; index 0 is the primary. */
+  readonly resolved: readonly ResolvedRoute[];
+  requests: number;
+}
+
 /** Candidates of one method, each list in specificity order. */
 interface MethodIndex {
-  exact: Map<string, CompiledRoute[]>;
-  patternsByFirst: Map<string, CompiledRoute[]>;
-  patternsOther: CompiledRoute[];
-  prefixes: CompiledRoute[];
+  exact: Map<string, RouteEntry[]>;
+  patternsByFirst: Map<string, RouteEntry[]>;
+  patternsOther: RouteEntry[];
+  prefixes: RouteEntry[];
+  hasPatterns: boolean;
 }
 
 /**
@@ -76,6 +88,7 @@ export class RouteTable {
   readonly defaultQosClass: string;
   private readonly byMethod = new Map<string, MethodIndex>();
   private readonly anyMethod: MethodIndex;
+  private readonly entries: readonly RouteEntry[];
 
   private constructor(
     routes: readonly RouteConfig[],
@@ -85,11 +98,32 @@ export class RouteTable {
     this.version = options.version ?? 1;
     this.defaultQosClass = options.defaultQosClass ?? 'standard';
     this.routes = Object.freeze([...routes]);
-    const sorted = [...compiled].sort(compareSpecificity);
-    const methods = new Set(sorted.flatMap((r) => [...(r.methods ?? [])]));
+    const defaultQosClass = this.defaultQosClass;
+    const version = this.version;
+    const sorted = [...compiled].sort(compareSpecificity).map((route): RouteEntry => ({
+      route,
+      resolved: route.clusters.map((cluster) =>
+        Object.freeze({
+          id: route.id,
+          cluster,
+          clusters: route.clusters,
+          policy: route.policy,
+          qosClass: route.policy.qosClass ?? defaultQosClass,
+          params: EMPTY_PARAMS,
+          bucket: route.bucket,
+          tableVersion: version,
+        }),
+      ),
+      requests: 0,
+    }));
+    this.entries = sorted;
+    const methods = new Set(sorted.flatMap((e) => [...(e.route.methods ?? [])]));
     for (const method of methods)
-      this.byMethod.set(method, indexRoutes(sorted.filter((r) => !r.methods || r.methods.has(method))));
-    this.anyMethod = indexRoutes(sorted.filter((r) => !r.methods));
+      this.byMethod.set(
+        method,
+        indexRoutes(sorted.filter((e) => !e.route.methods || e.route.methods.has(method))),
+      );
+    this.anyMethod = indexRoutes(sorted.filter((e) => !e.route.methods));
     Object.freeze(this);
   }
 
@@ -103,53 +137,83 @@ export class RouteTable {
     return new RouteTable(routes, compiled, options);
   }
 
-  /** The most specific route matching the request, or `undefined` when none does. */
-  match(req: RouteRequest): ResolvedRoute | undefined {
-    const index = this.byMethod.get(req.method.toUpperCase()) ?? this.anyMethod;
+  /**
+   * The most specific route matching the request, or `undefined` when none does; counts the
+   * request for the route (see `requestsByRoute`). For a route with several clusters,
+   * `chooseCluster(routeId)` picks the index of the cluster to send to (defaults to 0, the
+   * primary). Allocates nothing unless the route captures `:params`.
+   */
+  match(req: RouteRequest, chooseCluster?: (routeId: string) => number): ResolvedRoute | undefined {
+    const index =
+      this.byMethod.size === 0
+        ? this.anyMethod
+        : (this.byMethod.get(req.method) ?? this.byMethod.get(req.method.toUpperCase()) ?? this.anyMethod);
     const q = req.path.indexOf('?');
     const path = q === -1 ? req.path : req.path.slice(0, q);
-    const ok = (r: CompiledRoute): boolean => matchesConstraints(r, req.host, req.headers);
+    const { host, headers } = req;
 
-    const exact = index.exact.get(path)?.find(ok);
-    if (exact) return this.resolve(exact, {});
-    const first = path.split('/', 2)[1] ?? '';
-    for (const route of index.patternsByFirst.get(first) ?? index.patternsOther) {
-      const m = ok(route) ? route.path.match(path) : undefined;
-      if (m) return this.resolve(route, m.params);
+    const exact = index.exact.get(path);
+    if (exact)
+      for (const e of exact)
+        if (matchesConstraints(e.route, host, headers)) return resolve(e, undefined, chooseCluster);
+    if (index.hasPatterns) {
+      // The first segment (between the first and second `/`) picks the candidate patterns.
+      const a = path.indexOf('/');
+      const b = a === -1 ? -1 : path.indexOf('/', a + 1);
+      const first = a === -1 ? '' : path.slice(a + 1, b === -1 ? path.length : b);
+      for (const e of index.patternsByFirst.get(first) ?? index.patternsOther) {
+        if (!matchesConstraints(e.route, host, headers)) continue;
+        const params = e.route.path.matchPattern(path);
+        if (params) return resolve(e, e.route.path.hasParams ? params : undefined, chooseCluster);
+      }
     }
-    for (const route of index.prefixes)
-      if (ok(route) && route.path.match(path)) return this.resolve(route, {});
+    for (const e of index.prefixes)
+      if (e.route.path.matchesPrefix(path) && matchesConstraints(e.route, host, headers))
+        return resolve(e, undefined, chooseCluster);
     return undefined;
   }
 
-  private resolve(route: CompiledRoute, params: Record<string, string>): ResolvedRoute {
-    return Object.freeze({
-      id: route.id,
-      cluster: route.clusters[0]!,
-      clusters: route.clusters,
-      policy: route.policy,
-      qosClass: route.policy.qosClass ?? this.defaultQosClass,
-      params: Object.freeze(params),
-      bucket: route.bucket,
-      tableVersion: this.version,
-    });
+  /** Requests each route matched in this table (routes without any are left out). */
+  requestsByRoute(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const e of this.entries) if (e.requests > 0) counts[e.route.id] = e.requests;
+    return counts;
   }
 }
 
-function indexRoutes(sorted: readonly CompiledRoute[]): MethodIndex {
-  const exact = new Map<string, CompiledRoute[]>();
-  const prefixes = sorted.filter((r) => r.path.kind === 'prefix');
-  for (const r of prefixes) exact.set(r.path.source, [...(exact.get(r.path.source) ?? []), r]);
-  const patterns = sorted.filter((r) => r.path.kind === 'pattern');
-  const patternsOther = patterns.filter((r) => r.path.firstLiteral === undefined);
-  const patternsByFirst = new Map<string, CompiledRoute[]>();
-  for (const first of new Set(patterns.map((r) => r.path.firstLiteral))) {
+const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Counts the request and hands out the entry's resolved route, a fresh one only when it carries params. */
+function resolve(
+  e: RouteEntry,
+  params: Readonly<Record<string, string>> | undefined,
+  chooseCluster: ((routeId: string) => number) | undefined,
+): ResolvedRoute {
+  e.requests++;
+  const resolved =
+    e.resolved.length > 1 && chooseCluster ? e.resolved[chooseCluster(e.route.id)] : e.resolved[0];
+  // The chooser's index is always within the route's clusters; the primary is the safe fallback.
+  const route = resolved ?? e.resolved[0]!;
+  return params ? Object.freeze({ ...route, params: Object.freeze(params) }) : route;
+}
+
+function indexRoutes(sorted: readonly RouteEntry[]): MethodIndex {
+  const exact = new Map<string, RouteEntry[]>();
+  const prefixes = sorted.filter((e) => e.route.path.kind === 'prefix');
+  for (const e of prefixes) {
+    const source = e.route.path.source;
+    exact.set(source, [...(exact.get(source) ?? []), e]);
+  }
+  const patterns = sorted.filter((e) => e.route.path.kind === 'pattern');
+  const patternsOther = patterns.filter((e) => e.route.path.firstLiteral === undefined);
+  const patternsByFirst = new Map<string, RouteEntry[]>();
+  for (const first of new Set(patterns.map((e) => e.route.path.firstLiteral))) {
     if (first === undefined) continue;
     // Merge in specificity order: a literal-first pattern and a param-first one may both apply.
     patternsByFirst.set(
       first,
-      patterns.filter((r) => r.path.firstLiteral === first || r.path.firstLiteral === undefined),
+      patterns.filter((e) => e.route.path.firstLiteral === first || e.route.path.firstLiteral === undefined),
     );
   }
-  return { exact, patternsByFirst, patternsOther, prefixes };
+  return { exact, patternsByFirst, patternsOther, prefixes, hasPatterns: patterns.length > 0 };
 }
