@@ -24,6 +24,8 @@ export interface JetStreamChannelOptions {
   ackWaitMs: number;
   maxDeliver: number;
   concurrency: number;
+  /** Called with what a `deliver` call or a consumer's message stream rejected with (logged by the caller). */
+  onError: (err: unknown) => void;
 }
 
 /** A running durable consumer; `stop()` ends delivery (the consumer stays on the server). */
@@ -66,7 +68,8 @@ export class JetStreamChannel {
 
   /**
    * Consumes `subject` through the durable consumer `durableName`. Each message goes to
-   * `deliver`, at most `concurrency` at once; the caller acks or naks it.
+   * `deliver`, at most `concurrency` at once; the caller acks or naks it. A rejection of
+   * `deliver` (or of the message stream) goes to `onError`, never unhandled.
    */
   async consume(
     subject: string,
@@ -75,7 +78,7 @@ export class JetStreamChannel {
   ): Promise<DurableConsumption> {
     await this.ensureStream();
     const jsm = await this.#manager();
-    const { streamName, ackWaitMs, maxDeliver, concurrency } = this.#options;
+    const { streamName, ackWaitMs, maxDeliver, concurrency, onError } = this.#options;
     try {
       await jsm.consumers.info(streamName, durableName);
     } catch (err) {
@@ -93,8 +96,8 @@ export class JetStreamChannel {
     const consumer = await this.#js.consumers.get(streamName, durableName);
     const messages: ConsumerMessages = await consumer.consume({ max_messages: concurrency });
     void (async () => {
-      for await (const msg of messages) void deliver(msg);
-    })();
+      for await (const msg of messages) deliver(msg).catch(onError);
+    })().catch(onError);
     return { stop: () => void messages.close() };
   }
 

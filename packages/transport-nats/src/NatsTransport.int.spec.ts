@@ -10,10 +10,11 @@ import {
 import { busContractSuite } from '@slipstream/core/test/busContractSuite';
 
 import { RecordingLogger } from '../test/RecordingLogger';
-import { SHARED_NATS, envelope, uniqueSuffix, waitFor } from '../test/natsTestUtils';
+import { SHARED_NATS, envelope, freePort, uniqueSuffix, waitFor } from '../test/natsTestUtils';
 import { connectNats } from './connectNats';
 import { NatsTransport } from './NatsTransport';
 import type { NatsTransportOptions } from './NatsTransportOptions';
+import { DurableTopicRequestError } from './errors/DurableTopicRequestError';
 import { PayloadTooLargeError } from './errors/PayloadTooLargeError';
 
 const suffix = uniqueSuffix();
@@ -40,7 +41,8 @@ afterAll(async () => {
   await Promise.all(opened.map((t) => t.close()));
   const { jetstreamManager } = await import('@nats-io/jetstream');
   const jsm = await jetstreamManager(raw);
-  for (const name of [streamName, `${streamName}_R`]) await jsm.streams.delete(name).catch(() => false);
+  for (const name of [streamName, `${streamName}_R`, `${streamName}_Q`])
+    await jsm.streams.delete(name).catch(() => false);
   await raw.close();
 });
 
@@ -107,6 +109,36 @@ describe(NatsTransport, () => {
       await expect(t.publish(envelope('demo.big', { blob: 'x'.repeat(2_000) }))).rejects.toBeInstanceOf(
         PayloadTooLargeError,
       );
+    });
+
+    it('when published before connect() was called, rejects at once with BusUnavailableError', async () => {
+      const t = new NatsTransport({ servers: [SHARED_NATS], namespace }, new RecordingLogger());
+      await expect(t.publish(envelope('demo.early', {}))).rejects.toBeInstanceOf(BusUnavailableError);
+    });
+
+    it('when published while the first connect is under way, is sent once it connects (not held forever)', async () => {
+      const t = new NatsTransport({ servers: [SHARED_NATS], namespace }, new RecordingLogger());
+      opened.push(t);
+      const probe = await open();
+      const got: Envelope[] = [];
+      probe.subscribe('demo.connecting', (e) => void got.push(e));
+      await probe.flush();
+      const connecting = t.connect();
+      const sent = t.publish(envelope('demo.connecting', {}));
+      await connecting;
+      await sent;
+      await waitFor(() => got.length === 1);
+    });
+
+    it('when published while a connect that then fails is under way, rejects with BusUnavailableError', async () => {
+      const t = new NatsTransport(
+        { servers: [`127.0.0.1:${await freePort()}`], namespace },
+        new RecordingLogger(),
+      );
+      const connecting = t.connect().catch((e: unknown) => e);
+      const sent = t.publish(envelope('demo.unreachable', {})).catch((e: unknown) => e);
+      expect(await connecting).toBeInstanceOf(BusUnavailableError);
+      expect(await sent).toBeInstanceOf(BusUnavailableError);
     });
 
     it('when the transport is closed, rejects with BusUnavailableError', async () => {
@@ -228,6 +260,14 @@ describe(NatsTransport, () => {
   });
 
   describe('durable topics', () => {
+    it('when request() targets a durable topic, rejects at once with DurableTopicRequestError naming it', async () => {
+      const t = await open({ durableTopics: ['job.ask'], streamName: `${streamName}_Q` });
+      await expect(t.request(envelope('job.ask', {}), 10_000)).rejects.toMatchObject({
+        code: DurableTopicRequestError.code,
+        topic: 'job.ask',
+      });
+    });
+
     it('when 1 000 commands are published while no consumer runs, delivers them all once it subscribes', async () => {
       const options = { durableTopics: ['job.run'], streamName: `${streamName}_R` };
       const publisher = await open(options);

@@ -24,6 +24,7 @@ import { inject, injectable } from 'inversify';
 
 import { connectNats } from './connectNats';
 import { EnvelopeCodec } from './EnvelopeCodec';
+import { DurableTopicRequestError } from './errors/DurableTopicRequestError';
 import { JetStreamChannel } from './JetStreamChannel';
 import { NATS_TRANSPORT_OPTIONS } from './natsTransportOptionsToken';
 import {
@@ -32,6 +33,9 @@ import {
   type ResolvedNatsTransportOptions,
 } from './NatsTransportOptions';
 import { PublishBuffer, type PublishBufferStats } from './PublishBuffer';
+
+/** How a durable delivery ends: acknowledged, redelivered later, or given up on. */
+type Verdict = 'ack' | 'nak' | 'term';
 
 /** One subscription as the transport keeps it: started on connect, stopped by its disposer. */
 interface SubscriptionRecord {
@@ -59,8 +63,11 @@ export interface NatsTransportStats {
  * The bus transport over NATS: broadcast publish, queue groups for balanced delivery,
  * request/reply with typed timeout and no-responder errors, NATS wildcards, and JetStream
  * (explicit ack, at-least-once) for the topics configured as durable. Publishes made while
- * disconnected are held within a bound and replayed; beyond it they reject with
- * `BusUnavailableError`. A malformed or oversized message is logged and dropped.
+ * connecting or disconnected are held within a bound and replayed; beyond it (or before
+ * `connect()`, or when the connect fails) they reject with `BusUnavailableError`. A malformed or
+ * oversized message is logged and dropped. `request()` on a durable topic rejects with
+ * `DurableTopicRequestError`: durable topics carry fire-and-forget commands. `close()` and
+ * `flush()` are bounded by `drainTimeoutMs`, so a vanished server cannot hang a shutdown.
  */
 @injectable()
 export class NatsTransport implements Transport {
@@ -72,6 +79,8 @@ export class NatsTransport implements Transport {
   readonly #durable: ReadonlySet<string>;
   readonly #subscriptions = new Set<SubscriptionRecord>();
   readonly #starting = new Set<Promise<void>>();
+  /** Durable handlers running now; `close()` lets them ack before it drains. */
+  readonly #delivering = new Set<Promise<void>>();
   #nc: NatsConnection | undefined;
   #jetstream: JetStreamChannel | undefined;
   #state: 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed' = 'idle';
@@ -105,10 +114,10 @@ export class NatsTransport implements Transport {
       return Promise.reject(new BusUnavailableError('the NATS transport is closed'));
     this.#connecting ??= this.#connect().catch((err: unknown) => {
       this.#connecting = undefined;
-      this.#state = 'idle';
-      throw new BusUnavailableError(`cannot connect to NATS at ${this.#options.servers.join(', ')}`, {
-        cause: err,
-      });
+      if (this.#state !== 'closed') this.#state = 'idle';
+      const message = `cannot connect to NATS at ${this.#options.servers.join(', ')}`;
+      this.#buffer.rejectAll(message);
+      throw new BusUnavailableError(message, { cause: err });
     });
     return this.#connecting;
   }
@@ -117,6 +126,11 @@ export class NatsTransport implements Transport {
   async publish(envelope: Envelope): Promise<void> {
     if (this.#state === 'closed')
       throw this.#rejected(new BusUnavailableError('the NATS transport is closed'));
+    if (this.#state === 'idle') {
+      throw this.#rejected(
+        new BusUnavailableError(`NATS is not connected (call connect()); "${envelope.topic}" not sent`),
+      );
+    }
     const data = this.#codec.encode(envelope);
     const subject = this.#subject(envelope.topic);
     const send = this.#durable.has(envelope.topic)
@@ -151,9 +165,13 @@ export class NatsTransport implements Transport {
     };
   }
 
-  /** Sends a request; the responder's reply comes back on the NATS reply subject set as `replyTo`. */
+  /**
+   * Sends a request; the responder's reply comes back on the NATS reply subject set as `replyTo`.
+   * Rejects at once with `DurableTopicRequestError` on a durable topic.
+   */
   async request(envelope: Envelope, timeoutMs: number, signal?: AbortSignal): Promise<Envelope> {
     signal?.throwIfAborted();
+    if (this.#durable.has(envelope.topic)) throw new DurableTopicRequestError(envelope.topic);
     const nc = this.#nc;
     if (nc === undefined || this.#state !== 'connected') {
       throw new BusUnavailableError(`NATS is not connected; request on "${envelope.topic}" not sent`);
@@ -173,22 +191,46 @@ export class NatsTransport implements Transport {
     });
   }
 
-  /** Waits for subscriptions being set up, then for the server to confirm everything sent so far. */
+  /**
+   * Waits for subscriptions being set up, then for the server to confirm everything sent so far.
+   * Returns at once when not connected; rejects with `BusUnavailableError` when the server does
+   * not confirm within `drainTimeoutMs`.
+   */
   async flush(): Promise<void> {
     await Promise.allSettled([...this.#starting]);
-    if (this.#state === 'connected') await this.#nc?.flush();
+    const nc = this.#nc;
+    if (nc === undefined || this.#state !== 'connected') return;
+    const { drainTimeoutMs } = this.#options;
+    if (!(await this.#within(nc.flush(), drainTimeoutMs))) {
+      throw new BusUnavailableError(`the NATS server did not confirm a flush within ${drainTimeoutMs} ms`);
+    }
   }
 
-  /** Stops every subscription, rejects held publishes, drains and closes the connection. */
+  /**
+   * Stops every subscription and rejects held publishes. When connected, lets running durable
+   * handlers finish (so their acks go out) and drains the connection, both within
+   * `drainTimeoutMs`; then (or at once when not connected) closes the connection.
+   */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
+    const connected = this.#state === 'connected';
     this.#state = 'closed';
     this.#buffer.rejectAll('the NATS transport closed before the connection came back');
     for (const record of this.#subscriptions) record.stop();
     this.#subscriptions.clear();
     const nc = this.#nc;
     if (nc === undefined || nc.isClosed()) return;
-    await nc.drain().catch(() => nc.close());
+    if (connected) {
+      const drained = Promise.allSettled([...this.#delivering]).then(() => nc.drain());
+      const { drainTimeoutMs } = this.#options;
+      const done = await this.#within(drained, drainTimeoutMs).catch((err: unknown) => {
+        this.#logger.warn('NATS drain failed; closing', { error: errorMessage(err) });
+        return undefined;
+      });
+      if (done === true) return;
+      if (done === false) this.#logger.warn('NATS drain did not finish in time; closing', { drainTimeoutMs });
+    }
+    await nc.close();
   }
 
   /** Counters measured so far. */
@@ -229,12 +271,14 @@ export class NatsTransport implements Transport {
         ackWaitMs: o.ackWaitMs,
         maxDeliver: o.maxDeliver,
         concurrency: o.durableConcurrency,
+        onError: (err) => this.#logger.error('durable delivery failed', { error: errorMessage(err) }),
       });
     }
     this.#state = 'connected';
     void this.#watchStatus(nc);
     for (const record of this.#subscriptions) this.#start(record, nc);
     this.#logger.info('connected to NATS', { server: nc.getServer(), name: o.name });
+    this.#buffer.replay();
   }
 
   async #watchStatus(nc: NatsConnection): Promise<void> {
@@ -327,10 +371,10 @@ export class NatsTransport implements Transport {
     let stopConsumer: (() => void) | undefined;
     let stopped = false;
     const durableName = `${group ?? 'default'}-${topic}`.replace(/[^A-Za-z0-9_-]/g, '_');
-    const deliver = async (msg: JsMsg): Promise<void> => {
+    const handle = async (msg: JsMsg): Promise<void> => {
       const envelope = this.#decode(msg);
       if (envelope === undefined) {
-        msg.term('malformed envelope');
+        this.#settle(msg, 'term', topic);
         return;
       }
       const ok = await this.#invoke(
@@ -339,8 +383,14 @@ export class NatsTransport implements Transport {
         { attempt: msg.info.deliveryCount, durable: true },
         topic,
       );
-      if (ok) msg.ack();
-      else msg.nak(this.#options.nakDelayMs);
+      this.#settle(msg, ok ? 'ack' : 'nak', topic);
+    };
+    const deliver = (msg: JsMsg): Promise<void> => {
+      const running = handle(msg);
+      const done = (): boolean => this.#delivering.delete(running);
+      this.#delivering.add(running);
+      running.then(done, done);
+      return running;
     };
     return {
       start: async () => {
@@ -368,6 +418,38 @@ export class NatsTransport implements Transport {
     void started.finally(() => this.#starting.delete(started));
   }
 
+  /**
+   * Acks, naks or terms a durable delivery. Once the connection drains or closes that publish
+   * throws; it is logged, and the server redelivers the message after `ackWaitMs`.
+   */
+  #settle(msg: JsMsg, verdict: Verdict, topic: string): void {
+    try {
+      if (verdict === 'ack') msg.ack();
+      else if (verdict === 'nak') msg.nak(this.#options.nakDelayMs);
+      else msg.term('malformed envelope');
+    } catch (err) {
+      this.#logger.warn('durable delivery could not be settled; the server will redeliver it', {
+        topic,
+        verdict,
+        seq: msg.seq,
+        error: errorMessage(err),
+      });
+    }
+  }
+
+  /** Whether `work` settled within `ms` (false: the time ran out first); its rejection propagates. */
+  async #within(work: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+      return await Promise.race([work.then(() => true as const), cut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Runs the handler; true when it resolved. A throw is logged, never propagated. */
   async #invoke(
     handler: TransportHandler,
@@ -384,7 +466,7 @@ export class NatsTransport implements Transport {
         topic: envelope.topic,
         id: envelope.id,
         attempt: delivery.attempt,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorMessage(err),
       });
       return false;
     }
@@ -436,4 +518,8 @@ export class NatsTransport implements Transport {
     this.#publishRejected += 1;
     return err;
   }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -41,6 +41,8 @@ export interface NatsTransportOptions {
   maxDeliver?: number;
   /** Durable deliveries handled at once per subscription, messages. Defaults to 16. */
   durableConcurrency?: number;
+  /** How long `close()` waits for running durable handlers and the drain, and `flush()` for the server's confirmation, ms. Defaults to 5_000 ms. */
+  drainTimeoutMs?: number;
 }
 
 /** `NatsTransportOptions` with every default applied. */
@@ -67,6 +69,7 @@ export const NATS_TRANSPORT_DEFAULTS: Readonly<ResolvedNatsTransportOptions> = O
   nakDelayMs: 1_000,
   maxDeliver: 20,
   durableConcurrency: 16,
+  drainTimeoutMs: 5_000,
 });
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
@@ -101,6 +104,7 @@ export function resolveNatsTransportOptions(
     nakDelayMs: options.nakDelayMs ?? d.nakDelayMs,
     maxDeliver: options.maxDeliver ?? d.maxDeliver,
     durableConcurrency: options.durableConcurrency ?? d.durableConcurrency,
+    drainTimeoutMs: options.drainTimeoutMs ?? d.drainTimeoutMs,
   };
   const issues: ConfigIssue[] = [];
   const fail = (field: string, expected: string, received: unknown): void => {
@@ -135,6 +139,7 @@ export function resolveNatsTransportOptions(
     'streamMaxAgeMs',
     'ackWaitMs',
     'durableConcurrency',
+    'drainTimeoutMs',
   ];
   for (const key of positive) {
     if (!Number.isInteger(o[key]) || (o[key] as number) <= 0) fail(key, 'a positive integer', o[key]);

@@ -13,6 +13,7 @@ export { EnvelopeCodec } from './EnvelopeCodec';
 export { PublishBuffer, type PublishBufferStats } from './PublishBuffer';
 export { PayloadTooLargeError } from './errors/PayloadTooLargeError';
 export { MalformedMessageError } from './errors/MalformedMessageError';
+export { DurableTopicRequestError } from './errors/DurableTopicRequestError';
 export {
   NodeDiscovery,
   type DiscoveredAgent,

@@ -93,6 +93,16 @@ export class PrivateNatsServer {
     });
   }
 
+  /** Freezes the server process (SIGSTOP): its sockets stay open but it answers nothing. */
+  pause(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void {
+    this.#child?.kill('SIGCONT');
+  }
+
   /** Stops the server and removes its store. */
   async dispose(): Promise<void> {
     await this.stop();
