@@ -133,6 +133,17 @@ describe(NetworkPerformanceAgent, () => {
       expect(result.applied.volumeThreshold).toBe(10);
     });
 
+    it("when a cluster's settings precede a global change, reports each scope's own settings (regression: cluster settings reported as global)", async () => {
+      const clustered = await agent.implementCircuitBreaker({ cluster: 'api', volumeThreshold: 7 });
+      expect(clustered.applied).toMatchObject({ cluster: 'api', volumeThreshold: 7 });
+      const global = await agent.implementCircuitBreaker({ resetTimeoutMs: 12_345 });
+      expect(global.applied).not.toHaveProperty('cluster');
+      expect(global.applied.volumeThreshold).not.toBe(7);
+      expect(global.applied.resetTimeoutMs).toBe(12_345);
+      const api = await agent.implementCircuitBreaker({ cluster: 'api' });
+      expect(api.applied).toMatchObject({ cluster: 'api', volumeThreshold: 7, resetTimeoutMs: 12_345 });
+    });
+
     it('when invalid, rejects with a ConfigError and keeps the old config', async () => {
       await expect(agent.implementCircuitBreaker({ cluster: 'nope' })).rejects.toThrow(ConfigError);
       await expect(agent.implementCircuitBreaker({ errorThresholdPercentage: 150 })).rejects.toThrow(
@@ -197,6 +208,23 @@ describe(NetworkPerformanceAgent, () => {
       }
     });
 
+    it('when switching the admin server on fails, nothing else is applied (regression: partial config)', async () => {
+      const before = await agent.implementNetworkMonitoring({});
+      const taken = Number(new URL(upstreams[0]!.origin).port);
+      await expect(
+        agent.implementNetworkMonitoring({
+          admin: { enabled: true, port: taken },
+          sloLatencyMs: before.applied.sloLatencyMs! + 1,
+          windowMs: before.applied.windowMs! + 1_000,
+        }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      const kept = await agent.implementNetworkMonitoring({});
+      expect(kept.adminUrl).toBeUndefined();
+      expect(kept.applied.sloLatencyMs).toBe(before.applied.sloLatencyMs);
+      expect(kept.applied.windowMs).toBe(before.applied.windowMs);
+      expect(kept.applied.admin?.port).toBe(before.applied.admin?.port);
+    });
+
     it('when the admin port is taken, rejects and keeps the old address and settings', async () => {
       const on = await agent.implementNetworkMonitoring({ admin: { enabled: true } });
       try {
@@ -233,10 +261,13 @@ describe(NetworkPerformanceAgent, () => {
   });
 
   describe('.benchmarkNetworkPerformance()', () => {
-    it('measures two bounded passes of the workload', async () => {
+    it('measures the workload without the pipeline (baseline) and through it, warmed (regression: pass 1 vs pass 2)', async () => {
       const result = await bus.request('network.benchmark', { requests: 40, concurrency: 4 }, BUS_TIMEOUT);
       expect(result.baseline.requests).toBe(40);
       expect(result.candidate.requests).toBe(40);
+      expect(result.baseline.efficiency).toBe(0);
+      expect(result.candidate.efficiency).toBeGreaterThan(0.5);
+      expect(result.baseline.label).toMatch(/new connection per request/);
       expect(result.baseline.latencyP50).toBeGreaterThanOrEqual(2);
       expect(result.machine.cores).toBeGreaterThan(0);
     });
@@ -264,6 +295,10 @@ describe(NetworkPerformanceAgent, () => {
         (result.before.latency - result.after.latency) / result.before.latency,
         10,
       );
+    });
+
+    it('measures before on a warmed pipeline (regression: connection warm-up credited to the optimization)', () => {
+      expect(result.before.efficiency).toBeGreaterThan(0.5);
     });
 
     it('applies the planned optimizations', () => {

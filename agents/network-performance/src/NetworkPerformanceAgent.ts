@@ -23,6 +23,7 @@ import {
   type RequestBatchingConfig,
   type RequestBatchingResult,
 } from '@slipstream/contracts';
+import { mergeBatchStats } from '@slipstream/batching';
 import type { ClientClusterConfig, NetworkClient } from '@slipstream/client';
 import type { PoolManager } from '@slipstream/http';
 import {
@@ -39,6 +40,7 @@ import { AgentNotStartedError } from './errors/AgentNotStartedError';
 import { batchingInForce } from './inForce/batchingInForce';
 import { breakerInForce } from './inForce/breakerInForce';
 import { machineInfo } from './measure/machineInfo';
+import { directTarget } from './measure/directTarget';
 import { measureWorkload, type Workload } from './measure/measureWorkload';
 import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
 import {
@@ -48,7 +50,6 @@ import {
   type ResolvedAgentOptions,
 } from './NetworkPerformanceAgentOptions';
 import { planOptimizations } from './optimize/planOptimizations';
-import { sumBatchStats } from './stats/sumBatchStats';
 
 /** The services the agent resolves from the container when it starts. */
 interface Services {
@@ -88,10 +89,12 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   #logger: Logger | undefined;
   readonly #clusters = new Map<string, ClientClusterConfig>();
   #batching: RequestBatchingConfig;
+  /** Breaker settings given for every cluster (no `cluster` field). */
   #breaker: CircuitBreakerConfig;
+  /** Breaker settings given for one cluster, over `#breaker` (as the breaker registry layers them). */
+  readonly #clusterBreakers = new Map<string, CircuitBreakerConfig>();
   #monitoring: NetworkMonitoringConfig;
   #routing: AdvancedRoutingConfig;
-  #snapshotTimer: NodeJS.Timeout | undefined;
   #adminStarted = false;
   #commands: Disposer[] = [];
   /** Measurements run one at a time, so two never share (and skew) the pipeline. */
@@ -102,12 +105,18 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     this.options = resolveAgentOptions(options);
     for (const cluster of this.options.clusters) this.#clusters.set(cluster.cluster, cluster);
     this.#batching = this.options.batching ?? {};
-    this.#breaker = this.options.breaker ?? {};
+    const { cluster, ...breaker } = this.options.breaker ?? {};
+    this.#breaker = cluster === undefined ? breaker : {};
+    if (cluster !== undefined) this.#clusterBreakers.set(cluster, breaker);
     this.#monitoring = this.options.monitoring;
     this.#routing = { routes: this.options.routes ?? [], classes: this.options.classes };
   }
 
-  /** Resolves the pipeline's services, starts alerts, snapshots and (when enabled) the admin server, and answers the `network.*` commands. */
+  /**
+   * Resolves the pipeline's services, starts alerts, snapshots and (when enabled) the admin
+   * server, and answers the `network.*` commands. When a step fails (the admin server cannot
+   * listen, say), what was started is stopped again before the error is rethrown.
+   */
   async start(ctx: AgentContext): Promise<void> {
     const get = <T>(id: symbol): T => ctx.services.get<T>(id);
     this.#logger = ctx.logger;
@@ -120,10 +129,22 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       admin: get(TOKENS.AdminServer),
     };
     this.#services = services;
-    services.alerts.start();
-    this.#scheduleSnapshots(this.#monitoring.snapshotIntervalMs ?? AGENT_DEFAULTS.snapshotIntervalMs);
-    if (this.#monitoring.admin?.enabled === true) await this.#startAdmin(services.admin);
-    this.#commands = registerCommands(ctx.bus, this);
+    try {
+      services.alerts.start();
+      services.snapshots.setIntervalMs(
+        this.#monitoring.snapshotIntervalMs ?? AGENT_DEFAULTS.snapshotIntervalMs,
+      );
+      services.snapshots.start();
+      if (this.#monitoring.admin?.enabled === true) await this.#startAdmin(services.admin);
+      this.#commands = registerCommands(ctx.bus, this);
+    } catch (err) {
+      services.snapshots.stop();
+      services.alerts.stop();
+      if (this.#adminStarted) await services.admin.close();
+      this.#adminStarted = false;
+      this.#services = undefined;
+      throw err;
+    }
   }
 
   /** Stops answering commands, stops snapshots, alerts and the admin server, drains the client, then closes the pools. */
@@ -131,7 +152,7 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     for (const dispose of this.#commands.splice(0)) dispose();
     const services = this.#services;
     if (!services) return;
-    this.#scheduleSnapshots(0);
+    services.snapshots.stop();
     services.alerts.stop();
     if (this.#adminStarted) await services.admin.close();
     this.#adminStarted = false;
@@ -176,7 +197,7 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       this.#batching = { ...this.#batching, ...config };
       return {
         applied: batchingInForce(this.#batching),
-        stats: sumBatchStats(Object.values(client.stats().batching)),
+        stats: mergeBatchStats(Object.values(client.stats().batching)),
       };
     });
   }
@@ -205,9 +226,11 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   }
 
   /**
-   * Applies breaker settings over those in force. The pipeline's breakers share one setting,
-   * so `cluster` only has to name a configured cluster and selects the stats returned.
-   * `applied` carries every setting in force (defaults filled in by the resilience package).
+   * Applies breaker settings over those in force: with `cluster` (a configured one) to that
+   * cluster's breakers, over the settings for every cluster; without, to every cluster (a
+   * cluster's own settings still win, as in the breaker registry). `applied` carries every
+   * setting in force where the config applied — that cluster's, or those for every cluster —
+   * defaults filled in by the resilience package; `breakers` the stats of the same scope.
    */
   implementCircuitBreaker(config: CircuitBreakerConfig): Promise<CircuitBreakerResult> {
     return this.#run(() => {
@@ -220,10 +243,12 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         ]);
       }
       client.configureBreakers(config);
-      this.#breaker = { ...this.#breaker, ...config };
+      const { cluster: name, ...settings } = config;
+      if (name === undefined) this.#breaker = { ...this.#breaker, ...settings };
+      else this.#clusterBreakers.set(name, { ...this.#clusterBreakers.get(name), ...settings });
       const origins = cluster ? new Set(cluster.endpoints?.map((e) => new URL(e.origin).origin)) : undefined;
       const breakers = client.stats().breakers.filter((b) => !origins || origins.has(b.endpoint));
-      return { applied: breakerInForce(this.#breaker), breakers };
+      return { applied: this.#breakerInForce(name), breakers };
     });
   }
 
@@ -231,33 +256,35 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
    * Applies alert rules, the snapshot period, the latency objective, the window length (a new
    * length resets the sliding windows, see `MetricsRegistry.setWindowMs`), the admin server's
    * address and token (restarted there when running) and its on/off. An invalid config is
-   * refused with a `ConfigError` naming the field and nothing changes; when the admin server
-   * cannot listen at the new address it keeps the old one and the step rejects with the
-   * listen error, the other settings unchanged. `applied` reports the objective and window in force.
+   * refused with a `ConfigError` naming the field and nothing changes. The admin server is
+   * dealt with first: when it cannot listen (new address, or being switched on) it is put back
+   * as it was, the alert rules too, and the step rejects with the listen error before any
+   * other setting changed. `applied` reports the objective and window in force.
    */
   implementNetworkMonitoring(config: NetworkMonitoringConfig): Promise<NetworkMonitoringResult> {
     return this.#run(async () => {
       checkPayload('network.monitoring.configure', config);
       const services = this.#started();
-      const { registry, alerts, admin } = services;
+      const { registry, alerts, admin, snapshots } = services;
       const previousRules = this.#monitoring.alertRules ?? [];
       if (config.alertRules) alerts.setRules(config.alertRules);
-      const adminConfig = { ...this.#monitoring.admin, ...config.admin };
+      const previousAdmin = this.#monitoring.admin ?? {};
+      const adminConfig = { ...previousAdmin, ...config.admin };
       try {
-        await this.#moveAdmin(admin, adminConfig);
+        await this.#moveAdmin(admin, previousAdmin, adminConfig);
+        try {
+          await this.#switchAdmin(admin, config.admin?.enabled);
+        } catch (err) {
+          await this.#moveAdmin(admin, adminConfig, previousAdmin);
+          throw err;
+        }
       } catch (err) {
         if (config.alertRules) alerts.setRules(previousRules);
         throw err;
       }
       if (config.sloLatencyMs !== undefined) registry.setSloLatencyMs(config.sloLatencyMs);
       if (config.windowMs !== undefined) registry.setWindowMs(config.windowMs);
-      if (config.snapshotIntervalMs !== undefined) this.#scheduleSnapshots(config.snapshotIntervalMs);
-      const enabled = config.admin?.enabled;
-      if (enabled === true && !this.#adminStarted) await this.#startAdmin(admin);
-      if (enabled === false && this.#adminStarted) {
-        await admin.close();
-        this.#adminStarted = false;
-      }
+      if (config.snapshotIntervalMs !== undefined) snapshots.setIntervalMs(config.snapshotIntervalMs);
       this.#monitoring = { ...this.#monitoring, ...config, admin: adminConfig };
       const result: NetworkMonitoringResult = {
         applied: { ...this.#monitoring, sloLatencyMs: registry.sloLatencyMs, windowMs: registry.windowMs },
@@ -285,7 +312,9 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   /**
    * Measures the configured workload (`options.workload`) on the pipeline as it is, applies the
    * optimizations of `planOptimizations` (pools, balancing, monitoring) and re-applies the
-   * breaker and batching settings in force, then measures the same workload again.
+   * breaker and batching settings in force, then measures the same workload again. Each
+   * measurement follows an unmeasured warm-up pass (see `#warmMeasure`), so before and after
+   * both run on open connections and connection warm-up is not credited to the optimizations.
    * `overallImprovement` = (before.latency − after.latency) ÷ before.latency (negative when
    * worse); `performanceMetrics` is the after-measurement (see `measureWorkload` for every
    * field's definition). `success` is false when an optimization was refused or nothing finished.
@@ -294,7 +323,7 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     return this.#exclusive(async () => {
       const { client } = this.#started();
       const workload = this.options.workload;
-      const before = await measureWorkload(client, workload);
+      const before = await this.#warmMeasure(client, workload);
       const plan = planOptimizations({
         concurrency: workload.concurrency,
         pool: client.configurePooling({}),
@@ -321,9 +350,12 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       }
       if (balancing.length > 0) optimizations.loadBalancing = balancing;
       optimizations.circuitBreaker = await apply(() => this.implementCircuitBreaker(this.#breaker));
+      for (const [cluster, settings] of this.#clusterBreakers) {
+        await apply(() => this.implementCircuitBreaker({ ...settings, cluster }));
+      }
       optimizations.requestBatching = await apply(() => this.implementRequestBatching(this.#batching));
       optimizations.networkMonitoring = await apply(() => this.implementNetworkMonitoring(plan.monitoring));
-      const after = await measureWorkload(client, workload);
+      const after = await this.#warmMeasure(client, workload);
       return {
         success: failures.length === 0 && after.requests > 0,
         overallImprovement: improvement(before, after),
@@ -336,9 +368,12 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   }
 
   /**
-   * Sends the workload twice on the live pipeline, back to back, and reports both passes and
-   * their ratios (candidate ÷ baseline): the baseline is the pipeline as found (cold where no
-   * connection is open yet), the candidate the same pipeline warmed by the baseline.
+   * Sends the same workload two ways and reports both and their ratios (candidate ÷ baseline).
+   * Baseline: no pipeline — each request opens a new connection of its own (`directTarget`)
+   * to the endpoints of the workload's cluster in turn, as a client without pooling does.
+   * Candidate: the live pipeline (pooling, balancing, breakers, routing as configured), measured
+   * after an unmeasured warm-up pass. So the ratios are what the pipeline gains over plain
+   * per-request connections on this machine and upstream, not pass 1 against pass 2.
    * `target` is a path (routed, else sent to the workload's cluster) or a URL of a configured
    * endpoint; the other fields default to `options.workload`.
    */
@@ -352,16 +387,16 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         concurrency: options.concurrency ?? this.options.workload.concurrency,
         maxDurationMs: options.maxDurationMs ?? this.options.workload.maxDurationMs,
       };
-      const baseline = await measureWorkload(client, workload);
-      const candidate = await measureWorkload(client, workload);
+      const baseline = await measureWorkload(directTarget(this.#originsOf(workload.cluster)), workload);
+      const candidate = await this.#warmMeasure(client, workload);
       return {
         workload: {
           target: options.target ?? workload.path,
           requests: workload.requests,
           concurrency: workload.concurrency,
         },
-        baseline: { ...baseline, label: 'pass 1: pipeline as found' },
-        candidate: { ...candidate, label: 'pass 2: same pipeline, warmed by pass 1' },
+        baseline: { ...baseline, label: 'no pipeline: a new connection per request' },
+        candidate: { ...candidate, label: 'pipeline, after a warm-up pass' },
         ratios: {
           throughput: ratio(candidate.throughput, baseline.throughput),
           latencyP99: ratio(candidate.latencyP99, baseline.latencyP99),
@@ -370,6 +405,30 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         machine: machineInfo(),
       };
     });
+  }
+
+  /**
+   * Measures `workload` on the pipeline after one unmeasured warm-up pass of
+   * `WARMUP_ROUNDS` × `concurrency` requests (at most the workload's count, same time cap),
+   * which opens the connections the measured pass will reuse.
+   */
+  async #warmMeasure(client: NetworkClient, workload: Workload): Promise<PerformanceMetrics> {
+    const requests = Math.min(workload.requests, WARMUP_ROUNDS * workload.concurrency);
+    await measureWorkload(client, { ...workload, requests });
+    return measureWorkload(client, workload);
+  }
+
+  /** The origins of a configured cluster's endpoints (all clusters' when it is not configured). */
+  #originsOf(cluster: string | undefined): string[] {
+    const configured = cluster === undefined ? undefined : this.#clusters.get(cluster);
+    const clusters = configured ? [configured] : [...this.#clusters.values()];
+    return clusters.flatMap((c) => c.endpoints?.map((e) => new URL(e.origin).origin) ?? []);
+  }
+
+  /** Every breaker setting in force for `cluster` (its own over those for every cluster), or for every cluster. */
+  #breakerInForce(cluster: string | undefined): CircuitBreakerConfig {
+    if (cluster === undefined) return breakerInForce(this.#breaker);
+    return breakerInForce({ ...this.#breaker, ...this.#clusterBreakers.get(cluster), cluster });
   }
 
   #target(client: NetworkClient, target: string | undefined): Pick<Workload, 'path' | 'cluster'> {
@@ -406,18 +465,12 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     return run;
   }
 
-  #scheduleSnapshots(intervalMs: number): void {
-    clearInterval(this.#snapshotTimer);
-    this.#snapshotTimer = undefined;
-    const snapshots = this.#services?.snapshots;
-    if (!snapshots || intervalMs === 0) return;
-    this.#snapshotTimer = setInterval(() => snapshots.publishNow(), intervalMs);
-    this.#snapshotTimer.unref();
-  }
-
-  /** Gives the admin server a new address or token when `next` differs from the one in force (restarting it when running). */
-  async #moveAdmin(admin: AdminServer, next: NonNullable<NetworkMonitoringConfig['admin']>): Promise<void> {
-    const current = this.#monitoring.admin ?? {};
+  /** Gives the admin server the address and token of `next` when they differ from `current` (restarting it when running). */
+  async #moveAdmin(
+    admin: AdminServer,
+    current: NonNullable<NetworkMonitoringConfig['admin']>,
+    next: NonNullable<NetworkMonitoringConfig['admin']>,
+  ): Promise<void> {
     if (
       next.host === current.host &&
       next.port === current.port &&
@@ -434,11 +487,23 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     });
   }
 
+  /** Starts (true) or closes (false) the admin server when that changes its state; undefined changes nothing. */
+  async #switchAdmin(admin: AdminServer, enabled: boolean | undefined): Promise<void> {
+    if (enabled === true && !this.#adminStarted) await this.#startAdmin(admin);
+    if (enabled === false && this.#adminStarted) {
+      await admin.close();
+      this.#adminStarted = false;
+    }
+  }
+
   async #startAdmin(admin: AdminServer): Promise<void> {
     await admin.start();
     this.#adminStarted = true;
   }
 }
+
+/** Warm-up pass of `#warmMeasure`: this many requests per worker (bounded by the workload's count). */
+const WARMUP_ROUNDS = 2;
 
 /** (before − after) ÷ before of the mean latency; 0 when there is no before. */
 function improvement(before: PerformanceMetrics, after: PerformanceMetrics): number {

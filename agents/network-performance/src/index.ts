@@ -9,6 +9,7 @@ export {
 export { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
 export { networkPerformanceModules } from './networkPerformanceModules';
 export { measureWorkload, type Workload, type WorkloadTarget } from './measure/measureWorkload';
+export { directTarget } from './measure/directTarget';
 export { machineInfo } from './measure/machineInfo';
 export {
   planOptimizations,
@@ -18,5 +19,4 @@ export {
 export { COMMAND_SCHEMAS } from './commands/commandSchemas';
 export { checkPayload } from './commands/checkPayload';
 export { registerCommands } from './commands/registerCommands';
-export { sumBatchStats } from './stats/sumBatchStats';
 export { AgentNotStartedError } from './errors/AgentNotStartedError';

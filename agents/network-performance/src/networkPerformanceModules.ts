@@ -13,8 +13,8 @@ import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
  * (`TOKENS.NetworkClient`, the only way agents reach the network) and the agent's own
  * (`TOKENS.NetworkPerformanceAgent`, its options). The owning packages' modules are reused
  * rather than their bindings copied, hence a list: an inversify 7 module cannot load others.
- * Snapshots are driven by the agent (their period changes at run time), so the publisher's
- * own timer stays off.
+ * The snapshot publisher is built off; the agent sets its period and starts it in `start()`
+ * (and changes the period at run time).
  */
 export function networkPerformanceModules(agent: NetworkPerformanceAgent): ContainerModule[] {
   const options = agent.options;
