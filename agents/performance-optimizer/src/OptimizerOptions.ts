@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 export interface OptimizerOptions {
   /** Wait after a rule's change is settled before that rule may act again, ms; doubled per revert (up to 8×). Defaults to 60_000 ms. */
   cooldownMs?: number;
-  /** Snapshots after a change before it is verified (the first may straddle the change). Defaults to 2. */
+  /** Fewest snapshots after a change before it is verified (the first may straddle the change); more when the snapshots' window spans more intervals. Defaults to 2. */
   verifySnapshots?: number;
   /** Most connections per origin the pool rule may set. Defaults to 256. */
   maxConnections?: number;

@@ -90,6 +90,102 @@ describe(OptimizerController, () => {
     });
   });
 
+  describe('.onSnapshot() failures', () => {
+    /** A bus whose pooling changes fail while `failing.value` is true. */
+    function flakyBus(connections: { value: number }, failing: { value: boolean }) {
+      const fake = fakeBus(connections);
+      const request = fake.bus.request.bind(fake.bus) as (
+        t: string,
+        p: { connections?: number },
+      ) => Promise<unknown>;
+      (fake.bus as unknown as { request: typeof request }).request = (topic, payload) =>
+        payload.connections !== undefined && failing.value
+          ? Promise.reject(new Error('sidecar restarting'))
+          : request(topic, payload);
+      return fake;
+    }
+
+    it('when the change cannot be sent, the rule cools down instead of re-proposing every snapshot (regression)', async () => {
+      const connections = { value: 1 };
+      const { bus, published } = flakyBus(connections, { value: true });
+      let now = 0;
+      const c = new OptimizerController(
+        bus,
+        [rule],
+        logger,
+        { cooldownMs: 1_000, verifySnapshots: 1 },
+        () => now,
+      );
+      await c.onSnapshot(snapshot(6, 1));
+      await c.onSnapshot(snapshot(6, 1));
+      await c.onSnapshot(snapshot(6, 1));
+      expect(published.filter((p) => p.topic === 'optimizer.recommendation')).toHaveLength(1);
+      expect(c.counts.failed).toBe(1);
+      now = 1_000;
+      await c.onSnapshot(snapshot(6, 1));
+      expect(published.filter((p) => p.topic === 'optimizer.recommendation')).toHaveLength(2);
+    });
+
+    it('when the revert fails, logs it and retries it on the next snapshot (regression: change left in force silently)', async () => {
+      const connections = { value: 1 };
+      const failing = { value: false };
+      const { bus, published } = flakyBus(connections, failing);
+      const errors: string[] = [];
+      const recording: Logger = { ...logger, error: (message: string) => errors.push(message) };
+      const c = new OptimizerController(
+        bus,
+        [rule],
+        recording,
+        { cooldownMs: 1_000, verifySnapshots: 1 },
+        () => 0,
+      );
+      await c.onSnapshot(snapshot(6, 1));
+      expect(connections.value).toBe(2);
+      failing.value = true;
+      await c.onSnapshot(snapshot(6, 2));
+      expect(connections.value).toBe(2);
+      expect(errors).toHaveLength(1);
+      expect(c.counts.revertFailures).toBe(1);
+      expect(published.map((p) => p.topic)).not.toContain('optimizer.reverted');
+      failing.value = false;
+      await c.onSnapshot(snapshot(6, 2));
+      expect(connections.value).toBe(1);
+      expect(published.at(-1)).toMatchObject({ topic: 'optimizer.reverted' });
+    });
+  });
+
+  describe('verification', () => {
+    /** A pool snapshot at `timestamp` with a 60 s window. */
+    function timed(timestamp: number, queued: number, running: number): NetworkMetricsSnapshot {
+      return { ...snapshot(queued, running), timestamp, windowMs: 60_000 };
+    }
+
+    it('when the window spans 6 snapshot intervals, waits 6 snapshots and averages the gauge (regression: judged on pre-change data)', async () => {
+      const connections = { value: 1 };
+      const { bus, published } = fakeBus(connections);
+      const c = new OptimizerController(
+        bus,
+        [rule],
+        logger,
+        { cooldownMs: 1_000, verifySnapshots: 2 },
+        () => 0,
+      );
+      await c.onSnapshot(timed(0, 0, 0));
+      await c.onSnapshot(timed(10_000, 6, 1));
+      expect(c.changeInFlight).toBe(true);
+      const queued = [9, 4, 2, 2, 1, 1];
+      for (const [i, q] of queued.entries()) {
+        expect(published.map((p) => p.topic)).toEqual(['optimizer.recommendation']);
+        await c.onSnapshot(timed(20_000 + i * 10_000, q, 2));
+      }
+      // The first verification snapshot straddles the change: the mean is over the other five.
+      expect(published.at(-1)).toMatchObject({
+        topic: 'optimizer.applied',
+        payload: { before: 6, after: 2 },
+      });
+    });
+  });
+
   describe('settings in force', () => {
     /** A rule that records the settings it is shown and never proposes. */
     function spy(): OptimizerRule & { seen: Settings[] } {

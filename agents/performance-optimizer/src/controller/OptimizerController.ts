@@ -13,15 +13,23 @@ interface InFlight {
   proposal: Proposal;
   rule: OptimizerRule;
   snapshots: number;
+  /** Snapshots to wait before judging: enough for the metric's window to hold only post-change data. */
+  needed: number;
+  /** The target metric at each verification snapshot after the first (which may straddle the change). */
+  samples: number[];
 }
 
 /**
  * The closed loop. On each snapshot: when a change is in flight, count snapshots and, after
- * `verifySnapshots`, measure its target metric again — keep it (`optimizer.applied`, before and
- * after) when it improved, else send the previous value through the same command
- * (`optimizer.reverted`). Otherwise ask the rules in order for a proposal, publish it
- * (`optimizer.recommendation`) and apply it. At most one change is in flight; each rule waits
- * `cooldownMs` after its change settles, doubled per revert up to 8×, so it cannot oscillate.
+ * `verifySnapshots` or `ceil(windowMs ÷ snapshot interval)` of them, whichever is more (so a
+ * windowed metric no longer holds data from before the change), measure its target metric
+ * again — a gauge rule's as the mean over the verification snapshots — and keep the change
+ * (`optimizer.applied`, before and after) when it improved, else send the previous value
+ * through the same command (`optimizer.reverted`). Otherwise ask the rules in order for a
+ * proposal, publish it (`optimizer.recommendation`) and apply it. At most one change is in
+ * flight; each rule waits `cooldownMs` after its change settles or fails to apply, doubled per
+ * revert up to 8×, so it cannot oscillate. A revert that fails is logged and retried on every
+ * snapshot until it is sent; nothing else is proposed meanwhile.
  */
 export class OptimizerController {
   readonly #cooldownMs: number;
@@ -30,9 +38,11 @@ export class OptimizerController {
   readonly #reverts = new Map<string, number>();
   #previous: NetworkMetricsSnapshot | undefined;
   #inFlight: InFlight | undefined;
+  /** A revert that could not be sent: the change is still in force. */
+  #pendingRevert: Proposal | undefined;
   #busy = false;
   /** Counts of what the controller did. */
-  readonly counts = { recommended: 0, kept: 0, reverted: 0 };
+  readonly counts = { recommended: 0, kept: 0, reverted: 0, failed: 0, revertFailures: 0 };
 
   constructor(
     private readonly bus: EventBus,
@@ -57,12 +67,13 @@ export class OptimizerController {
     this.#busy = true;
     try {
       const obs: Observation = { snapshot, previous: this.#previous };
-      if (this.#inFlight) await this.#verify(this.#inFlight, obs);
+      if (this.#pendingRevert) await this.#revert(this.#pendingRevert);
+      else if (this.#inFlight) await this.#verify(this.#inFlight, obs);
       else await this.#propose(obs);
-      this.#previous = snapshot;
     } catch (err) {
       this.logger.warn('optimizer step failed', { error: err });
     } finally {
+      this.#previous = snapshot;
       this.#busy = false;
     }
   }
@@ -75,17 +86,26 @@ export class OptimizerController {
       const proposal = rule.propose(obs, settings);
       if (!proposal) continue;
       this.counts.recommended++;
-      await this.#publish('optimizer.recommendation', proposal, proposal.change);
-      await this.#send(proposal.command, proposal.change);
-      this.#inFlight = { proposal, rule, snapshots: 0 };
+      try {
+        await this.#publish('optimizer.recommendation', proposal, proposal.change);
+        await this.#send(proposal.command, proposal.change);
+        this.#inFlight = { proposal, rule, snapshots: 0, needed: this.#snapshotsNeeded(obs), samples: [] };
+      } catch (err) {
+        this.counts.failed++;
+        throw err;
+      } finally {
+        // A change that was not applied still starts the rule's cooldown, so it is not re-proposed every snapshot.
+        if (!this.#inFlight) this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs);
+      }
       return;
     }
   }
 
   async #verify(inFlight: InFlight, obs: Observation): Promise<void> {
-    if (++inFlight.snapshots < this.#verifySnapshots) return;
     const { proposal, rule } = inFlight;
-    const after = rule.measure(obs, proposal);
+    if (++inFlight.snapshots > 1 || inFlight.needed === 1) inFlight.samples.push(rule.measure(obs, proposal));
+    if (inFlight.snapshots < inFlight.needed) return;
+    const after = rule.gauge === true ? mean(inFlight.samples) : rule.measure(obs, proposal);
     const improved = rule.better === 'lower' ? after < proposal.before : after > proposal.before;
     this.#inFlight = undefined;
     const reverts = this.#reverts.get(rule.name) ?? 0;
@@ -96,11 +116,46 @@ export class OptimizerController {
     } else {
       this.counts.reverted++;
       this.#reverts.set(rule.name, reverts + 1);
-      await this.#send(proposal.command, proposal.previous);
-      await this.#publish('optimizer.reverted', proposal, proposal.previous, after);
+      try {
+        this.#pendingRevert = proposal;
+        await this.#revert(proposal, after);
+      } finally {
+        const backoff = Math.min(OPTIMIZER_DEFAULTS.maxBackoff, 2 ** (reverts + 1));
+        this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs * backoff);
+      }
+      return;
     }
-    const backoff = Math.min(OPTIMIZER_DEFAULTS.maxBackoff, 2 ** (improved ? 0 : reverts + 1));
-    this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs * backoff);
+    this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs);
+  }
+
+  /**
+   * Sends the revert of `proposal`; on success publishes `optimizer.reverted` and clears the
+   * pending revert. On failure the change is still in force: logged as an error, counted, and
+   * kept pending so the next snapshot retries it.
+   */
+  async #revert(proposal: Proposal, after?: number): Promise<void> {
+    try {
+      await this.#send(proposal.command, proposal.previous);
+    } catch (err) {
+      this.counts.revertFailures++;
+      this.logger.error('optimizer revert failed: the change stays in force until a retry succeeds', {
+        rule: proposal.rule,
+        change: proposal.change,
+        previous: proposal.previous,
+        error: err,
+      });
+      return;
+    }
+    this.#pendingRevert = undefined;
+    await this.#publish('optimizer.reverted', proposal, proposal.previous, after);
+  }
+
+  /** Snapshots to wait: `verifySnapshots`, or more when the snapshots' window spans more snapshot intervals. */
+  #snapshotsNeeded(obs: Observation): number {
+    const intervalMs = obs.previous ? obs.snapshot.timestamp - obs.previous.timestamp : Number.NaN;
+    const windowMs = obs.snapshot.windowMs;
+    const perWindow = intervalMs > 0 && windowMs > 0 ? Math.ceil(windowMs / intervalMs) : 0;
+    return Math.max(this.#verifySnapshots, perWindow);
   }
 
   async #publish(
@@ -144,4 +199,9 @@ export class OptimizerController {
     if (resetTimeoutMs !== undefined) settings.resetTimeoutMs = resetTimeoutMs;
     return settings;
   }
+}
+
+/** Arithmetic mean; 0 for none. */
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
 }

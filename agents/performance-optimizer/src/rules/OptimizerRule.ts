@@ -51,6 +51,12 @@ export interface OptimizerRule {
   /** Whether the target metric improves downwards or upwards. */
   readonly better: 'lower' | 'higher';
   /**
+   * Whether the target metric is an instantaneous gauge (read once per snapshot, like a queue
+   * length): verification then averages it over the verification snapshots instead of reading
+   * the last one. Defaults to false (a figure over the snapshot window).
+   */
+  readonly gauge?: boolean;
+  /**
    * The target metric in an observation. At verification the controller passes the proposal
    * being verified, so a rule whose target is scoped (one cluster) measures the same scope.
    */

@@ -3,7 +3,8 @@ import type { OptimizerRule } from './OptimizerRule';
 /**
  * pool-size. Trigger: an origin has requests queued while its connections are all busy
  * (running ≥ connections × pipelining). Change: connections doubled, by at most `maxStep`,
- * capped at `maxConnections`. Target: requests queued over all pools (lower is better).
+ * capped at `maxConnections`. Target: requests queued over all pools (lower is better), a
+ * gauge, so verification averages it over the verification snapshots.
  */
 export function poolSizeRule(bounds: { maxConnections: number; maxStep: number }): OptimizerRule {
   const queued = (pools: readonly { queued: number }[]): number =>
@@ -12,6 +13,7 @@ export function poolSizeRule(bounds: { maxConnections: number; maxStep: number }
     name: 'pool-size',
     metric: 'queued',
     better: 'lower',
+    gauge: true,
     measure: (obs) => queued(obs.snapshot.pools),
     propose(obs, s) {
       const limit = s.connections * s.pipelining;
