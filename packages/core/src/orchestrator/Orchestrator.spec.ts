@@ -246,6 +246,50 @@ describe(Orchestrator, () => {
       });
     });
 
+    it('when called while start() awaits an agent, stops that agent, starts no further one and never reports running', async () => {
+      const log: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      orch = orchestrator()
+        .register(
+          agent('slow', {
+            log,
+            start: async () => {
+              log.push('start slow');
+              await gate;
+            },
+          }),
+        )
+        .register(agent('later', { log, dependsOn: ['slow'] }));
+      const starting = orch.start();
+      while (!log.includes('start slow')) await new Promise((r) => setImmediate(r));
+      const stopping = orch.stop();
+      release();
+      await starting;
+      await stopping;
+      expect(log).toEqual(['start slow', 'stop slow']);
+      const health = await orch.health();
+      expect(health.ready).toBe(false);
+      expect(health.agents).toMatchObject({ slow: { state: 'stopped' }, later: { state: 'registered' } });
+    });
+
+    it('when an agent threw in start(), calls its stop() so that what it set up is released', async () => {
+      const log: string[] = [];
+      orch = orchestrator().register(
+        agent('half', {
+          log,
+          start: () => {
+            log.push('start half');
+            return Promise.reject(new Error('bind failed'));
+          },
+        }),
+      );
+      await orch.start();
+      await orch.stop();
+      expect(log).toEqual(['start half', 'stop half']);
+      expect((await orch.health()).agents.half!.state).toBe('failed');
+    });
+
     it('when called twice, stops once', async () => {
       const log: string[] = [];
       orch = orchestrator().register(agent('a', { log }));

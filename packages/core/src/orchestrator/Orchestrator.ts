@@ -58,6 +58,8 @@ interface AgentRecord {
   readonly agent: Agent;
   state: AgentState;
   error?: SerializedError;
+  /** Its `start()` was called (and may have left timers or sockets behind even if it threw). */
+  startCalled?: boolean;
 }
 
 type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -69,7 +71,9 @@ type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
  * `agent.registered`, `agent.started`, `agent.stopped` and `agent.failed`. An agent whose start
  * throws is marked failed (and so are the agents that depend on it); the others keep running.
  * With `discovery` on (the default over NATS) a `NodeDiscovery` announces the agents, sends
- * heartbeats and reports silent nodes as `agent.offline`.
+ * heartbeats and reports silent nodes as `agent.offline`. `stop()` during `start()` aborts it:
+ * no further agent starts, and the ones started (or starting) are stopped. An agent whose
+ * `start()` threw also gets `stop()`, so whatever it set up before throwing is released.
  */
 export class Orchestrator {
   /** The validated configuration. */
@@ -84,6 +88,7 @@ export class Orchestrator {
   private discovery: NodeDiscovery | undefined;
   private phase: Phase = 'idle';
   private stopped: Promise<void> | undefined;
+  private started: Promise<void> | undefined;
 
   constructor(options: OrchestratorOptions = {}) {
     this.config = parseConfig(coreConfigSchema, options.config ?? {});
@@ -122,7 +127,8 @@ export class Orchestrator {
    * Builds the container, connects the transport, starts discovery when it is on, and starts the
    * agents in dependency order. Throws `DependencyError` (unknown dependency or cycle) or a
    * `ConfigError` (no module serves `bus.transport`, a bad transport option) before anything
-   * starts; a failing agent does not make it throw.
+   * starts; a failing agent does not make it throw. A `stop()` meanwhile cuts it short: it
+   * resolves without starting the agents left.
    */
   async start(): Promise<void> {
     this.assertPhase('idle', 'start()');
@@ -130,6 +136,11 @@ export class Orchestrator {
       this.records.get(agent.id)!,
     );
     this.phase = 'starting';
+    this.started = this.startAll();
+    await this.started;
+  }
+
+  private async startAll(): Promise<void> {
     const container = new Container();
     container.bind(TOKENS.Orchestrator).toConstantValue(this);
     await container.load(coreModule({ config: this.config, logger: this.logger }), ...this.modules);
@@ -144,6 +155,7 @@ export class Orchestrator {
       capabilities: [...agent.capabilities],
     }));
     const { enabled, intervalMs, missed } = this.config.discovery;
+    if (this.stopping.signal.aborted) return;
     if (enabled ?? this.config.bus.transport === 'nats') {
       this.discovery = new NodeDiscovery(bus, this.logger, { node: this.nodeId, agents, intervalMs, missed });
       await this.discovery.start();
@@ -153,8 +165,11 @@ export class Orchestrator {
       }
     }
     const services = new ContainerServiceResolver(container);
-    for (const record of this.startOrder) await this.startAgent(record, bus, services);
-    this.phase = 'running';
+    for (const record of this.startOrder) {
+      if (this.stopping.signal.aborted) return;
+      await this.startAgent(record, bus, services);
+    }
+    if (!this.stopping.signal.aborted) this.phase = 'running';
   }
 
   /**
@@ -205,6 +220,7 @@ export class Orchestrator {
       return;
     }
     record.state = 'starting';
+    record.startCalled = true;
     const context: AgentContext = {
       bus,
       logger: this.logger.child({ agent: agent.id }),
@@ -233,11 +249,20 @@ export class Orchestrator {
     }
     this.phase = 'stopping';
     this.stopping.abort(new OrchestratorStateError('the orchestrator is stopping'));
+    // A start() under way sees the abort before its next agent; wait for the one it is starting.
+    await this.started?.catch((err: unknown) =>
+      this.logger.error('start failed while stopping', { error: serializeError(err) }),
+    );
     for (const record of [...this.startOrder].reverse()) {
       if (record.state === 'running') await this.stopAgent(record);
+      else if (record.state === 'failed' && record.startCalled === true) await this.release(record);
     }
     this.discovery?.stop();
-    await this.bus?.flush();
+    await this.bus
+      ?.flush()
+      .catch((err: unknown) =>
+        this.logger.warn('bus flush failed while stopping', { error: serializeError(err) }),
+      );
     await this.bus?.close();
     this.phase = 'stopped';
   }
@@ -246,12 +271,8 @@ export class Orchestrator {
     const { agent } = record;
     const drainTimeoutMs = this.config.orchestrator.drainTimeoutMs;
     record.state = 'stopping';
-    let timer: NodeJS.Timeout | undefined;
-    const cut = new Promise<'cut'>((resolve) => {
-      timer = setTimeout(() => resolve('cut'), drainTimeoutMs);
-    });
     try {
-      const outcome = await Promise.race([Promise.resolve(agent.stop()).then(() => 'drained' as const), cut]);
+      const outcome = await this.callStop(agent);
       if (outcome === 'cut') {
         const error = new AgentLifecycleError(agent.id, 'stop', `did not stop within ${drainTimeoutMs} ms`);
         await this.fail(record, 'stop', error);
@@ -265,12 +286,35 @@ export class Orchestrator {
         new AgentLifecycleError(agent.id, 'stop', errorMessage(err), { cause: err }),
       );
       return;
-    } finally {
-      clearTimeout(timer);
     }
     record.state = 'stopped';
     this.logger.info('agent stopped', { agent: agent.id });
     await this.emit('agent.stopped', { agentId: agent.id, node: this.nodeId, drained: true });
+  }
+
+  /** Calls `stop()` on an agent whose `start()` threw; it stays failed, an error is only logged. */
+  private async release(record: AgentRecord): Promise<void> {
+    const agent = record.agent;
+    try {
+      if ((await this.callStop(agent)) === 'cut') {
+        this.logger.warn('failed agent did not release within the drain timeout', { agent: agent.id });
+      }
+    } catch (err) {
+      this.logger.warn('failed agent threw while releasing', { agent: agent.id, error: serializeError(err) });
+    }
+  }
+
+  /** The agent's `stop()`, cut at the drain timeout; rejects with what it threw. */
+  private async callStop(agent: Agent): Promise<'drained' | 'cut'> {
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<'cut'>((resolve) => {
+      timer = setTimeout(() => resolve('cut'), this.config.orchestrator.drainTimeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve(agent.stop()).then(() => 'drained' as const), cut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async fail(
