@@ -53,6 +53,7 @@ async function main(): Promise<number> {
       upstreams: env.upstreams,
       spawnUpstream: () => env.spawnUpstream(),
       bus: env.bus,
+      network: env.network,
       progress,
       logger: env.logger,
       scale: args.scale,

@@ -25,6 +25,7 @@ describe('demo scenarios', () => {
       upstreams: env.upstreams,
       spawnUpstream: () => env.spawnUpstream(),
       bus: env.bus,
+      network: env.network,
       progress: () => undefined,
       logger: env.logger,
       scale: 0.3,

@@ -1,4 +1,5 @@
-import type { Agent, EventBus, Logger } from '@slipstream/contracts';
+import type { NetworkClient } from '@slipstream/client';
+import { TOKENS, type Agent, type EventBus, type Logger } from '@slipstream/contracts';
 import { createLogger, Orchestrator } from '@slipstream/core';
 import { spawnUpstream, startUpstream } from '@slipstream/testkit';
 import { fromInProcessUpstream, fromSpawnedUpstream, fromUrl } from './adaptUpstream';
@@ -40,6 +41,7 @@ export class DemoEnvironment {
     /** The shared bus. */
     readonly bus: EventBus,
     readonly logger: Logger,
+    private readonly probe: BusProbeAgent,
     private readonly orchestrator: Orchestrator,
     private readonly source: UpstreamSource,
     private readonly owned: DemoUpstream[],
@@ -63,11 +65,19 @@ export class DemoEnvironment {
       orchestrator.register(probe);
       for (const agent of set.agents) orchestrator.register(agent);
       await orchestrator.start();
-      return new DemoEnvironment(upstreams, probe.bus, logger, orchestrator, source, owned);
+      return new DemoEnvironment(upstreams, probe.bus, logger, probe, orchestrator, source, owned);
     } catch (err) {
       await closeAll(orchestrator, owned);
       throw err;
     }
+  }
+
+  /**
+   * The sidecar's `NetworkClient` (`TOKENS.NetworkClient` from the orchestrator's container): the
+   * pipeline the `network.*` commands configure. Throws when no sidecar was booted.
+   */
+  get network(): NetworkClient {
+    return this.probe.services.get<NetworkClient>(TOKENS.NetworkClient);
   }
 
   /** Starts one more upstream of the same kind, owned by the environment (closed by `close()`). */

@@ -1,3 +1,4 @@
+import type { NetworkClient } from '@slipstream/client';
 import type { EventBus, Logger } from '@slipstream/contracts';
 import type { DemoUpstream } from '../environment/DemoUpstream';
 
@@ -26,6 +27,11 @@ export interface ScenarioContext {
   spawnUpstream(): Promise<DemoUpstream>;
   /** The bus the orchestrator's agents share. */
   bus: EventBus;
+  /**
+   * The running sidecar's `NetworkClient` (from the container): traffic sent here goes through
+   * the pipeline the scenario configures with `network.*` bus commands.
+   */
+  network: NetworkClient;
   /** Writes a progress line (stderr). */
   progress(message: string): void;
   logger: Logger;

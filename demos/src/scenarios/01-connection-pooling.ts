@@ -1,18 +1,23 @@
-import { createNetworkClient } from '@slipstream/client';
-import { percentChange, ratio, round } from '../runner/figures';
-import { runLoad } from '../runner/runLoad';
-import type { Figures, Scenario, ScenarioContext, ScenarioOutcome } from '../runner/Scenario';
+import type { EventBus, PoolStats } from '@slipstream/contracts';
 import type { DemoUpstream } from '../environment/DemoUpstream';
+import { percentChange, ratio, round } from '../runner/figures';
+import { runLoad, type LoadResult } from '../runner/runLoad';
+import type { Figures, Scenario, ScenarioContext, ScenarioOutcome } from '../runner/Scenario';
 import { expectOk } from './support/expectOk';
+import { newConnectionGet } from './support/newConnectionGet';
 import { scaled } from './support/workload';
 
 const POOL_SIZE = 8;
 const CONCURRENCY = 8;
+const CLUSTER = 'pooling';
+const PATH = '/pooling';
 
 /**
- * Scenario 1: the same GET workload with a new connection per request (`connection: close`)
- * and through the keep-alive pool. Connection counts come from undici's diagnostics channels
- * (pool stats) and from the upstream's own accept counter.
+ * Scenario 1: the same GET workload sent by a plain client with a new connection per request
+ * (baseline, no sidecar), then through the running sidecar after `network.balancing.configure`
+ * (a one-endpoint cluster) and `network.pooling.configure` (pool size) over the bus. The pooled
+ * figures are the sidecar's pool stats (as `network.pooling.configure` reports them) taken before
+ * and after the run; the upstream's own accept counter checks them.
  */
 export const connectionPooling: Scenario = {
   id: 1,
@@ -20,10 +25,26 @@ export const connectionPooling: Scenario = {
   async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     const target = ctx.upstreams[0]!;
     const count = scaled(600, ctx.scale, 50);
-    ctx.progress(`  ${count} requests, concurrency ${CONCURRENCY}: new connection per request`);
-    const baseline = await measure(ctx, target, count, { connection: 'close' });
-    ctx.progress(`  ${count} requests, concurrency ${CONCURRENCY}: pooled (${POOL_SIZE} connections)`);
-    const optimized = await measure(ctx, target, count, {});
+    ctx.progress(
+      `  ${count} requests, concurrency ${CONCURRENCY}: baseline, plain client, new connection each`,
+    );
+    const baseline = await measureBaseline(ctx, target, count);
+    ctx.progress(
+      `  ${count} requests, concurrency ${CONCURRENCY}: sidecar, pool of ${POOL_SIZE} set over the bus`,
+    );
+    await ctx.bus.request('network.balancing.configure', {
+      cluster: CLUSTER,
+      endpoints: [{ origin: target.origin }],
+      algorithm: 'round-robin',
+    });
+    const inForce = (await ctx.bus.request('network.pooling.configure', {})).applied;
+    let optimized: PoolingFigures;
+    try {
+      await ctx.bus.request('network.pooling.configure', { connections: POOL_SIZE });
+      optimized = await measurePooled(ctx, target, count);
+    } finally {
+      await ctx.bus.request('network.pooling.configure', { connections: inForce.connections });
+    }
     const accepted = optimized.upstreamConnectionsAccepted;
     const passed =
       optimized.reuseRate > baseline.reuseRate &&
@@ -40,58 +61,90 @@ export const connectionPooling: Scenario = {
       },
       passed,
       property:
-        `pooled reuse rate ${optimized.reuseRate} > per-request ${baseline.reuseRate}, ` +
-        `pool opened ${optimized.connectionsCreated} and upstream accepted ${String(accepted)} connections ` +
+        `sidecar reuse rate ${optimized.reuseRate} > per-request baseline ${baseline.reuseRate}, ` +
+        `sidecar pool opened ${optimized.connectionsCreated} and upstream accepted ${String(accepted)} connections ` +
         `(health probes excluded) ≤ pool size ${POOL_SIZE}, ${optimized.failed} failed`,
     };
   },
 };
 
 interface PoolingFigures extends Figures {
+  client: string;
   requests: number;
   failed: number;
   connectionsCreated: number;
   reuseRate: number;
-  connectMeanMs: number;
   throughput: number;
   upstreamConnectionsAccepted: number | string;
 }
 
-async function measure(
+/** Baseline: plain `node:http`, a connection of its own per request; connections counted as the client opens them. */
+async function measureBaseline(
   ctx: ScenarioContext,
   target: DemoUpstream,
   count: number,
-  headers: Record<string, string>,
 ): Promise<PoolingFigures> {
   if (target.controllable) await target.resetCounters();
-  const client = createNetworkClient(
-    {
-      clusters: [{ cluster: 'pooling', endpoints: [{ origin: target.origin }], algorithm: 'round-robin' }],
-      pool: { connections: POOL_SIZE },
-      retry: { maxRetries: 0 },
-    },
-    { logger: ctx.logger },
+  const url = new URL(PATH, target.origin);
+  let connections = 0;
+  const load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, () =>
+    newConnectionGet(url, () => connections++),
   );
-  try {
-    const load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
-      expectOk(await client.request({ path: '/pooling', headers, cluster: 'pooling' }));
-    });
-    const pool = client.stats().pools.find((p) => p.origin === target.origin);
-    const counters = target.controllable ? await target.counters() : undefined;
-    return {
-      requests: load.started,
-      failed: load.failed,
-      connectionsCreated: pool?.connectionsCreated ?? 0,
-      reuseRate: round(pool?.reuseRate ?? 0, 3),
-      connectMeanMs: round(pool?.connectTimeMeanMs ?? 0, 3),
-      throughput: round(load.throughput, 0),
-      // Health probes travel on undici's global dispatcher, at most one connection each.
-      upstreamConnectionsAccepted:
-        counters === undefined
-          ? 'n/a'
-          : counters.connectionsAccepted - (counters.requestsByRoute['/health'] ?? 0),
-    };
-  } finally {
-    await client.close();
-  }
+  return figuresOf(
+    'baseline: plain node:http, new connection per request',
+    target,
+    load,
+    connections,
+    load.started,
+  );
+}
+
+/** Through the sidecar's pipeline; connections and requests are the sidecar's pool-stat deltas over the run. */
+async function measurePooled(
+  ctx: ScenarioContext,
+  target: DemoUpstream,
+  count: number,
+): Promise<PoolingFigures> {
+  if (target.controllable) await target.resetCounters();
+  const before = await poolOf(ctx.bus, target.origin);
+  const load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
+    expectOk(await ctx.network.request({ path: PATH, cluster: CLUSTER }));
+  });
+  const after = await poolOf(ctx.bus, target.origin);
+  return figuresOf(
+    `sidecar (pool ${POOL_SIZE} via network.pooling.configure)`,
+    target,
+    load,
+    (after?.connectionsCreated ?? 0) - (before?.connectionsCreated ?? 0),
+    (after?.requests ?? 0) - (before?.requests ?? 0),
+  );
+}
+
+/** The sidecar's stats of the pool to `origin`, as `network.pooling.configure` (changing nothing) reports them. */
+async function poolOf(bus: EventBus, origin: string): Promise<PoolStats | undefined> {
+  const { pools } = await bus.request('network.pooling.configure', {});
+  return pools.find((p) => p.origin === origin);
+}
+
+async function figuresOf(
+  client: string,
+  target: DemoUpstream,
+  load: LoadResult,
+  connectionsCreated: number,
+  requests: number,
+): Promise<PoolingFigures> {
+  const counters = target.controllable ? await target.counters() : undefined;
+  return {
+    client,
+    requests: load.started,
+    failed: load.failed,
+    connectionsCreated,
+    reuseRate: requests > 0 ? round(1 - connectionsCreated / requests, 3) : 0,
+    throughput: round(load.throughput, 0),
+    // Health probes travel on undici's global dispatcher, at most one connection each.
+    upstreamConnectionsAccepted:
+      counters === undefined
+        ? 'n/a'
+        : counters.connectionsAccepted - (counters.requestsByRoute['/health'] ?? 0),
+  };
 }
