@@ -117,6 +117,8 @@ export type BreakerState = 'closed' | 'open' | 'halfOpen';
 /** Measured state of one endpoint's circuit breaker. */
 export interface BreakerStats {
   endpoint: string;
+  /** The cluster whose breaker this is (breakers are per cluster and endpoint). */
+  cluster?: string;
   state: BreakerState;
   successes: number;
   failures: number;
