@@ -18,7 +18,14 @@ export type { Upstream } from './server/Upstream';
 export { UPSTREAM_DEFAULTS, type UpstreamOptions } from './server/UpstreamOptions';
 export { BEHAVIOUR_HEADER, UpstreamServer } from './server/UpstreamServer';
 export { startUpstream, startUpstreams } from './startUpstream';
+export { ProcessStartError } from './errors/ProcessStartError';
 export { UpstreamProcessError } from './errors/UpstreamProcessError';
+export {
+  FORK_DEFAULTS,
+  forkTsProcess,
+  type ForkedTsProcess,
+  type ForkTsProcessOptions,
+} from './process/forkTsProcess';
 export { SpawnedUpstream } from './process/SpawnedUpstream';
 export { SPAWN_DEFAULTS, spawnUpstream, type SpawnUpstreamOptions } from './process/spawnUpstream';
 export { TESTKIT_TOKENS, testkitModule, type UpstreamFactory } from './testkitModule';

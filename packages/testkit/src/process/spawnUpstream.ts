@@ -1,9 +1,7 @@
 import { ConfigError } from '@slipstream/contracts';
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { UpstreamProcessError } from '../errors/UpstreamProcessError';
 import { resolveUpstreamOptions, type UpstreamOptions } from '../server/UpstreamOptions';
+import { forkTsProcess } from './forkTsProcess';
 import type { ProcessMessage } from './ProcessMessage';
 import { SpawnedUpstream, type SpawnedUpstreamAddress } from './SpawnedUpstream';
 
@@ -18,48 +16,18 @@ export const SPAWN_DEFAULTS = Object.freeze({ startTimeoutMs: 30_000 });
 
 const ENTRY = join(__dirname, 'upstreamProcessEntry.ts');
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Kills every live child when this process exits, so none is orphaned. */
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
-  });
-}
-
-function whenReady(child: ChildProcess, timeoutMs: number): Promise<SpawnedUpstreamAddress> {
-  return new Promise((resolve, reject) => {
-    const fail = (message: string): void => {
-      cleanup();
-      child.kill('SIGKILL');
-      reject(new UpstreamProcessError(message));
-    };
-    const onMessage = (message: ProcessMessage): void => {
-      if (message.type === 'failed') return fail(`upstream process failed to start: ${message.message}`);
-      cleanup();
-      resolve(message);
-    };
-    const onExit = (code: number | null, signal: string | null): void =>
-      fail(`upstream process exited before it was ready (code ${code}, signal ${signal})`);
-    const timer = setTimeout(() => fail(`upstream process not ready within ${timeoutMs} ms`), timeoutMs);
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+/** The address in a ready message; throws the failure a `failed` message reports. */
+function readyAddress(message: unknown): SpawnedUpstreamAddress | undefined {
+  const m = message as ProcessMessage;
+  if (m.type === 'failed') throw new Error(m.message);
+  return m.type === 'ready' ? { port: m.port, adminPort: m.adminPort, seed: m.seed } : undefined;
 }
 
 /**
  * Forks a child process (through tsx) that runs an upstream with `options` and an admin API
- * on a second port, and resolves once both listen. The child dies with its parent.
+ * on a second port, and resolves once both listen. The child dies with its parent. Rejects
+ * with `ConfigError` for bad options (before forking), `ProcessStartError` when the child fails
+ * to start.
  */
 export async function spawnUpstream(options: SpawnUpstreamOptions = {}): Promise<SpawnedUpstream> {
   const { startTimeoutMs = SPAWN_DEFAULTS.startTimeoutMs, ...upstreamOptions } = options;
@@ -70,12 +38,11 @@ export async function spawnUpstream(options: SpawnUpstreamOptions = {}): Promise
   }
   // Validated here so a bad option fails fast with a ConfigError; the seed is fixed here too.
   const resolved = resolveUpstreamOptions(upstreamOptions);
-  const child = fork(ENTRY, [JSON.stringify(resolved)], {
-    execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const { child, exited, ready } = await forkTsProcess(ENTRY, {
+    args: [JSON.stringify(resolved)],
+    readyMessage: readyAddress,
+    timeoutMs: startTimeoutMs,
+    label: 'upstream process',
   });
-  track(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const address = await whenReady(child, startTimeoutMs);
-  return new SpawnedUpstream(child, exited, address);
+  return new SpawnedUpstream(child, exited, ready);
 }
