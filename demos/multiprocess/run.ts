@@ -1,6 +1,8 @@
 /**
  * The multi-process demo: `npx tsx demos/multiprocess/run.ts [--servers nats://host:4222,...] [--tasks 200]`.
- * Prints the counts measured in the run; exits 1 when a task was lost.
+ * Prints the counts measured in the run; exits 1 when a confirmed task was lost (neither completed
+ * nor failed) or a publish was not confirmed. Failed tasks (an upstream error, acked) are reported,
+ * not counted as lost.
  */
 import { parseArgs } from 'node:util';
 
@@ -17,7 +19,7 @@ async function main(): Promise<number> {
   });
   console.log(
     [
-      `published    ${report.published}`,
+      `published    ${report.published} confirmed (${report.unconfirmed} unconfirmed)`,
       `completed    ${report.completed} distinct (${report.completions} completion events)`,
       `redelivered  ${report.redelivered} (completed again after Sarah's SIGKILL at ${report.completedAtKill})`,
       `failed       ${report.failed}`,
@@ -26,7 +28,7 @@ async function main(): Promise<number> {
       `duration     ${report.durationMs.toFixed(0)} ms`,
     ].join('\n'),
   );
-  return report.lost === 0 ? 0 : 1;
+  return report.lost === 0 && report.unconfirmed === 0 ? 0 : 1;
 }
 
 main().then(

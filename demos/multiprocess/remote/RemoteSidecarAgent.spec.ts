@@ -1,4 +1,4 @@
-import { ConfigError } from '@slipstream/contracts';
+import { AgentLifecycleError, ConfigError } from '@slipstream/contracts';
 
 import { RemoteSidecarAgent } from './RemoteSidecarAgent';
 import { SidecarUnreachableError } from './SidecarUnreachableError';
@@ -38,6 +38,28 @@ describe(RemoteSidecarAgent, () => {
       const started = new RemoteSidecarAgent({ waitMs: 5_000 }).start(ctx);
       jest.advanceTimersByTime(5_000);
       await expect(started).rejects.toBeInstanceOf(SidecarUnreachableError);
+      await ctx.bus.close();
+    });
+
+    it('when the stop signal aborts while waiting, rejects at once instead of waiting out waitMs (regression)', async () => {
+      jest.useFakeTimers();
+      const controller = new AbortController();
+      const ctx = testContext({}, 'sarah-1', controller.signal);
+      const timersBefore = jest.getTimerCount();
+      const started = new RemoteSidecarAgent({ waitMs: 30_000 }).start(ctx);
+      controller.abort(new Error('stopping'));
+      await expect(started).rejects.toBeInstanceOf(AgentLifecycleError);
+      expect(jest.getTimerCount()).toBe(timersBefore); // the waitMs timer is cleared
+      await ctx.bus.close();
+    });
+
+    it('when the stop signal is already aborted, rejects without subscribing', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const ctx = testContext({}, 'sarah-1', controller.signal);
+      await expect(new RemoteSidecarAgent().start(ctx)).rejects.toMatchObject({
+        code: 'SLIP_ERR_AGENT_LIFECYCLE',
+      });
       await ctx.bus.close();
     });
   });

@@ -1,4 +1,5 @@
 import {
+  AgentLifecycleError,
   ConfigError,
   type Agent,
   type AgentContext,
@@ -20,7 +21,8 @@ const DEFAULTS = Object.freeze({ waitMs: 30_000 });
  * Stands for the network sidecar in a process that has none, under the sidecar's id
  * (`network-performance`), so agents that depend on it (Sarah, the optimizer) start once it is
  * reachable: `start()` resolves when a node heartbeat (node discovery) lists the
- * `NetworkProxyAgent`, and rejects after `waitMs`. Not ready while that node is offline.
+ * `NetworkProxyAgent`, and rejects after `waitMs`, or at once when the orchestrator begins to stop
+ * (`ctx.signal`). Not ready while that node is offline.
  */
 export class RemoteSidecarAgent implements Agent {
   readonly id = 'network-performance';
@@ -40,29 +42,46 @@ export class RemoteSidecarAgent implements Agent {
     }
   }
 
-  /** Waits for the sidecar node's heartbeat, then follows it going offline and back. */
+  /**
+   * Waits for the sidecar node's heartbeat, then follows it going offline and back. Rejects with
+   * `SidecarUnreachableError` after `waitMs`, and with `AgentLifecycleError` as soon as
+   * `ctx.signal` aborts (a stop does not wait out `waitMs`).
+   */
   start(ctx: AgentContext): Promise<void> {
+    const { signal } = ctx;
+    if (signal.aborted) return Promise.reject(this.#aborted(signal));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (error: Error): void => {
         this.#dispose();
-        reject(
-          new SidecarUnreachableError(
-            `no sidecar node (agent "${NetworkProxyAgent.ID}") within ${this.#waitMs} ms`,
+        reject(error);
+      };
+      const timer = setTimeout(
+        () =>
+          fail(
+            new SidecarUnreachableError(
+              `no sidecar node (agent "${NetworkProxyAgent.ID}") within ${this.#waitMs} ms`,
+            ),
           ),
-        );
-      }, this.#waitMs);
+        this.#waitMs,
+      );
+      const onAbort = (): void => fail(this.#aborted(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settled = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      };
       this.#disposers = [
         ctx.bus.subscribe('node.heartbeat', ({ node, agentIds }) => {
           if (node === ctx.bus.source || !agentIds.includes(NetworkProxyAgent.ID)) return;
           this.#sidecarNode = node;
           this.#online = true;
-          clearTimeout(timer);
+          settled();
           resolve();
         }),
         ctx.bus.subscribe('agent.offline', ({ node }) => {
           if (node === this.#sidecarNode) this.#online = false;
         }),
-        () => clearTimeout(timer),
+        settled,
       ];
     });
   }
@@ -76,6 +95,12 @@ export class RemoteSidecarAgent implements Agent {
   /** Ready while the sidecar's node is online. */
   health(): AgentHealth {
     return { live: true, ready: this.#online, details: { sidecarNode: this.#sidecarNode ?? null } };
+  }
+
+  #aborted(signal: AbortSignal): AgentLifecycleError {
+    return new AgentLifecycleError(this.id, 'start', 'stopped while waiting for the sidecar node', {
+      cause: signal.reason,
+    });
   }
 
   #dispose(): void {
