@@ -92,6 +92,26 @@ export function busContractSuite(name: string, makeTransport: () => Transport | 
         expect(counts[0]! + counts[1]!).toBe(20);
       });
 
+      it('when one group subscribes to two topics published alternately, balances each topic over its members', async () => {
+        const perMember = new Map<string, number>();
+        const count = (key: string) => () => void perMember.set(key, (perMember.get(key) ?? 0) + 1);
+        for (const topic of ['contract.left', 'contract.right']) {
+          bus.subscribe(topic, count(`${topic}#1`), { group: 'pool' });
+          bus.subscribe(topic, count(`${topic}#2`), { group: 'pool' });
+        }
+        await bus.flush();
+        for (let i = 0; i < 40; i++) {
+          await bus.publish('contract.left' as never, {} as never);
+          await bus.publish('contract.right' as never, {} as never);
+        }
+        const total = (): number => [...perMember.values()].reduce((a, b) => a + b, 0);
+        await waitFor(() => total() === 80);
+        for (const topic of ['contract.left', 'contract.right']) {
+          expect(perMember.get(`${topic}#1`)).toBeGreaterThan(0);
+          expect(perMember.get(`${topic}#2`)).toBeGreaterThan(0);
+        }
+      });
+
       it('when the payload is not JSON-serialisable, rejects with PayloadNotSerializableError', async () => {
         const payload = { taskId: 't', kind: 'aggregate', params: { fn: () => 1 } } as never;
         await expect(bus.publish('sarah.task', payload)).rejects.toMatchObject({
@@ -215,6 +235,15 @@ export function busContractSuite(name: string, makeTransport: () => Transport | 
       it('when nobody responds, rejects with NoResponderError', async () => {
         const err = await bus.request('network.optimize', {}, { timeoutMs: 2_000 }).catch((e: unknown) => e);
         expect(NoResponderError.is(err)).toBe(true);
+      });
+
+      it('when only a plain wildcard subscriber matches (no responder), times out instead of NoResponderError, as NATS does', async () => {
+        let seen = 0;
+        bus.subscribe('network.*', () => void seen++);
+        await bus.flush();
+        const err = await bus.request('network.optimize', {}, { timeoutMs: 200 }).catch((e: unknown) => e);
+        expect(BusTimeoutError.is(err)).toBe(true);
+        expect(seen).toBe(1);
       });
 
       it('when the responder stays silent, rejects with BusTimeoutError after the timeout', async () => {

@@ -20,6 +20,21 @@ describe(InProcessTransport, () => {
   });
   afterEach(() => transport.close());
 
+  describe('.publish()', () => {
+    it('when one group spans two topics published alternately, round-robins each topic on its own cursor', () => {
+      const got: string[] = [];
+      for (const topic of ['jobs.a', 'jobs.b']) {
+        transport.subscribe(topic, () => void got.push(`${topic}#1`), { group: 'g' });
+        transport.subscribe(topic, () => void got.push(`${topic}#2`), { group: 'g' });
+      }
+      for (let i = 0; i < 2; i++) {
+        void transport.publish(envelope('jobs.a'));
+        void transport.publish(envelope('jobs.b'));
+      }
+      expect(got).toEqual(['jobs.a#1', 'jobs.b#1', 'jobs.a#2', 'jobs.b#2']);
+    });
+  });
+
   describe('.request()', () => {
     afterEach(() => jest.useRealTimers());
 

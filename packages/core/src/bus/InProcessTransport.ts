@@ -63,7 +63,11 @@ export class InProcessTransport implements Transport {
   /** Receivers per topic (broadcast subscriptions + groups); the listeners sit in `emitter`. */
   private readonly routes = new Map<string, number>();
   private readonly subscriptions = new Set<Subscription>();
-  /** Round-robin cursor per group name; survives route rebuilds. */
+  /**
+   * Round-robin cursor per (topic, group), as NATS balances a queue group per subject: a cursor
+   * shared across topics would send alternating topics to the same members. Survives route
+   * rebuilds after (un)subscribing; cleared with the routes when the cache is full.
+   */
   private readonly groupCursors = new Map<string, { next: number }>();
   private readonly pending = new Map<string, PendingRequest>();
   private readonly inboxPrefix = `${INBOX}${randomBytes(6).toString('hex')}.`;
@@ -137,7 +141,9 @@ export class InProcessTransport implements Transport {
 
   /**
    * Delivers a request and resolves with the reply sent to its `replyTo`. Rejects at once with
-   * `NoResponderError` when no subscription matches.
+   * `NoResponderError` when no subscription matches. As in NATS, any matching subscription (a
+   * plain or wildcard subscriber too, not only a responder's group) counts: then a request nobody
+   * answers ends in `BusTimeoutError`.
    */
   request(envelope: Envelope, timeoutMs: number, signal?: AbortSignal): Promise<Envelope> {
     if (this.closed) return Promise.reject(new BusUnavailableError('the in-process transport is closed'));
@@ -207,7 +213,10 @@ export class InProcessTransport implements Transport {
   /** Registers the listeners of `topic` on the emitter and returns how many receivers it has. */
   private buildRoute(topic: string): number {
     TopicPattern.assertConcrete(topic);
-    if (this.routes.size >= this.routeCacheSize) this.invalidateRoutes();
+    if (this.routes.size >= this.routeCacheSize) {
+      this.invalidateRoutes();
+      this.groupCursors.clear();
+    }
     const groups = new Map<string, Subscription[]>();
     let receivers = 0;
     for (const sub of this.subscriptions) {
@@ -222,18 +231,18 @@ export class InProcessTransport implements Transport {
       }
     }
     for (const [group, members] of groups) {
-      this.emitter.on(topic, this.groupDispatcher(group, members));
+      this.emitter.on(topic, this.groupDispatcher(`${topic} ${group}`, members));
       receivers++;
     }
     this.routes.set(topic, receivers);
     return receivers;
   }
 
-  private groupDispatcher(group: string, members: readonly Subscription[]): Subscription['deliver'] {
-    let cursor = this.groupCursors.get(group);
+  private groupDispatcher(key: string, members: readonly Subscription[]): Subscription['deliver'] {
+    let cursor = this.groupCursors.get(key);
     if (cursor === undefined) {
       cursor = { next: 0 };
-      this.groupCursors.set(group, cursor);
+      this.groupCursors.set(key, cursor);
     }
     const state = cursor;
     return (envelope, delivery) => {
