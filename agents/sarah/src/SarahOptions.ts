@@ -11,6 +11,11 @@ export interface SarahOptions {
   group?: string;
   /** QoS class of each task priority. Defaults to critical → 'critical', standard → 'standard', bulk → 'bulk'. */
   qosClasses?: Partial<Record<TaskPriority, string>>;
+  /**
+   * Delivery attempts of a durable task before a retryable failure is final: until then the
+   * handler rethrows so the stream redelivers it. Defaults to 5.
+   */
+  maxDeliveryAttempts?: number;
 }
 
 /** Defaults of `SarahOptions`. */
@@ -18,4 +23,5 @@ export const SARAH_DEFAULTS = Object.freeze({
   id: 'sarah',
   group: 'sarah',
   qosClasses: Object.freeze({ critical: 'critical', standard: 'standard', bulk: 'bulk' }),
+  maxDeliveryAttempts: 5,
 });

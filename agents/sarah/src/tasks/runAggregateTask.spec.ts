@@ -86,4 +86,38 @@ describe(runAggregateTask, () => {
       /params/,
     );
   });
+
+  it('when the task settles, removes its listener from the long-lived stop signal (regression: AbortSignal.any leak)', async () => {
+    const stop = new AbortController();
+    const add = jest.spyOn(stop.signal, 'addEventListener');
+    const remove = jest.spyOn(stop.signal, 'removeEventListener');
+    const task = {
+      taskId: 't',
+      kind: 'aggregate',
+      params: { rpc: [{ method: 'add', params: [1] }] },
+    } as const;
+    for (let i = 0; i < 3; i++) await runAggregateTask(fakeNetwork(), task, { ...ctx, signal: stop.signal });
+    expect(add).toHaveBeenCalledTimes(3);
+    expect(remove).toHaveBeenCalledTimes(3);
+  });
+
+  it('when the stop signal aborts, aborts the calls in flight', async () => {
+    const stop = new AbortController();
+    let seen: AbortSignal | undefined;
+    const net = fakeNetwork();
+    net.call = <T>(_m: string, _p: unknown, opts: { signal?: AbortSignal }): Promise<T> => {
+      seen = opts.signal;
+      return new Promise<T>((_resolve, reject) =>
+        opts.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    };
+    const running = runAggregateTask(
+      net,
+      { taskId: 't', kind: 'aggregate', params: { rpc: [{ method: 'slow', params: [] }] } },
+      { ...ctx, signal: stop.signal },
+    );
+    stop.abort();
+    await expect(running).rejects.toThrow('aborted');
+    expect(seen?.aborted).toBe(true);
+  });
 });

@@ -73,15 +73,34 @@ export async function runAggregateTask(
   ctx: AggregateContext,
 ): Promise<AggregateResult> {
   parseConfig(taskSchema, task);
-  const params = (task.params ?? {}) as AggregateParams;
-  const priority = task.priority ?? 'standard';
   const now = ctx.now ?? Date.now;
   const timeoutMs = task.deadline === undefined ? undefined : task.deadline - now();
   if (timeoutMs !== undefined && timeoutMs <= 0) {
     throw new RequestTimeoutError(`task ${task.taskId} reached its deadline before it started`);
   }
+  // One listener on the long-lived stop signal per task, removed when the task settles
+  // (AbortSignal.any with a never-aborted source keeps its dependants: nodejs/node#55351).
   const failFast = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, failFast.signal]);
+  const onStop = (): void => failFast.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) onStop();
+  else ctx.signal.addEventListener('abort', onStop, { once: true });
+  try {
+    return await fanOut(network, task, ctx, { timeoutMs, failFast });
+  } finally {
+    ctx.signal.removeEventListener('abort', onStop);
+  }
+}
+
+/** Sends the task's calls at once with `failFast`'s signal and combines the answers in order. */
+async function fanOut(
+  network: SarahNetwork,
+  task: SarahTask,
+  ctx: AggregateContext,
+  { timeoutMs, failFast }: { timeoutMs: number | undefined; failFast: AbortController },
+): Promise<AggregateResult> {
+  const params = (task.params ?? {}) as AggregateParams;
+  const priority = task.priority ?? 'standard';
+  const signal = failFast.signal;
   const timings: CallTiming[] = [];
   const timed = async <T>(call: string, send: () => Promise<T>): Promise<T> => {
     const start = performance.now();
