@@ -57,6 +57,7 @@ import {
 import {
   collectRoutingStats,
   QosScheduler,
+  applyRoutingConfig,
   Router,
   type Permit,
   type ResolvedRoute,
@@ -296,19 +297,13 @@ export class NetworkClient {
   }
 
   /**
-   * Replaces routes, classes and (when given) the concurrency settings. Everything is validated
-   * first: an invalid config throws a `ConfigError` listing every reason and the old one stays.
-   * Requests in flight finish under the table (and scheduler) they started with.
+   * Replaces routes, classes and (when given) the concurrency settings, in place: learned
+   * limits and counters are kept. Everything is validated first: an invalid config throws a
+   * `ConfigError` listing every reason and the old one stays. Requests in flight finish under
+   * the route they resolved when they started.
    */
   configureRouting(config: AdvancedRoutingConfig): void {
-    const validated = this.#router.validate(config.routes ?? this.#router.table.routes, config.classes);
-    const scheduler =
-      config.adaptiveConcurrency !== undefined
-        ? this.#newScheduler({ classes: validated.classes, adaptiveConcurrency: config.adaptiveConcurrency })
-        : this.#scheduler;
-    if (scheduler === this.#scheduler && config.classes) scheduler.setClasses(config.classes);
-    this.#router.apply(validated);
-    this.#scheduler = scheduler;
+    applyRoutingConfig(this.#router, this.#scheduler, config);
   }
 
   /** Applies batching settings to every batcher (and later ones). Throws `ConfigError` and keeps the old ones when invalid. */
@@ -517,11 +512,7 @@ export class NetworkClient {
     classes?: readonly QosClassConfig[];
     adaptiveConcurrency?: AdvancedRoutingConfig['adaptiveConcurrency'];
   }): QosScheduler {
-    const { enabled, initialLimit, minLimit, maxLimit, smoothing } = config.adaptiveConcurrency ?? {};
-    return new QosScheduler(
-      { classes: config.classes, concurrency: { enabled, initialLimit, minLimit, maxLimit, smoothing } },
-      this.#bus,
-    );
+    return new QosScheduler({ classes: config.classes, concurrency: config.adaptiveConcurrency }, this.#bus);
   }
 
   #registerSources(metrics: MetricsRegistry): void {
