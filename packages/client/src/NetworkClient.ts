@@ -43,7 +43,7 @@ import {
   type RoutingStats,
 } from '@slipstream/contracts';
 import { ClusterManager, HealthChecker, type Cluster, type EndpointState } from '@slipstream/balancer';
-import { RequestBatcher, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
+import { mergeBatchStats, RequestBatcher, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
 import { HttpResponse, type HttpPoolStats, type PoolManager } from '@slipstream/http';
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
@@ -66,7 +66,6 @@ import { inject, injectable, optional, unmanaged } from 'inversify';
 import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
-import { mergeBatchStats } from './stats/mergeBatchStats';
 import { NoRouteError } from './errors/NoRouteError';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
 import {
