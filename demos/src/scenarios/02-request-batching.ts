@@ -1,14 +1,21 @@
-import { createNetworkClient } from '@slipstream/client';
-import { MalformedResponseError } from '@slipstream/contracts';
+import { MalformedResponseError, type RequestBatchingConfig } from '@slipstream/contracts';
 import type { DemoUpstream } from '../environment/DemoUpstream';
 import { percentChange, ratio, round } from '../runner/figures';
 import { runLoad } from '../runner/runLoad';
 import type { Figures, Scenario, ScenarioContext, ScenarioOutcome } from '../runner/Scenario';
-import { expectOk } from './support/expectOk';
 import { scaled } from './support/workload';
 
 const CONCURRENCY = 16;
-const BATCH = {
+const CLUSTER = 'rpc';
+/** Baseline: the sidecar's batcher sends every call alone, uncompressed. */
+const UNBATCHED = {
+  maxBatchSize: 1,
+  maxDelayMs: 0,
+  compression: 'none',
+  compressionThresholdBytes: 512,
+} as const;
+/** Optimized: up to 20 calls per request, gzip above 512 bytes. */
+const BATCHED = {
   maxBatchSize: 20,
   maxDelayMs: 5,
   compression: 'gzip',
@@ -16,9 +23,12 @@ const BATCH = {
 } as const;
 
 /**
- * Scenario 2: the same JSON-RPC `echo` calls sent one HTTP request each, then through the
- * batcher with gzip. Bytes on the wire are the upstream's own count of request body bytes
- * received; every call's answer is checked against what it sent.
+ * Scenario 2: the same JSON-RPC `echo` calls through the running sidecar, first with batching
+ * off (one call per HTTP request, no compression), then batched with gzip — both settings
+ * applied with `network.batching.configure` over the bus, the cluster with
+ * `network.balancing.configure`. Bytes on the wire are the upstream's own count of request body
+ * bytes received; every call's answer is checked against what it sent. The settings in force
+ * before are put back afterwards.
  */
 export const requestBatching: Scenario = {
   id: 2,
@@ -26,62 +36,44 @@ export const requestBatching: Scenario = {
   async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     const target = ctx.upstreams[0]!;
     const count = scaled(600, ctx.scale, 60);
-    const client = createNetworkClient(
-      {
-        clusters: [{ cluster: 'rpc', endpoints: [{ origin: target.origin }], batchPath: '/rpc' }],
-        batching: BATCH,
-        retry: { maxRetries: 0 },
-      },
-      { logger: ctx.logger },
-    );
+    // The cluster's batch path is the client's default, `/rpc` (the contract's LoadBalancingConfig has no batchPath).
+    await ctx.bus.request('network.balancing.configure', {
+      cluster: CLUSTER,
+      endpoints: [{ origin: target.origin }],
+    });
+    const inForce = (await ctx.bus.request('network.batching.configure', {})).applied;
+    let baseline: BatchingFigures;
+    let optimized: BatchingFigures;
     try {
-      ctx.progress(`  ${count} calls, one request each`);
-      const baseline = await measure(ctx, target, count, async (i) => {
-        const body = JSON.stringify({ jsonrpc: '2.0', id: i, method: 'echo', params: paramsOf(i) });
-        const res = expectOk(
-          await client.request(
-            {
-              method: 'POST',
-              path: '/rpc',
-              cluster: 'rpc',
-              body,
-              headers: { 'content-type': 'application/json' },
-            },
-            { idempotent: false },
-          ),
-        );
-        return (JSON.parse(res.text()) as { result: unknown }).result;
-      });
-      ctx.progress(`  ${count} calls, batched (≤ ${BATCH.maxBatchSize} per batch, ${BATCH.compression})`);
-      const optimized = await measure(ctx, target, count, (i) =>
-        client.call('echo', paramsOf(i), { cluster: 'rpc' }),
+      ctx.progress(`  ${count} calls through the sidecar, batching off (max batch size 1, no compression)`);
+      baseline = await measure(ctx, target, count, UNBATCHED);
+      ctx.progress(
+        `  ${count} calls through the sidecar, batched (≤ ${BATCHED.maxBatchSize} per batch, ${BATCHED.compression})`,
       );
-      const batching = client.stats().batching['rpc'];
-      optimized.meanBatchSize = round(batching?.meanBatchSize ?? 0);
-      optimized.compressionRatio = round(batching?.compressionRatio ?? 1, 3);
-      const passed =
-        optimized.wireBytes < baseline.wireBytes &&
-        optimized.httpRequests < baseline.httpRequests &&
-        baseline.settledOk === count &&
-        optimized.settledOk === count &&
-        optimized.upstreamCalls === count;
-      return {
-        baseline,
-        optimized,
-        change: {
-          wireBytes: percentChange(optimized.wireBytes, baseline.wireBytes),
-          httpRequests: ratio(optimized.httpRequests, baseline.httpRequests),
-          throughput: percentChange(optimized.throughput, baseline.throughput),
-        },
-        passed,
-        property:
-          `batched request bytes on the wire ${optimized.wireBytes} < individual ${baseline.wireBytes}, ` +
-          `${optimized.httpRequests} vs ${baseline.httpRequests} HTTP requests, ` +
-          `${optimized.settledOk}/${count} calls answered with their own result exactly once`,
-      };
+      optimized = await measure(ctx, target, count, BATCHED);
     } finally {
-      await client.close();
+      await ctx.bus.request('network.batching.configure', restoreOf(inForce));
     }
+    const passed =
+      optimized.wireBytes < baseline.wireBytes &&
+      optimized.httpRequests < baseline.httpRequests &&
+      baseline.settledOk === count &&
+      optimized.settledOk === count &&
+      optimized.upstreamCalls === count;
+    return {
+      baseline,
+      optimized,
+      change: {
+        wireBytes: percentChange(optimized.wireBytes, baseline.wireBytes),
+        httpRequests: ratio(optimized.httpRequests, baseline.httpRequests),
+        throughput: percentChange(optimized.throughput, baseline.throughput),
+      },
+      passed,
+      property:
+        `batched request bytes on the wire ${optimized.wireBytes} < unbatched ${baseline.wireBytes}, ` +
+        `${optimized.httpRequests} vs ${baseline.httpRequests} HTTP requests, ` +
+        `${optimized.settledOk}/${count} calls answered with their own result exactly once`,
+    };
   },
 };
 
@@ -90,8 +82,10 @@ interface BatchingFigures extends Figures {
   settledOk: number;
   httpRequests: number;
   upstreamCalls: number;
+  meanBatchSize: number;
   wireBytes: number;
   decodedBytes: number;
+  compressionRatio: number;
   throughput: number;
 }
 
@@ -99,28 +93,41 @@ function paramsOf(i: number): { item: number; note: string } {
   return { item: i, note: `call ${i} of the batching demo; `.repeat(6) };
 }
 
+/** The fields this scenario changes, as they were in force before it. */
+function restoreOf(inForce: RequestBatchingConfig): RequestBatchingConfig {
+  const { maxBatchSize, maxDelayMs, compression, compressionThresholdBytes } = inForce;
+  return { maxBatchSize, maxDelayMs, compression, compressionThresholdBytes };
+}
+
+/** Applies `settings` over the bus, then sends `count` calls through the sidecar; figures are the upstream's counters. */
 async function measure(
   ctx: ScenarioContext,
   target: DemoUpstream,
   count: number,
-  call: (i: number) => Promise<unknown>,
+  settings: RequestBatchingConfig,
 ): Promise<BatchingFigures> {
+  await ctx.bus.request('network.batching.configure', settings);
   await target.resetCounters();
   const answered = new Array<number>(count).fill(0);
   const load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, async (i) => {
-    const result = (await call(i)) as { item?: unknown } | null;
+    const result = await ctx.network.call<{ item?: unknown } | null>('echo', paramsOf(i), {
+      cluster: CLUSTER,
+    });
     if (result?.item !== i)
       throw new MalformedResponseError(`call ${i} got the answer of ${String(result?.item)}`);
     answered[i]!++;
   });
   const counters = await target.counters();
+  const httpRequests = counters.requestsByRoute['/rpc'] ?? 0;
   return {
     calls: load.started,
     settledOk: answered.filter((n) => n === 1).length,
-    httpRequests: counters.requestsByRoute['/rpc'] ?? 0,
+    httpRequests,
     upstreamCalls: counters.rpcCalls,
+    meanBatchSize: httpRequests > 0 ? round(counters.rpcCalls / httpRequests) : 0,
     wireBytes: counters.bytesInWire,
     decodedBytes: counters.bytesInDecoded,
+    compressionRatio: counters.bytesInWire > 0 ? round(counters.bytesInDecoded / counters.bytesInWire, 3) : 1,
     throughput: round(load.throughput, 0),
   };
 }
