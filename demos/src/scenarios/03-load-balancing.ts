@@ -1,4 +1,3 @@
-import { createNetworkClient } from '@slipstream/client';
 import type { BalancerAlgorithm } from '@slipstream/contracts';
 import { round } from '../runner/figures';
 import { runLoad } from '../runner/runLoad';
@@ -14,10 +13,13 @@ const SLOW_MS = 400;
 /** The slow endpoint's share P2C + peak EWMA must stay under. */
 const SLOW_SHARE_LIMIT = 0.05;
 const PATH = '/balance';
+const CLUSTER = 'lb';
 
 /**
- * Scenario 3: five endpoints, one of them slow (400 ms vs 2 ms). The same workload under
- * round-robin and under P2C + peak EWMA; traffic shares are the upstreams' own served counts.
+ * Scenario 3: five endpoints, one of them slow (400 ms vs 2 ms), in one cluster of the running
+ * sidecar. The same workload through the sidecar under round-robin, then under P2C + peak EWMA,
+ * the algorithm switched with `network.balancing.configure` over the bus; traffic shares are the
+ * upstreams' own served counts.
  */
 export const loadBalancing: Scenario = {
   id: 3,
@@ -28,9 +30,9 @@ export const loadBalancing: Scenario = {
     const count = scaled(600, ctx.scale, 300);
     await Promise.all(upstreams.map((u) => u.setBehaviour({ latencyMs: u === slow ? SLOW_MS : FAST_MS })));
     try {
-      ctx.progress(`  ${count} requests over ${ENDPOINTS} endpoints: round-robin`);
+      ctx.progress(`  ${count} requests over ${ENDPOINTS} endpoints through the sidecar: round-robin`);
       const baseline = await measure('round-robin', count);
-      ctx.progress(`  ${count} requests over ${ENDPOINTS} endpoints: P2C + peak EWMA`);
+      ctx.progress(`  ${count} requests over ${ENDPOINTS} endpoints through the sidecar: P2C + peak EWMA`);
       const optimized = await measure('p2c-peak-ewma', count);
       const fair = 1 / ENDPOINTS;
       const passed =
@@ -54,36 +56,33 @@ export const loadBalancing: Scenario = {
       await Promise.all(upstreams.map((u) => u.setBehaviour({})));
     }
 
+    /** Sets the cluster's algorithm over the bus, then sends `n` requests through the sidecar. */
     async function measure(algorithm: BalancerAlgorithm, n: number): Promise<LbFigures> {
+      await ctx.bus.request('network.balancing.configure', {
+        cluster: CLUSTER,
+        algorithm,
+        endpoints: upstreams.map((u) => ({ origin: u.origin })),
+      });
       await Promise.all(upstreams.map((u) => u.resetCounters()));
-      const client = createNetworkClient(
-        {
-          clusters: [{ cluster: 'lb', algorithm, endpoints: upstreams.map((u) => ({ origin: u.origin })) }],
-          retry: { maxRetries: 0 },
-        },
-        { logger: ctx.logger },
-      );
-      try {
-        const load = await runLoad({ count: n, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
-          expectOk(await client.request({ path: PATH, cluster: 'lb' }));
-        });
-        const { shares } = await servedShares(upstreams, PATH);
-        return {
-          requests: load.started,
-          failed: load.failed,
-          slowShare: round(shares[ENDPOINTS - 1] ?? 0, 3),
-          latencyMeanMs: round(load.latencyMeanMs, 1),
-          latencyP99Ms: round(load.latencyP99Ms, 1),
-          throughput: round(load.throughput, 0),
-        };
-      } finally {
-        await client.close();
-      }
+      const load = await runLoad({ count: n, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
+        expectOk(await ctx.network.request({ path: PATH, cluster: CLUSTER }));
+      });
+      const { shares } = await servedShares(upstreams, PATH);
+      return {
+        algorithm,
+        requests: load.started,
+        failed: load.failed,
+        slowShare: round(shares[ENDPOINTS - 1] ?? 0, 3),
+        latencyMeanMs: round(load.latencyMeanMs, 1),
+        latencyP99Ms: round(load.latencyP99Ms, 1),
+        throughput: round(load.throughput, 0),
+      };
     }
   },
 };
 
 interface LbFigures extends Figures {
+  algorithm: string;
   requests: number;
   failed: number;
   slowShare: number;
