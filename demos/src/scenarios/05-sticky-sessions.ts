@@ -1,25 +1,27 @@
-import { createNetworkClient, type NetworkClient } from '@slipstream/client';
-import type { BalancerAlgorithm } from '@slipstream/contracts';
+import type { BalancerAlgorithm, EndpointConfig } from '@slipstream/contracts';
 import { share } from '../runner/figures';
 import type { Figures, Scenario, ScenarioContext, ScenarioOutcome } from '../runner/Scenario';
 import { expectOk } from './support/expectOk';
 import { scaled } from './support/workload';
 
 const ENDPOINTS = 5;
+const CLUSTER = 'sticky';
 
 /**
- * Scenario 5: session keys are sent twice, then once more after one endpoint left the cluster.
- * The endpoint that served each request is the one the upstream names in its answer. Under
- * consistent hashing every key stays put, and only the removed endpoint's keys move.
+ * Scenario 5: session keys are sent twice through the running sidecar, then once more after
+ * one endpoint left the cluster. The cluster, its algorithm and the removal are applied with
+ * `network.balancing.configure` over the bus. The endpoint that served each request is the one
+ * the upstream names in its answer. Under consistent hashing every key stays put, and only the
+ * removed endpoint's keys move.
  */
 export const stickySessions: Scenario = {
   id: 5,
   name: 'sticky sessions',
   async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     const keys = Array.from({ length: scaled(200, ctx.scale, 50) }, (_, i) => `session-${i}`);
-    ctx.progress(`  ${keys.length} keys × 3 rounds: round-robin`);
+    ctx.progress(`  ${keys.length} keys × 3 rounds through the sidecar: round-robin`);
     const baseline = await measure(ctx, 'round-robin', keys);
-    ctx.progress(`  ${keys.length} keys × 3 rounds: consistent hash`);
+    ctx.progress(`  ${keys.length} keys × 3 rounds through the sidecar: consistent hash`);
     const optimized = await measure(ctx, 'consistent-hash', keys);
     const passed =
       optimized.keptAcrossRounds === keys.length &&
@@ -48,6 +50,7 @@ export const stickySessions: Scenario = {
 };
 
 interface StickyFigures extends Figures {
+  algorithm: string;
   keys: number;
   keptAcrossRounds: number;
   onRemoved: number;
@@ -61,33 +64,25 @@ async function measure(
   keys: string[],
 ): Promise<StickyFigures> {
   const upstreams = ctx.upstreams.slice(0, ENDPOINTS);
-  const endpoints = upstreams.map((u) => ({ origin: u.origin }));
-  const client = createNetworkClient(
-    { clusters: [{ cluster: 'sticky', algorithm, endpoints }], retry: { maxRetries: 0 } },
-    { logger: ctx.logger },
-  );
-  try {
-    const origins = await originsByName(upstreams.map((u) => u.origin));
-    const first = await servedBy(client, keys, origins);
-    const second = await servedBy(client, keys, origins);
-    const removed = upstreams[ENDPOINTS - 1]!.origin;
-    client.configureCluster({
-      cluster: 'sticky',
-      algorithm,
-      endpoints: endpoints.filter((e) => e.origin !== removed),
-    });
-    const third = await servedBy(client, keys, origins);
-    const onRemoved = keys.filter((k) => second.get(k) === removed);
-    return {
-      keys: keys.length,
-      keptAcrossRounds: keys.filter((k) => first.get(k) === second.get(k)).length,
-      onRemoved: onRemoved.length,
-      movedFromRemoved: onRemoved.filter((k) => third.get(k) !== removed).length,
-      movedOthers: keys.filter((k) => second.get(k) !== removed && third.get(k) !== second.get(k)).length,
-    };
-  } finally {
-    await client.close();
-  }
+  const endpoints: EndpointConfig[] = upstreams.map((u) => ({ origin: u.origin }));
+  const configure = (list: EndpointConfig[]): Promise<unknown> =>
+    ctx.bus.request('network.balancing.configure', { cluster: CLUSTER, algorithm, endpoints: list });
+  await configure(endpoints);
+  const origins = await originsByName(upstreams.map((u) => u.origin));
+  const first = await servedBy(ctx, keys, origins);
+  const second = await servedBy(ctx, keys, origins);
+  const removed = upstreams[ENDPOINTS - 1]!.origin;
+  await configure(endpoints.filter((e) => e.origin !== removed));
+  const third = await servedBy(ctx, keys, origins);
+  const onRemoved = keys.filter((k) => second.get(k) === removed);
+  return {
+    algorithm,
+    keys: keys.length,
+    keptAcrossRounds: keys.filter((k) => first.get(k) === second.get(k)).length,
+    onRemoved: onRemoved.length,
+    movedFromRemoved: onRemoved.filter((k) => third.get(k) !== removed).length,
+    movedOthers: keys.filter((k) => second.get(k) !== removed && third.get(k) !== second.get(k)).length,
+  };
 }
 
 /** The name each upstream gives itself in its echo answer, mapped to its origin (asked directly, off the pipeline). */
@@ -101,15 +96,17 @@ async function originsByName(origins: readonly string[]): Promise<Map<string, st
   return new Map(names.map((name, i) => [name, origins[i]!]));
 }
 
-/** For each key, the origin of the upstream that answered it (named in the upstream's own echo). */
+/** For each key, the origin of the upstream that answered it through the sidecar (named in the upstream's own echo). */
 async function servedBy(
-  client: NetworkClient,
+  ctx: ScenarioContext,
   keys: readonly string[],
   origins: ReadonlyMap<string, string>,
 ): Promise<Map<string, string>> {
   const served = new Map<string, string>();
   for (const key of keys) {
-    const res = expectOk(await client.request({ path: '/session', cluster: 'sticky' }, { stickyKey: key }));
+    const res = expectOk(
+      await ctx.network.request({ path: '/session', cluster: CLUSTER }, { stickyKey: key }),
+    );
     const name = (JSON.parse(res.text()) as { upstream: string }).upstream;
     served.set(key, origins.get(name) ?? name);
   }
