@@ -33,7 +33,10 @@ export interface Agent {
   readonly capabilities: readonly string[];
   /** Ids of agents that must be started before this one. */
   readonly dependsOn?: readonly string[];
-  /** Starts the agent. A throw marks it failed; the others keep running. */
+  /**
+   * Starts the agent. A throw marks it failed; the others keep running. The orchestrator still
+   * calls `stop()` on a failed agent at shutdown, so `stop()` must tolerate a half-started agent.
+   */
   start(ctx: AgentContext): Promise<void>;
   /** Stops the agent, draining in-flight work. Cut at the orchestrator's drain timeout. */
   stop(): Promise<void>;

@@ -84,7 +84,8 @@ export interface EventBus {
   /**
    * Sends a command and waits for its reply. Rejects with `NoResponderError` when nobody
    * responds to the topic, `BusTimeoutError` after the timeout, `RemoteError` when the
-   * responder failed.
+   * responder failed. Durable topics (NATS JetStream) are fire-and-forget: a request on one is
+   * refused at once.
    */
   request<C extends CommandName>(
     topic: C,

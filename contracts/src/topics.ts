@@ -89,14 +89,22 @@ export interface TopicMap {
   'optimizer.applied': OptimizerEvent;
   'optimizer.reverted': OptimizerEvent;
   'sarah.task': SarahTask;
+  /** `attempt`: the delivery attempt that completed it (above 1 when it was redelivered). */
   'sarah.task.completed': {
     taskId: string;
     worker: string;
     durationMs: number;
     calls: number;
     result: unknown;
+    attempt: number;
   };
-  'sarah.task.failed': { taskId: string; worker: string; durationMs: number; error: SerializedError };
+  'sarah.task.failed': {
+    taskId: string;
+    worker: string;
+    durationMs: number;
+    error: SerializedError;
+    attempt: number;
+  };
 }
 
 /**

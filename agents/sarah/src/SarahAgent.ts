@@ -156,6 +156,7 @@ export class SarahAgent implements Agent {
             worker,
             durationMs: performance.now() - start,
             error: serializeError(err),
+            attempt: delivery.attempt,
           })
           .catch((publishErr: unknown) => logger.warn('task failure not published', { error: publishErr }));
         return;
@@ -168,6 +169,7 @@ export class SarahAgent implements Agent {
           durationMs: performance.now() - start,
           calls: result.timings.length,
           result,
+          attempt: delivery.attempt,
         });
       } catch (publishErr) {
         logger.warn('task completion not published', { taskId: task.taskId, error: publishErr });

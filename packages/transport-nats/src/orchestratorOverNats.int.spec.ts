@@ -83,13 +83,14 @@ describe(Orchestrator, () => {
       const worker = agent('worker', (ctx) => {
         ctx.bus.subscribe(
           'sarah.task',
-          async (task) => {
+          async (task, _envelope, delivery) => {
             await ctx.bus.publish('sarah.task.completed', {
               taskId: task.taskId,
               worker: 'worker',
               durationMs: 0,
               calls: 0,
               result: null,
+              attempt: delivery.attempt,
             });
           },
           { group: 'workers' },
