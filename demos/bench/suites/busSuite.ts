@@ -1,8 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { performance } from 'node:perf_hooks';
 
-import type { Logger } from '@slipstream/contracts';
-import { InProcessTransport, MessageBus } from '@slipstream/core';
+import { createLogger, InProcessTransport, MessageBus } from '@slipstream/core';
 
 import { runRounds } from '../harness/compare';
 import type { Suite, TableRow } from '../harness/suite';
@@ -19,13 +18,7 @@ const MAX_ROUND_MS = 15_000;
 /** The target for the in-process bus, events/s. */
 const TARGET_EVENTS_PER_S = 1_000_000;
 
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silent,
-};
+const silent = createLogger({ silent: true });
 
 /** What one variant measured in one round. */
 interface Measurement {

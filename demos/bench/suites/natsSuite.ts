@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
-import type { Logger, Transport } from '@slipstream/contracts';
-import { InProcessTransport, MessageBus } from '@slipstream/core';
+import type { Transport } from '@slipstream/contracts';
+import { createLogger, InProcessTransport, MessageBus } from '@slipstream/core';
 
 import { runRounds } from '../harness/compare';
 import { useNatsServer } from '../harness/natsServer';
@@ -17,13 +17,7 @@ const CONCURRENCY = 64;
 /** A run's publish or request phase ends early after this long, ms. */
 const MAX_PHASE_MS = 20_000;
 
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silent,
-};
+const silent = createLogger({ silent: true });
 
 /** What one transport measured in one run. */
 interface BusRun {
