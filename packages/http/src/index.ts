@@ -1,4 +1,5 @@
 export { PoolManager } from './PoolManager';
+export { BorrowedDispatcher } from './dispatcher/BorrowedDispatcher';
 export { PoolDispatcher } from './dispatcher/PoolDispatcher';
 export { HttpResponse } from './response/HttpResponse';
 export type { HttpRequest, HttpRequestOptions } from './response/HttpRequest';

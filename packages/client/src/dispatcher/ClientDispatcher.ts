@@ -1,7 +1,8 @@
 import { RequestAbortedError } from '@slipstream/contracts';
-import type { HttpResponse } from '@slipstream/http';
+import { BorrowedDispatcher, type HttpResponse } from '@slipstream/http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { DecoratorHandler, Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { DecoratorHandler } from 'undici';
 import type { ClientRequest, ClientRequestOptions } from '../ClientRequest';
 import { UnsupportedBodyError } from '../errors/UnsupportedBodyError';
 
@@ -77,7 +78,7 @@ class BufferedController implements Dispatcher.DispatchController {
  * first (the pipeline may retry it); the response is the pipeline's buffered, decoded one,
  * so `content-length` is set to the decoded length. Owns nothing: close the client instead.
  */
-export class ClientDispatcher extends Dispatcher {
+export class ClientDispatcher extends BorrowedDispatcher {
   readonly #target: DispatchTarget;
 
   constructor(target: DispatchTarget) {
@@ -138,25 +139,6 @@ export class ClientDispatcher extends Dispatcher {
         handler.onResponseData(controller, response.body);
       controller.whenFlowing(() => handler.onResponseEnd(controller, {}));
     });
-  }
-
-  /** Resolves at once: the pipeline belongs to the `NetworkClient`. */
-  override close(): Promise<void>;
-  override close(callback: () => void): void;
-  override close(callback?: () => void): Promise<void> | void {
-    if (callback) return queueMicrotask(callback);
-    return Promise.resolve();
-  }
-
-  /** Resolves at once: the pipeline belongs to the `NetworkClient`. */
-  override destroy(): Promise<void>;
-  override destroy(err: Error | null): Promise<void>;
-  override destroy(callback: () => void): void;
-  override destroy(err: Error | null, callback: () => void): void;
-  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
-    const callback = typeof a === 'function' ? a : b;
-    if (callback) return queueMicrotask(callback);
-    return Promise.resolve();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { SlipstreamError } from '@slipstream/contracts';
-import { Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { BorrowedDispatcher } from './BorrowedDispatcher';
 import type { OriginPool } from '../pool/OriginPool';
 import { DispatchTask } from './DispatchTask';
 
@@ -11,7 +12,7 @@ export type OriginResolver = (origin: string) => OriginPool;
  * and `fetch(url, { dispatcher })` share the manager's connections, queue bound and stats.
  * It owns nothing: `close()` and `destroy()` resolve at once; close the manager instead.
  */
-export class PoolDispatcher extends Dispatcher {
+export class PoolDispatcher extends BorrowedDispatcher {
   readonly #resolve: OriginResolver;
 
   constructor(resolve: OriginResolver) {
@@ -31,24 +32,5 @@ export class PoolDispatcher extends Dispatcher {
     }
     owner.submit(new DispatchTask(owner, opts, handler));
     return true;
-  }
-
-  /** Resolves at once: the pools belong to the `PoolManager`. */
-  override close(): Promise<void>;
-  override close(callback: () => void): void;
-  override close(callback?: () => void): Promise<void> | void {
-    if (callback) return queueMicrotask(callback);
-    return Promise.resolve();
-  }
-
-  /** Resolves at once: the pools belong to the `PoolManager`. */
-  override destroy(): Promise<void>;
-  override destroy(err: Error | null): Promise<void>;
-  override destroy(callback: () => void): void;
-  override destroy(err: Error | null, callback: () => void): void;
-  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
-    const callback = typeof a === 'function' ? a : b;
-    if (callback) return queueMicrotask(callback);
-    return Promise.resolve();
   }
 }
