@@ -228,12 +228,12 @@ export interface AdvancedRoutingConfig {
 
 /** A bounded measurement run. */
 export interface NetworkBenchmarkOptions {
-  /** Route or URL to measure; the configured default targets when omitted. */
+  /** Route or URL to measure; the agent's configured workload path when omitted. */
   target?: string;
-  /** Requests per phase. Defaults to 2_000. */
+  /** Requests per phase. Defaults to the agent's workload (200). */
   requests?: number;
-  /** Concurrent requests. Defaults to 32. */
+  /** Concurrent requests. Defaults to the agent's workload (16). */
   concurrency?: number;
-  /** Hard cap per phase, ms. Defaults to 15_000 ms. */
+  /** Hard cap per phase, ms. Defaults to the agent's workload (10_000 ms). */
   maxDurationMs?: number;
 }
