@@ -125,6 +125,29 @@ describe(NodeDiscovery, () => {
       nodes[1]?.stop();
     });
 
+    it('when the node that should report has not noticed the silence, another reports it one interval later', async () => {
+      // 'a' would report (smallest id) but tolerates 10 missed heartbeats, so it has not noticed.
+      const a = new NodeDiscovery(bus, logger, { node: 'a', intervalMs: 1_000, missed: 10 });
+      const b = new NodeDiscovery(bus, logger, { node: 'b', intervalMs: 1_000, missed: 3 });
+      const c = new NodeDiscovery(bus, logger, {
+        node: 'c',
+        agents: [{ id: 'c-agent', role: 'r', capabilities: [] }],
+        intervalMs: 1_000,
+      });
+      for (const n of [a, b, c]) await n.start();
+      jest.advanceTimersByTime(1_000);
+      c.stop();
+      jest.advanceTimersByTime(4_000);
+      expect(log.filter((p) => p.topic === 'agent.offline')).toHaveLength(0);
+      jest.advanceTimersByTime(1_000);
+      jest.advanceTimersByTime(5_000);
+      expect(log.filter((p) => p.topic === 'agent.offline')).toEqual([
+        { topic: 'agent.offline', payload: { node: 'c', agentIds: ['c-agent'] } },
+      ]);
+      a.stop();
+      b.stop();
+    });
+
     it('when an offline peer sends a heartbeat again, marks it online', async () => {
       const a = new NodeDiscovery(bus, logger, { node: 'a', intervalMs: 1_000, missed: 2 });
       const b = new NodeDiscovery(bus, logger, { node: 'b', intervalMs: 1_000, missed: 2 });

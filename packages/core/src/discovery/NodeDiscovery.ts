@@ -44,8 +44,9 @@ const DEFAULTS = Object.freeze({ agents: [] as readonly DiscoveredAgent[], inter
 /**
  * Node discovery over any `EventBus`: announces this node's agents (`agent.registered`),
  * sends `node.heartbeat` every `intervalMs`, and marks a peer offline once it missed
- * `missed` heartbeats, publishing `agent.offline`. Of the nodes that see a peer go silent, only
- * the online node with the smallest id publishes, so one event goes out (not one per node).
+ * `missed` heartbeats, publishing `agent.offline`. Of the nodes that see a peer go silent, the
+ * online node with the smallest id publishes at once and the others only when no
+ * `agent.offline` for it has arrived one interval later, so one event goes out, not one per node.
  * When a peer comes online (first heartbeat, or back after being offline) this node announces
  * its agents again, so a node that joins late learns of the earlier ones: `agent.registered`
  * may therefore repeat and is to be treated as idempotent (keyed by node and agent id).
@@ -58,6 +59,8 @@ export class NodeDiscovery {
   readonly #intervalMs: number;
   readonly #missed: number;
   readonly #peers = new Map<string, PeerState>();
+  /** Peers this node saw go silent whose `agent.offline` it has not seen yet, with when. */
+  readonly #unreported = new Map<string, number>();
   readonly #disposers: Disposer[] = [];
   #timer: NodeJS.Timeout | undefined;
 
@@ -122,15 +125,20 @@ export class NodeDiscovery {
     for (const peer of this.#peers.values()) {
       if (peer.online && now - peer.lastSeen > this.#missed * peer.intervalMs) {
         peer.online = false;
+        this.#unreported.set(peer.node, now);
         this.#logger.warn('node went offline', { peer: peer.node, silentMs: now - peer.lastSeen });
-        if (this.#isReporter()) {
-          this.#bus
-            .publish('agent.offline', { node: peer.node, agentIds: peer.agentIds })
-            .catch((err: unknown) => {
-              this.#logger.error('could not publish agent.offline', { peer: peer.node, error: String(err) });
-            });
-        }
       }
+    }
+    for (const [node, since] of this.#unreported) {
+      // The reporter publishes at once; any other node that saw the silence steps in one
+      // interval later if no `agent.offline` has arrived by then (the reporter may have died
+      // too, or not have noticed yet), so the event is never lost for want of a reporter.
+      if (!this.#isReporter() && now - since < this.#intervalMs) continue;
+      this.#unreported.delete(node);
+      const agentIds = this.#peers.get(node)?.agentIds ?? [];
+      this.#bus.publish('agent.offline', { node, agentIds }).catch((err: unknown) => {
+        this.#logger.error('could not publish agent.offline', { peer: node, error: String(err) });
+      });
     }
   }
 
@@ -165,6 +173,7 @@ export class NodeDiscovery {
 
   #onHeartbeat(node: string, agentIds: string[], intervalMs: number): void {
     if (node === this.#node) return;
+    this.#unreported.delete(node);
     const known = this.#peers.get(node);
     this.#peers.set(node, { node, agentIds, lastSeen: Date.now(), intervalMs, online: true });
     if (known?.online === true) return;
@@ -175,6 +184,7 @@ export class NodeDiscovery {
   }
 
   #onOffline(node: string): void {
+    this.#unreported.delete(node);
     const peer = this.#peers.get(node);
     if (peer !== undefined) peer.online = false;
   }
