@@ -5,24 +5,12 @@ import {
   type RequestBatchingConfig,
 } from '@slipstream/contracts';
 
-/** Settings of one `RequestBatcher`. Every field is optional; omitted ones keep their value. */
+/**
+ * Settings of one `RequestBatcher`: the contract's `RequestBatchingConfig` (each field's default
+ * and unit is documented there and filled from `DEFAULTS` below) plus the stats window.
+ * Every field is optional; omitted ones keep their value.
+ */
 export interface RequestBatcherOptions extends RequestBatchingConfig {
-  /** Flush when this many calls wait. Defaults to 10. */
-  maxBatchSize?: number;
-  /** Flush this long after the first call of a batch, ms. Defaults to 2 ms. */
-  maxDelayMs?: number;
-  /** Flush before the encoded batch exceeds this many bytes. Defaults to Infinity (no limit). */
-  maxBatchBytes?: number;
-  /** Batches on the wire at once; more wait in the queue. Defaults to 16. */
-  maxInFlightBatches?: number;
-  /** Share one result among identical idempotent calls queued or in flight. Defaults to false. */
-  dedupe?: boolean;
-  /** Request body compression. Defaults to 'none'. */
-  compression?: CompressionAlgorithm;
-  /** Compress bodies at least this big, bytes. Defaults to 1_024 bytes. */
-  compressionThresholdBytes?: number;
-  /** A batch without a response this long after it was handed to the sender fails, ms. Defaults to 30_000 ms. */
-  timeoutMs?: number;
   /** Window over which `itemsPerSecond` is measured, ms. Defaults to 10_000 ms. */
   statsWindowMs?: number;
 }
