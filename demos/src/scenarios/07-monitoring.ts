@@ -93,11 +93,22 @@ export const monitoring: Scenario = {
           `  endpoint healed; healthy tasks until the alert resolves (≤ ${RECOVERY_TIMEOUT_MS} ms)`,
         );
         await target.setBehaviour({});
-        await waitUntil(() => alerts.count('network.alert.resolved') > 0, {
+        const healthyTasks = {
           timeoutMs: RECOVERY_TIMEOUT_MS,
           intervalMs: 100,
           tick: () => runLoad({ count: CONCURRENCY, concurrency: CONCURRENCY, signal: ctx.signal }, task),
-        });
+        };
+        await waitUntil(() => alerts.count('network.alert.resolved') > 0, healthyTasks);
+        // The recovered figures are read once the rolling window no longer holds any failure, so the
+        // health score compares a failing window with a healed one, not with a half-rolled one.
+        const since = Date.now();
+        await waitUntil(
+          () =>
+            snapshot !== undefined &&
+            snapshot.timestamp >= since &&
+            snapshot.clusters[CLUSTER]?.metrics.errorRate === 0,
+          healthyTasks,
+        );
         const optimized = phase(await freshSnapshot(Date.now()), alerts);
         const scrape = await fetch(`${adminUrl ?? 'http://127.0.0.1:0'}/metrics`);
         const { samples, invalid } = parsePrometheusText(await scrape.text());
@@ -112,6 +123,7 @@ export const monitoring: Scenario = {
           scrape.status === 200 &&
           samples.length > 0 &&
           invalid.length === 0 &&
+          optimized.errorRate === 0 &&
           optimized.healthScore > baseline.healthScore;
         return {
           baseline,
@@ -120,7 +132,7 @@ export const monitoring: Scenario = {
           passed,
           property:
             `alert fired ${fired}× then resolved ${resolved}×; cluster health ${baseline.healthScore} while failing → ` +
-            `${optimized.healthScore} recovered; /metrics answered ${scrape.status} with ${samples.length} samples, ` +
+            `${optimized.healthScore} recovered (window error rate ${optimized.errorRate}); /metrics answered ${scrape.status} with ${samples.length} samples, ` +
             `${invalid.length} invalid lines`,
         };
       });
