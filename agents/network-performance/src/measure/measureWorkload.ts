@@ -1,4 +1,5 @@
 import { ConfigError, type PerformanceMetrics, type PoolStats } from '@slipstream/contracts';
+import { setMaxListeners } from 'node:events';
 
 /** What a workload is sent through: the `NetworkClient` shape measureWorkload needs. */
 export interface WorkloadTarget {
@@ -10,6 +11,9 @@ export interface WorkloadTarget {
   /** Measured pool stats, read before and after the run for the connection figures. */
   stats(): { pools: readonly PoolStats[] };
 }
+
+/** Abort listeners one request in flight may hold on the shared signal (admission, backoff, pool, body). */
+const LISTENERS_PER_REQUEST = 4;
 
 /** A bounded workload: one request shape, sent `requests` times by `concurrency` workers. */
 export interface Workload {
@@ -51,6 +55,9 @@ export async function measureWorkload(
   let errors = 0;
   let started = 0;
   const abort = new AbortController();
+  // One signal is shared by every worker, and a request in flight listens on it at each stage
+  // (admission, retry backoff, pool), so more than Node's default 10 listeners is expected here.
+  setMaxListeners(LISTENERS_PER_REQUEST * workload.concurrency, abort.signal);
   const start = performance.now();
   const cap = setTimeout(() => abort.abort(), workload.maxDurationMs);
   cap.unref();
