@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jsonOf, rawRequest, until } from '../../test/httpRequest';
+import { startRecordingServer } from '../../test/recordingServer';
 import { UpstreamProcessError } from '../errors/UpstreamProcessError';
 import { WaitTimeoutError } from '../errors/WaitTimeoutError';
 import type { SpawnedUpstream } from './SpawnedUpstream';
@@ -92,6 +93,26 @@ describe(spawnUpstream, () => {
       await expect(rawRequest(`${victim.url}/x`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       await expect(victim.counters()).rejects.toBeInstanceOf(UpstreamProcessError);
       await victim.close();
+    }, 60_000);
+  });
+
+  describe('when it forwards to a real upstream', () => {
+    it('forwards and counts in the child; kill() ends the proxy and leaves the real upstream serving', async () => {
+      const real = await startRecordingServer(() => ({ status: 200, body: '{"real":true}' }));
+      const forwarding = await spawnUpstream({ forwardTo: { origin: real.origin } });
+      try {
+        expect(jsonOf(await rawRequest(`${forwarding.url}/f`))).toEqual({ real: true });
+        await until(async () => (await forwarding.counters()).requestsByRoute['/f'] === 1);
+
+        await forwarding.kill();
+
+        await expect(rawRequest(`${forwarding.url}/f`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+        expect((await rawRequest(`${real.origin}/direct`)).status).toBe(200);
+        expect(real.seen.map((r) => r.url)).toEqual(['/f', '/direct']);
+      } finally {
+        await forwarding.close();
+        await real.close();
+      }
     }, 60_000);
   });
 

@@ -1,5 +1,6 @@
 import type { RpcBehaviour, RpcId } from '../behaviour/Behaviour';
 import { RpcError } from '@slipstream/contracts';
+import { parseJsonRpcBody } from './parseJsonRpcBody';
 import { RPC_METHODS } from './rpcMethods';
 
 /** A JSON-RPC error object. */
@@ -66,10 +67,8 @@ export async function answerJsonRpc(
   rpc: RpcBehaviour,
   signal: AbortSignal,
 ): Promise<RpcAnswer> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
+  const parsed = parseJsonRpcBody(text);
+  if (parsed === undefined) {
     return {
       status: 200,
       body: JSON.stringify(errorResponse(null, { code: -32700, message: 'Parse error' })),
@@ -77,8 +76,7 @@ export async function answerJsonRpc(
       batch: false,
     };
   }
-  const batch = Array.isArray(parsed);
-  const calls: unknown[] = batch ? (parsed as unknown[]) : [parsed];
+  const { calls, batch } = parsed;
   const received = { calls: calls.length, batch };
   if (rpc.failBatch)
     return { ...received, status: 500, body: JSON.stringify({ error: 'injected batch failure' }) };

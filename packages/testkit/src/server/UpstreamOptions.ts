@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 import type { Behaviour, BehaviourRule } from '../behaviour/Behaviour';
+import type { ForwardTarget } from '../forward/ForwardTarget';
 
 /** Options of an upstream server. Every field is optional. */
 export interface UpstreamOptions {
@@ -25,10 +26,18 @@ export interface UpstreamOptions {
   requestLogSize?: number;
   /** Default timeout of `waitForInFlight`, ms. Defaults to 10_000 ms. */
   waitTimeoutMs?: number;
+  /**
+   * Forward the requests no injected behaviour answers to this real upstream instead of
+   * answering them with the built-in routes. Defaults to none (the built-in routes answer).
+   */
+  forwardTo?: ForwardTarget;
 }
 
 /** Upstream options with every default applied. */
-export type ResolvedUpstreamOptions = Required<Omit<UpstreamOptions, 'name'>> & { name: string | undefined };
+export type ResolvedUpstreamOptions = Required<Omit<UpstreamOptions, 'name' | 'forwardTo'>> & {
+  name: string | undefined;
+  forwardTo: ForwardTarget | undefined;
+};
 
 /** The defaults of `UpstreamOptions`. */
 export const UPSTREAM_DEFAULTS = Object.freeze({
@@ -44,6 +53,7 @@ export const UPSTREAM_DEFAULTS = Object.freeze({
 type NumericOption = 'port' | 'seed' | 'keepAliveTimeoutMs' | 'requestLogSize' | 'waitTimeoutMs';
 
 const integerIn = (min: number, max: number) => (v: number) => Number.isInteger(v) && v >= min && v <= max;
+const isPath = (v: unknown): boolean => typeof v === 'string' && v.startsWith('/');
 
 /** Applies the defaults and checks the scalar options; throws `ConfigError` naming each bad field. */
 export function resolveUpstreamOptions(options: UpstreamOptions = {}): ResolvedUpstreamOptions {
@@ -59,6 +69,7 @@ export function resolveUpstreamOptions(options: UpstreamOptions = {}): ResolvedU
     healthPath: options.healthPath ?? UPSTREAM_DEFAULTS.healthPath,
     requestLogSize: options.requestLogSize ?? UPSTREAM_DEFAULTS.requestLogSize,
     waitTimeoutMs: options.waitTimeoutMs ?? UPSTREAM_DEFAULTS.waitTimeoutMs,
+    forwardTo: options.forwardTo,
   };
   const checks: [NumericOption, (v: number) => boolean, string][] = [
     ['port', integerIn(0, 65_535), 'an integer 0..65535'],
@@ -71,11 +82,38 @@ export function resolveUpstreamOptions(options: UpstreamOptions = {}): ResolvedU
     .filter(([key, ok]) => typeof resolved[key] !== 'number' || !ok(resolved[key]))
     .map(([key, , expected]) => ({ path: key, expected, received: String(resolved[key]) }));
   for (const key of ['rpcPath', 'healthPath'] as const) {
-    if (typeof resolved[key] !== 'string' || !resolved[key].startsWith('/'))
+    if (!isPath(resolved[key]))
       issues.push({ path: key, expected: "a path starting with '/'", received: String(resolved[key]) });
   }
   if (typeof resolved.healthy !== 'boolean')
     issues.push({ path: 'healthy', expected: 'a boolean', received: String(resolved.healthy) });
+  if (resolved.forwardTo !== undefined) issues.push(...forwardTargetIssues(resolved.forwardTo));
   if (issues.length > 0) throw new ConfigError(issues);
   return resolved;
+}
+
+/** Whether `value` is an http(s) origin: scheme, host and port, no path, query or credentials. */
+function isOrigin(value: unknown): boolean {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+}
+
+function forwardTargetIssues(target: ForwardTarget): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (!isOrigin(target.origin))
+    issues.push({
+      path: 'forwardTo.origin',
+      expected: 'an http(s) origin without a path (http://host:port)',
+      received: String(target.origin),
+    });
+  for (const key of ['path', 'rpcPath'] as const) {
+    if (target[key] !== undefined && !isPath(target[key]))
+      issues.push({
+        path: `forwardTo.${key}`,
+        expected: "a path starting with '/'",
+        received: String(target[key]),
+      });
+  }
+  return issues;
 }

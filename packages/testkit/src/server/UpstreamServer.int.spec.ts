@@ -12,7 +12,8 @@ import { jsonOf, rawRequest, until } from '../../test/httpRequest';
 import { UpstreamClosedError } from '../errors/UpstreamClosedError';
 import { startUpstream } from '../startUpstream';
 import type { Upstream } from './Upstream';
-import { BEHAVIOUR_HEADER, UpstreamServer } from './UpstreamServer';
+import { BEHAVIOUR_HEADER } from '../http/headerNames';
+import { UpstreamServer } from './UpstreamServer';
 
 describe(UpstreamServer, () => {
   let up: Upstream;

@@ -1,5 +1,11 @@
 import { ConfigError } from '@slipstream/contracts';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Behaviour, BehaviourRule, SlowBody } from '../behaviour/Behaviour';
@@ -8,12 +14,16 @@ import { validateBehaviour } from '../behaviour/validateBehaviour';
 import { CounterBook } from '../counters/CounterBook';
 import type { RequestRecord, UpstreamCounters } from '../counters/UpstreamCounters';
 import { UpstreamClosedError } from '../errors/UpstreamClosedError';
+import { ForwardingClient } from '../forward/ForwardingClient';
 import { encodeResponseBody } from '../http/encodeResponseBody';
 import { generateJsonBody } from '../http/generateJsonBody';
+import { BEHAVIOUR_HEADER, UPSTREAM_HEADER } from '../http/headerNames';
 import { readRequestBody } from '../http/readRequestBody';
+import { jsonAnswer as json, type RouteAnswer } from '../http/RouteAnswer';
 import { createPrng, type Prng } from '../random/createPrng';
 import { sampleLatency } from '../random/sampleLatency';
 import { answerJsonRpc } from '../rpc/answerJsonRpc';
+import { parseJsonRpcBody } from '../rpc/parseJsonRpcBody';
 import type { Upstream } from './Upstream';
 import {
   resolveUpstreamOptions,
@@ -21,22 +31,15 @@ import {
   type UpstreamOptions,
 } from './UpstreamOptions';
 
-/** Request header carrying a JSON `Behaviour` laid over the matching rule, for this request only. */
-export const BEHAVIOUR_HEADER = 'x-testkit-behaviour';
-
-/** A route's own answer, before the behaviour's overrides. */
-interface Answer {
-  status: number;
-  /** Body text; `undefined` for an empty body. */
-  body: string | undefined;
-  contentType: string;
-}
-
-const json = (status: number, value: unknown): Answer => ({
-  status,
-  body: JSON.stringify(value),
-  contentType: 'application/json',
-});
+/**
+ * Whether `behaviour` answers the request itself (its status, body or JSON-RPC faults), so that a
+ * forwarding upstream does not forward it; latency alone delays the request and forwards it.
+ */
+const answersLocally = (behaviour: Behaviour): boolean =>
+  behaviour.status !== undefined ||
+  behaviour.body !== undefined ||
+  behaviour.bodySize !== undefined ||
+  behaviour.rpc !== undefined;
 
 type State = 'idle' | 'listening' | 'stopped' | 'closed';
 
@@ -50,6 +53,7 @@ export class UpstreamServer implements Upstream {
   private readonly book: CounterBook;
   private readonly table: BehaviourTable;
   private readonly random: Prng;
+  private readonly forwarder: ForwardingClient | undefined;
   private healthy: boolean;
   private state: State = 'idle';
   private boundPort: number;
@@ -62,6 +66,8 @@ export class UpstreamServer implements Upstream {
     this.random = createPrng(this.seed);
     this.book = new CounterBook(this.options.requestLogSize);
     this.table = new BehaviourTable(this.options.rules, this.options.behaviour);
+    this.forwarder =
+      this.options.forwardTo === undefined ? undefined : new ForwardingClient(this.options.forwardTo);
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.keepAliveTimeout = this.options.keepAliveTimeoutMs;
     this.server.on('connection', (socket: Socket) => {
@@ -84,6 +90,11 @@ export class UpstreamServer implements Upstream {
 
   get url(): string {
     return this.origin;
+  }
+
+  /** The name in the echo body and the `x-testkit-upstream` header. */
+  private get name(): string {
+    return this.options.name ?? `upstream-${this.boundPort}`;
   }
 
   /** Starts listening on 127.0.0.1. */
@@ -131,6 +142,7 @@ export class UpstreamServer implements Upstream {
 
   async close(): Promise<void> {
     await this.stop();
+    this.forwarder?.close();
     this.state = 'closed';
   }
 
@@ -217,12 +229,12 @@ export class UpstreamServer implements Upstream {
       const status = behaviour.errorStatus ?? 500;
       return this.send(req, res, record, behaviour, json(status, { error: 'injected', status }), signal);
     }
-    const answer = await this.routeAnswer(record, body.decoded, behaviour, signal);
+    const answer = await this.routeAnswer(req, record, body.decoded, behaviour, signal);
     return this.send(req, res, record, behaviour, this.overrideAnswer(answer, behaviour), signal);
   }
 
   /** The route's answer with the behaviour's status and body laid over it. */
-  private overrideAnswer(answer: Answer, behaviour: Behaviour): Answer {
+  private overrideAnswer(answer: RouteAnswer, behaviour: Behaviour): RouteAnswer {
     const status = behaviour.status ?? answer.status;
     if (typeof behaviour.body === 'string') {
       return { status, body: behaviour.body, contentType: 'text/plain; charset=utf-8' };
@@ -246,26 +258,38 @@ export class UpstreamServer implements Upstream {
     return issues.length > 0 ? new ConfigError(issues) : (parsed as Behaviour);
   }
 
+  /**
+   * The route's answer: forwarded to the real upstream when there is one and the behaviour does not
+   * answer the request itself (an unhealthy health endpoint answers 503 here); else the built-in
+   * health endpoint, JSON-RPC endpoint or echo.
+   */
   private async routeAnswer(
+    req: IncomingMessage,
     record: RequestRecord,
     body: Buffer,
     behaviour: Behaviour,
     signal: AbortSignal,
-  ): Promise<Answer> {
-    if (record.path === this.options.healthPath) {
+  ): Promise<RouteAnswer> {
+    const rpc = record.path === this.options.rpcPath && record.method === 'POST';
+    const forwarder = answersLocally(behaviour) ? undefined : this.forwarder;
+    if (record.path === this.options.healthPath && (forwarder === undefined || !this.healthy)) {
       return json(this.healthy ? 200 : 503, { status: this.healthy ? 'healthy' : 'unhealthy' });
     }
-    if (record.path === this.options.rpcPath && record.method === 'POST') {
-      const rpc = await answerJsonRpc(body.toString('utf8'), behaviour.rpc ?? {}, signal);
-      this.book.rpcReceived(rpc.calls, rpc.batch);
-      return { status: rpc.status, body: rpc.body, contentType: 'application/json' };
+    if (forwarder !== undefined) {
+      if (rpc) {
+        const received = parseJsonRpcBody(body.toString('utf8'));
+        this.book.rpcReceived(received?.calls.length ?? 0, received?.batch ?? false);
+      }
+      const { search } = new URL(req.url ?? '/', 'http://upstream');
+      const path = forwarder.pathFor(record.path, search, rpc);
+      return forwarder.forward({ method: record.method, path, headers: req.headers, body }, signal);
     }
-    return json(200, {
-      upstream: this.options.name ?? `upstream-${this.boundPort}`,
-      method: record.method,
-      path: record.path,
-      bytes: body.length,
-    });
+    if (rpc) {
+      const answer = await answerJsonRpc(body.toString('utf8'), behaviour.rpc ?? {}, signal);
+      this.book.rpcReceived(answer.calls, answer.batch);
+      return { status: answer.status, body: answer.body, contentType: 'application/json' };
+    }
+    return json(200, { upstream: this.name, method: record.method, path: record.path, bytes: body.length });
   }
 
   private send(
@@ -273,7 +297,7 @@ export class UpstreamServer implements Upstream {
     res: ServerResponse,
     record: RequestRecord,
     behaviour: Behaviour,
-    answer: Answer,
+    answer: RouteAnswer,
     signal: AbortSignal,
   ): Promise<void> | void {
     const logical = Buffer.from(answer.body ?? '');
@@ -284,7 +308,9 @@ export class UpstreamServer implements Upstream {
       behaviour.corruptCompression ?? false,
     );
     record.bytesOutLogical = logical.length;
-    const headers: Record<string, string> = {
+    const headers: OutgoingHttpHeaders = {
+      ...answer.headers,
+      [UPSTREAM_HEADER]: this.name,
       'content-type': answer.contentType,
       ...(answer.body === undefined ? {} : { 'content-length': String(wire.length) }),
       ...(encoding === undefined ? {} : { 'content-encoding': encoding, vary: 'accept-encoding' }),
