@@ -4,26 +4,28 @@ import type { LoadClient } from '../clients/LoadClient';
 import { newConnectionClient } from '../clients/newConnectionClient';
 import { pipelineClient } from '../clients/pipelineClient';
 import { undiciPoolClient } from '../clients/undiciPoolClient';
-import { runClosedLoop } from '../harness/closedLoop';
-import { compareRounds } from '../harness/compare';
+import { runClosedLoop, type ClosedLoopResult } from '../harness/closedLoop';
+import { runRounds, summarizeRuns, type VariantSummary } from '../harness/compare';
+import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
-import { ratio } from '../harness/summarize';
 import { verdict } from '../harness/verdict';
 
-/** Requests per run of one variant. */
-const OPERATIONS = 2_000;
+/** Requests per run of one variant (≥ 0.5 s for the pooled clients on a 2-core machine). */
+const OPERATIONS = 4_000;
 /** Requests in flight (and pool connections of the pooled clients). */
 const CONCURRENCY = 32;
 /** A run ends early after this long, ms. */
-const MAX_RUN_MS = 6_000;
+const MAX_RUN_MS = 10_000;
 
 /**
  * Suite `http`: the same small GET to one upstream process, five ways — a new connection per
  * request, global `fetch`, node:http keep-alive agent, raw undici `Pool.request`, and
  * Slipstream's full pipeline (route, admission, retry, balancer, breaker, pool, monitor).
- * Sizes: 2 000 requests per run, 32 in flight, at most 6 s per run.
+ * The ratios are medians of per-round ratios (the runs of a round are back to back; undici and
+ * the pipeline always adjacent), with their range. Sizes: 4 000 requests per run, 32 in
+ * flight, at most 10 s per run.
  */
 export const httpSuite: Suite = {
   name: 'http',
@@ -49,23 +51,30 @@ export const httpSuite: Suite = {
           });
         const variants = {} as Record<Name, ReturnType<typeof loop>>;
         for (const name of Object.keys(clients) as Name[]) variants[name] = loop(clients[name]);
-        const s = await compareRounds(ctx.rounds, variants, {
+        const runs = await runRounds(ctx.rounds, variants, {
           onRound: (round, name, r) =>
-            ctx.progress(`round ${round + 1}/${ctx.rounds} ${name}: ${Math.round(r.throughput)} req/s`),
+            ctx.progress(
+              `round ${round + 1}/${ctx.rounds} ${name}: ${Math.round(r.throughput)} req/s, ${r.cpuPerOpUs.toFixed(1)} µs CPU/req`,
+            ),
         });
-        const pipeline = s['slipstream pipeline'];
-        const undici = s['undici Pool'];
+        const s = {} as Record<Name, VariantSummary>;
+        for (const name of Object.keys(runs) as Name[]) s[name] = summarizeRuns(runs[name]);
+        const throughput = (r: ClosedLoopResult) => r.throughput;
+        const paired = (candidate: Name, baseline: Name, metric = throughput) =>
+          pairedRatio(runs[candidate], runs[baseline], metric);
+        const pipelineThroughput = paired('slipstream pipeline', 'undici Pool');
+        const pipelineCpu = paired('slipstream pipeline', 'undici Pool', (r) => r.cpuPerOpUs);
         const ratios = {
-          pipelineVsUndiciThroughput: ratio(pipeline.throughput, undici.throughput),
-          pipelineVsUndiciCpuPerRequest: ratio(pipeline.cpuPerOpUs, undici.cpuPerOpUs),
-          pooledVsNewConnection: ratio(undici.throughput, s['new connection'].throughput),
-          pooledVsFetch: ratio(undici.throughput, s.fetch.throughput),
-          pipelineVsNewConnection: ratio(pipeline.throughput, s['new connection'].throughput),
-          pipelineVsFetch: ratio(pipeline.throughput, s.fetch.throughput),
+          pipelineVsUndiciThroughput: pipelineThroughput.median,
+          pipelineVsUndiciCpuPerRequest: pipelineCpu.median,
+          pooledVsNewConnection: paired('undici Pool', 'new connection').median,
+          pooledVsFetch: paired('undici Pool', 'fetch').median,
+          pipelineVsNewConnection: paired('slipstream pipeline', 'new connection').median,
+          pipelineVsFetch: paired('slipstream pipeline', 'fetch').median,
         };
         return {
           ratios,
-          results: s,
+          results: { ...s, pairedRatios: { pipelineThroughput, pipelineCpu } },
           table: (Object.keys(s) as Name[]).map((name) => summaryRow(name, s[name])),
           notes: [
             verdict('pipeline ≥ 0.85 × undici Pool throughput', ratios.pipelineVsUndiciThroughput >= 0.85),
@@ -78,7 +87,9 @@ export const httpSuite: Suite = {
               ratios.pooledVsNewConnection >= 4,
             ),
             verdict('pooled (undici Pool) ≥ 3 × global fetch', ratios.pooledVsFetch >= 3),
-            `sizes: ${OPERATIONS} requests per run, ${CONCURRENCY} in flight, ≤ ${MAX_RUN_MS} ms per run; medians of ${ctx.rounds} rounds`,
+            describePairedRatio('pipeline ÷ undici Pool throughput', pipelineThroughput),
+            describePairedRatio('pipeline ÷ undici Pool CPU per request', pipelineCpu),
+            `sizes: ${OPERATIONS} requests per run, ${CONCURRENCY} in flight, ≤ ${MAX_RUN_MS} ms per run, one warm-up run each; table: medians of ${ctx.rounds} rounds`,
           ],
         };
       } finally {
