@@ -201,6 +201,12 @@ export interface QosClassConfig {
   queueTimeoutMs?: number;
   /** Shed order under overload: lower is shed first. */
   shedOrder?: number;
+  /**
+   * Share of a cluster's concurrency limit this class may hold in flight at once, 0 < share ≤ 1
+   * (at least one request): the rest stays free for other classes, so a higher class finds a
+   * slot at once instead of waiting for this class's requests to end. Defaults to 1 (no cap).
+   */
+  maxInflightShare?: number;
   rateLimit?: { ratePerSec: number; burst: number };
 }
 

@@ -30,8 +30,9 @@ describe('NetworkClient (routing and admission)', () => {
   describe('.request()', () => {
     it('when offered twice what the cluster can take, critical keeps its p99 and bulk is shed', async () => {
       const n = 8;
-      // Long enough that event-loop noise on a busy 2-core machine stays small beside it: a
-      // critical request waits at most for the earliest of n in-flight bulk requests to end.
+      // Bulk may hold 3/4 of the n slots, so the two critical callers find a free slot at once
+      // instead of waiting for an in-flight bulk request to end; 80 ms keeps event-loop noise on a
+      // busy 2-core machine small beside the request itself.
       ups[0]!.setBehaviour({ latencyMs: 80 });
       client = createNetworkClient({
         clusters: [
@@ -40,7 +41,7 @@ describe('NetworkClient (routing and admission)', () => {
         classes: [
           { name: 'critical', priority: 0, shedOrder: 1 },
           { name: 'standard', priority: 1 },
-          { name: 'bulk', priority: 1, shedOrder: 0, maxQueue: n / 2 },
+          { name: 'bulk', priority: 1, shedOrder: 0, maxQueue: n / 2, maxInflightShare: 0.75 },
         ],
         adaptiveConcurrency: { enabled: false, initialLimit: n },
       });

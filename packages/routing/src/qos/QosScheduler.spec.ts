@@ -60,6 +60,42 @@ describe(QosScheduler, () => {
       expect(order).toHaveLength(classes.length);
     });
 
+    it('when a class is at its in-flight share, it queues while another class takes the free slots at once', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(4),
+        classes: [
+          { name: 'critical', priority: 0 },
+          { name: 'bulk', priority: 1, maxInflightShare: 0.5 },
+        ],
+      });
+      const bulk = await Promise.all([s.acquire('c', 'bulk'), s.acquire('c', 'bulk')]);
+      let third: Permit | undefined;
+      void s.acquire('c', 'bulk').then((p) => (third = p));
+      await settle();
+      expect(third).toBeUndefined();
+      expect(s.stats()).toMatchObject({ inflight: { c: 2 }, classes: { bulk: { queued: 1 } } });
+
+      // Two slots stay free for critical, though bulk is queued.
+      const critical = await s.acquire('c', 'critical');
+      expect(critical.queuedMs).toBe(0);
+      expect(s.stats().inflight).toEqual({ c: 3 });
+
+      // A critical release does not let bulk past its share; a bulk release does.
+      critical.release({ rttMs: 1 });
+      await settle();
+      expect(third).toBeUndefined();
+      bulk[0].release({ rttMs: 1 });
+      await settle();
+      expect(third).toMatchObject({ className: 'bulk' });
+      expect(s.stats()).toMatchObject({ inflight: { c: 2 }, classes: { bulk: { queued: 0 } } });
+    });
+
+    it('when maxInflightShare is outside (0, 1], throws a ConfigError naming it', () => {
+      expect(
+        () => new QosScheduler({ classes: [{ name: 'bulk', priority: 0, maxInflightShare: 0 }] }),
+      ).toThrow(/classes\[0\]\.maxInflightShare/);
+    });
+
     it('when a class queue is full, sheds the newcomer with OverloadedError', async () => {
       const s = new QosScheduler({
         concurrency: fixed(1),

@@ -81,6 +81,8 @@ interface ClusterState {
   name: string;
   limit: ConcurrencyLimit;
   inflight: number;
+  /** In-flight requests per class, for the classes' `maxInflightShare`. */
+  inflightByClass: Map<ClassState, number>;
   /** Requests waiting in all of `queues`, kept as they enter and leave. */
   queued: number;
   queues: Map<ClassState, Waiter[]>;
@@ -125,7 +127,9 @@ const DEFAULTS = Object.freeze({
  *   (it was admitted to the queue, so its wait is the fact to report, not overload; both are
  *   retryable). It counts as shed in the stats, and as `timedOut`.
  * - **Concurrency**: one limit per cluster, adaptive by default; `setConcurrency` changes the
- *   settings at run time.
+ *   settings at run time. A class with `maxInflightShare` below 1 holds at most that share of
+ *   the limit (at least one request); its requests queue beyond it while other classes take
+ *   the free slots at once (Envoy's per-priority request thresholds, as a share).
  */
 export class QosScheduler {
   private readonly classes = new Map<string, ClassState>();
@@ -217,7 +221,7 @@ export class QosScheduler {
     }
 
     const c = this.cluster(cluster);
-    if (c.inflight < c.limit.limit && c.queued === 0) {
+    if (c.queued === 0 && this.hasRoom(c, cls)) {
       // Tokens are taken only by requests that are admitted or queued: a refused one keeps the rate.
       routeBucket?.tryTake(1, now);
       classBucket?.tryTake(1, now);
@@ -286,6 +290,8 @@ export class QosScheduler {
       }
       queue.push(waiter);
       c.queued++;
+      // Free slots with requests queued: the queued classes are at their in-flight share.
+      if (c.inflight < c.limit.limit) this.dispatch(c);
     });
   }
 
@@ -347,6 +353,7 @@ export class QosScheduler {
         name,
         limit: this.newLimit(name, this.concurrency),
         inflight: 0,
+        inflightByClass: new Map(),
         queued: 0,
         queues: new Map(),
         arrivals: new Map(),
@@ -424,7 +431,7 @@ export class QosScheduler {
     const own = c.queues.get(cls)?.length ?? 0;
     const share =
       own === 0 ? 0 : Math.min(levelQueued, (own * (levelWeight || cls.config.weight)) / cls.config.weight);
-    const servedPerMs = c.limit.limit / c.rttMs - higherPerMs;
+    const servedPerMs = Math.min(c.limit.limit / c.rttMs - higherPerMs, this.capOf(c, cls) / c.rttMs);
     return servedPerMs > 0 ? (ahead + share + 1) / servedPerMs : Infinity;
   }
 
@@ -466,16 +473,35 @@ export class QosScheduler {
     w.cluster.queued--;
   }
 
+  /** Requests of `cls` the cluster lets in flight at once: its share of the limit, at least one. */
+  private capOf(c: ClusterState, cls: ClassState): number {
+    const share = cls.config.maxInflightShare;
+    return share === 1 ? c.limit.limit : Math.max(1, Math.floor(share * c.limit.limit));
+  }
+
+  /** Whether the cluster has a free slot that `cls` may take. */
+  private hasRoom(c: ClusterState, cls: ClassState): boolean {
+    if (c.inflight >= c.limit.limit) return false;
+    return cls.config.maxInflightShare === 1 || (c.inflightByClass.get(cls) ?? 0) < this.capOf(c, cls);
+  }
+
   private grant(c: ClusterState, cls: ClassState, enqueuedAt: number, now: number): Permit {
     c.inflight++;
+    c.inflightByClass.set(cls, (c.inflightByClass.get(cls) ?? 0) + 1);
     cls.admitted++;
     cls.waits.add(now - enqueuedAt);
-    return new GrantedPermit(c, cls.config.name, now - enqueuedAt, this.onRelease);
+    return new GrantedPermit(c, cls, now - enqueuedAt, this.onRelease);
   }
 
   /** Returns a permit's slot, learns from its outcome and serves the queue (bound once, shared by every permit). */
-  private readonly onRelease = (c: ClusterState, inflight: number, outcome: PermitOutcome): void => {
+  private readonly onRelease = (
+    c: ClusterState,
+    cls: ClassState,
+    inflight: number,
+    outcome: PermitOutcome,
+  ): void => {
     c.inflight--;
+    c.inflightByClass.set(cls, c.inflightByClass.get(cls)! - 1);
     c.rttMs = c.rttMs === 0 ? outcome.rttMs : c.rttMs + DEFAULTS.rttAlpha * (outcome.rttMs - c.rttMs);
     c.limit.onSample({ rttMs: outcome.rttMs, inflight, dropped: outcome.dropped });
     this.dispatch(c);
@@ -490,11 +516,11 @@ export class QosScheduler {
     }
   }
 
-  /** Strict priority, then the lowest stride pass among the level's backlogged classes. */
+  /** Strict priority, then the lowest stride pass among the level's backlogged classes that have room. */
   private next(c: ClusterState): Waiter | undefined {
     let best: ClassState | undefined;
     for (const [cls, q] of c.queues) {
-      if (q.length === 0) continue;
+      if (q.length === 0 || !this.hasRoom(c, cls)) continue;
       if (
         !best ||
         cls.config.priority < best.config.priority ||
@@ -514,24 +540,31 @@ export class QosScheduler {
 /** A granted permit: one object per request (no closure), released at most once. */
 class GrantedPermit implements Permit {
   readonly cluster: string;
+  readonly className: string;
   /** In-flight requests of the cluster when it was granted, this one included (the limiter's sample). */
   private readonly inflight: number;
   private released = false;
 
   constructor(
     private readonly state: ClusterState,
-    readonly className: string,
+    private readonly cls: ClassState,
     readonly queuedMs: number,
-    private readonly onRelease: (c: ClusterState, inflight: number, outcome: PermitOutcome) => void,
+    private readonly onRelease: (
+      c: ClusterState,
+      cls: ClassState,
+      inflight: number,
+      outcome: PermitOutcome,
+    ) => void,
   ) {
     this.cluster = state.name;
+    this.className = cls.config.name;
     this.inflight = state.inflight;
   }
 
   release(outcome: PermitOutcome): void {
     if (this.released) return;
     this.released = true;
-    this.onRelease(this.state, this.inflight, outcome);
+    this.onRelease(this.state, this.cls, this.inflight, outcome);
   }
 }
 

@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue, type QosClassConfig } from '@slipstream/
 export type NormalizedQosClass = Readonly<Required<Omit<QosClassConfig, 'rateLimit'>>> &
   Pick<QosClassConfig, 'rateLimit'>;
 
-const DEFAULTS = Object.freeze({ weight: 1, maxQueue: 1_000, queueTimeoutMs: 5_000 });
+const DEFAULTS = Object.freeze({ weight: 1, maxQueue: 1_000, queueTimeoutMs: 5_000, maxInflightShare: 1 });
 
 /**
  * The default classes: `critical` is served first (strict priority); `standard` and `bulk`
@@ -18,7 +18,7 @@ export const DEFAULT_QOS_CLASSES: readonly QosClassConfig[] = Object.freeze([
 
 /**
  * Fills defaults (weight 1, maxQueue 1_000, queueTimeoutMs 5_000 ms, shedOrder = priority
- * rank reversed, so lower priority sheds first) and validates. Throws a `ConfigError` naming
+ * rank reversed, so lower priority sheds first, maxInflightShare 1) and validates. Throws a `ConfigError` naming
  * every bad field.
  */
 export function normalizeQosClasses(classes: readonly QosClassConfig[]): NormalizedQosClass[] {
@@ -42,6 +42,7 @@ export function normalizeQosClasses(classes: readonly QosClassConfig[]): Normali
       maxQueue: c.maxQueue ?? DEFAULTS.maxQueue,
       queueTimeoutMs: c.queueTimeoutMs ?? DEFAULTS.queueTimeoutMs,
       shedOrder: c.shedOrder ?? maxPriority - c.priority,
+      maxInflightShare: c.maxInflightShare ?? DEFAULTS.maxInflightShare,
       rateLimit: c.rateLimit,
     };
     if (!Number.isFinite(n.priority)) bad('priority', 'a finite number', n.priority);
@@ -50,6 +51,8 @@ export function normalizeQosClasses(classes: readonly QosClassConfig[]): Normali
     if (!(Number.isFinite(n.queueTimeoutMs) && n.queueTimeoutMs > 0))
       bad('queueTimeoutMs', 'a positive finite number of ms', n.queueTimeoutMs);
     if (!Number.isFinite(n.shedOrder)) bad('shedOrder', 'a finite number', n.shedOrder);
+    if (!(n.maxInflightShare > 0 && n.maxInflightShare <= 1))
+      bad('maxInflightShare', 'a number in (0, 1]', n.maxInflightShare);
     const r = n.rateLimit;
     if (
       r &&
