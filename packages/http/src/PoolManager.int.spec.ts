@@ -7,9 +7,14 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
 } from '@slipstream/contracts';
-import { startUpstream, type Upstream } from '@slipstream/testkit';
+import { startUpstream, type RequestRecord, type Upstream } from '@slipstream/testkit';
+import type { Readable } from 'node:stream';
 import { fetch, request } from 'undici';
 import { PoolManager } from './PoolManager';
+import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
+import type { HttpStreamResponse } from './response/HttpStreamResponse';
+
+const MiB = 1_048_576;
 
 /** Resolves on the next turn of the event loop. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -18,6 +23,34 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 async function eventually(check: () => boolean, turns = 10_000): Promise<boolean> {
   for (let i = 0; i < turns && !check(); i++) await nextTurn();
   return check();
+}
+
+/** Reads `body` to its end; the error that ended it, if any, and what was read. */
+async function drain(body: Readable): Promise<{ bytes: Buffer; error: unknown }> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    return { bytes: Buffer.concat(chunks), error: undefined };
+  } catch (error) {
+    return { bytes: Buffer.concat(chunks), error };
+  }
+}
+
+/** The upstream's record of the last request to `path`, once the upstream finished it (bounded polling). */
+async function served(up: Upstream, path: string): Promise<RequestRecord> {
+  const find = (): RequestRecord | undefined =>
+    up
+      .counters()
+      .requests.filter((r) => r.path === path)
+      .at(-1);
+  expect(await eventually(() => find() !== undefined)).toBe(true);
+  return find()!;
+}
+
+/** Waits (bounded) until every byte the upstream sent for `path` has reached `res`, unread. */
+async function receivedWhole(up: Upstream, path: string, res: HttpStreamResponse): Promise<void> {
+  const seen = await served(up, path);
+  expect(await eventually(() => res.bytesInWire === seen.bytesOutWire)).toBe(true);
 }
 
 describe(PoolManager, () => {
@@ -41,6 +74,10 @@ describe(PoolManager, () => {
   afterEach(async () => {
     await pm.destroy();
   });
+
+  /** Whether (bounded polling) nothing runs on the pool and nothing is in flight at the upstream. */
+  const socketsFreed = (): Promise<boolean> =>
+    eventually(() => pm.stats(up.origin)[0]!.running === 0 && up.counters().inFlight === 0);
 
   describe('.request()', () => {
     it('when 5 000 GETs run through a pool of 50, opens at most 50 connections and reuses ≥ 99 %', async () => {
@@ -133,9 +170,7 @@ describe(PoolManager, () => {
         .catch((e: unknown) => e);
       expect(RequestTimeoutError.is(err)).toBe(true);
       expect(pm.stats(up.origin)[0]).toMatchObject({ pending: 0, queued: 0 });
-      expect(
-        await eventually(() => pm.stats(up.origin)[0]!.running === 0 && up.counters().inFlight === 0),
-      ).toBe(true);
+      expect(await socketsFreed()).toBe(true);
     });
 
     it('when the caller aborts, rejects with RequestAbortedError and frees the queue slot', async () => {
@@ -152,15 +187,192 @@ describe(PoolManager, () => {
       expect(pm.stats(up.origin)[0]!.queued).toBe(0);
       first.abort();
       expect(RequestAbortedError.is(await onWire.catch((e: unknown) => e))).toBe(true);
-      expect(
-        await eventually(() => pm.stats(up.origin)[0]!.running === 0 && up.counters().inFlight === 0),
-      ).toBe(true);
+      expect(await socketsFreed()).toBe(true);
     });
 
     it('when the origin is not an http origin, rejects with ConfigError', async () => {
       pm = new PoolManager();
       const err = await pm.request({ origin: 'ftp://x', path: '/', method: 'GET' }).catch((e: unknown) => e);
       expect(ConfigError.is(err)).toBe(true);
+    });
+  });
+
+  const get = (path: string): { origin: string; path: string; method: string } => ({
+    origin: up.origin,
+    path,
+    method: 'GET',
+  });
+
+  describe('.stream()', () => {
+    it('when the body is 5 MiB, hands it over chunk by chunk and never holds more than a window of it', async () => {
+      pm = new PoolManager({ connections: 1 });
+      up.setBehaviour({ bodySize: 5 * MiB });
+      const res = await pm.stream(get('/big'));
+      expect(res.statusCode).toBe(200);
+      let read = 0;
+      let chunks = 0;
+      let mostAhead = 0;
+      for await (const chunk of res.body) {
+        read += (chunk as Buffer).length;
+        chunks++;
+        // Received but not yet read: bounded by backpressure, whatever the machine's speed.
+        mostAhead = Math.max(mostAhead, res.bytesInWire - read);
+      }
+      const seen = await served(up, '/big');
+      expect(read).toBe(seen.bytesOutLogical);
+      expect(read).toBeGreaterThanOrEqual(5 * MiB);
+      expect(chunks).toBeGreaterThan(1);
+      expect(mostAhead).toBeLessThan(MiB);
+      const stats = pm.stats(up.origin)[0]!;
+      expect(stats.bytesInWire).toBe(seen.bytesOutWire);
+      expect(stats.bytesInLogical).toBe(read);
+      expect(res.bytesInLogical).toBe(read);
+    });
+
+    it('credits the origin byte counters when the body is over, not at the headers', async () => {
+      pm = new PoolManager();
+      up.setBehaviour({ bodySize: 4_096 });
+      const res = await pm.stream(get('/small'));
+      await receivedWhole(up, '/small', res);
+      expect(pm.stats(up.origin)[0]!.bytesInWire).toBe(0);
+      const { bytes } = await drain(res.body);
+      expect(await res.ended).toBeUndefined();
+      expect(pm.stats(up.origin)[0]).toMatchObject({
+        bytesInWire: bytes.length,
+        bytesInLogical: bytes.length,
+      });
+    });
+
+    it.each(['gzip', 'br', 'deflate'] as const)(
+      'when the upstream answers %s, decodes it as it streams',
+      async (enc) => {
+        pm = new PoolManager();
+        up.setBehaviour({ compress: enc, bodySize: 256 * 1_024 });
+        const res = await pm.stream(get('/big'));
+        expect(res.headers['content-encoding']).toBeUndefined();
+        expect(res.headers['content-length']).toBeUndefined();
+        const { bytes, error } = await drain(res.body);
+        expect(error).toBeUndefined();
+        expect(JSON.parse(bytes.toString('utf8'))).toBeDefined();
+        const seen = await served(up, '/big');
+        expect(bytes.length).toBe(seen.bytesOutLogical);
+        expect(res.bytesInWire).toBe(seen.bytesOutWire);
+        expect(res.bytesInWire).toBeLessThan(res.bytesInLogical);
+        expect(pm.stats(up.origin)[0]).toMatchObject({
+          bytesInWire: seen.bytesOutWire,
+          bytesInLogical: seen.bytesOutLogical,
+        });
+      },
+    );
+
+    it('when the compressed body is corrupt, errors the stream with MalformedResponseError', async () => {
+      pm = new PoolManager();
+      up.setBehaviour({ corruptCompression: true });
+      const res = await pm.stream(get('/bad'));
+      expect(res.statusCode).toBe(200);
+      const { error } = await drain(res.body);
+      expect(MalformedResponseError.is(error)).toBe(true);
+      expect(await eventually(() => pm.stats(up.origin)[0]!.running === 0)).toBe(true);
+    });
+
+    it.each([
+      ['decoded', { compress: 'gzip' as const }],
+      ['identity', {}],
+    ])(
+      'when the %s body passes maxResponseSize, errors the stream mid-body with ResponseTooLargeError',
+      async (_name, extra) => {
+        pm = new PoolManager({ maxResponseSize: 64 * 1_024 });
+        up.setBehaviour({ ...extra, bodySize: MiB });
+        const res = await pm.stream(get('/huge'));
+        expect(res.statusCode).toBe(200);
+        const { bytes, error } = await drain(res.body);
+        expect(ResponseTooLargeError.is(error)).toBe(true);
+        expect(bytes.length).toBeLessThanOrEqual(64 * 1_024);
+        expect(await eventually(() => pm.stats(up.origin)[0]!.running === 0)).toBe(true);
+      },
+    );
+
+    it('when the reader destroys the body, frees the slot and the socket for the next request', async () => {
+      pm = new PoolManager({ connections: 1, maxPending: 0 });
+      up.setBehaviour({ bodySize: 5 * MiB });
+      const res = await pm.stream(get('/big'));
+      const first: unknown = await new Promise((resolve) => res.body.once('data', resolve));
+      expect(Buffer.isBuffer(first)).toBe(true);
+      // The one slot is held while the body is open: nothing may even queue.
+      const refused = await pm.request(get('/next')).catch((e: unknown) => e);
+      expect(QueueFullError.is(refused)).toBe(true);
+      res.body.destroy();
+      expect(RequestAbortedError.is(await res.ended)).toBe(true);
+      up.setBehaviour({});
+      const next = await pm.request(get('/next'));
+      expect(next.statusCode).toBe(200);
+      expect(await eventually(() => up.counters().inFlight === 0 && up.counters().connectionsOpen <= 1)).toBe(
+        true,
+      );
+      expect(pm.stats(up.origin)[0]).toMatchObject({ running: 0, queued: 0 });
+    });
+
+    it('when the caller aborts before the headers, rejects with RequestAbortedError', async () => {
+      pm = new PoolManager({ connections: 1 });
+      up.setBehaviour({ hang: true });
+      const controller = new AbortController();
+      const pending = pm.stream(get('/hang'), { signal: controller.signal });
+      await up.waitForInFlight(1);
+      controller.abort();
+      expect(RequestAbortedError.is(await pending.catch((e: unknown) => e))).toBe(true);
+      expect(await socketsFreed()).toBe(true);
+    });
+
+    it('when the caller aborts after the headers, errors the body with RequestAbortedError and frees the socket', async () => {
+      pm = new PoolManager({ connections: 1 });
+      up.setBehaviour({ bodySize: 64 * 1_024, slowBody: { chunkBytes: 1_024, intervalMs: 20 } });
+      const controller = new AbortController();
+      const res = await pm.stream(get('/slow'), { signal: controller.signal });
+      await new Promise((resolve) => res.body.once('data', resolve));
+      controller.abort();
+      const { error } = await drain(res.body);
+      expect(RequestAbortedError.is(error)).toBe(true);
+      expect(await socketsFreed()).toBe(true);
+      up.setBehaviour({});
+      expect((await pm.request(get('/next'))).statusCode).toBe(200);
+    });
+
+    it('when the body outlasts timeoutMs, still delivers it whole (the deadline covers the headers)', async () => {
+      pm = new PoolManager();
+      up.setBehaviour({ bodySize: 16 * 1_024, slowBody: { chunkBytes: 1_024, intervalMs: 50 } });
+      const res = await pm.stream(get('/slow'), { timeoutMs: 300 });
+      const { bytes, error } = await drain(res.body);
+      expect(error).toBeUndefined();
+      expect(bytes.length).toBe((await served(up, '/slow')).bytesOutLogical);
+    });
+
+    it('when kept-alive sockets went stale, replays idempotent streams once with no client-visible error', async () => {
+      pm = new PoolManager({ connections: 4 });
+      up.setBehaviour({ latencyMs: 50 });
+      await Promise.all(Array.from({ length: 4 }, () => pm.request(get('/warm'))));
+      up.setBehaviour({});
+      up.closeIdleConnections();
+      const results = await Promise.allSettled(
+        Array.from({ length: 4 }, () => pm.stream(get('/after-pause'))),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      for (const r of results) {
+        const { error } = await drain((r as PromiseFulfilledResult<HttpStreamResponse>).value.body);
+        expect(error).toBeUndefined();
+      }
+    });
+
+    it('when the request asks for gzip, sends its body compressed', async () => {
+      pm = new PoolManager();
+      const res = await pm.stream(
+        { origin: up.origin, path: '/ingest', method: 'POST', body: 'z'.repeat(8_192) },
+        { compression: 'gzip' },
+      );
+      await drain(res.body);
+      const seen = await served(up, '/ingest');
+      expect(seen.contentEncoding).toBe('gzip');
+      expect(res.bytesOutLogical).toBe(8_192);
+      expect(res.bytesOutWire).toBe(seen.bytesInWire);
     });
   });
 
@@ -280,6 +492,20 @@ describe(PoolManager, () => {
         .catch((e: unknown) => e);
       expect(ClientClosedError.is(err)).toBe(true);
     });
+
+    it('waits for an open stream to be read to its end', async () => {
+      pm = new PoolManager();
+      up.setBehaviour({ bodySize: MiB });
+      const res = await pm.stream(get('/big'));
+      let closed = false;
+      const closing = pm.close().then(() => (closed = true));
+      for (let i = 0; i < 20; i++) await nextTurn();
+      expect(closed).toBe(false);
+      const { error } = await drain(res.body);
+      expect(error).toBeUndefined();
+      await closing;
+      expect(closed).toBe(true);
+    });
   });
 
   describe('.destroy()', () => {
@@ -293,6 +519,18 @@ describe(PoolManager, () => {
       await pm.destroy();
       expect(ClientClosedError.is(await inFlight)).toBe(true);
       await nextTurn();
+    });
+
+    it('cuts open streams with ClientClosedError, also one whose bytes all arrived but were not read', async () => {
+      pm = new PoolManager();
+      up.setBehaviour({ bodySize: 2_048 });
+      const received = await pm.stream(get('/small'));
+      await receivedWhole(up, '/small', received);
+      up.setBehaviour({ bodySize: 64 * 1_024, slowBody: { chunkBytes: 1_024, intervalMs: 50 } });
+      const trickling = await pm.stream(get('/slow'));
+      await pm.destroy();
+      expect(ClientClosedError.is(await received.ended)).toBe(true);
+      expect(ClientClosedError.is(await trickling.ended)).toBe(true);
     });
   });
 });

@@ -11,10 +11,13 @@ import {
   type PoolManagerOptions,
   type ResolvedPoolOptions,
 } from './options/PoolManagerOptions';
+import type { ExchangeTaskClass } from './pool/ExchangeTask';
 import { OriginPool } from './pool/OriginPool';
 import { RequestTask } from './pool/RequestTask';
+import { StreamTask } from './pool/StreamTask';
 import type { HttpRequest, HttpRequestOptions } from './response/HttpRequest';
 import type { HttpResponse } from './response/HttpResponse';
+import type { HttpStreamResponse } from './response/HttpStreamResponse';
 import { subscribeConnectionChannels } from './stats/connectionChannels';
 
 const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
@@ -54,25 +57,20 @@ export class PoolManager {
    * `ConnectionError`, `MalformedResponseError`, `ClientClosedError`, ...
    */
   request(req: HttpRequest, opts: HttpRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
-    if (this.#closed) return Promise.reject(new ClientClosedError('the pool manager is closed'));
-    const compression = opts.compression;
-    if (compression !== undefined && compression !== 'none' && !Object.hasOwn(ENCODERS, compression)) {
-      return Promise.reject(
-        new ConfigError([
-          { path: 'compression', expected: "'none', 'gzip' or 'br'", received: JSON.stringify(compression) },
-        ]),
-      );
-    }
-    let owner: OriginPool;
-    try {
-      owner = this.#pool(req.origin);
-    } catch (err) {
-      return Promise.reject(toSlipstreamError(err, false));
-    }
-    const maxResponseSize = this.#options.maxResponseSize;
-    return new Promise<HttpResponse>((resolve, reject) =>
-      new RequestTask(owner, req, opts, maxResponseSize, resolve, reject).begin(),
-    );
+    return this.#send(RequestTask, req, opts);
+  }
+
+  /**
+   * Sends `req` like `request()` (same queue, compression, abort and stale-socket replay) and
+   * resolves at the response headers with the body as a stream, decoded as it is read.
+   * `opts.timeoutMs` covers until the headers; then the pool's `bodyTimeoutMs` applies between
+   * body chunks. The request holds its slot until the body was read to its end, errored or was
+   * destroyed; `close()` waits for that, `destroy()` cuts the body with `ClientClosedError`.
+   * Rejects like `request()` when no headers arrived; later failures error the body stream
+   * (`ResponseTooLargeError` past `maxResponseSize`, `MalformedResponseError`, `RequestAbortedError`, ...).
+   */
+  stream(req: HttpRequest, opts: HttpRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
+    return this.#send(StreamTask, req, opts);
   }
 
   /** Measured stats of every origin, or of `origin` only (empty when it has no pool). */
@@ -115,7 +113,10 @@ export class PoolManager {
     return this.#dispatcher;
   }
 
-  /** Refuses new requests, lets queued and in-flight ones finish, then closes every connection. */
+  /**
+   * Refuses new requests, lets queued and in-flight ones finish (streamed bodies until their
+   * readers are done with them), then closes every connection.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
@@ -123,13 +124,36 @@ export class PoolManager {
     this.#unsubscribe();
   }
 
-  /** Refuses new requests and cuts queued and in-flight ones with `ClientClosedError`. */
+  /** Refuses new requests and cuts queued and in-flight ones, open streamed bodies included, with `ClientClosedError`. */
   async destroy(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
     const err = new ClientClosedError('the pool manager was destroyed');
     await Promise.all([...this.#pools.values()].map((p) => p.destroy(err)));
     this.#unsubscribe();
+  }
+
+  /** Submits a `Task` for `req` to its origin's pool; rejects at once when closed or `opts` are invalid. */
+  #send<R>(Task: ExchangeTaskClass<R>, req: HttpRequest, opts: HttpRequestOptions): Promise<R> {
+    if (this.#closed) return Promise.reject(new ClientClosedError('the pool manager is closed'));
+    const compression = opts.compression;
+    if (compression !== undefined && compression !== 'none' && !Object.hasOwn(ENCODERS, compression)) {
+      return Promise.reject(
+        new ConfigError([
+          { path: 'compression', expected: "'none', 'gzip' or 'br'", received: JSON.stringify(compression) },
+        ]),
+      );
+    }
+    let owner: OriginPool;
+    try {
+      owner = this.#pool(req.origin);
+    } catch (err) {
+      return Promise.reject(toSlipstreamError(err, false));
+    }
+    const maxResponseSize = this.#options.maxResponseSize;
+    return new Promise<R>((resolve, reject) =>
+      new Task(owner, req, opts, maxResponseSize, resolve, reject).begin(),
+    );
   }
 
   #pool(origin: string): OriginPool {

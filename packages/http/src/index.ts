@@ -2,6 +2,7 @@ export { PoolManager } from './PoolManager';
 export { BorrowedDispatcher } from './dispatcher/BorrowedDispatcher';
 export { PoolDispatcher } from './dispatcher/PoolDispatcher';
 export { HttpResponse } from './response/HttpResponse';
+export { HttpStreamResponse, type BodyMeter } from './response/HttpStreamResponse';
 export type { HttpRequest, HttpRequestOptions } from './response/HttpRequest';
 export {
   POOL_DEFAULTS,

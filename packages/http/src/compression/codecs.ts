@@ -1,4 +1,5 @@
 import { promisify } from 'node:util';
+import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { CompressionAlgorithm } from '@slipstream/contracts';
 
@@ -16,6 +17,14 @@ export const DECODERS: Readonly<Record<string, Codec | undefined>> = Object.free
   'x-gzip': promisify(zlib.gunzip),
   br: promisify(zlib.brotliDecompress),
   deflate: promisify(zlib.inflate),
+});
+
+/** Streaming response-body decoders by `content-encoding` token; the same tokens as `DECODERS`. */
+export const STREAM_DECODERS: Readonly<Record<string, (() => Transform) | undefined>> = Object.freeze({
+  gzip: zlib.createGunzip,
+  'x-gzip': zlib.createGunzip,
+  br: zlib.createBrotliDecompress,
+  deflate: zlib.createInflate,
 });
 
 /** What `Accept-Encoding` announces: exactly what `DECODERS` can decode. */

@@ -8,6 +8,12 @@ import { TaskQueue } from '../queue/TaskQueue';
 import { trackedConnector } from '../stats/connectionChannels';
 import { OriginCounters } from '../stats/OriginCounters';
 
+/** A streamed response whose body is still open: it holds a slot until its reader is done. */
+export interface OpenStream {
+  /** Ends the body with `err`, which gives the slot back. */
+  cut(err: ClientClosedError): void;
+}
+
 /**
  * One origin: its undici `Pool`, its measured counters and a bounded FIFO in front of it.
  * At most `connections × pipelining` requests are handed to undici at once (undici's own
@@ -28,6 +34,7 @@ export class OriginPool {
   #options: ResolvedPoolOptions;
   #limit: number;
   readonly #queue = new TaskQueue();
+  readonly #streams = new Set<OpenStream>();
   #drained: (() => void) | undefined;
 
   constructor(
@@ -89,6 +96,16 @@ export class OriginPool {
     this.#queue.remove(task);
   }
 
+  /** Registers a streamed response handed to its reader, so that `destroy()` can cut it. */
+  holdStream(stream: OpenStream): void {
+    this.#streams.add(stream);
+  }
+
+  /** Forgets a streamed response whose body is over. */
+  dropStream(stream: OpenStream): void {
+    this.#streams.delete(stream);
+  }
+
   /** Gives a slot back and hands it to the oldest waiting task. */
   release(): void {
     this.inflight--;
@@ -125,7 +142,10 @@ export class OriginPool {
     return this.inflight === 0 && this.#queue.size === 0;
   }
 
-  /** Refuses new tasks, waits for queued and in-flight ones to finish, then closes the pool. */
+  /**
+   * Refuses new tasks, waits for queued and in-flight ones to finish (streamed bodies: until
+   * their readers are done with them), then closes the pool.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (!this.idle) {
@@ -136,11 +156,12 @@ export class OriginPool {
     await this.#pool.close();
   }
 
-  /** Fails queued tasks and cuts in-flight ones with `err`. */
+  /** Fails queued tasks and cuts in-flight ones and open streamed bodies with `err`. */
   async destroy(err: ClientClosedError): Promise<void> {
     this.closed = true;
     let task: PoolTask | undefined;
     while ((task = this.#queue.shift()) !== undefined) task.fail(err);
+    for (const stream of [...this.#streams]) stream.cut(err);
     await this.#pool.destroy(err);
   }
 

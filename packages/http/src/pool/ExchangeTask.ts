@@ -1,0 +1,248 @@
+import {
+  RequestAbortedError,
+  RequestTimeoutError,
+  type CompressionAlgorithm,
+  type SlipstreamError,
+} from '@slipstream/contracts';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { ACCEPT_ENCODING, ENCODERS } from '../compression/codecs';
+import { isSocketError, toSlipstreamError } from '../errors/toSlipstreamError';
+import type { PoolTask } from '../queue/PoolTask';
+import type { HttpRequest, HttpRequestOptions } from '../response/HttpRequest';
+import type { OriginPool } from './OriginPool';
+
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'accept-encoding': ACCEPT_ENCODING,
+});
+
+/** A concrete task class: what `PoolManager` instantiates per request. */
+export type ExchangeTaskClass<R> = new (
+  ...args: ConstructorParameters<typeof ExchangeTask<R>>
+) => ExchangeTask<R>;
+
+/**
+ * What every request through an origin pool shares, whatever it does with the response:
+ * admission (the bounded queue), request-body compression, the deadline, the caller's abort,
+ * the single replay of an idempotent request whose kept-alive socket was stale, and the slot
+ * it holds. The task is also its own undici dispatch handler, so a request allocates this and
+ * its promise. Subclasses take the response (`onResponseStart` / `Data` / `End`) and settle
+ * with `resolveWith`; failures reach them through `failed`.
+ */
+export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHandler {
+  prev: PoolTask | null = null;
+  next: PoolTask | null = null;
+  queued = false;
+  queueTimer: NodeJS.Timeout | undefined = undefined;
+  /** The origin whose slot the task takes. */
+  protected readonly owner: OriginPool;
+  /** Whether a replay is safe (decides the stale-socket replay and whether errors are retryable). */
+  protected readonly idempotent: boolean;
+  /** `maxResponseSize` when the request was made, bytes; -1: no limit. */
+  protected readonly maxResponseSize: number;
+  /** Request body bytes before compression. */
+  protected bodyLogical = 0;
+  /** Request body bytes as sent. */
+  protected bodyWire = 0;
+  /** The response's status once its headers arrived; 0 before. */
+  protected statusCode = 0;
+  /** undici's controller of the attempt on the wire; null before it starts and once it is over. */
+  protected controller: Dispatcher.DispatchController | null = null;
+  readonly #dispatch: Dispatcher.DispatchOptions;
+  readonly #signal: AbortSignal | undefined;
+  readonly #compression: CompressionAlgorithm | undefined;
+  readonly #resolve: (res: R) => void;
+  readonly #reject: (err: SlipstreamError) => void;
+  #deadline: NodeJS.Timeout | undefined;
+  #attempts = 0;
+  #onWire = false;
+  #settled = false;
+  #error: SlipstreamError | null = null;
+
+  constructor(
+    owner: OriginPool,
+    req: HttpRequest,
+    opts: HttpRequestOptions,
+    maxResponseSize: number,
+    resolve: (res: R) => void,
+    reject: (err: SlipstreamError) => void,
+  ) {
+    this.owner = owner;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#signal = opts.signal;
+    this.#compression = opts.compression;
+    this.maxResponseSize = maxResponseSize;
+    this.idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(req.method);
+    const headers = req.headers;
+    this.#dispatch = {
+      origin: owner.origin,
+      path: req.path,
+      method: req.method,
+      headers:
+        headers === undefined
+          ? DEFAULT_HEADERS
+          : headers['accept-encoding'] === undefined
+            ? { ...headers, 'accept-encoding': ACCEPT_ENCODING }
+            : headers,
+      body: req.body ?? null,
+      idempotent: this.idempotent,
+    };
+    if (opts.timeoutMs !== undefined) {
+      this.#deadline = setTimeout(ExchangeTask.#onDeadline, opts.timeoutMs, this, opts.timeoutMs);
+    }
+  }
+
+  /** Arms the abort listener, compresses the body when the request or the origin wants it, and submits. */
+  begin(): void {
+    const signal = this.#signal;
+    if (signal) {
+      if (signal.aborted) return this.handleEvent();
+      signal.addEventListener('abort', this);
+    }
+    const body = this.#dispatch.body as Buffer | string | null;
+    if (body === null) return this.owner.submit(this);
+    this.bodyLogical = this.bodyWire = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    const settings = this.owner.settings;
+    const requestCompression = this.#compression ?? settings.requestCompression;
+    const compressionThresholdBytes = settings.compressionThresholdBytes;
+    const headers = this.#dispatch.headers as Record<string, string>;
+    if (
+      requestCompression === 'none' ||
+      this.bodyLogical < compressionThresholdBytes ||
+      headers['content-encoding'] !== undefined
+    ) {
+      return this.owner.submit(this);
+    }
+    ENCODERS[requestCompression](typeof body === 'string' ? Buffer.from(body) : body, {}).then(
+      (compressed) => {
+        if (this.#settled) return;
+        this.bodyWire = compressed.length;
+        this.#dispatch.body = compressed;
+        this.#dispatch.headers = { ...headers, 'content-encoding': requestCompression };
+        this.owner.submit(this);
+      },
+      (err: unknown) => this.rejectWith(toSlipstreamError(err, this.idempotent)),
+    );
+  }
+
+  /** @inheritdoc */
+  start(dispatcher: Dispatcher): void {
+    const counters = this.owner.counters;
+    counters.requests++;
+    counters.bytesOutLogical += this.bodyLogical;
+    counters.bytesOutWire += this.bodyWire;
+    this.#attempts++;
+    this.#onWire = true;
+    dispatcher.dispatch(this.#dispatch, this);
+  }
+
+  /** @inheritdoc */
+  fail(err: SlipstreamError): void {
+    this.rejectWith(err);
+  }
+
+  /** The caller's signal fired. */
+  handleEvent(): void {
+    this.#cancel(new RequestAbortedError('request aborted by the caller', { cause: this.#signal?.reason }));
+  }
+
+  static #onDeadline(this: void, task: ExchangeTask<never>, timeoutMs: number): void {
+    task.#cancel(new RequestTimeoutError(`no response within ${timeoutMs} ms`));
+  }
+
+  #cancel(err: SlipstreamError): void {
+    if (this.#settled) return this.cancelResponse(err);
+    this.owner.dequeue(this);
+    // undici reports the abort through onResponseError, which gives the slot back.
+    this.controller?.abort(err);
+    this.rejectWith(err);
+  }
+
+  /**
+   * The caller's signal fired after the task resolved (only a task that keeps listening,
+   * see `resolveWith`, hears it). Defaults to nothing.
+   */
+  protected cancelResponse(_err: SlipstreamError): void {}
+
+  /**
+   * Resolves the caller's promise with `res` and stops the deadline. With `keepListening`,
+   * the abort listener stays until `stopListening()` (a response whose body is still coming).
+   */
+  protected resolveWith(res: R, keepListening = false): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#deadline);
+    if (!keepListening) this.stopListening();
+    this.#resolve(res);
+  }
+
+  /** Rejects the caller's promise with `err` (no-op once settled). */
+  protected rejectWith(err: SlipstreamError): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#deadline);
+    this.stopListening();
+    this.#error = err;
+    this.#reject(err);
+  }
+
+  /** Whether the caller's promise has settled. */
+  protected get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** Removes the abort listener. */
+  protected stopListening(): void {
+    this.#signal?.removeEventListener('abort', this);
+  }
+
+  /** @inheritdoc */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Settled before undici took it (aborted or timed out while waiting for a socket).
+    if (this.#settled) controller.abort(this.#error ?? new RequestAbortedError('request aborted'));
+  }
+
+  /** @inheritdoc */
+  abstract onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void;
+
+  /** @inheritdoc */
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (
+      !this.#settled &&
+      this.statusCode === 0 &&
+      this.idempotent &&
+      this.#attempts === 1 &&
+      !this.owner.closed &&
+      isSocketError(err)
+    ) {
+      // A kept-alive socket the server had already closed: replay once, keeping the slot.
+      this.owner.counters.staleRetries++;
+      this.controller = null;
+      this.start(this.owner.pool);
+      return;
+    }
+    this.finish();
+    this.failed(toSlipstreamError(err, this.idempotent));
+  }
+
+  /** The exchange failed on the wire (not replayed). Defaults to rejecting the caller's promise. */
+  protected failed(err: SlipstreamError): void {
+    this.rejectWith(err);
+  }
+
+  /** The wire is done with this task: gives its slot back (once). */
+  protected finish(): void {
+    this.controller = null;
+    if (this.#onWire) {
+      this.#onWire = false;
+      this.owner.release();
+    }
+  }
+}

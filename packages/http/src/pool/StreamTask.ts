@@ -1,0 +1,134 @@
+import { RequestAbortedError, type SlipstreamError } from '@slipstream/contracts';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Readable, type Transform } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { STREAM_DECODERS } from '../compression/codecs';
+import { corruptBody, decodedTooLarge } from '../errors/decodeErrors';
+import { HttpStreamResponse, type BodyMeter } from '../response/HttpStreamResponse';
+import { ExchangeTask } from './ExchangeTask';
+
+/**
+ * One streamed request: resolves at the response headers with a body stream that decodes as
+ * it goes and pauses the socket when its reader falls behind (undici's pause/resume), so the
+ * body is never held whole. The slot is held until the body is over: read to its end,
+ * errored, or destroyed by its reader (which aborts the exchange and frees the socket). The
+ * origin's byte counters are credited then.
+ */
+export class StreamTask extends ExchangeTask<HttpStreamResponse> implements BodyMeter {
+  /** @inheritdoc */
+  bytesInWire = 0;
+  /** @inheritdoc */
+  bytesInLogical = 0;
+  #body: Readable | undefined;
+  /** The `content-encoding` token to decode, when there is a decoder for it. */
+  #encoding: string | undefined;
+  #decoder: Transform | undefined;
+  #closed = false;
+
+  /** @inheritdoc */
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (this.settled) return;
+    this.statusCode = statusCode;
+    const encoding = headers['content-encoding']?.trim().toLowerCase();
+    if (encoding !== undefined && STREAM_DECODERS[encoding] !== undefined) {
+      this.#encoding = encoding;
+      delete headers['content-encoding'];
+      delete headers['content-length'];
+    }
+    const body = new Readable({
+      read: () => this.#pull(),
+      destroy: (err, callback) => {
+        this.#close(err);
+        callback(err);
+      },
+    });
+    this.#body = body;
+    this.owner.holdStream(this);
+    this.resolveWith(
+      new HttpStreamResponse(statusCode, headers, body, this, this.bodyLogical, this.bodyWire),
+      true,
+    );
+  }
+
+  /** @inheritdoc */
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#closed) return;
+    this.bytesInWire += chunk.length;
+    const decoder = this.#decoder ?? this.#startDecoder();
+    if (decoder === undefined) this.#deliver(chunk);
+    else decoder.write(chunk);
+  }
+
+  /** @inheritdoc */
+  onResponseEnd(): void {
+    // The socket is undici's again; the slot stays held until the reader is done with the body.
+    this.controller = null;
+    if (this.#decoder === undefined) this.#end();
+    else this.#decoder.end();
+  }
+
+  /** Cuts the body with `err` (the pool is being destroyed). */
+  cut(err: SlipstreamError): void {
+    this.#body?.destroy(err);
+  }
+
+  /** The caller's signal fired after the headers: the body ends with that error. */
+  protected override cancelResponse(err: SlipstreamError): void {
+    this.#body?.destroy(err);
+  }
+
+  /** @inheritdoc */
+  protected override failed(err: SlipstreamError): void {
+    if (this.#body === undefined) this.rejectWith(err);
+    else this.#body.destroy(err);
+  }
+
+  /** A decoder for the first body chunk of an encoded body (an empty body never needs one). */
+  #startDecoder(): Transform | undefined {
+    const encoding = this.#encoding;
+    if (encoding === undefined) return undefined;
+    const decoder = STREAM_DECODERS[encoding]!();
+    decoder.on('data', (chunk: Buffer) => this.#deliver(chunk));
+    decoder.on('end', () => this.#end());
+    decoder.on('error', (err: Error) => this.#body?.destroy(corruptBody(encoding, err)));
+    this.#decoder = decoder;
+    return decoder;
+  }
+
+  #deliver(chunk: Buffer): void {
+    const body = this.#body;
+    if (body === undefined || body.destroyed) return;
+    this.bytesInLogical += chunk.length;
+    const limit = this.maxResponseSize;
+    if (limit > 0 && this.bytesInLogical > limit) return void body.destroy(decodedTooLarge(limit));
+    if (!body.push(chunk)) {
+      this.controller?.pause();
+      this.#decoder?.pause();
+    }
+  }
+
+  /** The reader wants more. */
+  #pull(): void {
+    this.controller?.resume();
+    this.#decoder?.resume();
+  }
+
+  #end(): void {
+    const body = this.#body;
+    if (body !== undefined && !body.destroyed) body.push(null);
+  }
+
+  /** The body is over (ended, errored or destroyed): abort what is left on the wire, free the slot, count the bytes. */
+  #close(err: Error | null): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.stopListening();
+    this.owner.dropStream(this);
+    this.#decoder?.destroy();
+    this.controller?.abort(err ?? new RequestAbortedError('response body destroyed by its reader'));
+    this.finish();
+    const counters = this.owner.counters;
+    counters.bytesInWire += this.bytesInWire;
+    counters.bytesInLogical += this.bytesInLogical;
+  }
+}
