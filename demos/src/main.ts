@@ -1,7 +1,7 @@
 import { ConfigError } from '@slipstream/contracts';
 import { parseArgs, USAGE } from './cli/parseArgs';
-import { DemoEnvironment, type UpstreamSource } from './environment/DemoEnvironment';
-import { loadDemoConfig } from './environment/loadDemoConfig';
+import { upstreamSourceOf } from './cli/upstreamSourceOf';
+import { DemoEnvironment } from './environment/DemoEnvironment';
 import { slipstreamAgents } from './environment/slipstreamAgents';
 import { formatTable } from './runner/formatTable';
 import { runScenarios } from './runner/runScenarios';
@@ -23,9 +23,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const source: UpstreamSource = args.config
-    ? { kind: 'urls', urls: (await loadDemoConfig(args.config)).upstreams }
-    : { kind: 'spawn' };
+  const source = await upstreamSourceOf(args);
   const scenarios = args.only === undefined ? SCENARIOS : SCENARIOS.filter((s) => s.id === args.only);
   const stop = new AbortController();
   let interrupted = false;
@@ -40,25 +38,19 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const start = performance.now();
   progress(
-    source.kind === 'spawn'
-      ? 'starting 5 testkit upstreams in child processes…'
-      : 'using configured upstreams…',
+    source.kind === 'forward'
+      ? `starting forwarding testkit upstreams in child processes, in front of ${source.targets.map((t) => t.origin).join(', ')}…`
+      : 'starting 5 testkit upstreams in child processes…',
   );
   const env = await DemoEnvironment.start({
     upstreams: source,
     agents: (origins) => slipstreamAgents(origins, { workloadRequests: Math.round(300 * args.scale) }),
   });
   try {
-    const results = await runScenarios(scenarios, {
-      upstreams: env.upstreams,
-      spawnUpstream: () => env.spawnUpstream(),
-      bus: env.bus,
-      network: env.network,
-      progress,
-      logger: env.logger,
-      scale: args.scale,
-      signal: stop.signal,
-    });
+    const results = await runScenarios(
+      scenarios,
+      env.scenarioContext({ progress, scale: args.scale, signal: stop.signal }),
+    );
     const durationMs = performance.now() - start;
     process.stdout.write(formatTable(results));
     process.stdout.write(`total ${(durationMs / 1_000).toFixed(1)} s\n`);

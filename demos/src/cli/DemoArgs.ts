@@ -4,7 +4,7 @@ export interface DemoArgs {
   only?: number;
   /** Write machine-readable results here. Defaults to none. */
   json?: string;
-  /** Read upstream URLs from this JSON file instead of spawning testkit upstreams. Defaults to none. */
+  /** Run against the real upstreams listed in this JSON file, through forwarding testkit upstreams. Defaults to none. */
   config?: string;
   /** Multiplies every workload's request count. Defaults to 1. */
   scale: number;

@@ -5,8 +5,15 @@ import type { DemoArgs } from './DemoArgs';
 export const USAGE = `usage: npm start -- [--only N] [--json FILE] [--config FILE] [--scale X]
   --only N       run scenario N only (1..10)
   --json FILE    also write the results as JSON to FILE
-  --config FILE  send to the upstreams listed in FILE ({ "upstreams": ["http://host:port", ...] })
-                 instead of spawning testkit upstreams
+  --config FILE  run against the real upstreams listed in FILE, a JSON file:
+                   { "upstreams": ["http://host:port",
+                                   { "url": "https://host", "path": "/health", "rpcPath": "/rpc" }] }
+                 Each scenario upstream is then a forwarding testkit upstream (its own child
+                 process) in front of a real one, taken in turn, so several may front the same
+                 URL. Injected faults (latency, errors, kill) happen in the forwarder; all other
+                 requests reach the real upstream. "path": where REST requests go (default:
+                 their own path, e.g. /work); "rpcPath": where JSON-RPC batches go (default
+                 /rpc). The real upstream must answer them 2xx.
   --scale X      multiply every workload's request count by X (0 < X ≤ 10; default 1)
   --help         print this text`;
 

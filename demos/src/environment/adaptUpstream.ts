@@ -1,6 +1,5 @@
 import type { SpawnedUpstream, Upstream } from '@slipstream/testkit';
 import type { DemoUpstream } from './DemoUpstream';
-import { UpstreamNotControllableError } from './UpstreamNotControllableError';
 
 /** A testkit upstream in a child process; `kill()` is a SIGKILL (a crash). */
 export function fromSpawnedUpstream(up: SpawnedUpstream): DemoUpstream {
@@ -25,20 +24,5 @@ export function fromInProcessUpstream(up: Upstream): DemoUpstream {
     setBehaviour: (config) => Promise.resolve(up.setBehaviour(config)),
     kill: () => up.stop(),
     close: () => up.close(),
-  };
-}
-
-/** A plain upstream URL (`--config`): traffic only; every control operation rejects. */
-export function fromUrl(origin: string): DemoUpstream {
-  const refuse = (operation: string) => () =>
-    Promise.reject(new UpstreamNotControllableError(origin, operation));
-  return {
-    origin,
-    controllable: false,
-    counters: refuse('counters()'),
-    resetCounters: refuse('resetCounters()'),
-    setBehaviour: refuse('setBehaviour()'),
-    kill: refuse('kill()'),
-    close: () => Promise.resolve(),
   };
 }
