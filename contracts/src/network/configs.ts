@@ -65,6 +65,8 @@ export interface EndpointConfig {
 export interface LoadBalancingConfig {
   cluster: string;
   endpoints?: EndpointConfig[];
+  /** Path of the cluster's JSON-RPC batch endpoint (POST). Defaults to '/rpc'. */
+  batchPath?: string;
   /** Defaults to 'p2c-peak-ewma'. */
   algorithm?: BalancerAlgorithm;
   healthCheck?: {

@@ -7,6 +7,8 @@ import { scaled } from './support/workload';
 
 const CONCURRENCY = 16;
 const CLUSTER = 'rpc';
+/** The testkit upstream's JSON-RPC batch endpoint. */
+const BATCH_PATH = '/rpc';
 /** Baseline: the sidecar's batcher sends every call alone, uncompressed. */
 const UNBATCHED = {
   maxBatchSize: 1,
@@ -36,10 +38,10 @@ export const requestBatching: Scenario = {
   async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     const target = ctx.upstreams[0]!;
     const count = scaled(600, ctx.scale, 60);
-    // The cluster's batch path is the client's default, `/rpc` (the contract's LoadBalancingConfig has no batchPath).
     await ctx.bus.request('network.balancing.configure', {
       cluster: CLUSTER,
       endpoints: [{ origin: target.origin }],
+      batchPath: BATCH_PATH,
     });
     const inForce = (await ctx.bus.request('network.batching.configure', {})).applied;
     let baseline: BatchingFigures;
@@ -118,7 +120,7 @@ async function measure(
     answered[i]!++;
   });
   const counters = await target.counters();
-  const httpRequests = counters.requestsByRoute['/rpc'] ?? 0;
+  const httpRequests = counters.requestsByRoute[BATCH_PATH] ?? 0;
   return {
     calls: load.started,
     settledOk: answered.filter((n) => n === 1).length,

@@ -12,11 +12,8 @@ import type {
 import type { RetryPolicyOptions } from '@slipstream/resilience';
 import { z } from 'zod';
 
-/** A cluster of the client: its load-balancing config plus where its JSON-RPC batch endpoint lives. */
-export interface ClientClusterConfig extends LoadBalancingConfig {
-  /** Path of the cluster's JSON-RPC batch endpoint (POST). Defaults to '/rpc'. */
-  batchPath?: string;
-}
+/** A cluster of the client: the contract's load-balancing config, its JSON-RPC batch path included. */
+export type ClientClusterConfig = LoadBalancingConfig;
 
 /** Retry settings of the client (the resilience package's options, without the error predicate). */
 export type ClientRetryOptions = Omit<RetryPolicyOptions, 'isRetryable'>;
