@@ -17,6 +17,12 @@ export interface PipelineClientOptions {
   algorithm?: BalancerAlgorithm;
   /** Path of the active health check. Defaults to the balancer's ('/health'). */
   healthPath?: string;
+  /**
+   * Pin the cluster's concurrency limit at this many requests instead of the adaptive limit.
+   * Defaults to none (adaptive: it starts at its default and shrinks when the shared machine's load
+   * raises latency, so two clients in one run can drift to different limits).
+   */
+  fixedConcurrencyLimit?: number;
 }
 
 /** A `LoadClient` that also exposes the `NetworkClient` it drives. */
@@ -46,6 +52,10 @@ export function pipelineClient(url: URL, options: PipelineClientOptions): Pipeli
       ],
       routes: [{ id: CLUSTER, match: { path: '/' }, cluster: CLUSTER }],
       pool: { connections: options.connections },
+      adaptiveConcurrency:
+        options.fixedConcurrencyLimit === undefined
+          ? undefined
+          : { enabled: false, initialLimit: options.fixedConcurrencyLimit },
       monitoring,
     },
     { metrics: monitoring ? new MetricsRegistry() : undefined },

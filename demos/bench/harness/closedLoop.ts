@@ -27,40 +27,82 @@ export interface ClosedLoopResult {
 }
 
 /**
+ * The running tally of one load: latencies so far, errors, and the wall and CPU time spent
+ * in its blocks. `runBlock` adds to it; `result` reads it as a `ClosedLoopResult`.
+ */
+export class LoadTally {
+  readonly latencies: Float64Array;
+  done = 0;
+  errors = 0;
+  durationMs = 0;
+  cpuUs = 0;
+
+  constructor(
+    /** Operations the load may run in total. */
+    readonly operations: number,
+  ) {
+    this.latencies = new Float64Array(operations);
+  }
+
+  /** Operations not yet run. */
+  get remaining(): number {
+    return this.operations - this.done;
+  }
+
+  /** The tally as a closed-loop result. */
+  result(): ClosedLoopResult {
+    return {
+      operations: this.done,
+      errors: this.errors,
+      durationMs: this.durationMs,
+      throughput: this.durationMs === 0 ? 0 : (this.done / this.durationMs) * 1000,
+      latency: summarize(this.latencies.subarray(0, this.done)),
+      cpuPerOpUs: this.done === 0 ? 0 : this.cpuUs / this.done,
+    };
+  }
+}
+
+/**
+ * Runs up to `count` more operations of `tally`'s load with `concurrency` workers, stopping
+ * early at `deadline` (a `performance.now()` time), and adds their latencies, errors and the
+ * block's wall and CPU time to `tally`.
+ */
+export async function runBlock(
+  tally: LoadTally,
+  count: number,
+  concurrency: number,
+  deadline: number,
+  operation: (index: number) => Promise<unknown>,
+): Promise<void> {
+  const end = tally.done + Math.min(count, tally.remaining);
+  let next = tally.done;
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const worker = async (): Promise<void> => {
+    while (next < end && performance.now() < deadline) {
+      const index = next++;
+      const t0 = performance.now();
+      try {
+        await operation(index);
+      } catch {
+        tally.errors++;
+      }
+      tally.latencies[tally.done++] = performance.now() - t0;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpuBefore);
+  tally.durationMs += performance.now() - started;
+  tally.cpuUs += cpu.user + cpu.system;
+}
+
+/**
  * Runs `operation` with a fixed number of workers until `operations` are done or
  * `maxDurationMs` passes, measuring each operation's latency and the process's CPU time.
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
-  const latencies = new Float64Array(options.operations);
-  let next = 0;
-  let done = 0;
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + options.maxDurationMs;
-  const cpuBefore = process.cpuUsage();
-
-  const worker = async (): Promise<void> => {
-    while (next < options.operations && performance.now() < deadline) {
-      const index = next++;
-      const t0 = performance.now();
-      try {
-        await options.operation(index);
-      } catch {
-        errors++;
-      }
-      latencies[done++] = performance.now() - t0;
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-
-  const durationMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  return {
-    operations: done,
-    errors,
-    durationMs,
-    throughput: (done / durationMs) * 1000,
-    latency: summarize(latencies.subarray(0, done)),
-    cpuPerOpUs: done === 0 ? 0 : (cpu.user + cpu.system) / done,
-  };
+  const tally = new LoadTally(options.operations);
+  const deadline = performance.now() + options.maxDurationMs;
+  await runBlock(tally, options.operations, options.concurrency, deadline, options.operation);
+  return tally.result();
 }

@@ -4,28 +4,35 @@ import type { LoadClient } from '../clients/LoadClient';
 import { newConnectionClient } from '../clients/newConnectionClient';
 import { pipelineClient } from '../clients/pipelineClient';
 import { undiciPoolClient } from '../clients/undiciPoolClient';
-import { runClosedLoop, type ClosedLoopResult } from '../harness/closedLoop';
+import type { ClosedLoopResult } from '../harness/closedLoop';
 import { runRounds, summarizeRuns, type VariantSummary } from '../harness/compare';
+import { runInterleaved } from '../harness/interleavedLoop';
 import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
 import { verdict } from '../harness/verdict';
 
-/** Requests per run of one variant (≥ 0.5 s for the pooled clients on a 2-core machine). */
+/** Requests per variant per round. */
 const OPERATIONS = 4_000;
+/** Requests per block: the variants take turns every 500 requests within a round. */
+const BLOCK_OPERATIONS = 500;
 /** Requests in flight (and pool connections of the pooled clients). */
 const CONCURRENCY = 32;
-/** A run ends early after this long, ms. */
-const MAX_RUN_MS = 10_000;
+/** A round ends early after this long, ms. */
+const MAX_ROUND_MS = 60_000;
+const PIPELINE = 'slipstream pipeline';
+const PIPELINE_FIXED = 'slipstream pipeline (fixed limit)';
 
 /**
  * Suite `http`: the same small GET to one upstream process, five ways — a new connection per
  * request, global `fetch`, node:http keep-alive agent, raw undici `Pool.request`, and
- * Slipstream's full pipeline (route, admission, retry, balancer, breaker, pool, monitor).
- * The ratios are medians of per-round ratios (the runs of a round are back to back; undici and
- * the pipeline always adjacent), with their range. Sizes: 4 000 requests per run, 32 in
- * flight, at most 10 s per run.
+ * Slipstream's full pipeline (route, admission, retry, balancer, breaker, pool, monitor), with
+ * its default adaptive concurrency limit and with the limit fixed at the 32 in flight the
+ * other clients get (the same load, so CPU per request compares the code, not concurrency).
+ * Within a round the variants take turns in blocks of 500 requests (`runInterleaved`); one
+ * unrecorded warm-up round; the ratios are medians of per-round ratios, with their range.
+ * Sizes: 4 000 requests per variant per round, 32 in flight, at most 60 s per round.
  */
 export const httpSuite: Suite = {
   name: 'http',
@@ -38,43 +45,61 @@ export const httpSuite: Suite = {
         fetch: fetchClient(url),
         'node:http keep-alive': keepAliveClient(url, CONCURRENCY),
         'undici Pool': undiciPoolClient(url, CONCURRENCY),
-        'slipstream pipeline': pipelineClient(url, { connections: CONCURRENCY }),
+        [PIPELINE]: pipelineClient(url, { connections: CONCURRENCY }),
+        [PIPELINE_FIXED]: pipelineClient(url, {
+          connections: CONCURRENCY,
+          fixedConcurrencyLimit: CONCURRENCY,
+        }),
       } satisfies Record<string, LoadClient>;
       type Name = keyof typeof clients;
       try {
-        const loop = (client: LoadClient) => () =>
-          runClosedLoop({
+        const variants = {} as Record<Name, () => Promise<void>>;
+        for (const name of Object.keys(clients) as Name[]) variants[name] = () => clients[name].get();
+        const round = () =>
+          runInterleaved({
             operations: OPERATIONS,
+            blockOperations: BLOCK_OPERATIONS,
             concurrency: CONCURRENCY,
-            maxDurationMs: MAX_RUN_MS,
-            operation: () => client.get(),
+            maxDurationMs: MAX_ROUND_MS,
+            variants,
           });
-        const variants = {} as Record<Name, ReturnType<typeof loop>>;
-        for (const name of Object.keys(clients) as Name[]) variants[name] = loop(clients[name]);
-        const runs = await runRounds(ctx.rounds, variants, {
-          onRound: (round, name, r) =>
-            ctx.progress(
-              `round ${round + 1}/${ctx.rounds} ${name}: ${Math.round(r.throughput)} req/s, ${r.cpuPerOpUs.toFixed(1)} µs CPU/req`,
-            ),
-        });
+        const { interleaved } = await runRounds(
+          ctx.rounds,
+          { interleaved: round },
+          {
+            onRound: (n, _name, r) => {
+              for (const name of Object.keys(r) as Name[])
+                ctx.progress(
+                  `round ${n + 1}/${ctx.rounds} ${name}: ${Math.round(r[name].throughput)} req/s, ${r[name].cpuPerOpUs.toFixed(1)} µs CPU/req`,
+                );
+            },
+          },
+        );
+        const runs = {} as Record<Name, ClosedLoopResult[]>;
+        for (const name of Object.keys(clients) as Name[]) runs[name] = interleaved.map((r) => r[name]);
         const s = {} as Record<Name, VariantSummary>;
         for (const name of Object.keys(runs) as Name[]) s[name] = summarizeRuns(runs[name]);
         const throughput = (r: ClosedLoopResult) => r.throughput;
         const paired = (candidate: Name, baseline: Name, metric = throughput) =>
           pairedRatio(runs[candidate], runs[baseline], metric);
-        const pipelineThroughput = paired('slipstream pipeline', 'undici Pool');
-        const pipelineCpu = paired('slipstream pipeline', 'undici Pool', (r) => r.cpuPerOpUs);
+        const cpuPerOp = (r: ClosedLoopResult) => r.cpuPerOpUs;
+        const pipelineThroughput = paired(PIPELINE, 'undici Pool');
+        const pipelineCpu = paired(PIPELINE, 'undici Pool', cpuPerOp);
+        const fixedThroughput = paired(PIPELINE_FIXED, 'undici Pool');
+        const fixedCpu = paired(PIPELINE_FIXED, 'undici Pool', cpuPerOp);
         const ratios = {
           pipelineVsUndiciThroughput: pipelineThroughput.median,
           pipelineVsUndiciCpuPerRequest: pipelineCpu.median,
+          pipelineFixedLimitVsUndiciThroughput: fixedThroughput.median,
+          pipelineFixedLimitVsUndiciCpuPerRequest: fixedCpu.median,
           pooledVsNewConnection: paired('undici Pool', 'new connection').median,
           pooledVsFetch: paired('undici Pool', 'fetch').median,
-          pipelineVsNewConnection: paired('slipstream pipeline', 'new connection').median,
-          pipelineVsFetch: paired('slipstream pipeline', 'fetch').median,
+          pipelineVsNewConnection: paired(PIPELINE, 'new connection').median,
+          pipelineVsFetch: paired(PIPELINE, 'fetch').median,
         };
         return {
           ratios,
-          results: { ...s, pairedRatios: { pipelineThroughput, pipelineCpu } },
+          results: { ...s, pairedRatios: { pipelineThroughput, pipelineCpu, fixedThroughput, fixedCpu } },
           table: (Object.keys(s) as Name[]).map((name) => summaryRow(name, s[name])),
           notes: [
             verdict('pipeline ≥ 0.85 × undici Pool throughput', ratios.pipelineVsUndiciThroughput >= 0.85),
@@ -89,7 +114,10 @@ export const httpSuite: Suite = {
             verdict('pooled (undici Pool) ≥ 3 × global fetch', ratios.pooledVsFetch >= 3),
             describePairedRatio('pipeline ÷ undici Pool throughput', pipelineThroughput),
             describePairedRatio('pipeline ÷ undici Pool CPU per request', pipelineCpu),
-            `sizes: ${OPERATIONS} requests per run, ${CONCURRENCY} in flight, ≤ ${MAX_RUN_MS} ms per run, one warm-up run each; table: medians of ${ctx.rounds} rounds`,
+            describePairedRatio('pipeline (fixed limit) ÷ undici Pool throughput', fixedThroughput),
+            describePairedRatio('pipeline (fixed limit) ÷ undici Pool CPU per request', fixedCpu),
+            `the pipeline's adaptive concurrency limit starts at its default and shrinks when latency rises, so on a loaded machine it runs fewer than ${CONCURRENCY} in flight (fewer requests per event-loop turn cost more CPU each); the fixed-limit row holds ${CONCURRENCY}`,
+            `sizes: ${OPERATIONS} requests per variant and round in turns of ${BLOCK_OPERATIONS}, ${CONCURRENCY} in flight, ≤ ${MAX_ROUND_MS} ms per round, one warm-up round; table: medians of ${ctx.rounds} rounds`,
           ],
         };
       } finally {
