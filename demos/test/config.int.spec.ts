@@ -58,9 +58,8 @@ describe('demo scenarios with --config', () => {
     return result!;
   };
 
-  it('starts five controllable upstreams in front of the two configured, the targets in turn', () => {
+  it('starts five forwarding upstreams in front of the two configured', () => {
     expect(env.upstreams).toHaveLength(5);
-    expect(env.upstreams.every((u) => u.controllable)).toBe(true);
     expect(env.upstreams.map((u) => u.origin)).not.toContain(plain[0]!.origin);
   });
 
@@ -83,6 +82,13 @@ describe('demo scenarios with --config', () => {
     const r = await run(4);
     expect(r.optimized.tasksFailed).toBe(0);
     expect(servedBy(plain[0]!, '/failover/') + servedBy(plain[1]!, '/failover/')).toBeGreaterThan(0);
+  });
+
+  it('5 sticky sessions: keys are told apart by the forwarder that answered, not by the shared real service', async () => {
+    const before = servedBy(plain[0]!, '/session') + servedBy(plain[1]!, '/session');
+    const r = await run(5);
+    expect(r.optimized.movedOthers).toBe(0);
+    expect(servedBy(plain[0]!, '/session') + servedBy(plain[1]!, '/session')).toBeGreaterThan(before);
   });
 
   it('6 circuit breaker: injected 500s never reach the plain upstream; the recovery probes do', async () => {

@@ -8,8 +8,6 @@ import type { Behaviour, BehaviourRule, UpstreamCounters } from '@slipstream/tes
 export interface DemoUpstream {
   /** `http://host:port`. */
   readonly origin: string;
-  /** Whether behaviour, counters and kill are available; true for every upstream the environment starts. */
-  readonly controllable: boolean;
   /** The upstream's counters since start or the last reset. */
   counters(): Promise<UpstreamCounters>;
   /** Zeroes the counters. */

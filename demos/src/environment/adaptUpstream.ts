@@ -5,7 +5,6 @@ import type { DemoUpstream } from './DemoUpstream';
 export function fromSpawnedUpstream(up: SpawnedUpstream): DemoUpstream {
   return {
     origin: up.origin,
-    controllable: true,
     counters: () => up.counters(),
     resetCounters: () => up.resetCounters(),
     setBehaviour: (config) => up.setBehaviour(config),
@@ -18,7 +17,6 @@ export function fromSpawnedUpstream(up: SpawnedUpstream): DemoUpstream {
 export function fromInProcessUpstream(up: Upstream): DemoUpstream {
   return {
     origin: up.origin,
-    controllable: true,
     counters: () => Promise.resolve(up.counters()),
     resetCounters: () => Promise.resolve(up.resetCounters()),
     setBehaviour: (config) => Promise.resolve(up.setBehaviour(config)),

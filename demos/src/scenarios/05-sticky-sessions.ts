@@ -1,4 +1,5 @@
 import type { BalancerAlgorithm, EndpointConfig } from '@slipstream/contracts';
+import { UPSTREAM_HEADER } from '@slipstream/testkit';
 import { share } from '../runner/figures';
 import type { Figures, Scenario, ScenarioContext, ScenarioOutcome } from '../runner/Scenario';
 import { expectOk } from './support/expectOk';
@@ -85,18 +86,19 @@ async function measure(
   };
 }
 
-/** The name each upstream gives itself in its echo answer, mapped to its origin (asked directly, off the pipeline). */
+/** The name each upstream gives itself in its `x-testkit-upstream` header, mapped to its origin (asked directly, off the pipeline). */
 async function originsByName(origins: readonly string[]): Promise<Map<string, string>> {
   const names = await Promise.all(
     origins.map(async (origin) => {
       const res = await fetch(`${origin}/whoami`);
-      return ((await res.json()) as { upstream: string }).upstream;
+      await res.arrayBuffer();
+      return res.headers.get(UPSTREAM_HEADER) ?? origin;
     }),
   );
   return new Map(names.map((name, i) => [name, origins[i]!]));
 }
 
-/** For each key, the origin of the upstream that answered it through the sidecar (named in the upstream's own echo). */
+/** For each key, the origin of the upstream that answered it through the sidecar (named in the upstream's header; a forwarding upstream names itself, not the real service behind it). */
 async function servedBy(
   ctx: ScenarioContext,
   keys: readonly string[],
@@ -107,7 +109,7 @@ async function servedBy(
     const res = expectOk(
       await ctx.network.request({ path: '/session', cluster: CLUSTER }, { stickyKey: key }),
     );
-    const name = (JSON.parse(res.text()) as { upstream: string }).upstream;
+    const name = String(res.headers[UPSTREAM_HEADER]);
     served.set(key, origins.get(name) ?? name);
   }
   return served;
