@@ -14,6 +14,14 @@ export interface ClosedLoopOptions {
   operation: (index: number) => Promise<unknown>;
 }
 
+/** What one block of a load measured (a plain closed-loop run is one block). */
+export interface BlockResult {
+  operations: number;
+  durationMs: number;
+  /** Client CPU time (user + system) spent in the block, µs. */
+  cpuUs: number;
+}
+
 /** What one closed-loop run measured. */
 export interface ClosedLoopResult {
   operations: number;
@@ -24,6 +32,8 @@ export interface ClosedLoopResult {
   latency: LatencySummary;
   /** Client CPU time (user + system) per operation, µs, from `process.cpuUsage`. */
   cpuPerOpUs: number;
+  /** Its blocks, in the order they ran. */
+  blocks: BlockResult[];
 }
 
 /**
@@ -36,6 +46,7 @@ export class LoadTally {
   errors = 0;
   durationMs = 0;
   cpuUs = 0;
+  readonly blocks: BlockResult[] = [];
 
   constructor(
     /** Operations the load may run in total. */
@@ -58,6 +69,7 @@ export class LoadTally {
       throughput: this.durationMs === 0 ? 0 : (this.done / this.durationMs) * 1000,
       latency: summarize(this.latencies.subarray(0, this.done)),
       cpuPerOpUs: this.done === 0 ? 0 : this.cpuUs / this.done,
+      blocks: this.blocks,
     };
   }
 }
@@ -65,7 +77,7 @@ export class LoadTally {
 /**
  * Runs up to `count` more operations of `tally`'s load with `concurrency` workers, stopping
  * early at `deadline` (a `performance.now()` time), and adds their latencies, errors and the
- * block's wall and CPU time to `tally`.
+ * block's wall and CPU time to `tally` (and the block to its `blocks`).
  */
 export async function runBlock(
   tally: LoadTally,
@@ -74,8 +86,9 @@ export async function runBlock(
   deadline: number,
   operation: (index: number) => Promise<unknown>,
 ): Promise<void> {
-  const end = tally.done + Math.min(count, tally.remaining);
-  let next = tally.done;
+  const first = tally.done;
+  const end = first + Math.min(count, tally.remaining);
+  let next = first;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const worker = async (): Promise<void> => {
@@ -92,8 +105,14 @@ export async function runBlock(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const cpu = process.cpuUsage(cpuBefore);
-  tally.durationMs += performance.now() - started;
-  tally.cpuUs += cpu.user + cpu.system;
+  const block = {
+    operations: tally.done - first,
+    durationMs: performance.now() - started,
+    cpuUs: cpu.user + cpu.system,
+  };
+  tally.blocks.push(block);
+  tally.durationMs += block.durationMs;
+  tally.cpuUs += block.cpuUs;
 }
 
 /**

@@ -1,23 +1,24 @@
 import { median, ratio } from './summarize';
 
-/** Candidate ÷ baseline of one metric, taken round by round, and the spread over the rounds. */
+/** Candidate ÷ baseline of one metric, taken pair by pair, and the spread over the pairs. */
 export interface PairedRatio {
-  /** The median of the per-round ratios. */
+  /** The median of the per-pair ratios. */
   median: number;
-  /** The lowest per-round ratio. */
+  /** The lowest per-pair ratio. */
   min: number;
-  /** The highest per-round ratio. */
+  /** The highest per-pair ratio. */
   max: number;
-  /** Rounds compared. */
-  rounds: number;
+  /** Pairs compared. */
+  pairs: number;
 }
 
 /**
- * The ratio of `metric` between the candidate's and the baseline's run of each round, with
- * their median and range. Two runs of one round ran back to back, so a drift in machine load
- * over the rounds (other processes starting or stopping) moves both and cancels in their
- * ratio, where a ratio of medians would compare runs made minutes apart. Rounds beyond the
- * shorter list are ignored.
+ * The ratio of `metric` between the candidate's and the baseline's i-th run (or block), with
+ * their median and range. The two of a pair ran back to back, so a drift in machine load (other
+ * processes starting or stopping) moves both and cancels in their ratio, where a ratio of
+ * medians would compare runs made far apart. Entries beyond the shorter list, and pairs whose
+ * metric is not a finite number > 0 on either side (a block cut short by the time bound), are
+ * ignored.
  */
 export function pairedRatio<R>(
   candidate: readonly R[],
@@ -25,17 +26,20 @@ export function pairedRatio<R>(
   metric: (run: R) => number,
 ): PairedRatio {
   const ratios: number[] = [];
-  for (let round = 0; round < Math.min(candidate.length, baseline.length); round++)
-    ratios.push(ratio(metric(candidate[round]!), metric(baseline[round]!)));
+  for (let i = 0; i < Math.min(candidate.length, baseline.length); i++) {
+    const c = metric(candidate[i]!);
+    const b = metric(baseline[i]!);
+    if (c > 0 && b > 0 && Number.isFinite(c) && Number.isFinite(b)) ratios.push(ratio(c, b));
+  }
   return {
     median: ratio(median(ratios), 1),
     min: ratios.length === 0 ? 0 : Math.min(...ratios),
     max: ratios.length === 0 ? 0 : Math.max(...ratios),
-    rounds: ratios.length,
+    pairs: ratios.length,
   };
 }
 
-/** `pairedRatio` in words: "0.98 (0.95–1.01 over 5 rounds)". */
+/** `pairedRatio` in words: "x: median of 50 paired ratios 0.98 (range 0.9–1.07)". */
 export function describePairedRatio(name: string, r: PairedRatio): string {
-  return `${name}: median of per-round ratios ${r.median} (range ${r.min}–${r.max} over ${r.rounds} rounds)`;
+  return `${name}: median of ${r.pairs} paired ratios ${r.median} (range ${r.min}–${r.max})`;
 }

@@ -4,7 +4,7 @@ import type { LoadClient } from '../clients/LoadClient';
 import { newConnectionClient } from '../clients/newConnectionClient';
 import { pipelineClient } from '../clients/pipelineClient';
 import { undiciPoolClient } from '../clients/undiciPoolClient';
-import type { ClosedLoopResult } from '../harness/closedLoop';
+import type { BlockResult, ClosedLoopResult } from '../harness/closedLoop';
 import { runRounds, summarizeRuns, type VariantSummary } from '../harness/compare';
 import { runInterleaved } from '../harness/interleavedLoop';
 import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
@@ -31,7 +31,8 @@ const PIPELINE_FIXED = 'slipstream pipeline (fixed limit)';
  * its default adaptive concurrency limit and with the limit fixed at the 32 in flight the
  * other clients get (the same load, so CPU per request compares the code, not concurrency).
  * Within a round the variants take turns in blocks of 500 requests (`runInterleaved`); one
- * unrecorded warm-up round; the ratios are medians of per-round ratios, with their range.
+ * unrecorded warm-up round. The ratios are medians over the turns of every round of the ratio
+ * of the two variants' blocks in that turn, with their range; the table holds medians of rounds.
  * Sizes: 4 000 requests per variant per round, 32 in flight, at most 60 s per round.
  */
 export const httpSuite: Suite = {
@@ -79,10 +80,12 @@ export const httpSuite: Suite = {
         for (const name of Object.keys(clients) as Name[]) runs[name] = interleaved.map((r) => r[name]);
         const s = {} as Record<Name, VariantSummary>;
         for (const name of Object.keys(runs) as Name[]) s[name] = summarizeRuns(runs[name]);
-        const throughput = (r: ClosedLoopResult) => r.throughput;
+        // Pairs are the two variants' blocks of one turn, over every round (run close together).
+        const throughput = (b: BlockResult) => b.operations / b.durationMs;
+        const cpuPerOp = (b: BlockResult) => b.cpuUs / b.operations;
+        const blocks = (name: Name) => runs[name].flatMap((r) => r.blocks);
         const paired = (candidate: Name, baseline: Name, metric = throughput) =>
-          pairedRatio(runs[candidate], runs[baseline], metric);
-        const cpuPerOp = (r: ClosedLoopResult) => r.cpuPerOpUs;
+          pairedRatio(blocks(candidate), blocks(baseline), metric);
         const pipelineThroughput = paired(PIPELINE, 'undici Pool');
         const pipelineCpu = paired(PIPELINE, 'undici Pool', cpuPerOp);
         const fixedThroughput = paired(PIPELINE_FIXED, 'undici Pool');

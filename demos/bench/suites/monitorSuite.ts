@@ -1,5 +1,5 @@
 import { pipelineClient } from '../clients/pipelineClient';
-import type { ClosedLoopResult } from '../harness/closedLoop';
+import type { BlockResult } from '../harness/closedLoop';
 import { runRounds, summarizeRuns } from '../harness/compare';
 import { runInterleaved } from '../harness/interleavedLoop';
 import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
@@ -13,8 +13,8 @@ import { verdict } from '../harness/verdict';
  * (0.3–1 s) read anywhere from 0.66 to 1.30 on the shared 2-core machine.
  */
 const OPERATIONS = 10_000;
-/** Requests per block: on and off take turns every 1 000 requests (0.1–0.3 s) within a round. */
-const BLOCK_OPERATIONS = 1_000;
+/** Requests per block: on and off take turns every 500 requests (50–150 ms) within a round. */
+const BLOCK_OPERATIONS = 500;
 /** Requests in flight (and pool connections). */
 const CONCURRENCY = 32;
 /** A round ends early after this long, ms. */
@@ -69,9 +69,11 @@ export const monitorSuite: Suite = {
         );
         const runs = { [OFF]: interleaved.map((r) => r[OFF]), [ON]: interleaved.map((r) => r[ON]) };
         const s = { [OFF]: summarizeRuns(runs[OFF]), [ON]: summarizeRuns(runs[ON]) };
-        const paired = (metric: (r: ClosedLoopResult) => number) => pairedRatio(runs[ON], runs[OFF], metric);
-        const throughput = paired((r) => r.throughput);
-        const cpu = paired((r) => r.cpuPerOpUs);
+        // Pairs are the two blocks of one turn, over every round: back to back, 50–150 ms each.
+        const blocks = (variant: typeof ON | typeof OFF) => runs[variant].flatMap((r) => r.blocks);
+        const paired = (metric: (b: BlockResult) => number) => pairedRatio(blocks(ON), blocks(OFF), metric);
+        const throughput = paired((b) => b.operations / b.durationMs);
+        const cpu = paired((b) => b.cpuUs / b.operations);
         const ratios = {
           monitorOnVsOffThroughput: throughput.median,
           monitorOnVsOffCpuPerRequest: cpu.median,
