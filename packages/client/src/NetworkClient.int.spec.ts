@@ -1,6 +1,14 @@
-import { BrokenCircuitError } from '@slipstream/contracts';
+import {
+  BrokenCircuitError,
+  ClientClosedError,
+  RequestAbortedError,
+  SlipstreamError,
+  type BreakerStats,
+  type EndpointStats,
+} from '@slipstream/contracts';
 import { MetricsRegistry } from '@slipstream/monitor';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import type { HttpStreamResponse } from '@slipstream/http';
 import { fetch, request } from 'undici';
 import { recordingBus } from '../test/recordingBus';
 import { createNetworkClient } from './createNetworkClient';
@@ -8,6 +16,29 @@ import type { NetworkClient } from './NetworkClient';
 import type { NetworkClientOptions } from './NetworkClientOptions';
 
 const PATH = '/work';
+const MiB = 1_048_576;
+
+/** Whether `check` holds within `turns` event-loop turns (bounded polling, no wall-clock assert). */
+async function within(turns: number, check: () => boolean): Promise<boolean> {
+  for (let turn = 0; turn < turns; turn++) {
+    if (check()) return true;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return check();
+}
+
+/** Whether `check` comes to hold (bounded polling). */
+const eventually = (check: () => boolean): Promise<boolean> => within(10_000, check);
+
+/** Reads the body of `res` to its end: what was read and the error that ended it, if any. */
+async function readAll(
+  res: HttpStreamResponse,
+): Promise<{ bytes: Buffer; error: SlipstreamError | undefined }> {
+  const chunks: Buffer[] = [];
+  res.body.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const error = await res.ended;
+  return { bytes: Buffer.concat(chunks), error };
+}
 
 /** Requests `/work` served by each upstream. */
 function served(ups: readonly Upstream[]): number[] {
@@ -220,6 +251,179 @@ describe('NetworkClient', () => {
       expect(attempts).toBeLessThanOrEqual(Math.ceil(1.2 * requests + 10 * (seconds + 1)));
       expect(attempts).toBeLessThan(requests * 4);
       expect(client.stats().retry.budgetExhausted).toBeGreaterThan(0);
+    });
+  });
+
+  describe('.stream()', () => {
+    /** The stats of the one endpoint of a one-upstream client. */
+    const endpointOf = (c: NetworkClient): EndpointStats => c.stats().clusters[0]!.endpoints[0]!;
+    /** The breaker of the one endpoint of a one-upstream client, once it has one. */
+    const breakerOf = (c: NetworkClient): BreakerStats | undefined => c.stats().breakers[0];
+
+    it('when the body is 5 MiB, hands it over chunk by chunk; permit, endpoint, breaker and record wait for its end', async () => {
+      const metrics = new MetricsRegistry({ clockResolutionMs: 0 });
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { bodySize: 5 * MiB } }]);
+      client = createNetworkClient(options(one), { metrics });
+      const res = await client.stream({ path: PATH, cluster: 'api' });
+      expect(res.statusCode).toBe(200);
+      expect(endpointOf(client).inflight).toBe(1);
+      expect(breakerOf(client)?.successes ?? 0).toBe(0);
+      expect(metrics.windowTotals().requests).toBe(0);
+      let read = 0;
+      let mostAhead = 0;
+      for await (const chunk of res.body) {
+        read += (chunk as Buffer).length;
+        // Received but not yet read: bounded by backpressure, whatever the machine's speed.
+        mostAhead = Math.max(mostAhead, res.bytesInWire - read);
+      }
+      expect(read).toBeGreaterThanOrEqual(5 * MiB);
+      expect(mostAhead).toBeLessThan(MiB);
+      expect(await res.ended).toBeUndefined();
+      const c = client;
+      expect(await eventually(() => breakerOf(c)?.successes === 1)).toBe(true);
+      expect(endpointOf(client)).toMatchObject({ inflight: 0, requests: 1, failures: 0 });
+      const totals = metrics.windowTotals();
+      expect(totals.requests).toBe(1);
+      expect(totals.errors).toBe(0);
+      metrics.close();
+    });
+
+    it('when an endpoint answers 503 at the headers of a GET, dumps that body and retries on another endpoint', async () => {
+      const two = ups.slice(0, 2);
+      two[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 503 } }]);
+      two[1]!.setBehaviour([{ match: { path: PATH }, behaviour: { bodySize: 64 * 1_024 } }]);
+      client = createNetworkClient({
+        clusters: [{ ...options(two).clusters[0]!, algorithm: 'round-robin' }],
+        retry: { baseDelayMs: 1, maxDelayMs: 2 },
+        breaker: { volumeThreshold: 100_000 },
+      });
+      for (let i = 0; i < 6; i++) {
+        const res = await client.stream({ path: PATH, cluster: 'api' });
+        expect(res.statusCode).toBe(200);
+        expect((await readAll(res)).error).toBeUndefined();
+      }
+      const retries = client.stats().retry.retries;
+      expect(retries).toBeGreaterThan(0);
+      // Each 503 was read to its end (dumped, its connection kept), none was cut.
+      expect(await eventually(() => two[0]!.counters().requestsByStatus['503'] === retries)).toBe(true);
+      expect(two[0]!.counters().requests.every((r) => r.outcome === 'served')).toBe(true);
+      const c = client;
+      expect(await eventually(() => c.stats().pools.every((p) => p.running === 0))).toBe(true);
+    });
+
+    it.each([
+      ['GET', 3],
+      ['POST', 1],
+    ])(
+      'when every %s attempt answers 503, hands over the last 503 stream (%i attempts)',
+      async (method, attempts) => {
+        const one = ups.slice(0, 1);
+        one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 503 } }]);
+        client = createNetworkClient(
+          options(one, {
+            retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+            breaker: { volumeThreshold: 100_000 },
+          }),
+        );
+        const res = await client.stream({ method, path: PATH, cluster: 'api' });
+        expect(res.statusCode).toBe(503);
+        const { bytes, error } = await readAll(res);
+        expect(error).toBeUndefined();
+        expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ path: PATH });
+        expect(await eventually(() => one[0]!.counters().requestsByStatus['503'] === attempts)).toBe(true);
+      },
+    );
+
+    it('when the body breaks off after the headers, the reader gets a typed error and endpoint and breaker count a failure', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([
+        { match: { path: PATH }, behaviour: { bodySize: 64 * 1_024, reset: 'afterHeaders' } },
+      ]);
+      client = createNetworkClient(options(one, { breaker: { volumeThreshold: 100_000 } }));
+      const res = await client.stream({ path: PATH, cluster: 'api' });
+      expect(res.statusCode).toBe(200);
+      const { error } = await readAll(res);
+      expect(SlipstreamError.is(error)).toBe(true);
+      const c = client;
+      expect(await eventually(() => breakerOf(c)?.failures === 1)).toBe(true);
+      expect(endpointOf(client)).toMatchObject({ inflight: 0, failures: 1 });
+    });
+
+    it('when the reader destroys the body, the pool slot, the permit and the endpoint are freed', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: '/big' }, behaviour: { bodySize: 5 * MiB } }]);
+      client = createNetworkClient(options(one, { pool: { connections: 1 } }));
+      const res = await client.stream({ path: '/big', cluster: 'api' });
+      await new Promise((resolve) => res.body.once('data', resolve));
+      res.body.destroy();
+      expect(RequestAbortedError.is(await res.ended)).toBe(true);
+      expect((await client.request({ path: PATH, cluster: 'api' })).statusCode).toBe(200);
+      const c = client;
+      expect(await eventually(() => endpointOf(c).inflight === 0 && one[0]!.counters().inFlight === 0)).toBe(
+        true,
+      );
+      // The reader's own abort is no failure of the endpoint's.
+      expect(endpointOf(client).failures).toBe(0);
+      expect(breakerOf(client)?.failures ?? 0).toBe(0);
+      expect(client.stats().pools[0]).toMatchObject({ running: 0, queued: 0 });
+    });
+
+    it('when the caller aborts before the headers, rejects with RequestAbortedError', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { hang: true } }]);
+      client = createNetworkClient(options(one));
+      const controller = new AbortController();
+      const pending = client.stream({ path: PATH, cluster: 'api' }, { signal: controller.signal });
+      await one[0]!.waitForInFlight(1);
+      controller.abort();
+      expect(RequestAbortedError.is(await pending.catch((e: unknown) => e))).toBe(true);
+      const c = client;
+      expect(await eventually(() => endpointOf(c).inflight === 0 && one[0]!.counters().inFlight === 0)).toBe(
+        true,
+      );
+    });
+
+    it('when the caller aborts after the headers, errors the body with RequestAbortedError and frees the socket', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([
+        {
+          match: { path: PATH },
+          behaviour: { bodySize: 64 * 1_024, slowBody: { chunkBytes: 1_024, intervalMs: 20 } },
+        },
+      ]);
+      client = createNetworkClient(options(one));
+      const controller = new AbortController();
+      const res = await client.stream({ path: PATH, cluster: 'api' }, { signal: controller.signal });
+      await new Promise((resolve) => res.body.once('data', resolve));
+      controller.abort();
+      expect(RequestAbortedError.is((await readAll(res)).error)).toBe(true);
+      const c = client;
+      expect(await eventually(() => endpointOf(c).inflight === 0 && one[0]!.counters().inFlight === 0)).toBe(
+        true,
+      );
+    });
+
+    it('when the client closes, waits for an open stream to be read to its end', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { bodySize: MiB } }]);
+      client = createNetworkClient(options(one));
+      const res = await client.stream({ path: PATH, cluster: 'api' });
+      let closed = false;
+      const closing = client.close().then(() => (closed = true));
+      expect(await within(20, () => closed)).toBe(false);
+      expect((await readAll(res)).error).toBeUndefined();
+      await closing;
+      expect(closed).toBe(true);
+    });
+
+    it('when the client is destroyed, cuts an open stream with ClientClosedError', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { bodySize: MiB } }]);
+      client = createNetworkClient(options(one));
+      const res = await client.stream({ path: PATH, cluster: 'api' });
+      await client.destroy();
+      expect(ClientClosedError.is(await res.ended)).toBe(true);
     });
   });
 

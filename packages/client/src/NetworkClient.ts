@@ -21,6 +21,10 @@
  *   logical bytes) from each logical request.
  *
  * With monitoring off the record step is absent (a no-op method in its place), not a branch.
+ *
+ * `stream()` walks the same steps, but its request ends when its body does: the permit, the
+ * in-flight count, the endpoint's outcome, the breaker's verdict and the record wait for the
+ * body to be read to its end, to error or to be destroyed.
  */
 import {
   ClientClosedError,
@@ -44,7 +48,14 @@ import {
 } from '@slipstream/contracts';
 import { ClusterManager, HealthChecker, type Cluster, type EndpointState } from '@slipstream/balancer';
 import { mergeBatchStats, RequestBatcher, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
-import { HttpResponse, type HttpPoolStats, type PoolManager } from '@slipstream/http';
+import {
+  HttpResponse,
+  HttpStreamResponse,
+  type HttpPoolStats,
+  type HttpRequest,
+  type HttpRequestOptions,
+  type PoolManager,
+} from '@slipstream/http';
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
   CircuitBreakerRegistry,
@@ -93,6 +104,12 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS
 const NO_ENDPOINT = '(none)';
 const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
 
+/** What the learn and record steps read of a response, buffered or streamed. */
+type ResponseFigures = Pick<
+  HttpResponse,
+  'statusCode' | 'bytesOutLogical' | 'bytesOutWire' | 'bytesInLogical' | 'bytesInWire'
+>;
+
 /**
  * One request on its way through the pipeline. It doubles as the options object of the
  * scheduler, the retry policy and the breaker, so a request allocates no option bags.
@@ -108,8 +125,14 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   readonly compression: CompressionAlgorithm | undefined;
   /** The pool drops the breaker's signal when a request settles, so the breaker may reuse it. */
   readonly releasesSignal = true;
+  /** The admission permit, once granted. */
+  permit: Permit | undefined;
   grantedAt = 0;
+  /** When the response (its headers, for a stream) arrived; 0: not yet, or a buffered request. */
+  respondedAt = 0;
   endpoint = NO_ENDPOINT;
+  /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */
+  held: HttpStreamResponse | undefined;
 
   constructor(
     readonly req: ClientRequest,
@@ -136,6 +159,28 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   /** Time left until the deadline, ms; undefined without one. */
   remainingMs(): number | undefined {
     return this.deadline === undefined ? undefined : Math.max(1, this.deadline - Date.now());
+  }
+
+  /** The pool request of an attempt on `endpoint`. */
+  poolRequest(endpoint: EndpointState): HttpRequest {
+    const req = this.req;
+    return {
+      origin: endpoint.origin,
+      path: req.path,
+      method: this.method,
+      headers: req.headers,
+      body: req.body,
+    };
+  }
+
+  /** The pool options of an attempt whose breaker gave it `signal`. */
+  poolOptions(signal: AbortSignal): HttpRequestOptions {
+    return {
+      signal,
+      timeoutMs: this.remainingMs(),
+      idempotent: this.idempotent,
+      compression: this.compression,
+    };
   }
 }
 
@@ -164,9 +209,11 @@ export class NetworkClient {
   #fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
   /** Fallbacks of clusters configured on their own (`undefined`: none, even when a default exists). */
   readonly #clusterFallbacks = new Map<string, BreakerExecuteOptions<HttpResponse>['fallback']>();
-  readonly #record: (x: Exchange, response: HttpResponse | undefined, error: unknown) => void;
+  readonly #record: (x: Exchange, response: ResponseFigures | undefined, error: unknown) => void;
   readonly #sources: Disposer[] = [];
   #dispatcher: ClientDispatcher | undefined;
+  /** Streamed responses whose bodies are still open (`destroy()` cuts them). */
+  readonly #streams = new Set<HttpStreamResponse>();
   #inflight = 0;
   #idle: (() => void)[] = [];
   #closed = false;
@@ -219,26 +266,43 @@ export class NetworkClient {
    * `ConnectionError`, `ClientClosedError`, ...
    */
   async request(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
-    if (this.#closed) throw new ClientClosedError('the network client is closed');
-    const x = this.#exchange(req, opts);
-    // Not `++`/`--`: tsx/esbuild lower `#` fields of decorated classes, and `this.#x++` then allocates a wrapper.
-    this.#inflight = this.#inflight + 1;
-    let permit: Permit | undefined;
+    const x = this.#begin(req, opts);
     let response: HttpResponse | undefined;
     let error: unknown;
     try {
-      permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
-      x.grantedAt = performance.now();
-      response = x.retry ? await this.#retry.execute(this.#attemptOf(x), x) : await this.#attempt(x);
+      response = await this.#admitted(x, this.#attempt);
     } catch (err) {
-      if (err instanceof UpstreamResponseError) response = err.response;
-      else error = err;
+      error = err;
     }
-    this.#learn(x, permit, response, error);
-    this.#record(x, response, error);
-    this.#inflight = this.#inflight - 1;
-    if (this.#inflight === 0) this.#notifyIdle();
+    this.#end(x, response, error);
     if (response === undefined) throw error;
+    return response;
+  }
+
+  /**
+   * Sends `req` through the same pipeline as `request()` and resolves at the response headers
+   * with the body as a stream (decoded as it is read, see `PoolManager.stream()`), whatever its
+   * status. A 5xx or 429 at the headers of an idempotent request is dumped and retried under
+   * the same policy; after the last attempt that response is handed over. Nothing is retried
+   * once headers were handed over. The admission permit and the in-flight count are held, and
+   * the endpoint, its breaker (a body error counts as the attempt's failure) and the monitor
+   * learn the outcome, when the body ends, errors or is destroyed by its reader. The breaker's
+   * `timeoutMs` covers the whole body, as it covers `request()`'s. Rejects like `request()`
+   * when no headers arrived.
+   */
+  async stream(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
+    const x = this.#begin(req, opts);
+    const response = await this.#admitted(x, this.#streamAttempt).catch((err: unknown) => {
+      dump(x);
+      this.#end(x, undefined, err);
+      throw err;
+    });
+    if (x.held !== response) dump(x);
+    this.#streams.add(response);
+    void response.ended.then((bodyError) => {
+      this.#streams.delete(response);
+      this.#end(x, response, bodyError);
+    });
     return response;
   }
 
@@ -331,8 +395,9 @@ export class NetworkClient {
   }
 
   /**
-   * Refuses new work, flushes the batchers, waits for every request in flight, then stops
-   * health checks, outlier and breaker timers (and closes the pool when the client owns it).
+   * Refuses new work, flushes the batchers, waits for every request in flight (streams: until
+   * their bodies are over), then stops health checks, outlier and breaker timers (and closes
+   * the pool when the client owns it).
    */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -343,9 +408,14 @@ export class NetworkClient {
     if (this.#ownsPool) await this.#pool.close();
   }
 
-  /** Refuses new work and stops every timer at once; with an owned pool, cuts requests in flight. */
+  /**
+   * Refuses new work and stops every timer at once; cuts open stream bodies with
+   * `ClientClosedError`; with an owned pool, also cuts requests in flight.
+   */
   async destroy(): Promise<void> {
     this.#closed = true;
+    const err = new ClientClosedError('the network client was destroyed');
+    for (const stream of [...this.#streams]) stream.body.destroy(err);
     this.#stop();
     if (this.#ownsPool) await this.#pool.destroy();
   }
@@ -389,12 +459,41 @@ export class NetworkClient {
     );
   }
 
-  #attemptOf(x: Exchange): (attempt: RetryAttempt) => Promise<HttpResponse> {
-    return (attempt) => this.#attempt(x, attempt);
+  /** Opens a logical request: refused once closed, counted in flight until `#end`. */
+  #begin(req: ClientRequest, opts: ClientRequestOptions): Exchange {
+    if (this.#closed) throw new ClientClosedError('the network client is closed');
+    const x = this.#exchange(req, opts);
+    // Not `++`/`--`: tsx/esbuild lower `#` fields of decorated classes, and `this.#x++` then allocates a wrapper.
+    this.#inflight = this.#inflight + 1;
+    return x;
+  }
+
+  /**
+   * admit, then `attempt` once or under the retry policy (the permit stays on `x` for `#end`).
+   * Resolves with the response, whatever its status: a 5xx or 429 left after the last attempt too.
+   */
+  async #admitted<R extends HttpResponse | HttpStreamResponse>(
+    x: Exchange,
+    attempt: (x: Exchange, attempt?: RetryAttempt) => Promise<R>,
+  ): Promise<R> {
+    x.permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
+    x.grantedAt = performance.now();
+    try {
+      return await (x.retry ? this.#retry.execute((a) => attempt(x, a), x) : attempt(x));
+    } catch (err) {
+      if (err instanceof UpstreamResponseError) return err.response as R;
+      throw err;
+    }
   }
 
   /** pick → breaker → send, for one attempt. */
-  #attempt(x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> {
+  readonly #attempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> => {
+    const endpoint = this.#pick(x, attempt);
+    return this.#breakers.execute(endpoint.origin, (signal) => this.#send(x, endpoint, signal), x);
+  };
+
+  /** The balancer's endpoint for one attempt (not one an earlier attempt failed on). */
+  #pick(x: Exchange, attempt: RetryAttempt | undefined): EndpointState {
     const endpoint = x.balancer.pick({
       stickyKey: x.opts.stickyKey,
       headers: x.req.headers,
@@ -402,33 +501,100 @@ export class NetworkClient {
     });
     if (attempt) attempt.endpoint = endpoint.origin;
     x.endpoint = endpoint.origin;
-    return this.#breakers.execute(endpoint.origin, (signal) => this.#send(x, endpoint, signal), x);
+    return endpoint;
   }
+
+  /**
+   * pick → breaker → send for one streamed attempt. Resolves at the headers, while the
+   * breaker's call goes on until the body is over (so the breaker judges the whole exchange).
+   */
+  readonly #streamAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpStreamResponse> => {
+    dump(x);
+    x.respondedAt = 0;
+    const endpoint = this.#pick(x, attempt);
+    const fallback = x.fallback;
+    return new Promise<HttpStreamResponse>((resolve, reject) => {
+      this.#breakers
+        .execute(endpoint.origin, (signal) => this.#sendStream(x, endpoint, signal, resolve), {
+          signal: x.signal,
+          cluster: x.cluster,
+          fallback: fallback && (async (err) => HttpStreamResponse.of(await fallback(err))),
+        })
+        // After the headers were handed over these settle nothing: the body reports its own end.
+        .then(resolve, reject);
+    });
+  };
 
   /** Sends one attempt on the endpoint's pool; the endpoint learns its outcome. A 5xx or 429 throws. */
   async #send(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpResponse> {
     const cluster = x.balancer;
-    const req = x.req;
     cluster.onStart(endpoint);
     const sent = performance.now();
     let response: HttpResponse;
     try {
-      response = await this.#pool.request(
-        { origin: endpoint.origin, path: req.path, method: x.method, headers: req.headers, body: req.body },
-        { signal, timeoutMs: x.remainingMs(), idempotent: x.idempotent, compression: x.compression },
-      );
+      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal));
     } catch (error) {
       cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
       throw error;
     }
     cluster.onEnd(endpoint, { rttMs: performance.now() - sent, status: response.statusCode });
-    if (response.statusCode >= 500 || response.statusCode === 429) throw new UpstreamResponseError(response);
+    if (isFailureStatus(response.statusCode)) throw new UpstreamResponseError(response);
     return response;
   }
 
+  /**
+   * Streams one attempt from the endpoint's pool: a 5xx or 429 at the headers throws (the
+   * response is held on `x` until the retry policy decides); any other response is handed
+   * over, and the endpoint learns the outcome, with the time to the headers, when the body is
+   * over. Settles when the body is over: its error, if any, is the attempt's.
+   */
+  async #sendStream(
+    x: Exchange,
+    endpoint: EndpointState,
+    signal: AbortSignal,
+    handOver: (res: HttpStreamResponse) => void,
+  ): Promise<HttpStreamResponse> {
+    const cluster = x.balancer;
+    cluster.onStart(endpoint);
+    const sent = performance.now();
+    const response = await this.#pool
+      .stream(x.poolRequest(endpoint), x.poolOptions(signal))
+      .catch((error: unknown) => {
+        cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
+        throw error;
+      });
+    x.respondedAt = performance.now();
+    const rttMs = x.respondedAt - sent;
+    const status = response.statusCode;
+    if (isFailureStatus(status)) {
+      cluster.onEnd(endpoint, { rttMs, status });
+      x.held = response;
+      throw new UpstreamResponseError(response);
+    }
+    handOver(response);
+    const error = await response.ended;
+    cluster.onEnd(endpoint, error === undefined ? { rttMs, status } : { rttMs, error });
+    if (error !== undefined) throw error;
+    return response;
+  }
+
+  /** The logical request is over: the limiter, the route chooser and the monitor learn it; close() may proceed. */
+  #end(x: Exchange, response: ResponseFigures | undefined, error: unknown): void {
+    this.#learn(x, x.permit, response, error);
+    this.#record(x, response, error);
+    this.#inflight = this.#inflight - 1;
+    if (this.#inflight === 0) this.#notifyIdle();
+  }
+
   /** Feeds the concurrency limiter and the route chooser from the logical request's outcome. */
-  #learn(x: Exchange, permit: Permit | undefined, response: HttpResponse | undefined, error: unknown): void {
-    const now = performance.now();
+  #learn(
+    x: Exchange,
+    permit: Permit | undefined,
+    response: ResponseFigures | undefined,
+    error: unknown,
+  ): void {
+    // A stream's latency is its time to the headers; its body may run for as long as its reader likes.
+    const now = x.respondedAt || performance.now();
     const status = response?.statusCode ?? 0;
     if (permit) {
       const dropped =
@@ -445,7 +611,7 @@ export class NetworkClient {
   }
 
   /** The record step: one outcome per logical request, with the bytes of its last attempt on the wire. */
-  readonly #recordOutcome = (x: Exchange, response: HttpResponse | undefined, error: unknown): void => {
+  readonly #recordOutcome = (x: Exchange, response: ResponseFigures | undefined, error: unknown): void => {
     let bytesOutLogical = 0;
     let bytesOutWire = 0;
     if (response !== undefined) {
@@ -463,7 +629,7 @@ export class NetworkClient {
       qosClass: x.qosClass,
       durationMs: performance.now() - x.start,
       status: response?.statusCode,
-      errorKind: response === undefined ? classifyError(error) : undefined,
+      errorKind: error === undefined ? undefined : classifyError(error),
       bytesOutLogical,
       bytesOutWire,
       bytesInLogical: response?.bytesInLogical ?? 0,
@@ -535,6 +701,18 @@ export class NetworkClient {
     this.#breakers.shutdown();
     this.#logger?.debug('network client stopped', { clusters: this.#batchPaths.size });
   }
+}
+
+/** Whether a response status fails the attempt (retried when allowed, counted by the breaker): 5xx or 429. */
+function isFailureStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/** Dumps the body of the 5xx/429 stream held on `x`, if any (read and dropped, so its connection is reused). */
+function dump(x: Exchange): void {
+  const held = x.held;
+  x.held = undefined;
+  held?.body.resume();
 }
 
 /** The record step when monitoring is off. */
