@@ -1,23 +1,27 @@
 import {
   ConfigError,
   RemoteError,
+  TOKENS,
   type Agent,
   type EventBus,
   type NetworkOptimizationResult,
+  type ServiceResolver,
 } from '@slipstream/contracts';
+import type { NetworkClient } from '@slipstream/client';
 import { Orchestrator } from '@slipstream/core';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { NetworkPerformanceAgent } from './NetworkPerformanceAgent';
 import { networkPerformanceModules } from './networkPerformanceModules';
 
-/** An agent that only hands the test the bus. */
-function busProbe(): Agent & { bus?: EventBus } {
-  const probe: Agent & { bus?: EventBus } = {
+/** An agent that only hands the test the bus and the container's services, as any agent gets them. */
+function busProbe(): Agent & { bus?: EventBus; services?: ServiceResolver } {
+  const probe: Agent & { bus?: EventBus; services?: ServiceResolver } = {
     id: 'probe',
     role: 'test probe',
     capabilities: [],
     start: (ctx) => {
       probe.bus = ctx.bus;
+      probe.services = ctx.services;
       return Promise.resolve();
     },
     stop: () => Promise.resolve(),
@@ -33,6 +37,7 @@ describe(NetworkPerformanceAgent, () => {
   let orchestrator: Orchestrator;
   let agent: NetworkPerformanceAgent;
   let bus: EventBus;
+  let services: ServiceResolver;
 
   beforeAll(async () => {
     upstreams = await startUpstreams(2, { seed: 7, behaviour: { latencyMs: 2 } });
@@ -49,11 +54,28 @@ describe(NetworkPerformanceAgent, () => {
       .register(probe);
     await orchestrator.start();
     bus = probe.bus!;
+    services = probe.services!;
   });
 
   afterAll(async () => {
     await orchestrator.stop();
     await Promise.all(upstreams.map((u) => u.close()));
+  });
+
+  describe('TOKENS.NetworkClient', () => {
+    it("lets agents stream a response through the sidecar's pipeline", async () => {
+      for (const u of upstreams)
+        u.setBehaviour([{ match: { path: '/export' }, behaviour: { bodySize: 256 * 1_024 } }]);
+      const network = services.get<NetworkClient>(TOKENS.NetworkClient);
+      const res = await network.stream({ path: '/export', cluster: 'api' });
+      expect(res.statusCode).toBe(200);
+      let read = 0;
+      for await (const chunk of res.body) read += (chunk as Buffer).length;
+      expect(await res.ended).toBeUndefined();
+      expect(read).toBe(res.bytesInLogical);
+      expect(read).toBeGreaterThanOrEqual(256 * 1_024);
+      for (const u of upstreams) u.setBehaviour([]);
+    });
   });
 
   describe('constructor', () => {

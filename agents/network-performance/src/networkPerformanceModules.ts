@@ -10,7 +10,8 @@ import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
  * The container modules of the network sidecar, built from the agent's validated options:
  * the http module (`TOKENS.PoolManager`), the monitor module (`TOKENS.MetricsRegistry`,
  * `TOKENS.AlertManager`, `TOKENS.AdminServer`, the snapshot publisher), the client module
- * (`TOKENS.NetworkClient`, the only way agents reach the network) and the agent's own
+ * (`TOKENS.NetworkClient`, the only way agents reach the network: `request`, `call` for batched
+ * JSON-RPC, `stream` for responses read as they arrive) and the agent's own
  * (`TOKENS.NetworkPerformanceAgent`, its options). The owning packages' modules are reused
  * rather than their bindings copied, hence a list: an inversify 7 module cannot load others.
  * The snapshot publisher is built off; the agent sets its period and starts it in `start()`
