@@ -335,6 +335,20 @@ describe('NetworkClient', () => {
       },
     );
 
+    it('when the circuit is open and a fallback is configured, streams the fallback', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 500 } }]);
+      client = createNetworkClient(
+        options(one, { breaker: { volumeThreshold: 2, fallback: { status: 200, body: { cached: true } } } }),
+      );
+      for (let i = 0; i < 2; i++)
+        await readAll(await client.stream({ method: 'POST', path: PATH, cluster: 'api' }));
+      const res = await client.stream({ method: 'POST', path: PATH, cluster: 'api' });
+      expect(res.headers['x-slipstream-fallback']).toBe('1');
+      expect(JSON.parse((await readAll(res)).bytes.toString('utf8'))).toEqual({ cached: true });
+      expect(served(one)[0]).toBe(2);
+    });
+
     it('when the body breaks off after the headers, the reader gets a typed error and endpoint and breaker count a failure', async () => {
       const one = ups.slice(0, 1);
       one[0]!.setBehaviour([
