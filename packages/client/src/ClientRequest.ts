@@ -14,15 +14,18 @@ export interface ClientRequest {
   cluster?: string;
 }
 
-/** Per-request options of `NetworkClient.request()`. */
+/** Per-request options of `NetworkClient.request()` and `NetworkClient.stream()`. */
 export interface ClientRequestOptions {
   /** QoS class; overrides the route's. Defaults to the route's class, else the client's default. */
   priority?: string;
   /** Sticky-session key for consistent hashing; wins over the cluster's sticky header or cookie. */
   stickyKey?: string;
-  /** Aborts the request wherever it is (queue, backoff, wire). */
+  /** Aborts the request wherever it is (queue, backoff, wire; a stream's body too). */
   signal?: AbortSignal;
-  /** Overall deadline from the call, ms (admission, retries and backoff included). Defaults to the route's, else none. */
+  /**
+   * Overall deadline from the call, ms (admission, retries and backoff included); for `stream()`
+   * it ends at the response headers. Defaults to the route's, else none.
+   */
   timeoutMs?: number;
   /** Whether the request may be retried. Defaults to true for GET, HEAD, OPTIONS, PUT, DELETE, TRACE. */
   idempotent?: boolean;

@@ -23,7 +23,10 @@ export interface HttpRequestOptions {
   compression?: CompressionAlgorithm;
   /** Aborts the request; it rejects with `RequestAbortedError` and frees its queue slot or socket. */
   signal?: AbortSignal;
-  /** Overall deadline from the call (queue wait included), ms; `RequestTimeoutError` after it. Defaults to none. */
+  /**
+   * Overall deadline from the call (queue wait included), ms; `RequestTimeoutError` after it. For
+   * `stream()` it ends at the response headers (then `bodyTimeoutMs` applies between chunks). Defaults to none.
+   */
   timeoutMs?: number;
   /** Whether a replay is safe. Defaults to true for GET, HEAD, OPTIONS, PUT, DELETE, TRACE. */
   idempotent?: boolean;

@@ -25,6 +25,7 @@ export class HttpStreamResponse {
    * It listens from the start, so a body error never goes unhandled even before anyone reads.
    */
   readonly ended: Promise<SlipstreamError | undefined>;
+  readonly #meter: BodyMeter;
 
   constructor(
     /** HTTP status code. */
@@ -34,12 +35,13 @@ export class HttpStreamResponse {
     /** The (decoded) body. */
     readonly body: Readable,
     /** Where the live response-body byte counts are read. */
-    readonly meter: BodyMeter,
+    meter: BodyMeter,
     /** Request body bytes before compression. Defaults to 0. */
     readonly bytesOutLogical = 0,
     /** Request body bytes as sent (after compression). Defaults to 0. */
     readonly bytesOutWire = 0,
   ) {
+    this.#meter = meter;
     this.ended = new Promise((resolve) => {
       finished(body, (err) => {
         if (err === undefined || err === null) resolve(undefined);
@@ -63,11 +65,11 @@ export class HttpStreamResponse {
 
   /** Response body bytes received so far, as on the wire (final once the body is over). */
   get bytesInWire(): number {
-    return this.meter.bytesInWire;
+    return this.#meter.bytesInWire;
   }
 
   /** Response body bytes delivered so far, after decoding (final once the body is over). */
   get bytesInLogical(): number {
-    return this.meter.bytesInLogical;
+    return this.#meter.bytesInLogical;
   }
 }
