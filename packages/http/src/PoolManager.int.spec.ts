@@ -103,6 +103,18 @@ describe(PoolManager, () => {
       expect(stats!.connectTimeP99Ms).toBeGreaterThanOrEqual(stats!.connectTimeMeanMs);
     });
 
+    it('when 10 HEADs run one after another on a pool of one, they keep one connection (undici closes it after a HEAD unless told not to)', async () => {
+      pm = new PoolManager({ connections: 1 });
+      for (let i = 0; i < 10; i++) {
+        const res = await pm.request({ origin: up.origin, path: '/head', method: 'HEAD' });
+        expect(res.statusCode).toBe(200);
+        expect(res.body.length).toBe(0);
+      }
+      expect(await eventually(() => up.counters().requestsServed === 10)).toBe(true);
+      expect(up.counters()).toMatchObject({ connectionsAccepted: 1, connectionsOpen: 1 });
+      expect(pm.stats(up.origin)[0]).toMatchObject({ requests: 10, connectionsCreated: 1, reuseRate: 0.9 });
+    });
+
     describe('when the upstream closed idle keep-alive sockets', () => {
       const warm = async (n: number): Promise<void> => {
         up.setBehaviour({ latencyMs: 50 });

@@ -88,6 +88,10 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
             : headers,
       body: req.body ?? null,
       idempotent: this.idempotent,
+      // undici closes the connection after every HEAD (it sends `connection: close`) in case a
+      // misbehaving server sends a body anyway (nodejs/undici#258); the origins we pool answer
+      // HEAD by the book, so a HEAD keeps its kept-alive connection like any other request.
+      reset: req.method === 'HEAD' ? false : undefined,
     };
     if (opts.timeoutMs !== undefined) {
       this.#deadline = setTimeout(ExchangeTask.#onDeadline, opts.timeoutMs, this, opts.timeoutMs);
