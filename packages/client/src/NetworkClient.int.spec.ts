@@ -45,6 +45,25 @@ function served(ups: readonly Upstream[]): number[] {
   return ups.map((u) => u.counters().requestsByRoute[PATH] ?? 0);
 }
 
+/** The stats of the one endpoint of a one-upstream client. */
+const endpointOf = (c: NetworkClient): EndpointStats => c.stats().clusters[0]!.endpoints[0]!;
+/** The breaker of the one endpoint of a one-upstream client, once it has one. */
+const breakerOf = (c: NetworkClient): BreakerStats | undefined => c.stats().breakers[0];
+
+/** Reads a fetch body to its end (bounded in chunks): how many bytes. */
+async function readFetched(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxChunks: number,
+): Promise<number> {
+  let bytes = 0;
+  for (let i = 0; i < maxChunks; i++) {
+    const chunk = await reader.read();
+    if (chunk.done) return bytes;
+    bytes += chunk.value.length;
+  }
+  throw new Error(`the body had more than ${maxChunks} chunks`);
+}
+
 /** Runs `total` requests with `concurrency` workers; returns how many failed. */
 async function load(
   client: NetworkClient,
@@ -255,11 +274,6 @@ describe('NetworkClient', () => {
   });
 
   describe('.stream()', () => {
-    /** The stats of the one endpoint of a one-upstream client. */
-    const endpointOf = (c: NetworkClient): EndpointStats => c.stats().clusters[0]!.endpoints[0]!;
-    /** The breaker of the one endpoint of a one-upstream client, once it has one. */
-    const breakerOf = (c: NetworkClient): BreakerStats | undefined => c.stats().breakers[0];
-
     it('when the body is 5 MiB, hands it over chunk by chunk; permit, endpoint, breaker and record wait for its end', async () => {
       const metrics = new MetricsRegistry({ clockResolutionMs: 0 });
       const one = ups.slice(0, 1);
@@ -488,6 +502,85 @@ describe('NetworkClient', () => {
       const stats = client.stats();
       expect(stats.clusters[0]!.endpoints.reduce((n, e) => n + e.requests, 0)).toBe(2);
       expect(served(ups.slice(0, 2)).reduce((a, b) => a + b, 0)).toBe(2);
+    });
+
+    it('when fetch reads a 5 MiB slow body, its reader gets the first chunk before the upstream has sent the rest', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([
+        {
+          match: { path: '/big' },
+          behaviour: { bodySize: 5 * MiB, slowBody: { chunkBytes: 64 * 1_024, intervalMs: 10 } },
+        },
+      ]);
+      client = createNetworkClient(options(one));
+      const res = await fetch(`${one[0]!.origin}/big`, { dispatcher: client.asDispatcher() });
+      expect(res.status).toBe(200);
+      const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
+      const first = await reader.read();
+      expect(first.done).toBe(false);
+      // A buffered dispatcher answers only once the whole body arrived: by then the upstream has
+      // sent it all and the pipeline has let go of the endpoint.
+      expect(one[0]!.counters().requestsByRoute['/big']).toBeUndefined();
+      expect(endpointOf(client).inflight).toBe(1);
+      expect(first.value!.byteLength + (await readFetched(reader, 10_000))).toBe(5 * MiB);
+      const c = client;
+      expect(await eventually(() => endpointOf(c).inflight === 0)).toBe(true);
+      expect(await eventually(() => one[0]!.counters().requestsByRoute['/big'] === 1)).toBe(true);
+      expect(one[0]!.counters().requests.find((r) => r.path === '/big')?.bytesOutWire).toBe(5 * MiB);
+    });
+
+    it('when a fetch is aborted mid-body, the body is cut and the permit, the in-flight count and the socket are freed', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([
+        {
+          match: { path: '/big' },
+          behaviour: { bodySize: 5 * MiB, slowBody: { chunkBytes: 64 * 1_024, intervalMs: 10 } },
+        },
+      ]);
+      // One permit: were it kept, the next request could not be admitted.
+      client = createNetworkClient(
+        options(one, { adaptiveConcurrency: { enabled: false, initialLimit: 1 }, pool: { connections: 1 } }),
+      );
+      const aborter = new AbortController();
+      const res = await fetch(`${one[0]!.origin}/big`, {
+        dispatcher: client.asDispatcher(),
+        signal: aborter.signal,
+      });
+      const reader = res.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      aborter.abort();
+      await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
+      const c = client;
+      expect(await eventually(() => endpointOf(c).inflight === 0 && one[0]!.counters().inFlight === 0)).toBe(
+        true,
+      );
+      expect(one[0]!.counters().requestsByRoute['/big']).toBeUndefined();
+      // The caller's abort is no failure of the endpoint's.
+      expect(endpointOf(client).failures).toBe(0);
+      expect(breakerOf(client)?.failures ?? 0).toBe(0);
+      expect((await client.request({ path: PATH, cluster: 'api' })).statusCode).toBe(200);
+      expect(client.stats().pools[0]).toMatchObject({ running: 0, queued: 0 });
+      // close() waits for every request in flight: it resolves once the count is back to 0.
+      let closed = false;
+      const closing = client.close().then(() => (closed = true));
+      expect(await eventually(() => closed)).toBe(true);
+      await closing;
+      client = undefined;
+    });
+
+    it('when the body breaks off after the headers, the body of undici.request errors with a SlipstreamError', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([
+        { match: { path: PATH }, behaviour: { bodySize: 64 * 1_024, reset: 'afterHeaders' } },
+      ]);
+      client = createNetworkClient(options(one, { breaker: { volumeThreshold: 100_000 } }));
+      const res = await request(`${one[0]!.origin}${PATH}`, { dispatcher: client.asDispatcher() });
+      expect(res.statusCode).toBe(200);
+      const error: unknown = await res.body.text().catch((err: unknown) => err);
+      expect(SlipstreamError.is(error)).toBe(true);
+      const c = client;
+      expect(await eventually(() => endpointOf(c).inflight === 0)).toBe(true);
+      expect(endpointOf(client).failures).toBe(1);
     });
   });
 });

@@ -321,9 +321,10 @@ export class NetworkClient {
 
   /**
    * An undici `Dispatcher` over this pipeline: `undici.request(url, { dispatcher })` and
-   * `fetch(url, { dispatcher })` go through route, admission, retry, balancer, breaker and pool.
-   * The URL's origin picks the cluster when no route matches: the cluster with that endpoint,
-   * else the cluster named like the URL's host name.
+   * `fetch(url, { dispatcher })` go through route, admission, retry, balancer, breaker and pool
+   * as `stream()` does, so their bodies stream with backpressure and hold the permit until they
+   * are read, fail or are aborted. The URL's origin picks the cluster when no route matches: the
+   * cluster with that endpoint, else the cluster named like the URL's host name.
    */
   asDispatcher(): ClientDispatcher {
     this.#dispatcher ??= new ClientDispatcher(this);

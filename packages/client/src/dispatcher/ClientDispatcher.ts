@@ -1,6 +1,6 @@
 import { RequestAbortedError } from '@slipstream/contracts';
-import { BorrowedDispatcher, type HttpResponse } from '@slipstream/http';
-import type { IncomingHttpHeaders } from 'node:http';
+import { BorrowedDispatcher, type HttpStreamResponse } from '@slipstream/http';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { DecoratorHandler } from 'undici';
 import type { ClientRequest, ClientRequestOptions } from '../ClientRequest';
@@ -8,8 +8,8 @@ import { UnsupportedBodyError } from '../errors/UnsupportedBodyError';
 
 /** What the dispatcher sends through: the `NetworkClient`'s pipeline. */
 export interface DispatchTarget {
-  /** Sends a request through the pipeline. */
-  request(req: ClientRequest, opts?: ClientRequestOptions): Promise<HttpResponse>;
+  /** Sends a request through the pipeline; resolves at the response headers with the body as a stream. */
+  stream(req: ClientRequest, opts?: ClientRequestOptions): Promise<HttpStreamResponse>;
   /** The cluster a URL origin stands for, if any. */
   clusterOf(origin: string): string | undefined;
 }
@@ -23,22 +23,25 @@ type ControllerHandler = Required<
 >;
 
 /**
- * Replays one buffered pipeline response to an undici handler, honouring pause/resume
- * (fetch pauses when its stream is full) and abort.
+ * The handler's grip on one pipeline stream: before the headers, `abort` aborts the request in
+ * the pipeline; after them, `pause` / `resume` pause and resume the body (which pauses the
+ * socket once the body's buffer is full) and `abort` destroys it, which frees the socket, the
+ * pool slot and the pipeline's permit.
  */
-class BufferedController implements Dispatcher.DispatchController {
+class StreamController implements Dispatcher.DispatchController {
   readonly #abort = new AbortController();
+  #body: Readable | undefined;
   #paused = false;
-  #onResume: (() => void) | undefined;
+  #aborted = false;
   #reason: Error | null = null;
 
-  /** Aborts the request in the pipeline. */
+  /** Aborts the request in the pipeline (before its headers). */
   get signal(): AbortSignal {
     return this.#abort.signal;
   }
 
   get aborted(): boolean {
-    return this.#abort.signal.aborted;
+    return this.#aborted;
   }
 
   get paused(): boolean {
@@ -49,34 +52,45 @@ class BufferedController implements Dispatcher.DispatchController {
     return this.#reason;
   }
 
-  abort(reason: Error): void {
-    this.#reason = reason;
-    this.#abort.abort(reason);
+  abort(reason?: Error): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason ?? new RequestAbortedError('request aborted by its dispatch handler');
+    this.#abort.abort(this.#reason);
+    this.#body?.destroy(this.#cut());
   }
 
   pause(): void {
     this.#paused = true;
+    this.#body?.pause();
   }
 
   resume(): void {
     this.#paused = false;
-    const next = this.#onResume;
-    this.#onResume = undefined;
-    next?.();
+    this.#body?.resume();
   }
 
-  /** Runs `next` now, or when the handler resumes. */
-  whenFlowing(next: () => void): void {
-    if (this.#paused) this.#onResume = next;
-    else next();
+  /** Takes hold of the response body (destroyed at once when the handler already aborted). */
+  attach(body: Readable): void {
+    this.#body = body;
+    if (this.#aborted) body.destroy(this.#cut());
+    else if (this.#paused) body.pause();
+  }
+
+  /** The error a body cut by the handler ends with: an abort, no failure of the endpoint's. */
+  #cut(): RequestAbortedError {
+    return new RequestAbortedError('response body aborted by its dispatch handler', { cause: this.#reason });
   }
 }
 
 /**
  * An undici `Dispatcher` over the `NetworkClient`: `undici.request(url, { dispatcher })` and
- * `fetch(url, { dispatcher })` go through the whole pipeline. The request body is collected
- * first (the pipeline may retry it); the response is the pipeline's buffered, decoded one,
- * so `content-length` is set to the decoded length. Owns nothing: close the client instead.
+ * `fetch(url, { dispatcher })` go through the whole pipeline (`NetworkClient.stream()`). The
+ * request body is collected first (the pipeline may retry it); the response streams: the
+ * handler gets the headers as they arrive and the (decoded) body chunk by chunk, with
+ * backpressure (`onData` returning false, or `controller.pause()`, pauses the body until it
+ * resumes). An abort by the handler cuts the request or its body; a body that breaks off after
+ * the headers reaches `onError`. Owns nothing: close the client instead.
  */
 export class ClientDispatcher extends BorrowedDispatcher {
   readonly #target: DispatchTarget;
@@ -86,10 +100,10 @@ export class ClientDispatcher extends BorrowedDispatcher {
     this.#target = target;
   }
 
-  /** Sends the request through the pipeline and replays the response to `handler`. */
+  /** Sends the request through the pipeline and streams the response to `handler`. */
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const wrapped = new DecoratorHandler(handler) as unknown as ControllerHandler;
-    const controller = new BufferedController();
+    const controller = new StreamController();
     void this.#run(opts, wrapped, controller);
     return true;
   }
@@ -97,9 +111,9 @@ export class ClientDispatcher extends BorrowedDispatcher {
   async #run(
     opts: Dispatcher.DispatchOptions,
     handler: ControllerHandler,
-    controller: BufferedController,
+    controller: StreamController,
   ): Promise<void> {
-    let response: HttpResponse;
+    let response: HttpStreamResponse;
     try {
       handler.onRequestStart(controller, {});
       if (controller.aborted)
@@ -109,7 +123,7 @@ export class ClientDispatcher extends BorrowedDispatcher {
       const host = URL.canParse(origin) ? new URL(origin).host : undefined;
       const cluster = this.#target.clusterOf(origin);
       const body = await collectBody(opts.body);
-      response = await this.#target.request(
+      response = await this.#target.stream(
         {
           method: opts.method,
           path: opts.path,
@@ -124,22 +138,40 @@ export class ClientDispatcher extends BorrowedDispatcher {
       handler.onResponseError(controller, err as Error);
       return;
     }
-    if (controller.aborted) {
-      handler.onResponseError(controller, controller.reason ?? new RequestAbortedError('aborted'));
-      return;
-    }
-    const headers: IncomingHttpHeaders = {
-      ...response.headers,
-      'content-length': String(response.body.length),
-    };
-    delete headers['transfer-encoding'];
-    handler.onResponseStart(controller, response.statusCode, headers, '');
-    controller.whenFlowing(() => {
-      if (response.body.length > 0 && opts.method !== 'HEAD')
-        handler.onResponseData(controller, response.body);
-      controller.whenFlowing(() => handler.onResponseEnd(controller, {}));
-    });
+    const body = response.body;
+    controller.attach(body);
+    // Until the body is over the pipeline holds its permit: every exit below ends the body.
+    const error = controller.aborted ? undefined : relay(handler, controller, response);
+    if (error !== undefined) body.destroy(error);
+    const ended = await response.ended;
+    if (ended === undefined) handler.onResponseEnd(controller, {});
+    else handler.onResponseError(controller, ended);
   }
+}
+
+/**
+ * Hands `response`'s headers to `handler`, then each body chunk as it arrives (the controller
+ * pauses and resumes the body for the handler). Returns the error the handler threw, if any.
+ */
+function relay(
+  handler: ControllerHandler,
+  controller: StreamController,
+  response: HttpStreamResponse,
+): Error | undefined {
+  const body = response.body;
+  try {
+    handler.onResponseStart(controller, response.statusCode, response.headers, '');
+  } catch (err) {
+    return err as Error;
+  }
+  body.on('data', (chunk: Buffer) => {
+    try {
+      handler.onResponseData(controller, chunk);
+    } catch (err) {
+      body.destroy(err as Error);
+    }
+  });
+  return undefined;
 }
 
 /** Undici's header shapes (object, flat array, pairs, iterable) as one lower-case record. */
