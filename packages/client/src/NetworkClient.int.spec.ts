@@ -274,7 +274,7 @@ describe('NetworkClient', () => {
   });
 
   describe('.stream()', () => {
-    it('when the body is 5 MiB, hands it over chunk by chunk; permit, endpoint, breaker and record wait for its end', async () => {
+    it('when the body is 5 MiB, hands it over chunk by chunk; permit, endpoint and record wait for its end, the breaker judged the headers', async () => {
       const metrics = new MetricsRegistry({ clockResolutionMs: 0 });
       const one = ups.slice(0, 1);
       one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { bodySize: 5 * MiB } }]);
@@ -282,7 +282,7 @@ describe('NetworkClient', () => {
       const res = await client.stream({ path: PATH, cluster: 'api' });
       expect(res.statusCode).toBe(200);
       expect(endpointOf(client).inflight).toBe(1);
-      expect(breakerOf(client)?.successes ?? 0).toBe(0);
+      expect(breakerOf(client)?.successes).toBe(1);
       expect(metrics.windowTotals().requests).toBe(0);
       let read = 0;
       let mostAhead = 0;
@@ -295,7 +295,7 @@ describe('NetworkClient', () => {
       expect(mostAhead).toBeLessThan(MiB);
       expect(await res.ended).toBeUndefined();
       const c = client;
-      expect(await eventually(() => breakerOf(c)?.successes === 1)).toBe(true);
+      expect(await eventually(() => endpointOf(c).inflight === 0)).toBe(true);
       expect(endpointOf(client)).toMatchObject({ inflight: 0, requests: 1, failures: 0 });
       const totals = metrics.windowTotals();
       expect(totals.requests).toBe(1);
@@ -363,7 +363,7 @@ describe('NetworkClient', () => {
       expect(served(one)[0]).toBe(2);
     });
 
-    it('when the body breaks off after the headers, the reader gets a typed error and endpoint and breaker count a failure', async () => {
+    it('when the body breaks off after the headers, the reader gets a typed error and the endpoint counts a failure', async () => {
       const one = ups.slice(0, 1);
       one[0]!.setBehaviour([
         { match: { path: PATH }, behaviour: { bodySize: 64 * 1_024, reset: 'afterHeaders' } },
@@ -374,8 +374,29 @@ describe('NetworkClient', () => {
       const { error } = await readAll(res);
       expect(SlipstreamError.is(error)).toBe(true);
       const c = client;
-      expect(await eventually(() => breakerOf(c)?.failures === 1)).toBe(true);
+      expect(await eventually(() => endpointOf(c).inflight === 0)).toBe(true);
       expect(endpointOf(client)).toMatchObject({ inflight: 0, failures: 1 });
+      // The breaker judged the headers, which arrived.
+      expect(breakerOf(client)).toMatchObject({ successes: 1, failures: 0 });
+    });
+
+    it('when the body streams longer than the breaker timeout, it is not cut: the breaker timed the headers', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([
+        {
+          match: { path: PATH },
+          behaviour: { bodySize: 8 * 1_024, slowBody: { chunkBytes: 1_024, intervalMs: 60 } },
+        },
+      ]);
+      client = createNetworkClient(options(one, { breaker: { timeoutMs: 150 } }));
+      const res = await client.stream({ path: PATH, cluster: 'api' });
+      const { bytes, error } = await readAll(res);
+      expect(error).toBeUndefined();
+      expect(bytes.length).toBeGreaterThanOrEqual(8 * 1_024);
+      expect(breakerOf(client)).toMatchObject({ successes: 1, failures: 0, timeouts: 0 });
+      const c = client;
+      expect(await eventually(() => endpointOf(c).inflight === 0)).toBe(true);
+      expect(endpointOf(client).failures).toBe(0);
     });
 
     it('when the reader destroys the body, the pool slot, the permit and the endpoint are freed', async () => {

@@ -23,8 +23,9 @@
  * With monitoring off the record step is absent (a no-op method in its place), not a branch.
  *
  * `stream()` walks the same steps, but its request ends when its body does: the permit, the
- * in-flight count, the endpoint's outcome, the breaker's verdict and the record wait for the
- * body to be read to its end, to error or to be destroyed.
+ * in-flight count, the endpoint's outcome and the record wait for the body to be read to its
+ * end, to error or to be destroyed. The breaker's verdict is given at the headers, so that its
+ * timeout bounds the wait for them and never cuts a long body.
  */
 import {
   ClientClosedError,
@@ -285,10 +286,11 @@ export class NetworkClient {
    * status. A 5xx or 429 at the headers of an idempotent request is dumped and retried under
    * the same policy; after the last attempt that response is handed over. Nothing is retried
    * once headers were handed over. The admission permit and the in-flight count are held, and
-   * the endpoint, its breaker (a body error counts as the attempt's failure) and the monitor
-   * learn the outcome, when the body ends, errors or is destroyed by its reader. The breaker's
-   * `timeoutMs` covers the whole body, as it covers `request()`'s. Rejects like `request()`
-   * when no headers arrived.
+   * the endpoint (a body that breaks off counts as its failure) and the monitor learn the
+   * outcome, when the body ends, errors or is destroyed by its reader. The breaker judges the
+   * exchange up to the headers, so its `timeoutMs` bounds the wait for them, not the body (which
+   * may stream as long as its reader likes; undici's body timeout still ends a stalled one).
+   * Rejects like `request()` when no headers arrived.
    */
   async stream(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
     const x = this.#begin(req, opts);
@@ -506,23 +508,18 @@ export class NetworkClient {
   }
 
   /**
-   * pick → breaker → send for one streamed attempt. Resolves at the headers, while the
-   * breaker's call goes on until the body is over (so the breaker judges the whole exchange).
+   * pick → breaker → send for one streamed attempt. The breaker's call ends at the headers: it
+   * judges the exchange up to them, and its `timeoutMs` cannot cut a body that streams longer.
    */
   readonly #streamAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpStreamResponse> => {
     dump(x);
     x.respondedAt = 0;
     const endpoint = this.#pick(x, attempt);
     const fallback = x.fallback;
-    return new Promise<HttpStreamResponse>((resolve, reject) => {
-      this.#breakers
-        .execute(endpoint.origin, (signal) => this.#sendStream(x, endpoint, signal, resolve), {
-          signal: x.signal,
-          cluster: x.cluster,
-          fallback: fallback && (async (err) => HttpStreamResponse.of(await fallback(err))),
-        })
-        // After the headers were handed over these settle nothing: the body reports its own end.
-        .then(resolve, reject);
+    return this.#breakers.execute(endpoint.origin, (signal) => this.#sendStream(x, endpoint, signal), {
+      signal: x.signal,
+      cluster: x.cluster,
+      fallback: fallback && (async (err) => HttpStreamResponse.of(await fallback(err))),
     });
   };
 
@@ -544,22 +541,18 @@ export class NetworkClient {
   }
 
   /**
-   * Streams one attempt from the endpoint's pool: a 5xx or 429 at the headers throws (the
-   * response is held on `x` until the retry policy decides); any other response is handed
-   * over, and the endpoint learns the outcome, with the time to the headers, when the body is
-   * over. Settles when the body is over: its error, if any, is the attempt's.
+   * Streams one attempt from the endpoint's pool and settles at the headers: a 5xx or 429
+   * throws (the response is held on `x` until the retry policy decides); any other response is
+   * returned, and the endpoint learns the outcome, with the time to the headers, when the body
+   * is over (a body that breaks off counts against it: outlier detection and its latency
+   * estimate). The caller's signal still cuts the body after the breaker's call has ended.
    */
-  async #sendStream(
-    x: Exchange,
-    endpoint: EndpointState,
-    signal: AbortSignal,
-    handOver: (res: HttpStreamResponse) => void,
-  ): Promise<HttpStreamResponse> {
+  async #sendStream(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpStreamResponse> {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
     const sent = performance.now();
     const response = await this.#pool
-      .stream(x.poolRequest(endpoint), x.poolOptions(signal))
+      .stream(x.poolRequest(endpoint), x.poolOptions(x.signal ? AbortSignal.any([signal, x.signal]) : signal))
       .catch((error: unknown) => {
         cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
         throw error;
@@ -572,10 +565,9 @@ export class NetworkClient {
       x.held = response;
       throw new UpstreamResponseError(response);
     }
-    handOver(response);
-    const error = await response.ended;
-    cluster.onEnd(endpoint, error === undefined ? { rttMs, status } : { rttMs, error });
-    if (error !== undefined) throw error;
+    void response.ended.then((error) =>
+      cluster.onEnd(endpoint, error === undefined ? { rttMs, status } : { rttMs, error }),
+    );
     return response;
   }
 
