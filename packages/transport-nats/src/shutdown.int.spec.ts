@@ -115,7 +115,7 @@ describe(NatsTransport, () => {
       const logger = new RecordingLogger();
       const t = open({ drainTimeoutMs: 300 }, logger);
       await t.connect();
-      server.pause();
+      await server.pause();
       await expect(t.flush()).rejects.toBeInstanceOf(BusUnavailableError);
       await expect(t.close()).resolves.toBeUndefined();
       expect(logger.lines.some((l) => l.message === 'NATS drain did not finish in time; closing')).toBe(true);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,9 +93,16 @@ export class PrivateNatsServer {
     });
   }
 
-  /** Freezes the server process (SIGSTOP): its sockets stay open but it answers nothing. */
-  pause(): void {
-    this.#child?.kill('SIGSTOP');
+  /**
+   * Freezes the server process (SIGSTOP): its sockets stay open but it answers nothing. Resolves
+   * once the kernel reports it stopped (the signal is delivered asynchronously, and a server
+   * still running for a moment could answer the next PING); bounded: 2 s.
+   */
+  async pause(): Promise<void> {
+    const pid = this.#child?.pid;
+    if (pid === undefined) return;
+    this.#child!.kill('SIGSTOP');
+    for (let i = 0; i < 200 && !isStopped(pid); i++) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Lets a paused server run again (SIGCONT). */
@@ -119,4 +126,10 @@ function canConnect(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Whether process `pid` is stopped (state `T` in `/proc/<pid>/stat`, after the command name). */
+function isStopped(pid: number): boolean {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
 }
