@@ -90,6 +90,37 @@ describe(QosScheduler, () => {
       expect(s.stats()).toMatchObject({ inflight: { c: 2 }, classes: { bulk: { queued: 0 } } });
     });
 
+    it('when a higher class is queued at its share, a lower class with room is admitted at once, not shed', async () => {
+      const s = new QosScheduler({
+        concurrency: fixed(10),
+        classes: [
+          { name: 'critical', priority: 0, maxInflightShare: 0.2 },
+          { name: 'standard', priority: 1 },
+        ],
+      });
+      (await s.acquire('c', 'critical')).release({ rttMs: 1_000 }); // a measured RTT: estimates apply
+      await Promise.all([s.acquire('c', 'critical'), s.acquire('c', 'critical')]);
+      // As many as fit in critical's queue-time estimate (2 slots, 1 s each) queue; the rest are shed.
+      for (let i = 0; i < 40; i++) void s.acquire('c', 'critical').catch(() => undefined);
+      expect(s.stats().inflight).toEqual({ c: 2 });
+      expect(s.stats().classes['critical']!.queued).toBeGreaterThan(0);
+      await expect(s.acquire('c', 'standard')).resolves.toMatchObject({ className: 'standard', queuedMs: 0 });
+      expect(s.stats().inflight).toEqual({ c: 3 });
+    });
+
+    it('when setClasses raises a queued class’s share, its requests take the free slots at once', async () => {
+      const bulk = (share: number) => [{ name: 'bulk', priority: 0, maxInflightShare: share }];
+      const s = new QosScheduler({ concurrency: fixed(4), classes: bulk(0.25) });
+      await s.acquire('c', 'bulk');
+      let granted = 0;
+      for (let i = 0; i < 3; i++) void s.acquire('c', 'bulk').then(() => granted++);
+      await settle();
+      expect(granted).toBe(0);
+      s.setClasses(bulk(1));
+      await settle();
+      expect(granted).toBe(3);
+    });
+
     it('when maxInflightShare is outside (0, 1], throws a ConfigError naming it', () => {
       expect(
         () => new QosScheduler({ classes: [{ name: 'bulk', priority: 0, maxInflightShare: 0 }] }),

@@ -198,6 +198,8 @@ export class QosScheduler {
           waits: new RollingPercentile(this.waitSamples),
         });
     }
+    // A class whose in-flight share rose may take free slots now.
+    for (const c of this.clusters.values()) this.dispatch(c);
   }
 
   /**
@@ -221,7 +223,9 @@ export class QosScheduler {
     }
 
     const c = this.cluster(cluster);
-    if (c.queued === 0 && this.hasRoom(c, cls)) {
+    // Queued requests go first; those left queued are of classes at their in-flight share.
+    if (c.queued > 0 && this.hasRoom(c, cls)) this.dispatch(c);
+    if (this.hasRoom(c, cls)) {
       // Tokens are taken only by requests that are admitted or queued: a refused one keeps the rate.
       routeBucket?.tryTake(1, now);
       classBucket?.tryTake(1, now);
@@ -290,8 +294,6 @@ export class QosScheduler {
       }
       queue.push(waiter);
       c.queued++;
-      // Free slots with requests queued: the queued classes are at their in-flight share.
-      if (c.inflight < c.limit.limit) this.dispatch(c);
     });
   }
 
