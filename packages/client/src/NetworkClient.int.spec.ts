@@ -9,6 +9,7 @@ import {
 import { MetricsRegistry } from '@slipstream/monitor';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import type { HttpStreamResponse } from '@slipstream/http';
+import { getEventListeners } from 'node:events';
 import { fetch, request } from 'undici';
 import { recordingBus } from '../test/recordingBus';
 import { createNetworkClient } from './createNetworkClient';
@@ -431,6 +432,18 @@ describe('NetworkClient', () => {
       expect(await eventually(() => endpointOf(c).inflight === 0 && one[0]!.counters().inFlight === 0)).toBe(
         true,
       );
+    });
+
+    it('when streams share a long-lived caller signal, none leaves a listener on it once its body is over', async () => {
+      client = createNetworkClient(options(ups.slice(0, 1)));
+      const shared = new AbortController();
+      for (let i = 0; i < 5; i++) {
+        expect(
+          (await readAll(await client.stream({ path: PATH, cluster: 'api' }, { signal: shared.signal })))
+            .error,
+        ).toBeUndefined();
+      }
+      expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
     });
 
     it('when the caller aborts after the headers, errors the body with RequestAbortedError and frees the socket', async () => {

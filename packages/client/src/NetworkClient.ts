@@ -31,6 +31,7 @@ import {
   ClientClosedError,
   OverloadedError,
   QueueFullError,
+  RequestAbortedError,
   RequestTimeoutError,
   TOKENS,
   type AdvancedRoutingConfig,
@@ -552,7 +553,7 @@ export class NetworkClient {
     cluster.onStart(endpoint);
     const sent = performance.now();
     const response = await this.#pool
-      .stream(x.poolRequest(endpoint), x.poolOptions(x.signal ? AbortSignal.any([signal, x.signal]) : signal))
+      .stream(x.poolRequest(endpoint), x.poolOptions(signal))
       .catch((error: unknown) => {
         cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
         throw error;
@@ -565,9 +566,11 @@ export class NetworkClient {
       x.held = response;
       throw new UpstreamResponseError(response);
     }
-    void response.ended.then((error) =>
-      cluster.onEnd(endpoint, error === undefined ? { rttMs, status } : { rttMs, error }),
-    );
+    const stopCutting = x.signal && cutOnAbort(response, x.signal);
+    void response.ended.then((error) => {
+      stopCutting?.();
+      cluster.onEnd(endpoint, error === undefined ? { rttMs, status } : { rttMs, error });
+    });
     return response;
   }
 
@@ -727,4 +730,23 @@ function fallbackOf(config: CircuitBreakerConfig = {}): BreakerExecuteOptions<Ht
       { 'content-type': 'application/json', 'x-slipstream-fallback': '1' },
       body,
     );
+}
+
+/**
+ * Destroys `response`'s body with a `RequestAbortedError` when `signal` aborts (the breaker's
+ * call, which followed the signal until the headers, is over by then). Returns the undo, for
+ * when the body is over: a long-lived caller signal keeps no listener per finished stream.
+ */
+function cutOnAbort(response: HttpStreamResponse, signal: AbortSignal): () => void {
+  const cut = (): void => {
+    response.body.destroy(
+      new RequestAbortedError('the request was aborted by the caller', { cause: signal.reason }),
+    );
+  };
+  if (signal.aborted) {
+    cut();
+    return () => undefined;
+  }
+  signal.addEventListener('abort', cut, { once: true });
+  return () => signal.removeEventListener('abort', cut);
 }

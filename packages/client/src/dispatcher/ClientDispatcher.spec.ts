@@ -83,5 +83,34 @@ describe(ClientDispatcher, () => {
       expect(body.destroyed).toBe(true);
       expect(chunks).toBe(0);
     });
+
+    it('when the handler throws from onComplete, hands it that error once through onError; no unhandled rejection', async () => {
+      const body = handFed();
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      const errors: Error[] = [];
+      try {
+        new ClientDispatcher(targetOf(body)).dispatch(OPTS, {
+          onConnect: () => undefined,
+          onHeaders: () => true,
+          onData: () => true,
+          onComplete: () => {
+            throw new Error('handler bug');
+          },
+          onError: (err) => {
+            errors.push(err);
+            throw err;
+          },
+        });
+        body.push(null);
+        expect(await within(100, () => errors.length > 0)).toBe(true);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(errors.map((e) => e.message)).toEqual(['handler bug']);
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
   });
 });

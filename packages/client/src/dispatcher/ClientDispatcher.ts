@@ -135,7 +135,7 @@ export class ClientDispatcher extends BorrowedDispatcher {
         { signal: controller.signal, idempotent: opts.idempotent },
       );
     } catch (err) {
-      handler.onResponseError(controller, err as Error);
+      finish(handler, controller, err as Error);
       return;
     }
     const body = response.body;
@@ -143,9 +143,26 @@ export class ClientDispatcher extends BorrowedDispatcher {
     // Until the body is over the pipeline holds its permit: every exit below ends the body.
     const error = controller.aborted ? undefined : relay(handler, controller, response);
     if (error !== undefined) body.destroy(error);
-    const ended = await response.ended;
-    if (ended === undefined) handler.onResponseEnd(controller, {});
-    else handler.onResponseError(controller, ended);
+    finish(handler, controller, await response.ended);
+  }
+}
+
+/**
+ * Tells `handler` how the exchange ended, once. A handler that throws from `onResponseEnd` gets
+ * that error through `onResponseError`; one that throws from `onResponseError` is not called
+ * again (nobody is left to tell, and a throw here would be an unhandled rejection).
+ */
+function finish(handler: ControllerHandler, controller: StreamController, error: Error | undefined): void {
+  try {
+    if (error === undefined) handler.onResponseEnd(controller, {});
+    else handler.onResponseError(controller, error);
+  } catch (thrown) {
+    if (error !== undefined) return;
+    try {
+      handler.onResponseError(controller, thrown as Error);
+    } catch {
+      // The handler failed twice; it has had its error.
+    }
   }
 }
 
