@@ -241,6 +241,18 @@ describe(PoolManager, () => {
       expect(res.bytesInLogical).toBe(read);
     });
 
+    it.each(['HEAD', '204'])(
+      'when the body is empty (%s), ends and frees the slot with no reader',
+      async (kind) => {
+        pm = new PoolManager({ connections: 1 });
+        if (kind === '204') up.setBehaviour({ status: 204, body: '' });
+        const res = await pm.stream({ ...get('/empty'), method: kind === 'HEAD' ? 'HEAD' : 'GET' });
+        expect(await res.ended).toBeUndefined();
+        expect(pm.stats(up.origin)[0]).toMatchObject({ running: 0 });
+        await expect(pm.close()).resolves.toBeUndefined();
+      },
+    );
+
     it('credits the origin byte counters when the body is over, not at the headers', async () => {
       pm = new PoolManager();
       up.setBehaviour({ bodySize: 4_096 });

@@ -115,7 +115,10 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
 
   #end(): void {
     const body = this.#body;
-    if (body !== undefined && !body.destroyed) body.push(null);
+    if (body === undefined || body.destroyed) return;
+    body.push(null);
+    // An empty body (HEAD, 204, 304) ends, and frees its slot, without waiting for a reader: reading it loses nothing.
+    if (this.bytesInLogical === 0) body.resume();
   }
 
   /** The body is over (ended, errored or destroyed): abort what is left on the wire, free the slot, count the bytes. */
