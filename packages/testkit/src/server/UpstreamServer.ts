@@ -300,7 +300,9 @@ export class UpstreamServer implements Upstream {
     answer: RouteAnswer,
     signal: AbortSignal,
   ): Promise<void> | void {
-    const logical = Buffer.from(answer.body ?? '');
+    // 1xx, 204 and 304 carry no body (RFC 9110 §6.4.1): no content-length either.
+    const bodiless = answer.status < 200 || answer.status === 204 || answer.status === 304;
+    const logical = Buffer.from(bodiless ? '' : (answer.body ?? ''));
     const { wire, encoding } = encodeResponseBody(
       logical,
       req.headers['accept-encoding'],
@@ -312,7 +314,7 @@ export class UpstreamServer implements Upstream {
       ...answer.headers,
       [UPSTREAM_HEADER]: this.name,
       'content-type': answer.contentType,
-      ...(answer.body === undefined ? {} : { 'content-length': String(wire.length) }),
+      ...(answer.body === undefined || bodiless ? {} : { 'content-length': String(wire.length) }),
       ...(encoding === undefined ? {} : { 'content-encoding': encoding, vary: 'accept-encoding' }),
       ...(behaviour.retryAfter === undefined ? {} : { 'retry-after': String(behaviour.retryAfter) }),
       ...behaviour.headers,
