@@ -26,9 +26,10 @@ const ON = 'monitoring on';
 /**
  * Suite `monitor`: the full pipeline to one upstream process with monitoring on (every request
  * recorded in a `MetricsRegistry`) vs off. Within a round the two take turns in blocks of
- * 1 000 requests (`runInterleaved`), so bursts of load from other processes fall on both; both
- * hold a fixed concurrency limit of 32 (see `pipelineClient`); one unrecorded warm-up round; the ratios are medians of the per-round ratios, with their range.
- * Sizes: 10 000 requests per variant per round, 32 in flight, at most 20 s per round.
+ * `BLOCK_OPERATIONS` requests (`runInterleaved`), so bursts of load from other processes fall on
+ * both; both hold a fixed concurrency limit of 32 (see `pipelineClient`); one unrecorded warm-up
+ * round; the headline ratios are medians over the paired blocks (`pairedRatio`), with their range.
+ * Sizes: `OPERATIONS` requests per variant per round, 32 in flight, at most 20 s per round.
  */
 export const monitorSuite: Suite = {
   name: 'monitor',
