@@ -65,7 +65,7 @@ describe('demo scenarios with --config', () => {
 
   it('1 connection pooling: the pooled requests reach the plain upstream', async () => {
     const r = await run(1);
-    expect(r.optimized.upstreamConnectionsAccepted).toBeLessThanOrEqual(8);
+    expect(r.optimized.upstreamConnections).toBeLessThanOrEqual(8);
     expect(plain[0]!.requestsByPath.get('/pooling')).toBeGreaterThanOrEqual(
       2 * (r.optimized.requests as number),
     );

@@ -37,6 +37,25 @@ describe(CounterBook, () => {
       });
       expect(book.snapshot().requests).toHaveLength(1);
     });
+
+    it('counts the distinct connections that carried each route, afresh after a reset', () => {
+      const book = new CounterBook(0);
+      const [one, two] = [{}, {}];
+      for (const [path, connection] of [
+        ['/a', one],
+        ['/a', one],
+        ['/a', two],
+        ['/b', one],
+      ] as const) {
+        book.requestStarted();
+        book.requestEnded(record({ path }), connection);
+      }
+      expect(book.snapshot().connectionsByRoute).toEqual({ '/a': 2, '/b': 1 });
+      book.reset();
+      book.requestStarted();
+      book.requestEnded(record(), one);
+      expect(book.snapshot().connectionsByRoute).toEqual({ '/a': 1 });
+    });
   });
 
   describe('.reset()', () => {

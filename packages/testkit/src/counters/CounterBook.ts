@@ -1,7 +1,10 @@
 import { WaitTimeoutError } from '../errors/WaitTimeoutError';
 import type { RequestRecord, UpstreamCounters } from './UpstreamCounters';
 
-type Totals = Omit<UpstreamCounters, 'requests' | 'requestsByRoute' | 'requestsByStatus'>;
+type Totals = Omit<
+  UpstreamCounters,
+  'requests' | 'requestsByRoute' | 'requestsByStatus' | 'connectionsByRoute'
+>;
 
 const zero = (): Totals => ({
   connectionsAccepted: 0,
@@ -24,6 +27,8 @@ export class CounterBook {
   private totals = zero();
   private byRoute = new Map<string, number>();
   private byStatus = new Map<string, number>();
+  /** Per path: the connections seen carrying it, and how many. */
+  private connectionsByRoute = new Map<string, { seen: WeakSet<object>; count: number }>();
   private log: RequestRecord[] = [];
   private readonly inFlightWatchers = new Set<() => void>();
 
@@ -46,8 +51,8 @@ export class CounterBook {
     for (const watcher of this.inFlightWatchers) watcher();
   }
 
-  /** A request ended, however it ended. */
-  requestEnded(record: RequestRecord): void {
+  /** A request ended, however it ended; `connection` (its socket) tells connections apart. */
+  requestEnded(record: RequestRecord, connection?: object): void {
     const t = this.totals;
     t.inFlight = Math.max(0, t.inFlight - 1);
     t.bytesInWire += record.bytesInWire;
@@ -58,6 +63,7 @@ export class CounterBook {
     if (record.outcome === 'served') {
       t.requestsServed++;
       this.byRoute.set(record.path, (this.byRoute.get(record.path) ?? 0) + 1);
+      if (connection !== undefined) this.countConnection(record.path, connection);
       const status = String(record.status);
       this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
     }
@@ -65,6 +71,14 @@ export class CounterBook {
       this.log.push(record);
       if (this.log.length > this.logSize) this.log.shift();
     }
+  }
+
+  private countConnection(path: string, connection: object): void {
+    let route = this.connectionsByRoute.get(path);
+    if (!route) this.connectionsByRoute.set(path, (route = { seen: new WeakSet(), count: 0 }));
+    if (route.seen.has(connection)) return;
+    route.seen.add(connection);
+    route.count++;
   }
 
   /** A JSON-RPC body with `calls` calls arrived; `batch` when it was an array. */
@@ -79,6 +93,9 @@ export class CounterBook {
       ...this.totals,
       requestsByRoute: Object.fromEntries(this.byRoute),
       requestsByStatus: Object.fromEntries(this.byStatus),
+      connectionsByRoute: Object.fromEntries(
+        [...this.connectionsByRoute].map(([path, r]) => [path, r.count]),
+      ),
       requests: this.log.map((r) => ({ ...r })),
     };
   }
@@ -89,6 +106,7 @@ export class CounterBook {
     this.totals = { ...zero(), connectionsOpen, inFlight, peakConcurrency: inFlight };
     this.byRoute = new Map();
     this.byStatus = new Map();
+    this.connectionsByRoute = new Map();
     this.log = [];
   }
 

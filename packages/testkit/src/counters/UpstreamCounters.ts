@@ -33,6 +33,11 @@ export interface UpstreamCounters {
   requestsServed: number;
   /** Requests answered completely, by path. */
   requestsByRoute: Record<string, number>;
+  /**
+   * Distinct connections that carried a completely answered request, by path: how many
+   * connections a client used for that route (other clients' probes on other paths aside).
+   */
+  connectionsByRoute: Record<string, number>;
   /** Requests answered completely, by status code. */
   requestsByStatus: Record<string, number>;
   /** Connections reset on purpose (`reset` behaviour). */

@@ -178,7 +178,7 @@ export class UpstreamServer implements Upstream {
       gone.abort();
       if (record.outcome !== 'reset') record.outcome = res.writableFinished ? 'served' : 'aborted';
       record.status = res.headersSent ? res.statusCode : 0;
-      this.book.requestEnded(record);
+      this.book.requestEnded(record, req.socket);
     });
     try {
       await this.respond(req, res, record, gone.signal);
