@@ -13,7 +13,8 @@ export const USAGE = `usage: npm start -- [--only N] [--json FILE] [--config FIL
                  URL. Injected faults (latency, errors, kill) happen in the forwarder; all other
                  requests reach the real upstream. "path": where REST requests go (default:
                  their own path, e.g. /work); "rpcPath": where JSON-RPC batches go (default
-                 /rpc). The real upstream must answer them 2xx.
+                 /rpc), whose "echo" method must return its params. The real upstream must
+                 answer them 2xx.
   --scale X      multiply every workload's request count by X (0 < X ≤ 10; default 1)
   --help         print this text`;
 
