@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { loadavg } from 'node:os';
 
 import { ConfigError } from '@slipstream/contracts';
@@ -56,10 +57,16 @@ export async function runBench(args: BenchArgs, command: string): Promise<void> 
   const loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
   const markdown = markdownReport(machine, results, command, loadAtEnd);
   process.stdout.write(markdown);
-  if (args.markdown) writeFileSync(args.markdown, markdown);
-  if (args.svg) writeFileSync(args.svg, latencyChartSvg(results));
+  if (args.markdown) writeOutput(args.markdown, markdown);
+  if (args.svg) writeOutput(args.svg, latencyChartSvg(results));
   if (args.json) {
     const json = { machine: { ...machine, loadAverageAtEnd: loadAtEnd }, suites: results };
-    writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
+    writeOutput(args.json, JSON.stringify(json, null, 2) + '\n');
   }
+}
+
+/** Writes `text` to `file`, creating its folder first (`.bench-results/` is not in the repository). */
+function writeOutput(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
 }
