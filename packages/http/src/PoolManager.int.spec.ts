@@ -501,6 +501,18 @@ describe(PoolManager, () => {
       expect(pm.stats(up.origin)[0]!.requests).toBe(2);
       expect(pm.stats(up.origin)[0]!.connectionsCreated).toBe(up.counters().connectionsAccepted);
     });
+
+    it('when 10 HEADs go through undici.request one after another on a pool of one, they keep one connection', async () => {
+      pm = new PoolManager({ connections: 1 });
+      const dispatcher = pm.asDispatcher();
+      for (let i = 0; i < 10; i++) {
+        const res = await request(`${up.origin}/head`, { method: 'HEAD', dispatcher });
+        expect(res.statusCode).toBe(200);
+        await res.body.dump();
+      }
+      expect(await eventually(() => up.counters().requestsServed === 10)).toBe(true);
+      expect(up.counters()).toMatchObject({ connectionsAccepted: 1, connectionsOpen: 1 });
+    });
   });
 
   describe('.close()', () => {

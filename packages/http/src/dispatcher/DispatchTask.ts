@@ -48,7 +48,8 @@ export class DispatchTask implements PoolTask, Dispatcher.DispatchHandler {
 
   constructor(owner: OriginPool, opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
     this.#owner = owner;
-    this.#opts = opts;
+    // A HEAD keeps its connection unless the caller said otherwise (see ExchangeTask).
+    this.#opts = opts.method === 'HEAD' && opts.reset === undefined ? { ...opts, reset: false } : opts;
     this.#handler = new DecoratorHandler(handler) as unknown as ControllerHandler;
   }
 
