@@ -21,7 +21,7 @@ export interface RecordingServer {
 export type RecordingAnswer = (req: SeenRequest) => {
   status: number;
   headers?: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 };
 
 /** Starts a recording server on a free port of 127.0.0.1. */

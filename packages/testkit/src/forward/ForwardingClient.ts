@@ -5,6 +5,7 @@ import {
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { decodeBody } from '../http/decodeBody';
 import { BEHAVIOUR_HEADER } from '../http/headerNames';
 import { jsonAnswer, type RouteAnswer } from '../http/RouteAnswer';
 import type { ForwardTarget } from './ForwardTarget';
@@ -46,8 +47,11 @@ const REQUEST_DROPPED = new Set([
   BEHAVIOUR_HEADER,
 ]);
 
-/** Response headers set here instead: the body's length and type (the answer carries them). */
-const RESPONSE_DROPPED = new Set([...HOP_BY_HOP, 'content-length', 'content-type']);
+/**
+ * Response headers set here instead: the body's length, type and encoding (the answer carries
+ * the decoded body; the testkit's own `compress` encodes the client's leg, once).
+ */
+const RESPONSE_DROPPED = new Set([...HOP_BY_HOP, 'content-length', 'content-type', 'content-encoding']);
 
 /** `headers` without the `dropped` ones, nor those their Connection header names. */
 function endToEnd(headers: IncomingHttpHeaders, dropped: ReadonlySet<string>): OutgoingHttpHeaders {
@@ -103,9 +107,15 @@ export class ForwardingClient {
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.once('error', fail);
           res.once('end', () => {
+            // Asked for `identity`, but a service may compress anyway.
+            const { encoding, decoded } = decodeBody(Buffer.concat(chunks), res.headers['content-encoding']);
+            if (decoded === undefined) {
+              resolve(jsonAnswer(502, { error: 'upstream body cannot be decoded', encoding }));
+              return;
+            }
             resolve({
               status: res.statusCode ?? 502,
-              body: Buffer.concat(chunks),
+              body: decoded,
               contentType: res.headers['content-type'] ?? 'application/octet-stream',
               headers: endToEnd(res.headers, RESPONSE_DROPPED),
             });

@@ -1,6 +1,6 @@
 import { ConfigError } from '@slipstream/contracts';
 import { Agent } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { jsonOf, rawRequest, until } from '../../test/httpRequest';
 import { startRecordingServer, type RecordingServer } from '../../test/recordingServer';
 import { BEHAVIOUR_HEADER, UPSTREAM_HEADER } from '../http/headerNames';
@@ -146,6 +146,31 @@ describe(`${UpstreamServer.name} with forwardTo`, () => {
         expect(mapped.counters().requestsByRoute).toEqual({ '/work': 1, '/rpc': 1 });
       } finally {
         await mapped.close();
+      }
+    });
+  });
+
+  describe('when the real upstream compresses although asked for identity', () => {
+    it('decodes its answer, so the client gets one encoding layer (the testkit’s own) or none', async () => {
+      const body = JSON.stringify({ real: true, zipped: 'yes'.repeat(100) });
+      const zipping = await startRecordingServer(() => ({
+        status: 200,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(body),
+      }));
+      const front = await startUpstream({ forwardTo: { origin: zipping.origin } });
+      try {
+        const plain = await rawRequest(`${front.url}/z`);
+        expect(plain.headers['content-encoding']).toBeUndefined();
+        expect(jsonOf(plain)).toEqual(JSON.parse(body));
+
+        front.setBehaviour({ compress: 'gzip' });
+        const once = await rawRequest(`${front.url}/z`, { headers: { 'accept-encoding': 'gzip' } });
+        expect(once.headers['content-encoding']).toBe('gzip');
+        expect(JSON.parse(gunzipSync(once.body).toString('utf8'))).toEqual(JSON.parse(body));
+      } finally {
+        await front.close();
+        await zipping.close();
       }
     });
   });
