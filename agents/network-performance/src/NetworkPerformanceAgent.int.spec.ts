@@ -274,6 +274,16 @@ describe(NetworkPerformanceAgent, () => {
       expect(result.stats.routes).toBe(1);
     });
 
+    it('with an empty payload changes nothing and reports the concurrency settings in force', async () => {
+      const before = await bus.request('network.routing.configure', {}, BUS_TIMEOUT);
+      expect(before.applied.adaptiveConcurrency?.enabled).toBe(true);
+      expect(before.applied.adaptiveConcurrency?.initialLimit).toBeGreaterThanOrEqual(1);
+      await bus.request('network.routing.configure', { adaptiveConcurrency: { maxLimit: 500 } }, BUS_TIMEOUT);
+      const after = await bus.request('network.routing.configure', {}, BUS_TIMEOUT);
+      expect(after.applied.adaptiveConcurrency).toMatchObject({ enabled: true, maxLimit: 500 });
+      expect(after.stats.routes).toBe(before.stats.routes);
+    });
+
     it('when invalid, rejects with a ConfigError and keeps the old table', async () => {
       await expect(
         agent.implementAdvancedRouting({ routes: [{ id: 'x', match: {}, cluster: 'missing' }] }),

@@ -298,14 +298,20 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     });
   }
 
-  /** Replaces routes, classes and (when given) the concurrency settings; an invalid table is refused and the old one stays. */
+  /**
+   * Replaces routes, classes and (when given) the concurrency settings; an invalid table is refused
+   * and the old one stays. `applied` reports the concurrency settings in force, defaults filled in.
+   */
   implementAdvancedRouting(config: AdvancedRoutingConfig): Promise<AdvancedRoutingResult> {
     return this.#run(() => {
       checkPayload('network.routing.configure', config);
       const { client } = this.#started();
       client.configureRouting(config);
       this.#routing = { ...this.#routing, ...config };
-      return { applied: this.#routing, stats: client.stats().routing };
+      return {
+        applied: { ...this.#routing, adaptiveConcurrency: client.concurrencySettings },
+        stats: client.stats().routing,
+      };
     });
   }
 

@@ -72,6 +72,7 @@ import {
   QosScheduler,
   applyRoutingConfig,
   Router,
+  type ConcurrencySettings,
   type Permit,
   type ResolvedRoute,
 } from '@slipstream/routing';
@@ -371,6 +372,11 @@ export class NetworkClient {
    */
   configureRouting(config: AdvancedRoutingConfig): void {
     applyRoutingConfig(this.#router, this.#scheduler, config);
+  }
+
+  /** The concurrency settings in force (adaptive, or fixed at `initialLimit`), every default filled in. */
+  get concurrencySettings(): Readonly<ConcurrencySettings> {
+    return this.#scheduler.concurrencySettings;
   }
 
   /** Applies batching settings to every batcher (and later ones). Throws `ConfigError` and keeps the old ones when invalid. */
