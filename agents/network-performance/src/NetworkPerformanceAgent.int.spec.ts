@@ -274,6 +274,16 @@ describe(NetworkPerformanceAgent, () => {
       expect(result.stats.routes).toBe(1);
     });
 
+    it('changes the default class over the bus; an unknown one is refused and the old stays', async () => {
+      const before = await bus.request('network.routing.configure', {}, BUS_TIMEOUT);
+      expect(before.applied.defaultClass).toBe('standard');
+      const changed = await bus.request('network.routing.configure', { defaultClass: 'bulk' }, BUS_TIMEOUT);
+      expect(changed.applied.defaultClass).toBe('bulk');
+      await expect(agent.implementAdvancedRouting({ defaultClass: 'gold' })).rejects.toThrow(ConfigError);
+      expect((await agent.implementAdvancedRouting({})).applied.defaultClass).toBe('bulk');
+      await bus.request('network.routing.configure', { defaultClass: 'standard' }, BUS_TIMEOUT);
+    });
+
     it('with an empty payload changes nothing and reports the concurrency settings in force', async () => {
       const before = await bus.request('network.routing.configure', {}, BUS_TIMEOUT);
       expect(before.applied.adaptiveConcurrency?.enabled).toBe(true);

@@ -300,7 +300,8 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
 
   /**
    * Replaces routes, classes and (when given) the concurrency settings; an invalid table is refused
-   * and the old one stays. `applied` reports the concurrency settings in force, defaults filled in.
+   * and the old one stays. `applied` reports the default class and the concurrency settings in
+   * force, defaults filled in.
    */
   implementAdvancedRouting(config: AdvancedRoutingConfig): Promise<AdvancedRoutingResult> {
     return this.#run(() => {
@@ -309,7 +310,11 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       client.configureRouting(config);
       this.#routing = { ...this.#routing, ...config };
       return {
-        applied: { ...this.#routing, adaptiveConcurrency: client.concurrencySettings },
+        applied: {
+          ...this.#routing,
+          defaultClass: client.defaultQosClass,
+          adaptiveConcurrency: client.concurrencySettings,
+        },
         stats: client.stats().routing,
       };
     });

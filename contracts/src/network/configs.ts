@@ -216,6 +216,8 @@ export interface QosClassConfig {
 export interface AdvancedRoutingConfig {
   routes?: RouteConfig[];
   classes?: QosClassConfig[];
+  /** Class of requests that name none and whose route names none; must be one of the classes. Defaults to 'standard'. */
+  defaultClass?: string;
   adaptiveConcurrency?: {
     /** Defaults to true. */
     enabled?: boolean;

@@ -153,5 +153,18 @@ describe('NetworkClient (routing and admission)', () => {
       expect((await client.request({ path: PATH })).statusCode).toBe(200);
       expect(client.stats().routing.requestsByRoute).toEqual({ work: 1 });
     });
+
+    it('when the default class changes, requests that name no class are admitted in the new one', async () => {
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+      });
+      client.configureRouting({ defaultClass: 'bulk' });
+      expect(client.defaultQosClass).toBe('bulk');
+      expect((await client.request({ path: PATH, cluster: 'api' })).statusCode).toBe(200);
+      expect(client.stats().routing.classes['bulk']!.admitted).toBe(1);
+      expect(client.stats().routing.classes['standard']!.admitted).toBe(0);
+    });
   });
 });

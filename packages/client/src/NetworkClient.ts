@@ -374,6 +374,11 @@ export class NetworkClient {
     applyRoutingConfig(this.#router, this.#scheduler, config);
   }
 
+  /** The QoS class of requests that name none and whose route names none (`configureRouting` may change it). */
+  get defaultQosClass(): string {
+    return this.#router.table.defaultQosClass;
+  }
+
   /** The concurrency settings in force (adaptive, or fixed at `initialLimit`), every default filled in. */
   get concurrencySettings(): Readonly<ConcurrencySettings> {
     return this.#scheduler.concurrencySettings;
@@ -451,7 +456,7 @@ export class NetworkClient {
     const idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(method);
     const timeoutMs =
       opts.timeoutMs ?? route?.policy.timeoutMs ?? (this.#options.defaultTimeoutMs || undefined);
-    const qosClass = opts.priority ?? route?.qosClass ?? this.#options.defaultQosClass;
+    const qosClass = opts.priority ?? route?.qosClass ?? router.table.defaultQosClass;
     return new Exchange(
       req,
       opts,

@@ -4,7 +4,7 @@ import type { Router } from './router/Router';
 
 /**
  * Applies a routing configuration at run time to a router and its scheduler: the routes, the
- * classes and every `adaptiveConcurrency` setting (`enabled`, the limits, `smoothing`,
+ * classes, the default class and every `adaptiveConcurrency` setting (`enabled`, the limits, `smoothing`,
  * `rttTolerance`, `probeIntervalMs`). Validates all of it first and applies all or none: an
  * invalid one is refused with every reason (a `ConfigError`) and the old table, classes and
  * limiter settings keep serving. Omitted fields keep their value; learned limits are kept.
@@ -16,7 +16,11 @@ export function applyRoutingConfig(
 ): void {
   // Router.validate checks the classes too; setConcurrency validates before it changes
   // anything; so once both pass, neither step below can throw.
-  const validated = router.validate(config.routes ?? router.table.routes, config.classes);
+  const validated = router.validate(
+    config.routes ?? router.table.routes,
+    config.classes,
+    config.defaultClass,
+  );
   if (config.adaptiveConcurrency) scheduler.setConcurrency(config.adaptiveConcurrency);
   if (config.classes) scheduler.setClasses(config.classes);
   router.apply(validated);

@@ -104,6 +104,7 @@ export const COMMAND_SCHEMAS = {
     .object({
       routes: z.array(object).optional(),
       classes: z.array(object).optional(),
+      defaultClass: z.string().min(1).optional(),
       adaptiveConcurrency: object.optional(),
     })
     .strict(),

@@ -99,6 +99,19 @@ describe(Router, () => {
       );
       expect(router.resolve({ method: 'GET', path: '/' })?.qosClass).toBe('gold');
     });
+
+    it('when the default class changes, routes without a class take it; an unknown one is refused and the old stays', () => {
+      const router = newRouter();
+      const plain = [{ id: 'a', match: {}, cluster: 'users' }];
+      router.apply(router.validate(plain, undefined, 'bulk'));
+      expect(router.table.defaultQosClass).toBe('bulk');
+      expect(router.resolve({ method: 'GET', path: '/' })?.qosClass).toBe('bulk');
+      expect(() => router.validate(plain, undefined, 'gold')).toThrow(/a class named "gold"/);
+      expect(router.table.defaultQosClass).toBe('bulk');
+      // A later reload that names no default keeps the one in force.
+      router.replace(plain);
+      expect(router.table.defaultQosClass).toBe('bulk');
+    });
   });
 
   describe('.record()', () => {

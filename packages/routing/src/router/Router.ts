@@ -19,7 +19,7 @@ export interface RouterOptions {
   classes?: readonly QosClassConfig[];
   /** The cluster names routes may point at, read at each reload. Defaults to unchecked. */
   knownClusters?: () => Iterable<string>;
-  /** The class of routes whose policy names none. Defaults to 'standard'. */
+  /** The class of routes whose policy names none (the first table's; `validate` may change it). Defaults to 'standard'. */
   defaultQosClass?: string;
   /** Settings of the adaptive choice among a route's clusters. Defaults to the chooser's. */
   chooser?: Omit<AdaptiveClusterChooserOptions, 'onChange' | 'clock'>;
@@ -52,7 +52,6 @@ export class Router {
   private readonly retiredRequests = new Map<string, number>();
   private readonly clock: Clock;
   private readonly knownClusters: RouterOptions['knownClusters'];
-  private readonly defaultQosClass: string;
   private readonly chooserOptions: RouterOptions['chooser'];
   private readonly bus: EventPublisher | undefined;
   /** The adaptive choice among a multi-cluster route's clusters, as an index (bound once: no per-request closure). */
@@ -62,12 +61,11 @@ export class Router {
   constructor(options: RouterOptions = {}, bus?: EventPublisher) {
     this.clock = options.clock ?? monotonicClock;
     this.knownClusters = options.knownClusters;
-    this.defaultQosClass = options.defaultQosClass ?? 'standard';
     this.chooserOptions = options.chooser;
     this.bus = bus;
     this.current = RouteTable.compile([], { version: 0 });
     this.classes = DEFAULT_QOS_CLASSES;
-    this.apply(this.validate(options.routes ?? [], options.classes));
+    this.apply(this.validate(options.routes ?? [], options.classes, options.defaultQosClass ?? 'standard'));
   }
 
   /** The table serving now: an immutable snapshot. */
@@ -76,10 +74,14 @@ export class Router {
   }
 
   /**
-   * Checks a new table (and classes, when given) against the known clusters without applying
-   * it. Throws a `ConfigError` with every reason when it is invalid.
+   * Checks a new table (and classes and default class, when given) against the known clusters
+   * without applying it. Throws a `ConfigError` with every reason when it is invalid.
    */
-  validate(routes: readonly RouteConfig[], classes?: readonly QosClassConfig[]): ValidatedRoutes {
+  validate(
+    routes: readonly RouteConfig[],
+    classes?: readonly QosClassConfig[],
+    defaultQosClass: string = this.current.defaultQosClass,
+  ): ValidatedRoutes {
     const issues: ConfigIssue[] = [];
     let names = this.classes.map((c) => c.name);
     if (classes) {
@@ -90,10 +92,10 @@ export class Router {
         issues.push(...e.issues);
       }
     }
-    if (!names.includes(this.defaultQosClass)) {
+    if (!names.includes(defaultQosClass)) {
       issues.push({
         path: 'classes',
-        expected: `a class named "${this.defaultQosClass}" (the default)`,
+        expected: `a class named "${defaultQosClass}" (the default)`,
         received: names.join(', '),
       });
     }
@@ -104,7 +106,7 @@ export class Router {
         qosClasses: names,
         clock: this.clock,
         version: this.current.version + 1,
-        defaultQosClass: this.defaultQosClass,
+        defaultQosClass,
       });
     } catch (e) {
       if (!ConfigError.is(e)) throw e;
