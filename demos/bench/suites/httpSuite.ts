@@ -4,10 +4,8 @@ import type { LoadClient } from '../clients/LoadClient';
 import { newConnectionClient } from '../clients/newConnectionClient';
 import { pipelineClient } from '../clients/pipelineClient';
 import { undiciPoolClient } from '../clients/undiciPoolClient';
-import type { BlockResult, ClosedLoopResult } from '../harness/closedLoop';
-import { runRounds, summarizeRuns, type VariantSummary } from '../harness/compare';
-import { runInterleaved } from '../harness/interleavedLoop';
-import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
+import { blockCpuPerOperation, runInterleavedRounds } from '../harness/interleavedRounds';
+import { describePairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
@@ -56,40 +54,17 @@ export const httpSuite: Suite = {
       try {
         const variants = {} as Record<Name, () => Promise<void>>;
         for (const name of Object.keys(clients) as Name[]) variants[name] = () => clients[name].get();
-        const round = () =>
-          runInterleaved({
-            operations: OPERATIONS,
-            blockOperations: BLOCK_OPERATIONS,
-            concurrency: CONCURRENCY,
-            maxDurationMs: MAX_ROUND_MS,
-            variants,
-          });
-        const { interleaved } = await runRounds(
-          ctx.rounds,
-          { interleaved: round },
-          {
-            onRound: (n, _name, r) => {
-              for (const name of Object.keys(r) as Name[])
-                ctx.progress(
-                  `round ${n + 1}/${ctx.rounds} ${name}: ${Math.round(r[name].throughput)} req/s, ${r[name].cpuPerOpUs.toFixed(1)} µs CPU/req`,
-                );
-            },
-          },
-        );
-        const runs = {} as Record<Name, ClosedLoopResult[]>;
-        for (const name of Object.keys(clients) as Name[]) runs[name] = interleaved.map((r) => r[name]);
-        const s = {} as Record<Name, VariantSummary>;
-        for (const name of Object.keys(runs) as Name[]) s[name] = summarizeRuns(runs[name]);
-        // Pairs are the two variants' blocks of one turn, over every round (run close together).
-        const throughput = (b: BlockResult) => b.operations / b.durationMs;
-        const cpuPerOp = (b: BlockResult) => b.cpuUs / b.operations;
-        const blocks = (name: Name) => runs[name].flatMap((r) => r.blocks);
-        const paired = (candidate: Name, baseline: Name, metric = throughput) =>
-          pairedRatio(blocks(candidate), blocks(baseline), metric);
+        const { summaries: s, paired } = await runInterleavedRounds(ctx, {
+          operations: OPERATIONS,
+          blockOperations: BLOCK_OPERATIONS,
+          concurrency: CONCURRENCY,
+          maxDurationMs: MAX_ROUND_MS,
+          variants,
+        });
         const pipelineThroughput = paired(PIPELINE, 'undici Pool');
-        const pipelineCpu = paired(PIPELINE, 'undici Pool', cpuPerOp);
+        const pipelineCpu = paired(PIPELINE, 'undici Pool', blockCpuPerOperation);
         const fixedThroughput = paired(PIPELINE_FIXED, 'undici Pool');
-        const fixedCpu = paired(PIPELINE_FIXED, 'undici Pool', cpuPerOp);
+        const fixedCpu = paired(PIPELINE_FIXED, 'undici Pool', blockCpuPerOperation);
         const ratios = {
           pipelineVsUndiciThroughput: pipelineThroughput.median,
           pipelineVsUndiciCpuPerRequest: pipelineCpu.median,

@@ -1,8 +1,6 @@
 import { pipelineClient } from '../clients/pipelineClient';
-import type { BlockResult } from '../harness/closedLoop';
-import { runRounds, summarizeRuns } from '../harness/compare';
-import { runInterleaved } from '../harness/interleavedLoop';
-import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
+import { blockCpuPerOperation, runInterleavedRounds } from '../harness/interleavedRounds';
+import { describePairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
@@ -43,38 +41,17 @@ export const monitorSuite: Suite = {
         pipelineClient(url, { connections: CONCURRENCY, monitoring, fixedConcurrencyLimit: CONCURRENCY });
       const on = client(true);
       const off = client(false);
-      const round = () =>
-        runInterleaved({
+      try {
+        const { summaries: s, paired } = await runInterleavedRounds(ctx, {
           operations: OPERATIONS,
           blockOperations: BLOCK_OPERATIONS,
           concurrency: CONCURRENCY,
           maxDurationMs: MAX_ROUND_MS,
           variants: { [OFF]: () => off.get(), [ON]: () => on.get() },
         });
-      try {
-        const { interleaved } = await runRounds(
-          ctx.rounds,
-          { interleaved: round },
-          {
-            onRound: (n, _name, r) =>
-              ctx.progress(
-                `round ${n + 1}/${ctx.rounds}: ` +
-                  ([OFF, ON] as const)
-                    .map(
-                      (v) =>
-                        `${v} ${Math.round(r[v].throughput)} req/s, ${r[v].cpuPerOpUs.toFixed(1)} µs CPU/req`,
-                    )
-                    .join('; '),
-              ),
-          },
-        );
-        const runs = { [OFF]: interleaved.map((r) => r[OFF]), [ON]: interleaved.map((r) => r[ON]) };
-        const s = { [OFF]: summarizeRuns(runs[OFF]), [ON]: summarizeRuns(runs[ON]) };
         // Pairs are the two blocks of one turn, over every round: back to back, 50–150 ms each.
-        const blocks = (variant: typeof ON | typeof OFF) => runs[variant].flatMap((r) => r.blocks);
-        const paired = (metric: (b: BlockResult) => number) => pairedRatio(blocks(ON), blocks(OFF), metric);
-        const throughput = paired((b) => b.operations / b.durationMs);
-        const cpu = paired((b) => b.cpuUs / b.operations);
+        const throughput = paired(ON, OFF);
+        const cpu = paired(ON, OFF, blockCpuPerOperation);
         const ratios = {
           monitorOnVsOffThroughput: throughput.median,
           monitorOnVsOffCpuPerRequest: cpu.median,

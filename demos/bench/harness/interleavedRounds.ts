@@ -1,0 +1,59 @@
+import type { BlockResult, ClosedLoopResult } from './closedLoop';
+import { runRounds, summarizeRuns, type VariantSummary } from './compare';
+import { runInterleaved, type InterleavedLoopOptions } from './interleavedLoop';
+import { pairedRatio, type PairedRatio } from './pairedRatio';
+import type { SuiteContext } from './suite';
+
+/** Requests per ms of wall time in one block. */
+export const blockThroughput = (b: BlockResult): number => b.operations / b.durationMs;
+/** CPU µs per operation in one block. */
+export const blockCpuPerOperation = (b: BlockResult): number => b.cpuUs / b.operations;
+
+/** What `runInterleavedRounds` measured, per variant. */
+export interface InterleavedRounds<K extends string> {
+  /** Each variant's result of every round. */
+  runs: Record<K, ClosedLoopResult[]>;
+  /** Medians over the rounds (the table rows). */
+  summaries: Record<K, VariantSummary>;
+  /**
+   * Candidate ÷ baseline of `metric` (default: throughput) over the two variants' blocks of one
+   * turn, across every round: blocks run close together, so load from other processes cancels.
+   */
+  paired: (candidate: K, baseline: K, metric?: (b: BlockResult) => number) => PairedRatio;
+}
+
+/**
+ * `ctx.rounds` rounds (after one unrecorded warm-up round) of `runInterleaved(options)`, with a
+ * progress line per variant and round, summarised per variant and ready for paired ratios.
+ */
+export async function runInterleavedRounds<K extends string>(
+  ctx: SuiteContext,
+  options: InterleavedLoopOptions<K>,
+): Promise<InterleavedRounds<K>> {
+  const names = Object.keys(options.variants) as K[];
+  const { interleaved } = await runRounds(
+    ctx.rounds,
+    { interleaved: () => runInterleaved(options) },
+    {
+      onRound: (n, _name, r) => {
+        for (const name of names)
+          ctx.progress(
+            `round ${n + 1}/${ctx.rounds} ${name}: ${Math.round(r[name].throughput)} req/s, ${r[name].cpuPerOpUs.toFixed(1)} µs CPU/req`,
+          );
+      },
+    },
+  );
+  const runs = {} as Record<K, ClosedLoopResult[]>;
+  const summaries = {} as Record<K, VariantSummary>;
+  for (const name of names) {
+    runs[name] = interleaved.map((r) => r[name]);
+    summaries[name] = summarizeRuns(runs[name]);
+  }
+  const blocks = (name: K): BlockResult[] => runs[name].flatMap((r) => r.blocks);
+  return {
+    runs,
+    summaries,
+    paired: (candidate, baseline, metric = blockThroughput) =>
+      pairedRatio(blocks(candidate), blocks(baseline), metric),
+  };
+}
