@@ -1,6 +1,4 @@
-import net from 'node:net';
-
-import { startUpstream, type Upstream } from '@slipstream/testkit';
+import { freePort, startUpstream, type Upstream } from '@slipstream/testkit';
 
 import type { TargetBenchResult } from './benchTarget';
 import { runCli } from './runCli';
@@ -10,18 +8,6 @@ function capture(): { out: string[]; err: string[]; io: { out(t: string): void; 
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, io: { out: (t) => void out.push(t), err: (t) => void err.push(t) } };
-}
-
-/** A loopback port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('runCli', () => {
@@ -70,7 +56,7 @@ describe('runCli', () => {
     });
 
     it('when nothing listens on the target, prints one error line and exits 1', async () => {
-      const port = await closedPort();
+      const port = await freePort();
       const c = capture();
       expect(await runCli(['bench', '--target', `http://127.0.0.1:${port}/`], c.io)).toBe(1);
       expect(c.err).toHaveLength(1);

@@ -11,6 +11,7 @@ export type {
 export type { RequestOutcome, RequestRecord, UpstreamCounters } from './counters/UpstreamCounters';
 export { UpstreamClosedError } from './errors/UpstreamClosedError';
 export { WaitTimeoutError } from './errors/WaitTimeoutError';
+export { freePort } from './net/freePort';
 export { createPrng, type Prng } from './random/createPrng';
 export { sampleLatency } from './random/sampleLatency';
 export { RPC_METHODS } from './rpc/rpcMethods';

@@ -10,7 +10,8 @@ import {
 import { busContractSuite } from '@slipstream/core/test/busContractSuite';
 
 import { RecordingLogger } from '../test/RecordingLogger';
-import { SHARED_NATS, envelope, freePort, uniqueSuffix, waitFor } from '../test/natsTestUtils';
+import { freePort } from '@slipstream/testkit';
+import { SHARED_NATS, envelope, uniqueSuffix, waitFor } from '../test/natsTestUtils';
 import { connectNats } from './connectNats';
 import { NatsTransport } from './NatsTransport';
 import type { NatsTransportOptions } from './NatsTransportOptions';
