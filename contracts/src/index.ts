@@ -12,3 +12,4 @@ export * from './network/metrics';
 export * from './network/configs';
 export * from './network/results';
 export * from './network/NetworkPerformanceAgentContract';
+export * from './network/outcome';
