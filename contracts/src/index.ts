@@ -13,3 +13,4 @@ export * from './network/configs';
 export * from './network/results';
 export * from './network/NetworkPerformanceAgentContract';
 export * from './network/outcome';
+export * from './network/observer';

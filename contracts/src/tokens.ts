@@ -23,6 +23,7 @@ export const TOKENS = {
   BreakerRegistry: Symbol.for('slipstream.BreakerRegistry'),
   RetryPolicy: Symbol.for('slipstream.RetryPolicy'),
   NetworkClient: Symbol.for('slipstream.NetworkClient'),
+  RequestObserver: Symbol.for('slipstream.RequestObserver'),
   MetricsRegistry: Symbol.for('slipstream.MetricsRegistry'),
   AlertManager: Symbol.for('slipstream.AlertManager'),
   AdminServer: Symbol.for('slipstream.AdminServer'),
