@@ -74,6 +74,19 @@ export interface TopicMap {
   'agent.offline': { node: string; agentIds: string[] };
   'node.heartbeat': { node: string; agentIds: string[]; intervalMs: number };
   'bus.handler.error': { topic: string; subscription: string; error: SerializedError };
+  /**
+   * A durable message given up on (after `maxDeliver` failed deliveries, or malformed), stored on
+   * the dead-letter `subject` with its headers and the last `error`; `id` is its envelope id.
+   */
+  'bus.deadletter': {
+    topic: string;
+    subject: string;
+    consumer: string;
+    id?: string;
+    deliveries: number;
+    streamSeq: number;
+    error: SerializedError;
+  };
   'network.breaker.opened': BreakerEvent;
   'network.breaker.halfOpen': BreakerEvent;
   'network.breaker.closed': BreakerEvent;

@@ -28,6 +28,11 @@ export { parseConfig } from './config/parseConfig';
 export {
   coreConfigSchema,
   CORE_BUS_KEYS,
+  natsAuthSchema,
+  natsTlsSchema,
+  natsSecuritySchema,
+  type NatsAuthOptions,
+  type NatsTlsOptions,
   type CoreConfig,
   type CoreConfigInput,
 } from './config/coreConfigSchema';

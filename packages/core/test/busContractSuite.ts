@@ -31,6 +31,19 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Prom
 }
 
 /**
+ * The event topics the contract suite publishes and subscribes to (never requests), so a transport
+ * with durable topics can run the suite with each of them durable.
+ */
+export const CONTRACT_EVENT_TOPICS: readonly string[] = Object.freeze([
+  'sarah.task',
+  'contract.left',
+  'contract.right',
+  'contract.order',
+  'contract.u',
+  'contract.boom',
+]);
+
+/**
  * The contract every `Transport` must keep under a `MessageBus`. Declares its own `describe`
  * block; run it once per transport. It uses real (small) timeouts and never assumes delivery
  * is synchronous, so a networked transport can run it unchanged. Transports that

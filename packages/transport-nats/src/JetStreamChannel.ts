@@ -12,7 +12,9 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { nanos, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+
+import type { HandlerSlots } from './HandlerSlots';
 
 /** What a `JetStreamChannel` needs to know about its stream and consumers. */
 export interface JetStreamChannelOptions {
@@ -22,8 +24,8 @@ export interface JetStreamChannelOptions {
   storage: 'file' | 'memory';
   maxAgeMs: number;
   ackWaitMs: number;
-  maxDeliver: number;
-  concurrency: number;
+  /** Where a consumer created now starts: new messages only, or all the stream holds. */
+  deliverFrom: 'new' | 'all';
   /** Called with what a `deliver` call or a consumer's message stream rejected with (logged by the caller). */
   onError: (err: unknown) => void;
 }
@@ -36,7 +38,9 @@ export interface DurableConsumption {
 /**
  * JetStream for the durable topics: makes sure the stream exists (idempotently), publishes
  * with de-duplication by message id, and consumes through durable pull consumers with
- * explicit ack, one per (subject, group).
+ * explicit ack, by the name the caller gives (one per group, or one per broadcast subscription).
+ * Consumers redeliver without limit: the caller counts deliveries and dead-letters a message, so
+ * none is dropped by the server unrecorded.
  */
 export class JetStreamChannel {
   readonly #js: JetStreamClient;
@@ -67,18 +71,20 @@ export class JetStreamChannel {
   }
 
   /**
-   * Consumes `subject` through the durable consumer `durableName`. Each message goes to
-   * `deliver`, at most `concurrency` at once; the caller acks or naks it. A rejection of
-   * `deliver` (or of the message stream) goes to `onError`, never unhandled.
+   * Consumes `subject` through the durable consumer `durableName`, creating it when missing
+   * (starting per `deliverFrom`). Each message goes to `deliver` once a slot of `slots` is free;
+   * the caller acks or naks it. A message pulled but not yet started when `stop()` is called is
+   * nak'ed at once. A rejection of `deliver` (or of the message stream) goes to `onError`.
    */
   async consume(
     subject: string,
     durableName: string,
+    slots: HandlerSlots,
     deliver: (msg: JsMsg) => Promise<void>,
   ): Promise<DurableConsumption> {
     await this.ensureStream();
     const jsm = await this.#manager();
-    const { streamName, ackWaitMs, maxDeliver, concurrency, onError } = this.#options;
+    const { streamName, ackWaitMs, deliverFrom, onError } = this.#options;
     try {
       await jsm.consumers.info(streamName, durableName);
     } catch (err) {
@@ -87,18 +93,38 @@ export class JetStreamChannel {
         durable_name: durableName,
         filter_subject: subject,
         ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
+        deliver_policy: deliverFrom === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
         ack_wait: nanos(ackWaitMs),
-        max_deliver: maxDeliver,
-        max_ack_pending: concurrency,
+        max_deliver: -1,
       });
     }
     const consumer = await this.#js.consumers.get(streamName, durableName);
-    const messages: ConsumerMessages = await consumer.consume({ max_messages: concurrency });
+    const messages: ConsumerMessages = await consumer.consume({ max_messages: slots.size });
+    let stopped = false;
     void (async () => {
-      for await (const msg of messages) deliver(msg).catch(onError);
+      for await (const msg of messages) {
+        await slots.acquire();
+        if (stopped) {
+          slots.release();
+          msg.nak();
+          continue;
+        }
+        deliver(msg)
+          .catch(onError)
+          .finally(() => slots.release());
+      }
     })().catch(onError);
-    return { stop: () => void messages.close() };
+    return {
+      stop: () => {
+        stopped = true;
+        void messages.close();
+      },
+    };
+  }
+
+  /** Stores a dead letter on `subject` (a stream subject); resolves on the stream's ack. */
+  async deadLetter(subject: string, data: Uint8Array, headers: MsgHdrs, msgId: string): Promise<void> {
+    await this.#js.publish(subject, data, { msgID: msgId, headers });
   }
 
   /** Deletes the stream (tests and tooling). */

@@ -7,7 +7,7 @@ import {
   type Envelope,
 } from '@slipstream/contracts';
 
-import { busContractSuite } from '@slipstream/core/test/busContractSuite';
+import { CONTRACT_EVENT_TOPICS, busContractSuite } from '@slipstream/core/test/busContractSuite';
 
 import { RecordingLogger } from '../test/RecordingLogger';
 import { freePort } from '@slipstream/testkit';
@@ -42,7 +42,7 @@ afterAll(async () => {
   await Promise.all(opened.map((t) => t.close()));
   const { jetstreamManager } = await import('@nats-io/jetstream');
   const jsm = await jetstreamManager(raw);
-  for (const name of [streamName, `${streamName}_R`, `${streamName}_Q`])
+  for (const name of [streamName, `${streamName}_R`, `${streamName}_Q`, `${streamName}_D`])
     await jsm.streams.delete(name).catch(() => false);
   await raw.close();
 });
@@ -50,6 +50,26 @@ afterAll(async () => {
 busContractSuite('nats', () => {
   const transport = new NatsTransport(
     { servers: [SHARED_NATS], namespace: `${namespace}c`, streamName },
+    new RecordingLogger(),
+  );
+  opened.push(transport);
+  return transport;
+});
+
+let contractNode = 0;
+busContractSuite('durable nats', () => {
+  // Every transport is a node of its own (its broadcast consumers are its own); with maxDeliver 1
+  // a failing handler's message is dead-lettered at once, as in-process it is not retried.
+  const transport = new NatsTransport(
+    {
+      servers: [SHARED_NATS],
+      namespace: `${namespace}d`,
+      streamName: `${streamName}_D`,
+      streamStorage: 'memory',
+      name: `contract-${++contractNode}`,
+      durableTopics: [...CONTRACT_EVENT_TOPICS],
+      maxDeliver: 1,
+    },
     new RecordingLogger(),
   );
   opened.push(transport);
@@ -258,6 +278,51 @@ describe(NatsTransport, () => {
       controller.abort(new Error('caller gave up'));
       await expect(pending).rejects.toThrow('caller gave up');
     });
+
+    it('when the signal aborts, cancels the NATS request: its reply inbox is gone at once', async () => {
+      const t = await open();
+      t.subscribe('cmd.slower', () => undefined);
+      await t.flush();
+      const controller = new AbortController();
+      const pending = t
+        .request(envelope('cmd.slower', {}), 60_000, controller.signal)
+        .catch((e: unknown) => e);
+      expect(t.stats().requestsPending).toBe(1);
+      controller.abort(new Error('caller gave up'));
+      await pending;
+      await waitFor(() => t.stats().requestsPending === 0, 1_000);
+    });
+  });
+
+  describe('handlerConcurrency', () => {
+    it.each([
+      ['core', {}],
+      ['durable', { durableTopics: ['slots.topic'], streamName: `${streamName}_Q` }],
+    ])(
+      'when 12 %s messages arrive for a subscription, runs at most handlerConcurrency handlers at once',
+      async (_kind, options) => {
+        const t = await open({ handlerConcurrency: 3, ...options });
+        let running = 0;
+        let peak = 0;
+        let done = 0;
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        t.subscribe('slots.topic', async () => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await held;
+          running -= 1;
+          done += 1;
+        });
+        await t.flush();
+        for (let i = 0; i < 12; i++) await t.publish(envelope('slots.topic', { i }));
+        await waitFor(() => running === 3);
+        await t.flush();
+        release();
+        await waitFor(() => done === 12);
+        expect(peak).toBe(3);
+      },
+    );
   });
 
   describe('durable topics', () => {
@@ -270,7 +335,11 @@ describe(NatsTransport, () => {
     });
 
     it('when 1 000 commands are published while no consumer runs, delivers them all once it subscribes', async () => {
-      const options = { durableTopics: ['job.run'], streamName: `${streamName}_R` };
+      const options = {
+        durableTopics: ['job.run'],
+        streamName: `${streamName}_R`,
+        durableDeliverFrom: 'all' as const,
+      };
       const publisher = await open(options);
       const N = 1_000;
       const ids = new Set<string>();

@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto';
+
 import type { JsMsg } from '@nats-io/jetstream';
 import {
-  RequestError,
-  TimeoutError,
+  createInbox,
+  headers as natsHeaders,
   type Msg,
+  type MsgHdrs,
   type NatsConnection,
-  type Subscription,
 } from '@nats-io/nats-core';
 import {
   BusTimeoutError,
   BusUnavailableError,
+  ConfigError,
   NoResponderError,
   SlipstreamError,
   TOKENS,
@@ -17,15 +20,20 @@ import {
   type Envelope,
   type Logger,
   type SubscribeOptions,
+  type TopicPayload,
   type Transport,
   type TransportHandler,
 } from '@slipstream/contracts';
+import { asError, serializeError } from '@slipstream/core';
 import { inject, injectable } from 'inversify';
 
 import { connectNats } from './connectNats';
 import { EnvelopeCodec } from './EnvelopeCodec';
 import { DurableTopicRequestError } from './errors/DurableTopicRequestError';
+import { NatsAuthError } from './errors/NatsAuthError';
+import { HandlerSlots } from './HandlerSlots';
 import { JetStreamChannel } from './JetStreamChannel';
+import { authFailure, natsSecurityOptions } from './natsSecurity';
 import { NATS_TRANSPORT_OPTIONS } from './natsTransportOptionsToken';
 import {
   resolveNatsTransportOptions,
@@ -34,8 +42,24 @@ import {
 } from './NatsTransportOptions';
 import { PublishBuffer, type PublishBufferStats } from './PublishBuffer';
 
-/** How a durable delivery ends: acknowledged, redelivered later, or given up on. */
+/** How a durable delivery ends: acknowledged, redelivered later, or given up on (dead-lettered). */
 type Verdict = 'ack' | 'nak' | 'term';
+
+/** Headers of a dead letter, beside the original message's own. */
+export const DEAD_LETTER_HEADERS = Object.freeze({
+  /** The last error, `CODE: message`. */
+  error: 'Slip-Dead-Letter-Error',
+  /** The durable topic the message was published on. */
+  topic: 'Slip-Dead-Letter-Topic',
+  /** The durable consumer (subscription) that gave up on it. */
+  consumer: 'Slip-Dead-Letter-Consumer',
+  /** Deliveries made to that consumer. */
+  deliveries: 'Slip-Dead-Letter-Deliveries',
+  /** Its sequence number in the stream. */
+  streamSeq: 'Slip-Dead-Letter-Stream-Seq',
+  /** The message id it was published with (de-duplication), also the envelope id. */
+  msgId: 'Slip-Dead-Letter-Msg-Id',
+});
 
 /** One subscription as the transport keeps it: started on connect, stopped by its disposer. */
 interface SubscriptionRecord {
@@ -51,6 +75,10 @@ export interface NatsTransportStats {
   publishRejected: number;
   /** Messages dropped on receipt as malformed or oversized. */
   dropped: number;
+  /** Durable messages moved to the dead-letter subject. */
+  deadLettered: number;
+  /** Reply inboxes subscribed now: requests waiting for their reply (cancelled ones are unsubscribed at once). */
+  requestsPending: number;
   /** Disconnects seen. */
   disconnects: number;
   /** Reconnects seen. */
@@ -61,8 +89,13 @@ export interface NatsTransportStats {
 
 /**
  * The bus transport over NATS: broadcast publish, queue groups for balanced delivery,
- * request/reply with typed timeout and no-responder errors, NATS wildcards, and JetStream
- * (explicit ack, at-least-once) for the topics configured as durable. Publishes made while
+ * request/reply with typed timeout and no-responder errors (an aborted request unsubscribes its
+ * reply inbox at once), NATS wildcards, and JetStream (explicit ack, at-least-once) for the topics
+ * configured as durable, with the same delivery meaning as in-process: each broadcast subscription
+ * has its own durable consumer, named from the node and the subscription so a restart resumes it,
+ * and a group shares one. After `maxDeliver` failed deliveries a message goes to the dead-letter
+ * subject and `bus.deadletter` is published. Each subscription runs at most
+ * `handlerConcurrency` handlers at once. Publishes made while
  * connecting or disconnected are held within a bound and replayed; beyond it (or before
  * `connect()`, or when the connect fails) they reject with `BusUnavailableError`. A malformed or
  * oversized message is logged and dropped. `request()` on a durable topic rejects with
@@ -78,6 +111,10 @@ export class NatsTransport implements Transport {
   readonly #buffer: PublishBuffer;
   readonly #durable: ReadonlySet<string>;
   readonly #subscriptions = new Set<SubscriptionRecord>();
+  /** Ordinals of the live broadcast subscriptions per durable topic (consumer `node-<name>-<topic>-<n>`). */
+  readonly #broadcastOrdinals = new Map<string, Set<number>>();
+  /** Settles each pending request as unavailable; called by `close()`. */
+  readonly #pendingRequests = new Set<() => void>();
   readonly #starting = new Set<Promise<void>>();
   /** Durable handlers running now; `close()` lets them ack before it drains. */
   readonly #delivering = new Set<Promise<void>>();
@@ -89,6 +126,8 @@ export class NatsTransport implements Transport {
   #published = 0;
   #publishRejected = 0;
   #dropped = 0;
+  #deadLettered = 0;
+  #openInboxes = 0;
   #disconnects = 0;
   #reconnects = 0;
 
@@ -108,7 +147,11 @@ export class NatsTransport implements Transport {
     return this.#options;
   }
 
-  /** Connects to the servers and starts every subscription made so far. Idempotent. */
+  /**
+   * Connects to the servers and starts every subscription made so far. Idempotent. Rejects with
+   * `NatsAuthError` naming the credential the server refused (or the TLS option at fault),
+   * `ConfigError` for an unreadable seed or creds file, else `BusUnavailableError`.
+   */
   connect(): Promise<void> {
     if (this.#state === 'closed')
       return Promise.reject(new BusUnavailableError('the NATS transport is closed'));
@@ -117,6 +160,7 @@ export class NatsTransport implements Transport {
       if (this.#state !== 'closed') this.#state = 'idle';
       const message = `cannot connect to NATS at ${this.#options.servers.join(', ')}`;
       this.#buffer.rejectAll(message);
+      if (NatsAuthError.is(err) || ConfigError.is(err)) throw err;
       throw new BusUnavailableError(message, { cause: err });
     });
     return this.#connecting;
@@ -166,28 +210,62 @@ export class NatsTransport implements Transport {
   }
 
   /**
-   * Sends a request; the responder's reply comes back on the NATS reply subject set as `replyTo`.
+   * Sends a request with a reply inbox of its own; the responder's reply comes back on it (set as
+   * `replyTo`). The inbox is unsubscribed when the reply comes, the time runs out, the signal
+   * aborts (so an aborted request is cancelled on the server too) or the transport closes.
    * Rejects at once with `DurableTopicRequestError` on a durable topic.
    */
-  async request(envelope: Envelope, timeoutMs: number, signal?: AbortSignal): Promise<Envelope> {
+  request(envelope: Envelope, timeoutMs: number, signal?: AbortSignal): Promise<Envelope> {
     signal?.throwIfAborted();
-    if (this.#durable.has(envelope.topic)) throw new DurableTopicRequestError(envelope.topic);
+    if (this.#durable.has(envelope.topic))
+      return Promise.reject(new DurableTopicRequestError(envelope.topic));
     const nc = this.#nc;
     if (nc === undefined || this.#state !== 'connected') {
-      throw new BusUnavailableError(`NATS is not connected; request on "${envelope.topic}" not sent`);
+      return Promise.reject(
+        new BusUnavailableError(`NATS is not connected; request on "${envelope.topic}" not sent`),
+      );
     }
-    const subject = this.#subject(envelope.topic);
-    const reply = nc.request(subject, this.#codec.encode(envelope), { timeout: timeoutMs }).then(
-      (msg) => this.#codec.decode(msg.subject, msg.data),
-      (err: unknown) => {
-        throw this.#requestError(envelope.topic, timeoutMs, err);
-      },
-    );
-    if (signal === undefined) return reply;
+    const { topic } = envelope;
+    const data = this.#codec.encode(envelope);
     return new Promise<Envelope>((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason as Error);
-      signal.addEventListener('abort', onAbort, { once: true });
-      reply.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      const inbox = createInbox(this.#options.inboxPrefix);
+      let settled = false;
+      const finish = (outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#pendingRequests.delete(onClose);
+        if (!sub.isClosed()) sub.unsubscribe();
+        outcome();
+      };
+      const sub = nc.subscribe(inbox, {
+        max: 1,
+        callback: (err, msg) => {
+          if (err !== null) return finish(() => reject(this.#requestError(topic, err)));
+          if (msg.data.length === 0 && msg.headers?.code === 503) {
+            return finish(() => reject(new NoResponderError(topic)));
+          }
+          finish(() => {
+            try {
+              resolve(this.#codec.decode(msg.subject, msg.data));
+            } catch (decodeErr) {
+              reject(asError(decodeErr));
+            }
+          });
+        },
+      });
+      this.#openInboxes += 1;
+      void sub.closed.then(() => (this.#openInboxes -= 1));
+      const timer = setTimeout(() => finish(() => reject(new BusTimeoutError(topic, timeoutMs))), timeoutMs);
+      const onAbort = (): void => finish(() => reject(signal!.reason as Error));
+      const onClose = (): void =>
+        finish(() =>
+          reject(new BusUnavailableError(`the NATS transport closed; request on "${topic}" dropped`)),
+        );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pendingRequests.add(onClose);
+      nc.publish(this.#subject(topic), data, { reply: inbox });
     });
   }
 
@@ -216,6 +294,7 @@ export class NatsTransport implements Transport {
     const connected = this.#state === 'connected';
     this.#state = 'closed';
     this.#buffer.rejectAll('the NATS transport closed before the connection came back');
+    for (const settle of [...this.#pendingRequests]) settle();
     for (const record of this.#subscriptions) record.stop();
     this.#subscriptions.clear();
     const nc = this.#nc;
@@ -239,6 +318,8 @@ export class NatsTransport implements Transport {
       published: this.#published,
       publishRejected: this.#publishRejected,
       dropped: this.#dropped,
+      deadLettered: this.#deadLettered,
+      requestsPending: this.#openInboxes,
       disconnects: this.#disconnects,
       reconnects: this.#reconnects,
       buffer: this.#buffer.stats(),
@@ -248,6 +329,7 @@ export class NatsTransport implements Transport {
   async #connect(): Promise<void> {
     const o = this.#options;
     this.#state = 'connecting';
+    const security = await natsSecurityOptions(o.auth, o.tls);
     const nc = await connectNats({
       servers: o.servers,
       name: o.name,
@@ -256,6 +338,9 @@ export class NatsTransport implements Transport {
       reconnectTimeWait: o.reconnectTimeWaitMs,
       maxReconnectAttempts: o.maxReconnectAttempts,
       waitOnFirstConnect: false,
+      ...security,
+    }).catch((err: unknown) => {
+      throw authFailure(err, o.auth, o.tls) ?? err;
     });
     if (this.#isClosed()) {
       await nc.close();
@@ -265,12 +350,11 @@ export class NatsTransport implements Transport {
     if (this.#durable.size > 0) {
       this.#jetstream = new JetStreamChannel(nc, {
         streamName: o.streamName,
-        subjects: [...this.#durable].map((t) => this.#subject(t)),
+        subjects: [...this.#durable].flatMap((t) => [this.#subject(t), this.#deadLetterSubject(t)]),
         storage: o.streamStorage,
         maxAgeMs: o.streamMaxAgeMs,
         ackWaitMs: o.ackWaitMs,
-        maxDeliver: o.maxDeliver,
-        concurrency: o.durableConcurrency,
+        deliverFrom: o.durableDeliverFrom,
         onError: (err) => this.#logger.error('durable delivery failed', { error: errorMessage(err) }),
       });
     }
@@ -341,52 +425,60 @@ export class NatsTransport implements Transport {
   }
 
   #coreSubscription(pattern: string, handler: TransportHandler, group?: string): SubscriptionRecord {
-    let sub: Subscription | undefined;
     let stopped = false;
+    let stopSub: (() => void) | undefined;
     const delivery: DeliveryInfo = { attempt: 1, durable: false };
+    const slots = new HandlerSlots(this.#options.handlerConcurrency);
     return {
       start: (nc) => {
         if (stopped) return Promise.resolve();
-        sub = nc.subscribe(this.#subject(pattern), {
-          ...(group === undefined ? {} : { queue: group }),
-          callback: (err, msg) => {
-            if (err !== null) {
-              this.#logger.error('NATS subscription failed', { pattern, error: err.message });
-              return;
+        const sub = nc.subscribe(this.#subject(pattern), group === undefined ? {} : { queue: group });
+        stopSub = () => sub.unsubscribe();
+        void (async () => {
+          for await (const msg of sub) {
+            await slots.acquire();
+            if (stopped) {
+              slots.release();
+              break;
             }
             const envelope = this.#decode(msg);
-            if (envelope !== undefined) void this.#invoke(handler, envelope, delivery, pattern);
-          },
+            if (envelope instanceof Error) slots.release();
+            else void this.#invoke(handler, envelope, delivery, pattern).finally(() => slots.release());
+          }
+        })().catch((err: unknown) => {
+          this.#logger.error('NATS subscription failed', { pattern, error: errorMessage(err) });
         });
         return Promise.resolve();
       },
       stop: () => {
         stopped = true;
-        sub?.unsubscribe();
+        stopSub?.();
       },
     };
   }
 
+  /**
+   * A durable subscription: a group shares the consumer `group-<group>-<topic>`; a broadcast
+   * subscription takes the lowest free ordinal `n` of its topic on this node and the consumer
+   * `node-<name>-<topic>-<n>`, so the same node subscribing again after a restart resumes it.
+   */
   #durableSubscription(topic: string, handler: TransportHandler, group?: string): SubscriptionRecord {
     let stopConsumer: (() => void) | undefined;
     let stopped = false;
-    const durableName = `${group ?? 'default'}-${topic}`.replace(/[^A-Za-z0-9_-]/g, '_');
-    const handle = async (msg: JsMsg): Promise<void> => {
-      const envelope = this.#decode(msg);
-      if (envelope === undefined) {
-        this.#settle(msg, 'term', topic);
-        return;
-      }
-      const ok = await this.#invoke(
-        handler,
-        envelope,
-        { attempt: msg.info.deliveryCount, durable: true },
-        topic,
-      );
-      this.#settle(msg, ok ? 'ack' : 'nak', topic);
-    };
+    let ordinal: number | undefined;
+    if (group === undefined) {
+      const taken = this.#broadcastOrdinals.get(topic) ?? new Set<number>();
+      this.#broadcastOrdinals.set(topic, taken);
+      ordinal = 1;
+      while (taken.has(ordinal)) ordinal += 1;
+      taken.add(ordinal);
+    }
+    const consumer = (
+      group === undefined ? `node-${this.#options.name}-${topic}-${ordinal}` : `group-${group}-${topic}`
+    ).replace(/[^A-Za-z0-9_-]/g, '_');
+    const slots = new HandlerSlots(this.#options.handlerConcurrency);
     const deliver = (msg: JsMsg): Promise<void> => {
-      const running = handle(msg);
+      const running = this.#deliverDurable(msg, topic, consumer, handler);
       const done = (): boolean => this.#delivering.delete(running);
       this.#delivering.add(running);
       running.then(done, done);
@@ -397,17 +489,106 @@ export class NatsTransport implements Transport {
         if (stopped) return;
         const consumption = await this.#requireJetStream().consume(
           this.#subject(topic),
-          durableName,
+          consumer,
+          slots,
           deliver,
         );
         if (stopped) consumption.stop();
         else stopConsumer = () => consumption.stop();
       },
       stop: () => {
+        if (stopped) return;
         stopped = true;
+        if (ordinal !== undefined) this.#broadcastOrdinals.get(topic)?.delete(ordinal);
         stopConsumer?.();
       },
     };
+  }
+
+  /**
+   * Runs the handler on one durable delivery and settles it: ack on success, nak while deliveries
+   * remain, dead letter after the last one (or at once for a malformed message, or when a message
+   * comes back past `maxDeliver` because its handler never settled it).
+   */
+  async #deliverDurable(
+    msg: JsMsg,
+    topic: string,
+    consumer: string,
+    handler: TransportHandler,
+  ): Promise<void> {
+    const { maxDeliver, ackWaitMs } = this.#options;
+    const attempt = msg.info.deliveryCount;
+    const envelope = this.#decode(msg);
+    if (envelope instanceof Error) return this.#deadLetter(msg, topic, consumer, envelope);
+    if (maxDeliver !== -1 && attempt > maxDeliver) {
+      const lost = new BusTimeoutError(topic, ackWaitMs, { cause: 'delivery not settled within ackWaitMs' });
+      return this.#deadLetter(msg, topic, consumer, lost);
+    }
+    const failure = await this.#invoke(handler, envelope, { attempt, durable: true }, topic);
+    if (failure === undefined) this.#settle(msg, 'ack', topic);
+    else if (maxDeliver !== -1 && attempt >= maxDeliver)
+      await this.#deadLetter(msg, topic, consumer, failure.error);
+    else this.#settle(msg, 'nak', topic);
+  }
+
+  /**
+   * Stores `msg` on `<namespace>.deadletter.<topic>` with its headers and the last error, ends
+   * its delivery (term) and publishes `bus.deadletter`. When the dead letter cannot be stored the
+   * message is nak'ed instead, so it comes back and is dead-lettered again: never dropped.
+   */
+  async #deadLetter(msg: JsMsg, topic: string, consumer: string, error: unknown): Promise<void> {
+    const subject = this.#deadLetterSubject(topic);
+    const serialized = serializeError(error);
+    const h = natsHeaders();
+    // JsMsg's declarations reach MsgHdrs through a subpath node10 resolution cannot follow.
+    const original = msg.headers as MsgHdrs | undefined;
+    for (const key of original?.keys() ?? []) {
+      if (key === 'Nats-Msg-Id') h.set(DEAD_LETTER_HEADERS.msgId, original!.get(key));
+      else for (const value of original!.values(key)) h.append(key, value);
+    }
+    h.set(DEAD_LETTER_HEADERS.error, `${serialized.code}: ${serialized.message}`.replace(/[\r\n]+/g, ' '));
+    h.set(DEAD_LETTER_HEADERS.topic, topic);
+    h.set(DEAD_LETTER_HEADERS.consumer, consumer);
+    h.set(DEAD_LETTER_HEADERS.deliveries, String(msg.info.deliveryCount));
+    h.set(DEAD_LETTER_HEADERS.streamSeq, String(msg.seq));
+    try {
+      await this.#requireJetStream().deadLetter(subject, msg.data, h, `${consumer}:${msg.seq}`);
+    } catch (err) {
+      this.#logger.error('dead letter could not be stored; redelivering', {
+        topic,
+        seq: msg.seq,
+        error: errorMessage(err),
+      });
+      this.#settle(msg, 'nak', topic);
+      return;
+    }
+    this.#settle(msg, 'term', topic);
+    this.#deadLettered += 1;
+    this.#logger.warn('durable message dead-lettered', {
+      topic,
+      consumer,
+      seq: msg.seq,
+      subject,
+      error: serialized.message,
+    });
+    const payload: TopicPayload<'bus.deadletter'> = {
+      topic,
+      subject,
+      consumer,
+      deliveries: msg.info.deliveryCount,
+      streamSeq: msg.seq,
+      error: serialized,
+      ...(h.get(DEAD_LETTER_HEADERS.msgId) ? { id: h.get(DEAD_LETTER_HEADERS.msgId) } : {}),
+    };
+    await this.publish({
+      id: randomUUID(),
+      topic: 'bus.deadletter',
+      source: this.#options.name,
+      timestamp: Date.now(),
+      payload,
+    }).catch((err: unknown) => {
+      this.#logger.error('bus.deadletter could not be published', { topic, error: errorMessage(err) });
+    });
   }
 
   #start(record: SubscriptionRecord, nc: NatsConnection): void {
@@ -426,7 +607,7 @@ export class NatsTransport implements Transport {
     try {
       if (verdict === 'ack') msg.ack();
       else if (verdict === 'nak') msg.nak(this.#options.nakDelayMs);
-      else msg.term('malformed envelope');
+      else msg.term('dead-lettered');
     } catch (err) {
       this.#logger.warn('durable delivery could not be settled; the server will redeliver it', {
         topic,
@@ -450,30 +631,30 @@ export class NatsTransport implements Transport {
     }
   }
 
-  /** Runs the handler; true when it resolved. A throw is logged, never propagated. */
+  /** Runs the handler; undefined when it resolved, else what it threw (logged, never propagated). */
   async #invoke(
     handler: TransportHandler,
     envelope: Envelope,
     delivery: DeliveryInfo,
     pattern: string,
-  ): Promise<boolean> {
+  ): Promise<{ error: unknown } | undefined> {
     try {
       await handler(envelope, delivery);
-      return true;
-    } catch (err) {
+      return undefined;
+    } catch (error) {
       this.#logger.warn('handler failed', {
         pattern,
         topic: envelope.topic,
         id: envelope.id,
         attempt: delivery.attempt,
-        error: errorMessage(err),
+        error: errorMessage(error),
       });
-      return false;
+      return { error };
     }
   }
 
-  /** The envelope in `msg` with `replyTo` set to its reply subject, or undefined (logged) when malformed. */
-  #decode(msg: Msg | JsMsg): Envelope | undefined {
+  /** The envelope in `msg` with `replyTo` set to its reply subject, or the error (logged) when malformed. */
+  #decode(msg: Msg | JsMsg): Envelope | Error {
     try {
       const envelope = this.#codec.decode(msg.subject, msg.data);
       const reply = 'reply' in msg ? msg.reply : undefined;
@@ -487,7 +668,7 @@ export class NatsTransport implements Transport {
         bytes: msg.data.byteLength,
         error: (err as Error).message,
       });
-      return undefined;
+      return err as Error;
     }
   }
 
@@ -495,17 +676,16 @@ export class NatsTransport implements Transport {
     return topic.startsWith(`${this.#options.inboxPrefix}.`) ? topic : `${this.#options.namespace}.${topic}`;
   }
 
+  #deadLetterSubject(topic: string): string {
+    return `${this.#options.namespace}.deadletter.${topic}`;
+  }
+
   #requireJetStream(): JetStreamChannel {
     if (this.#jetstream === undefined) throw new BusUnavailableError('NATS is not connected');
     return this.#jetstream;
   }
 
-  #requestError(topic: string, timeoutMs: number, err: unknown): SlipstreamError {
-    if (err instanceof RequestError && err.isNoResponders())
-      return new NoResponderError(topic, { cause: err });
-    if (err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError)) {
-      return new BusTimeoutError(topic, timeoutMs, { cause: err });
-    }
+  #requestError(topic: string, err: unknown): SlipstreamError {
     return new BusUnavailableError(`request on "${topic}" failed`, { cause: err });
   }
 

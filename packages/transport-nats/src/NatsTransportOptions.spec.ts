@@ -37,4 +37,35 @@ describe(resolveNatsTransportOptions, () => {
     const options = { transport: 'nats', requestTimeoutMs: 1_000, checkSerializable: false, name: 'n' };
     expect(resolveNatsTransportOptions(options as never)).toMatchObject({ name: 'n' });
   });
+
+  it('when auth or tls is wrong, throws a ConfigError naming bus.auth.* / bus.tls.* (secrets redacted)', () => {
+    const issues = (options: Record<string, unknown>): unknown => {
+      try {
+        resolveNatsTransportOptions(options);
+      } catch (e) {
+        return ConfigError.is(e) ? e.issues : e;
+      }
+      return [];
+    };
+    expect(issues({ auth: { token: 's3cret', user: 'u', password: 'p' } })).toEqual([
+      {
+        path: 'bus.auth',
+        expected: 'exactly one of user, token, nkeySeedFile, credsFile (got user, token)',
+        received: '{"token":"[REDACTED]","user":"u","password":"[REDACTED]"}',
+      },
+    ]);
+    expect(issues({ auth: { tokn: 'x' } })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'bus.auth', expected: 'no keys "tokn"' })]),
+    );
+    expect(issues({ auth: { token: 42 } })).toEqual([
+      { path: 'bus.auth.token', expected: 'string', received: '[REDACTED]' },
+    ]);
+    expect(issues({ tls: { certFile: '/c.pem' } })).toEqual([
+      expect.objectContaining({ path: 'bus.tls.keyFile', expected: '`certFile` and `keyFile` together' }),
+    ]);
+    expect(issues({ handlerConcurrency: 0, durableDeliverFrom: 'first' })).toEqual([
+      { path: 'bus.handlerConcurrency', expected: 'a positive integer', received: '0' },
+      { path: 'bus.durableDeliverFrom', expected: "'new' or 'all'", received: '"first"' },
+    ]);
+  });
 });

@@ -1,12 +1,26 @@
 import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
-import { CORE_BUS_KEYS } from '@slipstream/core';
+import {
+  CORE_BUS_KEYS,
+  natsSecuritySchema,
+  parseConfig,
+  type NatsAuthOptions,
+  type NatsTlsOptions,
+} from '@slipstream/core';
 
 /** Options of `NatsTransport`. */
 export interface NatsTransportOptions {
   /** NATS servers, `host:port`. Defaults to ['127.0.0.1:4222']. */
   servers?: string[];
-  /** Client name shown by the server's monitoring. Defaults to 'slipstream'. */
+  /**
+   * This node's name: the client name shown by the server, and the name of each broadcast
+   * subscription's durable consumer (`<name>-<topic>-<n>`), so a node restarted under the same
+   * name resumes where it stopped. Give every node its own. Defaults to 'slipstream'.
+   */
   name?: string;
+  /** Authentication: exactly one of `{ user, password }`, `{ token }`, `{ nkeySeedFile }`, `{ credsFile }`. Defaults to none. */
+  auth?: NatsAuthOptions;
+  /** TLS: `{ caFile?, certFile?, keyFile? }` (`{}` uses the system's CAs). Defaults to none (plain TCP). */
+  tls?: NatsTlsOptions;
   /** Subject prefix keeping Slipstream's topics apart from other users of the server. Defaults to 'slipstream'. */
   namespace?: string;
   /** Prefix of reply inboxes; replies to it are published raw, not namespaced. Defaults to '_INBOX'. */
@@ -37,16 +51,23 @@ export interface NatsTransportOptions {
   ackWaitMs?: number;
   /** Delay before a rejected durable delivery is redelivered, ms. Defaults to 1_000 ms. */
   nakDelayMs?: number;
-  /** Deliveries of one durable message before the server gives up on it; -1 is unlimited. Defaults to 20. */
+  /**
+   * Deliveries of one durable message; after the last one fails it goes to the dead-letter
+   * subject `<namespace>.deadletter.<topic>` and a `bus.deadletter` event is published; -1 retries
+   * forever. Defaults to 20.
+   */
   maxDeliver?: number;
-  /** Durable deliveries handled at once per subscription, messages. Defaults to 16. */
-  durableConcurrency?: number;
+  /** Where a durable consumer created now starts: 'new' messages only, or 'all' the stream still holds. Defaults to 'new'. */
+  durableDeliverFrom?: 'new' | 'all';
+  /** Handlers running at once per subscription (core and durable); further messages wait, messages. Defaults to 16. */
+  handlerConcurrency?: number;
   /** How long `close()` waits for running durable handlers and the drain, and `flush()` for the server's confirmation, ms. Defaults to 5_000 ms. */
   drainTimeoutMs?: number;
 }
 
 /** `NatsTransportOptions` with every default applied. */
-export type ResolvedNatsTransportOptions = Required<NatsTransportOptions>;
+export type ResolvedNatsTransportOptions = Required<Omit<NatsTransportOptions, 'auth' | 'tls'>> &
+  Pick<NatsTransportOptions, 'auth' | 'tls'>;
 
 /** The default of every option, written once. */
 export const NATS_TRANSPORT_DEFAULTS: Readonly<ResolvedNatsTransportOptions> = Object.freeze({
@@ -68,7 +89,8 @@ export const NATS_TRANSPORT_DEFAULTS: Readonly<ResolvedNatsTransportOptions> = O
   ackWaitMs: 30_000,
   nakDelayMs: 1_000,
   maxDeliver: 20,
-  durableConcurrency: 16,
+  durableDeliverFrom: 'new',
+  handlerConcurrency: 16,
   drainTimeoutMs: 5_000,
 });
 
@@ -103,8 +125,11 @@ export function resolveNatsTransportOptions(
     ackWaitMs: options.ackWaitMs ?? d.ackWaitMs,
     nakDelayMs: options.nakDelayMs ?? d.nakDelayMs,
     maxDeliver: options.maxDeliver ?? d.maxDeliver,
-    durableConcurrency: options.durableConcurrency ?? d.durableConcurrency,
+    durableDeliverFrom: options.durableDeliverFrom ?? d.durableDeliverFrom,
+    handlerConcurrency: options.handlerConcurrency ?? d.handlerConcurrency,
     drainTimeoutMs: options.drainTimeoutMs ?? d.drainTimeoutMs,
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   };
   const issues: ConfigIssue[] = [];
   const fail = (field: string, expected: string, received: unknown): void => {
@@ -138,7 +163,7 @@ export function resolveNatsTransportOptions(
     'bufferMaxBytes',
     'streamMaxAgeMs',
     'ackWaitMs',
-    'durableConcurrency',
+    'handlerConcurrency',
     'drainTimeoutMs',
   ];
   for (const key of positive) {
@@ -155,10 +180,14 @@ export function resolveNatsTransportOptions(
   if (o.streamStorage !== 'file' && o.streamStorage !== 'memory') {
     fail('streamStorage', "'file' or 'memory'", o.streamStorage);
   }
+  if (o.durableDeliverFrom !== 'new' && o.durableDeliverFrom !== 'all') {
+    fail('durableDeliverFrom', "'new' or 'all'", o.durableDeliverFrom);
+  }
+  issues.push(...securityIssues(o, path));
   if (!Array.isArray(o.durableTopics) || o.durableTopics.some((t) => typeof t !== 'string' || !isTopic(t))) {
     fail('durableTopics', 'an array of dotted topics without wildcards', o.durableTopics);
   }
-  const known = Object.keys(d);
+  const known = [...Object.keys(d), 'auth', 'tls'];
   for (const key of Object.keys(options)) {
     if (!known.includes(key) && !CORE_BUS_KEYS.includes(key)) {
       fail(key, `a NATS transport option (${known.join(', ')})`, options[key as keyof NatsTransportOptions]);
@@ -166,6 +195,17 @@ export function resolveNatsTransportOptions(
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return o;
+}
+
+/** The issues of `auth` and `tls` (core's schemas), their paths under `path`. */
+function securityIssues(o: ResolvedNatsTransportOptions, path: string): readonly ConfigIssue[] {
+  try {
+    parseConfig(natsSecuritySchema, { auth: o.auth, tls: o.tls });
+    return [];
+  } catch (err) {
+    if (!ConfigError.is(err)) throw err;
+    return err.issues.map((issue) => ({ ...issue, path: `${path}.${issue.path}` }));
+  }
 }
 
 function isTopic(topic: string): boolean {

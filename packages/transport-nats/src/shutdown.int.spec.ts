@@ -21,12 +21,12 @@ function open(options: NatsTransportOptions = {}, logger = new RecordingLogger()
   return transport;
 }
 
-/** How many deliveries of the durable consumer of `topic` (no group) wait for their ack on the server. */
+/** How many deliveries of the first broadcast consumer of `topic` (default node name) wait for their ack on the server. */
 async function ackPending(stream: string, topic: string): Promise<number> {
   const nc = await connectNats({ servers: server.url });
   try {
     const jsm = await jetstreamManager(nc);
-    const info = await jsm.consumers.info(stream, `default-${topic.replace(/\./g, '_')}`);
+    const info = await jsm.consumers.info(stream, `node-slipstream-${topic.replace(/\./g, '_')}-1`);
     return info.num_ack_pending;
   } finally {
     await nc.close();

@@ -17,7 +17,8 @@ const transport = new NatsTransport(
     streamName: SLIP_STREAM,
     durableTopics: ['dur.task'],
     ackWaitMs: 1_500,
-    durableConcurrency: 8,
+    handlerConcurrency: 8,
+    durableDeliverFrom: 'all',
   },
   new RecordingLogger(),
 );

@@ -18,6 +18,65 @@ const busBase = {
  */
 export const CORE_BUS_KEYS: readonly string[] = Object.freeze(['transport', ...Object.keys(busBase)]);
 
+/*
+ * NATS connection security (`bus.auth`, `bus.tls`), one block: core's `bus` section and the NATS
+ * transport's own option validation both read these schemas.
+ */
+const AUTH_METHODS = ['user', 'token', 'nkeySeedFile', 'credsFile'] as const;
+
+/** How the NATS client authenticates: exactly one of user/password, token, NKey seed file, creds file. */
+export const natsAuthSchema = z
+  .strictObject({
+    /** User name; needs `password`. */
+    user: z.string().min(1).optional(),
+    /** Password of `user`. */
+    password: z.string().optional(),
+    /** Token the server was started with (`authorization { token }`). */
+    token: z.string().min(1).optional(),
+    /** File holding an NKey seed (`SU...`), read at connect. */
+    nkeySeedFile: z.string().min(1).optional(),
+    /** A `.creds` file (JWT and NKey seed), read at connect. */
+    credsFile: z.string().min(1).optional(),
+  })
+  .superRefine((auth, ctx) => {
+    const methods = AUTH_METHODS.filter((m) => auth[m] !== undefined);
+    if (methods.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `exactly one of ${AUTH_METHODS.join(', ')} (got ${methods.length === 0 ? 'none' : methods.join(', ')})`,
+      });
+    }
+    if ((auth.user === undefined) !== (auth.password === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: '`user` and `password` together' });
+    }
+  });
+
+/** TLS to the NATS server: a CA to verify it, and a client certificate with its key for mutual TLS. */
+export const natsTlsSchema = z
+  .strictObject({
+    /** PEM file of the CA that signed the server's certificate. Defaults to the system's CAs. */
+    caFile: z.string().min(1).optional(),
+    /** PEM file of this client's certificate (mutual TLS); needs `keyFile`. */
+    certFile: z.string().min(1).optional(),
+    /** PEM file of the key of `certFile`. */
+    keyFile: z.string().min(1).optional(),
+  })
+  .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+    message: '`certFile` and `keyFile` together',
+    path: ['keyFile'],
+  });
+
+/** `bus.auth` and `bus.tls` as one object, for a transport validating its own options. */
+export const natsSecuritySchema = z.strictObject({
+  auth: natsAuthSchema.optional(),
+  tls: natsTlsSchema.optional(),
+});
+/** `bus.auth` as written. */
+export type NatsAuthOptions = z.output<typeof natsAuthSchema>;
+/** `bus.tls` as written. */
+export type NatsTlsOptions = z.output<typeof natsTlsSchema>;
+/* end of the NATS connection security block */
+
 /**
  * Core's configuration. Unknown top-level sections pass through untouched so other packages
  * can parse their own with `parseConfig`.
@@ -56,6 +115,10 @@ export const coreConfigSchema = z.looseObject({
         servers: z.array(z.string().min(1)).min(1),
         /** Connection name shown by the server. Defaults to the node id. */
         name: z.string().min(1).optional(),
+        /** Authentication (see `natsAuthSchema`). Defaults to none. */
+        auth: natsAuthSchema.optional(),
+        /** TLS (see `natsTlsSchema`). Defaults to plain TCP. */
+        tls: natsTlsSchema.optional(),
         ...busBase,
       }),
     ])

@@ -1,6 +1,6 @@
 import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 import type { z } from 'zod';
-import { REDACTED, SECRET_KEY } from '../logger/redactSecrets';
+import { REDACTED, SECRET_KEY, redactSecrets } from '../logger/redactSecrets';
 
 /**
  * Validates `input` against `schema` and returns the parsed value (defaults applied). Throws a
@@ -22,7 +22,7 @@ function toConfigIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
   return {
     path: keys.map(String).join('.'),
     expected: expected(issue),
-    received: secret ? REDACTED : render(valueAt(input, keys)),
+    received: secret ? REDACTED : render(redactSecrets(valueAt(input, keys))),
   };
 }
 
