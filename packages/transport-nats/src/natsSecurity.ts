@@ -54,11 +54,9 @@ export function authFailure(
     const credential = method === undefined ? `${path}.auth (none given)` : `${path}.auth.${method}`;
     return new NatsAuthError(credential, 'authorization violation', { cause: err });
   }
-  if (tls !== undefined && /certificate|tls|ssl|self[- ]signed|handshake/i.test(text)) {
-    const credential = /unknown ca|bad certificate|certificate required/i.test(text)
-      ? `${path}.tls.certFile`
-      : `${path}.tls.caFile`;
-    return new NatsAuthError(credential, text, { cause: err });
+  // The server's certificate failed verification against `caFile` (or the system's CAs).
+  if (tls !== undefined && /certificate|self[- ]signed|CERT_/i.test(text)) {
+    return new NatsAuthError(`${path}.tls.caFile`, text, { cause: err });
   }
   return undefined;
 }
@@ -76,12 +74,15 @@ async function readSecret(file: string, optionPath: string): Promise<string> {
   }
 }
 
-/** The messages and codes along `err`'s cause chain, joined. */
+/** The messages and codes along `err`'s cause chain, joined (duck-typed: Node's TLS errors may come from another realm). */
 function describe(err: unknown): string {
   const parts: string[] = [];
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const { code } = e as { code?: unknown };
-    parts.push(e.message, typeof code === 'string' ? code : '');
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { message, code, cause } = e as { message?: unknown; code?: unknown; cause?: unknown };
+    if (typeof message === 'string') parts.push(message);
+    if (typeof code === 'string') parts.push(code);
+    e = cause;
   }
   return parts.join(' ');
 }

@@ -42,11 +42,17 @@ export class PrivateNatsServer {
   readonly storeDir = mkdtempSync(join(tmpdir(), 'slip-nats-'));
   #child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    readonly extraArgs: readonly string[],
+  ) {}
 
-  /** Starts a server on a free port and waits until it accepts connections. */
-  static async start(): Promise<PrivateNatsServer> {
-    const server = new PrivateNatsServer(await freePort());
+  /**
+   * Starts a server on a free port and waits until it accepts connections. `extraArgs` go to
+   * `nats-server` as they are (e.g. `['--auth', token]`, the `--tls*` flags, `['-c', file]`).
+   */
+  static async start(extraArgs: readonly string[] = []): Promise<PrivateNatsServer> {
+    const server = new PrivateNatsServer(await freePort(), extraArgs);
     await server.start();
     return server;
   }
@@ -59,9 +65,8 @@ export class PrivateNatsServer {
   /** (Re)starts the server process on the same port and store. */
   async start(): Promise<void> {
     const binary = process.env.NATS_SERVER_BIN ?? 'nats-server';
-    this.#child = spawn(binary, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
-      stdio: 'ignore',
-    });
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...this.extraArgs];
+    this.#child = spawn(binary, args, { stdio: 'ignore' });
     const deadline = Date.now() + 15_000;
     while (!(await canConnect(this.port))) {
       if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${this.port}`);
