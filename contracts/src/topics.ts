@@ -101,6 +101,10 @@ export interface TopicMap {
   'optimizer.recommendation': OptimizerEvent;
   'optimizer.applied': OptimizerEvent;
   'optimizer.reverted': OptimizerEvent;
+  /** A node applied fleet configuration `revision` (its previous one: `previous`). */
+  'config.applied': { node: string; revision: number; previous?: number };
+  /** A node refused fleet configuration `revision` for `reason` and keeps `current`. */
+  'config.rejected': { node: string; revision: number; reason: string; current?: number };
   'sarah.task': SarahTask;
   /** `attempt`: the delivery attempt that completed it (above 1 when it was redelivered). */
   'sarah.task.completed': {

@@ -27,13 +27,12 @@ import {
 import { asError, serializeError } from '@slipstream/core';
 import { inject, injectable } from 'inversify';
 
-import { connectNats } from './connectNats';
+import { connectWithOptions } from './connectWithOptions';
 import { EnvelopeCodec } from './EnvelopeCodec';
 import { DurableTopicRequestError } from './errors/DurableTopicRequestError';
 import { NatsAuthError } from './errors/NatsAuthError';
 import { HandlerSlots } from './HandlerSlots';
 import { JetStreamChannel } from './JetStreamChannel';
-import { authFailure, natsSecurityOptions } from './natsSecurity';
 import { NATS_TRANSPORT_OPTIONS } from './natsTransportOptionsToken';
 import {
   resolveNatsTransportOptions,
@@ -329,19 +328,7 @@ export class NatsTransport implements Transport {
   async #connect(): Promise<void> {
     const o = this.#options;
     this.#state = 'connecting';
-    const security = await natsSecurityOptions(o.auth, o.tls);
-    const nc = await connectNats({
-      servers: o.servers,
-      name: o.name,
-      inboxPrefix: o.inboxPrefix,
-      timeout: o.connectTimeoutMs,
-      reconnectTimeWait: o.reconnectTimeWaitMs,
-      maxReconnectAttempts: o.maxReconnectAttempts,
-      waitOnFirstConnect: false,
-      ...security,
-    }).catch((err: unknown) => {
-      throw authFailure(err, o.auth, o.tls) ?? err;
-    });
+    const nc = await connectWithOptions(o);
     if (this.#isClosed()) {
       await nc.close();
       return;

@@ -1,4 +1,4 @@
-export { NatsTransport, type NatsTransportStats } from './NatsTransport';
+export { DEAD_LETTER_HEADERS, NatsTransport, type NatsTransportStats } from './NatsTransport';
 export {
   NATS_TRANSPORT_DEFAULTS,
   resolveNatsTransportOptions,
@@ -22,3 +22,16 @@ export {
   type PeerState,
 } from '@slipstream/core';
 export { JetStreamChannel, type DurableConsumption, type JetStreamChannelOptions } from './JetStreamChannel';
+export { connectWithOptions } from './connectWithOptions';
+export { NatsAuthError } from './errors/NatsAuthError';
+export { FleetConfigStore, type FleetConfigStoreOptions } from './fleet/FleetConfigStore';
+export {
+  FleetConfigWatcher,
+  type AppliedFleetConfig,
+  type FleetConfigWatcherOptions,
+} from './fleet/FleetConfigWatcher';
+export {
+  FLEET_CONFIG_DEFAULTS,
+  type FleetConfigLocation,
+  type FleetNodeStatus,
+} from './fleet/fleetConfigBucket';
