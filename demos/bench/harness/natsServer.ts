@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { BusUnavailableError } from '@slipstream/contracts';
 import { freePort } from '@slipstream/testkit';
@@ -49,7 +52,11 @@ export async function useNatsServer(preferred: string): Promise<NatsServerHandle
     return { server: preferred, started: false, close: () => Promise.resolve() };
   }
   const port = await freePort();
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  // JetStream on (the fleet configuration lives in a key-value bucket), its store in a temp dir.
+  const storeDir = mkdtempSync(join(tmpdir(), 'slip-bench-nats-'));
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+    stdio: 'ignore',
+  });
   const failed = new Promise<never>((_, reject) =>
     child.once('error', (err) => reject(new BusUnavailableError(`cannot start nats-server: ${err.message}`))),
   );
@@ -66,7 +73,12 @@ export async function useNatsServer(preferred: string): Promise<NatsServerHandle
     await Promise.race([ready, failed]);
   } catch (err) {
     await stop(child);
+    rmSync(storeDir, { recursive: true, force: true });
     throw err;
   }
-  return { server: `127.0.0.1:${port}`, started: true, close: () => stop(child) };
+  return {
+    server: `127.0.0.1:${port}`,
+    started: true,
+    close: () => stop(child).then(() => rmSync(storeDir, { recursive: true, force: true })),
+  };
 }

@@ -7,6 +7,7 @@ import { runRounds } from '../harness/compare';
 import { useNatsServer } from '../harness/natsServer';
 import type { Suite } from '../harness/suite';
 import { median, ratio } from '../harness/summarize';
+import { FLEET_NODES, FLEET_PUSHES, FLEET_PUSH_TIMEOUT_MS, measureFleetPush } from './natsFleetPush';
 
 /** Messages published per run, in waves of `WAVE`. */
 const PUBLISHES = 20_000;
@@ -63,9 +64,13 @@ async function measure(transport: Transport): Promise<BusRun> {
   }
 }
 
+/** The fleet push-to-applied figure the issue targets, ms. */
+const FLEET_TARGET_MS = 2_000;
+
 /**
  * Suite `nats`: `MessageBus` publish (until the subscriber got every message) and request/reply
- * over `@slipstream/transport-nats` vs the in-process transport. Uses the NATS server on
+ * over `@slipstream/transport-nats` vs the in-process transport; then the time from a fleet
+ * configuration push to the last of 3 nodes' `config.applied` (median of 5 pushes). Uses the NATS server on
  * `NATS_URL` or 127.0.0.1:4222, else starts `nats-server` on a free port for the run.
  * Sizes: 20 000 publishes (waves of 1 000) and 3 000 requests (64 in flight) per run.
  */
@@ -103,20 +108,46 @@ export const natsSuite: Suite = {
       );
       const inProcess = summary['in-process']!;
       const overNats = summary.nats!;
+      const fleet = await measureFleetPush(nats.server, silent);
+      const delivered = fleet.samplesMs.filter((ms) => !Number.isNaN(ms));
+      const fleetMedianMs = delivered.length === FLEET_PUSHES ? median(delivered) : Number.NaN;
+      ctx.progress(
+        `fleet push → last applied (${FLEET_NODES} nodes): ${fleet.samplesMs.map((ms) => ms.toFixed(1)).join(', ')} ms`,
+      );
       return {
         ratios: {
           natsVsInProcessPublish: ratio(overNats.publishPerSecond, inProcess.publishPerSecond),
           natsVsInProcessRequest: ratio(overNats.requestsPerSecond, inProcess.requestsPerSecond),
         },
-        results: { ...summary, natsServer: nats.server, natsServerStartedByBench: nats.started },
-        table: Object.entries(summary).map(([variant, v]) => ({
-          variant,
-          'publish msg/s': v.publishPerSecond,
-          'request/reply req/s': v.requestsPerSecond,
-        })),
+        results: {
+          ...summary,
+          fleetPushToLastApplied: {
+            nodes: FLEET_NODES,
+            samplesMs: fleet.samplesMs,
+            medianMs: fleetMedianMs,
+            minMs: Math.min(...delivered),
+            maxMs: Math.max(...delivered),
+          },
+          natsServer: nats.server,
+          natsServerStartedByBench: nats.started,
+        },
+        table: [
+          ...Object.entries(summary).map(([variant, v]) => ({
+            variant,
+            'publish msg/s': v.publishPerSecond,
+            'request/reply req/s': v.requestsPerSecond,
+          })),
+          {
+            variant: `fleet push → last applied, ${FLEET_NODES} nodes (ms)`,
+            median: fleetMedianMs,
+            min: Math.min(...delivered),
+            max: Math.max(...delivered),
+          },
+        ],
         notes: [
           `NATS server ${nats.server}${nats.started ? ', started by the bench (none listened on 127.0.0.1:4222)' : ''}; publishes confirmed by the server (confirmPublish default)`,
           `sizes: ${PUBLISHES} publishes in waves of ${WAVE}, ${REQUESTS} requests with ${CONCURRENCY} in flight, ≤ ${MAX_PHASE_MS} ms per phase; medians of ${ctx.rounds} rounds`,
+          `fleet: FleetConfigStore.push() to the last config.applied on the bus, ${FLEET_NODES} FleetConfigWatcher nodes (own NATS connections, this process), median of ${FLEET_PUSHES} pushes: ${fleetMedianMs.toFixed(1)} ms — target ≤ ${FLEET_TARGET_MS} ms ${fleetMedianMs <= FLEET_TARGET_MS ? 'met' : 'NOT met'}${delivered.length < FLEET_PUSHES ? ` (${FLEET_PUSHES - delivered.length} pushes not applied everywhere within ${FLEET_PUSH_TIMEOUT_MS} ms)` : ''}`,
         ],
       };
     } finally {
