@@ -69,7 +69,9 @@ export function nodeConfig(settings: MultiprocessSettings, nodeId: string): Core
       streamName: settings.streamName,
       durableTopics: [...DURABLE_TOPICS],
       ackWaitMs: TIMING.ackWaitMs,
-      durableConcurrency: TIMING.concurrency,
+      handlerConcurrency: TIMING.concurrency,
+      // Tasks published before Sarah's first subscription are hers too.
+      durableDeliverFrom: 'all',
     },
     discovery: { intervalMs: TIMING.heartbeatMs, missed: TIMING.missedHeartbeats },
   };

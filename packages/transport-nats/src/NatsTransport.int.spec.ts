@@ -279,7 +279,7 @@ describe(NatsTransport, () => {
       await expect(pending).rejects.toThrow('caller gave up');
     });
 
-    it('when the signal aborts, cancels the NATS request: its reply inbox is gone at once', async () => {
+    it('when the signal aborts, ends the request at once: it no longer waits for a reply', async () => {
       const t = await open();
       t.subscribe('cmd.slower', () => undefined);
       await t.flush();

@@ -60,6 +60,12 @@ export const DEAD_LETTER_HEADERS = Object.freeze({
   msgId: 'Slip-Dead-Letter-Msg-Id',
 });
 
+/** A request waiting for its reply. */
+interface PendingRequest {
+  reply(msg: Msg): void;
+  close(): void;
+}
+
 /** One subscription as the transport keeps it: started on connect, stopped by its disposer. */
 interface SubscriptionRecord {
   start(nc: NatsConnection): Promise<void>;
@@ -76,7 +82,7 @@ export interface NatsTransportStats {
   dropped: number;
   /** Durable messages moved to the dead-letter subject. */
   deadLettered: number;
-  /** Reply inboxes subscribed now: requests waiting for their reply (cancelled ones are unsubscribed at once). */
+  /** Requests waiting for their reply now (an aborted or timed-out one is dropped at once). */
   requestsPending: number;
   /** Disconnects seen. */
   disconnects: number;
@@ -88,8 +94,8 @@ export interface NatsTransportStats {
 
 /**
  * The bus transport over NATS: broadcast publish, queue groups for balanced delivery,
- * request/reply with typed timeout and no-responder errors (an aborted request unsubscribes its
- * reply inbox at once), NATS wildcards, and JetStream (explicit ack, at-least-once) for the topics
+ * request/reply with typed timeout and no-responder errors (an aborted request ends at once and
+ * its late reply is dropped), NATS wildcards, and JetStream (explicit ack, at-least-once) for the topics
  * configured as durable, with the same delivery meaning as in-process: each broadcast subscription
  * has its own durable consumer, named from the node and the subscription so a restart resumes it,
  * and a group shares one. After `maxDeliver` failed deliveries a message goes to the dead-letter
@@ -112,8 +118,11 @@ export class NatsTransport implements Transport {
   readonly #subscriptions = new Set<SubscriptionRecord>();
   /** Ordinals of the live broadcast subscriptions per durable topic (consumer `node-<name>-<topic>-<n>`). */
   readonly #broadcastOrdinals = new Map<string, Set<number>>();
-  /** Settles each pending request as unavailable; called by `close()`. */
-  readonly #pendingRequests = new Set<() => void>();
+  /** Requests waiting for their reply, by the last token of their reply subject. */
+  readonly #pendingRequests = new Map<string, PendingRequest>();
+  /** This connection's request inbox prefix, subscribed with `<prefix>.*` on the first request. */
+  #requestInboxPrefix: string | undefined;
+  #requestSeq = 0;
   readonly #starting = new Set<Promise<void>>();
   /** Durable handlers running now; `close()` lets them ack before it drains. */
   readonly #delivering = new Set<Promise<void>>();
@@ -126,7 +135,6 @@ export class NatsTransport implements Transport {
   #publishRejected = 0;
   #dropped = 0;
   #deadLettered = 0;
-  #openInboxes = 0;
   #disconnects = 0;
   #reconnects = 0;
 
@@ -209,9 +217,9 @@ export class NatsTransport implements Transport {
   }
 
   /**
-   * Sends a request with a reply inbox of its own; the responder's reply comes back on it (set as
-   * `replyTo`). The inbox is unsubscribed when the reply comes, the time runs out, the signal
-   * aborts (so an aborted request is cancelled on the server too) or the transport closes.
+   * Sends a request; the reply comes back on this connection's request inbox
+   * (`<inboxPrefix>.<nuid>.<n>`, set as `replyTo`). The reply, the timeout, an aborted signal or
+   * `close()` ends the request at once and drops a later reply (`stats().requestsPending`).
    * Rejects at once with `DurableTopicRequestError` on a durable topic.
    */
   request(envelope: Envelope, timeoutMs: number, signal?: AbortSignal): Promise<Envelope> {
@@ -226,45 +234,35 @@ export class NatsTransport implements Transport {
     }
     const { topic } = envelope;
     const data = this.#codec.encode(envelope);
+    const inbox = this.#requestInbox(nc);
+    const token = String(++this.#requestSeq);
     return new Promise<Envelope>((resolve, reject) => {
-      const inbox = createInbox(this.#options.inboxPrefix);
-      let settled = false;
       const finish = (outcome: () => void): void => {
-        if (settled) return;
-        settled = true;
+        if (!this.#pendingRequests.delete(token)) return;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        this.#pendingRequests.delete(onClose);
-        if (!sub.isClosed()) sub.unsubscribe();
         outcome();
       };
-      const sub = nc.subscribe(inbox, {
-        max: 1,
-        callback: (err, msg) => {
-          if (err !== null) return finish(() => reject(this.#requestError(topic, err)));
-          if (msg.data.length === 0 && msg.headers?.code === 503) {
-            return finish(() => reject(new NoResponderError(topic)));
-          }
-          finish(() => {
-            try {
-              resolve(this.#codec.decode(msg.subject, msg.data));
-            } catch (decodeErr) {
-              reject(asError(decodeErr));
-            }
-          });
-        },
-      });
-      this.#openInboxes += 1;
-      void sub.closed.then(() => (this.#openInboxes -= 1));
       const timer = setTimeout(() => finish(() => reject(new BusTimeoutError(topic, timeoutMs))), timeoutMs);
       const onAbort = (): void => finish(() => reject(signal!.reason as Error));
-      const onClose = (): void =>
-        finish(() =>
-          reject(new BusUnavailableError(`the NATS transport closed; request on "${topic}" dropped`)),
-        );
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pendingRequests.add(onClose);
-      nc.publish(this.#subject(topic), data, { reply: inbox });
+      this.#pendingRequests.set(token, {
+        reply: (msg) =>
+          finish(() => {
+            if (msg.data.length === 0 && msg.headers?.code === 503)
+              return reject(new NoResponderError(topic));
+            try {
+              resolve(this.#codec.decode(msg.subject, msg.data));
+            } catch (err) {
+              reject(asError(err));
+            }
+          }),
+        close: () =>
+          finish(() =>
+            reject(new BusUnavailableError(`the NATS transport closed; request on "${topic}" dropped`)),
+          ),
+      });
+      nc.publish(this.#subject(topic), data, { reply: `${inbox}.${token}` });
     });
   }
 
@@ -293,7 +291,7 @@ export class NatsTransport implements Transport {
     const connected = this.#state === 'connected';
     this.#state = 'closed';
     this.#buffer.rejectAll('the NATS transport closed before the connection came back');
-    for (const settle of [...this.#pendingRequests]) settle();
+    for (const pending of [...this.#pendingRequests.values()]) pending.close();
     for (const record of this.#subscriptions) record.stop();
     this.#subscriptions.clear();
     const nc = this.#nc;
@@ -318,7 +316,7 @@ export class NatsTransport implements Transport {
       publishRejected: this.#publishRejected,
       dropped: this.#dropped,
       deadLettered: this.#deadLettered,
-      requestsPending: this.#openInboxes,
+      requestsPending: this.#pendingRequests.size,
       disconnects: this.#disconnects,
       reconnects: this.#reconnects,
       buffer: this.#buffer.stats(),
@@ -387,6 +385,23 @@ export class NatsTransport implements Transport {
       this.#buffer.rejectAll('the NATS connection closed');
       this.#logger.error('NATS connection closed', {});
     }
+  }
+
+  /** The request inbox prefix of `nc`, subscribing `<prefix>.*` (replies routed by token) the first time. */
+  #requestInbox(nc: NatsConnection): string {
+    if (this.#requestInboxPrefix !== undefined) return this.#requestInboxPrefix;
+    const prefix = createInbox(this.#options.inboxPrefix);
+    nc.subscribe(`${prefix}.*`, {
+      callback: (err, msg) => {
+        if (err !== null) {
+          this.#logger.error('NATS request inbox failed', { error: err.message });
+          return;
+        }
+        this.#pendingRequests.get(msg.subject.slice(prefix.length + 1))?.reply(msg);
+      },
+    });
+    this.#requestInboxPrefix = prefix;
+    return prefix;
   }
 
   #sendCore(subject: string, data: Uint8Array): Promise<void> {
@@ -670,10 +685,6 @@ export class NatsTransport implements Transport {
   #requireJetStream(): JetStreamChannel {
     if (this.#jetstream === undefined) throw new BusUnavailableError('NATS is not connected');
     return this.#jetstream;
-  }
-
-  #requestError(topic: string, err: unknown): SlipstreamError {
-    return new BusUnavailableError(`request on "${topic}" failed`, { cause: err });
   }
 
   /** Re-reads the state, which `close()` may have changed while `connect` was awaited. */
