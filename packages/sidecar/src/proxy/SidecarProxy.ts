@@ -318,6 +318,8 @@ export class SidecarProxy {
 
   /** Answers a refusal on a raw socket (no `ServerResponse` exists for it) and closes the connection. */
   #refuseRaw(socket: Socket, err: RefusedRequestError): void {
+    // Detached from the HTTP parser, the socket has no error listener: a client's reset must not crash the process.
+    socket.on('error', () => socket.destroy());
     this.#stats.refused(err.reason);
     const { status, body } = errorResponse(err, this.#options.retryAfterSec);
     this.#stats.responded(status);
