@@ -175,6 +175,15 @@ describe(startSidecar, () => {
       expect(res.json).toMatchObject({ error: { code: 'SLIP_ERR_CONNECTION' } });
     });
 
+    it('answers an unknown x-slipstream-priority class with 400 and a known one with the response', async () => {
+      const unknown = await send(url, { path: '/api/x', headers: { 'x-slipstream-priority': 'gold' } });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json).toMatchObject({ error: { code: 'SLIP_ERR_UNKNOWN_QOS_CLASS' } });
+      expect(
+        (await send(url, { path: '/api/x', headers: { 'x-slipstream-priority': 'critical' } })).status,
+      ).toBe(200);
+    });
+
     it('refuses a bad deadline header with 400', async () => {
       const res = await send(url, { path: '/api/x', headers: { 'x-slipstream-timeout-ms': 'soon' } });
       expect(res.status).toBe(400);

@@ -9,6 +9,7 @@ import {
   RequestTimeoutError,
   SlipstreamError,
 } from '@slipstream/contracts';
+import { UnknownQosClassError } from '@slipstream/routing';
 import { RefusedRequestError } from '../errors/RefusedRequestError';
 
 /** The HTTP answer to a request that got no upstream response. */
@@ -34,8 +35,8 @@ const SHED = [
 /**
  * How the sidecar answers `err`: its own refusals with their status; shed, open circuit, no
  * healthy endpoint and closing with 503 + `retry-after` (an `OverloadedError`'s own hint, else
- * `defaultRetryAfterSec`); a deadline with 504; a request no route serves with 404; any other
- * failure with 502. The body carries the error's `SLIP_ERR_*` code.
+ * `defaultRetryAfterSec`); a deadline with 504; a request no route serves with 404; an unknown
+ * `x-slipstream-priority` class with 400; any other failure with 502. The body carries the error's `SLIP_ERR_*` code.
  */
 export function errorResponse(err: unknown, defaultRetryAfterSec: number): ErrorResponse {
   const error = SlipstreamError.is(err) ? err : new SlipstreamError(String(err), { cause: err });
@@ -43,6 +44,7 @@ export function errorResponse(err: unknown, defaultRetryAfterSec: number): Error
   let retryAfterSec: number | undefined;
   if (RefusedRequestError.is(error)) status = error.status;
   else if (NoRouteError.is(error)) status = 404;
+  else if (UnknownQosClassError.is(error)) status = 400;
   else if (RequestTimeoutError.is(error)) status = 504;
   else if (OverloadedError.is(error)) {
     status = 503;
