@@ -122,6 +122,13 @@ describe(startSidecar, () => {
       a.setBehaviour({});
     });
 
+    it('answers HEAD with the headers and no body', async () => {
+      const res = await send(url, { method: 'HEAD', path: '/api/head' });
+      expect(res.status).toBe(200);
+      expect(res.body).toHaveLength(0);
+      expect(sidecar.stats().errors).toEqual({});
+    });
+
     it('routes by Host, and by x-slipstream-cluster when no route matches', async () => {
       expect((await send(url, { path: '/x', headers: { host: 'svc.local' } })).json).toMatchObject({
         upstream: 'b',

@@ -197,7 +197,8 @@ export class SidecarProxy {
     res.writeHead(response.statusCode, headers);
     this.#stats.responded(response.statusCode);
     if (method === 'HEAD') {
-      response.body.destroy();
+      // Read to its (empty) end, not destroyed: a destroyed body counts as the endpoint's failure.
+      response.body.resume();
       res.end();
       return;
     }
