@@ -1,5 +1,5 @@
 import { ConfigError, type Logger } from '@slipstream/contracts';
-import { createLogger, serializeError } from '@slipstream/core';
+import { serializeError } from '@slipstream/core';
 import { startSidecar, type RunningSidecar } from './startSidecar';
 
 /** Options of `runSidecar` (the process's own by default; tests pass their own). */
@@ -10,7 +10,7 @@ export interface RunSidecarOptions {
   stderr?: Pick<NodeJS.WriteStream, 'write'>;
   /** Called once the sidecar listens. Defaults to sending `SidecarReadyMessage` over IPC when there is a parent. */
   onReady?: (sidecar: RunningSidecar) => void;
-  /** Root logger. Defaults to the config's `log` section. */
+  /** Root logger. Defaults to one built from the config's `log` section. */
   logger?: Logger;
 }
 
@@ -49,7 +49,7 @@ export async function runSidecar(argv: readonly string[], options: RunSidecarOpt
     );
     return SIDECAR_EXIT.failed;
   }
-  const logger = options.logger ?? createLogger({ format: 'json' });
+  const logger = sidecar.logger;
   const signals = options.signals ?? process;
   (options.onReady ?? notifyParent)(sidecar);
   return new Promise<number>((resolve) => {

@@ -244,16 +244,22 @@ describe(startSidecar, () => {
   describe('JSON-RPC coalescing', () => {
     it('batches single calls of 50 connections; each caller gets its own result', async () => {
       a.resetCounters();
-      const answers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          send(url, {
-            method: 'POST',
-            path: '/_slipstream/rpc/a',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ jsonrpc: '2.0', id: `c${i}`, method: 'echo', params: { i } }),
-          }),
-        ),
+      // Every connection's headers first, then every body at once: the calls meet in the batcher
+      // together however slowly a loaded machine opens 50 connections.
+      let release!: () => void;
+      const hold = new Promise<void>((resolve) => (release = resolve));
+      const pending = Array.from({ length: 50 }, (_, i) =>
+        send(url, {
+          method: 'POST',
+          path: '/_slipstream/rpc/a',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: `c${i}`, method: 'echo', params: { i } }),
+          hold,
+        }),
       );
+      while (sidecar.stats().inFlight < 50) await new Promise((resolve) => setTimeout(resolve, 5));
+      release();
+      const answers = await Promise.all(pending);
       answers.forEach((res, i) => expect(res.json).toEqual({ jsonrpc: '2.0', id: `c${i}`, result: { i } }));
       const counters = a.counters();
       expect(counters.rpcCalls).toBe(50);

@@ -28,6 +28,8 @@ export interface RunningSidecar {
   readonly adminUrl: string | undefined;
   /** The orchestrator running the NetworkPerformanceAgent, the proxy agent and the sidecar agent. */
   readonly orchestrator: Orchestrator;
+  /** The root logger (the config's `log` section unless one was given). */
+  readonly logger: Logger;
   /** The listener's counters. */
   stats(): ProxyStatsSnapshot;
   /**
@@ -92,6 +94,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     proxyUrl: sidecar.proxyUrl,
     adminUrl: sidecar.adminUrl,
     orchestrator,
+    logger,
     stats: () => sidecar.stats()!,
     reload,
     stop: () => {

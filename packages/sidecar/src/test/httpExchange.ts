@@ -20,6 +20,8 @@ export interface SendOptions {
   body?: string | Buffer;
   /** A body sent in these chunks, chunked (no content-length). */
   chunks?: readonly Buffer[];
+  /** When given, the headers go out at once and the body only once this settles. */
+  hold?: Promise<void>;
 }
 
 /**
@@ -55,10 +57,17 @@ export function send(url: string, options: SendOptions): Promise<Exchanged> {
       },
     );
     req.on('error', reject);
-    if (options.chunks) {
-      for (const chunk of options.chunks) req.write(chunk);
-      req.end();
-    } else req.end(options.body);
+    const sendBody = (): void => {
+      if (options.chunks) {
+        for (const chunk of options.chunks) req.write(chunk);
+        req.end();
+      } else req.end(options.body);
+    };
+    if (options.hold === undefined) sendBody();
+    else {
+      req.flushHeaders();
+      void options.hold.then(sendBody);
+    }
   });
 }
 

@@ -48,16 +48,22 @@ def streamed_upload(path, chunks, size):
 
 
 def rpc_calls(n):
-    """n threads, each on its own connection, each sending one JSON-RPC call at the same moment."""
+    """n threads, each on its own connection, each sending one JSON-RPC call; the bodies go out together."""
     host, port = BASE.split("//", 1)[1].split(":")
     answers = [None] * n
     barrier = threading.Barrier(n)
 
     def one(i):
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        body = json.dumps({"jsonrpc": "2.0", "id": "py-%d" % i, "method": "echo", "params": {"caller": i}})
+        body = json.dumps({"jsonrpc": "2.0", "id": "py-%d" % i, "method": "echo", "params": {"caller": i}}).encode()
+        # Headers on every connection first, then every body at once (a barrier), so the calls
+        # meet in the sidecar's batcher together however slowly the threads start.
+        conn.putrequest("POST", "/_slipstream/rpc/a")
+        conn.putheader("content-type", "application/json")
+        conn.putheader("content-length", str(len(body)))
+        conn.endheaders()
         barrier.wait()
-        conn.request("POST", "/_slipstream/rpc/a", body=body, headers={"content-type": "application/json"})
+        conn.send(body)
         res = conn.getresponse()
         answers[i] = {"status": res.status, "body": json.loads(res.read())}
         conn.close()
