@@ -14,3 +14,4 @@ export * from './network/results';
 export * from './network/NetworkPerformanceAgentContract';
 export * from './network/outcome';
 export * from './network/observer';
+export * from './network/NetworkClient';

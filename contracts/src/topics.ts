@@ -64,7 +64,16 @@ export interface OptimizerEvent {
 
 /**
  * Every event topic and the type of its payload. A subscriber's payload type follows from
- * the topic it names.
+ * the topic it names. A package adds its own topics by declaration merging, in a module of its
+ * own that the package's index imports:
+ *
+ * ```ts
+ * declare module '@slipstream/contracts' {
+ *   interface TopicMap {
+ *     'cache.evicted': { key: string };
+ *   }
+ * }
+ * ```
  */
 export interface TopicMap {
   'agent.registered': { agentId: string; role: string; capabilities: readonly string[]; node: string };
@@ -124,10 +133,8 @@ export interface TopicMap {
   };
 }
 
-/**
- * Every request/reply command: its request and reply types.
- */
-export interface CommandMap {
+/** The commands the NetworkPerformanceAgent answers: its request and reply types. */
+export interface NetworkCommandMap {
   'network.pooling.configure': { request: ConnectionPoolingConfig; reply: ConnectionPoolingResult };
   'network.batching.configure': { request: RequestBatchingConfig; reply: RequestBatchingResult };
   'network.balancing.configure': { request: LoadBalancingConfig; reply: LoadBalancingResult };
@@ -138,12 +145,21 @@ export interface CommandMap {
   'network.benchmark': { request: NetworkBenchmarkOptions; reply: NetworkBenchmarkResult };
 }
 
+/**
+ * Every request/reply command: its request and reply types. A package adds its own commands by
+ * declaration merging, as for `TopicMap` (see `@slipstream/sidecar`'s `network.proxy.*`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the open map packages merge their commands into
+export interface CommandMap extends NetworkCommandMap {}
+
 /** A known event topic. */
 export type TopicName = keyof TopicMap;
 /** The payload type of an event topic. */
 export type TopicPayload<T extends TopicName> = TopicMap[T];
 /** A known command topic. */
 export type CommandName = keyof CommandMap;
+/** A command the NetworkPerformanceAgent answers. */
+export type NetworkCommandName = keyof NetworkCommandMap;
 /** The request type of a command. */
 export type CommandRequest<C extends CommandName> = CommandMap[C]['request'];
 /** The reply type of a command. */

@@ -1,7 +1,7 @@
 /** Process (c): the PerformanceOptimizer, tuning the sidecar of process (a) over the bus. */
 import { PerformanceOptimizerAgent } from '@slipstream/agent-performance-optimizer';
 
-import { RemoteSidecarAgent } from '../remote/RemoteSidecarAgent';
+import { RemoteSidecarAgent } from '@slipstream/sidecar';
 import { runNode } from './runNode';
 
 void runNode('optimizer', () => ({

@@ -3,8 +3,7 @@ import { TOKENS, type EventBus } from '@slipstream/contracts';
 import { SarahAgent } from '@slipstream/agent-sarah';
 import { ContainerModule } from 'inversify';
 
-import { RemoteNetworkClient } from '../remote/RemoteNetworkClient';
-import { RemoteSidecarAgent } from '../remote/RemoteSidecarAgent';
+import { RemoteNetworkClient, RemoteSidecarAgent } from '@slipstream/sidecar';
 import { runNode } from './runNode';
 
 const remoteNetwork = new ContainerModule(({ bind }) => {

@@ -1,17 +1,39 @@
-/** Process (a): the NetworkPerformanceAgent (the sidecar) and its proxy for the other processes. */
-import { NetworkPerformanceAgent, networkPerformanceModules } from '@slipstream/agent-network-performance';
+/**
+ * Process (a): the sidecar process (`startSidecar`, what `slipstream sidecar --config FILE` runs)
+ * on the demo's NATS bus: the NetworkPerformanceAgent, its proxy agent for Sarah and the
+ * optimizer in the other processes, and the loopback HTTP proxy for agents in any language.
+ */
+import { createLogger } from '@slipstream/core';
+import { startSidecar } from '@slipstream/sidecar';
 
-import { NetworkProxyAgent } from '../remote/NetworkProxyAgent';
-import { CLUSTER } from './MultiprocessSettings';
-import { runNode } from './runNode';
+import { CLUSTER, nodeConfig, readSettings } from './MultiprocessSettings';
+import type { NodeReadyMessage } from './runNode';
 
-void runNode('sidecar', ({ upstreams }) => {
-  const sidecar = new NetworkPerformanceAgent({
-    clusters: [{ cluster: CLUSTER, endpoints: upstreams.map((origin) => ({ origin })) }],
-    monitoring: { snapshotIntervalMs: 2_000 },
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const node = `sidecar-${process.pid}`;
+  const logger = createLogger({ format: 'json' }).child({ node });
+  const sidecar = await startSidecar({
+    logger,
+    config: {
+      ...nodeConfig(settings, node),
+      network: {
+        clusters: [{ cluster: CLUSTER, endpoints: settings.upstreams.map((origin) => ({ origin })) }],
+        monitoring: { snapshotIntervalMs: 2_000 },
+      },
+      sidecar: { listen: { port: 0 }, admin: { port: 0 }, watch: false },
+    },
   });
-  return { modules: networkPerformanceModules(sidecar), agents: [sidecar, new NetworkProxyAgent()] };
-}).catch((err: unknown) => {
+  const stop = (): void => {
+    void sidecar.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop).once('SIGINT', stop).once('disconnect', stop);
+  logger.info('sidecar node ready', { proxy: sidecar.proxyUrl, admin: sidecar.adminUrl });
+  const ready: NodeReadyMessage = { type: 'ready', node };
+  process.send?.(ready);
+}
+
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import type { CommandName } from '@slipstream/contracts';
+import type { NetworkCommandName } from '@slipstream/contracts';
 import { z } from 'zod';
 
 const ms = z.number().int().min(0);
@@ -117,4 +117,4 @@ export const COMMAND_SCHEMAS = {
       maxDurationMs: positiveInt.max(MAX_BENCHMARK.maxDurationMs).optional(),
     })
     .strict(),
-} satisfies Record<CommandName, z.ZodType>;
+} satisfies Record<NetworkCommandName, z.ZodType>;

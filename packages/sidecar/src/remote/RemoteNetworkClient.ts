@@ -1,7 +1,13 @@
-import { ConfigError, type EventBus } from '@slipstream/contracts';
-import type { SarahNetwork } from '@slipstream/agent-sarah';
-
-import { networkProxyBus, type NetworkProxyBus } from './networkProxyBus';
+import {
+  ConfigError,
+  type EventBus,
+  type NetworkCallOptions,
+  type NetworkClient,
+  type NetworkRequest,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@slipstream/contracts';
+import './proxyCommands';
 
 /** Options of `RemoteNetworkClient`. */
 export interface RemoteNetworkClientOptions {
@@ -19,13 +25,13 @@ const DEFAULTS = Object.freeze({ defaultTimeoutMs: 10_000, busMarginMs: 1_000 })
  * sends it. A sidecar failure arrives as a `RemoteError` carrying the remote code and
  * `retryable`; a missing sidecar as `NoResponderError`.
  */
-export class RemoteNetworkClient implements SarahNetwork {
-  readonly #bus: NetworkProxyBus;
+export class RemoteNetworkClient implements NetworkClient {
+  readonly #bus: EventBus;
   readonly #defaultTimeoutMs: number;
   readonly #busMarginMs: number;
 
   constructor(bus: EventBus, options: RemoteNetworkClientOptions = {}) {
-    this.#bus = networkProxyBus(bus);
+    this.#bus = bus;
     this.#defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs;
     this.#busMarginMs = options.busMarginMs ?? DEFAULTS.busMarginMs;
     for (const [path, value, min] of [
@@ -40,10 +46,7 @@ export class RemoteNetworkClient implements SarahNetwork {
   }
 
   /** Sends `req` through the remote sidecar; resolves with its response, whatever the status. */
-  async request(
-    req: Parameters<SarahNetwork['request']>[0],
-    opts: { priority?: string; timeoutMs?: number; signal?: AbortSignal } = {},
-  ): ReturnType<SarahNetwork['request']> {
+  async request(req: NetworkRequest, opts: NetworkRequestOptions = {}): Promise<NetworkResponse> {
     const { signal, ...rest } = opts;
     const reply = await this.#bus.request(
       'network.proxy.request',
@@ -54,11 +57,7 @@ export class RemoteNetworkClient implements SarahNetwork {
   }
 
   /** Queues one JSON-RPC call in the remote sidecar's batcher; resolves with its result. */
-  async call<T = unknown>(
-    method: string,
-    params?: unknown,
-    opts: Parameters<SarahNetwork['call']>[2] = {},
-  ): Promise<T> {
+  async call<T = unknown>(method: string, params?: unknown, opts: NetworkCallOptions = {}): Promise<T> {
     const { signal, ...rest } = opts;
     const reply = await this.#bus.request(
       'network.proxy.call',

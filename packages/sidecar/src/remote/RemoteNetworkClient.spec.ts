@@ -4,15 +4,15 @@ import {
   RemoteError,
   TOKENS,
   UpstreamStatusError,
+  type NetworkClient,
 } from '@slipstream/contracts';
-import type { SarahNetwork } from '@slipstream/agent-sarah';
 
 import { NetworkProxyAgent } from './NetworkProxyAgent';
 import { RemoteNetworkClient } from './RemoteNetworkClient';
 import { testContext } from '../test/testContext';
 
 /** A NetworkClient stand-in that records what reached it. */
-function recordingNetwork(seen: unknown[]): SarahNetwork {
+function recordingNetwork(seen: unknown[]): NetworkClient {
   return {
     request: (req, opts) => {
       seen.push({ req, opts });

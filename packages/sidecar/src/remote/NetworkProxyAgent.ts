@@ -4,10 +4,9 @@ import {
   type AgentContext,
   type AgentHealth,
   type Disposer,
+  type NetworkClient,
 } from '@slipstream/contracts';
-import type { SarahNetwork } from '@slipstream/agent-sarah';
-
-import { networkProxyBus } from './networkProxyBus';
+import './proxyCommands';
 
 /**
  * Runs beside the `NetworkPerformanceAgent` and lets agents of other processes use its
@@ -27,8 +26,8 @@ export class NetworkProxyAgent implements Agent {
 
   /** Answers the proxy commands with the node's NetworkClient. */
   start(ctx: AgentContext): Promise<void> {
-    const network = ctx.services.get<SarahNetwork>(TOKENS.NetworkClient);
-    const bus = networkProxyBus(ctx.bus);
+    const network = ctx.services.get<NetworkClient>(TOKENS.NetworkClient);
+    const bus = ctx.bus;
     this.#disposers = [
       bus.respond('network.proxy.request', async ({ req, opts }) => {
         const response = await network.request(req, opts);

@@ -1,0 +1,109 @@
+import type { NetworkClient } from '@slipstream/client';
+import {
+  TOKENS,
+  type Agent,
+  type AgentContext,
+  type AgentHealth,
+  type Logger,
+  type RouteConfig,
+} from '@slipstream/contracts';
+import {
+  AdminServer,
+  MONITOR_TOKENS,
+  type MetricsRegistry,
+  type PrometheusExporter,
+} from '@slipstream/monitor';
+import type { SidecarSection } from './config/sidecarSectionSchema';
+import { SidecarProxy, type DrainReport } from './proxy/SidecarProxy';
+import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
+
+/**
+ * The sidecar process's listener as an agent: started after the NetworkPerformanceAgent (whose
+ * `NetworkClient` it sends through) and stopped before it, so a stop drains the proxy while the
+ * pipeline still runs. It owns the proxy listener and the admin server (metrics, stats, health,
+ * and a readiness that fails from the moment a drain begins).
+ */
+export class SidecarAgent implements Agent {
+  /** The agent's id. */
+  static readonly ID = 'sidecar';
+  readonly id = SidecarAgent.ID;
+  readonly role = 'Sidecar: a loopback HTTP proxy into the network pipeline, for agents in any language';
+  readonly capabilities = ['http-proxy', 'json-rpc-coalescing'] as const;
+  readonly dependsOn = ['network-performance'] as const;
+  readonly #section: SidecarSection;
+  #routes: readonly RouteConfig[];
+  #proxy: SidecarProxy | undefined;
+  #admin: AdminServer | undefined;
+  #logger: Logger | undefined;
+  #lastDrain: DrainReport | undefined;
+
+  constructor(section: SidecarSection, routes: readonly RouteConfig[]) {
+    this.#section = section;
+    this.#routes = routes;
+  }
+
+  /** Listens on `sidecar.listen` and, when enabled, starts the admin server on `sidecar.admin`. */
+  async start(ctx: AgentContext): Promise<void> {
+    const { listen, limits, admin, retryAfterSec } = this.#section;
+    this.#logger = ctx.logger;
+    const proxy = new SidecarProxy(
+      ctx.services.get<NetworkClient>(TOKENS.NetworkClient),
+      { host: listen.host, port: listen.port, ...limits, retryAfterSec },
+      ctx.logger,
+    );
+    proxy.setRoutes(this.#routes);
+    this.#proxy = proxy;
+    const url = await proxy.listen();
+    if (admin.enabled) {
+      this.#admin = new AdminServer(
+        ctx.services.get<MetricsRegistry>(TOKENS.MetricsRegistry),
+        ctx.services.get<PrometheusExporter>(MONITOR_TOKENS.PrometheusExporter),
+        {
+          host: admin.host,
+          port: admin.port,
+          bearerToken: admin.bearerToken,
+          readiness: () => !proxy.draining,
+        },
+      );
+      await this.#admin.start();
+    }
+    ctx.logger.info('sidecar listening', { proxy: url, admin: this.#admin?.url });
+  }
+
+  /** Drains the proxy (within `sidecar.drainTimeoutMs`), then closes the admin server. */
+  async stop(): Promise<void> {
+    if (this.#proxy) {
+      this.#lastDrain = await this.#proxy.drain(this.#section.drainTimeoutMs);
+      this.#logger?.info('sidecar drained', { ...this.#lastDrain });
+    }
+    await this.#admin?.close();
+  }
+
+  /** Takes a new route table (its host constraints decide which `Host` values are served). */
+  setRoutes(routes: readonly RouteConfig[]): void {
+    this.#routes = routes;
+    this.#proxy?.setRoutes(routes);
+  }
+
+  /** The proxy's URL, once listening. */
+  get proxyUrl(): string | undefined {
+    return this.#proxy?.url;
+  }
+
+  /** The admin server's URL, once listening. */
+  get adminUrl(): string | undefined {
+    return this.#admin?.url;
+  }
+
+  /** The listener's counters (zeros before it starts). */
+  stats(): ProxyStatsSnapshot | undefined {
+    return this.#proxy?.stats();
+  }
+
+  /** Ready while listening and not draining; details carry the counters. */
+  health(): AgentHealth {
+    const proxy = this.#proxy;
+    const ready = proxy?.url !== undefined && !proxy.draining;
+    return { live: true, ready, details: { ...proxy?.stats(), lastDrainCut: this.#lastDrain?.cut } };
+  }
+}

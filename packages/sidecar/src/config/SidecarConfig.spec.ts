@@ -1,0 +1,105 @@
+import { ConfigError } from '@slipstream/contracts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSidecarConfig } from './loadSidecarConfig';
+import { parseSidecarConfig } from './SidecarConfig';
+
+const network = { clusters: [{ cluster: 'a', endpoints: [{ origin: 'http://127.0.0.1:1' }] }] };
+
+/** The issues of the `ConfigError` `fn` throws. */
+function issuesOf(fn: () => unknown): { path: string; expected: string; received: string }[] {
+  try {
+    fn();
+  } catch (err) {
+    expect(ConfigError.is(err)).toBe(true);
+    return [...(err as ConfigError).issues];
+  }
+  throw new Error('no ConfigError');
+}
+
+describe(parseSidecarConfig, () => {
+  it('fills every default of the sidecar section', () => {
+    expect(parseSidecarConfig({ network }).sidecar).toEqual({
+      listen: { host: '127.0.0.1', port: 15_001 },
+      admin: { enabled: true, host: '127.0.0.1', port: 15_000 },
+      limits: { maxHeaderBytes: 16_384, maxBodyBytes: 16_777_216 },
+      drainTimeoutMs: 10_000,
+      watch: true,
+      retryAfterSec: 1,
+    });
+  });
+
+  it('names the full path of every issue, in every section, at once', () => {
+    const issues = issuesOf(() =>
+      parseSidecarConfig({
+        bus: { transport: 'carrier-pigeon' },
+        network: { clusters: [{ cluster: 'a', endpoints: [{ origin: 'not a url' }] }] },
+        sidecar: { listen: { host: '0.0.0.0' }, limits: { maxBodyBytes: -1 } },
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining([
+        'bus.transport',
+        'network.clusters.0.endpoints.0.origin',
+        'sidecar.listen.host',
+        'sidecar.limits.maxBodyBytes',
+      ]),
+    );
+  });
+
+  it('refuses a listener off loopback, a missing network section, and the agent’s own admin server', () => {
+    expect(
+      issuesOf(() => parseSidecarConfig({ network, sidecar: { listen: { host: '0.0.0.0' } } }))[0],
+    ).toMatchObject({
+      path: 'sidecar.listen.host',
+      received: '"0.0.0.0"',
+    });
+    expect(issuesOf(() => parseSidecarConfig({}))[0]).toMatchObject({ path: 'network' });
+    expect(
+      issuesOf(() =>
+        parseSidecarConfig({ network: { ...network, monitoring: { admin: { enabled: true } } } }),
+      )[0],
+    ).toMatchObject({ path: 'network.monitoring.admin.enabled' });
+  });
+
+  it('refuses a drain timeout beyond the orchestrator’s', () => {
+    const issues = issuesOf(() =>
+      parseSidecarConfig({
+        network,
+        orchestrator: { drainTimeoutMs: 1_000 },
+        sidecar: { drainTimeoutMs: 2_000 },
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'sidecar.drainTimeoutMs',
+        expected: 'number <= orchestrator.drainTimeoutMs (1000)',
+        received: '2000',
+      },
+    ]);
+  });
+});
+
+describe(loadSidecarConfig, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slip-sidecar-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads YAML and JSON', async () => {
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      'network:\n  clusters:\n    - cluster: a\n      endpoints:\n        - origin: http://127.0.0.1:1\nsidecar:\n  listen:\n    port: 0\n',
+    );
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ network }));
+    expect((await loadSidecarConfig(join(dir, 'a.yaml'))).sidecar.listen.port).toBe(0);
+    expect((await loadSidecarConfig(join(dir, 'a.json'))).network).toEqual(network);
+  });
+
+  it('refuses a missing file and a syntax error with a ConfigError naming the file', async () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'network: [unclosed\n');
+    await expect(loadSidecarConfig(join(dir, 'missing.yaml'))).rejects.toMatchObject({
+      code: 'SLIP_ERR_CONFIG',
+    });
+    await expect(loadSidecarConfig(join(dir, 'bad.yaml'))).rejects.toThrow(/bad\.yaml/);
+  });
+});

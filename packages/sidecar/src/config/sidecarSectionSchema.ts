@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65_535);
+const positiveInt = z.number().int().positive();
+
+/**
+ * The `sidecar` section of the sidecar's config file: where it listens, its admin server, its
+ * limits and how it drains and reloads. Every default is written here, with its unit.
+ */
+export const sidecarSectionSchema = z
+  .object({
+    /** The proxy listener. Loopback only: the sidecar is reached by agents on its own machine. */
+    listen: z
+      .object({
+        /** Listening address. Defaults to '127.0.0.1'. */
+        host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
+        /** Listening port; 0 picks a free one. Defaults to 15_001. */
+        port: port.default(15_001),
+      })
+      .strict()
+      .prefault({}),
+    /** The admin server (metrics, stats, health, readiness) on its own port. */
+    admin: z
+      .object({
+        /** Whether it runs. Defaults to true. */
+        enabled: z.boolean().default(true),
+        /** Listening address. Defaults to '127.0.0.1'. */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** Listening port; 0 picks a free one. Defaults to 15_000. */
+        port: port.default(15_000),
+        /** Bearer token the admin endpoints require. Defaults to none. */
+        bearerToken: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Request limits; a request beyond them is refused before anything is forwarded. */
+    limits: z
+      .object({
+        /** Largest request head (request line and headers), bytes: 431 beyond. Defaults to 16_384 bytes. */
+        maxHeaderBytes: positiveInt.default(16_384),
+        /** Largest request body, bytes: 413 beyond. Defaults to 16 MiB (16_777_216 bytes). */
+        maxBodyBytes: positiveInt.default(16_777_216),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * How long a SIGTERM waits for in-flight requests before cutting them, ms. At most the
+     * orchestrator's `drainTimeoutMs`, which bounds every agent's stop. Defaults to 10_000 ms.
+     */
+    drainTimeoutMs: positiveInt.default(10_000),
+    /** Reload when the config file changes (besides SIGHUP). Defaults to true. */
+    watch: z.boolean().default(true),
+    /** `retry-after` sent with a 503 whose error gives no hint, seconds. Defaults to 1 s. */
+    retryAfterSec: positiveInt.default(1),
+  })
+  .strict()
+  .prefault({});
+
+/** The `sidecar` section with every default applied. */
+export type SidecarSection = z.output<typeof sidecarSectionSchema>;
+/** The `sidecar` section as written. */
+export type SidecarSectionInput = z.input<typeof sidecarSectionSchema>;

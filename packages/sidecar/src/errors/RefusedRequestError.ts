@@ -1,0 +1,49 @@
+import { SlipstreamError } from '@slipstream/contracts';
+
+/** Why the sidecar refused a request without forwarding it. */
+export type RefusalReason =
+  /** A `CONNECT` request: the sidecar tunnels nothing. */
+  | 'connect'
+  /** An absolute-form request target naming a host the sidecar does not serve. */
+  | 'absolute_form'
+  /** A `Host` that neither names the sidecar nor matches a configured route. */
+  | 'unknown_host'
+  /** No route matches and no configured cluster is named. */
+  | 'no_route'
+  /** The request head exceeds `sidecar.limits.maxHeaderBytes`. */
+  | 'header_too_large'
+  /** The request body exceeds `sidecar.limits.maxBodyBytes`. */
+  | 'body_too_large'
+  /** A malformed request or control header. */
+  | 'bad_request'
+  /** The sidecar is draining and takes no new requests. */
+  | 'draining';
+
+/** The HTTP status each refusal is answered with. */
+export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = Object.freeze({
+  connect: 405,
+  absolute_form: 421,
+  unknown_host: 421,
+  no_route: 404,
+  header_too_large: 431,
+  body_too_large: 413,
+  bad_request: 400,
+  draining: 503,
+});
+
+/** The sidecar refused a request (open-proxy attempt, limit, bad input); nothing was forwarded. */
+export class RefusedRequestError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_REFUSED';
+
+  constructor(
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
+    super(message, { retryable: reason === 'draining' });
+  }
+
+  /** The HTTP status of this refusal. */
+  get status(): number {
+    return REFUSAL_STATUS[this.reason];
+  }
+}

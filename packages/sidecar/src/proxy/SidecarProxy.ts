@@ -1,0 +1,341 @@
+import type { ClientRequest, ClientRequestOptions } from '@slipstream/client';
+import { RequestAbortedError, type Logger, type RouteConfig } from '@slipstream/contracts';
+import type { HttpStreamResponse } from '@slipstream/http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pipeline } from 'node:stream';
+import { RefusedRequestError, type RefusalReason } from '../errors/RefusedRequestError';
+import { answerRpc, type RpcTarget } from '../rpc/answerRpc';
+import { readControlHeaders } from './controlHeaders';
+import { errorResponse } from './errorResponse';
+import { forwardedRequestHeaders } from './forwardedRequest';
+import { responseHeaders } from './hopByHop';
+import { HostGuard } from './HostGuard';
+import { ProxyStats, type ProxyStatsSnapshot } from './ProxyStats';
+import { readBody } from './readBody';
+
+/** What the proxy needs of the pipeline: streamed requests and batched JSON-RPC calls. */
+export interface ProxyTarget extends RpcTarget {
+  stream(req: ClientRequest, opts?: ClientRequestOptions): Promise<HttpStreamResponse>;
+}
+
+/** Options of a `SidecarProxy` (the `sidecar` section's listener, limits and 503 hint). */
+export interface SidecarProxyOptions {
+  /** Listening address (loopback). */
+  host: string;
+  /** Listening port; 0 picks a free one. */
+  port: number;
+  /** Largest request head, bytes: 431 beyond. */
+  maxHeaderBytes: number;
+  /** Largest request body, bytes: 413 beyond. */
+  maxBodyBytes: number;
+  /** `retry-after` of a 503 whose error gives no hint, seconds. */
+  retryAfterSec: number;
+}
+
+/** What a drain found. */
+export interface DrainReport {
+  /** Requests still in flight when the drain timeout passed, cut. */
+  cut: number;
+}
+
+/** This hop's `via` entry. */
+const VIA = '1.1 slipstream';
+/** Path prefix of the sidecar's own endpoints on the proxy port. */
+const CONTROL_PREFIX = '/_slipstream/';
+const RPC_PREFIX = '/_slipstream/rpc/';
+
+/**
+ * The sidecar's HTTP/1.1 reverse proxy on loopback. Each request is checked (Host or
+ * absolute-form authority served, `CONNECT` refused, head and body limits), its control headers
+ * read and stripped, its hop-by-hop headers removed and `x-forwarded-for`, `forwarded` and `via`
+ * added, then sent through the pipeline's `stream()`; the response streams back with
+ * backpressure (the client's disconnect aborts the upstream request). Failures are answered as
+ * HTTP with a JSON body carrying the `SLIP_ERR_*` code. `POST /_slipstream/rpc/<cluster>` takes
+ * single JSON-RPC calls for the batcher, `GET /_slipstream/stats` returns the counters.
+ * Request bodies are collected (up to `maxBodyBytes`) before sending: the pipeline's `stream()`
+ * takes a body as bytes, which also lets a retry send it again.
+ */
+export class SidecarProxy {
+  readonly #target: ProxyTarget;
+  readonly #options: SidecarProxyOptions;
+  readonly #logger: Logger;
+  readonly #server: Server;
+  readonly #guard = new HostGuard();
+  readonly #stats = new ProxyStats();
+  #draining = false;
+  #closed: Promise<void> | undefined;
+  #idle: (() => void)[] = [];
+
+  constructor(target: ProxyTarget, options: SidecarProxyOptions, logger: Logger) {
+    this.#target = target;
+    this.#options = options;
+    this.#logger = logger;
+    this.#server = createServer({ maxHeaderSize: options.maxHeaderBytes }, this.#onRequest);
+    this.#server.on('connect', this.#onConnect);
+    this.#server.on('clientError', this.#onClientError);
+  }
+
+  /** Takes the route table's host constraints (the hosts served besides the sidecar's own address). */
+  setRoutes(routes: readonly RouteConfig[]): void {
+    this.#guard.setRoutes(routes);
+  }
+
+  /** Starts listening; resolves with the URL, e.g. `http://127.0.0.1:15001`. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#options.port, this.#options.host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#guard.listeningOn(this.#address().port);
+    return this.url!;
+  }
+
+  /** Where the proxy listens, once listening. */
+  get url(): string | undefined {
+    if (!this.#server.listening) return undefined;
+    const { address, family, port } = this.#address();
+    return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  }
+
+  /** Whether a drain began (the listener takes no new connections). */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** The listener's counters. */
+  stats(): ProxyStatsSnapshot {
+    return this.#stats.snapshot(this.#draining);
+  }
+
+  /**
+   * Stops accepting connections, lets the requests in flight finish (their responses say
+   * `connection: close`), and resolves once they did, or once `timeoutMs` passed: then the
+   * ones left are cut. Idempotent.
+   */
+  async drain(timeoutMs: number): Promise<DrainReport> {
+    if (!this.#draining) {
+      this.#draining = true;
+      this.#closed = this.#server.listening
+        ? new Promise((resolve) => this.#server.close(() => resolve()))
+        : Promise.resolve();
+    }
+    let cut = 0;
+    if (this.#stats.inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        new Promise<boolean>((resolve) => this.#idle.push(() => resolve(true))),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (!finished) {
+        cut = this.#stats.inFlight;
+        this.#logger.warn('drain timeout: cutting the requests left', { cut, timeoutMs });
+      }
+    }
+    this.#server.closeAllConnections();
+    await this.#closed;
+    return { cut };
+  }
+
+  #address(): AddressInfo {
+    return this.#server.address() as AddressInfo;
+  }
+
+  readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const stats = this.#stats;
+    stats.requests++;
+    stats.inFlight++;
+    res.once('close', () => {
+      stats.inFlight--;
+      if (stats.inFlight === 0) {
+        if (this.#draining) this.#server.closeIdleConnections();
+        for (const resolve of this.#idle.splice(0)) resolve();
+      }
+    });
+    this.#handle(req, res).catch((err: unknown) => this.#sendError(res, err));
+  };
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#draining) throw new RefusedRequestError('draining', 'the sidecar is draining');
+    const { path, host } = this.#requestTarget(req);
+    if (path.startsWith(CONTROL_PREFIX)) return this.#control(req, res, path);
+    const control = readControlHeaders(req.headers);
+    const body = await readBody(req, this.#options.maxBodyBytes);
+    const abort = abortOnClose(res);
+    const method = req.method ?? 'GET';
+    const request: ClientRequest = {
+      method,
+      path,
+      host,
+      cluster: control.cluster,
+      body,
+      headers: forwardedRequestHeaders(req.headers, {
+        clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
+        host,
+        via: VIA,
+      }),
+    };
+    this.#stats.forwarded++;
+    const response = await this.#target.stream(request, {
+      priority: control.priority,
+      timeoutMs: control.timeoutMs,
+      stickyKey: control.stickyKey,
+      signal: abort.signal,
+    });
+    const headers = responseHeaders(response.headers, VIA);
+    if (this.#draining) headers.connection = 'close';
+    res.writeHead(response.statusCode, headers);
+    this.#stats.responded(response.statusCode);
+    if (method === 'HEAD') {
+      // Read to its (empty) end, not destroyed: a destroyed body counts as the endpoint's failure.
+      response.body.resume();
+      res.end();
+      return;
+    }
+    pipeline(response.body, res, (err) => {
+      if (err && !abort.signal.aborted)
+        this.#logger.debug('response body broke off', { path, error: String(err) });
+    });
+  }
+
+  /** The path and host a request asks for; refuses CONNECT-like targets, unknown hosts and absolute URIs to other hosts. */
+  #requestTarget(req: IncomingMessage): { path: string; host: string } {
+    const target = req.url ?? '/';
+    if (target.startsWith('/')) {
+      const host = req.headers.host;
+      if (host === undefined || host === '')
+        throw new RefusedRequestError('bad_request', 'the request has no Host');
+      if (!this.#guard.allows(host)) {
+        throw new RefusedRequestError(
+          'unknown_host',
+          `Host ${JSON.stringify(host)} matches no route of this sidecar`,
+        );
+      }
+      return { path: target, host };
+    }
+    if (!URL.canParse(target))
+      throw new RefusedRequestError('bad_request', `request target ${JSON.stringify(target)}`);
+    const url = new URL(target);
+    if (url.protocol !== 'http:' || !this.#guard.allows(url.host)) {
+      throw new RefusedRequestError(
+        'absolute_form',
+        `${url.origin} is not served by this sidecar (it is no open proxy)`,
+      );
+    }
+    return { path: `${url.pathname}${url.search}`, host: url.host };
+  }
+
+  /** The sidecar's own endpoints: the JSON-RPC coalescing endpoint and the counters. */
+  async #control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const pathname = path.split('?', 1)[0]!;
+    if (pathname === '/_slipstream/stats' && req.method === 'GET') {
+      return this.#sendJson(res, 200, JSON.stringify(this.stats()));
+    }
+    if (!pathname.startsWith(RPC_PREFIX) || req.method !== 'POST') {
+      throw new RefusedRequestError('no_route', `no sidecar endpoint ${req.method ?? ''} ${pathname}`);
+    }
+    const cluster = decodeURIComponent(pathname.slice(RPC_PREFIX.length));
+    const control = readControlHeaders(req.headers);
+    const body = await readBody(req, this.#options.maxBodyBytes);
+    const abort = abortOnClose(res);
+    this.#stats.forwarded++;
+    const answer = await answerRpc(this.#target, cluster, body, {
+      priority: control.priority,
+      timeoutMs: control.timeoutMs,
+      signal: abort.signal,
+    });
+    this.#stats.rpcCalls += answer.calls;
+    if (answer.body === undefined) {
+      res.writeHead(204, { via: VIA }).end();
+      this.#stats.responded(204);
+      return;
+    }
+    this.#sendJson(res, answer.status, answer.body);
+  }
+
+  #sendJson(
+    res: ServerResponse,
+    status: number,
+    body: string,
+    extra: Record<string, string | number> = {},
+  ): void {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      via: VIA,
+      ...(this.#draining ? { connection: 'close' } : {}),
+      ...extra,
+    });
+    res.end(body);
+    this.#stats.responded(status);
+  }
+
+  #sendError(res: ServerResponse, err: unknown): void {
+    if (RequestAbortedError.is(err) && res.destroyed) return;
+    const answer = errorResponse(err, this.#options.retryAfterSec);
+    if (RefusedRequestError.is(err)) this.#stats.refused(err.reason);
+    else this.#stats.failed(answer.code);
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const extra: Record<string, string | number> = {};
+    if (answer.retryAfterSec !== undefined) extra['retry-after'] = answer.retryAfterSec;
+    // The rest of a refused body is not read: the connection cannot carry another request.
+    if (RefusedRequestError.is(err) && !res.req.complete) extra.connection = 'close';
+    this.#sendJson(res, answer.status, answer.body, extra);
+  }
+
+  readonly #onConnect = (_req: IncomingMessage, socket: Socket): void => {
+    this.#stats.requests++;
+    this.#refuseRaw(
+      socket,
+      new RefusedRequestError('connect', 'CONNECT is refused: the sidecar tunnels nothing'),
+    );
+  };
+
+  readonly #onClientError = (err: NodeJS.ErrnoException, socket: Socket): void => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    this.#stats.requests++;
+    const reason: RefusalReason = err.code === 'HPE_HEADER_OVERFLOW' ? 'header_too_large' : 'bad_request';
+    this.#refuseRaw(
+      socket,
+      new RefusedRequestError(reason, `malformed or oversized request: ${err.code ?? err.message}`),
+    );
+  };
+
+  /** Answers a refusal on a raw socket (no `ServerResponse` exists for it) and closes the connection. */
+  #refuseRaw(socket: Socket, err: RefusedRequestError): void {
+    // Detached from the HTTP parser, the socket has no error listener: a client's reset must not crash the process.
+    socket.on('error', () => socket.destroy());
+    this.#stats.refused(err.reason);
+    const { status, body } = errorResponse(err, this.#options.retryAfterSec);
+    this.#stats.responded(status);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\nvia: ${VIA}\r\n\r\n${body}`,
+    );
+  }
+}
+
+/** An AbortController aborted when the client goes away before its response was sent. */
+function abortOnClose(res: ServerResponse): AbortController {
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort(new RequestAbortedError('the client closed the connection'));
+  });
+  return abort;
+}

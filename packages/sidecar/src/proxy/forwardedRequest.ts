@@ -1,0 +1,61 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { appendVia, connectionTokens, isHopByHop } from './hopByHop';
+
+/** The request headers that steer the sidecar itself; read, then stripped before forwarding. */
+export const CONTROL_HEADERS = Object.freeze({
+  priority: 'x-slipstream-priority',
+  timeoutMs: 'x-slipstream-timeout-ms',
+  stickyKey: 'x-slipstream-sticky-key',
+  cluster: 'x-slipstream-cluster',
+});
+
+/** Header fields the sidecar sets itself for the upstream hop instead of copying them. */
+const REPLACED: ReadonlySet<string> = new Set(['host', 'content-length', 'expect']);
+
+/** Where a request came from, for `x-forwarded-for`, `forwarded` and `via`. */
+export interface RequestOrigin {
+  /** The client's address, e.g. `127.0.0.1`. */
+  clientAddress: string;
+  /** The `Host` the client asked for. */
+  host: string;
+  /** This hop's `via` entry, e.g. `1.1 slipstream`. */
+  via: string;
+}
+
+/**
+ * A request's headers as the sidecar forwards them (lower-case names, repeated fields joined):
+ * hop-by-hop fields, the `x-slipstream-*` control headers, `host` and `content-length` removed
+ * (the pool sets them for the endpoint and the body it sends); `x-forwarded-for`,
+ * `x-forwarded-host`, `x-forwarded-proto`, `forwarded` (RFC 7239) and `via` appended to.
+ */
+export function forwardedRequestHeaders(
+  headers: IncomingHttpHeaders,
+  origin: RequestOrigin,
+): Record<string, string> {
+  const listed = connectionTokens(headers);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (
+      value === undefined ||
+      isHopByHop(name, listed) ||
+      REPLACED.has(name) ||
+      name.startsWith('x-slipstream-')
+    ) {
+      continue;
+    }
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const forAddress = origin.clientAddress.includes(':')
+    ? `"[${origin.clientAddress}]"`
+    : origin.clientAddress;
+  out['x-forwarded-for'] = join(out['x-forwarded-for'], origin.clientAddress);
+  out['x-forwarded-host'] ??= origin.host;
+  out['x-forwarded-proto'] ??= 'http';
+  out.forwarded = join(out.forwarded, `for=${forAddress};host="${origin.host}";proto=http`);
+  out.via = appendVia(out.via, origin.via);
+  return out;
+}
+
+function join(previous: string | undefined, value: string): string {
+  return previous === undefined || previous === '' ? value : `${previous}, ${value}`;
+}

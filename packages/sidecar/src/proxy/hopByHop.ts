@@ -1,0 +1,48 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/**
+ * Connection-specific header fields a proxy must not forward (RFC 9110 §7.6.1, plus the
+ * non-standard `keep-alive` and `proxy-connection` that clients still send).
+ */
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The header names the `Connection` field lists (lower case): hop-by-hop for this message too. */
+export function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
+  const value = headers.connection;
+  if (value === undefined) return new Set();
+  return new Set(value.split(',').map((token) => token.trim().toLowerCase()));
+}
+
+/** Whether `name` (lower case) must not be forwarded: hop-by-hop, or listed in `Connection`. */
+export function isHopByHop(name: string, listed: ReadonlySet<string>): boolean {
+  return HOP_BY_HOP.has(name) || listed.has(name);
+}
+
+/**
+ * A response's headers as the sidecar sends them on: hop-by-hop fields removed and this hop
+ * appended to `via`.
+ */
+export function responseHeaders(headers: IncomingHttpHeaders, via: string): OutgoingHttpHeaders {
+  const listed = connectionTokens(headers);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !isHopByHop(name, listed)) out[name] = value;
+  }
+  out.via = appendVia(headers.via, via);
+  return out;
+}
+
+/** `via` with `hop` appended. */
+export function appendVia(previous: string | undefined, hop: string): string {
+  return previous === undefined || previous === '' ? hop : `${previous}, ${hop}`;
+}

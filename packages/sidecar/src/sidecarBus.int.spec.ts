@@ -1,0 +1,103 @@
+import { createLogger, MessageBus } from '@slipstream/core';
+import { startUpstream, type Upstream } from '@slipstream/testkit';
+import { NatsTransport } from '@slipstream/transport-nats';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { SidecarConfigInput } from './config/SidecarConfig';
+import { startSidecar, type RunningSidecar } from './startSidecar';
+import { send } from './test/httpExchange';
+
+const logger = createLogger({ silent: true });
+const SERVERS = [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'];
+
+/** Requests `/api/x` until the answer comes from `upstream` (at most `max` times); resolves with the statuses seen. */
+async function until(url: string, upstream: string, max = 2_000): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const res = await send(url, { path: '/api/x' });
+    statuses.push(res.status);
+    if ((res.json as { upstream?: string }).upstream === upstream) return statuses;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`traffic never reached ${upstream}`);
+}
+
+describe('the sidecar on the bus and its config file', () => {
+  let a: Upstream;
+  let b: Upstream;
+  const config = (apiCluster: string, extra: Partial<SidecarConfigInput> = {}): SidecarConfigInput => ({
+    network: {
+      clusters: [
+        { cluster: 'a', endpoints: [{ origin: a.origin }] },
+        { cluster: 'b', endpoints: [{ origin: b.origin }] },
+      ],
+      routes: [{ id: 'api', match: { path: '/api/' }, cluster: apiCluster }],
+    },
+    sidecar: { listen: { port: 0 }, admin: { enabled: false } },
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startUpstream({ name: 'a' }), startUpstream({ name: 'b' })]);
+  });
+  afterAll(() => Promise.all([a.close(), b.close()]));
+
+  describe('over NATS', () => {
+    const namespace = `slipsidecar${randomBytes(4).toString('hex')}`;
+    let sidecar: RunningSidecar;
+    let transport: NatsTransport;
+    let bus: MessageBus;
+
+    beforeAll(async () => {
+      sidecar = await startSidecar({
+        logger,
+        config: config('a', {
+          bus: { transport: 'nats', servers: SERVERS, namespace },
+          discovery: { enabled: false },
+        }),
+      });
+      transport = new NatsTransport({ servers: SERVERS, name: 'sidecar-commander', namespace }, logger);
+      bus = new MessageBus(transport, logger, { source: 'commander' });
+      await transport.connect();
+    });
+    afterAll(async () => {
+      await bus.close();
+      await sidecar.stop();
+    });
+
+    it('takes network.routing.configure from another connection: the proxy’s traffic moves', async () => {
+      const reply = await bus.request('network.routing.configure', {
+        routes: [{ id: 'api', match: { path: '/api/' }, cluster: 'b' }],
+      });
+      expect(reply.applied.routes).toHaveLength(1);
+      expect((await send(sidecar.proxyUrl, { path: '/api/x' })).json).toMatchObject({ upstream: 'b' });
+    });
+
+    it('answers network.proxy.request (a command merged into CommandMap by this package)', async () => {
+      const reply = await bus.request('network.proxy.request', { req: { path: '/api/y' }, opts: {} });
+      expect(reply.statusCode).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({ path: '/api/y' });
+    });
+  });
+
+  describe('with sidecar.watch', () => {
+    it('reloads when the config file changes, without a failed request', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'slip-sidecar-watch-'));
+      const file = join(dir, 'sidecar.yaml');
+      writeFileSync(file, stringify(config('a')));
+      const sidecar = await startSidecar({ configFile: file, logger });
+      try {
+        expect((await send(sidecar.proxyUrl, { path: '/api/x' })).json).toMatchObject({ upstream: 'a' });
+        writeFileSync(file, stringify(config('b')));
+        const statuses = await until(sidecar.proxyUrl, 'b');
+        expect(statuses.every((s) => s === 200)).toBe(true);
+      } finally {
+        await sidecar.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});

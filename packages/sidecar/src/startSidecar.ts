@@ -1,0 +1,121 @@
+import { NetworkPerformanceAgent, networkPerformanceModules } from '@slipstream/agent-network-performance';
+import type { Logger } from '@slipstream/contracts';
+import { createLogger, Orchestrator } from '@slipstream/core';
+import { natsTransportModule } from '@slipstream/transport-nats';
+import { watch, type FSWatcher } from 'node:fs';
+import { loadSidecarConfig } from './config/loadSidecarConfig';
+import { parseSidecarConfig, type SidecarConfig, type SidecarConfigInput } from './config/SidecarConfig';
+import { NetworkProxyAgent } from './remote/NetworkProxyAgent';
+import { applyConfigChange, type ConfigChange } from './reload/applyConfigChange';
+import { SidecarAgent } from './SidecarAgent';
+import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
+
+/** Options of `startSidecar`: a config file (reloadable) or a config object. */
+export interface StartSidecarOptions {
+  /** Path of the YAML/JSON config file; `reload()` reads it again. One of `configFile` and `config` is required. */
+  configFile?: string;
+  /** The configuration itself (then `reload()` takes a new one as its argument). */
+  config?: SidecarConfigInput;
+  /** Root logger. Defaults to `createLogger(config.log)`. */
+  logger?: Logger;
+}
+
+/** A running sidecar process's parts. */
+export interface RunningSidecar {
+  /** The proxy's URL, e.g. `http://127.0.0.1:15001`. */
+  readonly proxyUrl: string;
+  /** The admin server's URL; undefined when `sidecar.admin.enabled` is false. */
+  readonly adminUrl: string | undefined;
+  /** The orchestrator running the NetworkPerformanceAgent, the proxy agent and the sidecar agent. */
+  readonly orchestrator: Orchestrator;
+  /** The root logger (the config's `log` section unless one was given). */
+  readonly logger: Logger;
+  /** The listener's counters. */
+  stats(): ProxyStatsSnapshot;
+  /**
+   * Validates the config (the file again, or `input`) and applies what changed. An invalid config
+   * is refused with its `ConfigError` and the one in force stays.
+   */
+  reload(input?: SidecarConfigInput): Promise<ConfigChange>;
+  /** Drains the proxy, then stops every agent and leaves the bus. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the sidecar: validates the config (`parseSidecarConfig`), runs an orchestrator on the
+ * configured bus (in-process or NATS) with the NetworkPerformanceAgent (whose `network.*`
+ * commands other processes send over the bus), the `NetworkProxyAgent` (`network.proxy.*`
+ * commands for remote agents) and the `SidecarAgent` (the loopback proxy and admin server).
+ * With a config file and `sidecar.watch`, a change of the file reloads it. Rejects with a
+ * `ConfigError` for a bad config, or with the start error of an agent (after stopping the others).
+ */
+export async function startSidecar(options: StartSidecarOptions): Promise<RunningSidecar> {
+  const file = options.configFile;
+  let config: SidecarConfig;
+  if (file !== undefined) config = await loadSidecarConfig(file);
+  else if (options.config !== undefined) config = parseSidecarConfig(options.config);
+  else throw new TypeError('startSidecar needs `configFile` or `config`');
+  const logger = options.logger ?? createLogger(config.core.log);
+  const network = new NetworkPerformanceAgent(config.network);
+  const sidecar = new SidecarAgent(config.sidecar, config.network.routes ?? []);
+  const orchestrator = new Orchestrator({ config: config.core, logger })
+    .use(natsTransportModule, ...networkPerformanceModules(network))
+    .register(network)
+    .register(new NetworkProxyAgent())
+    .register(sidecar);
+  await orchestrator.start();
+  const health = await orchestrator.health();
+  const failed = Object.entries(health.agents).filter(([, status]) => status.state === 'failed');
+  if (failed.length > 0 || sidecar.proxyUrl === undefined) {
+    await orchestrator.stop();
+    const [id, status] = failed[0] ?? ['sidecar', { error: { message: 'not listening' } }];
+    throw new Error(`sidecar: agent ${id} failed to start: ${status.error?.message ?? 'unknown'}`, {
+      cause: status.error,
+    });
+  }
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = (input?: SidecarConfigInput): Promise<ConfigChange> => {
+    const run = reloading.then(async () => {
+      const next =
+        input !== undefined || file === undefined
+          ? parseSidecarConfig(input ?? options.config)
+          : await loadSidecarConfig(file);
+      const change = await applyConfigChange(config, next, network, sidecar);
+      config = next;
+      logger.info('sidecar config reloaded', { ...change });
+      return change;
+    });
+    reloading = run.catch(() => undefined);
+    return run;
+  };
+  const watcher = file !== undefined && config.sidecar.watch ? watchFile(file, reload, logger) : undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    proxyUrl: sidecar.proxyUrl,
+    adminUrl: sidecar.adminUrl,
+    orchestrator,
+    logger,
+    stats: () => sidecar.stats()!,
+    reload,
+    stop: () => {
+      watcher?.close();
+      stopping ??= orchestrator.stop();
+      return stopping;
+    },
+  };
+}
+
+/** Reloads when `file` changes (editors write in bursts: one reload per 100 ms quiet spell); a refused config is logged. */
+function watchFile(file: string, reload: () => Promise<ConfigChange>, logger: Logger): FSWatcher {
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(file, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      reload().catch((err: unknown) =>
+        logger.error('config reload refused; the config in force stays', { error: String(err) }),
+      );
+    }, 100);
+  });
+  watcher.on('close', () => clearTimeout(timer));
+  return watcher;
+}
