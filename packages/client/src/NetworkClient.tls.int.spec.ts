@@ -1,0 +1,105 @@
+import { ConfigError, TlsError, type LogFields, type Logger } from '@slipstream/contracts';
+import {
+  makeTestCertificates,
+  startUpstream,
+  type TestCertificates,
+  type Upstream,
+} from '@slipstream/testkit';
+import { createNetworkClient } from './createNetworkClient';
+import type { NetworkClient } from './NetworkClient';
+
+/** A logger that keeps its warnings. */
+function warningsLogger(): Logger & { warnings: [string, LogFields | undefined][] } {
+  const warnings: [string, LogFields | undefined][] = [];
+  const logger = {
+    warnings,
+    debug: () => undefined,
+    info: () => undefined,
+    error: () => undefined,
+    warn: (message: string, fields?: LogFields) => void warnings.push([message, fields]),
+    child: () => logger,
+  };
+  return logger;
+}
+
+describe('NetworkClient with TLS upstreams', () => {
+  let certs: TestCertificates;
+  let mtls: Upstream;
+  let client: NetworkClient | undefined;
+
+  beforeAll(async () => {
+    certs = makeTestCertificates();
+    mtls = await startUpstream({
+      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, requestCert: true },
+    });
+  });
+
+  afterEach(async () => {
+    await client?.destroy();
+    client = undefined;
+    mtls.resetCounters();
+  });
+
+  afterAll(async () => {
+    await mtls.close();
+    certs.remove();
+  });
+
+  it('when the cluster has no CA, fails with a TlsError and does not retry it', async () => {
+    client = createNetworkClient({ clusters: [{ cluster: 'api', endpoints: [{ origin: mtls.origin }] }] });
+    const err = await client.request({ path: '/', cluster: 'api' }).catch((e: unknown) => e);
+    expect(TlsError.is(err)).toBe(true);
+    expect(client.stats().pools[0]).toMatchObject({ connectErrors: 1, staleRetries: 0 });
+  });
+
+  it('serves an mTLS upstream with the cluster’s CA and the endpoint’s client certificate (endpoint over cluster)', async () => {
+    client = createNetworkClient({
+      clusters: [
+        {
+          cluster: 'api',
+          tls: { ca: certs.ca.certPath, cert: certs.server.certPath, key: certs.server.keyPath },
+          endpoints: [
+            { origin: mtls.origin, tls: { cert: certs.client.certPath, key: certs.client.keyPath } },
+          ],
+        },
+      ],
+    });
+    const res = await client.request({ path: '/', cluster: 'api' });
+    expect(res.statusCode).toBe(200);
+    expect(mtls.counters().requestsServed).toBe(1);
+  });
+
+  it('refuses a client key that is not the certificate’s when the cluster is configured, naming the cluster path', () => {
+    const other = makeTestCertificates();
+    try {
+      const build = (): NetworkClient =>
+        createNetworkClient({
+          clusters: [
+            {
+              cluster: 'api',
+              endpoints: [{ origin: mtls.origin, tls: { cert: certs.client.cert, key: other.client.key } }],
+            },
+          ],
+        });
+      expect(build).toThrow(ConfigError);
+      expect(build).toThrow(`clusters.api.endpoints[${mtls.origin}].tls.key: expected the private key of`);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('with rejectUnauthorized false, serves without the CA and warns once per cluster', async () => {
+    const logger = warningsLogger();
+    const cluster = {
+      cluster: 'api',
+      tls: { rejectUnauthorized: false, cert: certs.client.cert, key: certs.client.key },
+      endpoints: [{ origin: mtls.origin }],
+    };
+    client = createNetworkClient({ clusters: [cluster] }, { logger });
+    client.configureCluster(cluster);
+    expect((await client.request({ path: '/', cluster: 'api' })).statusCode).toBe(200);
+    expect(logger.warnings).toEqual([
+      [expect.stringContaining('rejectUnauthorized: false'), { cluster: 'api' }],
+    ]);
+  });
+});
