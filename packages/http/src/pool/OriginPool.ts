@@ -90,7 +90,11 @@ export class OriginPool {
     );
     const maxAge = s.maxConnectionAgeMs;
     const pool = new Pool(this.origin, {
-      connections: o.connections,
+      // A client retired for its age keeps its place in undici's pool until its in-flight
+      // requests are done, and a request that finds every place taken waits in undici's queue
+      // until some client drains, which a closing one never does: room for as many retiring
+      // clients as live ones avoids that. In flight stays bounded by this pool's own limit.
+      connections: maxAge > 0 ? o.connections * 2 : o.connections,
       pipelining: this.#perConnection,
       keepAliveTimeout: o.keepAliveTimeoutMs,
       keepAliveMaxTimeout: o.keepAliveMaxTimeoutMs,
