@@ -1,5 +1,6 @@
 import { ConfigError, TlsError, type LogFields, type Logger } from '@slipstream/contracts';
 import {
+  Http2Upstream,
   makeTestCertificates,
   startUpstream,
   type TestCertificates,
@@ -101,5 +102,56 @@ describe('NetworkClient with TLS upstreams', () => {
     expect(logger.warnings).toEqual([
       [expect.stringContaining('rejectUnauthorized: false'), { cluster: 'api' }],
     ]);
+  });
+
+  it("sends a cluster's requests as HTTP/2 streams with protocol 'h2'", async () => {
+    const h2 = await new Http2Upstream({ cert: certs.server.cert, key: certs.server.key }).start();
+    try {
+      client = createNetworkClient({
+        pool: { connections: 1 },
+        clusters: [
+          { cluster: 'h2', protocol: 'h2', tls: { ca: certs.ca.cert }, endpoints: [{ origin: h2.origin }] },
+        ],
+      });
+      const statuses = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          client!.request({ path: '/?delay=20', cluster: 'h2' }).then((r) => r.statusCode),
+        ),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      expect(h2.counters().connectionsAccepted).toBe(1);
+      expect(h2.counters().maxConcurrentStreams).toBeGreaterThan(1);
+      expect(client.stats().pools[0]?.protocol).toBe('h2');
+    } finally {
+      await client?.destroy();
+      client = undefined;
+      await h2.close();
+    }
+  });
+
+  it("closes connections after an endpoint's maxRequestsPerConnection (endpoint over cluster)", async () => {
+    const up = await startUpstream();
+    try {
+      client = createNetworkClient({
+        pool: { connections: 1 },
+        clusters: [
+          {
+            cluster: 'api',
+            maxRequestsPerConnection: 5,
+            endpoints: [{ origin: up.origin, maxRequestsPerConnection: 2 }],
+          },
+        ],
+      });
+      for (let i = 0; i < 10; i++) await client.request({ path: '/', cluster: 'api' });
+      // Health checks share the pool: at most 2 requests per connection, whatever they were.
+      const { connectionsAccepted, requestsServed } = up.counters();
+      expect(requestsServed).toBeGreaterThanOrEqual(10);
+      expect(connectionsAccepted).toBeGreaterThanOrEqual(Math.ceil(requestsServed / 2));
+      expect(client.stats().pools[0]?.connectionsRetiredByRequests).toBeGreaterThanOrEqual(4);
+    } finally {
+      await client?.destroy();
+      client = undefined;
+      await up.close();
+    }
   });
 });

@@ -38,3 +38,4 @@ export {
   type TestCertificateOptions,
   type TestCertificates,
 } from './tls/makeTestCertificates';
+export { Http2Upstream, type Http2UpstreamCounters, type Http2UpstreamOptions } from './server/Http2Upstream';

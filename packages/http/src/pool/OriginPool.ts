@@ -110,6 +110,7 @@ export class OriginPool {
       connect,
     });
     pool.on('connect', (_origin, targets) => this.#onConnect(targets));
+    pool.on('connectionError', (_origin, targets, err) => OriginPool.#onConnectionError(targets, err));
     if (maxAge > 0) pool.on('disconnect', (_origin, targets) => this.#onDisconnect(targets, maxAge));
     return pool;
   }
@@ -131,6 +132,19 @@ export class OriginPool {
       this.#limit = this.#slots();
       this.#pump();
     }
+  }
+
+  /**
+   * undici reports an HTTP/2 GOAWAY as a `connectionError` with the socket error
+   * (`UND_ERR_SOCKET`; failed connects carry their own codes), after it dropped the connection,
+   * failed its in-flight streams and put the requests not yet answered back in the client's
+   * queue, and before it resumes that client, which would open a connection of its own for
+   * them although its pool already dropped it. Destroying the client first fails those requests
+   * with the same socket error, so they are replayed (idempotent ones) through the pool like
+   * the others, on one new connection.
+   */
+  static #onConnectionError(this: void, targets: readonly Dispatcher[], err: Error): void {
+    if ((err as { code?: string }).code === 'UND_ERR_SOCKET') void targets[targets.length - 1]?.destroy(err);
   }
 
   /** A connection closed: count it when it was closed for its age. */
