@@ -189,7 +189,14 @@ export interface NetworkMonitoringConfig {
 }
 
 /** Metrics an alert rule can watch. */
-export type AlertMetric = 'errorRate' | 'latencyP99' | 'healthScore' | 'breakerOpen' | 'shedRate';
+export type AlertMetric =
+  | 'errorRate'
+  | 'latencyP99'
+  | 'healthScore'
+  | 'breakerOpen'
+  | 'shedRate'
+  /** Days until the soonest-expiring upstream TLS certificate expires: `'<', N` fires when one expires within N days. */
+  | 'certificateExpiryDays';
 
 /** A threshold alert with duration and hysteresis. */
 export interface AlertRuleConfig {

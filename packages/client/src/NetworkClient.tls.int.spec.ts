@@ -6,6 +6,8 @@ import {
   type TestCertificates,
   type Upstream,
 } from '@slipstream/testkit';
+import { AlertManager, MetricsRegistry, PrometheusExporter } from '@slipstream/monitor';
+import { recordingBus } from '../test/recordingBus';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
 
@@ -152,6 +154,45 @@ describe('NetworkClient with TLS upstreams', () => {
       await client?.destroy();
       client = undefined;
       await up.close();
+    }
+  });
+
+  it('exposes the certificate expiry in the stats and as a gauge, and an "expires within N days" rule fires', async () => {
+    const soon = makeTestCertificates({ serverDays: 3 });
+    const up = await startUpstream({ tls: { cert: soon.server.cert, key: soon.server.key } });
+    const metrics = new MetricsRegistry();
+    const { bus } = recordingBus();
+    const rule = (name: string, days: number) => ({
+      name,
+      metric: 'certificateExpiryDays' as const,
+      comparator: '<' as const,
+      threshold: days,
+      cluster: 'soon',
+    });
+    const alerts = new AlertManager(metrics, bus, warningsLogger(), {
+      rules: [rule('within-7', 7), rule('within-2', 2)],
+    });
+    try {
+      client = createNetworkClient(
+        { clusters: [{ cluster: 'soon', tls: { ca: soon.ca.cert }, endpoints: [{ origin: up.origin }] }] },
+        { metrics },
+      );
+      await client.request({ path: '/', cluster: 'soon' });
+      const days = client.stats().pools[0]?.certificateDaysLeft;
+      expect(days).toBeGreaterThan(2);
+      expect(days).toBeLessThanOrEqual(3);
+      const exposition = await new PrometheusExporter(metrics).expose();
+      const gauge = exposition.match(/slipstream_pool_certificate_expiry_days\{origin="([^"]+)"\} ([\d.]+)/);
+      expect(gauge?.[1]).toBe(up.origin);
+      expect(Number(gauge?.[2])).toBeCloseTo(days!, 2);
+      alerts.evaluate();
+      expect(alerts.firing().map((a) => a.rule)).toEqual(['within-7']);
+    } finally {
+      alerts.stop();
+      await client?.destroy();
+      client = undefined;
+      await up.close();
+      soon.remove();
     }
   });
 });
