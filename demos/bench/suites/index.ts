@@ -9,6 +9,7 @@ import { memorySuite } from './memorySuite';
 import { monitorSuite } from './monitorSuite';
 import { natsSuite } from './natsSuite';
 import { qosSuite } from './qosSuite';
+import { tlsSuite } from './tlsSuite';
 
 /** Every suite, in the order `npm run bench` runs them. */
 export const suites: readonly Suite[] = [
@@ -22,4 +23,5 @@ export const suites: readonly Suite[] = [
   busSuite,
   memorySuite,
   natsSuite,
+  tlsSuite,
 ];

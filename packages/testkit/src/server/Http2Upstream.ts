@@ -3,6 +3,8 @@ import {
   constants,
   createSecureServer,
   type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
   type Http2Session,
   type IncomingHttpHeaders,
   type ServerHttp2Stream,
@@ -17,6 +19,8 @@ export interface Http2UpstreamOptions {
   key: string;
   /** Streams a client may open at once on one connection. Defaults to 1_000. */
   maxConcurrentStreams?: number;
+  /** Also answer HTTP/1.1 clients (ALPN 'http/1.1') the same way, to compare the two on one server. Defaults to false. */
+  allowHTTP1?: boolean;
 }
 
 /** What an `Http2Upstream` measured. */
@@ -32,7 +36,7 @@ export interface Http2UpstreamCounters {
 }
 
 /**
- * An HTTP/2-only upstream over TLS (`node:http2` secure server, no HTTP/1.1 fallback) on
+ * An HTTP/2 upstream over TLS (`node:http2` secure server, HTTP/1.1 only with `allowHTTP1`) on
  * 127.0.0.1 port 0. Answers every stream 200 with a JSON echo of method, path and session
  * number, after `?delay=<ms>` when the path asks for one; resets streams whose path starts
  * with `/reset` (RST_STREAM, INTERNAL_ERROR). `goaway()` sends GOAWAY on every
@@ -54,13 +58,20 @@ export class Http2Upstream {
     this.#server = createSecureServer({
       cert: options.cert,
       key: options.key,
-      allowHTTP1: false,
+      allowHTTP1: options.allowHTTP1 ?? false,
       settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1_000 },
     });
     this.#server.on('session', (session: Http2Session) => this.#onSession(session));
     this.#server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) =>
       this.#onStream(stream, headers),
     );
+    // HTTP/1.1 requests (only with allowHTTP1) arrive as 'request' events instead of streams.
+    this.#server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+      if (req.httpVersionMajor !== 1) return;
+      this.#counters.requestsServed++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method: req.method, path: req.url, session: 0 }));
+    });
   }
 
   /** `https://127.0.0.1:<port>`. */
