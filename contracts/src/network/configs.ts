@@ -63,10 +63,8 @@ export interface UpstreamTlsConfig {
   servername?: string;
   /** Refuse an upstream whose certificate does not verify; `false` logs a warning once per cluster. Defaults to true. */
   rejectUnauthorized?: boolean;
-  /** Lowest TLS version offered. Defaults to 'TLSv1.2'. */
+  /** Lowest TLS version offered. Defaults to 'TLSv1.2'. (ALPN follows `protocol`: 'http/1.1', plus 'h2' with 'h2' or 'auto'.) */
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
-  /** ALPN protocols offered, in order of preference. Defaults to those of `protocol` (h1: none; h2: ['h2']; auto: ['h2', 'http/1.1']). */
-  alpnProtocols?: string[];
 }
 
 /**

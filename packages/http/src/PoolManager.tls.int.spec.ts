@@ -80,6 +80,43 @@ describe('PoolManager over TLS', () => {
     });
   });
 
+  describe('servername and minimum version', () => {
+    it('checks the certificate against servername (SNI) instead of the origin host', async () => {
+      const wrong = manager({
+        origins: { [https.origin]: { tls: { ca: certs.ca.cert, servername: 'wrong.example' } } },
+      });
+      const err = await wrong
+        .request({ origin: https.origin, method: 'GET', path: '/' })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'SLIP_ERR_TLS', reason: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+      const right = manager({
+        origins: { [https.origin]: { tls: { ca: certs.ca.cert, servername: 'localhost' } } },
+      });
+      expect((await right.request({ origin: https.origin, method: 'GET', path: '/' })).statusCode).toBe(200);
+    });
+
+    it("with minVersion 'TLSv1.3', refuses an upstream that stops at TLS 1.2", async () => {
+      const old = await startUpstream({
+        tls: { cert: certs.server.cert, key: certs.server.key, maxVersion: 'TLSv1.2' },
+      });
+      try {
+        const strict = manager({
+          origins: { [old.origin]: { tls: { ca: certs.ca.cert, minVersion: 'TLSv1.3' } } },
+        });
+        const err = await strict
+          .request({ origin: old.origin, method: 'GET', path: '/' })
+          .catch((e: unknown) => e);
+        expect(TlsError.is(err)).toBe(true);
+        const lenient = manager({ origins: { [old.origin]: { tls: { ca: certs.ca.cert } } } });
+        expect((await lenient.request({ origin: old.origin, method: 'GET', path: '/' })).statusCode).toBe(
+          200,
+        );
+      } finally {
+        await old.close();
+      }
+    });
+  });
+
   describe('a mutual-TLS upstream', () => {
     it('when no client certificate is configured, refuses it with a TlsError', async () => {
       const pool = manager({ origins: { [mtls.origin]: { tls: { ca: certs.ca.cert } } } });

@@ -46,6 +46,8 @@ export interface UpstreamTlsOptions {
   ca?: string;
   /** Require and verify a client certificate (mutual TLS). Defaults to false. */
   requestCert?: boolean;
+  /** Highest TLS version the server accepts. Defaults to Node's ('TLSv1.3'). */
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 /** Upstream options with every default applied. */

@@ -80,6 +80,7 @@ export class UpstreamServer implements Upstream {
               key: tls.key,
               ca: tls.ca,
               requestCert: tls.requestCert ?? false,
+              ...(tls.maxVersion !== undefined && { maxVersion: tls.maxVersion }),
               rejectUnauthorized: true,
             },
             handler,
