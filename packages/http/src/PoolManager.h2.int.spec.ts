@@ -73,6 +73,19 @@ describe('PoolManager over HTTP/2', () => {
     expect(up.counters().connectionsAccepted).toBeLessThanOrEqual(2);
   });
 
+  it('a GOAWAY under a non-idempotent request fails it with a ConnectionError that is not retryable', async () => {
+    pool = h2Pool('h2');
+    const post = pool
+      .request({ origin: up.origin, method: 'POST', path: '/p?delay=200', body: 'x' })
+      .catch((e: unknown) => e);
+    expect(await eventually(() => up.counters().maxConcurrentStreams >= 1)).toBe(true);
+    up.goaway();
+    const err = await post;
+    expect(ConnectionError.is(err)).toBe(true);
+    expect(err).toMatchObject({ retryable: false });
+    expect(pool.stats()[0]?.staleRetries).toBe(0);
+  });
+
   it('maps a stream reset by the upstream to a StreamResetError, retryable for an idempotent request', async () => {
     pool = h2Pool('h2');
     const err = await pool

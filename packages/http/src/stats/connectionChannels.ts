@@ -87,7 +87,11 @@ export function trackedConnector(
       if (tls.getProtocol() !== 'TLSv1.3' || tls.isSessionReused() || !counters.awaitsSessionTickets) {
         return done(null, socket);
       }
-      awaitServerVerdict(tls, counters, options.timeout ?? 10_000, done);
+      // A ticket follows the handshake within a round trip; 4 × the connect time, at least 1 s
+      // (a loaded event loop delays both), at most the connect timeout: a server that sends no
+      // tickets costs its origin's first connection that much once.
+      const bound = Math.min(options.timeout ?? 10_000, Math.max(1_000, Math.ceil(4 * (now - started))));
+      awaitServerVerdict(tls, counters, bound, done);
     }) as unknown as Socket | undefined;
     pending?.once('connect', () => {
       tcpDone = performance.now();
@@ -100,7 +104,7 @@ export function trackedConnector(
  * certificate: a server that requires one and got none (or a bad one) answers with an alert
  * after `secureConnect`, which undici reads as "other side closed" under the first request.
  * A server that accepted the client sends its session tickets at once; waiting for the first
- * one (bounded by the connect timeout) turns a refusal into a connect error carrying the TLS
+ * one (bounded by `timeoutMs`) turns a refusal into a connect error carrying the TLS
  * alert (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`, ...). An origin that sent no ticket within
  * the bound is not waited for again.
  */
