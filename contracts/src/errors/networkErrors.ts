@@ -42,6 +42,33 @@ export class ConnectionError extends SlipstreamError {
   static override readonly retryable = true;
 }
 
+/**
+ * The TLS handshake with an upstream failed: its certificate did not verify against the CA
+ * (or name), the server refused our client certificate (mutual TLS), or no version in common.
+ * `reason` is the TLS library's code (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`,
+ * `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`, ...). Not retryable: the same endpoint fails the
+ * same way until its certificate or our settings change. Outcome kind: `upstream_failure`.
+ */
+export class TlsError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_TLS';
+  constructor(
+    message: string,
+    readonly reason: string,
+    options?: SlipstreamErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * An HTTP/2 stream or session failed under a request: the upstream reset the stream
+ * (RST_STREAM) or the session errored. Retryable when the request is idempotent. Outcome kind:
+ * `upstream_failure`.
+ */
+export class StreamResetError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_STREAM_RESET';
+}
+
 /** The upstream answered with a status the caller treats as a failure. */
 export class UpstreamStatusError extends SlipstreamError {
   static override readonly code = 'SLIP_ERR_UPSTREAM_STATUS';

@@ -51,8 +51,43 @@ export interface RequestBatchingConfig {
   timeoutMs?: number;
 }
 
-/** One endpoint of a cluster. */
-export interface EndpointConfig {
+/** TLS settings of the connections to an upstream (https origins only). */
+export interface UpstreamTlsConfig {
+  /** CA bundle that signs the upstream's certificate: PEM text or a file path. Defaults to Node's bundled CAs. */
+  ca?: string;
+  /** Client certificate for mutual TLS: PEM text or a file path; needs `key`. Defaults to none. */
+  cert?: string;
+  /** Private key of `cert`: PEM text or a file path; needs `cert`. Defaults to none. */
+  key?: string;
+  /** Server name sent in SNI and checked against the certificate. Defaults to the origin's host name (none for an IP address). */
+  servername?: string;
+  /** Refuse an upstream whose certificate does not verify; `false` logs a warning once per cluster. Defaults to true. */
+  rejectUnauthorized?: boolean;
+  /** Lowest TLS version offered. Defaults to 'TLSv1.2'. (ALPN follows `protocol`: 'http/1.1', plus 'h2' with 'h2' or 'auto'.) */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+/**
+ * How connections to an upstream are made and how long they live. Set on a cluster, on an
+ * endpoint, or both: an endpoint's fields override its cluster's (`tls` field by field).
+ */
+export interface UpstreamConnectionConfig {
+  /** TLS settings (https origins). Defaults to Node's defaults (system CAs, verification on). */
+  tls?: UpstreamTlsConfig;
+  /** HTTP version: 'h1' (HTTP/1.1), 'h2' (HTTP/2 over TLS, ALPN 'h2' only) or 'auto' (ALPN picks). Defaults to 'h1'. */
+  protocol?: 'h1' | 'h2' | 'auto';
+  /** Streams one HTTP/2 connection carries at once (the pool's limit is connections × this). Defaults to 100. */
+  maxConcurrentStreams?: number;
+  /** Close an HTTP/1.1 connection after this many requests (0: never). Defaults to 0. */
+  maxRequestsPerConnection?: number;
+  /** Retire a connection (after its in-flight requests) once it is this old, ms (0: never). Defaults to 0. */
+  maxConnectionAgeMs?: number;
+  /** Each connection's age limit is shortened by a random share up to this, 0..1, so they do not expire together. Defaults to 0.1. */
+  maxConnectionAgeJitter?: number;
+}
+
+/** One endpoint of a cluster; its connection settings override the cluster's. */
+export interface EndpointConfig extends UpstreamConnectionConfig {
   /** `http://host:port`. */
   origin: string;
   /** Relative weight. Defaults to 1. */
@@ -61,8 +96,11 @@ export interface EndpointConfig {
   tier?: number;
 }
 
-/** Settings of one cluster's load balancing, health checks, outlier detection, stickiness and failover. */
-export interface LoadBalancingConfig {
+/**
+ * Settings of one cluster's load balancing, health checks, outlier detection, stickiness and
+ * failover, and of the connections to its endpoints (`UpstreamConnectionConfig`).
+ */
+export interface LoadBalancingConfig extends UpstreamConnectionConfig {
   cluster: string;
   endpoints?: EndpointConfig[];
   /** Path of the cluster's JSON-RPC batch endpoint (POST). Defaults to '/rpc'. */
@@ -149,7 +187,14 @@ export interface NetworkMonitoringConfig {
 }
 
 /** Metrics an alert rule can watch. */
-export type AlertMetric = 'errorRate' | 'latencyP99' | 'healthScore' | 'breakerOpen' | 'shedRate';
+export type AlertMetric =
+  | 'errorRate'
+  | 'latencyP99'
+  | 'healthScore'
+  | 'breakerOpen'
+  | 'shedRate'
+  /** Days until the soonest-expiring upstream TLS certificate expires: `'<', N` fires when one expires within N days. */
+  | 'certificateExpiryDays';
 
 /** A threshold alert with duration and hysteresis. */
 export interface AlertRuleConfig {

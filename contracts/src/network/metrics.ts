@@ -55,6 +55,8 @@ export interface PoolStats {
   bytesInLogical: number;
   /** Response body bytes as received. */
   bytesInWire: number;
+  /** Days until the TLS certificate the origin presented last expires (negative once expired); absent for http origins and before a TLS connection. */
+  certificateDaysLeft?: number | undefined;
 }
 
 /** Why a batch was flushed. */

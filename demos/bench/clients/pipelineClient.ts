@@ -1,4 +1,4 @@
-import type { BalancerAlgorithm } from '@slipstream/contracts';
+import type { BalancerAlgorithm, UpstreamConnectionConfig } from '@slipstream/contracts';
 import { createNetworkClient, type NetworkClient } from '@slipstream/client';
 import { MetricsRegistry } from '@slipstream/monitor';
 
@@ -23,6 +23,10 @@ export interface PipelineClientOptions {
    * raises latency, so two clients in one run can drift to different limits).
    */
   fixedConcurrencyLimit?: number;
+  /** The cluster's connection settings (TLS, protocol, lifetime limits). Defaults to none. */
+  upstream?: UpstreamConnectionConfig;
+  /** Headers of every request. Defaults to none. */
+  headers?: Record<string, string>;
 }
 
 /** A `LoadClient` that also exposes the `NetworkClient` it drives. */
@@ -44,6 +48,7 @@ export function pipelineClient(url: URL, options: PipelineClientOptions): Pipeli
     {
       clusters: [
         {
+          ...options.upstream,
           cluster: CLUSTER,
           endpoints: origins.map((origin) => ({ origin })),
           algorithm: options.algorithm,
@@ -60,7 +65,7 @@ export function pipelineClient(url: URL, options: PipelineClientOptions): Pipeli
     },
     { metrics: monitoring ? new MetricsRegistry() : undefined },
   );
-  const request = { method: 'GET', path: url.pathname + url.search };
+  const request = { method: 'GET', path: url.pathname + url.search, headers: options.headers };
   return {
     client,
     async get() {

@@ -10,6 +10,7 @@ import { monitorSuite } from './monitorSuite';
 import { natsSuite } from './natsSuite';
 import { qosSuite } from './qosSuite';
 import { sidecarSuite } from './sidecarSuite';
+import { tlsSuite } from './tlsSuite';
 
 /** Every suite, in the order `npm run bench` runs them. */
 export const suites: readonly Suite[] = [
@@ -24,4 +25,5 @@ export const suites: readonly Suite[] = [
   memorySuite,
   natsSuite,
   sidecarSuite,
+  tlsSuite,
 ];

@@ -81,6 +81,7 @@ import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './C
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
+import { asClusterError, skipsVerification, upstreamOrigins } from './upstreamOrigins';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
 import {
   CLIENT_DEFAULTS,
@@ -207,6 +208,8 @@ export class NetworkClient {
   readonly #breakers: CircuitBreakerRegistry;
   readonly #retry: RetryPolicy;
   readonly #batchPaths = new Map<string, string>();
+  /** Clusters already warned about for skipping certificate verification (once each). */
+  readonly #insecureClusters = new Set<string>();
   readonly #batchers = new Map<string, RequestBatcher>();
   #batching: RequestBatchingConfig;
   #fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
@@ -346,6 +349,20 @@ export class NetworkClient {
 
   /** Builds or replaces a cluster (and starts its health checks). Throws `ConfigError` and keeps the old one when invalid. */
   configureCluster(config: ClientClusterConfig): Cluster {
+    try {
+      this.#pool.updateOptions({ origins: upstreamOrigins(config) });
+    } catch (err) {
+      throw asClusterError(err, config);
+    }
+    if (skipsVerification(config) && !this.#insecureClusters.has(config.cluster)) {
+      this.#insecureClusters.add(config.cluster);
+      this.#logger?.warn(
+        'TLS certificate verification is off for a cluster (tls.rejectUnauthorized: false)',
+        {
+          cluster: config.cluster,
+        },
+      );
+    }
     const { batchPath, ...balancing } = config;
     const cluster = this.#clusters.configure(balancing);
     this.#batchPaths.set(config.cluster, batchPath ?? CLIENT_DEFAULTS.batchPath);

@@ -5,6 +5,8 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
   SlipstreamError,
+  StreamResetError,
+  TlsError,
 } from '@slipstream/contracts';
 import { ResponseTooLargeError } from './ResponseTooLargeError';
 
@@ -21,6 +23,27 @@ const CONNECT_CODES: ReadonlySet<string> = new Set([
   'ETIMEDOUT',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+
+/** Certificate verification failures (OpenSSL's names, as Node reports them). */
+const CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** Whether `code` names a TLS failure: a certificate that did not verify, a TLS alert, a handshake error. */
+function isTlsCode(code: string): boolean {
+  return CERTIFICATE_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
+}
 
 function codeOf(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -57,6 +80,10 @@ export function toSlipstreamError(err: unknown, idempotent: boolean): Slipstream
       return new MalformedResponseError(message, { cause: err });
   }
   if (code?.startsWith('HPE_')) return new MalformedResponseError(message, { cause: err });
+  if (code !== undefined && isTlsCode(code)) return new TlsError(`TLS: ${message}`, code, { cause: err });
+  if (code?.startsWith('ERR_HTTP2_')) {
+    return new StreamResetError(message, { cause: err, retryable: idempotent });
+  }
   if (code !== undefined && CONNECT_CODES.has(code)) return new ConnectionError(message, { cause: err });
   if (code !== undefined && SOCKET_CODES.has(code)) {
     return new ConnectionError(message, { cause: err, retryable: idempotent });

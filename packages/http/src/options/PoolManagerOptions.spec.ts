@@ -1,5 +1,5 @@
 import { ConfigError } from '@slipstream/contracts';
-import { POOL_DEFAULTS, resolvePoolOptions } from './PoolManagerOptions';
+import { ORIGIN_DEFAULTS, POOL_DEFAULTS, resolvePoolOptions } from './PoolManagerOptions';
 
 describe(resolvePoolOptions, () => {
   describe('when nothing is given', () => {
@@ -36,10 +36,47 @@ describe(resolvePoolOptions, () => {
       const base = resolvePoolOptions({ connections: 8 });
       const next = resolvePoolOptions({ origins: { 'HTTP://Host:80/': { requestCompression: 'br' } } }, base);
       expect(next.connections).toBe(8);
-      expect(next.origins['http://host']).toEqual({
-        requestCompression: 'br',
-        compressionThresholdBytes: 1_024,
-      });
+      expect(next.origins['http://host']).toEqual({ ...ORIGIN_DEFAULTS, requestCompression: 'br' });
+    });
+  });
+
+  describe('when connection settings of an origin are invalid', () => {
+    it('names each refused field with its origin', () => {
+      const origin = 'https://a:1';
+      expect(() =>
+        resolvePoolOptions({
+          origins: {
+            [origin]: {
+              protocol: 'h3' as 'h2',
+              maxConcurrentStreams: 0,
+              maxConnectionAgeJitter: 2,
+              maxConnectionAgeMs: -1,
+            },
+          },
+        }),
+      ).toThrow(
+        new RegExp(
+          [
+            `origins.${origin}.maxConcurrentStreams: expected an integer >= 1, received 0`,
+            `origins.${origin}.maxConnectionAgeMs: expected an integer >= 0, received -1`,
+            `origins.${origin}.maxConnectionAgeJitter: expected a number 0..1, received 2`,
+            `origins.${origin}.protocol: expected 'h1', 'h2' or 'auto', received "h3"`,
+          ].join('; '),
+        ),
+      );
+    });
+
+    it('refuses a request limit of 1 and a request limit with HTTP/2', () => {
+      expect(() =>
+        resolvePoolOptions({ origins: { 'http://a:1': { maxRequestsPerConnection: 1 } } }),
+      ).toThrow(
+        'origins.http://a:1.maxRequestsPerConnection: expected 0 (no limit) or an integer >= 2, received 1',
+      );
+      expect(() =>
+        resolvePoolOptions({
+          origins: { 'https://a:1': { protocol: 'auto', maxRequestsPerConnection: 10 } },
+        }),
+      ).toThrow(ConfigError);
     });
   });
 });

@@ -3,10 +3,15 @@ import {
   type CompressionAlgorithm,
   type ConfigIssue,
   type ConnectionPoolingConfig,
+  type UpstreamConnectionConfig,
 } from '@slipstream/contracts';
+import { resolveUpstreamTls, type ResolvedUpstreamTls } from './resolveUpstreamTls';
 
-/** Per-origin settings for request bodies sent to that origin. */
-export interface OriginSettings {
+/**
+ * Per-origin settings: request bodies sent to that origin, and how its connections are made
+ * (TLS, protocol) and how long they live (see `UpstreamConnectionConfig` for each default).
+ */
+export interface OriginSettings extends UpstreamConnectionConfig {
   /** Request body compression; only set it for upstreams that accept it. Defaults to 'none'. */
   requestCompression?: CompressionAlgorithm;
   /** Compress request bodies at least this big, bytes. Defaults to 1_024 bytes. */
@@ -19,10 +24,16 @@ export interface PoolManagerOptions extends ConnectionPoolingConfig {
   origins?: Record<string, OriginSettings>;
 }
 
+/** One origin's settings after defaults were applied, TLS files read and validation passed. */
+export interface ResolvedOriginSettings extends Required<Omit<OriginSettings, 'tls'>> {
+  /** TLS material and settings; undefined: Node's defaults. */
+  tls: ResolvedUpstreamTls | undefined;
+}
+
 /** The options after defaults were applied and validation passed. */
 export interface ResolvedPoolOptions extends Required<ConnectionPoolingConfig> {
   /** Keyed by normalised origin (`URL.origin`). */
-  origins: Record<string, Required<OriginSettings>>;
+  origins: Record<string, ResolvedOriginSettings>;
 }
 
 /** Default of every pooling option (units in `ConnectionPoolingConfig`). */
@@ -42,9 +53,25 @@ export const POOL_DEFAULTS: Readonly<Required<ConnectionPoolingConfig>> = Object
 });
 
 /** Default per-origin settings. */
-export const ORIGIN_DEFAULTS: Readonly<Required<OriginSettings>> = Object.freeze({
+export const ORIGIN_DEFAULTS: Readonly<ResolvedOriginSettings> = Object.freeze({
   requestCompression: 'none',
   compressionThresholdBytes: 1_024,
+  tls: undefined,
+  protocol: 'h1',
+  maxConcurrentStreams: 100,
+  maxRequestsPerConnection: 0,
+  maxConnectionAgeMs: 0,
+  maxConnectionAgeJitter: 0.1,
+});
+
+const PROTOCOLS: readonly string[] = ['h1', 'h2', 'auto'];
+
+/** Integer per-origin options and their smallest accepted value. */
+const ORIGIN_MINIMUMS = Object.freeze({
+  compressionThresholdBytes: 0,
+  maxConcurrentStreams: 1,
+  maxRequestsPerConnection: 0,
+  maxConnectionAgeMs: 0,
 });
 
 const COMPRESSIONS: readonly CompressionAlgorithm[] = ['none', 'gzip', 'br'];
@@ -84,12 +111,88 @@ export function normaliseOrigin(origin: string, path = 'origin'): string {
   return url.origin;
 }
 
+/** Merges one origin's `settings` over `prev`, reading TLS files anew when `settings.tls` is given. */
+function resolveOrigin(
+  origin: string,
+  path: string,
+  settings: OriginSettings,
+  prev: ResolvedOriginSettings,
+  issues: ConfigIssue[],
+): ResolvedOriginSettings {
+  const merged: ResolvedOriginSettings = {
+    requestCompression: settings.requestCompression ?? prev.requestCompression,
+    compressionThresholdBytes: settings.compressionThresholdBytes ?? prev.compressionThresholdBytes,
+    tls: settings.tls === undefined ? prev.tls : resolveUpstreamTls(settings.tls, `${path}.tls`, issues),
+    protocol: settings.protocol ?? prev.protocol,
+    maxConcurrentStreams: settings.maxConcurrentStreams ?? prev.maxConcurrentStreams,
+    maxRequestsPerConnection: settings.maxRequestsPerConnection ?? prev.maxRequestsPerConnection,
+    maxConnectionAgeMs: settings.maxConnectionAgeMs ?? prev.maxConnectionAgeMs,
+    maxConnectionAgeJitter: settings.maxConnectionAgeJitter ?? prev.maxConnectionAgeJitter,
+  };
+  if (!COMPRESSIONS.includes(merged.requestCompression)) {
+    issues.push({
+      path: `${path}.requestCompression`,
+      expected: `one of ${COMPRESSIONS.join(', ')}`,
+      received: JSON.stringify(merged.requestCompression),
+    });
+  }
+  for (const [key, min] of Object.entries(ORIGIN_MINIMUMS) as [keyof typeof ORIGIN_MINIMUMS, number][]) {
+    if (!Number.isSafeInteger(merged[key]) || merged[key] < min) {
+      issues.push({
+        path: `${path}.${key}`,
+        expected: `an integer >= ${min}`,
+        received: String(merged[key]),
+      });
+    }
+  }
+  if (merged.maxRequestsPerConnection === 1) {
+    // undici's per-connection limit is "requests before the last one" (see OriginPool): 1 cannot be expressed.
+    issues.push({
+      path: `${path}.maxRequestsPerConnection`,
+      expected: '0 (no limit) or an integer >= 2',
+      received: '1',
+    });
+  }
+  const jitter = merged.maxConnectionAgeJitter;
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
+    issues.push({
+      path: `${path}.maxConnectionAgeJitter`,
+      expected: 'a number 0..1',
+      received: String(jitter),
+    });
+  }
+  const https = origin.startsWith('https:');
+  if (!PROTOCOLS.includes(merged.protocol)) {
+    issues.push({
+      path: `${path}.protocol`,
+      expected: "'h1', 'h2' or 'auto'",
+      received: JSON.stringify(merged.protocol),
+    });
+  } else if (merged.protocol !== 'h1' && !https) {
+    issues.push({
+      path: `${path}.protocol`,
+      expected: "'h1' for an http origin (HTTP/2 needs TLS)",
+      received: merged.protocol,
+    });
+  } else if (merged.protocol !== 'h1' && merged.maxRequestsPerConnection > 0) {
+    issues.push({
+      path: `${path}.maxRequestsPerConnection`,
+      expected: "0 with protocol 'h2' or 'auto' (HTTP/2 connections are bounded by maxConnectionAgeMs)",
+      received: String(merged.maxRequestsPerConnection),
+    });
+  }
+  if (settings.tls !== undefined && !https) {
+    issues.push({ path: `${path}.tls`, expected: 'an https origin', received: origin });
+  }
+  return merged;
+}
+
 function checkOrigins(
   origins: Record<string, OriginSettings>,
-  base: Record<string, Required<OriginSettings>>,
+  base: Record<string, ResolvedOriginSettings>,
   issues: ConfigIssue[],
-): Record<string, Required<OriginSettings>> {
-  const out: Record<string, Required<OriginSettings>> = { ...base };
+): Record<string, ResolvedOriginSettings> {
+  const out: Record<string, ResolvedOriginSettings> = { ...base };
   for (const [key, settings] of Object.entries(origins)) {
     let origin: string;
     try {
@@ -98,26 +201,7 @@ function checkOrigins(
       issues.push(...(err as ConfigError).issues);
       continue;
     }
-    const prev = out[origin] ?? ORIGIN_DEFAULTS;
-    const merged = {
-      requestCompression: settings.requestCompression ?? prev.requestCompression,
-      compressionThresholdBytes: settings.compressionThresholdBytes ?? prev.compressionThresholdBytes,
-    };
-    if (!COMPRESSIONS.includes(merged.requestCompression)) {
-      issues.push({
-        path: `origins.${key}.requestCompression`,
-        expected: `one of ${COMPRESSIONS.join(', ')}`,
-        received: JSON.stringify(merged.requestCompression),
-      });
-    }
-    if (!Number.isSafeInteger(merged.compressionThresholdBytes) || merged.compressionThresholdBytes < 0) {
-      issues.push({
-        path: `origins.${key}.compressionThresholdBytes`,
-        expected: 'an integer >= 0',
-        received: String(merged.compressionThresholdBytes),
-      });
-    }
-    out[origin] = merged;
+    out[origin] = resolveOrigin(origin, `origins.${key}`, settings, out[origin] ?? ORIGIN_DEFAULTS, issues);
   }
   return out;
 }

@@ -226,14 +226,23 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
       !this.owner.closed &&
       isSocketError(err)
     ) {
-      // A kept-alive socket the server had already closed: replay once, keeping the slot.
+      // A kept-alive socket the server had already closed (or an HTTP/2 connection it sent
+      // GOAWAY on): replay once, keeping the slot. On the next turn, so that undici's pool has
+      // dropped the failed connection first instead of queueing the replay on it, which would
+      // then open one more connection of its own.
       this.owner.counters.staleRetries++;
       this.controller = null;
-      this.start(this.owner.pool);
+      setImmediate(ExchangeTask.#replay, this);
       return;
     }
     this.finish();
     this.failed(toSlipstreamError(err, this.idempotent));
+  }
+
+  static #replay(this: void, task: ExchangeTask<never>): void {
+    // Settled meanwhile (aborted, timed out): only the slot is left to give back.
+    if (task.#settled) return task.finish();
+    task.start(task.owner.pool);
   }
 
   /** The exchange failed on the wire (not replayed). Defaults to rejecting the caller's promise. */

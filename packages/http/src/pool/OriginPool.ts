@@ -1,12 +1,15 @@
 import { ClientClosedError, QueueFullError, QueueTimeoutError } from '@slipstream/contracts';
 import type { HttpPoolStats } from '../stats/HttpPoolStats';
-import { Pool } from 'undici';
-import type { OriginSettings, ResolvedPoolOptions } from '../options/PoolManagerOptions';
+import { Pool, type Dispatcher } from 'undici';
+import type { ResolvedOriginSettings, ResolvedPoolOptions } from '../options/PoolManagerOptions';
 import { ORIGIN_DEFAULTS } from '../options/PoolManagerOptions';
+import { sameTls } from '../options/resolveUpstreamTls';
 import type { PoolTask } from '../queue/PoolTask';
 import { TaskQueue } from '../queue/TaskQueue';
 import { trackedConnector } from '../stats/connectionChannels';
 import { OriginCounters } from '../stats/OriginCounters';
+
+const DAY_MS = 86_400_000;
 
 /** A streamed response whose body is still open: it holds a slot until its reader is done. */
 export interface OpenStream {
@@ -22,8 +25,8 @@ export interface OpenStream {
 export class OriginPool {
   /** Measured counters of this origin; they survive pool re-creation. */
   readonly counters = new OriginCounters();
-  /** Request-body settings of this origin. */
-  settings: Readonly<Required<OriginSettings>>;
+  /** Request-body, TLS, protocol and connection-lifetime settings of this origin. */
+  settings: Readonly<ResolvedOriginSettings>;
   /** Requests holding a slot (handed to undici and not finished). */
   inflight = 0;
   /** Set once close() or destroy() began: new tasks are refused. */
@@ -42,9 +45,21 @@ export class OriginPool {
     options: ResolvedPoolOptions,
   ) {
     this.#options = options;
-    this.#limit = options.connections * options.pipelining;
     this.settings = options.origins[origin] ?? ORIGIN_DEFAULTS;
+    this.#limit = this.#slots();
     this.#pool = this.#createPool();
+  }
+
+  /** Requests one connection carries at once: HTTP/2 streams, or HTTP/1.1 pipelining. */
+  get #perConnection(): number {
+    const { protocol, maxConcurrentStreams } = this.settings;
+    const h2 = protocol === 'h2' || (protocol === 'auto' && this.counters.negotiatedH2);
+    return h2 ? maxConcurrentStreams : this.#options.pipelining;
+  }
+
+  /** Slots handed to undici at once: connections × requests per connection (streams with HTTP/2). */
+  #slots(): number {
+    return this.#options.connections * this.#perConnection;
   }
 
   /** The undici pool requests go to now. */
@@ -54,18 +69,88 @@ export class OriginPool {
 
   #createPool(): Pool {
     const o = this.#options;
-    const connect = trackedConnector({ timeout: o.connectTimeoutMs, allowH2: o.allowH2 }, this.counters);
-    return new Pool(this.origin, {
-      connections: o.connections,
-      pipelining: o.pipelining,
+    const s = this.settings;
+    const allowH2 = s.protocol !== 'h1' || o.allowH2;
+    const tls = s.tls;
+    const connect = trackedConnector(
+      {
+        timeout: o.connectTimeoutMs,
+        allowH2,
+        ...(tls && {
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          rejectUnauthorized: tls.rejectUnauthorized,
+          minVersion: tls.minVersion,
+          ...(tls.servername !== undefined && { servername: tls.servername }),
+        }),
+      },
+      this.counters,
+      { maxRequestsPerConnection: s.maxRequestsPerConnection, requireH2: s.protocol === 'h2' },
+    );
+    const maxAge = s.maxConnectionAgeMs;
+    const pool = new Pool(this.origin, {
+      // A client retired for its age keeps its place in undici's pool until its in-flight
+      // requests are done, and a request that finds every place taken waits in undici's queue
+      // until some client drains, which a closing one never does: room for as many retiring
+      // clients as live ones avoids that. In flight stays bounded by this pool's own limit.
+      connections: maxAge > 0 ? o.connections * 2 : o.connections,
+      pipelining: this.#perConnection,
       keepAliveTimeout: o.keepAliveTimeoutMs,
       keepAliveMaxTimeout: o.keepAliveMaxTimeoutMs,
       headersTimeout: o.headersTimeoutMs,
       bodyTimeout: o.bodyTimeoutMs,
       maxResponseSize: o.maxResponseSize,
-      allowH2: o.allowH2,
+      allowH2,
+      maxConcurrentStreams: s.maxConcurrentStreams,
+      // undici closes a connection after the request that finds `maxRequestsPerClient` already
+      // sent (it sends that one with `connection: close`), so one less gives exactly the limit.
+      ...(s.maxRequestsPerConnection > 0 && { maxRequestsPerClient: s.maxRequestsPerConnection - 1 }),
+      ...(maxAge > 0 && { clientTtl: maxAge }),
       connect,
     });
+    pool.on('connect', (_origin, targets) => this.#onConnect(targets));
+    pool.on('connectionError', (_origin, targets, err) => OriginPool.#onConnectionError(targets, err));
+    if (maxAge > 0) pool.on('disconnect', (_origin, targets) => this.#onDisconnect(targets, maxAge));
+    return pool;
+  }
+
+  /**
+   * A connection is up. undici's `clientTtl` stamps each client with its connect time (`ttl`)
+   * and retires it, after its in-flight requests, once older than the limit; moving the stamp
+   * back by a random share of the limit spreads the expiries (the jitter). With protocol
+   * 'auto', a connection on which ALPN picked h2 carries streams, not one request at a time.
+   */
+  #onConnect(targets: readonly Dispatcher[]): void {
+    const client = targets[targets.length - 1] as Dispatcher & { ttl?: number; pipelining: number };
+    const s = this.settings;
+    if (s.maxConnectionAgeMs > 0 && client.ttl !== undefined) {
+      client.ttl -= Math.random() * s.maxConnectionAgeJitter * s.maxConnectionAgeMs;
+    }
+    if (s.protocol === 'auto' && this.counters.negotiatedH2) {
+      client.pipelining = s.maxConcurrentStreams;
+      this.#limit = this.#slots();
+      this.#pump();
+    }
+  }
+
+  /**
+   * undici reports an HTTP/2 GOAWAY as a `connectionError` with the socket error
+   * (`UND_ERR_SOCKET`; failed connects carry their own codes), after it dropped the connection,
+   * failed its in-flight streams and put the requests not yet answered back in the client's
+   * queue, and before it resumes that client, which would open a connection of its own for
+   * them although its pool already dropped it. Destroying the client first fails those requests
+   * with the same socket error, so they are replayed (idempotent ones) through the pool like
+   * the others, on one new connection.
+   */
+  static #onConnectionError(this: void, targets: readonly Dispatcher[], err: Error): void {
+    if ((err as { code?: string }).code === 'UND_ERR_SOCKET') void targets[targets.length - 1]?.destroy(err);
+  }
+
+  /** A connection closed: count it when it was closed for its age. */
+  #onDisconnect(targets: readonly Dispatcher[], maxAge: number): void {
+    const client = targets[targets.length - 1] as Dispatcher & { ttl?: number };
+    if (client.ttl !== undefined && Date.now() - client.ttl > maxAge) this.counters.connectionsRetiredByAge++;
   }
 
   /** Starts `task` when a slot is free, queues it otherwise, or fails it when the queue is full. */
@@ -126,10 +211,19 @@ export class OriginPool {
    * one finishes its in-flight requests and closes.
    */
   reconfigure(options: ResolvedPoolOptions, recreate: boolean): void {
+    const previous = this.settings;
     this.#options = options;
-    this.#limit = options.connections * options.pipelining;
     this.settings = options.origins[this.origin] ?? ORIGIN_DEFAULTS;
-    if (recreate) {
+    this.#limit = this.#slots();
+    const s = this.settings;
+    const connectionsChanged =
+      !sameTls(previous.tls, s.tls) ||
+      previous.protocol !== s.protocol ||
+      previous.maxConcurrentStreams !== s.maxConcurrentStreams ||
+      previous.maxRequestsPerConnection !== s.maxRequestsPerConnection ||
+      previous.maxConnectionAgeMs !== s.maxConnectionAgeMs ||
+      previous.maxConnectionAgeJitter !== s.maxConnectionAgeJitter;
+    if (recreate || connectionsChanged) {
       const old = this.#pool;
       this.#pool = this.#createPool();
       void old.close();
@@ -169,6 +263,7 @@ export class OriginPool {
   stats(): HttpPoolStats {
     const c = this.counters;
     const p = this.#pool.stats;
+    const expiresAt = c.certificateExpiresAt;
     return {
       origin: this.origin,
       requests: c.requests,
@@ -186,6 +281,14 @@ export class OriginPool {
       bytesInWire: c.bytesInWire,
       staleRetries: c.staleRetries,
       connectErrors: c.connectErrors,
+      tlsHandshakes: c.handshakes,
+      tlsHandshakeTimeMeanMs: c.handshakeTimeMeanMs,
+      tlsSessionsReused: c.sessionsReused,
+      certificateExpiresAt: expiresAt === undefined ? undefined : new Date(expiresAt).toISOString(),
+      certificateDaysLeft: expiresAt === undefined ? undefined : (expiresAt - Date.now()) / DAY_MS,
+      protocol: c.negotiatedH2 ? 'h2' : 'h1',
+      connectionsRetiredByRequests: c.connectionsRetiredByRequests,
+      connectionsRetiredByAge: c.connectionsRetiredByAge,
     };
   }
 }

@@ -16,6 +16,21 @@ export class OriginCounters {
   bytesInWire = 0;
   /** Requests replayed after a stale keep-alive socket failed under them. */
   staleRetries = 0;
+  /** TLS handshakes completed. */
+  handshakes = 0;
+  /** TLS handshakes that resumed a cached session (no full handshake). */
+  sessionsReused = 0;
+  /** Connections closed after reaching `maxRequestsPerConnection`. */
+  connectionsRetiredByRequests = 0;
+  /** Connections retired after reaching their (jittered) `maxConnectionAgeMs`. */
+  connectionsRetiredByAge = 0;
+  /** Whether new TLS 1.3 connections wait for the server's session ticket (see `trackedConnector`). */
+  awaitsSessionTickets = true;
+  /** Whether ALPN picked HTTP/2 on a connection to this origin. */
+  negotiatedH2 = false;
+  /** Expiry of the certificate the origin presented last, ms since the epoch; undefined before a TLS connection. */
+  certificateExpiresAt: number | undefined = undefined;
+  #handshakeTimeSum = 0;
   #connectTimeSum = 0;
   #connectTimes = new Float64Array(CONNECT_SAMPLES);
   #connectTimeCount = 0;
@@ -25,6 +40,24 @@ export class OriginCounters {
     this.#connectTimeSum += ms;
     this.#connectTimes[this.#connectTimeCount % CONNECT_SAMPLES] = ms;
     this.#connectTimeCount++;
+  }
+
+  /** A TLS handshake took `ms` (from TCP connect to secure connect); `reused`: it resumed a session. */
+  recordHandshake(ms: number, reused: boolean): void {
+    this.handshakes++;
+    this.#handshakeTimeSum += ms;
+    if (reused) this.sessionsReused++;
+  }
+
+  /** The peer certificate's `valid_to` (OpenSSL's date text) as it was presented. */
+  recordPeerCertificate(validTo: string | undefined): void {
+    const at = validTo === undefined ? Number.NaN : Date.parse(validTo);
+    if (Number.isFinite(at)) this.certificateExpiresAt = at;
+  }
+
+  /** Mean TLS handshake time, ms (0 before the first handshake). */
+  get handshakeTimeMeanMs(): number {
+    return this.handshakes === 0 ? 0 : this.#handshakeTimeSum / this.handshakes;
   }
 
   /** Mean connect time, ms (0 before the first connection). */

@@ -17,7 +17,14 @@ export interface AlertManagerOptions {
 
 const DEFAULTS = Object.freeze({ rules: [], evaluationIntervalMs: 1_000, clock: () => Date.now() });
 
-const METRICS = new Set(['errorRate', 'latencyP99', 'healthScore', 'breakerOpen', 'shedRate']);
+const METRICS = new Set([
+  'errorRate',
+  'latencyP99',
+  'healthScore',
+  'breakerOpen',
+  'shedRate',
+  'certificateExpiryDays',
+]);
 
 /** Where a rule stands: good, breaching but not yet for `forMs`, or firing. */
 type RuleState =

@@ -169,6 +169,16 @@ export class PrometheusExporter {
         }
       },
     );
+    gauge(
+      'slipstream_pool_certificate_expiry_days',
+      'Days until the TLS certificate each https origin presented last expires.',
+      ['origin'],
+      (g) => {
+        for (const p of metrics.pools()) {
+          if (p.certificateDaysLeft !== undefined) g.set({ origin: p.origin }, p.certificateDaysLeft);
+        }
+      },
+    );
     gauge('slipstream_pool_queue_depth', 'Requests waiting per origin.', ['origin', 'queue'], (g) => {
       for (const p of metrics.pools()) {
         g.set({ origin: p.origin, queue: 'queued' }, p.queued);

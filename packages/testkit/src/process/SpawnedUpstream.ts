@@ -15,9 +15,9 @@ export interface SpawnedUpstreamAddress {
  * `Upstream`, all async, plus `kill()`; `close()` ends the process.
  */
 export class SpawnedUpstream {
-  /** Base URL, `http://127.0.0.1:<port>`; the same as `origin`. */
+  /** Base URL, `http(s)://127.0.0.1:<port>`; the same as `origin`. */
   readonly url: string;
-  /** `http://127.0.0.1:<port>`. */
+  /** `http(s)://127.0.0.1:<port>`. */
   readonly origin: string;
   /** The upstream's port. */
   readonly port: number;
@@ -31,11 +31,13 @@ export class SpawnedUpstream {
     private readonly child: ChildProcess,
     private readonly exited: Promise<void>,
     address: SpawnedUpstreamAddress,
+    /** Whether the upstream serves HTTPS (its `tls` option). Defaults to false. */
+    secure = false,
   ) {
     this.port = address.port;
     this.adminPort = address.adminPort;
     this.seed = address.seed;
-    this.origin = `http://127.0.0.1:${this.port}`;
+    this.origin = `${secure ? 'https' : 'http'}://127.0.0.1:${this.port}`;
     this.url = this.origin;
     this.adminUrl = `http://127.0.0.1:${this.adminPort}`;
   }

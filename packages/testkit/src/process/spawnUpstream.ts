@@ -44,5 +44,5 @@ export async function spawnUpstream(options: SpawnUpstreamOptions = {}): Promise
     timeoutMs: startTimeoutMs,
     label: 'upstream process',
   });
-  return new SpawnedUpstream(child, exited, ready);
+  return new SpawnedUpstream(child, exited, ready, resolved.tls !== undefined);
 }

@@ -31,12 +31,30 @@ export interface UpstreamOptions {
    * answering them with the built-in routes. Defaults to none (the built-in routes answer).
    */
   forwardTo?: ForwardTarget;
+  /**
+   * Serve HTTPS with this certificate and key (PEM); with `ca` and `requestCert`, require a
+   * client certificate signed by `ca` (mutual TLS). Defaults to none (plain HTTP).
+   */
+  tls?: UpstreamTlsOptions;
+}
+
+/** The TLS settings of an HTTPS upstream (PEM text, see `makeTestCertificates`). */
+export interface UpstreamTlsOptions {
+  cert: string;
+  key: string;
+  /** CA that client certificates must be signed by. Required with `requestCert`. */
+  ca?: string;
+  /** Require and verify a client certificate (mutual TLS). Defaults to false. */
+  requestCert?: boolean;
+  /** Highest TLS version the server accepts. Defaults to Node's ('TLSv1.3'). */
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 /** Upstream options with every default applied. */
-export type ResolvedUpstreamOptions = Required<Omit<UpstreamOptions, 'name' | 'forwardTo'>> & {
+export type ResolvedUpstreamOptions = Required<Omit<UpstreamOptions, 'name' | 'forwardTo' | 'tls'>> & {
   name: string | undefined;
   forwardTo: ForwardTarget | undefined;
+  tls: UpstreamTlsOptions | undefined;
 };
 
 /** The defaults of `UpstreamOptions`. */
@@ -70,6 +88,7 @@ export function resolveUpstreamOptions(options: UpstreamOptions = {}): ResolvedU
     requestLogSize: options.requestLogSize ?? UPSTREAM_DEFAULTS.requestLogSize,
     waitTimeoutMs: options.waitTimeoutMs ?? UPSTREAM_DEFAULTS.waitTimeoutMs,
     forwardTo: options.forwardTo,
+    tls: options.tls,
   };
   const checks: [NumericOption, (v: number) => boolean, string][] = [
     ['port', integerIn(0, 65_535), 'an integer 0..65535'],
@@ -88,6 +107,11 @@ export function resolveUpstreamOptions(options: UpstreamOptions = {}): ResolvedU
   if (typeof resolved.healthy !== 'boolean')
     issues.push({ path: 'healthy', expected: 'a boolean', received: String(resolved.healthy) });
   if (resolved.forwardTo !== undefined) issues.push(...forwardTargetIssues(resolved.forwardTo));
+  const tls = resolved.tls;
+  if (tls !== undefined && (typeof tls.cert !== 'string' || typeof tls.key !== 'string'))
+    issues.push({ path: 'tls', expected: 'PEM strings cert and key', received: typeof tls.cert });
+  if (tls?.requestCert === true && typeof tls.ca !== 'string')
+    issues.push({ path: 'tls.ca', expected: 'a PEM CA with requestCert', received: String(tls.ca) });
   if (issues.length > 0) throw new ConfigError(issues);
   return resolved;
 }

@@ -6,6 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Behaviour, BehaviourRule, SlowBody } from '../behaviour/Behaviour';
@@ -68,7 +69,22 @@ export class UpstreamServer implements Upstream {
     this.table = new BehaviourTable(this.options.rules, this.options.behaviour);
     this.forwarder =
       this.options.forwardTo === undefined ? undefined : new ForwardingClient(this.options.forwardTo);
-    this.server = createServer((req, res) => void this.serve(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.serve(req, res);
+    const tls = this.options.tls;
+    this.server =
+      tls === undefined
+        ? createServer(handler)
+        : createHttpsServer(
+            {
+              cert: tls.cert,
+              key: tls.key,
+              ca: tls.ca,
+              requestCert: tls.requestCert ?? false,
+              ...(tls.maxVersion !== undefined && { maxVersion: tls.maxVersion }),
+              rejectUnauthorized: true,
+            },
+            handler,
+          );
     this.server.keepAliveTimeout = this.options.keepAliveTimeoutMs;
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -85,7 +101,7 @@ export class UpstreamServer implements Upstream {
   }
 
   get origin(): string {
-    return `http://127.0.0.1:${this.boundPort}`;
+    return `${this.options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${this.boundPort}`;
   }
 
   get url(): string {

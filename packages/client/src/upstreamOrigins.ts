@@ -1,0 +1,61 @@
+import { ConfigError } from '@slipstream/contracts';
+import { ORIGIN_DEFAULTS, type OriginSettings } from '@slipstream/http';
+import type { ClientClusterConfig } from './NetworkClientOptions';
+
+const FIELDS = [
+  'protocol',
+  'maxConcurrentStreams',
+  'maxRequestsPerConnection',
+  'maxConnectionAgeMs',
+  'maxConnectionAgeJitter',
+] as const;
+
+/**
+ * The pool settings of each endpoint of `cluster`: the cluster's connection settings with the
+ * endpoint's laid over them (`tls` field by field), every omitted field at its default, so that
+ * applying them again (a reload) resets what was removed and re-reads the certificate files.
+ */
+export function upstreamOrigins(cluster: ClientClusterConfig): Record<string, OriginSettings> {
+  const origins: Record<string, OriginSettings> = {};
+  for (const endpoint of cluster.endpoints ?? []) {
+    const settings: OriginSettings = {};
+    for (const field of FIELDS) {
+      (settings as Record<string, unknown>)[field] =
+        endpoint[field] ?? cluster[field] ?? ORIGIN_DEFAULTS[field];
+    }
+    // Always given for https (a reload that drops `tls` goes back to the defaults); for http only
+    // when set, which the pool refuses with an issue naming the origin.
+    if (endpoint.origin.startsWith('https:') || cluster.tls !== undefined || endpoint.tls !== undefined) {
+      settings.tls = { ...cluster.tls, ...endpoint.tls };
+    }
+    origins[endpoint.origin] = settings;
+  }
+  return origins;
+}
+
+/** Whether any endpoint of `cluster` skips certificate verification (`tls.rejectUnauthorized: false`). */
+export function skipsVerification(cluster: ClientClusterConfig): boolean {
+  return (cluster.endpoints ?? []).some(
+    (e) => (e.tls?.rejectUnauthorized ?? cluster.tls?.rejectUnauthorized) === false,
+  );
+}
+
+/**
+ * Re-labels the pool's `origins.<origin>.…` issue paths as the cluster's
+ * (`clusters.<name>.endpoints[<origin>].…`), so that the error names what the user configured.
+ */
+export function asClusterError(err: unknown, cluster: ClientClusterConfig): unknown {
+  if (!ConfigError.is(err)) return err;
+  const relabel = (path: string): string => {
+    for (const { origin } of cluster.endpoints ?? []) {
+      const prefix = `origins.${origin}`;
+      if (path.startsWith(prefix))
+        return `clusters.${cluster.cluster}.endpoints[${origin}]${path.slice(prefix.length)}`;
+    }
+    return path;
+  };
+  return new ConfigError(
+    err.issues.map((i) => ({ ...i, path: relabel(i.path) })),
+    { cause: err },
+  );
+}
