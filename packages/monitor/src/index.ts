@@ -14,7 +14,17 @@ export {
 } from './health/computeHealthScore';
 export { readAlertMetric } from './alerts/readAlertMetric';
 export { AlertManager, type AlertManagerOptions } from './alerts/AlertManager';
-export { PrometheusExporter } from './export/PrometheusExporter';
+export { PrometheusExporter, type PrometheusExporterOptions } from './export/PrometheusExporter';
+export {
+  RequestMetrics,
+  LatencySeries,
+  ClassSeries,
+  NO_ENDPOINT_LABEL,
+  type AttemptCounts,
+  type RequestMetricsOptions,
+} from './export/RequestMetrics';
+export { LATENCY_BUCKETS_MS, latencyBucketIndex } from './export/LATENCY_BUCKETS_MS';
+export { LabelTree, OVERFLOW_LABEL } from './export/LabelTree';
 export { AdminServer, type AdminServerOptions } from './admin/AdminServer';
 export { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
 export { MONITOR_TOKENS } from './tokens';

@@ -2,7 +2,8 @@ import { ContainerModule } from 'inversify';
 import { TOKENS } from '@slipstream/contracts';
 import { AdminServer, type AdminServerOptions } from './admin/AdminServer';
 import { AlertManager, type AlertManagerOptions } from './alerts/AlertManager';
-import { PrometheusExporter } from './export/PrometheusExporter';
+import { PrometheusExporter, type PrometheusExporterOptions } from './export/PrometheusExporter';
+import { RequestMetrics, type RequestMetricsOptions } from './export/RequestMetrics';
 import { MetricsRegistry, type MetricsRegistryOptions } from './registry/MetricsRegistry';
 import { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
 import { MONITOR_TOKENS } from './tokens';
@@ -17,11 +18,14 @@ export interface MonitorModuleOptions {
   admin?: AdminServerOptions;
   /** Snapshot options. Defaults to every 10_000 ms. */
   snapshot?: SnapshotPublisherOptions;
+  /** Prometheus options: Node's default metrics, the bound on label sets. Defaults to off and 1_000. */
+  prometheus?: PrometheusExporterOptions & RequestMetricsOptions;
 }
 
 /**
  * The monitor's `ContainerModule`: binds `TOKENS.MetricsRegistry`, `TOKENS.AlertManager`
- * and `TOKENS.AdminServer` (singletons), plus the package's exporter and snapshot publisher.
+ * and `TOKENS.AdminServer` (singletons), plus the package's exporter and snapshot publisher, and
+ * the exporter's `RequestMetrics` as a `TOKENS.RequestObserver` (the pipeline feeds it).
  * `TOKENS.EventBus` and `TOKENS.Logger` come from core's module.
  */
 export function createMonitorModule(options: MonitorModuleOptions = {}): ContainerModule {
@@ -30,6 +34,9 @@ export function createMonitorModule(options: MonitorModuleOptions = {}): Contain
     bind(MONITOR_TOKENS.AlertManagerOptions).toConstantValue(options.alerts ?? {});
     bind(MONITOR_TOKENS.AdminServerOptions).toConstantValue(options.admin ?? {});
     bind(MONITOR_TOKENS.SnapshotPublisherOptions).toConstantValue(options.snapshot ?? {});
+    bind(MONITOR_TOKENS.PrometheusExporterOptions).toConstantValue(options.prometheus ?? {});
+    bind(MONITOR_TOKENS.RequestMetrics).toConstantValue(new RequestMetrics(options.prometheus));
+    bind(TOKENS.RequestObserver).toService(MONITOR_TOKENS.RequestMetrics);
     bind(TOKENS.MetricsRegistry).to(MetricsRegistry).inSingletonScope();
     bind(TOKENS.AlertManager).to(AlertManager).inSingletonScope();
     bind(TOKENS.AdminServer).to(AdminServer).inSingletonScope();

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { ConfigError } from '@slipstream/contracts';
 import { PrometheusExporter } from '../export/PrometheusExporter';
+import { RequestMetrics } from '../export/RequestMetrics';
 import { MetricsRegistry } from '../registry/MetricsRegistry';
 import { parseExposition } from '../test/parseExposition';
 import { AdminServer } from './AdminServer';
@@ -9,7 +10,8 @@ const labels = { cluster: 'users', endpoint: 'http://a:1', route: 'r1', qosClass
 
 describe('AdminServer', () => {
   const registry = new MetricsRegistry();
-  const exporter = new PrometheusExporter(registry);
+  const requests = new RequestMetrics();
+  const exporter = new PrometheusExporter(registry, requests);
   let ready = true;
   const server = new AdminServer(registry, exporter, { readiness: () => ready });
   const secured = new AdminServer(registry, exporter, { bearerToken: 's3cret' });
@@ -33,17 +35,35 @@ describe('AdminServer', () => {
   });
 
   describe('GET /metrics', () => {
-    it('when traffic was recorded, serves strict Prometheus text with the labelled series', async () => {
+    it('when traffic was observed, serves strict Prometheus text with the labelled series', async () => {
       registry.recordRequest({ ...labels, durationMs: 12, errorKind: '5xx' });
+      requests
+        .requestStarted({
+          method: 'GET',
+          path: '/x',
+          cluster: 'users',
+          route: 'r1',
+          qosClass: 'standard',
+          kind: 'request',
+        })
+        .finished({
+          outcome: 'upstream_failure',
+          status: 500,
+          durationMs: 12,
+          attempts: 1,
+          endpoint: 'http://a:1',
+        });
       const res = await request(`${url}/metrics`);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
       const samples = parseExposition(await res.body.text());
       expect(
-        samples.find((s) => s.name === 'slipstream_request_errors_total' && s.labels.kind === '5xx'),
+        samples.find(
+          (s) => s.name === 'slipstream_request_outcomes_total' && s.labels.outcome === 'upstream_failure',
+        ),
       ).toEqual({
-        name: 'slipstream_request_errors_total',
-        labels: { cluster: 'users', endpoint: 'http://a:1', route: 'r1', class: 'standard', kind: '5xx' },
+        name: 'slipstream_request_outcomes_total',
+        labels: { cluster: 'users', route: 'r1', class: 'standard', outcome: 'upstream_failure' },
         value: 1,
       });
     });
