@@ -4,7 +4,8 @@ import { PrometheusExporter } from '../export/PrometheusExporter';
 import { RequestMetrics } from '../export/RequestMetrics';
 import { MetricsRegistry } from '../registry/MetricsRegistry';
 import { parseExposition } from '../test/parseExposition';
-import { AdminServer } from './AdminServer';
+import { RecordingLogger } from '../test/fakes';
+import { ADMIN_DEFAULT_PORT, AdminServer } from './AdminServer';
 
 const labels = { cluster: 'users', endpoint: 'http://a:1', route: 'r1', qosClass: 'standard' };
 
@@ -13,8 +14,9 @@ describe('AdminServer', () => {
   const requests = new RequestMetrics();
   const exporter = new PrometheusExporter(registry, requests);
   let ready = true;
-  const server = new AdminServer(registry, exporter, { readiness: () => ready });
-  const secured = new AdminServer(registry, exporter, { bearerToken: 's3cret' });
+  const logger = new RecordingLogger();
+  const server = new AdminServer(registry, exporter, { port: 0, readiness: () => ready }, logger);
+  const secured = new AdminServer(registry, exporter, { port: 0, bearerToken: 's3cret' });
   let url: string;
   let securedUrl: string;
 
@@ -29,8 +31,18 @@ describe('AdminServer', () => {
   });
 
   describe('.start()', () => {
-    it('when started with defaults, listens on 127.0.0.1', () => {
+    it('when started, listens on 127.0.0.1 and logs its URL', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(logger.lines).toContainEqual({
+        level: 'info',
+        message: 'admin server listening',
+        fields: { url, metrics: `${url}/metrics` },
+      });
+    });
+
+    it('when no port is configured, uses the fixed documented port 9470', () => {
+      expect(ADMIN_DEFAULT_PORT).toBe(9470);
+      expect(new AdminServer(registry, exporter).port).toBe(9470);
     });
   });
 
@@ -118,10 +130,10 @@ describe('AdminServer', () => {
 
   describe('.reconfigure()', () => {
     it('when listening and given a new token, restarts behind it', async () => {
-      const admin = new AdminServer(registry, exporter);
+      const admin = new AdminServer(registry, exporter, { port: 0 });
       try {
         const before = await admin.start();
-        await admin.reconfigure({ bearerToken: 'n3w' });
+        await admin.reconfigure({ port: 0, bearerToken: 'n3w' });
         expect(admin.listening).toBe(true);
         const after = admin.url!;
         const none = await request(`${after}/healthz`);
@@ -136,7 +148,7 @@ describe('AdminServer', () => {
     });
 
     it('when the new port is taken, listens at the old address again and rethrows', async () => {
-      const admin = new AdminServer(registry, exporter);
+      const admin = new AdminServer(registry, exporter, { port: 0 });
       try {
         const before = await admin.start();
         const takenPort = Number(new URL(url).port);
@@ -153,7 +165,7 @@ describe('AdminServer', () => {
     });
 
     it('when the options are invalid, throws a ConfigError naming the field and keeps serving', async () => {
-      const admin = new AdminServer(registry, exporter);
+      const admin = new AdminServer(registry, exporter, { port: 0 });
       try {
         const before = await admin.start();
         await expect(admin.reconfigure({ port: 70_000 })).rejects.toThrow(/admin\.port/);
@@ -165,8 +177,8 @@ describe('AdminServer', () => {
     });
 
     it('when not listening, only records the new address for the next start', async () => {
-      const admin = new AdminServer(registry, exporter);
-      await admin.reconfigure({ host: 'localhost' });
+      const admin = new AdminServer(registry, exporter, { port: 0 });
+      await admin.reconfigure({ host: 'localhost', port: 0 });
       expect(admin.listening).toBe(false);
       try {
         expect(await admin.start()).toMatch(/^http:\/\/(127\.0\.0\.1|\[::1\]):\d+$/);
@@ -177,9 +189,14 @@ describe('AdminServer', () => {
   });
 
   describe('constructor', () => {
-    it('when the host is not loopback and allowRemote is not set, throws a ConfigError', () => {
-      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0' })).toThrow(ConfigError);
-      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0', allowRemote: true })).not.toThrow();
+    it('when the host is not loopback, throws a ConfigError unless allowRemote is true and a token is set', () => {
+      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0' })).toThrow(/admin\.host/);
+      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0', allowRemote: true })).toThrow(
+        /admin\.bearerToken/,
+      );
+      expect(
+        () => new AdminServer(registry, exporter, { host: '0.0.0.0', allowRemote: true, bearerToken: 't' }),
+      ).not.toThrow();
     });
   });
 });

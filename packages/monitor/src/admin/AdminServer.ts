@@ -2,18 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { inject, injectable, optional } from 'inversify';
-import { ConfigError, TOKENS } from '@slipstream/contracts';
+import { ConfigError, TOKENS, type Logger } from '@slipstream/contracts';
 import type { MetricsRegistry } from '../registry/MetricsRegistry';
 import type { PrometheusExporter } from '../export/PrometheusExporter';
 import { MONITOR_TOKENS } from '../tokens';
 
 /** Options of the `AdminServer`. */
 export interface AdminServerOptions {
-  /** Interface to listen on. Defaults to '127.0.0.1'; a non-loopback host needs `allowRemote`. */
+  /** Interface to listen on. Defaults to '127.0.0.1'; a non-loopback host needs `allowRemote` and `bearerToken`. */
   host?: string;
-  /** Port; 0 picks a free one. Defaults to 0. */
+  /** Port; 0 picks a free one. Defaults to `ADMIN_DEFAULT_PORT` (9470). */
   port?: number;
-  /** Must be true to listen on a non-loopback host. Defaults to false. */
+  /** Must be true (with a `bearerToken`) to listen on a non-loopback host. Defaults to false. */
   allowRemote?: boolean;
   /** When set, every request must carry `Authorization: Bearer <token>`. Defaults to none. */
   bearerToken?: string;
@@ -21,7 +21,15 @@ export interface AdminServerOptions {
   readiness?: () => boolean | Promise<boolean>;
 }
 
-const DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 0, allowRemote: false, readiness: () => true });
+/** The admin server's port unless configured: fixed, so that operators and scrape configs know where to look. */
+export const ADMIN_DEFAULT_PORT = 9470;
+
+const DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: ADMIN_DEFAULT_PORT,
+  allowRemote: false,
+  readiness: () => true,
+});
 
 /** Whether a host name or address is the loopback interface. */
 function isLoopback(host: string): boolean {
@@ -45,6 +53,15 @@ function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAd
       { path: 'admin.host', expected: 'a loopback address unless allowRemote is true', received: host },
     ]);
   }
+  if (!isLoopback(host) && (options.bearerToken === undefined || options.bearerToken === '')) {
+    throw new ConfigError([
+      {
+        path: 'admin.bearerToken',
+        expected: `a token when the admin server listens on a non-loopback host (${host})`,
+        received: 'none',
+      },
+    ]);
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new ConfigError([{ path: 'admin.port', expected: 'an integer 0..65535', received: String(port) }]);
   }
@@ -57,8 +74,9 @@ function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAd
 
 /**
  * The admin HTTP server: `/metrics` (Prometheus text), `/stats` (JSON snapshot),
- * `/healthz` (liveness) and `/readyz` (readiness). Listens on 127.0.0.1 unless told
- * otherwise explicitly, optionally behind a bearer token.
+ * `/healthz` (liveness) and `/readyz` (readiness). Listens on 127.0.0.1:9470 unless told
+ * otherwise (another interface only with `allowRemote` and a bearer token), and logs its URL
+ * when it starts.
  */
 @injectable()
 export class AdminServer {
@@ -70,6 +88,7 @@ export class AdminServer {
     @inject(TOKENS.MetricsRegistry) private readonly registry: MetricsRegistry,
     @inject(MONITOR_TOKENS.PrometheusExporter) private readonly exporter: PrometheusExporter,
     @inject(MONITOR_TOKENS.AdminServerOptions) @optional() options: AdminServerOptions = {},
+    @inject(TOKENS.Logger) @optional() private readonly logger?: Logger,
   ) {
     this.address = resolveAddress(options);
     this.readiness = options.readiness ?? DEFAULTS.readiness;
@@ -102,6 +121,11 @@ export class AdminServer {
     }
   }
 
+  /** The configured port (0: any free one); `url` says where it listens once started. */
+  get port(): number {
+    return this.address.port;
+  }
+
   /** Where the server listens, once started. */
   get url(): string | undefined {
     const address = this.server?.address() as AddressInfo | null | undefined;
@@ -132,6 +156,7 @@ export class AdminServer {
           resolve();
         });
       });
+      this.logger?.info('admin server listening', { url: this.url, metrics: `${this.url!}/metrics` });
     }
     return this.url!;
   }
