@@ -25,7 +25,8 @@ export {
 } from './export/RequestMetrics';
 export { LATENCY_BUCKETS_MS, latencyBucketIndex } from './export/LATENCY_BUCKETS_MS';
 export { LabelTree, OVERFLOW_LABEL } from './export/LabelTree';
-export { AdminServer, type AdminServerOptions } from './admin/AdminServer';
+export { AdminServer, ADMIN_DEFAULT_PORT, type AdminServerOptions } from './admin/AdminServer';
+export { AccessLogObserver, ACCESS_LOG_MESSAGE, type AccessLogOptions } from './accesslog/AccessLogObserver';
 export { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
 export { MONITOR_TOKENS } from './tokens';
 export { createMonitorModule, monitorModule, type MonitorModuleOptions } from './monitorModule';

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { TOKENS } from '@slipstream/contracts';
+import { TOKENS, type Logger } from '@slipstream/contracts';
+import { AccessLogObserver, type AccessLogOptions } from './accesslog/AccessLogObserver';
 import { AdminServer, type AdminServerOptions } from './admin/AdminServer';
 import { AlertManager, type AlertManagerOptions } from './alerts/AlertManager';
 import { PrometheusExporter, type PrometheusExporterOptions } from './export/PrometheusExporter';
@@ -20,12 +21,15 @@ export interface MonitorModuleOptions {
   snapshot?: SnapshotPublisherOptions;
   /** Prometheus options: Node's default metrics, the bound on label sets. Defaults to off and 1_000. */
   prometheus?: PrometheusExporterOptions & RequestMetricsOptions;
+  /** The access log: one line per sampled request through `TOKENS.Logger`. Defaults to off. */
+  accessLog?: AccessLogOptions & { enabled?: boolean };
 }
 
 /**
  * The monitor's `ContainerModule`: binds `TOKENS.MetricsRegistry`, `TOKENS.AlertManager`
  * and `TOKENS.AdminServer` (singletons), plus the package's exporter and snapshot publisher, and
- * the exporter's `RequestMetrics` as a `TOKENS.RequestObserver` (the pipeline feeds it).
+ * the exporter's `RequestMetrics` as a `TOKENS.RequestObserver` (the pipeline feeds it), and the
+ * access log as another when `accessLog.enabled`.
  * `TOKENS.EventBus` and `TOKENS.Logger` come from core's module.
  */
 export function createMonitorModule(options: MonitorModuleOptions = {}): ContainerModule {
@@ -37,6 +41,12 @@ export function createMonitorModule(options: MonitorModuleOptions = {}): Contain
     bind(MONITOR_TOKENS.PrometheusExporterOptions).toConstantValue(options.prometheus ?? {});
     bind(MONITOR_TOKENS.RequestMetrics).toConstantValue(new RequestMetrics(options.prometheus));
     bind(TOKENS.RequestObserver).toService(MONITOR_TOKENS.RequestMetrics);
+    const accessLog = options.accessLog;
+    if (accessLog?.enabled === true) {
+      bind(TOKENS.RequestObserver)
+        .toDynamicValue((ctx) => new AccessLogObserver(ctx.get<Logger>(TOKENS.Logger), accessLog))
+        .inSingletonScope();
+    }
     bind(TOKENS.MetricsRegistry).to(MetricsRegistry).inSingletonScope();
     bind(TOKENS.AlertManager).to(AlertManager).inSingletonScope();
     bind(TOKENS.AdminServer).to(AdminServer).inSingletonScope();
