@@ -31,3 +31,4 @@ export { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/Sna
 export { MONITOR_TOKENS } from './tokens';
 export { createMonitorModule, monitorModule, type MonitorModuleOptions } from './monitorModule';
 export { monitorOptionsFromConfig } from './monitorOptionsFromConfig';
+export { TracingObserver, TRACER_NAME, type TracingObserverOptions } from './tracing/TracingObserver';

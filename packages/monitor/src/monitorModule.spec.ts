@@ -25,7 +25,7 @@ describe('createMonitorModule', () => {
     expect(container.get(TOKENS.AdminServer)).toBeInstanceOf(AdminServer);
   });
 
-  it('when accessLog is enabled, binds the access log as a request observer next to the Prometheus one; off by default', async () => {
+  it('when accessLog or tracing is enabled, binds it as a request observer next to the Prometheus one; both off by default', async () => {
     const observersOf = async (options: Parameters<typeof createMonitorModule>[0]) => {
       const container = new Container();
       container.bind(TOKENS.Logger).toConstantValue(new RecordingLogger());
@@ -34,6 +34,13 @@ describe('createMonitorModule', () => {
     };
     expect((await observersOf({})).map((o) => o.constructor.name)).toEqual(['RequestMetrics']);
     expect((await observersOf({ accessLog: { enabled: true } })).map((o) => o.constructor.name)).toEqual([
+      'RequestMetrics',
+      'AccessLogObserver',
+    ]);
+    const all = await observersOf({ accessLog: { enabled: true }, tracing: { enabled: true } });
+    // Tracing first: the access log reads the trace id from the traceparent tracing injects.
+    expect(all.map((o) => o.constructor.name)).toEqual([
+      'TracingObserver',
       'RequestMetrics',
       'AccessLogObserver',
     ]);
