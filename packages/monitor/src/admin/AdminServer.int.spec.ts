@@ -36,7 +36,7 @@ describe('AdminServer', () => {
       expect(logger.lines).toContainEqual({
         level: 'info',
         message: 'admin server listening',
-        fields: { url, metrics: `${url}/metrics` },
+        fields: { url, metrics: `${url}/metrics`, dashboard: `${url}/dashboard` },
       });
     });
 
@@ -87,6 +87,37 @@ describe('AdminServer', () => {
       const body = (await res.body.json()) as { metricsCollected: number; clusters: Record<string, unknown> };
       expect(body.metricsCollected).toBe(registry.metricsCollected);
       expect(Object.keys(body.clusters)).toContain('users');
+    });
+  });
+
+  describe('GET /dashboard', () => {
+    it('when asked, serves the page and its uPlot assets locally (no CDN)', async () => {
+      const page = await request(`${url}/dashboard`);
+      const html = await page.body.text();
+      expect(page.headers['content-type']).toContain('text/html');
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      expect(sources).toEqual(['/dashboard/uPlot.min.css', '/dashboard/uPlot.iife.min.js']);
+      for (const source of sources) {
+        const asset = await request(`${url}${source}`);
+        expect([asset.statusCode, (await asset.body.text()).length > 1_000]).toEqual([200, true]);
+      }
+    });
+
+    it('when the events are read, streams the registry state as server-sent events', async () => {
+      registry.recordRequest({ ...labels, durationMs: 7 });
+      const controller = new AbortController();
+      const res = await request(`${url}/dashboard/events`, { signal: controller.signal });
+      expect(res.headers['content-type']).toBe('text/event-stream');
+      let text = '';
+      for await (const chunk of res.body) {
+        text += String(chunk);
+        if (text.includes('\n\n')) break;
+      }
+      controller.abort();
+      const state = JSON.parse(text.slice('data: '.length, text.indexOf('\n\n'))) as {
+        clusters: { name: string; requests: number }[];
+      };
+      expect(state.clusters.map((c) => c.name)).toContain('users');
     });
   });
 

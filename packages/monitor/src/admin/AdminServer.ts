@@ -5,6 +5,10 @@ import { inject, injectable, optional } from 'inversify';
 import { ConfigError, TOKENS, type Logger } from '@slipstream/contracts';
 import type { MetricsRegistry } from '../registry/MetricsRegistry';
 import type { PrometheusExporter } from '../export/PrometheusExporter';
+import type { RequestMetrics } from '../export/RequestMetrics';
+import type { AlertManager } from '../alerts/AlertManager';
+import { DashboardAssets } from '../dashboard/DashboardAssets';
+import { dashboardState } from '../dashboard/dashboardState';
 import { MONITOR_TOKENS } from '../tokens';
 
 /** Options of the `AdminServer`. */
@@ -19,6 +23,8 @@ export interface AdminServerOptions {
   bearerToken?: string;
   /** Readiness for `/readyz`. Defaults to always ready. */
   readiness?: () => boolean | Promise<boolean>;
+  /** Period of the dashboard's server-sent events, ms. Defaults to 1_000 ms. */
+  dashboardIntervalMs?: number;
 }
 
 /** The admin server's port unless configured: fixed, so that operators and scrape configs know where to look. */
@@ -29,6 +35,7 @@ const DEFAULTS = Object.freeze({
   port: ADMIN_DEFAULT_PORT,
   allowRemote: false,
   readiness: () => true,
+  dashboardIntervalMs: 1_000,
 });
 
 /** Whether a host name or address is the loopback interface. */
@@ -44,7 +51,9 @@ interface AdminAddress {
 }
 
 /** Validates the address options; a `ConfigError` names the first bad field. */
-function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAddress {
+function resolveAddress(
+  options: Omit<AdminServerOptions, 'readiness' | 'dashboardIntervalMs'>,
+): AdminAddress {
   const host = options.host ?? DEFAULTS.host;
   const port = options.port ?? DEFAULTS.port;
   const allowRemote = options.allowRemote ?? DEFAULTS.allowRemote;
@@ -74,7 +83,8 @@ function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAd
 
 /**
  * The admin HTTP server: `/metrics` (Prometheus text), `/stats` (JSON snapshot),
- * `/healthz` (liveness) and `/readyz` (readiness). Listens on 127.0.0.1:9470 unless told
+ * `/healthz` (liveness), `/readyz` (readiness) and `/dashboard` (a live page fed by server-sent
+ * events from `/dashboard/events`, its assets served locally). Listens on 127.0.0.1:9470 unless told
  * otherwise (another interface only with `allowRemote` and a bearer token), and logs its URL
  * when it starts.
  */
@@ -82,6 +92,8 @@ function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAd
 export class AdminServer {
   private address: AdminAddress;
   private readonly readiness: () => boolean | Promise<boolean>;
+  private readonly dashboardIntervalMs: number;
+  private readonly assets = new DashboardAssets();
   private server: Server | undefined;
 
   constructor(
@@ -89,9 +101,21 @@ export class AdminServer {
     @inject(MONITOR_TOKENS.PrometheusExporter) private readonly exporter: PrometheusExporter,
     @inject(MONITOR_TOKENS.AdminServerOptions) @optional() options: AdminServerOptions = {},
     @inject(TOKENS.Logger) @optional() private readonly logger?: Logger,
+    @inject(TOKENS.AlertManager) @optional() private readonly alerts?: AlertManager,
+    @inject(MONITOR_TOKENS.RequestMetrics) @optional() private readonly requests?: RequestMetrics,
   ) {
     this.address = resolveAddress(options);
     this.readiness = options.readiness ?? DEFAULTS.readiness;
+    this.dashboardIntervalMs = options.dashboardIntervalMs ?? DEFAULTS.dashboardIntervalMs;
+    if (!Number.isFinite(this.dashboardIntervalMs) || this.dashboardIntervalMs < 10) {
+      throw new ConfigError([
+        {
+          path: 'admin.dashboardIntervalMs',
+          expected: 'a number of ms ≥ 10',
+          received: String(options.dashboardIntervalMs),
+        },
+      ]);
+    }
   }
 
   /** Whether the server is listening. */
@@ -105,7 +129,7 @@ export class AdminServer {
    * change nothing. When listening, the server is closed and started again at the new address;
    * if that fails (the port is taken), it listens at the old address again and the error is thrown.
    */
-  async reconfigure(options: Omit<AdminServerOptions, 'readiness'>): Promise<void> {
+  async reconfigure(options: Omit<AdminServerOptions, 'readiness' | 'dashboardIntervalMs'>): Promise<void> {
     const next = resolveAddress(options);
     const previous = this.address;
     const wasListening = this.listening;
@@ -156,7 +180,11 @@ export class AdminServer {
           resolve();
         });
       });
-      this.logger?.info('admin server listening', { url: this.url, metrics: `${this.url!}/metrics` });
+      this.logger?.info('admin server listening', {
+        url: this.url,
+        metrics: `${this.url!}/metrics`,
+        dashboard: `${this.url!}/dashboard`,
+      });
     }
     return this.url!;
   }
@@ -183,7 +211,7 @@ export class AdminServer {
       res.end('method not allowed');
       return;
     }
-    const path = (req.url ?? '/').split('?', 1)[0];
+    const path = (req.url ?? '/').split('?', 1)[0]!;
     switch (path) {
       case '/metrics':
         return this.send(res, 200, this.exporter.contentType, await this.exporter.expose());
@@ -195,9 +223,36 @@ export class AdminServer {
         const ready = await this.readiness();
         return this.send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready }));
       }
-      default:
-        return this.send(res, 404, 'text/plain', 'not found');
+      case '/dashboard/events':
+        return this.streamDashboard(res);
+      default: {
+        if (!this.assets.has(path)) return this.send(res, 404, 'text/plain', 'not found');
+        const asset = await this.assets.get(path);
+        res.writeHead(200, { 'content-type': asset.contentType, 'content-length': asset.body.length });
+        res.end(req.method === 'HEAD' ? undefined : asset.body);
+        return;
+      }
     }
+  }
+
+  /** Server-sent events: the dashboard's state now, then every `dashboardIntervalMs` until the client goes. */
+  private streamDashboard(res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    if (res.req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const firing = () => this.alerts?.firing() ?? [];
+    const push = (): void => {
+      res.write(`data: ${JSON.stringify(dashboardState(this.registry, this.requests, firing))}\n\n`);
+    };
+    push();
+    const timer = setInterval(push, this.dashboardIntervalMs);
+    res.on('close', () => clearInterval(timer));
   }
 
   private send(res: ServerResponse, status: number, contentType: string, body: string): void {
