@@ -17,7 +17,15 @@ export interface Envelope<P = unknown> {
   replyTo?: string;
   /** Milliseconds since the epoch when it was sent. */
   timestamp: number;
+  /** The sender's trace context (W3C), when it sent from inside a trace; handlers run inside it. */
+  traceContext?: TraceContext;
   payload: P;
+}
+
+/** A W3C trace context as it travels in an envelope: the `traceparent` and `tracestate` header values. */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
 }
 
 /** How a message reached a handler. */

@@ -214,7 +214,7 @@ describe(NetworkPerformanceAgent, () => {
     });
 
     it('when the admin token changes while it runs, restarts the admin server behind the new token', async () => {
-      const on = await agent.implementNetworkMonitoring({ admin: { enabled: true } });
+      const on = await agent.implementNetworkMonitoring({ admin: { enabled: true, port: 0 } });
       try {
         const moved = await agent.implementNetworkMonitoring({ admin: { bearerToken: 't0ken' } });
         expect(moved.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -248,7 +248,7 @@ describe(NetworkPerformanceAgent, () => {
     });
 
     it('when the admin port is taken, rejects and keeps the old address and settings', async () => {
-      const on = await agent.implementNetworkMonitoring({ admin: { enabled: true } });
+      const on = await agent.implementNetworkMonitoring({ admin: { enabled: true, port: 0 } });
       try {
         const taken = Number(new URL(upstreams[0]!.origin).port);
         await expect(

@@ -485,16 +485,16 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     if (
       next.host === current.host &&
       next.port === current.port &&
-      next.bearerToken === current.bearerToken
+      next.bearerToken === current.bearerToken &&
+      next.allowRemote === current.allowRemote
     ) {
       return;
     }
-    // A host given explicitly is the explicit choice a non-loopback bind needs (as at build time).
     await admin.reconfigure({
       host: next.host,
       port: next.port,
       bearerToken: next.bearerToken,
-      allowRemote: next.host !== undefined,
+      allowRemote: next.allowRemote,
     });
   }
 

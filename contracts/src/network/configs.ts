@@ -177,10 +177,12 @@ export interface NetworkMonitoringConfig {
   admin?: {
     /** Defaults to false. */
     enabled?: boolean;
-    /** Defaults to '127.0.0.1'; anything else must be explicit. */
+    /** Defaults to '127.0.0.1'; a non-loopback host needs `allowRemote: true` and a `bearerToken`. */
     host?: string;
-    /** Defaults to 0 (any free port). */
+    /** Defaults to 9470; 0 picks any free port. */
     port?: number;
+    /** Must be true to listen on a non-loopback host. Defaults to false. */
+    allowRemote?: boolean;
     /** When set, every admin request must carry `Authorization: Bearer <token>`. */
     bearerToken?: string;
   };

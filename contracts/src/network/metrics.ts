@@ -93,6 +93,8 @@ export interface EndpointStats {
   weight: number;
   healthy: boolean;
   ejected: boolean;
+  /** Times outlier detection ejected this endpoint. */
+  ejections?: number;
   inflight: number;
   /** Peak-EWMA round-trip estimate, ms. */
   ewmaMs: number;

@@ -1,6 +1,6 @@
 import type { BalancerAlgorithm, UpstreamConnectionConfig } from '@slipstream/contracts';
 import { createNetworkClient, type NetworkClient } from '@slipstream/client';
-import { MetricsRegistry } from '@slipstream/monitor';
+import { MetricsRegistry, RequestMetrics, TracingObserver } from '@slipstream/monitor';
 
 import { assertOk } from './assertOk';
 import type { LoadClient } from './LoadClient';
@@ -9,7 +9,10 @@ import type { LoadClient } from './LoadClient';
 export interface PipelineClientOptions {
   /** Pool connections per origin. Required. */
   connections: number;
-  /** Record every request in a `MetricsRegistry`. Defaults to true. */
+  /**
+   * Record every request in a `MetricsRegistry`, the Prometheus histograms (`RequestMetrics`) and
+   * OpenTelemetry spans (`TracingObserver`, on the API alone: no SDK registered). Defaults to true.
+   */
   monitoring?: boolean;
   /** More endpoints of the same cluster besides the URL's origin. Defaults to none. */
   extraOrigins?: readonly string[];
@@ -39,7 +42,8 @@ const CLUSTER = 'bench';
 
 /**
  * Slipstream's full pipeline: one route (matching every path) to one cluster, admission,
- * retry, balancer, breaker, pool and, with `monitoring`, the metrics registry.
+ * retry, balancer, breaker, pool and, with `monitoring`, the metrics registry, the Prometheus
+ * histograms and tracing.
  */
 export function pipelineClient(url: URL, options: PipelineClientOptions): PipelineLoadClient {
   const monitoring = options.monitoring ?? true;
@@ -63,7 +67,9 @@ export function pipelineClient(url: URL, options: PipelineClientOptions): Pipeli
           : { enabled: false, initialLimit: options.fixedConcurrencyLimit },
       monitoring,
     },
-    { metrics: monitoring ? new MetricsRegistry() : undefined },
+    monitoring
+      ? { metrics: new MetricsRegistry(), observers: [new TracingObserver(), new RequestMetrics()] }
+      : {},
   );
   const request = { method: 'GET', path: url.pathname + url.search, headers: options.headers };
   return {

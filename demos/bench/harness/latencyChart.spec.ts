@@ -1,4 +1,4 @@
-import { latencyBarsOf, latencyChartSvg } from './latencyChart';
+import { LATENCY_AXIS_LABEL, LATENCY_CHART_TITLE, latencyBarsOf, latencyChartSvg } from './latencyChart';
 
 describe('latencyBarsOf()', () => {
   it('finds percentile summaries at the top level and one level down', () => {
@@ -29,5 +29,9 @@ describe('latencyChartSvg()', () => {
     expect(svg.match(/<rect x="300"/g)).toHaveLength(3);
     expect(svg).toContain('a&lt;b');
     expect(svg).not.toContain('>bus<');
+    // Issue #16: a title, axis labels and the values printed, not only in tooltips.
+    expect(svg).toContain(`>${LATENCY_CHART_TITLE}</text>`);
+    expect(svg).toContain(`>${LATENCY_AXIS_LABEL}</text>`);
+    expect(svg.match(/<text [^>]*>(p50 1\.00|p99 10\.00|p99\.9 100\.00) ms<\/text>/g)).toHaveLength(3);
   });
 });

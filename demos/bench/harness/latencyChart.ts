@@ -15,6 +15,12 @@ export interface LatencyBars {
 const ROW = 18;
 const LABEL_WIDTH = 300;
 const PLOT_WIDTH = 560;
+/** Room right of the plot for the longest bar's printed value. */
+const VALUE_WIDTH = 90;
+/** The chart's title. */
+export const LATENCY_CHART_TITLE = 'Latency percentiles per variant (medians over rounds)';
+/** The x axis' label. */
+export const LATENCY_AXIS_LABEL = 'latency, ms (log scale)';
 const PERCENTILES = [
   { key: 'p50', name: 'p50', colour: '#4c78a8' },
   { key: 'p99', name: 'p99', colour: '#f58518' },
@@ -47,7 +53,8 @@ function escape(text: string): string {
 
 /**
  * An SVG of the latency distributions per suite: for each variant, its p50, p99 and p99.9
- * (medians over rounds) as bars on a log-scale millisecond axis shared by the whole chart.
+ * (medians over rounds) as bars on a log-scale millisecond axis shared by the whole chart, each
+ * with its value printed at its end; a title, the axis labels (variants, latency) and a legend.
  */
 export function latencyChartSvg(suites: Record<string, SuiteResult>): string {
   const sections = Object.entries(suites)
@@ -58,7 +65,7 @@ export function latencyChartSvg(suites: Record<string, SuiteResult>): string {
   const hi = Math.log10(Math.max(...values, 10) * 1.2);
   const x = (ms: number): number => (PLOT_WIDTH * (Math.log10(Math.max(ms, 10 ** lo)) - lo)) / (hi - lo);
   const parts: string[] = [];
-  let y = 40;
+  let y = 64;
   for (const section of sections) {
     parts.push(`<text x="8" y="${y}" font-weight="bold">${escape(section.name)}</text>`);
     y += 8;
@@ -66,8 +73,11 @@ export function latencyChartSvg(suites: Record<string, SuiteResult>): string {
       parts.push(`<text x="8" y="${y + ROW * 1.6}" font-size="11">${escape(bar.label)}</text>`);
       PERCENTILES.forEach((p, i) => {
         const ms = bar[p.key];
+        const top = y + i * (ROW / 1.5);
+        const width = x(ms);
         parts.push(
-          `<rect x="${LABEL_WIDTH}" y="${y + i * (ROW / 1.5)}" width="${x(ms).toFixed(1)}" height="${(ROW / 1.5 - 2).toFixed(1)}" fill="${p.colour}"><title>${escape(bar.label)} ${p.name}: ${ms.toFixed(2)} ms</title></rect>`,
+          `<rect x="${LABEL_WIDTH}" y="${top}" width="${width.toFixed(1)}" height="${(ROW / 1.5 - 2).toFixed(1)}" fill="${p.colour}"><title>${escape(bar.label)} ${p.name}: ${ms.toFixed(2)} ms</title></rect>`,
+          `<text x="${(LABEL_WIDTH + width + 4).toFixed(1)}" y="${(top + ROW / 1.5 - 3).toFixed(1)}" font-size="9">${p.name} ${ms.toFixed(2)} ms</text>`,
         );
       });
       y += ROW * 2 + 4;
@@ -78,17 +88,23 @@ export function latencyChartSvg(suites: Record<string, SuiteResult>): string {
   for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
     const tx = LABEL_WIDTH + x(10 ** e);
     ticks.push(
-      `<line x1="${tx}" y1="24" x2="${tx}" y2="${y}" stroke="#ddd"/><text x="${tx}" y="20" font-size="10" text-anchor="middle">${10 ** e} ms</text>`,
+      `<line x1="${tx}" y1="48" x2="${tx}" y2="${y}" stroke="#ddd"/><text x="${tx}" y="44" font-size="10" text-anchor="middle">${10 ** e} ms</text>`,
     );
   }
   const legend = PERCENTILES.map(
     (p, i) =>
       `<rect x="${8 + i * 70}" y="${y + 4}" width="10" height="10" fill="${p.colour}"/><text x="${22 + i * 70}" y="${y + 13}" font-size="11">${p.name}</text>`,
   ).join('');
-  const width = LABEL_WIDTH + PLOT_WIDTH + 20;
+  const width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH;
+  const axes = [
+    `<text x="${width / 2}" y="20" font-size="15" font-weight="bold" text-anchor="middle">${LATENCY_CHART_TITLE}</text>`,
+    `<text x="${LABEL_WIDTH + PLOT_WIDTH / 2}" y="${y + 34}" font-size="12" text-anchor="middle">${LATENCY_AXIS_LABEL}</text>`,
+    `<text x="8" y="44" font-size="12" font-style="italic">suite / variant</text>`,
+  ];
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 24}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 44}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
+    ...axes,
     ...ticks,
     ...parts,
     legend,

@@ -81,7 +81,7 @@ export const monitoring: Scenario = {
           },
         ],
         snapshotIntervalMs: SNAPSHOT_INTERVAL_MS,
-        admin: { enabled: true },
+        admin: { enabled: true, port: 0 },
       });
       ctx.progress(`  ${count} Sarah tasks with the endpoint failing ${ERROR_RATE * 100} % of requests`);
       return await withBreakerSettings(ctx.bus, BREAKER_OFF, async () => {

@@ -58,6 +58,8 @@ export class EndpointState {
   healthy = true;
   /** Ejected by outlier detection. */
   ejected = false;
+  /** Times outlier detection ejected this endpoint. */
+  ejections = 0;
   /** When the endpoint last became available again (for slow start), ms; undefined before. */
   recoveredAt: number | undefined;
   private ewma = 0;
@@ -135,6 +137,7 @@ export class EndpointState {
       weight: this.weight,
       healthy: this.healthy,
       ejected: this.ejected,
+      ejections: this.ejections,
       inflight: this.inflight,
       ewmaMs: this.ewmaMs(now),
       requests: this.requests,

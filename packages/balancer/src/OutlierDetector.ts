@@ -72,6 +72,7 @@ export class OutlierDetector {
     const durationMs = Math.min(this.options.baseEjectionMs * n, this.options.maxEjectionMs);
     const failures = endpoint.consecutiveFailures;
     endpoint.ejected = true;
+    endpoint.ejections += 1;
     const timer = setTimeout(() => this.restore(endpoint), durationMs);
     timer.unref();
     this.timers.set(endpoint.origin, timer);

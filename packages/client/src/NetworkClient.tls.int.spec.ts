@@ -6,7 +6,7 @@ import {
   type TestCertificates,
   type Upstream,
 } from '@slipstream/testkit';
-import { AlertManager, MetricsRegistry, PrometheusExporter } from '@slipstream/monitor';
+import { AlertManager, MetricsRegistry, PrometheusExporter, RequestMetrics } from '@slipstream/monitor';
 import { recordingBus } from '../test/recordingBus';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
@@ -181,7 +181,7 @@ describe('NetworkClient with TLS upstreams', () => {
       const days = client.stats().pools[0]?.certificateDaysLeft;
       expect(days).toBeGreaterThan(2);
       expect(days).toBeLessThanOrEqual(3);
-      const exposition = await new PrometheusExporter(metrics).expose();
+      const exposition = await new PrometheusExporter(metrics, new RequestMetrics()).expose();
       const gauge = exposition.match(/slipstream_pool_certificate_expiry_days\{origin="([^"]+)"\} ([\d.]+)/);
       expect(gauge?.[1]).toBe(up.origin);
       expect(Number(gauge?.[2])).toBeCloseTo(days!, 2);

@@ -46,6 +46,7 @@ import {
   type Logger,
   type QosClassConfig,
   type RequestBatchingConfig,
+  type RequestObserver,
   type RoutingStats,
 } from '@slipstream/contracts';
 import { ClusterManager, HealthChecker, type Cluster, type EndpointState } from '@slipstream/balancer';
@@ -76,12 +77,13 @@ import {
   type Permit,
   type ResolvedRoute,
 } from '@slipstream/routing';
-import { inject, injectable, optional, unmanaged } from 'inversify';
+import { inject, injectable, multiInject, optional, unmanaged } from 'inversify';
 import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
 import { asClusterError, skipsVerification, upstreamOrigins } from './upstreamOrigins';
+import { ExchangeObservation, type AttemptWatch } from './observe/ExchangeObservation';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
 import {
   CLIENT_DEFAULTS,
@@ -111,7 +113,7 @@ const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
 /** What the learn and record steps read of a response, buffered or streamed. */
 type ResponseFigures = Pick<
   HttpResponse,
-  'statusCode' | 'bytesOutLogical' | 'bytesOutWire' | 'bytesInLogical' | 'bytesInWire'
+  'statusCode' | 'headers' | 'bytesOutLogical' | 'bytesOutWire' | 'bytesInLogical' | 'bytesInWire'
 >;
 
 /**
@@ -137,6 +139,8 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   endpoint = NO_ENDPOINT;
   /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */
   held: HttpStreamResponse | undefined;
+  /** The bound request observers' view of this request; undefined when none are bound. */
+  observed: ExchangeObservation | undefined;
 
   constructor(
     readonly req: ClientRequest,
@@ -165,14 +169,14 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     return this.deadline === undefined ? undefined : Math.max(1, this.deadline - Date.now());
   }
 
-  /** The pool request of an attempt on `endpoint`. */
-  poolRequest(endpoint: EndpointState): HttpRequest {
+  /** The pool request of an attempt on `endpoint`, with `watch`'s headers when observed. */
+  poolRequest(endpoint: EndpointState, watch: AttemptWatch | undefined): HttpRequest {
     const req = this.req;
     return {
       origin: endpoint.origin,
       path: req.path,
       method: this.method,
-      headers: req.headers,
+      headers: watch === undefined ? req.headers : watch.headers,
       body: req.body,
     };
   }
@@ -221,6 +225,7 @@ export class NetworkClient {
   /** Streamed responses whose bodies are still open (`destroy()` cuts them). */
   readonly #streams = new Set<HttpStreamResponse>();
   #inflight = 0;
+  readonly #observers: readonly RequestObserver[];
   #idle: (() => void)[] = [];
   #closed = false;
 
@@ -230,6 +235,8 @@ export class NetworkClient {
     @inject(TOKENS.MetricsRegistry) @optional() metrics?: MetricsRegistry,
     @inject(TOKENS.EventBus) @optional() bus?: EventBus,
     @inject(TOKENS.Logger) @optional() logger?: Logger,
+    /** Every bound `TOKENS.RequestObserver` (tracing, access log, Prometheus), called per request and attempt. */
+    @multiInject(TOKENS.RequestObserver) @optional() observers: RequestObserver[] = [],
     /** Whether `close()` and `destroy()` also close `pool` (true when `createNetworkClient` built it). */
     @unmanaged() ownsPool = false,
   ) {
@@ -238,6 +245,7 @@ export class NetworkClient {
     this.#metrics = metrics;
     this.#bus = bus;
     this.#logger = logger;
+    this.#observers = observers ?? [];
     this.#ownsPool = ownsPool;
     this.#breakers = new CircuitBreakerRegistry(bus, logger);
     this.configureBreakers(options.breaker ?? {});
@@ -495,6 +503,7 @@ export class NetworkClient {
   #begin(req: ClientRequest, opts: ClientRequestOptions): Exchange {
     if (this.#closed) throw new ClientClosedError('the network client is closed');
     const x = this.#exchange(req, opts);
+    if (this.#observers.length > 0) x.observed = this.#observe(x);
     // Not `++`/`--`: tsx/esbuild lower `#` fields of decorated classes, and `this.#x++` then allocates a wrapper.
     this.#inflight = this.#inflight + 1;
     return x;
@@ -510,6 +519,7 @@ export class NetworkClient {
   ): Promise<R> {
     x.permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
     x.grantedAt = performance.now();
+    x.observed?.admitted(x.grantedAt - x.start);
     try {
       return await (x.retry ? this.#retry.execute((a) => attempt(x, a), x) : attempt(x));
     } catch (err) {
@@ -557,14 +567,17 @@ export class NetworkClient {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
     const sent = performance.now();
+    const watch = x.observed?.attemptStarted(endpoint.origin, x.req.headers);
     let response: HttpResponse;
     try {
-      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal));
+      response = await this.#pool.request(x.poolRequest(endpoint, watch), x.poolOptions(signal));
     } catch (error) {
       cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
+      if (watch) x.observed!.attemptEnded(watch.finished(undefined, error));
       throw error;
     }
     cluster.onEnd(endpoint, { rttMs: performance.now() - sent, status: response.statusCode });
+    if (watch) x.observed!.attemptEnded(watch.finished(response, undefined));
     if (isFailureStatus(response.statusCode)) throw new UpstreamResponseError(response);
     return response;
   }
@@ -580,12 +593,15 @@ export class NetworkClient {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
     const sent = performance.now();
+    const watch = x.observed?.attemptStarted(endpoint.origin, x.req.headers);
     const response = await this.#pool
-      .stream(x.poolRequest(endpoint), x.poolOptions(signal))
+      .stream(x.poolRequest(endpoint, watch), x.poolOptions(signal))
       .catch((error: unknown) => {
         cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
+        if (watch) x.observed!.attemptEnded(watch.finished(undefined, error));
         throw error;
       });
+    if (watch) x.observed!.attemptEnded(watch.finished(response, undefined));
     x.respondedAt = performance.now();
     const rttMs = x.respondedAt - sent;
     const status = response.statusCode;
@@ -606,8 +622,26 @@ export class NetworkClient {
   #end(x: Exchange, response: ResponseFigures | undefined, error: unknown): void {
     this.#learn(x, x.permit, response, error);
     this.#record(x, response, error);
+    x.observed?.finished(
+      response,
+      error,
+      performance.now() - x.start,
+      x.endpoint === NO_ENDPOINT ? undefined : x.endpoint,
+    );
     this.#inflight = this.#inflight - 1;
     if (this.#inflight === 0) this.#notifyIdle();
+  }
+
+  /** The observers' view of a request entering the pipeline (after routing). */
+  #observe(x: Exchange): ExchangeObservation {
+    return new ExchangeObservation(this.#observers, {
+      method: x.method,
+      path: x.req.path,
+      cluster: x.cluster,
+      route: x.route?.id ?? '',
+      qosClass: x.qosClass,
+      kind: 'request',
+    });
   }
 
   /** Feeds the concurrency limiter and the route chooser from the logical request's outcome. */

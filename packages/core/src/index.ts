@@ -23,7 +23,15 @@ export {
   type LogFormat,
   type LoggerOptions,
 } from './logger/createLogger';
-export { redactSecrets, SECRET_KEY, REDACTED } from './logger/redactSecrets';
+export {
+  createRedactor,
+  redactSecrets,
+  SECRET_KEY,
+  REDACTED,
+  type Redactor,
+  type RedactorOptions,
+} from './logger/redactSecrets';
+export { redactUrls, DEFAULT_SECRET_QUERY_PARAMS } from './logger/redactUrls';
 export { parseConfig } from './config/parseConfig';
 export {
   coreConfigSchema,

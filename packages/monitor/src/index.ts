@@ -14,9 +14,21 @@ export {
 } from './health/computeHealthScore';
 export { readAlertMetric } from './alerts/readAlertMetric';
 export { AlertManager, type AlertManagerOptions } from './alerts/AlertManager';
-export { PrometheusExporter } from './export/PrometheusExporter';
-export { AdminServer, type AdminServerOptions } from './admin/AdminServer';
+export { PrometheusExporter, type PrometheusExporterOptions } from './export/PrometheusExporter';
+export {
+  RequestMetrics,
+  LatencySeries,
+  ClassSeries,
+  NO_ENDPOINT_LABEL,
+  type AttemptCounts,
+  type RequestMetricsOptions,
+} from './export/RequestMetrics';
+export { LATENCY_BUCKETS_MS, latencyBucketIndex } from './export/LATENCY_BUCKETS_MS';
+export { LabelTree, OVERFLOW_LABEL } from './export/LabelTree';
+export { AdminServer, ADMIN_DEFAULT_PORT, type AdminServerOptions } from './admin/AdminServer';
+export { AccessLogObserver, ACCESS_LOG_MESSAGE, type AccessLogOptions } from './accesslog/AccessLogObserver';
 export { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
 export { MONITOR_TOKENS } from './tokens';
 export { createMonitorModule, monitorModule, type MonitorModuleOptions } from './monitorModule';
 export { monitorOptionsFromConfig } from './monitorOptionsFromConfig';
+export { TracingObserver, TRACER_NAME, type TracingObserverOptions } from './tracing/TracingObserver';

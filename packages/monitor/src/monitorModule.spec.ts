@@ -1,5 +1,5 @@
 import { Container } from 'inversify';
-import { TOKENS } from '@slipstream/contracts';
+import { TOKENS, type RequestObserver } from '@slipstream/contracts';
 import { AdminServer } from './admin/AdminServer';
 import { AlertManager } from './alerts/AlertManager';
 import { createMonitorModule } from './monitorModule';
@@ -23,5 +23,26 @@ describe('createMonitorModule', () => {
     expect(container.get(TOKENS.MetricsRegistry)).toBe(registry);
     expect(container.get(TOKENS.AlertManager)).toBeInstanceOf(AlertManager);
     expect(container.get(TOKENS.AdminServer)).toBeInstanceOf(AdminServer);
+  });
+
+  it('when accessLog or tracing is enabled, binds it as a request observer next to the Prometheus one; both off by default', async () => {
+    const observersOf = async (options: Parameters<typeof createMonitorModule>[0]) => {
+      const container = new Container();
+      container.bind(TOKENS.Logger).toConstantValue(new RecordingLogger());
+      await container.load(createMonitorModule(options));
+      return container.getAll<RequestObserver>(TOKENS.RequestObserver);
+    };
+    expect((await observersOf({})).map((o) => o.constructor.name)).toEqual(['RequestMetrics']);
+    expect((await observersOf({ accessLog: { enabled: true } })).map((o) => o.constructor.name)).toEqual([
+      'RequestMetrics',
+      'AccessLogObserver',
+    ]);
+    const all = await observersOf({ accessLog: { enabled: true }, tracing: { enabled: true } });
+    // Tracing first: the access log reads the trace id from the traceparent tracing injects.
+    expect(all.map((o) => o.constructor.name)).toEqual([
+      'TracingObserver',
+      'RequestMetrics',
+      'AccessLogObserver',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ describe('monitorOptionsFromConfig', () => {
   it('when the config is empty, leaves every default in place and keeps the admin server on loopback', () => {
     const options = monitorOptionsFromConfig({});
     expect(options.registry).toEqual({ sloLatencyMs: undefined, windowMs: undefined });
-    expect(options.admin?.allowRemote).toBe(false);
+    expect(options.admin?.allowRemote).toBeUndefined();
   });
 
   it('when the config names fields, maps each to its service', () => {
@@ -14,7 +14,7 @@ describe('monitorOptionsFromConfig', () => {
       windowMs: 30_000,
       snapshotIntervalMs: 0,
       alertRules: rules,
-      admin: { host: '0.0.0.0', port: 9_100, bearerToken: 't' },
+      admin: { host: '0.0.0.0', port: 9_100, bearerToken: 't', allowRemote: true },
     });
     expect(options).toEqual({
       registry: { sloLatencyMs: 100, windowMs: 30_000 },

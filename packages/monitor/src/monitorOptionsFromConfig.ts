@@ -16,8 +16,7 @@ export function monitorOptionsFromConfig(config: NetworkMonitoringConfig): Monit
       host: admin.host,
       port: admin.port,
       bearerToken: admin.bearerToken,
-      // The config names its host explicitly; that is the explicit choice a remote bind needs.
-      allowRemote: admin.host !== undefined,
+      allowRemote: admin.allowRemote,
     },
   };
 }

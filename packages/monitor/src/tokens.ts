@@ -8,5 +8,7 @@ export const MONITOR_TOKENS = {
   AdminServerOptions: Symbol.for('slipstream.monitor.AdminServerOptions'),
   SnapshotPublisherOptions: Symbol.for('slipstream.monitor.SnapshotPublisherOptions'),
   PrometheusExporter: Symbol.for('slipstream.monitor.PrometheusExporter'),
+  PrometheusExporterOptions: Symbol.for('slipstream.monitor.PrometheusExporterOptions'),
+  RequestMetrics: Symbol.for('slipstream.monitor.RequestMetrics'),
   SnapshotPublisher: Symbol.for('slipstream.monitor.SnapshotPublisher'),
 } as const;

@@ -176,6 +176,11 @@ describe(CircuitBreakerRegistry, () => {
       await jest.advanceTimersByTimeAsync(1_000);
       expect(registry.state(key, 'fragile')).toBe('halfOpen');
       expect(registry.stats()).toHaveLength(2);
+      // Regression: BreakerStats.cluster was never filled, so one endpoint's two breakers were indistinguishable.
+      expect(registry.stats().map((b) => [b.cluster, b.state])).toEqual([
+        ['fragile', 'halfOpen'],
+        ['sturdy', 'closed'],
+      ]);
     });
 
     it('when the base options change later, a cluster keeps its own overrides on top', () => {

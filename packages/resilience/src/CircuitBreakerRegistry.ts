@@ -162,8 +162,11 @@ export class CircuitBreakerRegistry {
   /** Measured counters and state of every breaker. */
   stats(): BreakerStats[] {
     const out: BreakerStats[] = [];
-    for (const byKey of this.entries.values())
-      for (const e of byKey.values()) out.push({ ...e.stats, state: e.state });
+    for (const [cluster, byKey] of this.entries)
+      for (const e of byKey.values())
+        out.push(
+          cluster === undefined ? { ...e.stats, state: e.state } : { ...e.stats, state: e.state, cluster },
+        );
     return out;
   }
 

@@ -14,6 +14,17 @@ describe(EnvelopeCodec, () => {
       expect(codec.decode('a.b', codec.encode(envelope))).toEqual(envelope);
     });
 
+    it('when the envelope carries a trace context, it passes through', () => {
+      const traced = {
+        ...envelope,
+        traceContext: {
+          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          tracestate: 'k=v',
+        },
+      };
+      expect(codec.decode('a.b', codec.encode(traced))).toEqual(traced);
+    });
+
     it('when the envelope is larger than the limit, throws PayloadTooLargeError', () => {
       expect(() => codec.encode({ ...envelope, payload: 'x'.repeat(300) })).toThrow(PayloadTooLargeError);
     });
@@ -31,6 +42,10 @@ describe(EnvelopeCodec, () => {
       ['a non-numeric timestamp', JSON.stringify({ ...envelope, timestamp: 'now' })],
       ['a missing payload', JSON.stringify({ id: '1', topic: 'a', source: 's', timestamp: 1 })],
       ['too many bytes', JSON.stringify({ ...envelope, payload: 'y'.repeat(300) })],
+      [
+        'a trace context without traceparent',
+        JSON.stringify({ ...envelope, traceContext: { tracestate: 'k=v' } }),
+      ],
     ])('when given %s, throws MalformedMessageError', (_what, text) => {
       expect(() => codec.decode('a.b', new TextEncoder().encode(text))).toThrow(MalformedMessageError);
     });

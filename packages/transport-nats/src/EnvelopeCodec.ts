@@ -58,5 +58,15 @@ function envelopeProblem(value: unknown): string | undefined {
   for (const key of ['correlationId', 'replyTo'] as const) {
     if (v[key] !== undefined && typeof v[key] !== 'string') return `"${key}" is not a string`;
   }
+  const trace = v.traceContext as { traceparent?: unknown; tracestate?: unknown } | null | undefined;
+  if (
+    trace !== undefined &&
+    (typeof trace !== 'object' ||
+      trace === null ||
+      typeof trace.traceparent !== 'string' ||
+      (trace.tracestate !== undefined && typeof trace.tracestate !== 'string'))
+  ) {
+    return '"traceContext" is not { traceparent: string, tracestate?: string }';
+  }
   return undefined;
 }

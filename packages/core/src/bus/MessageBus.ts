@@ -27,6 +27,7 @@ import { asError } from '../errors/asError';
 import { serializeError } from '../errors/serializeError';
 import { CORE_TOKENS } from '../CORE_TOKENS';
 import { findNonSerializable } from './findNonSerializable';
+import { injectTraceContext, withTraceContext } from './traceContext';
 
 /** Options of the message bus. */
 export interface MessageBusOptions {
@@ -113,7 +114,7 @@ export class MessageBus implements EventBus {
     const subscription = `${this.source}#${++this.subscriptionSeq}:${pattern}${options.group === undefined ? '' : `@${options.group}`}`;
     const isolated: TransportHandler = (envelope, delivery) => {
       try {
-        const result = handler(envelope.payload, envelope, delivery);
+        const result = withTraceContext(envelope, () => handler(envelope.payload, envelope, delivery));
         if (result !== undefined)
           return result.catch((err: unknown) =>
             this.handlerFailed(envelope, subscription, err, delivery.durable),
@@ -173,7 +174,7 @@ export class MessageBus implements EventBus {
       }
       let value: unknown;
       try {
-        value = responder(request.payload, request);
+        value = withTraceContext(request, () => responder(request.payload, request));
       } catch (err) {
         return this.reply(request, { ok: false, error: serializeError(err) });
       }
@@ -213,6 +214,7 @@ export class MessageBus implements EventBus {
       payload,
     };
     if (correlationId !== undefined) envelope.correlationId = correlationId;
+    injectTraceContext(envelope);
     return envelope;
   }
 

@@ -51,6 +51,51 @@ describe(createLogger, () => {
     expect(fields.headers.Authorization).toBe('Bearer s3cret');
   });
 
+  it('when a URL carries userinfo or secret query parameters, hides them in the message and in every field (issue #16)', () => {
+    const out = capture();
+    const url = 'http://u:SECRET@h/x?token=SECRET&page=2';
+    createLogger({ destination: out.stream }).info(`GET ${url}`, { url, nested: { urls: [url] } });
+    const line = out.lines()[0]!;
+    expect(JSON.stringify(line)).not.toContain('SECRET');
+    expect(line).toMatchObject({
+      message: 'GET http://[REDACTED]@h/x?token=[REDACTED]&page=2',
+      url: 'http://[REDACTED]@h/x?token=[REDACTED]&page=2',
+      nested: { urls: ['http://[REDACTED]@h/x?token=[REDACTED]&page=2'] },
+    });
+  });
+
+  it('when redactQueryParams is configured, hides those parameters instead of the defaults', () => {
+    const out = capture();
+    createLogger({ destination: out.stream, redactQueryParams: ['session'] }).info('r', {
+      url: '/x?session=abc&token=visible',
+    });
+    expect(out.lines()[0]).toMatchObject({ url: '/x?session=[REDACTED]&token=visible' });
+  });
+
+  it('when an error is logged, writes its stack and its cause chain, redacted', () => {
+    const out = capture();
+    const root = Object.assign(new Error('connect refused to http://a:pw@db/q?password=pw'), {
+      code: 'ECONNREFUSED',
+    });
+    const err = new Error('request failed', { cause: root });
+    createLogger({ destination: out.stream }).error('boom', { error: err });
+    const logged = out.lines()[0]!.error as Record<string, unknown>;
+    expect(logged).toMatchObject({
+      name: 'Error',
+      message: 'request failed',
+      cause: {
+        name: 'Error',
+        code: 'ECONNREFUSED',
+        message: 'connect refused to http://[REDACTED]@db/q?password=[REDACTED]',
+      },
+    });
+    expect(logged.stack).toEqual(expect.stringContaining('createLogger.spec.ts'));
+    expect((logged.cause as Record<string, unknown>).stack).toEqual(
+      expect.stringContaining('Error: connect refused'),
+    );
+    expect(JSON.stringify(logged)).not.toContain(':pw@');
+  });
+
   it('.child() adds its fields to every line and keeps redacting', () => {
     const out = capture();
     createLogger({ destination: out.stream }).child({ agent: 'sarah' }).warn('w', { token: 'x' });

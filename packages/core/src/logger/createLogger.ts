@@ -1,6 +1,6 @@
 import { ConfigError, type LogFields, type Logger } from '@slipstream/contracts';
 import winston from 'winston';
-import { REDACTED, SECRET_KEY, redactSecrets } from './redactSecrets';
+import { REDACTED, SECRET_KEY, createRedactor, type Redactor } from './redactSecrets';
 
 /** Log levels, from most to least verbose; `silent` writes nothing. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -19,6 +19,12 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Write nothing at all (tests). Defaults to false. */
   silent?: boolean;
+  /**
+   * Query parameters whose values are hidden wherever a URL appears in a line (message, fields,
+   * error messages and stacks). Defaults to `DEFAULT_SECRET_QUERY_PARAMS` (token, access_token,
+   * api_key, key, password, secret, signature, sig, auth, code, ...). URL userinfo is always hidden.
+   */
+  redactQueryParams?: readonly string[];
 }
 
 const DEFAULTS: Readonly<{ level: LogLevel; format: LogFormat; silent: boolean }> = Object.freeze({
@@ -27,14 +33,16 @@ const DEFAULTS: Readonly<{ level: LogLevel; format: LogFormat; silent: boolean }
   silent: false,
 });
 
-/** Replaces secrets in every line's fields before it is formatted. */
-const redact = winston.format((info) => {
-  for (const key of Object.keys(info)) {
-    if (key === 'level' || key === 'message') continue;
-    info[key] = SECRET_KEY.test(key) ? REDACTED : redactSecrets(info[key]);
-  }
-  return info;
-});
+/** Replaces secrets in every line's message and fields before it is formatted. */
+function redact(redactor: Redactor): winston.Logform.Format {
+  return winston.format((info) => {
+    for (const key of Object.keys(info)) {
+      if (key === 'level') continue;
+      info[key] = SECRET_KEY.test(key) ? REDACTED : redactor(info[key]);
+    }
+    return info;
+  })();
+}
 
 const pretty = winston.format.printf((info) => {
   const { level, message, timestamp, ...fields } = info;
@@ -44,7 +52,8 @@ const pretty = winston.format.printf((info) => {
 
 /**
  * A `Logger` on winston: JSON lines when not on a TTY, readable lines on one; secrets
- * (authorization, token, password, secret, cookie, api key) redacted at any depth;
+ * (authorization, token, password, secret, cookie, api key fields; URL userinfo and secret query
+ * parameters in any string) redacted at any depth; errors logged with stack and `cause` chain;
  * `child(fields)` adds fields to every line.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -72,7 +81,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level: level === 'silent' ? 'error' : level,
     silent: level === 'silent' || (options.silent ?? DEFAULTS.silent),
     format: winston.format.combine(
-      redact(),
+      redact(createRedactor({ queryParams: options.redactQueryParams })),
       winston.format.timestamp(),
       ...(readable ? [winston.format.colorize(), pretty] : [winston.format.json()]),
     ),

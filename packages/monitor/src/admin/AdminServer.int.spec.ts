@@ -1,18 +1,22 @@
 import { request } from 'undici';
 import { ConfigError } from '@slipstream/contracts';
 import { PrometheusExporter } from '../export/PrometheusExporter';
+import { RequestMetrics } from '../export/RequestMetrics';
 import { MetricsRegistry } from '../registry/MetricsRegistry';
 import { parseExposition } from '../test/parseExposition';
-import { AdminServer } from './AdminServer';
+import { RecordingLogger } from '../test/fakes';
+import { ADMIN_DEFAULT_PORT, AdminServer } from './AdminServer';
 
 const labels = { cluster: 'users', endpoint: 'http://a:1', route: 'r1', qosClass: 'standard' };
 
 describe('AdminServer', () => {
   const registry = new MetricsRegistry();
-  const exporter = new PrometheusExporter(registry);
+  const requests = new RequestMetrics();
+  const exporter = new PrometheusExporter(registry, requests);
   let ready = true;
-  const server = new AdminServer(registry, exporter, { readiness: () => ready });
-  const secured = new AdminServer(registry, exporter, { bearerToken: 's3cret' });
+  const logger = new RecordingLogger();
+  const server = new AdminServer(registry, exporter, { port: 0, readiness: () => ready }, logger);
+  const secured = new AdminServer(registry, exporter, { port: 0, bearerToken: 's3cret' });
   let url: string;
   let securedUrl: string;
 
@@ -27,23 +31,51 @@ describe('AdminServer', () => {
   });
 
   describe('.start()', () => {
-    it('when started with defaults, listens on 127.0.0.1', () => {
+    it('when started, listens on 127.0.0.1 and logs its URL', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(logger.lines).toContainEqual({
+        level: 'info',
+        message: 'admin server listening',
+        fields: { url, metrics: `${url}/metrics`, dashboard: `${url}/dashboard` },
+      });
+    });
+
+    it('when no port is configured, uses the fixed documented port 9470', () => {
+      expect(ADMIN_DEFAULT_PORT).toBe(9470);
+      expect(new AdminServer(registry, exporter).port).toBe(9470);
     });
   });
 
   describe('GET /metrics', () => {
-    it('when traffic was recorded, serves strict Prometheus text with the labelled series', async () => {
+    it('when traffic was observed, serves strict Prometheus text with the labelled series', async () => {
       registry.recordRequest({ ...labels, durationMs: 12, errorKind: '5xx' });
+      requests
+        .requestStarted({
+          method: 'GET',
+          path: '/x',
+          cluster: 'users',
+          route: 'r1',
+          qosClass: 'standard',
+          kind: 'request',
+        })
+        .finished({
+          outcome: 'upstream_failure',
+          status: 500,
+          durationMs: 12,
+          attempts: 1,
+          endpoint: 'http://a:1',
+        });
       const res = await request(`${url}/metrics`);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
       const samples = parseExposition(await res.body.text());
       expect(
-        samples.find((s) => s.name === 'slipstream_request_errors_total' && s.labels.kind === '5xx'),
+        samples.find(
+          (s) => s.name === 'slipstream_request_outcomes_total' && s.labels.outcome === 'upstream_failure',
+        ),
       ).toEqual({
-        name: 'slipstream_request_errors_total',
-        labels: { cluster: 'users', endpoint: 'http://a:1', route: 'r1', class: 'standard', kind: '5xx' },
+        name: 'slipstream_request_outcomes_total',
+        labels: { cluster: 'users', route: 'r1', class: 'standard', outcome: 'upstream_failure' },
         value: 1,
       });
     });
@@ -55,6 +87,37 @@ describe('AdminServer', () => {
       const body = (await res.body.json()) as { metricsCollected: number; clusters: Record<string, unknown> };
       expect(body.metricsCollected).toBe(registry.metricsCollected);
       expect(Object.keys(body.clusters)).toContain('users');
+    });
+  });
+
+  describe('GET /dashboard', () => {
+    it('when asked, serves the page and its uPlot assets locally (no CDN)', async () => {
+      const page = await request(`${url}/dashboard`);
+      const html = await page.body.text();
+      expect(page.headers['content-type']).toContain('text/html');
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      expect(sources).toEqual(['/dashboard/uPlot.min.css', '/dashboard/uPlot.iife.min.js']);
+      for (const source of sources) {
+        const asset = await request(`${url}${source}`);
+        expect([asset.statusCode, (await asset.body.text()).length > 1_000]).toEqual([200, true]);
+      }
+    });
+
+    it('when the events are read, streams the registry state as server-sent events', async () => {
+      registry.recordRequest({ ...labels, durationMs: 7 });
+      const controller = new AbortController();
+      const res = await request(`${url}/dashboard/events`, { signal: controller.signal });
+      expect(res.headers['content-type']).toBe('text/event-stream');
+      let text = '';
+      for await (const chunk of res.body) {
+        text += String(chunk);
+        if (text.includes('\n\n')) break;
+      }
+      controller.abort();
+      const state = JSON.parse(text.slice('data: '.length, text.indexOf('\n\n'))) as {
+        clusters: { name: string; requests: number }[];
+      };
+      expect(state.clusters.map((c) => c.name)).toContain('users');
     });
   });
 
@@ -98,10 +161,10 @@ describe('AdminServer', () => {
 
   describe('.reconfigure()', () => {
     it('when listening and given a new token, restarts behind it', async () => {
-      const admin = new AdminServer(registry, exporter);
+      const admin = new AdminServer(registry, exporter, { port: 0 });
       try {
         const before = await admin.start();
-        await admin.reconfigure({ bearerToken: 'n3w' });
+        await admin.reconfigure({ port: 0, bearerToken: 'n3w' });
         expect(admin.listening).toBe(true);
         const after = admin.url!;
         const none = await request(`${after}/healthz`);
@@ -116,7 +179,7 @@ describe('AdminServer', () => {
     });
 
     it('when the new port is taken, listens at the old address again and rethrows', async () => {
-      const admin = new AdminServer(registry, exporter);
+      const admin = new AdminServer(registry, exporter, { port: 0 });
       try {
         const before = await admin.start();
         const takenPort = Number(new URL(url).port);
@@ -133,7 +196,7 @@ describe('AdminServer', () => {
     });
 
     it('when the options are invalid, throws a ConfigError naming the field and keeps serving', async () => {
-      const admin = new AdminServer(registry, exporter);
+      const admin = new AdminServer(registry, exporter, { port: 0 });
       try {
         const before = await admin.start();
         await expect(admin.reconfigure({ port: 70_000 })).rejects.toThrow(/admin\.port/);
@@ -145,8 +208,8 @@ describe('AdminServer', () => {
     });
 
     it('when not listening, only records the new address for the next start', async () => {
-      const admin = new AdminServer(registry, exporter);
-      await admin.reconfigure({ host: 'localhost' });
+      const admin = new AdminServer(registry, exporter, { port: 0 });
+      await admin.reconfigure({ host: 'localhost', port: 0 });
       expect(admin.listening).toBe(false);
       try {
         expect(await admin.start()).toMatch(/^http:\/\/(127\.0\.0\.1|\[::1\]):\d+$/);
@@ -157,9 +220,14 @@ describe('AdminServer', () => {
   });
 
   describe('constructor', () => {
-    it('when the host is not loopback and allowRemote is not set, throws a ConfigError', () => {
-      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0' })).toThrow(ConfigError);
-      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0', allowRemote: true })).not.toThrow();
+    it('when the host is not loopback, throws a ConfigError unless allowRemote is true and a token is set', () => {
+      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0' })).toThrow(/admin\.host/);
+      expect(() => new AdminServer(registry, exporter, { host: '0.0.0.0', allowRemote: true })).toThrow(
+        /admin\.bearerToken/,
+      );
+      expect(
+        () => new AdminServer(registry, exporter, { host: '0.0.0.0', allowRemote: true, bearerToken: 't' }),
+      ).not.toThrow();
     });
   });
 });

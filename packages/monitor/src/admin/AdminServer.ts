@@ -2,26 +2,41 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { inject, injectable, optional } from 'inversify';
-import { ConfigError, TOKENS } from '@slipstream/contracts';
+import { ConfigError, TOKENS, type Logger } from '@slipstream/contracts';
 import type { MetricsRegistry } from '../registry/MetricsRegistry';
 import type { PrometheusExporter } from '../export/PrometheusExporter';
+import type { RequestMetrics } from '../export/RequestMetrics';
+import type { AlertManager } from '../alerts/AlertManager';
+import { DashboardAssets } from '../dashboard/DashboardAssets';
+import { dashboardState } from '../dashboard/dashboardState';
 import { MONITOR_TOKENS } from '../tokens';
 
 /** Options of the `AdminServer`. */
 export interface AdminServerOptions {
-  /** Interface to listen on. Defaults to '127.0.0.1'; a non-loopback host needs `allowRemote`. */
+  /** Interface to listen on. Defaults to '127.0.0.1'; a non-loopback host needs `allowRemote` and `bearerToken`. */
   host?: string;
-  /** Port; 0 picks a free one. Defaults to 0. */
+  /** Port; 0 picks a free one. Defaults to `ADMIN_DEFAULT_PORT` (9470). */
   port?: number;
-  /** Must be true to listen on a non-loopback host. Defaults to false. */
+  /** Must be true (with a `bearerToken`) to listen on a non-loopback host. Defaults to false. */
   allowRemote?: boolean;
   /** When set, every request must carry `Authorization: Bearer <token>`. Defaults to none. */
   bearerToken?: string;
   /** Readiness for `/readyz`. Defaults to always ready. */
   readiness?: () => boolean | Promise<boolean>;
+  /** Period of the dashboard's server-sent events, ms. Defaults to 1_000 ms. */
+  dashboardIntervalMs?: number;
 }
 
-const DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 0, allowRemote: false, readiness: () => true });
+/** The admin server's port unless configured: fixed, so that operators and scrape configs know where to look. */
+export const ADMIN_DEFAULT_PORT = 9470;
+
+const DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: ADMIN_DEFAULT_PORT,
+  allowRemote: false,
+  readiness: () => true,
+  dashboardIntervalMs: 1_000,
+});
 
 /** Whether a host name or address is the loopback interface. */
 function isLoopback(host: string): boolean {
@@ -36,13 +51,24 @@ interface AdminAddress {
 }
 
 /** Validates the address options; a `ConfigError` names the first bad field. */
-function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAddress {
+function resolveAddress(
+  options: Omit<AdminServerOptions, 'readiness' | 'dashboardIntervalMs'>,
+): AdminAddress {
   const host = options.host ?? DEFAULTS.host;
   const port = options.port ?? DEFAULTS.port;
   const allowRemote = options.allowRemote ?? DEFAULTS.allowRemote;
   if (!isLoopback(host) && !allowRemote) {
     throw new ConfigError([
       { path: 'admin.host', expected: 'a loopback address unless allowRemote is true', received: host },
+    ]);
+  }
+  if (!isLoopback(host) && (options.bearerToken === undefined || options.bearerToken === '')) {
+    throw new ConfigError([
+      {
+        path: 'admin.bearerToken',
+        expected: `a token when the admin server listens on a non-loopback host (${host})`,
+        received: 'none',
+      },
     ]);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -57,22 +83,39 @@ function resolveAddress(options: Omit<AdminServerOptions, 'readiness'>): AdminAd
 
 /**
  * The admin HTTP server: `/metrics` (Prometheus text), `/stats` (JSON snapshot),
- * `/healthz` (liveness) and `/readyz` (readiness). Listens on 127.0.0.1 unless told
- * otherwise explicitly, optionally behind a bearer token.
+ * `/healthz` (liveness), `/readyz` (readiness) and `/dashboard` (a live page fed by server-sent
+ * events from `/dashboard/events`, its assets served locally). Listens on 127.0.0.1:9470 unless told
+ * otherwise (another interface only with `allowRemote` and a bearer token), and logs its URL
+ * when it starts.
  */
 @injectable()
 export class AdminServer {
   private address: AdminAddress;
   private readonly readiness: () => boolean | Promise<boolean>;
+  private readonly dashboardIntervalMs: number;
+  private readonly assets = new DashboardAssets();
   private server: Server | undefined;
 
   constructor(
     @inject(TOKENS.MetricsRegistry) private readonly registry: MetricsRegistry,
     @inject(MONITOR_TOKENS.PrometheusExporter) private readonly exporter: PrometheusExporter,
     @inject(MONITOR_TOKENS.AdminServerOptions) @optional() options: AdminServerOptions = {},
+    @inject(TOKENS.Logger) @optional() private readonly logger?: Logger,
+    @inject(TOKENS.AlertManager) @optional() private readonly alerts?: AlertManager,
+    @inject(MONITOR_TOKENS.RequestMetrics) @optional() private readonly requests?: RequestMetrics,
   ) {
     this.address = resolveAddress(options);
     this.readiness = options.readiness ?? DEFAULTS.readiness;
+    this.dashboardIntervalMs = options.dashboardIntervalMs ?? DEFAULTS.dashboardIntervalMs;
+    if (!Number.isFinite(this.dashboardIntervalMs) || this.dashboardIntervalMs < 10) {
+      throw new ConfigError([
+        {
+          path: 'admin.dashboardIntervalMs',
+          expected: 'a number of ms ≥ 10',
+          received: String(options.dashboardIntervalMs),
+        },
+      ]);
+    }
   }
 
   /** Whether the server is listening. */
@@ -86,7 +129,7 @@ export class AdminServer {
    * change nothing. When listening, the server is closed and started again at the new address;
    * if that fails (the port is taken), it listens at the old address again and the error is thrown.
    */
-  async reconfigure(options: Omit<AdminServerOptions, 'readiness'>): Promise<void> {
+  async reconfigure(options: Omit<AdminServerOptions, 'readiness' | 'dashboardIntervalMs'>): Promise<void> {
     const next = resolveAddress(options);
     const previous = this.address;
     const wasListening = this.listening;
@@ -100,6 +143,11 @@ export class AdminServer {
       await this.start();
       throw err;
     }
+  }
+
+  /** The configured port (0: any free one); `url` says where it listens once started. */
+  get port(): number {
+    return this.address.port;
   }
 
   /** Where the server listens, once started. */
@@ -132,6 +180,11 @@ export class AdminServer {
           resolve();
         });
       });
+      this.logger?.info('admin server listening', {
+        url: this.url,
+        metrics: `${this.url!}/metrics`,
+        dashboard: `${this.url!}/dashboard`,
+      });
     }
     return this.url!;
   }
@@ -158,7 +211,7 @@ export class AdminServer {
       res.end('method not allowed');
       return;
     }
-    const path = (req.url ?? '/').split('?', 1)[0];
+    const path = (req.url ?? '/').split('?', 1)[0]!;
     switch (path) {
       case '/metrics':
         return this.send(res, 200, this.exporter.contentType, await this.exporter.expose());
@@ -170,9 +223,36 @@ export class AdminServer {
         const ready = await this.readiness();
         return this.send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready }));
       }
-      default:
-        return this.send(res, 404, 'text/plain', 'not found');
+      case '/dashboard/events':
+        return this.streamDashboard(res);
+      default: {
+        if (!this.assets.has(path)) return this.send(res, 404, 'text/plain', 'not found');
+        const asset = await this.assets.get(path);
+        res.writeHead(200, { 'content-type': asset.contentType, 'content-length': asset.body.length });
+        res.end(req.method === 'HEAD' ? undefined : asset.body);
+        return;
+      }
     }
+  }
+
+  /** Server-sent events: the dashboard's state now, then every `dashboardIntervalMs` until the client goes. */
+  private streamDashboard(res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    if (res.req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const firing = () => this.alerts?.firing() ?? [];
+    const push = (): void => {
+      res.write(`data: ${JSON.stringify(dashboardState(this.registry, this.requests, firing))}\n\n`);
+    };
+    push();
+    const timer = setInterval(push, this.dashboardIntervalMs);
+    res.on('close', () => clearInterval(timer));
   }
 
   private send(res: ServerResponse, status: number, contentType: string, body: string): void {

@@ -1,0 +1,55 @@
+import type { ObservedRequest } from '@slipstream/contracts';
+import { installTestTracing } from '../test/installTestTracing';
+import { TracingObserver } from './TracingObserver';
+
+const REQUEST: ObservedRequest = {
+  method: 'POST',
+  path: '/rpc?token=SECRET',
+  cluster: 'chain',
+  route: '',
+  qosClass: 'standard',
+  kind: 'batch',
+};
+
+describe('TracingObserver', () => {
+  it('when no SDK is registered, injects nothing and records nothing (the API is a no-op)', () => {
+    const o = new TracingObserver().requestStarted(REQUEST);
+    const headers: Record<string, string> = {};
+    o.attemptStarted({ attempt: 1, endpoint: 'http://a:1', reason: 'first' }, headers).finished({
+      outcome: 'success',
+    });
+    o.finished({ outcome: 'success', durationMs: 1, attempts: 1 });
+    expect(headers).toEqual({});
+  });
+
+  it('when a hedge is sent, gives it its own child span, and a failed request an error status without the query', async () => {
+    const tracing = installTestTracing();
+    try {
+      const o = new TracingObserver().requestStarted(REQUEST);
+      o.admitted(3);
+      const first = o.attemptStarted({ attempt: 1, endpoint: 'http://a:1', reason: 'first' }, {});
+      const headers: Record<string, string> = {};
+      const hedge = o.attemptStarted({ attempt: 2, endpoint: 'http://b:1', reason: 'hedge' }, headers);
+      hedge.finished({ outcome: 'upstream_overload', status: 429 });
+      first.finished({ outcome: 'cancelled', error: new Error('hedge lost') });
+      o.finished({ outcome: 'upstream_overload', status: 429, durationMs: 9, attempts: 2 });
+      const spans = tracing.spans();
+      const request = spans.find((s) => s.name === 'POST chain')!;
+      expect(spans.map((s) => s.name).sort()).toEqual(['POST chain', 'attempt 1', 'hedge 2']);
+      const hedgeSpan = spans.find((s) => s.name === 'hedge 2')!;
+      expect(hedgeSpan.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+      expect(hedgeSpan.attributes).toMatchObject({
+        'slipstream.attempt.reason': 'hedge',
+        'server.address': 'http://b:1',
+        'http.response.status_code': 429,
+      });
+      expect(headers.traceparent).toBe(
+        `00-${request.spanContext().traceId}-${hedgeSpan.spanContext().spanId}-01`,
+      );
+      expect(request.status.code).toBe(2);
+      expect(request.attributes).toMatchObject({ 'url.path': '/rpc', 'slipstream.queue_wait_ms': 3 });
+    } finally {
+      await tracing.uninstall();
+    }
+  });
+});

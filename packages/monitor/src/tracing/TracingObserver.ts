@@ -1,0 +1,130 @@
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import type {
+  AttemptObservation,
+  ObservedAttempt,
+  ObservedOutcome,
+  ObservedRequest,
+  ObservedResult,
+  RequestObservation,
+  RequestObserver,
+} from '@slipstream/contracts';
+
+/** Options of the `TracingObserver`. */
+export interface TracingObserverOptions {
+  /** The tracer spans come from. Defaults to `trace.getTracer('@slipstream/monitor')` (the global provider's). */
+  tracer?: Tracer;
+}
+
+/** The instrumentation scope of the default tracer. */
+export const TRACER_NAME = '@slipstream/monitor';
+
+/** Sets the outcome of an attempt or a request on its span; anything but a success marks it an error. */
+function setOutcome(span: Span, outcome: ObservedOutcome): void {
+  span.setAttribute('slipstream.outcome', outcome.outcome);
+  if (outcome.status !== undefined) span.setAttribute('http.response.status_code', outcome.status);
+  if (outcome.outcome !== 'success') {
+    const error = outcome.error;
+    if (error instanceof Error) span.recordException(error);
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : outcome.outcome,
+    });
+  }
+}
+
+/** One attempt's span. */
+class AttemptSpan implements AttemptObservation {
+  constructor(private readonly span: Span) {}
+
+  finished(outcome: ObservedOutcome): void {
+    setOutcome(this.span, outcome);
+    this.span.end();
+  }
+}
+
+/** One request's span, parent of its attempts' spans. */
+class RequestSpan implements RequestObservation {
+  constructor(
+    private readonly tracer: Tracer,
+    private readonly span: Span,
+    private readonly ctx: Context,
+  ) {}
+
+  admitted(queueWaitMs: number): void {
+    this.span.setAttribute('slipstream.queue_wait_ms', queueWaitMs);
+  }
+
+  attemptStarted(attempt: ObservedAttempt, headers: Record<string, string>): AttemptObservation {
+    const span = this.tracer.startSpan(
+      attempt.reason === 'hedge' ? `hedge ${attempt.attempt}` : `attempt ${attempt.attempt}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'slipstream.attempt': attempt.attempt,
+          'slipstream.attempt.reason': attempt.reason,
+          'server.address': attempt.endpoint,
+          ...(attempt.retryOf === undefined ? {} : { 'slipstream.retry_of': attempt.retryOf }),
+        },
+      },
+      this.ctx,
+    );
+    // W3C traceparent/tracestate of the attempt's span, through the globally registered propagator.
+    propagation.inject(trace.setSpan(this.ctx, span), headers);
+    return new AttemptSpan(span);
+  }
+
+  finished(result: ObservedResult): void {
+    const span = this.span;
+    span.setAttribute('slipstream.attempts', result.attempts);
+    span.setAttribute('slipstream.duration_ms', result.durationMs);
+    if (result.endpoint !== undefined) span.setAttribute('server.address', result.endpoint);
+    setOutcome(span, result);
+    span.end();
+  }
+}
+
+/**
+ * OpenTelemetry tracing on `@opentelemetry/api` alone: a span per request (route, cluster, QoS
+ * class, queue wait, outcome kind, attempts), child of the caller's active context (a bus
+ * message's extracted one included), with a child span per attempt and per hedge (endpoint,
+ * status, retry reason), whose W3C `traceparent`/`tracestate` the registered propagator injects
+ * into the attempt's headers. Without an SDK registered the API hands out non-recording spans
+ * and a no-op propagator, so the cost is a few calls per request.
+ */
+export class TracingObserver implements RequestObserver {
+  private readonly tracer: Tracer;
+
+  constructor(options: TracingObserverOptions = {}) {
+    this.tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
+  }
+
+  requestStarted(request: ObservedRequest): RequestObservation {
+    const parent = context.active();
+    const span = this.tracer.startSpan(
+      `${request.method} ${request.route === '' ? request.cluster : request.route}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'http.request.method': request.method,
+          // The query may carry secrets; spans leave the process, so only the path goes.
+          'url.path': request.path.split('?', 1)[0]!,
+          'slipstream.route': request.route,
+          'slipstream.cluster': request.cluster,
+          'slipstream.qos_class': request.qosClass,
+          'slipstream.request_kind': request.kind,
+        },
+      },
+      parent,
+    );
+    return new RequestSpan(this.tracer, span, trace.setSpan(parent, span));
+  }
+}
