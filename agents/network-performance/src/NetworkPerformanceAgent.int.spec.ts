@@ -328,24 +328,20 @@ describe(NetworkPerformanceAgent, () => {
       result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
     });
 
-    it('measures before and after on the same workload', () => {
+    it('on a system with nothing measured past a threshold, changes nothing and claims nothing', async () => {
       expect(result.success).toBe(true);
-      expect(result.before.requests).toBe(60);
-      expect(result.after.requests).toBe(60);
-      expect(result.performanceMetrics).toEqual(result.after);
-      expect(result.overallImprovement).toBeCloseTo(
-        (result.before.latency - result.after.latency) / result.before.latency,
-        10,
-      );
+      expect(result.measurement.workload.requests).toBe(60);
+      expect(result.measurement.pools.every((p) => p.samples > 0)).toBe(true);
+      expect(result.plan).toEqual([]);
+      expect(result.verdict).toBe('nothing to change');
+      expect(result.comparison).toBeUndefined();
+      expect(result.blocks).toEqual([]);
+      expect(result.applied).toBe(false);
+      expect((await agent.implementConnectionPooling({})).applied.connections).toBe(8);
     });
 
-    it('measures before on a warmed pipeline (regression: connection warm-up credited to the optimization)', () => {
-      expect(result.before.efficiency).toBeGreaterThan(0.5);
-    });
-
-    it('applies the planned optimizations', () => {
-      expect(result.optimizations.connectionPooling?.applied.connections).toBeGreaterThanOrEqual(4);
-      expect(result.optimizations.loadBalancing?.[0]?.stats.algorithm).toBe('p2c-peak-ewma');
+    it('measures the probe on a warmed pipeline (regression: connection warm-up measured as the system)', () => {
+      expect(result.performanceMetrics.efficiency).toBeGreaterThan(0.5);
     });
 
     it('when the payload is malformed, replies with a typed error', async () => {

@@ -13,9 +13,14 @@ export { directTarget } from './measure/directTarget';
 export { machineInfo } from './measure/machineInfo';
 export {
   planOptimizations,
+  PLAN_THRESHOLDS,
+  type ConfigPatch,
   type OptimizationInput,
-  type OptimizationPlan,
+  type PlannedStep,
 } from './optimize/planOptimizations';
+export { measureSystem } from './measure/measureSystem';
+export { interleavedAb, goodput, AB_PAIRS, type AbOutcome, type AbSubject } from './optimize/interleavedAb';
+export { optimizeNetwork, type OptimizeDeps } from './optimize/optimizeNetwork';
 export { COMMAND_SCHEMAS } from './commands/commandSchemas';
 export { checkPayload } from './commands/checkPayload';
 export { registerCommands } from './commands/registerCommands';
