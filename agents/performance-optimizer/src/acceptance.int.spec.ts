@@ -21,7 +21,7 @@ describe(PerformanceOptimizerAgent, () => {
     const sidecar = new NetworkPerformanceAgent({
       clusters: [{ cluster: 'api', endpoints: [{ origin: upstream.origin }] }],
       pool: { connections: 1 },
-      monitoring: { snapshotIntervalMs: 250, windowMs: 3_000 },
+      monitoring: { snapshotIntervalMs: 250, windowMs: 500 },
       workload: { requests: 40, concurrency: 4, maxDurationMs: 20_000 },
     });
     const probe: Agent = {
@@ -52,7 +52,7 @@ describe(PerformanceOptimizerAgent, () => {
     await upstream.close();
   });
 
-  it('when requests queue at a one-connection pool, raises the pool size and keeps it', async () => {
+  it('when requests queue at a one-connection pool, raises the pool size and keeps it after an A/B that shows it', async () => {
     const deadline = Date.now() + 20_000;
     let sent = 0;
     const worker = async (): Promise<void> => {
@@ -65,6 +65,8 @@ describe(PerformanceOptimizerAgent, () => {
     const pool = applied.find((e) => e.rule === 'pool-size');
     expect(pool).toBeDefined();
     expect(pool!.after).toBeLessThan(pool!.before);
+    expect(pool!.comparison).toMatchObject({ verdict: 'improved' });
+    expect(pool!.comparison!.low).toBeGreaterThan(1);
     expect(pool!.change.connections).toBeGreaterThan(1);
   });
 

@@ -1,4 +1,4 @@
-import { comparePaired, learnMargin } from './pairedComparison';
+import { comparePaired, learnMargin, ZERO_RATIO_CAP } from './pairedComparison';
 
 describe(comparePaired, () => {
   it('when every pair favours the new settings and the median clears the margin, says improved', () => {
@@ -25,9 +25,17 @@ describe(comparePaired, () => {
   });
 
   it('with fewer than 5 usable pairs, never concludes', () => {
-    expect(comparePaired('g', 'higher', [1, 1, 1, 1, 0], [2, 2, 2, 2, 2]).verdict).toBe(
+    expect(comparePaired('g', 'higher', [1, 1, 1, 1, Number.NaN], [2, 2, 2, 2, 2]).verdict).toBe(
       'no measurable change',
     );
+  });
+});
+
+describe('comparePaired with zeros', () => {
+  it('when a lower-is-better gauge drops to 0, counts the pair as the capped ratio; 0 and 0 as no change', () => {
+    const c = comparePaired('queued', 'lower', [6, 5, 7, 6, 0], [0, 0, 0, 0, 0]);
+    expect(c).toMatchObject({ verdict: 'no measurable change', low: 1, high: ZERO_RATIO_CAP });
+    expect(comparePaired('queued', 'lower', [6, 5, 7, 6, 4], [0, 0, 0, 0, 0]).verdict).toBe('improved');
   });
 });
 

@@ -19,7 +19,7 @@ export interface PairedComparison {
   low: number;
   /** Highest per-pair ratio: the interval's upper end. */
   high: number;
-  /** Pairs compared (pairs whose metric is not a finite number > 0 on both sides are left out). */
+  /** Pairs compared (pairs whose metric is not a finite number ≥ 0 on both sides are left out). */
   pairs: number;
   /** Noise margin the median had to clear beyond 1 (0 when none was learned). */
   margin: number;
@@ -28,6 +28,12 @@ export interface PairedComparison {
 
 /** Fewest pairs a comparison needs before it may conclude anything but `no measurable change`. */
 export const MIN_AB_PAIRS = 5;
+
+/**
+ * The ratio a pair counts as when the side divided by measured 0 and the other did not (a
+ * queue that emptied, say): large enough to be beyond any margin, finite so it survives JSON.
+ */
+export const ZERO_RATIO_CAP = 1_000;
 
 /**
  * Compares the i-th old block with the i-th new block for every i (the two of a pair ran back
@@ -47,13 +53,13 @@ export function comparePaired(
   margin = 0,
 ): PairedComparison {
   const ratios = pairRatios(oldBlocks, newBlocks, better);
-  const median = medianOf(ratios);
+  const mid = median(ratios);
   const low = ratios.length > 0 ? ratios[0]! : 0;
   const high = ratios.length > 0 ? ratios[ratios.length - 1]! : 0;
   let verdict: AbVerdict = 'no measurable change';
-  if (ratios.length >= MIN_AB_PAIRS && low > 1 && median > 1 + margin) verdict = 'improved';
-  if (ratios.length >= MIN_AB_PAIRS && high < 1 && median < 1 / (1 + margin)) verdict = 'worse';
-  return { metric, better, median, low, high, pairs: ratios.length, margin, verdict };
+  if (ratios.length >= MIN_AB_PAIRS && low > 1 && mid > 1 + margin) verdict = 'improved';
+  if (ratios.length >= MIN_AB_PAIRS && high < 1 && mid < 1 / (1 + margin)) verdict = 'worse';
+  return { metric, better, median: mid, low, high, pairs: ratios.length, margin, verdict };
 }
 
 /**
@@ -76,7 +82,10 @@ export function learnMargin(aaBlocks: readonly number[]): number {
   return margin;
 }
 
-/** Per-pair improvement ratios, ascending; pairs not finite and > 0 on both sides are left out. */
+/**
+ * Per-pair improvement ratios, ascending; pairs not finite and ≥ 0 on both sides are left out.
+ * 0 ÷ 0 counts as 1 (no change), x ÷ 0 as `ZERO_RATIO_CAP`.
+ */
 function pairRatios(
   oldBlocks: readonly number[],
   newBlocks: readonly number[],
@@ -86,15 +95,17 @@ function pairRatios(
   for (let i = 0; i < Math.min(oldBlocks.length, newBlocks.length); i++) {
     const a = oldBlocks[i]!;
     const b = newBlocks[i]!;
-    if (!(a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b))) continue;
-    ratios.push(better === 'higher' ? b / a : a / b);
+    if (!(a >= 0 && b >= 0 && Number.isFinite(a) && Number.isFinite(b))) continue;
+    const [top, bottom] = better === 'higher' ? [b, a] : [a, b];
+    ratios.push(bottom > 0 ? top / bottom : top > 0 ? ZERO_RATIO_CAP : 1);
   }
   return ratios.sort((x, y) => x - y);
 }
 
-/** Median of ascending `sorted`; 0 when empty. */
-function medianOf(sorted: readonly number[]): number {
-  if (sorted.length === 0) return 0;
+/** Median of `values` (the mean of the middle two for an even count); 0 when empty. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
