@@ -114,7 +114,12 @@ describe(NetworkPerformanceAgent, () => {
     it('applies a valid config and returns batch stats measured after calls', async () => {
       const result = await bus.request('network.batching.configure', { maxBatchSize: 4 }, BUS_TIMEOUT);
       expect(result.applied.maxBatchSize).toBe(4);
-      expect(result.stats.batchesSent).toBeGreaterThanOrEqual(0);
+      const network = services.get<NetworkClient>(TOKENS.NetworkClient);
+      await Promise.all(Array.from({ length: 8 }, (_, i) => network.call('add', [i, 1], { cluster: 'api' })));
+      const after = await bus.request('network.batching.configure', {}, BUS_TIMEOUT);
+      // 8 calls at once, at most 4 a batch: two batches, both measured.
+      expect(after.stats.callsSent - result.stats.callsSent).toBe(8);
+      expect(after.stats.batchesSent - result.stats.batchesSent).toBe(2);
     });
 
     it('when invalid, rejects with a ConfigError and keeps the old config', async () => {
@@ -177,15 +182,24 @@ describe(NetworkPerformanceAgent, () => {
   });
 
   describe('.implementNetworkMonitoring()', () => {
-    it('applies alert rules and returns measured health', async () => {
+    it('applies alert rules and returns health measured from the requests in the window', async () => {
+      const network = services.get<NetworkClient>(TOKENS.NetworkClient);
+      const before = await agent.implementNetworkMonitoring({});
+      for (const u of upstreams) u.setBehaviour([{ match: { path: '/broken' }, behaviour: { status: 500 } }]);
+      for (let i = 0; i < 10; i++)
+        await network.request({ path: '/broken', cluster: 'api' }, { idempotent: false });
       const result = await bus.request(
         'network.monitoring.configure',
         { alertRules: [{ name: 'slow', metric: 'latencyP99', comparator: '>', threshold: 5_000 }] },
         BUS_TIMEOUT,
       );
+      for (const u of upstreams) u.setBehaviour([]);
       expect(result.applied.alertRules).toHaveLength(1);
-      expect(result.health.score).toBeGreaterThanOrEqual(0);
-      expect(result.metricsCollected).toBeGreaterThanOrEqual(0);
+      expect(result.metrics.requests - before.metrics.requests).toBeGreaterThanOrEqual(10);
+      expect(result.metricsCollected).toBeGreaterThan(before.metricsCollected);
+      // The failed requests are in the window: the score fell below a clean window's 100.
+      expect(result.health.availability).toBeLessThan(1);
+      expect(result.health.score).toBeLessThan(100);
     });
 
     it('when the objective and window change, applies them and reports them in force', async () => {
