@@ -64,7 +64,7 @@ describe(PerformanceOptimizerAgent, () => {
     await Promise.all(Array.from({ length: 8 }, worker));
     const pool = applied.find((e) => e.rule === 'pool-size');
     expect(pool).toBeDefined();
-    expect(pool!.after).toBeLessThan(pool!.before);
+    expect(pool!.after).toBeGreaterThan(pool!.before);
     expect(pool!.comparison).toMatchObject({ verdict: 'improved' });
     expect(pool!.comparison!.low).toBeGreaterThan(1);
     expect(pool!.change.connections).toBeGreaterThan(1);

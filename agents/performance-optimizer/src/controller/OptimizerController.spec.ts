@@ -12,13 +12,14 @@ import { OptimizerController } from './OptimizerController';
 
 const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
 
+/** A snapshot with `queued` requests waiting at one pool; its window's throughput falls by 10 per request queued. */
 function snapshot(queued: number, running: number): NetworkMetricsSnapshot {
   const pool = { origin: 'http://a', queued, running, requests: 0, connectionsCreated: 0 } as PoolStats;
   return {
     pools: [pool],
     breakers: [],
     clusters: {},
-    overall: { latencyP99: 0 },
+    overall: { latencyP99: 0, throughput: 100 - 10 * queued },
     health: { sloLatencyMs: 250 },
   } as unknown as NetworkMetricsSnapshot;
 }
@@ -85,9 +86,9 @@ describe(OptimizerController, () => {
       ).toBe(1 + OPTIMIZER_DEFAULTS.abPairs);
       expect(published.map((p) => p.topic)).toEqual(['optimizer.recommendation', 'optimizer.applied']);
       expect(published[1]!.payload).toMatchObject({
-        before: 6,
-        after: 1,
-        comparison: { verdict: 'improved', pairs: OPTIMIZER_DEFAULTS.abPairs, low: 6, margin: 0 },
+        before: 40,
+        after: 90,
+        comparison: { verdict: 'improved', pairs: OPTIMIZER_DEFAULTS.abPairs, low: 2.25, margin: 0 },
       });
     });
 
@@ -106,7 +107,7 @@ describe(OptimizerController, () => {
       expect(connections.value).toBe(1);
       expect(published.at(-1)).toMatchObject({
         topic: 'optimizer.reverted',
-        payload: { before: 6, after: 6, comparison: { verdict: 'no measurable change' } },
+        payload: { before: 40, after: 40, comparison: { verdict: 'no measurable change' } },
       });
       // Within the doubled cooldown nothing is proposed again, and A/A blocks are measured afresh.
       now = 1_500;
@@ -130,12 +131,12 @@ describe(OptimizerController, () => {
       const aa = [6, 3, 6, 3];
       for (const q of aa) await c.onSnapshot(snapshot(q, 1));
       expect(c.changeInFlight).toBe(true);
-      // Every pair favours the new setting (5 against 6), by 20 %: inside the 100 % the A/A blocks drifted.
+      // Every pair favours the new setting (50 against 40 a second), by 25 %: inside the 75 % the A/A blocks drifted.
       await feed(c, connections, AB, (n) => (n > 1 ? 5 : 6));
       expect(connections.value).toBe(1);
       expect(published.at(-1)).toMatchObject({
         topic: 'optimizer.reverted',
-        payload: { comparison: { verdict: 'no measurable change', margin: 1 } },
+        payload: { comparison: { verdict: 'no measurable change', margin: 0.75 } },
       });
     });
   });
@@ -212,9 +213,16 @@ describe(OptimizerController, () => {
     it('when the window spans 6 snapshot intervals, makes every block 6 snapshots and averages the gauge after the first (regression: judged on pre-change data)', async () => {
       const connections = { value: 1 };
       const { bus, published } = fakeBus(connections);
+      const gauge: OptimizerRule = {
+        ...rule,
+        metric: 'queued',
+        better: 'lower',
+        gauge: true,
+        measure: (obs) => obs.snapshot.pools.reduce((n, p) => n + p.queued, 0),
+      };
       const c = new OptimizerController(
         bus,
-        [rule],
+        [gauge],
         logger,
         { cooldownMs: 1_000, verifySnapshots: 2 },
         () => 0,
