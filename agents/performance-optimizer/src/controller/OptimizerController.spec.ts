@@ -56,8 +56,8 @@ describe(OptimizerController, () => {
     for (let i = 0; i < n; i++) await c.onSnapshot(snapshot(queuedAt(connections.value), connections.value));
   }
 
-  /** Snapshots before the rule acts: the A/A blocks it needs (blocks of 1 snapshot here). */
-  const AA = OPTIMIZER_DEFAULTS.aaBlocks;
+  /** Snapshots before the rule acts: the A/A blocks it needs after the unused first one (blocks of 1 snapshot here). */
+  const AA = OPTIMIZER_DEFAULTS.aaBlocks + 1;
   /** Snapshots of the A/B: pairs × 2 blocks of 1 snapshot. */
   const AB = 2 * OPTIMIZER_DEFAULTS.abPairs;
 
@@ -109,11 +109,13 @@ describe(OptimizerController, () => {
         topic: 'optimizer.reverted',
         payload: { before: 40, after: 40, comparison: { verdict: 'no measurable change' } },
       });
-      // Within the doubled cooldown nothing is proposed again, and A/A blocks are measured afresh.
+      // Within the doubled cooldown nothing is proposed again; after it, A/A blocks are measured afresh.
       now = 1_500;
       await feed(c, connections, AA, () => 6);
       expect(c.changeInFlight).toBe(false);
       now = 2_500;
+      await feed(c, connections, AA - 1, () => 6);
+      expect(c.changeInFlight).toBe(false);
       await feed(c, connections, 1, () => 6);
       expect(c.changeInFlight).toBe(true);
     });
@@ -128,7 +130,7 @@ describe(OptimizerController, () => {
         { cooldownMs: 1_000, verifySnapshots: 1 },
         () => 0,
       );
-      const aa = [6, 3, 6, 3];
+      const aa = [6, 6, 3, 6, 3];
       for (const q of aa) await c.onSnapshot(snapshot(q, 1));
       expect(c.changeInFlight).toBe(true);
       // Every pair favours the new setting (50 against 40 a second), by 25 %: inside the 75 % the A/A blocks drifted.
@@ -278,8 +280,7 @@ describe(OptimizerController, () => {
         'network.breaker.configure': { volumeThreshold: 9, resetTimeoutMs: 1_234 },
       });
       const rule = spy();
-      const c = new OptimizerController(bus, [rule], logger, { verifySnapshots: 1 });
-      for (let i = 0; i < AA; i++) await c.onSnapshot(snapshot(0, 0));
+      await new OptimizerController(bus, [rule], logger).onSnapshot(snapshot(0, 0));
       expect(rule.seen).toEqual([
         {
           connections: 3,
@@ -298,8 +299,7 @@ describe(OptimizerController, () => {
         'network.pooling.configure': { connections: 3, pipelining: 1, keepAliveTimeoutMs: 900 },
       });
       const rule = spy();
-      const c = new OptimizerController(bus, [rule], logger, { verifySnapshots: 1 });
-      for (let i = 0; i < AA; i++) await c.onSnapshot(snapshot(0, 0));
+      await new OptimizerController(bus, [rule], logger).onSnapshot(snapshot(0, 0));
       expect(rule.seen[0]).toEqual({ connections: 3, pipelining: 1, keepAliveTimeoutMs: 900 });
     });
   });

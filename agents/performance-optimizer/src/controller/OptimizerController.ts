@@ -32,21 +32,26 @@ interface InFlight {
   margin: number;
 }
 
-/** Blocks of the unchanged system, measured while nothing is in flight. */
+/** One rule's blocks of the unchanged system, measured while its trigger holds and nothing is in flight. */
 interface AaBlocks {
+  /** Snapshots seen in the current block. */
   snapshots: number;
   needed: number;
-  /** Per rule: the current block's samples. */
-  samples: Map<string, number[]>;
-  /** Per rule: the finished blocks' values, newest last, at most `2 × abPairs`. */
-  values: Map<string, number[]>;
+  /** The current block's samples (a gauge's, after the first snapshot). */
+  samples: number[];
+  /** Whether the first block since the trigger began is over (it is not used: its window may hold earlier data). */
+  settled: boolean;
+  /** The finished blocks' values, newest last, at most `2 × abPairs`. */
+  values: number[];
 }
 
 /**
- * The closed loop. While nothing is in flight, consecutive blocks of snapshots (each spanning
- * the snapshot window, so blocks do not overlap) measure every rule's target metric on the
- * unchanged system: the A/A blocks. A rule's proposal is acted on once it has at least
- * `OPTIMIZER_DEFAULTS.aaBlocks` of them, and their largest paired drift is its noise margin
+ * The closed loop. While nothing is in flight and a rule's trigger holds, consecutive blocks
+ * of snapshots (each spanning the snapshot window, so blocks do not overlap) measure its target
+ * metric on the unchanged system in the state the change would be made in: the A/A blocks (a
+ * snapshot where the trigger does not hold starts them afresh, and the first block after that is
+ * not used, since its window may reach back before the trigger). The proposal is acted on once
+ * there are `OPTIMIZER_DEFAULTS.aaBlocks` of them, and their largest paired drift is its noise margin
  * (`learnMargin`). The change is published (`optimizer.recommendation`) and tested by an
  * interleaved A/B: `abPairs` pairs of blocks with the new and the old settings, the order
  * inside a pair alternating (new-old, old-new, …), each setting sent through the rule's
@@ -66,7 +71,8 @@ export class OptimizerController {
   readonly #reverts = new Map<string, number>();
   #previous: NetworkMetricsSnapshot | undefined;
   #inFlight: InFlight | undefined;
-  readonly #aa: AaBlocks = { snapshots: 0, needed: 1, samples: new Map(), values: new Map() };
+  /** Per rule name. */
+  readonly #aa = new Map<string, AaBlocks>();
   /** A revert that could not be sent: the change is still in force. */
   #pendingRevert: Proposal | undefined;
   #busy = false;
@@ -99,10 +105,7 @@ export class OptimizerController {
       const obs: Observation = { snapshot, previous: this.#previous };
       if (this.#pendingRevert) await this.#revert(this.#pendingRevert);
       else if (this.#inFlight) await this.#verify(this.#inFlight, obs);
-      else {
-        this.#recordAa(obs);
-        await this.#propose(obs);
-      }
+      else await this.#propose(obs);
     } catch (err) {
       this.logger.warn('optimizer step failed', { error: err });
     } finally {
@@ -111,26 +114,30 @@ export class OptimizerController {
     }
   }
 
-  /** Adds `obs` to the current A/A block of every rule; closes the block after `needed` snapshots. */
-  #recordAa(obs: Observation): void {
-    const aa = this.#aa;
+  /**
+   * Adds `obs` to `rule`'s current A/A block, closing it after `needed` snapshots; returns the
+   * finished blocks' values.
+   */
+  #recordAa(rule: OptimizerRule, obs: Observation): number[] {
+    const aa = this.#aa.get(rule.name) ?? {
+      snapshots: 0,
+      needed: 1,
+      samples: [],
+      settled: false,
+      values: [],
+    };
+    this.#aa.set(rule.name, aa);
     const needed = this.#snapshotsNeeded(obs);
     aa.needed = aa.snapshots === 0 ? needed : Math.max(aa.needed, needed);
     aa.snapshots++;
-    for (const rule of this.rules) {
-      const samples = aa.samples.get(rule.name) ?? [];
-      if (aa.snapshots > 1 || aa.needed === 1) samples.push(rule.measure(obs));
-      aa.samples.set(rule.name, samples);
-    }
-    if (aa.snapshots < aa.needed) return;
-    for (const rule of this.rules) {
-      const samples = aa.samples.get(rule.name) ?? [];
-      const values = aa.values.get(rule.name) ?? [];
-      values.push(rule.gauge === true ? mean(samples) : rule.measure(obs));
-      aa.values.set(rule.name, values.slice(-2 * this.#abPairs));
-    }
+    if (aa.snapshots > 1 || aa.needed === 1) aa.samples.push(rule.measure(obs));
+    if (aa.snapshots < aa.needed) return aa.values;
+    if (aa.settled) aa.values.push(rule.gauge === true ? mean(aa.samples) : rule.measure(obs));
+    aa.settled = true;
+    aa.values = aa.values.slice(-2 * this.#abPairs);
     aa.snapshots = 0;
-    aa.samples.clear();
+    aa.samples = [];
+    return aa.values;
   }
 
   async #propose(obs: Observation): Promise<void> {
@@ -138,10 +145,13 @@ export class OptimizerController {
     const now = this.now();
     for (const rule of this.rules) {
       if ((this.#cooldownUntil.get(rule.name) ?? 0) > now) continue;
-      const aaValues = this.#aa.values.get(rule.name) ?? [];
-      if (aaValues.length < OPTIMIZER_DEFAULTS.aaBlocks) continue;
       const proposal = rule.propose(obs, settings);
-      if (!proposal) continue;
+      if (!proposal) {
+        this.#aa.delete(rule.name);
+        continue;
+      }
+      const aaValues = this.#recordAa(rule, obs);
+      if (aaValues.length < OPTIMIZER_DEFAULTS.aaBlocks) continue;
       this.counts.recommended++;
       try {
         await this.#publish('optimizer.recommendation', proposal, proposal.change);
@@ -238,9 +248,7 @@ export class OptimizerController {
 
   /** Starts the A/A blocks afresh (after a change, the system they measured is gone). */
   #resetAa(): void {
-    this.#aa.snapshots = 0;
-    this.#aa.samples.clear();
-    this.#aa.values.clear();
+    this.#aa.clear();
   }
 
   /**
