@@ -43,13 +43,15 @@ interface AaBlocks {
   settled: boolean;
   /** The finished blocks' values, newest last, at most `2 × abPairs`. */
   values: number[];
+  /** Snapshots in a row where the trigger did not hold. */
+  misses: number;
 }
 
 /**
  * The closed loop. While nothing is in flight and a rule's trigger holds, consecutive blocks
  * of snapshots (each spanning the snapshot window, so blocks do not overlap) measure its target
  * metric on the unchanged system in the state the change would be made in: the A/A blocks (a
- * snapshot where the trigger does not hold starts them afresh, and the first block after that is
+ * block's worth of snapshots in a row where the trigger does not hold starts them afresh, and the first block after that is
  * not used, since its window may reach back before the trigger). The proposal is acted on once
  * there are `OPTIMIZER_DEFAULTS.aaBlocks` of them, and their largest paired drift is its noise margin
  * (`learnMargin`). The change is published (`optimizer.recommendation`) and tested by an
@@ -116,16 +118,18 @@ export class OptimizerController {
 
   /**
    * Adds `obs` to `rule`'s current A/A block, closing it after `needed` snapshots; returns the
-   * finished blocks' values.
+   * finished blocks' values. When the trigger has not held for a whole block's worth of
+   * snapshots in a row, the blocks start afresh.
    */
-  #recordAa(rule: OptimizerRule, obs: Observation): number[] {
-    const aa = this.#aa.get(rule.name) ?? {
-      snapshots: 0,
-      needed: 1,
-      samples: [],
-      settled: false,
-      values: [],
-    };
+  #recordAa(rule: OptimizerRule, obs: Observation, triggered: boolean): number[] {
+    let aa = this.#aa.get(rule.name);
+    if (aa && !triggered && ++aa.misses >= aa.needed) aa = undefined;
+    if (!aa && !triggered) {
+      this.#aa.delete(rule.name);
+      return [];
+    }
+    aa ??= { snapshots: 0, needed: 1, samples: [], settled: false, values: [], misses: 0 };
+    if (triggered) aa.misses = 0;
     this.#aa.set(rule.name, aa);
     const needed = this.#snapshotsNeeded(obs);
     aa.needed = aa.snapshots === 0 ? needed : Math.max(aa.needed, needed);
@@ -146,12 +150,8 @@ export class OptimizerController {
     for (const rule of this.rules) {
       if ((this.#cooldownUntil.get(rule.name) ?? 0) > now) continue;
       const proposal = rule.propose(obs, settings);
-      if (!proposal) {
-        this.#aa.delete(rule.name);
-        continue;
-      }
-      const aaValues = this.#recordAa(rule, obs);
-      if (aaValues.length < OPTIMIZER_DEFAULTS.aaBlocks) continue;
+      const aaValues = this.#recordAa(rule, obs, proposal !== undefined);
+      if (!proposal || aaValues.length < OPTIMIZER_DEFAULTS.aaBlocks) continue;
       this.counts.recommended++;
       try {
         await this.#publish('optimizer.recommendation', proposal, proposal.change);
