@@ -19,6 +19,9 @@ export function undiciDispatchClient(url: URL, connections: number): LoadClient 
         let status = 0;
         const chunks: Buffer[] = [];
         const handler: Dispatcher.DispatchHandler = {
+          onRequestStart() {
+            // Nothing to keep: the request is not aborted from here.
+          },
           onResponseStart(_c, statusCode: number, _headers: IncomingHttpHeaders) {
             status = statusCode;
           },
