@@ -77,6 +77,8 @@ describe('network.optimize', () => {
   });
 
   it('finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B', async () => {
+    // 10 ms upstreams: waiting for the one connection costs far more than the machine's noise.
+    await Promise.all(upstreams.map((u) => u.setBehaviour({ latencyMs: 10 })));
     const { bus, agent, stop } = await sidecar(upstreams, {
       pool: { connections: 1 },
       workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },
