@@ -18,9 +18,7 @@ export {
   type OptimizationInput,
   type PlannedStep,
 } from './optimize/planOptimizations';
-export { measureSystem } from './measure/measureSystem';
-export { interleavedAb, goodput, AB_PAIRS, type AbOutcome, type AbSubject } from './optimize/interleavedAb';
-export { optimizeNetwork, type OptimizeDeps } from './optimize/optimizeNetwork';
+export { goodput } from './optimize/interleavedAb';
 export { COMMAND_SCHEMAS } from './commands/commandSchemas';
 export { checkPayload } from './commands/checkPayload';
 export { registerCommands } from './commands/registerCommands';

@@ -142,6 +142,8 @@ export interface PlannedChange {
     value: number;
     /** The threshold it crossed. */
     threshold: number;
+    /** How `value` stands to `threshold` for the change to be motivated: at or above, or below it. */
+    comparator: '≥' | '<';
     /** The finding in words. */
     finding: string;
   };

@@ -48,7 +48,8 @@ interface OutageRun {
 /**
  * Suite `breaker`: a partial outage. Three upstream processes in one cluster; after 1 s of
  * healthy traffic one of them answers every request 503 for 3 s, then heals, and traffic goes
- * on for 2 s. Two pipelines, alike in pool, balancer, retries (none) and warm-up: one with
+ * on for 2 s. Two pipelines, alike in pool, balancer (round-robin, which on its own never avoids
+ * a failing endpoint), retries (none) and warm-up: one with
  * per-endpoint breakers (5 calls, 50 %, reset 500 ms) and outlier ejection (3 consecutive
  * failures, 500 ms), one with neither. Measured per run: goodput during the outage, time to
  * detect (until no call fails any more during the outage) and time to recover (until the healed
@@ -127,6 +128,8 @@ function pipeline(origins: readonly string[], protect: boolean): NetworkClient {
       {
         cluster: CLUSTER,
         endpoints: origins.map((origin) => ({ origin })),
+        // Round-robin in both: P2C's latency and failure penalty would detect the outage on its own.
+        algorithm: 'round-robin',
         outlierDetection: protect
           ? { consecutiveFailures: 3, baseEjectionMs: 500, maxEjectionPercent: 50 }
           : { consecutiveFailures: Number.MAX_SAFE_INTEGER },

@@ -121,7 +121,9 @@ export const fullSystem: Scenario = {
  * plan was A/B-tested over at least `MIN_AB_PAIRS` pairs, and a `worse` one was not kept.
  */
 export function claimsOnlyWhatItMeasured(result: NetworkOptimizationResult): boolean {
-  const motivated = result.plan.every((c) => c.motivation.value >= c.motivation.threshold);
+  const motivated = result.plan.every(({ motivation: m }) =>
+    m.comparator === '≥' ? m.value >= m.threshold : m.value < m.threshold,
+  );
   if (result.plan.length === 0) {
     return motivated && result.verdict === 'nothing to change' && !result.comparison && !result.applied;
   }

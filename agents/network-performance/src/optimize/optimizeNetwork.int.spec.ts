@@ -41,8 +41,8 @@ async function sidecar(
 
 /** Every planned change names a measurement that crossed its threshold. */
 function motivated(result: NetworkOptimizationResult): boolean {
-  return result.plan.every(
-    (c) => c.motivation.measurement.length > 0 && c.motivation.value >= c.motivation.threshold,
+  return result.plan.every(({ motivation: m }) =>
+    m.comparator === '≥' ? m.value >= m.threshold : m.value < m.threshold,
   );
 }
 
@@ -78,7 +78,7 @@ describe('network.optimize', () => {
 
   it('finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B', async () => {
     // 10 ms upstreams: waiting for the one connection costs far more than the machine's noise.
-    await Promise.all(upstreams.map((u) => u.setBehaviour({ latencyMs: 10 })));
+    for (const u of upstreams) u.setBehaviour({ latencyMs: 10 });
     const { bus, agent, stop } = await sidecar(upstreams, {
       pool: { connections: 1 },
       workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },

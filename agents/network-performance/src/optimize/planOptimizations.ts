@@ -118,6 +118,7 @@ function poolRule({ measurement, pool }: OptimizationInput): PlannedStep[] {
           measurement: `pool.queuedShare ${worst.origin}`,
           value: worst.queuedShare,
           threshold: t.queuedShare,
+          comparator: '≥',
           finding:
             `requests waited for a slot in ${pct(worst.queuedShare)} of ${worst.samples} samples ` +
             `(mean ${worst.queuedMean.toFixed(1)} waiting) with the pool ${pct(worst.saturation)} full; ` +
@@ -153,6 +154,7 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
           measurement: `endpoint.latencySpread ${cluster.cluster}`,
           value: spread,
           threshold: t.latencySpread,
+          comparator: '≥',
           finding: `${slowest.origin} answers in ${slowest.ewmaMs.toFixed(1)} ms, the fastest in ${fastest.toFixed(1)} ms, and ${algorithm} ignores it`,
         },
       },
@@ -187,6 +189,7 @@ function errorRule({ measurement, clusters }: OptimizationInput): PlannedStep[] 
           measurement: `endpoint.errorRate ${failing.origin}`,
           value: failing.errorRate,
           threshold: t.endpointErrorRate,
+          comparator: '≥',
           finding: `${failing.origin} failed ${failing.failures} of ${failing.requests} requests, the rest of ${cluster.cluster} ${pct(restRate)}`,
         },
       },
@@ -218,6 +221,7 @@ function flapRule({ measurement, breakerResetMs }: OptimizationInput): PlannedSt
           measurement: `breaker.opens ${worst.endpoint}`,
           value: worst.opens,
           threshold: t.breakerOpens,
+          comparator: '≥',
           finding: `the breaker of ${worst.endpoint} opened ${worst.opens} times and closed ${worst.closes} times during the probe`,
         },
       },
@@ -244,6 +248,7 @@ function batchRule({ measurement, batchDelayMs }: OptimizationInput): PlannedSte
           measurement: 'batching.meanBatchSize',
           value: fill,
           threshold: t.smallBatch,
+          comparator: '<',
           finding: `${batches} batches carried ${fill.toFixed(2)} calls each`,
         },
       },
