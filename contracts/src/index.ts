@@ -11,6 +11,7 @@ export * from './errors/networkErrors';
 export * from './network/metrics';
 export * from './network/configs';
 export * from './network/results';
+export * from './network/pairedComparison';
 export * from './network/NetworkPerformanceAgentContract';
 export * from './network/outcome';
 export * from './network/observer';

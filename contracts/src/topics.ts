@@ -10,6 +10,7 @@ import type {
   RequestBatchingConfig,
 } from './network/configs';
 import type { BreakerState, NetworkMetricsSnapshot } from './network/metrics';
+import type { PairedComparison } from './network/pairedComparison';
 import type {
   AdvancedRoutingResult,
   CircuitBreakerResult,
@@ -57,9 +58,13 @@ export interface OptimizerEvent {
   rule: string;
   change: Record<string, unknown>;
   metric: string;
+  /** The target metric before the change (at a recommendation), or the median of the A/B's old blocks. */
   before: number;
+  /** The median of the A/B's new blocks (applied, reverted after an A/B). */
   after?: number;
   reason: string;
+  /** The A/B that decided (applied, reverted after an A/B). */
+  comparison?: PairedComparison;
 }
 
 /**

@@ -49,7 +49,8 @@ import {
   type NetworkPerformanceAgentOptions,
   type ResolvedAgentOptions,
 } from './NetworkPerformanceAgentOptions';
-import { planOptimizations } from './optimize/planOptimizations';
+import { applyPatch } from './optimize/applyPatch';
+import { optimizeNetwork } from './optimize/optimizeNetwork';
 
 /** The services the agent resolves from the container when it starts. */
 interface Services {
@@ -321,60 +322,25 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   }
 
   /**
-   * Measures the configured workload (`options.workload`) on the pipeline as it is, applies the
-   * optimizations of `planOptimizations` (pools, balancing, monitoring) and re-applies the
-   * breaker and batching settings in force, then measures the same workload again. Each
-   * measurement follows an unmeasured warm-up pass (see `#warmMeasure`), so before and after
-   * both run on open connections and connection warm-up is not credited to the optimizations.
-   * `overallImprovement` = (before.latency − after.latency) ÷ before.latency (negative when
-   * worse); `performanceMetrics` is the after-measurement (see `measureWorkload` for every
-   * field's definition). `success` is false when an optimization was refused or nothing finished.
+   * Measures the running system under the configured workload (`options.workload`), plans
+   * from the measurement and A/B-tests the plan against the settings in force (see
+   * `optimizeNetwork`); an empty plan changes nothing and claims nothing.
    */
   optimizeNetworkPerformance(): Promise<NetworkOptimizationResult> {
-    return this.#exclusive(async () => {
+    return this.#exclusive(() => {
       const { client } = this.#started();
-      const workload = this.options.workload;
-      const before = await this.#warmMeasure(client, workload);
-      const plan = planOptimizations({
-        concurrency: workload.concurrency,
-        pool: client.configurePooling({}),
-        clusters: [...this.#clusters.values()],
-        monitoring: this.#monitoring,
-        defaultSnapshotIntervalMs: AGENT_DEFAULTS.snapshotIntervalMs,
+      return optimizeNetwork({
+        client,
+        workload: this.options.workload,
+        logger: this.#logger,
+        settings: () => ({
+          pool: client.configurePooling({}),
+          clusters: [...this.#clusters.values()],
+          breakerResetMs: this.#breakerInForce(undefined).resetTimeoutMs!,
+          batchDelayMs: batchingInForce(this.#batching).maxDelayMs!,
+        }),
+        configure: (patch) => applyPatch(this, patch),
       });
-      const optimizations: NetworkOptimizationResult['optimizations'] = {};
-      const failures: unknown[] = [];
-      const apply = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
-        try {
-          return await step();
-        } catch (err) {
-          failures.push(err);
-          this.#logger?.warn('optimization refused', { error: err });
-          return undefined;
-        }
-      };
-      optimizations.connectionPooling = await apply(() => this.implementConnectionPooling(plan.pooling));
-      const balancing: LoadBalancingResult[] = [];
-      for (const cluster of plan.balancing) {
-        const result = await apply(() => this.implementLoadBalancing(cluster));
-        if (result) balancing.push(result);
-      }
-      if (balancing.length > 0) optimizations.loadBalancing = balancing;
-      optimizations.circuitBreaker = await apply(() => this.implementCircuitBreaker(this.#breaker));
-      for (const [cluster, settings] of this.#clusterBreakers) {
-        await apply(() => this.implementCircuitBreaker({ ...settings, cluster }));
-      }
-      optimizations.requestBatching = await apply(() => this.implementRequestBatching(this.#batching));
-      optimizations.networkMonitoring = await apply(() => this.implementNetworkMonitoring(plan.monitoring));
-      const after = await this.#warmMeasure(client, workload);
-      return {
-        success: failures.length === 0 && after.requests > 0,
-        overallImprovement: improvement(before, after),
-        before,
-        after,
-        performanceMetrics: after,
-        optimizations,
-      };
     });
   }
 
@@ -515,11 +481,6 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
 
 /** Warm-up pass of `#warmMeasure`: this many requests per worker (bounded by the workload's count). */
 const WARMUP_ROUNDS = 2;
-
-/** (before − after) ÷ before of the mean latency; 0 when there is no before. */
-function improvement(before: PerformanceMetrics, after: PerformanceMetrics): number {
-  return before.latency > 0 && after.requests > 0 ? (before.latency - after.latency) / before.latency : 0;
-}
 
 /** a ÷ b, or 0 when b is 0. */
 function ratio(a: number, b: number): number {

@@ -13,9 +13,12 @@ export { directTarget } from './measure/directTarget';
 export { machineInfo } from './measure/machineInfo';
 export {
   planOptimizations,
+  PLAN_THRESHOLDS,
+  type ConfigPatch,
   type OptimizationInput,
-  type OptimizationPlan,
+  type PlannedStep,
 } from './optimize/planOptimizations';
+export { goodput } from './optimize/interleavedAb';
 export { COMMAND_SCHEMAS } from './commands/commandSchemas';
 export { checkPayload } from './commands/checkPayload';
 export { registerCommands } from './commands/registerCommands';

@@ -1,11 +1,13 @@
-import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
+import { ConfigError, MIN_AB_PAIRS, type ConfigIssue } from '@slipstream/contracts';
 
 /** Options of the PerformanceOptimizer. */
 export interface OptimizerOptions {
   /** Wait after a rule's change is settled before that rule may act again, ms; doubled per revert (up to 8×). Defaults to 60_000 ms. */
   cooldownMs?: number;
-  /** Fewest snapshots after a change before it is verified (the first may straddle the change); more when the snapshots' window spans more intervals. Defaults to 2. */
+  /** Fewest snapshots per A/A or A/B block (the first of a block may straddle a switch); more when the snapshots' window spans more intervals. Defaults to 2. */
   verifySnapshots?: number;
+  /** Pairs of A/B blocks (new and old settings) that decide whether a change is kept; at least 5. Defaults to 6. */
+  abPairs?: number;
   /** Most connections per origin the pool rule may set. Defaults to 256. */
   maxConnections?: number;
   /** Most connections the pool rule adds at once. Defaults to 16. */
@@ -22,6 +24,9 @@ export interface OptimizerOptions {
 export const OPTIMIZER_DEFAULTS = Object.freeze({
   cooldownMs: 60_000,
   verifySnapshots: 2,
+  abPairs: 6,
+  /** A/A blocks a rule needs measured on the unchanged system before its change is tried. */
+  aaBlocks: 4,
   maxConnections: 256,
   maxConnectionStep: 16,
   maxKeepAliveMs: 4_500,
@@ -42,6 +47,10 @@ export const OPTIMIZER_DEFAULTS = Object.freeze({
 const CHECKS: Record<keyof OptimizerOptions, { expected: string; ok: (v: number) => boolean }> = {
   cooldownMs: { expected: 'a number of ms ≥ 0', ok: (v) => Number.isFinite(v) && v >= 0 },
   verifySnapshots: { expected: 'an integer ≥ 1', ok: (v) => Number.isInteger(v) && v >= 1 },
+  abPairs: {
+    expected: `an integer ≥ ${MIN_AB_PAIRS}`,
+    ok: (v) => Number.isInteger(v) && v >= MIN_AB_PAIRS,
+  },
   maxConnections: { expected: 'an integer ≥ 1', ok: (v) => Number.isInteger(v) && v >= 1 },
   maxConnectionStep: { expected: 'an integer ≥ 1', ok: (v) => Number.isInteger(v) && v >= 1 },
   maxKeepAliveMs: { expected: 'a number of ms > 0', ok: (v) => Number.isFinite(v) && v > 0 },

@@ -21,7 +21,7 @@ describe(PerformanceOptimizerAgent, () => {
     const sidecar = new NetworkPerformanceAgent({
       clusters: [{ cluster: 'api', endpoints: [{ origin: upstream.origin }] }],
       pool: { connections: 1 },
-      monitoring: { snapshotIntervalMs: 250, windowMs: 3_000 },
+      monitoring: { snapshotIntervalMs: 250, windowMs: 1_000 },
       workload: { requests: 40, concurrency: 4, maxDurationMs: 20_000 },
     });
     const probe: Agent = {
@@ -52,8 +52,8 @@ describe(PerformanceOptimizerAgent, () => {
     await upstream.close();
   });
 
-  it('when requests queue at a one-connection pool, raises the pool size and keeps it', async () => {
-    const deadline = Date.now() + 20_000;
+  it('when requests queue at a one-connection pool, raises the pool size and keeps it after an A/B that shows it', async () => {
+    const deadline = Date.now() + 40_000;
     let sent = 0;
     const worker = async (): Promise<void> => {
       while (applied.length === 0 && Date.now() < deadline && sent < 5_000) {
@@ -64,19 +64,22 @@ describe(PerformanceOptimizerAgent, () => {
     await Promise.all(Array.from({ length: 8 }, worker));
     const pool = applied.find((e) => e.rule === 'pool-size');
     expect(pool).toBeDefined();
-    expect(pool!.after).toBeLessThan(pool!.before);
+    expect(pool!.after).toBeGreaterThan(pool!.before);
+    expect(pool!.comparison).toMatchObject({ verdict: 'improved' });
+    expect(pool!.comparison!.low).toBeGreaterThan(1);
     expect(pool!.change.connections).toBeGreaterThan(1);
-  });
+    // Bounded by the 40 s deadline of the traffic above: 1 s A/A and A/B blocks (a 1 s window).
+  }, 60_000);
 
   it('network.optimize replies with figures measured against the upstream latency', async () => {
     upstream.setBehaviour({ latencyMs: 5 });
     const fast = await bus.request('network.optimize', {}, { timeoutMs: 60_000 });
     upstream.setBehaviour({ latencyMs: 40 });
     const slow = await bus.request('network.optimize', {}, { timeoutMs: 60_000 });
-    expect(fast.after.requests).toBe(40);
-    expect(slow.after.requests).toBe(40);
-    expect(fast.after.latencyP50).toBeGreaterThanOrEqual(5);
-    expect(slow.after.latencyP50).toBeGreaterThanOrEqual(40);
-    expect(slow.after).not.toEqual(fast.after);
+    expect(fast.performanceMetrics.requests).toBe(40);
+    expect(slow.performanceMetrics.requests).toBe(40);
+    expect(fast.performanceMetrics.latencyP50).toBeGreaterThanOrEqual(5);
+    expect(slow.performanceMetrics.latencyP50).toBeGreaterThanOrEqual(40);
+    expect(slow.performanceMetrics).not.toEqual(fast.performanceMetrics);
   });
 });

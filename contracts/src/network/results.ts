@@ -15,6 +15,7 @@ import type {
   PoolStats,
   RoutingStats,
 } from './metrics';
+import type { AbVerdict, PairedComparison } from './pairedComparison';
 
 /** Result of `implementConnectionPooling`: the settings in force and measured pool stats. */
 export interface ConnectionPoolingResult {
@@ -82,25 +83,92 @@ export interface NetworkBenchmarkResult {
   machine: MachineInfo;
 }
 
+/** One origin's pool as sampled while the probe workload ran. */
+export interface PoolQueueing {
+  origin: string;
+  /** Requests the pool may hold in flight now (connections × pipelining). */
+  limit: number;
+  /** Samples taken. */
+  samples: number;
+  /** Share of samples in which at least one request waited for a slot, 0..1. */
+  queuedShare: number;
+  /** Mean requests waiting for a slot over the samples. */
+  queuedMean: number;
+  /** Mean requests in flight ÷ `limit` over the samples, 0..1. */
+  saturation: number;
+  /** Most requests in flight plus waiting in one sample: the demand on this origin. */
+  peakDemand: number;
+}
+
+/** One endpoint's traffic during the probe workload (counter differences over the pass). */
+export interface EndpointMeasurement {
+  cluster: string;
+  origin: string;
+  requests: number;
+  failures: number;
+  /** failures ÷ requests (0 without requests). */
+  errorRate: number;
+  /** The balancer's peak-EWMA round-trip estimate at the end of the pass, ms. */
+  ewmaMs: number;
+}
+
 /**
- * Result of `optimizeNetworkPerformance`: the workload measured before and after the
- * optimizations were applied, and what was applied.
+ * What `network.optimize` measured on the running system while its probe workload ran: the
+ * workload's figures, the pools sampled every few milliseconds, and the differences of the
+ * pipeline's counters over the pass (traffic of other agents at the same time included).
+ */
+export interface SystemMeasurement {
+  workload: PerformanceMetrics;
+  pools: PoolQueueing[];
+  endpoints: EndpointMeasurement[];
+  /** Breaker transitions during the pass, per breaker that had any. */
+  breakers: { endpoint: string; cluster?: string; opens: number; closes: number }[];
+  /** Per QoS class: admitted, shed and of those shed the queue timeouts, during the pass. */
+  qos: { class: string; admitted: number; shed: number; timedOut: number }[];
+  /** Per cluster with a batcher: batches and calls sent during the pass. */
+  batching: { cluster: string; batches: number; calls: number; meanBatchSize: number }[];
+}
+
+/** A setting `network.optimize` proposes to change, and the measurement that motivates it. */
+export interface PlannedChange {
+  /** The setting, e.g. `pool.connections` or `cluster.api.algorithm`. */
+  setting: string;
+  from: number | string;
+  to: number | string;
+  motivation: {
+    /** The measurement, e.g. `pool.queuedShare http://127.0.0.1:4100`. */
+    measurement: string;
+    /** Its measured value. */
+    value: number;
+    /** The threshold it crossed. */
+    threshold: number;
+    /** How `value` stands to `threshold` for the change to be motivated: at or above, or below it. */
+    comparator: '≥' | '<';
+    /** The finding in words. */
+    finding: string;
+  };
+}
+
+/**
+ * Result of `optimizeNetworkPerformance`. The plan comes from `measurement`; when it is empty
+ * nothing is changed, no A/B runs and no improvement is claimed (`verdict` 'nothing to change').
+ * Otherwise the old and the new settings run in interleaved blocks of the same workload
+ * (`comparison`: median of the paired ratios of goodput and their range); a `worse` plan is
+ * reverted.
  */
 export interface NetworkOptimizationResult {
-  /** Whether every optimization applied and the after-measurement completed. */
+  /** Whether every planned change applied (and, when worse, reverted) without an error. */
   success: boolean;
-  /** (before.latency − after.latency) ÷ before.latency, a fraction; negative when worse. */
-  overallImprovement: number;
-  before: PerformanceMetrics;
-  after: PerformanceMetrics;
-  /** The after-measurement (the state the system is in now). */
+  measurement: SystemMeasurement;
+  plan: PlannedChange[];
+  /** The A/B comparison; absent when the plan is empty. */
+  comparison?: PairedComparison;
+  /** The A/B verdict, or 'nothing to change' for an empty plan. */
+  verdict: AbVerdict | 'nothing to change';
+  /** Whether the plan's settings are in force now (applied and not reverted). */
+  applied: boolean;
+  /** The A/B blocks' figures, in the order they ran; empty when no A/B ran. */
+  blocks: { settings: 'old' | 'new'; metrics: PerformanceMetrics }[];
+  /** The probe workload's figures (`measurement.workload`): the system as it was found. */
   performanceMetrics: PerformanceMetrics;
-  optimizations: {
-    connectionPooling?: ConnectionPoolingResult;
-    requestBatching?: RequestBatchingResult;
-    loadBalancing?: LoadBalancingResult[];
-    circuitBreaker?: CircuitBreakerResult;
-    networkMonitoring?: NetworkMonitoringResult;
-    advancedRouting?: AdvancedRoutingResult;
-  };
 }

@@ -39,6 +39,11 @@ export interface ScenarioContext {
   scale: number;
   /** Aborted on SIGINT / SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Runs the optimized arm with the scenario's feature switched off (its test's control run):
+   * its property must then not hold. Defaults to false.
+   */
+  featureOff?: boolean;
 }
 
 /** One demo scenario. */

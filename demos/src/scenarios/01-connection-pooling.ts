@@ -1,4 +1,4 @@
-import type { EventBus, PoolStats } from '@slipstream/contracts';
+import { MalformedResponseError, type EventBus, type PoolStats } from '@slipstream/contracts';
 import type { DemoUpstream } from '../environment/DemoUpstream';
 import { percentChange, ratio, round } from '../runner/figures';
 import { runLoad, type LoadResult } from '../runner/runLoad';
@@ -14,10 +14,13 @@ const PATH = '/pooling';
 
 /**
  * Scenario 1: the same GET workload sent by a plain client with a new connection per request
- * (baseline, no sidecar), then through the running sidecar after `network.balancing.configure`
+ * (baseline, no sidecar), by global `fetch` (what a user would otherwise call: Node's own
+ * keep-alive pool), then through the running sidecar after `network.balancing.configure`
  * (a one-endpoint cluster) and `network.pooling.configure` (pool size) over the bus. The pooled
  * figures are the sidecar's pool stats (as `network.pooling.configure` reports them) taken before
- * and after the run; the upstream's own accept counter checks them.
+ * and after the run; the upstream's own accept counter checks them and counts fetch's
+ * connections. Switched off, every sidecar request asks for its connection to be closed
+ * (`connection: close`), so the pool opens a new one per request.
  */
 export const connectionPooling: Scenario = {
   id: 1,
@@ -29,6 +32,8 @@ export const connectionPooling: Scenario = {
       `  ${count} requests, concurrency ${CONCURRENCY}: baseline, plain client, new connection each`,
     );
     const baseline = await measureBaseline(ctx, target, count);
+    ctx.progress(`  ${count} requests, concurrency ${CONCURRENCY}: global fetch (Node's keep-alive pool)`);
+    const fetched = await measureFetch(ctx, target, count);
     ctx.progress(
       `  ${count} requests, concurrency ${CONCURRENCY}: sidecar, pool of ${POOL_SIZE} set over the bus`,
     );
@@ -58,12 +63,16 @@ export const connectionPooling: Scenario = {
         connections: ratio(optimized.connectionsCreated, baseline.connectionsCreated),
         reuseRate: round(optimized.reuseRate - baseline.reuseRate, 3),
         throughput: percentChange(optimized.throughput, baseline.throughput),
+        fetchConnections: fetched.upstreamConnections,
+        fetchReuseRate: fetched.reuseRate,
+        throughputVsFetch: ratio(optimized.throughput, fetched.throughput),
       },
       passed,
       property:
         `sidecar reuse rate ${optimized.reuseRate} > per-request baseline ${baseline.reuseRate}, ` +
         `sidecar pool opened ${optimized.connectionsCreated} and the upstream served ${PATH} on ${accepted} connections ` +
-        `≤ pool size ${POOL_SIZE}, ${optimized.failed} failed`,
+        `≤ pool size ${POOL_SIZE}, ${optimized.failed} failed; global fetch: reuse ${fetched.reuseRate} on ` +
+        `${fetched.upstreamConnections} connections, sidecar throughput ${ratio(optimized.throughput, fetched.throughput)}× fetch's`,
     };
   },
 };
@@ -100,6 +109,23 @@ async function measureBaseline(
   );
 }
 
+/** Global `fetch`: Node's bundled undici with its default keep-alive agent; connections as the upstream accepted them. */
+async function measureFetch(
+  ctx: ScenarioContext,
+  target: DemoUpstream,
+  count: number,
+): Promise<PoolingFigures> {
+  await target.resetCounters();
+  const url = new URL(PATH, target.origin);
+  const load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    if (!res.ok) throw new MalformedResponseError(`fetch ${url.href} answered ${res.status}`);
+  });
+  const accepted = (await target.counters()).connectionsByRoute[PATH] ?? 0;
+  return figuresOf('global fetch (keep-alive)', target, load, accepted, load.started);
+}
+
 /** Through the sidecar's pipeline; connections and requests are the sidecar's pool-stat deltas over the run. */
 async function measurePooled(
   ctx: ScenarioContext,
@@ -107,9 +133,10 @@ async function measurePooled(
   count: number,
 ): Promise<PoolingFigures> {
   await target.resetCounters();
+  const headers: Record<string, string> = ctx.featureOff === true ? { connection: 'close' } : {};
   const before = await poolOf(ctx.bus, target.origin);
   const load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
-    expectOk(await ctx.network.request({ path: PATH, cluster: CLUSTER }));
+    expectOk(await ctx.network.request({ path: PATH, cluster: CLUSTER, headers }));
   });
   const after = await poolOf(ctx.bus, target.origin);
   return figuresOf(

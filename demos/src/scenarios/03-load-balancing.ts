@@ -33,7 +33,7 @@ export const loadBalancing: Scenario = {
       ctx.progress(`  ${count} requests over ${ENDPOINTS} endpoints through the sidecar: round-robin`);
       const baseline = await measure('round-robin', count);
       ctx.progress(`  ${count} requests over ${ENDPOINTS} endpoints through the sidecar: P2C + peak EWMA`);
-      const optimized = await measure('p2c-peak-ewma', count);
+      const optimized = await measure(ctx.featureOff === true ? 'round-robin' : 'p2c-peak-ewma', count);
       const fair = 1 / ENDPOINTS;
       const passed =
         optimized.slowShare < SLOW_SHARE_LIMIT &&

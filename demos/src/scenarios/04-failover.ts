@@ -44,7 +44,10 @@ export const failover: Scenario = {
           endpoints: [...survivors, victim].map((u) => ({ origin: u.origin })),
         });
       }
-      await ctx.bus.request('network.routing.configure', { routes: [...routesBefore, ...routesOf(PHASES)] });
+      // Switched off, the optimized route forbids retries as the baseline's does.
+      const phases =
+        ctx.featureOff === true ? { ...PHASES, optimized: { ...PHASES.optimized, retries: 0 } } : PHASES;
+      await ctx.bus.request('network.routing.configure', { routes: [...routesBefore, ...routesOf(phases)] });
       const killAt = Math.floor(tasks / 3);
       ctx.progress(
         `  ${tasks} Sarah tasks × ${GETS_PER_TASK} GETs, endpoint killed after ${killAt}: route without retries`,
@@ -82,7 +85,9 @@ interface FailoverFigures extends Figures {
   victimFailures: number;
 }
 
-function routesOf(phases: typeof PHASES): RouteConfig[] {
+function routesOf(
+  phases: Record<string, { cluster: string; prefix: string; retries: number | undefined }>,
+): RouteConfig[] {
   return Object.values(phases).map(({ cluster, prefix, retries }) => ({
     id: cluster,
     match: { path: prefix },

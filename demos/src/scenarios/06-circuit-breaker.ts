@@ -45,8 +45,10 @@ export const circuitBreaker: Scenario = {
         measure(ctx, tracker, target, 'baseline', count),
       );
       ctx.progress(`  the same with a breaker (5 calls, 50 %, fallback), then recovery`);
-      const optimized = await withBreakerSettings(ctx.bus, BREAKER, () =>
-        measure(ctx, tracker, target, 'optimized', count),
+      const optimized = await withBreakerSettings(
+        ctx.bus,
+        ctx.featureOff === true ? NO_BREAKER : BREAKER,
+        () => measure(ctx, tracker, target, 'optimized', count),
       );
       const passed =
         optimized.lifecycle === LIFECYCLE &&

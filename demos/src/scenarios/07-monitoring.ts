@@ -17,9 +17,9 @@ import { withBreakerSettings } from './support/withBreakerSettings';
 
 const CLUSTER = 'monitored';
 const RULE = 'demo-error-rate';
-const ERROR_RATE = 0.5;
-const THRESHOLD = 0.2;
-const HYSTERESIS = 0.1;
+const ERROR_RATE = 0.2;
+const THRESHOLD = 0.1;
+const HYSTERESIS = 0.05;
 const SNAPSHOT_INTERVAL_MS = 250;
 const RECOVERY_TIMEOUT_MS = MONITORING_WINDOW_MS * 4;
 const TASK_TIMEOUT_MS = 15_000;
@@ -30,9 +30,11 @@ const BREAKER_OFF = { volumeThreshold: Number.MAX_SAFE_INTEGER };
 /**
  * Scenario 7: the sidecar's monitoring, set with `network.monitoring.configure` (an error-rate
  * alert on one cluster, snapshots every 250 ms, the admin server on). Sarah's tasks reach an
- * endpoint that fails half of its requests, then recovers. The cluster's health score comes
- * from `network.metrics.snapshot`; the alert must fire and resolve exactly once on the bus; the
- * admin server's `/metrics` must parse as Prometheus text.
+ * endpoint that fails a fifth of its requests, then recovers. The cluster's health score comes
+ * from `network.metrics.snapshot` (0–100: 2 points per percentage point of errors, times the
+ * latency and saturation factors) and must grade the failing window — above 0, below the healed
+ * window's — where a near-binary score would put a fifth of requests failing at about 0; the alert must fire and resolve exactly once on the bus; the admin
+ * server's `/metrics` must parse as Prometheus text. Switched off, no alert rule is set.
  */
 export const monitoring: Scenario = {
   id: 7,
@@ -68,18 +70,17 @@ export const monitoring: Scenario = {
         TASK_TIMEOUT_MS,
       );
     try {
+      const rule = {
+        name: RULE,
+        metric: 'errorRate' as const,
+        comparator: '>' as const,
+        threshold: THRESHOLD,
+        hysteresis: HYSTERESIS,
+        cluster: CLUSTER,
+      };
+      const alerting = ctx.featureOff !== true;
       const { adminUrl } = await ctx.bus.request('network.monitoring.configure', {
-        alertRules: [
-          ...(inForce.alertRules ?? []),
-          {
-            name: RULE,
-            metric: 'errorRate',
-            comparator: '>',
-            threshold: THRESHOLD,
-            hysteresis: HYSTERESIS,
-            cluster: CLUSTER,
-          },
-        ],
+        alertRules: [...(inForce.alertRules ?? []), ...(alerting ? [rule] : [])],
         snapshotIntervalMs: SNAPSHOT_INTERVAL_MS,
         admin: { enabled: true, port: 0 },
       });
@@ -87,7 +88,12 @@ export const monitoring: Scenario = {
       return await withBreakerSettings(ctx.bus, BREAKER_OFF, async () => {
         await target.setBehaviour({ errorRate: ERROR_RATE });
         await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, task);
-        await waitUntil(() => alerts.count('network.alert.fired') > 0, { timeoutMs: 5_000, intervalMs: 50 });
+        if (alerting) {
+          await waitUntil(() => alerts.count('network.alert.fired') > 0, {
+            timeoutMs: 5_000,
+            intervalMs: 50,
+          });
+        }
         const baseline = phase(await freshSnapshot(Date.now()), alerts);
         ctx.progress(
           `  endpoint healed; healthy tasks until the alert resolves (≤ ${RECOVERY_TIMEOUT_MS} ms)`,
@@ -98,7 +104,7 @@ export const monitoring: Scenario = {
           intervalMs: 100,
           tick: () => runLoad({ count: CONCURRENCY, concurrency: CONCURRENCY, signal: ctx.signal }, task),
         };
-        await waitUntil(() => alerts.count('network.alert.resolved') > 0, healthyTasks);
+        if (alerting) await waitUntil(() => alerts.count('network.alert.resolved') > 0, healthyTasks);
         // The recovered figures are read once the rolling window no longer holds any failure, so the
         // health score compares a failing window with a healed one, not with a half-rolled one.
         const since = Date.now();
@@ -124,14 +130,16 @@ export const monitoring: Scenario = {
           samples.length > 0 &&
           invalid.length === 0 &&
           optimized.errorRate === 0 &&
-          optimized.healthScore > baseline.healthScore;
+          baseline.healthScore > 0 &&
+          baseline.healthScore < optimized.healthScore;
         return {
           baseline,
           optimized,
           change: { healthScore: round(optimized.healthScore - baseline.healthScore, 1) },
           passed,
           property:
-            `alert fired ${fired}× then resolved ${resolved}×; cluster health ${baseline.healthScore} while failing → ` +
+            `alert fired ${fired}× then resolved ${resolved}×; cluster health ${baseline.healthScore} (0–100; p99 ${baseline.p99Ms} ms ` +
+            `of ${baseline.sloMs} ms, saturation ${baseline.saturation}) at window error rate ${baseline.errorRate} → ` +
             `${optimized.healthScore} recovered (window error rate ${optimized.errorRate}); /metrics answered ${scrape.status} with ${samples.length} samples, ` +
             `${invalid.length} invalid lines`,
         };
@@ -152,6 +160,10 @@ export const monitoring: Scenario = {
 
 interface MonitoringFigures extends Figures {
   healthScore: number;
+  /** The score's other inputs (`HealthScore`): p99 against the objective, saturation. */
+  p99Ms: number;
+  sloMs: number;
+  saturation: number;
   errorRate: number;
   alertsFired: number;
   metricsCollected: number;
@@ -162,6 +174,9 @@ function phase(snapshot: NetworkMetricsSnapshot, alerts: EventLog): MonitoringFi
   if (!cluster) throw new MalformedResponseError(`the metrics snapshot has no cluster "${CLUSTER}"`);
   return {
     healthScore: round(cluster.health.score, 1),
+    p99Ms: round(cluster.health.latencyP99Ms, 1),
+    sloMs: cluster.health.sloLatencyMs,
+    saturation: round(cluster.health.saturation, 3),
     errorRate: round(cluster.metrics.errorRate, 3),
     alertsFired: alerts.count('network.alert.fired'),
     metricsCollected: snapshot.metricsCollected,

@@ -17,7 +17,7 @@ const CONCURRENCY_LIMIT = 4;
 const LATENCY_MS = 20;
 const BULK_WORKERS = 40;
 const CRITICAL_WORKERS = 4;
-/** A bulk worker whose request was shed waits this long before its next one, ms (so the overload is sustained, not a burst). */
+/** A worker (bulk or critical alike) whose request was shed waits this long before its next one, ms (so the overload is sustained, not a burst). */
 const SHED_BACKOFF_MS = 25;
 /** Hard cap on the bulk flow, ms: it stops when the critical flow is done, or after this long. */
 const BULK_MAX_DURATION_MS = 20_000;
@@ -41,7 +41,7 @@ const CLASSES: QosClassConfig[] = [
  * class both get shed; with QoS classes (also set over the bus) the critical flow is served first
  * and only bulk is shed. The bulk flow is a sustained overload: ten times the limit in workers,
  * each backing off briefly after a shed, for as long as the critical flow runs (bounded in count
- * and time). Shed counts are the typed admission errors each flow got. The routing in force
+ * and time). Both flows' callers behave alike: each backs off after a shed, in both arms. Shed counts are the typed admission errors each flow got. The routing in force
  * before is put back afterwards.
  */
 export const qosRouting: Scenario = {
@@ -69,7 +69,10 @@ export const qosRouting: Scenario = {
         critical,
       );
       ctx.progress(`  the same with QoS classes (critical first, bulk shed first), set over the bus`);
-      const optimized = await measure(ctx, CLASSES, { critical: 'critical', bulk: 'bulk' }, bulk, critical);
+      const optimized =
+        ctx.featureOff === true
+          ? await measure(ctx, SHARED, { critical: DEFAULT_CLASS, bulk: DEFAULT_CLASS }, bulk, critical)
+          : await measure(ctx, CLASSES, { critical: 'critical', bulk: 'bulk' }, bulk, critical);
       const passed = optimized.criticalShed === 0 && optimized.criticalFailed === 0 && optimized.bulkShed > 0;
       return {
         baseline,
@@ -120,8 +123,14 @@ async function measure(
     classes,
     adaptiveConcurrency: { enabled: false, initialLimit: CONCURRENCY_LIMIT },
   });
+  /** One request of a flow; after a shed the caller waits `SHED_BACKOFF_MS` before its next, whichever its class. */
   const send = async (priority: string): Promise<void> => {
-    expectOk(await ctx.network.request({ path: `/qos/${priority}`, cluster: CLUSTER }, { priority }));
+    try {
+      expectOk(await ctx.network.request({ path: `/qos/${priority}`, cluster: CLUSTER }, { priority }));
+    } catch (err) {
+      if (isShed(err)) await delay(SHED_BACKOFF_MS);
+      throw err;
+    }
   };
   const criticalDone = new AbortController();
   const bulkFlow = runLoad(
@@ -131,14 +140,7 @@ async function measure(
       maxDurationMs: BULK_MAX_DURATION_MS,
       signal: AbortSignal.any([ctx.signal, criticalDone.signal]),
     },
-    async () => {
-      try {
-        await send(priorities.bulk);
-      } catch (err) {
-        if (isShed(err)) await delay(SHED_BACKOFF_MS);
-        throw err;
-      }
-    },
+    () => send(priorities.bulk),
   );
   let critical: LoadResult;
   try {

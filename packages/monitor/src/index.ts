@@ -8,7 +8,7 @@ export type { StatsSources, StatsSourceKind } from './registry/StatsSources';
 export { MetricsRegistry, type MetricsRegistryOptions } from './registry/MetricsRegistry';
 export {
   computeHealthScore,
-  AVAILABILITY_EXPONENT,
+  ERROR_RATE_AT_ZERO,
   SATURATION_KNEE,
   type HealthInputs,
 } from './health/computeHealthScore';

@@ -1,52 +1,264 @@
-import type { ConnectionPoolingConfig, NetworkMonitoringConfig } from '@slipstream/contracts';
+import type {
+  CircuitBreakerConfig,
+  ConnectionPoolingConfig,
+  PlannedChange,
+  RequestBatchingConfig,
+  SystemMeasurement,
+} from '@slipstream/contracts';
 import type { ClientClusterConfig } from '@slipstream/client';
 
-/** The balancer's default and the algorithm the plan moves clusters to. */
-const P2C = 'p2c-peak-ewma' as const;
-
-/** What `planOptimizations` reads: the workload and the settings in force. */
+/** The settings in force that the planner reads and may change. */
 export interface OptimizationInput {
-  /** Requests in flight at once in the measured workload. */
-  concurrency: number;
+  /** What the probe measured (`measureSystem`). */
+  measurement: SystemMeasurement;
   /** Pool settings in force. */
   pool: Readonly<Required<ConnectionPoolingConfig>>;
   /** Cluster configs in force. */
   clusters: readonly ClientClusterConfig[];
-  /** Monitoring settings in force. */
-  monitoring: NetworkMonitoringConfig;
-  /** Snapshot period used when snapshots are off, ms. */
-  defaultSnapshotIntervalMs: number;
+  /** Breaker reset in force for every cluster, ms. */
+  breakerResetMs: number;
+  /** Batch flush delay in force, ms. */
+  batchDelayMs: number;
 }
 
-/** The changes `optimizeNetworkPerformance` applies. */
-export interface OptimizationPlan {
-  pooling: ConnectionPoolingConfig;
-  /** Clusters whose balancing changes (only those). */
-  balancing: ClientClusterConfig[];
-  monitoring: NetworkMonitoringConfig;
+/** A configure call: what one planned change (or its undoing) sends. */
+export type ConfigPatch =
+  | { pooling: ConnectionPoolingConfig }
+  | { cluster: ClientClusterConfig }
+  | { breaker: CircuitBreakerConfig }
+  | { batching: RequestBatchingConfig };
+
+/** A planned change with the configure calls that apply and undo it. */
+export interface PlannedStep {
+  change: PlannedChange;
+  apply: ConfigPatch;
+  undo: ConfigPatch;
 }
+
+/** The planner's triggers and bounds (units in their names). */
+export const PLAN_THRESHOLDS = Object.freeze({
+  /** Pool rule: share of samples with a request waiting for a slot. */
+  queuedShare: 0.25,
+  /** Pool rule: mean in flight ÷ limit (the pool is full while requests wait). */
+  saturation: 0.9,
+  /** Pool rule: most connections per origin it sets. */
+  maxConnections: 256,
+  /** Spread rule: slowest ÷ fastest endpoint latency estimate. */
+  latencySpread: 3,
+  /** Spread and error rules: fewest requests per endpoint during the probe. */
+  minEndpointRequests: 20,
+  /** Error rule: an endpoint's error rate … */
+  endpointErrorRate: 0.25,
+  /** … while the rest of its cluster stays below this. */
+  healthyErrorRate: 0.05,
+  /** Error rule: consecutive failures that eject, set when the one in force is higher. */
+  ejectAfterFailures: 3,
+  /** Flap rule: breaker opens of one endpoint during the probe. */
+  breakerOpens: 3,
+  /** Flap rule: longest breaker reset it sets, ms. */
+  maxBreakerResetMs: 300_000,
+  /** Batch rule: fewest batches during the probe. */
+  minBatches: 10,
+  /** Batch rule: calls per batch below which batches are under-filled. */
+  smallBatch: 2,
+  /** Batch rule: flush delay step and cap, ms. */
+  batchStepMs: 2,
+  maxBatchDelayMs: 20,
+});
+
+/** Algorithms that ignore endpoint latency, which the spread rule moves off. */
+const LATENCY_BLIND = new Set(['round-robin', 'random']);
+/** Outlier ejection default of the balancer (consecutive failures). */
+const DEFAULT_EJECT_AFTER = 5;
 
 /**
- * The optimizations, derived from the settings in force and the workload:
- * - pooling: at least as many connections per origin as the workload keeps in flight (no
- *   request waits at the connection limit), one request per connection, keep-alive kept;
- * - balancing: clusters of two or more endpoints not yet on `p2c-peak-ewma` switch to it
- *   (the others are left alone, so their learned latency estimates survive);
- * - monitoring: snapshots on (the given default period) when they were off.
- * Breakers and batching are (re)applied as configured by the caller, not changed here.
+ * The changes the measurement motivates, each naming its measurement, value and threshold
+ * (`PLAN_THRESHOLDS`). Nothing measured past a threshold → an empty plan. Rules:
+ * - pool queueing: an origin whose requests waited for a slot in ≥ `queuedShare` of the samples
+ *   while the pool was ≥ `saturation` full → connections per origin = the largest peak demand
+ *   (in flight + waiting) over the origins ÷ pipelining, up to `maxConnections`;
+ * - latency spread: a cluster on a latency-blind algorithm whose slowest endpoint's estimate is
+ *   ≥ `latencySpread` × its fastest (each with ≥ `minEndpointRequests`) → `p2c-peak-ewma`;
+ * - endpoint errors: an endpoint failing ≥ `endpointErrorRate` of its requests while the rest of
+ *   its cluster fails < `healthyErrorRate` → outlier ejection after `ejectAfterFailures`
+ *   consecutive failures (when it ejects later now);
+ * - breaker flapping: a breaker that opened ≥ `breakerOpens` times → breaker reset doubled;
+ * - batch fill: ≥ `minBatches` batches of fewer than `smallBatch` calls → flush delay
+ *   + `batchStepMs`, up to `maxBatchDelayMs`.
+ * Shed and queue-timeout counts are measured and reported in the measurement; a shed caused by
+ * a full pool is the pool rule's, and no setting of the sidecar removes an upstream's overload.
  */
-export function planOptimizations(input: OptimizationInput): OptimizationPlan {
-  return {
-    pooling: {
-      connections: Math.max(input.pool.connections, input.concurrency),
-      pipelining: 1,
+export function planOptimizations(input: OptimizationInput): PlannedStep[] {
+  return [
+    ...poolRule(input),
+    ...spreadRule(input),
+    ...errorRule(input),
+    ...flapRule(input),
+    ...batchRule(input),
+  ];
+}
+
+function poolRule({ measurement, pool }: OptimizationInput): PlannedStep[] {
+  const t = PLAN_THRESHOLDS;
+  const queued = measurement.pools.filter(
+    (p) => p.queuedShare >= t.queuedShare && p.saturation >= t.saturation,
+  );
+  if (queued.length === 0) return [];
+  const worst = queued.reduce((a, b) => (b.queuedShare > a.queuedShare ? b : a));
+  const demand = Math.max(...queued.map((p) => p.peakDemand));
+  const to = Math.min(t.maxConnections, Math.ceil(demand / pool.pipelining));
+  if (to <= pool.connections) return [];
+  return [
+    {
+      change: {
+        setting: 'pool.connections',
+        from: pool.connections,
+        to,
+        motivation: {
+          measurement: `pool.queuedShare ${worst.origin}`,
+          value: worst.queuedShare,
+          threshold: t.queuedShare,
+          comparator: '≥',
+          finding:
+            `requests waited for a slot in ${pct(worst.queuedShare)} of ${worst.samples} samples ` +
+            `(mean ${worst.queuedMean.toFixed(1)} waiting) with the pool ${pct(worst.saturation)} full; ` +
+            `peak demand ${demand}`,
+        },
+      },
+      apply: { pooling: { connections: to } },
+      undo: { pooling: { connections: pool.connections } },
     },
-    balancing: input.clusters
-      .filter((c) => (c.endpoints?.length ?? 0) > 1 && (c.algorithm ?? P2C) !== P2C)
-      .map((c) => ({ ...c, algorithm: P2C })),
-    monitoring:
-      input.monitoring.snapshotIntervalMs === 0
-        ? { snapshotIntervalMs: input.defaultSnapshotIntervalMs }
-        : {},
-  };
+  ];
+}
+
+function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[] {
+  const t = PLAN_THRESHOLDS;
+  const steps: PlannedStep[] = [];
+  for (const cluster of clusters) {
+    const algorithm = cluster.algorithm ?? 'p2c-peak-ewma';
+    if (!LATENCY_BLIND.has(algorithm)) continue;
+    const measured = measurement.endpoints.filter(
+      (e) => e.cluster === cluster.cluster && e.requests >= t.minEndpointRequests && e.ewmaMs > 0,
+    );
+    if (measured.length < 2) continue;
+    const fastest = Math.min(...measured.map((e) => e.ewmaMs));
+    const slowest = measured.reduce((a, b) => (b.ewmaMs > a.ewmaMs ? b : a));
+    const spread = slowest.ewmaMs / fastest;
+    if (spread < t.latencySpread) continue;
+    steps.push({
+      change: {
+        setting: `cluster.${cluster.cluster}.algorithm`,
+        from: algorithm,
+        to: 'p2c-peak-ewma',
+        motivation: {
+          measurement: `endpoint.latencySpread ${cluster.cluster}`,
+          value: spread,
+          threshold: t.latencySpread,
+          comparator: '≥',
+          finding: `${slowest.origin} answers in ${slowest.ewmaMs.toFixed(1)} ms, the fastest in ${fastest.toFixed(1)} ms, and ${algorithm} ignores it`,
+        },
+      },
+      apply: { cluster: { ...cluster, algorithm: 'p2c-peak-ewma' } },
+      undo: { cluster: { ...cluster } },
+    });
+  }
+  return steps;
+}
+
+function errorRule({ measurement, clusters }: OptimizationInput): PlannedStep[] {
+  const t = PLAN_THRESHOLDS;
+  const steps: PlannedStep[] = [];
+  for (const cluster of clusters) {
+    const ejectAfter = cluster.outlierDetection?.consecutiveFailures ?? DEFAULT_EJECT_AFTER;
+    if (ejectAfter <= t.ejectAfterFailures) continue;
+    const measured = measurement.endpoints.filter(
+      (e) => e.cluster === cluster.cluster && e.requests >= t.minEndpointRequests,
+    );
+    const failing = measured.find((e) => e.errorRate >= t.endpointErrorRate);
+    if (!failing) continue;
+    const rest = measured.filter((e) => e !== failing);
+    const restRequests = rest.reduce((n, e) => n + e.requests, 0);
+    const restRate = restRequests > 0 ? rest.reduce((n, e) => n + e.failures, 0) / restRequests : 1;
+    if (restRate >= t.healthyErrorRate) continue;
+    steps.push({
+      change: {
+        setting: `cluster.${cluster.cluster}.outlierDetection.consecutiveFailures`,
+        from: ejectAfter,
+        to: t.ejectAfterFailures,
+        motivation: {
+          measurement: `endpoint.errorRate ${failing.origin}`,
+          value: failing.errorRate,
+          threshold: t.endpointErrorRate,
+          comparator: '≥',
+          finding: `${failing.origin} failed ${failing.failures} of ${failing.requests} requests, the rest of ${cluster.cluster} ${pct(restRate)}`,
+        },
+      },
+      apply: {
+        cluster: {
+          ...cluster,
+          outlierDetection: { ...cluster.outlierDetection, consecutiveFailures: t.ejectAfterFailures },
+        },
+      },
+      undo: { cluster: { ...cluster } },
+    });
+  }
+  return steps;
+}
+
+function flapRule({ measurement, breakerResetMs }: OptimizationInput): PlannedStep[] {
+  const t = PLAN_THRESHOLDS;
+  if (measurement.breakers.length === 0) return [];
+  const worst = measurement.breakers.reduce((a, b) => (b.opens > a.opens ? b : a));
+  const to = Math.min(t.maxBreakerResetMs, breakerResetMs * 2);
+  if (worst.opens < t.breakerOpens || to <= breakerResetMs) return [];
+  return [
+    {
+      change: {
+        setting: 'breaker.resetTimeoutMs',
+        from: breakerResetMs,
+        to,
+        motivation: {
+          measurement: `breaker.opens ${worst.endpoint}`,
+          value: worst.opens,
+          threshold: t.breakerOpens,
+          comparator: '≥',
+          finding: `the breaker of ${worst.endpoint} opened ${worst.opens} times and closed ${worst.closes} times during the probe`,
+        },
+      },
+      apply: { breaker: { resetTimeoutMs: to } },
+      undo: { breaker: { resetTimeoutMs: breakerResetMs } },
+    },
+  ];
+}
+
+function batchRule({ measurement, batchDelayMs }: OptimizationInput): PlannedStep[] {
+  const t = PLAN_THRESHOLDS;
+  const batches = measurement.batching.reduce((n, b) => n + b.batches, 0);
+  const calls = measurement.batching.reduce((n, b) => n + b.calls, 0);
+  const fill = batches > 0 ? calls / batches : 0;
+  const to = Math.min(t.maxBatchDelayMs, batchDelayMs + t.batchStepMs);
+  if (batches < t.minBatches || fill >= t.smallBatch || to <= batchDelayMs) return [];
+  return [
+    {
+      change: {
+        setting: 'batching.maxDelayMs',
+        from: batchDelayMs,
+        to,
+        motivation: {
+          measurement: 'batching.meanBatchSize',
+          value: fill,
+          threshold: t.smallBatch,
+          comparator: '<',
+          finding: `${batches} batches carried ${fill.toFixed(2)} calls each`,
+        },
+      },
+      apply: { batching: { maxDelayMs: to } },
+      undo: { batching: { maxDelayMs: batchDelayMs } },
+    },
+  ];
+}
+
+/** A fraction as a percentage with no decimals. */
+function pct(fraction: number): string {
+  return `${Math.round(fraction * 100)} %`;
 }

@@ -7,17 +7,19 @@ import {
 } from '@slipstream/contracts';
 import type { OptimizerRule, Settings } from '../rules/OptimizerRule';
 import { poolSizeRule } from '../rules/poolSizeRule';
+import { OPTIMIZER_DEFAULTS } from '../OptimizerOptions';
 import { OptimizerController } from './OptimizerController';
 
 const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
 
+/** A snapshot with `queued` requests waiting at one pool; its window's throughput falls by 10 per request queued. */
 function snapshot(queued: number, running: number): NetworkMetricsSnapshot {
   const pool = { origin: 'http://a', queued, running, requests: 0, connectionsCreated: 0 } as PoolStats;
   return {
     pools: [pool],
     breakers: [],
     clusters: {},
-    overall: { latencyP99: 0 },
+    overall: { latencyP99: 0, throughput: 100 - 10 * queued },
     health: { sloLatencyMs: 250 },
   } as unknown as NetworkMetricsSnapshot;
 }
@@ -44,10 +46,25 @@ function fakeBus(connections: { value: number }) {
 describe(OptimizerController, () => {
   const rule = poolSizeRule({ maxConnections: 8, maxStep: 4 });
 
+  /** Feeds `n` snapshots, each built from the connections in force then. */
+  async function feed(
+    c: OptimizerController,
+    connections: { value: number },
+    n: number,
+    queuedAt: (connections: number) => number,
+  ): Promise<void> {
+    for (let i = 0; i < n; i++) await c.onSnapshot(snapshot(queuedAt(connections.value), connections.value));
+  }
+
+  /** Snapshots before the rule acts: the A/A blocks it needs after the unused first one (blocks of 1 snapshot here). */
+  const AA = OPTIMIZER_DEFAULTS.aaBlocks + 1;
+  /** Snapshots of the A/B: pairs × 2 blocks of 1 snapshot. */
+  const AB = 2 * OPTIMIZER_DEFAULTS.abPairs;
+
   describe('.onSnapshot()', () => {
-    it('when the queue shrinks after the change, keeps it and publishes applied with before/after', async () => {
+    it('acts only after the A/A blocks, then keeps a change that every A/B pair favours and publishes the medians and the comparison', async () => {
       const connections = { value: 1 };
-      const { bus, published } = fakeBus(connections);
+      const { bus, sent, published } = fakeBus(connections);
       const c = new OptimizerController(
         bus,
         [rule],
@@ -55,11 +72,24 @@ describe(OptimizerController, () => {
         { cooldownMs: 1_000, verifySnapshots: 1 },
         () => 0,
       );
-      await c.onSnapshot(snapshot(6, 1));
+      await feed(c, connections, AA - 1, () => 6);
+      expect(c.changeInFlight).toBe(false);
+      await feed(c, connections, 1, () => 6);
+      expect(c.changeInFlight).toBe(true);
+      await feed(c, connections, AB, (n) => (n > 1 ? 1 : 6));
+      expect(c.changeInFlight).toBe(false);
       expect(connections.value).toBe(2);
-      await c.onSnapshot(snapshot(2, 2));
+      // The A/B alternated the setting: new-old, old-new, … (6 switches back and forth after the first change).
+      expect(
+        sent.filter((s) => s.topic === 'network.pooling.configure' && 'connections' in (s.payload as object))
+          .length,
+      ).toBe(1 + OPTIMIZER_DEFAULTS.abPairs);
       expect(published.map((p) => p.topic)).toEqual(['optimizer.recommendation', 'optimizer.applied']);
-      expect(published[1]!.payload).toMatchObject({ before: 6, after: 2 });
+      expect(published[1]!.payload).toMatchObject({
+        before: 40,
+        after: 90,
+        comparison: { verdict: 'improved', pairs: OPTIMIZER_DEFAULTS.abPairs, low: 2.25, margin: 0 },
+      });
     });
 
     it('when the queue does not shrink, reverts through the same command and backs off', async () => {
@@ -73,20 +103,43 @@ describe(OptimizerController, () => {
         { cooldownMs: 1_000, verifySnapshots: 1 },
         () => now,
       );
-      await c.onSnapshot(snapshot(6, 1));
-      await c.onSnapshot(snapshot(6, 2));
+      await feed(c, connections, AA + AB, () => 6);
       expect(connections.value).toBe(1);
       expect(published.at(-1)).toMatchObject({
         topic: 'optimizer.reverted',
-        payload: { before: 6, after: 6 },
+        payload: { before: 40, after: 40, comparison: { verdict: 'no measurable change' } },
       });
-      // Within the doubled cooldown nothing is proposed again.
+      // Within the doubled cooldown nothing is proposed again; after it, A/A blocks are measured afresh.
       now = 1_500;
-      await c.onSnapshot(snapshot(6, 1));
+      await feed(c, connections, AA, () => 6);
       expect(c.changeInFlight).toBe(false);
       now = 2_500;
-      await c.onSnapshot(snapshot(6, 1));
+      await feed(c, connections, AA - 1, () => 6);
+      expect(c.changeInFlight).toBe(false);
+      await feed(c, connections, 1, () => 6);
       expect(c.changeInFlight).toBe(true);
+    });
+
+    it('when the A/A blocks drifted as much as the change moved the metric, reverts it (the margin)', async () => {
+      const connections = { value: 1 };
+      const { bus, published } = fakeBus(connections);
+      const c = new OptimizerController(
+        bus,
+        [rule],
+        logger,
+        { cooldownMs: 1_000, verifySnapshots: 1 },
+        () => 0,
+      );
+      const aa = [6, 6, 3, 6, 3];
+      for (const q of aa) await c.onSnapshot(snapshot(q, 1));
+      expect(c.changeInFlight).toBe(true);
+      // Every pair favours the new setting (50 against 40 a second), by 25 %: inside the 75 % the A/A blocks drifted.
+      await feed(c, connections, AB, (n) => (n > 1 ? 5 : 6));
+      expect(connections.value).toBe(1);
+      expect(published.at(-1)).toMatchObject({
+        topic: 'optimizer.reverted',
+        payload: { comparison: { verdict: 'no measurable change', margin: 0.75 } },
+      });
     });
   });
 
@@ -116,13 +169,11 @@ describe(OptimizerController, () => {
         { cooldownMs: 1_000, verifySnapshots: 1 },
         () => now,
       );
-      await c.onSnapshot(snapshot(6, 1));
-      await c.onSnapshot(snapshot(6, 1));
-      await c.onSnapshot(snapshot(6, 1));
+      await feed(c, connections, AA + 2, () => 6);
       expect(published.filter((p) => p.topic === 'optimizer.recommendation')).toHaveLength(1);
       expect(c.counts.failed).toBe(1);
       now = 1_000;
-      await c.onSnapshot(snapshot(6, 1));
+      await feed(c, connections, 1, () => 6);
       expect(published.filter((p) => p.topic === 'optimizer.recommendation')).toHaveLength(2);
     });
 
@@ -139,46 +190,56 @@ describe(OptimizerController, () => {
         { cooldownMs: 1_000, verifySnapshots: 1 },
         () => 0,
       );
-      await c.onSnapshot(snapshot(6, 1));
+      await feed(c, connections, AA + AB - 1, () => 6);
+      // The last block runs the new setting; its revert fails.
       expect(connections.value).toBe(2);
       failing.value = true;
-      await c.onSnapshot(snapshot(6, 2));
+      await feed(c, connections, 1, () => 6);
       expect(connections.value).toBe(2);
       expect(errors).toHaveLength(1);
       expect(c.counts.revertFailures).toBe(1);
       expect(published.map((p) => p.topic)).not.toContain('optimizer.reverted');
       failing.value = false;
-      await c.onSnapshot(snapshot(6, 2));
+      await feed(c, connections, 1, () => 6);
       expect(connections.value).toBe(1);
       expect(published.at(-1)).toMatchObject({ topic: 'optimizer.reverted' });
     });
   });
 
-  describe('verification', () => {
+  describe('blocks', () => {
     /** A pool snapshot at `timestamp` with a 60 s window. */
     function timed(timestamp: number, queued: number, running: number): NetworkMetricsSnapshot {
       return { ...snapshot(queued, running), timestamp, windowMs: 60_000 };
     }
 
-    it('when the window spans 6 snapshot intervals, waits 6 snapshots and averages the gauge (regression: judged on pre-change data)', async () => {
+    it('when the window spans 6 snapshot intervals, makes every block 6 snapshots and averages the gauge after the first (regression: judged on pre-change data)', async () => {
       const connections = { value: 1 };
       const { bus, published } = fakeBus(connections);
+      const gauge: OptimizerRule = {
+        ...rule,
+        metric: 'queued',
+        better: 'lower',
+        gauge: true,
+        measure: (obs) => obs.snapshot.pools.reduce((n, p) => n + p.queued, 0),
+      };
       const c = new OptimizerController(
         bus,
-        [rule],
+        [gauge],
         logger,
         { cooldownMs: 1_000, verifySnapshots: 2 },
         () => 0,
       );
-      await c.onSnapshot(timed(0, 0, 0));
-      await c.onSnapshot(timed(10_000, 6, 1));
+      let t = 0;
+      const tick = (queued: number) => c.onSnapshot(timed((t += 10_000), queued, connections.value));
+      for (let i = 0; i < 6 * AA; i++) await tick(6);
       expect(c.changeInFlight).toBe(true);
-      const queued = [9, 4, 2, 2, 1, 1];
-      for (const [i, q] of queued.entries()) {
-        expect(published.map((p) => p.topic)).toEqual(['optimizer.recommendation']);
-        await c.onSnapshot(timed(20_000 + i * 10_000, q, 2));
+      for (let block = 0; block < AB; block++) {
+        // The first snapshot of a block straddles the switch (a high reading); the other five count.
+        const improved = connections.value > 1;
+        await tick(9);
+        for (let i = 0; i < 5; i++) await tick(improved ? 2 : 6);
+        if (block < AB - 1) expect(c.changeInFlight).toBe(true);
       }
-      // The first verification snapshot straddles the change: the mean is over the other five.
       expect(published.at(-1)).toMatchObject({
         topic: 'optimizer.applied',
         payload: { before: 6, after: 2 },

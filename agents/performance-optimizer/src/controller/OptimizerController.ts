@@ -1,5 +1,9 @@
 import {
+  comparePaired,
+  learnMargin,
+  median,
   type CommandName,
+  type PairedComparison,
   type EventBus,
   type Logger,
   type NetworkMetricsSnapshot,
@@ -8,36 +12,69 @@ import {
 import type { Observation, OptimizerRule, Proposal, Settings } from '../rules/OptimizerRule';
 import { checkOptimizerOptions, OPTIMIZER_DEFAULTS, type OptimizerOptions } from '../OptimizerOptions';
 
-/** A change applied and waiting for its verification. */
+/** A change under an interleaved A/B: which block runs and what the blocks measured. */
 interface InFlight {
   proposal: Proposal;
   rule: OptimizerRule;
+  /** Settings of each block, in order: new-old, old-new, new-old, … */
+  order: ('old' | 'new')[];
+  block: number;
+  /** Snapshots seen in the current block. */
   snapshots: number;
-  /** Snapshots to wait before judging: enough for the metric's window to hold only post-change data. */
+  /** Snapshots per block: enough for the metric's window to hold only that block's data. */
   needed: number;
-  /** The target metric at each verification snapshot after the first (which may straddle the change). */
+  /** The target metric at each snapshot of the current block after the first (which may straddle the switch). */
   samples: number[];
+  /** Block values per side, in pair order. */
+  old: number[];
+  new: number[];
+  /** Noise margin learned from the A/A blocks before the change. */
+  margin: number;
+}
+
+/** One rule's blocks of the unchanged system, measured while its trigger holds and nothing is in flight. */
+interface AaBlocks {
+  /** Snapshots seen in the current block. */
+  snapshots: number;
+  needed: number;
+  /** The current block's samples (a gauge's, after the first snapshot). */
+  samples: number[];
+  /** Whether the first block since the trigger began is over (it is not used: its window may hold earlier data). */
+  settled: boolean;
+  /** The finished blocks' values, newest last, at most `2 × abPairs`. */
+  values: number[];
+  /** Snapshots in a row where the trigger did not hold. */
+  misses: number;
 }
 
 /**
- * The closed loop. On each snapshot: when a change is in flight, count snapshots and, after
- * `verifySnapshots` or `ceil(windowMs ÷ snapshot interval)` of them, whichever is more (so a
- * windowed metric no longer holds data from before the change), measure its target metric
- * again — a gauge rule's as the mean over the verification snapshots — and keep the change
- * (`optimizer.applied`, before and after) when it improved, else send the previous value
- * through the same command (`optimizer.reverted`). Otherwise ask the rules in order for a
- * proposal, publish it (`optimizer.recommendation`) and apply it. At most one change is in
- * flight; each rule waits `cooldownMs` after its change settles or fails to apply, doubled per
- * revert up to 8×, so it cannot oscillate. A revert that fails is logged and retried on every
- * snapshot until it is sent; nothing else is proposed meanwhile.
+ * The closed loop. While nothing is in flight and a rule's trigger holds, consecutive blocks
+ * of snapshots (each spanning the snapshot window, so blocks do not overlap) measure its target
+ * metric on the unchanged system in the state the change would be made in: the A/A blocks (a
+ * block's worth of snapshots in a row where the trigger does not hold starts them afresh, and the first block after that is
+ * not used, since its window may reach back before the trigger). The proposal is acted on once
+ * there are `OPTIMIZER_DEFAULTS.aaBlocks` of them, and their largest paired drift is its noise margin
+ * (`learnMargin`). The change is published (`optimizer.recommendation`) and tested by an
+ * interleaved A/B: `abPairs` pairs of blocks with the new and the old settings, the order
+ * inside a pair alternating (new-old, old-new, …), each setting sent through the rule's
+ * configure command. The blocks are compared pair by pair (`comparePaired`, the statistics
+ * `network.optimize` uses too): `improved` keeps the change (`optimizer.applied`, with the
+ * medians of both sides and the comparison), anything else puts the previous value back
+ * (`optimizer.reverted`). At most one change is in flight; each rule waits `cooldownMs` after
+ * its change settles or fails to apply, doubled per revert up to 8×, so it cannot oscillate. A
+ * revert that fails is logged and retried on every snapshot until it is sent; nothing else is
+ * proposed meanwhile.
  */
 export class OptimizerController {
   readonly #cooldownMs: number;
   readonly #verifySnapshots: number;
+  readonly #abPairs: number;
   readonly #cooldownUntil = new Map<string, number>();
   readonly #reverts = new Map<string, number>();
   #previous: NetworkMetricsSnapshot | undefined;
   #inFlight: InFlight | undefined;
+  /** Per rule name. */
+  readonly #aa = new Map<string, AaBlocks>();
   /** A revert that could not be sent: the change is still in force. */
   #pendingRevert: Proposal | undefined;
   #busy = false;
@@ -54,9 +91,10 @@ export class OptimizerController {
     checkOptimizerOptions(options);
     this.#cooldownMs = options.cooldownMs ?? OPTIMIZER_DEFAULTS.cooldownMs;
     this.#verifySnapshots = options.verifySnapshots ?? OPTIMIZER_DEFAULTS.verifySnapshots;
+    this.#abPairs = options.abPairs ?? OPTIMIZER_DEFAULTS.abPairs;
   }
 
-  /** Whether a change waits for its verification. */
+  /** Whether a change is under its A/B. */
   get changeInFlight(): boolean {
     return this.#inFlight !== undefined;
   }
@@ -78,18 +116,62 @@ export class OptimizerController {
     }
   }
 
+  /**
+   * Adds `obs` to `rule`'s current A/A block, closing it after `needed` snapshots; returns the
+   * finished blocks' values. When the trigger has not held for a whole block's worth of
+   * snapshots in a row, the blocks start afresh.
+   */
+  #recordAa(rule: OptimizerRule, obs: Observation, triggered: boolean): number[] {
+    let aa = this.#aa.get(rule.name);
+    if (aa && !triggered && ++aa.misses >= aa.needed) aa = undefined;
+    if (!aa && !triggered) {
+      this.#aa.delete(rule.name);
+      return [];
+    }
+    aa ??= { snapshots: 0, needed: 1, samples: [], settled: false, values: [], misses: 0 };
+    if (triggered) aa.misses = 0;
+    this.#aa.set(rule.name, aa);
+    const needed = this.#snapshotsNeeded(obs);
+    aa.needed = aa.snapshots === 0 ? needed : Math.max(aa.needed, needed);
+    aa.snapshots++;
+    if (aa.snapshots > 1 || aa.needed === 1) aa.samples.push(rule.measure(obs));
+    if (aa.snapshots < aa.needed) return aa.values;
+    if (aa.settled) aa.values.push(rule.gauge === true ? mean(aa.samples) : rule.measure(obs));
+    aa.settled = true;
+    aa.values = aa.values.slice(-2 * this.#abPairs);
+    aa.snapshots = 0;
+    aa.samples = [];
+    return aa.values;
+  }
+
   async #propose(obs: Observation): Promise<void> {
     const settings = await this.#settings();
     const now = this.now();
     for (const rule of this.rules) {
       if ((this.#cooldownUntil.get(rule.name) ?? 0) > now) continue;
       const proposal = rule.propose(obs, settings);
-      if (!proposal) continue;
+      const aaValues = this.#recordAa(rule, obs, proposal !== undefined);
+      if (!proposal || aaValues.length < OPTIMIZER_DEFAULTS.aaBlocks) continue;
       this.counts.recommended++;
       try {
         await this.#publish('optimizer.recommendation', proposal, proposal.change);
         await this.#send(proposal.command, proposal.change);
-        this.#inFlight = { proposal, rule, snapshots: 0, needed: this.#snapshotsNeeded(obs), samples: [] };
+        const order = Array.from({ length: this.#abPairs }, (_, i) =>
+          i % 2 === 0 ? (['new', 'old'] as const) : (['old', 'new'] as const),
+        ).flat();
+        this.#inFlight = {
+          proposal,
+          rule,
+          order,
+          block: 0,
+          snapshots: 0,
+          needed: this.#snapshotsNeeded(obs),
+          samples: [],
+          old: [],
+          new: [],
+          margin: learnMargin(aaValues),
+        };
+        this.#resetAa();
       } catch (err) {
         this.counts.failed++;
         throw err;
@@ -101,31 +183,72 @@ export class OptimizerController {
     }
   }
 
+  /** Counts a snapshot of the current A/B block; at its end records the block and switches to the next. */
   async #verify(inFlight: InFlight, obs: Observation): Promise<void> {
     const { proposal, rule } = inFlight;
     if (++inFlight.snapshots > 1 || inFlight.needed === 1) inFlight.samples.push(rule.measure(obs, proposal));
     if (inFlight.snapshots < inFlight.needed) return;
-    const after = rule.gauge === true ? mean(inFlight.samples) : rule.measure(obs, proposal);
-    const improved = rule.better === 'lower' ? after < proposal.before : after > proposal.before;
-    this.#inFlight = undefined;
-    const reverts = this.#reverts.get(rule.name) ?? 0;
-    if (improved) {
-      this.counts.kept++;
-      this.#reverts.set(rule.name, 0);
-      await this.#publish('optimizer.applied', proposal, proposal.change, after);
-    } else {
-      this.counts.reverted++;
-      this.#reverts.set(rule.name, reverts + 1);
-      try {
-        this.#pendingRevert = proposal;
-        await this.#revert(proposal, after);
-      } finally {
-        const backoff = Math.min(OPTIMIZER_DEFAULTS.maxBackoff, 2 ** (reverts + 1));
-        this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs * backoff);
+    const side = inFlight.order[inFlight.block]!;
+    inFlight[side].push(rule.gauge === true ? mean(inFlight.samples) : rule.measure(obs, proposal));
+    inFlight.block++;
+    inFlight.snapshots = 0;
+    inFlight.samples = [];
+    const next = inFlight.order[inFlight.block];
+    if (next !== undefined) {
+      if (next !== side) {
+        try {
+          await this.#send(proposal.command, next === 'new' ? proposal.change : proposal.previous);
+        } catch (err) {
+          // The A/B cannot go on; put the previous value back (retried until sent).
+          this.#inFlight = undefined;
+          this.counts.failed++;
+          this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs);
+          this.#pendingRevert = proposal;
+          this.logger.warn('optimizer A/B switch failed; reverting', { rule: rule.name, error: err });
+        }
       }
       return;
     }
-    this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs);
+    await this.#decide(inFlight, side);
+  }
+
+  /** Keeps the change when the A/B says `improved`, else reverts it; `last` is the setting in force. */
+  async #decide(inFlight: InFlight, last: 'old' | 'new'): Promise<void> {
+    const { proposal, rule } = inFlight;
+    const comparison = comparePaired(rule.metric, rule.better, inFlight.old, inFlight.new, inFlight.margin);
+    const medians = { before: median(inFlight.old), after: median(inFlight.new) };
+    this.#inFlight = undefined;
+    const reverts = this.#reverts.get(rule.name) ?? 0;
+    if (comparison.verdict === 'improved') {
+      if (last === 'old') await this.#send(proposal.command, proposal.change);
+      this.counts.kept++;
+      this.#reverts.set(rule.name, 0);
+      this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs);
+      await this.#publish(
+        'optimizer.applied',
+        { ...proposal, before: medians.before },
+        proposal.change,
+        medians.after,
+        comparison,
+      );
+      return;
+    }
+    this.counts.reverted++;
+    this.#reverts.set(rule.name, reverts + 1);
+    const backoff = Math.min(OPTIMIZER_DEFAULTS.maxBackoff, 2 ** (reverts + 1));
+    this.#cooldownUntil.set(rule.name, this.now() + this.#cooldownMs * backoff);
+    const settled = { ...proposal, before: medians.before };
+    if (last === 'old') {
+      await this.#publish('optimizer.reverted', settled, proposal.previous, medians.after, comparison);
+      return;
+    }
+    this.#pendingRevert = settled;
+    await this.#revert(settled, medians.after, comparison);
+  }
+
+  /** Starts the A/A blocks afresh (after a change, the system they measured is gone). */
+  #resetAa(): void {
+    this.#aa.clear();
   }
 
   /**
@@ -133,7 +256,7 @@ export class OptimizerController {
    * pending revert. On failure the change is still in force: logged as an error, counted, and
    * kept pending so the next snapshot retries it.
    */
-  async #revert(proposal: Proposal, after?: number): Promise<void> {
+  async #revert(proposal: Proposal, after?: number, comparison?: PairedComparison): Promise<void> {
     try {
       await this.#send(proposal.command, proposal.previous);
     } catch (err) {
@@ -147,7 +270,8 @@ export class OptimizerController {
       return;
     }
     this.#pendingRevert = undefined;
-    await this.#publish('optimizer.reverted', proposal, proposal.previous, after);
+    this.#resetAa();
+    await this.#publish('optimizer.reverted', proposal, proposal.previous, after, comparison);
   }
 
   /** Snapshots to wait: `verifySnapshots`, or more when the snapshots' window spans more snapshot intervals. */
@@ -163,6 +287,7 @@ export class OptimizerController {
     p: Proposal,
     change: Record<string, unknown>,
     after?: number,
+    comparison?: PairedComparison,
   ): Promise<void> {
     const event: OptimizerEvent = {
       rule: p.rule,
@@ -172,6 +297,7 @@ export class OptimizerController {
       reason: p.reason,
     };
     if (after !== undefined) event.after = after;
+    if (comparison !== undefined) event.comparison = comparison;
     this.logger.info(topic, { ...event });
     await this.bus.publish(topic, event);
   }

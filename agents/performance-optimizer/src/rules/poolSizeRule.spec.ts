@@ -1,4 +1,4 @@
-import { pool, settings, snapshot } from '../test/snapshots';
+import { metrics, pool, settings, snapshot } from '../test/snapshots';
 import { poolSizeRule } from './poolSizeRule';
 
 describe(poolSizeRule, () => {
@@ -6,12 +6,17 @@ describe(poolSizeRule, () => {
 
   describe('.propose()', () => {
     it('when requests queue with every connection busy, doubles the pool by at most maxStep', () => {
-      const obs = { snapshot: snapshot({ pools: [pool({ queued: 7, running: 4 })] }) };
+      const obs = {
+        snapshot: snapshot({
+          pools: [pool({ queued: 7, running: 4 })],
+          overall: metrics({ throughput: 120 }),
+        }),
+      };
       expect(rule.propose(obs, settings({ connections: 4 }))).toMatchObject({
         change: { connections: 8 },
         previous: { connections: 4 },
-        metric: 'queued',
-        before: 7,
+        metric: 'throughput',
+        before: 120,
       });
       const big = { snapshot: snapshot({ pools: [pool({ queued: 7, running: 40 })] }) };
       expect(rule.propose(big, settings({ connections: 40 }))?.change).toEqual({ connections: 56 });
@@ -28,11 +33,9 @@ describe(poolSizeRule, () => {
   });
 
   describe('.measure()', () => {
-    it('when asked, sums the requests queued over all pools (lower is better)', () => {
-      expect(rule.better).toBe('lower');
-      expect(
-        rule.measure({ snapshot: snapshot({ pools: [pool({ queued: 2 }), pool({ queued: 3 })] }) }),
-      ).toBe(5);
+    it('when asked, reads the throughput over the snapshot window (higher is better)', () => {
+      expect(rule.better).toBe('higher');
+      expect(rule.measure({ snapshot: snapshot({ overall: metrics({ throughput: 42 }) }) })).toBe(42);
     });
   });
 });

@@ -1,20 +1,19 @@
-import type { OptimizerRule } from './OptimizerRule';
+import type { Observation, OptimizerRule } from './OptimizerRule';
 
 /**
  * pool-size. Trigger: an origin has requests queued while its connections are all busy
  * (running ≥ connections × pipelining). Change: connections doubled, by at most `maxStep`,
- * capped at `maxConnections`. Target: requests queued over all pools (lower is better), a
- * gauge, so verification averages it over the verification snapshots.
+ * capped at `maxConnections`. Target: requests completed per second over the snapshot window
+ * (higher is better) — what waiting for a connection costs, where the queue length at one
+ * instant swings with the arrival of each request.
  */
 export function poolSizeRule(bounds: { maxConnections: number; maxStep: number }): OptimizerRule {
-  const queued = (pools: readonly { queued: number }[]): number =>
-    pools.reduce((sum, p) => sum + p.queued, 0);
+  const throughput = (obs: Observation): number => obs.snapshot.overall.throughput;
   return {
     name: 'pool-size',
-    metric: 'queued',
-    better: 'lower',
-    gauge: true,
-    measure: (obs) => queued(obs.snapshot.pools),
+    metric: 'throughput',
+    better: 'higher',
+    measure: throughput,
     propose(obs, s) {
       const limit = s.connections * s.pipelining;
       const saturated = obs.snapshot.pools.find((p) => p.queued > 0 && p.running >= limit);
@@ -25,8 +24,8 @@ export function poolSizeRule(bounds: { maxConnections: number; maxStep: number }
         command: 'network.pooling.configure',
         change: { connections: next },
         previous: { connections: s.connections },
-        metric: 'queued',
-        before: queued(obs.snapshot.pools),
+        metric: 'throughput',
+        before: throughput(obs),
         reason: `${saturated.queued} queued at ${saturated.origin} with all ${limit} connection slots busy`,
       };
     },

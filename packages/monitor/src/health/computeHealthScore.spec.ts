@@ -13,8 +13,9 @@ describe('computeHealthScore', () => {
     });
   });
 
-  it('when 1 % of requests fail, scores 100 × 0.99^10', () => {
-    expect(computeHealthScore({ ...base, errors: 1 }).score).toBe(90.4);
+  it('costs 2 points per percentage point of errors: 98 at 1 %, 80 at 10 %, 20 at 40 %, 0 from 50 % on', () => {
+    const at = (errors: number) => computeHealthScore({ ...base, errors }).score;
+    expect([at(1), at(10), at(40), at(50), at(90)]).toEqual([98, 80, 20, 0, 0]);
   });
 
   it('when p99 is twice the SLO, halves the score', () => {

@@ -1,0 +1,55 @@
+import { comparePaired, type PairedComparison, type PerformanceMetrics } from '@slipstream/contracts';
+
+/** Pairs of blocks an A/B runs: above the 5 the sign test needs, so one side by chance is 1 in 64. */
+export const AB_PAIRS = 6;
+
+/** What an interleaved A/B drives. */
+export interface AbSubject {
+  /** Puts the old settings in force. */
+  useOld(): Promise<void>;
+  /** Puts the new settings in force. */
+  useNew(): Promise<void>;
+  /** Runs one block of the workload (its own warm-up included) and returns the measured figures. */
+  block(): Promise<PerformanceMetrics>;
+}
+
+/** The figures of an A/B: every block in the order it ran, and their comparison. */
+export interface AbOutcome {
+  blocks: { settings: 'old' | 'new'; metrics: PerformanceMetrics }[];
+  comparison: PairedComparison;
+}
+
+/** Goodput of a block: answered-without-failure requests per second. */
+export function goodput(m: PerformanceMetrics): number {
+  return m.throughput * (1 - m.errorRate);
+}
+
+/**
+ * Runs `pairs` pairs of blocks, old and new settings alternating and the order inside a pair
+ * alternating too (old-new, new-old, …), so a steady drift of the machine's load favours
+ * neither side; compares their goodput pair by pair (`comparePaired`). Leaves the settings
+ * of the last block in force; the caller decides which to keep.
+ */
+export async function interleavedAb(subject: AbSubject, pairs = AB_PAIRS): Promise<AbOutcome> {
+  const blocks: AbOutcome['blocks'] = [];
+  const old: number[] = [];
+  const candidate: number[] = [];
+  let inForce: 'old' | 'new' | undefined;
+  const run = async (settings: 'old' | 'new'): Promise<number> => {
+    if (inForce !== settings) await (settings === 'old' ? subject.useOld() : subject.useNew());
+    inForce = settings;
+    const metrics = await subject.block();
+    blocks.push({ settings, metrics });
+    return goodput(metrics);
+  };
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      old.push(await run('old'));
+      candidate.push(await run('new'));
+    } else {
+      candidate.push(await run('new'));
+      old.push(await run('old'));
+    }
+  }
+  return { blocks, comparison: comparePaired('goodput', 'higher', old, candidate) };
+}

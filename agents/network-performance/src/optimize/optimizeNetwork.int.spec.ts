@@ -1,0 +1,103 @@
+import type { Agent, EventBus, NetworkOptimizationResult } from '@slipstream/contracts';
+import { Orchestrator } from '@slipstream/core';
+import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { NetworkPerformanceAgent } from '../NetworkPerformanceAgent';
+import type { NetworkPerformanceAgentOptions } from '../NetworkPerformanceAgentOptions';
+import { networkPerformanceModules } from '../networkPerformanceModules';
+import { PLAN_THRESHOLDS } from './planOptimizations';
+
+const BUS_TIMEOUT = { timeoutMs: 60_000 };
+
+/** Starts a sidecar on `upstreams` with `options` and hands back its bus; `stop` ends it. */
+async function sidecar(
+  upstreams: readonly Upstream[],
+  options: Omit<NetworkPerformanceAgentOptions, 'clusters'>,
+): Promise<{ bus: EventBus; agent: NetworkPerformanceAgent; stop: () => Promise<void> }> {
+  const agent = new NetworkPerformanceAgent({
+    clusters: [{ cluster: 'api', endpoints: upstreams.map((u) => ({ origin: u.origin })) }],
+    monitoring: { snapshotIntervalMs: 0 },
+    ...options,
+  });
+  let bus: EventBus | undefined;
+  const probe: Agent = {
+    id: 'probe',
+    role: 'test probe',
+    capabilities: [],
+    start: (ctx) => {
+      bus = ctx.bus;
+      return Promise.resolve();
+    },
+    stop: () => Promise.resolve(),
+    health: () => ({ live: true, ready: true }),
+  };
+  const orchestrator = new Orchestrator({ config: { log: { level: 'error' }, nodeId: 'optimize-test' } });
+  orchestrator
+    .use(...networkPerformanceModules(agent))
+    .register(agent)
+    .register(probe);
+  await orchestrator.start();
+  return { bus: bus!, agent, stop: () => orchestrator.stop() };
+}
+
+/** Every planned change names a measurement that crossed its threshold. */
+function motivated(result: NetworkOptimizationResult): boolean {
+  return result.plan.every(({ motivation: m }) =>
+    m.comparator === '≥' ? m.value >= m.threshold : m.value < m.threshold,
+  );
+}
+
+describe('network.optimize', () => {
+  let upstreams: Upstream[];
+
+  beforeAll(async () => {
+    upstreams = await startUpstreams(2, { seed: 5, behaviour: { latencyMs: 2 } });
+  });
+
+  afterAll(async () => {
+    await Promise.all(upstreams.map((u) => u.close()));
+  });
+
+  it('A/A: 20 runs on a well-tuned system give at most 1 `improved` and apply nothing unmotivated', async () => {
+    const { bus, agent, stop } = await sidecar(upstreams, {
+      pool: { connections: 16 },
+      workload: { requests: 40, concurrency: 8, maxDurationMs: 10_000 },
+    });
+    try {
+      const results: NetworkOptimizationResult[] = [];
+      for (let i = 0; i < 20; i++) results.push(await bus.request('network.optimize', {}, BUS_TIMEOUT));
+      expect(results.filter((r) => r.verdict === 'improved').length).toBeLessThanOrEqual(1);
+      expect(results.every(motivated)).toBe(true);
+      expect(results.every((r) => r.plan.length > 0 || (!r.applied && r.blocks.length === 0))).toBe(true);
+      expect(results.every((r) => r.measurement.workload.requests === 40)).toBe(true);
+      // Nothing was measured past a threshold, so the settings are the ones it was given.
+      expect((await agent.implementConnectionPooling({})).applied.connections).toBe(16);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B', async () => {
+    // 10 ms upstreams: waiting for the one connection costs far more than the machine's noise.
+    for (const u of upstreams) u.setBehaviour({ latencyMs: 10 });
+    const { bus, agent, stop } = await sidecar(upstreams, {
+      pool: { connections: 1 },
+      workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },
+    });
+    try {
+      const result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
+      const change = result.plan.find((c) => c.setting === 'pool.connections');
+      expect(change).toMatchObject({ from: 1 });
+      expect(change!.motivation.measurement).toMatch(/^pool\.queuedShare /);
+      expect(change!.motivation.value).toBeGreaterThanOrEqual(PLAN_THRESHOLDS.queuedShare);
+      expect(Number(change!.to)).toBeGreaterThan(1);
+      expect(result.verdict).toBe('improved');
+      expect(result.comparison!.low).toBeGreaterThan(1);
+      expect(result.comparison!.pairs).toBeGreaterThanOrEqual(5);
+      expect(result.blocks.filter((b) => b.settings === 'old')).toHaveLength(result.comparison!.pairs);
+      expect(result.applied).toBe(true);
+      expect((await agent.implementConnectionPooling({})).applied.connections).toBe(change!.to);
+    } finally {
+      await stop();
+    }
+  });
+});

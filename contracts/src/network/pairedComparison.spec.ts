@@ -1,0 +1,47 @@
+import { comparePaired, learnMargin, ZERO_RATIO_CAP } from './pairedComparison';
+
+describe(comparePaired, () => {
+  it('when every pair favours the new settings and the median clears the margin, says improved', () => {
+    const c = comparePaired('goodput', 'higher', [10, 10, 10, 10, 10], [12, 13, 11, 12, 14], 0.05);
+    expect(c).toMatchObject({ verdict: 'improved', pairs: 5, low: 1.1, high: 1.4 });
+    expect(c.median).toBeCloseTo(1.2, 10);
+  });
+
+  it('when the paired range straddles 1, says no measurable change', () => {
+    expect(comparePaired('goodput', 'higher', [10, 10, 10, 10, 10], [12, 13, 9, 12, 14]).verdict).toBe(
+      'no measurable change',
+    );
+  });
+
+  it('when the median stays inside the learned margin, says no measurable change', () => {
+    expect(
+      comparePaired('goodput', 'higher', [10, 10, 10, 10, 10], [10.1, 10.2, 10.1, 10.3, 10.2], 0.05).verdict,
+    ).toBe('no measurable change');
+  });
+
+  it('for a lower-is-better metric, orients the ratios so that > 1 is better, and says worse', () => {
+    const c = comparePaired('latencyMs', 'lower', [10, 10, 10, 10, 10], [20, 20, 20, 20, 20]);
+    expect(c).toMatchObject({ verdict: 'worse', median: 0.5 });
+  });
+
+  it('with fewer than 5 usable pairs, never concludes', () => {
+    expect(comparePaired('g', 'higher', [1, 1, 1, 1, Number.NaN], [2, 2, 2, 2, 2]).verdict).toBe(
+      'no measurable change',
+    );
+  });
+});
+
+describe('comparePaired with zeros', () => {
+  it('when a lower-is-better gauge drops to 0, counts the pair as the capped ratio; 0 and 0 as no change', () => {
+    const c = comparePaired('queued', 'lower', [6, 5, 7, 6, 0], [0, 0, 0, 0, 0]);
+    expect(c).toMatchObject({ verdict: 'no measurable change', low: 1, high: ZERO_RATIO_CAP });
+    expect(comparePaired('queued', 'lower', [6, 5, 7, 6, 4], [0, 0, 0, 0, 0]).verdict).toBe('improved');
+  });
+});
+
+describe(learnMargin, () => {
+  it('is the largest drift between paired A/A blocks, either way', () => {
+    expect(learnMargin([10, 11, 10, 8, 10])).toBeCloseTo(0.25, 10);
+    expect(learnMargin([10])).toBe(0);
+  });
+});
