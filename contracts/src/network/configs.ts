@@ -182,6 +182,10 @@ export interface RouteConfig {
   policy?: {
     timeoutMs?: number;
     retries?: number;
+    /** Time limit of each attempt, ms (under the overall `timeoutMs`): a slower attempt is cut, charged to its endpoint and retried elsewhere. Defaults to none. */
+    perTryTimeoutMs?: number;
+    /** Response statuses retried besides upstream failures and overloads (Envoy's retriable status codes), e.g. `[409]`. Defaults to none. */
+    retryOn?: number[];
     qosClass?: string;
     compression?: 'none' | 'gzip' | 'br';
     batching?: boolean;

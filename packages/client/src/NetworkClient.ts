@@ -29,10 +29,7 @@
  */
 import {
   ClientClosedError,
-  OverloadedError,
-  QueueFullError,
   RequestAbortedError,
-  RequestTimeoutError,
   TOKENS,
   type AdvancedRoutingConfig,
   type BatchStats,
@@ -44,6 +41,7 @@ import {
   type Disposer,
   type EventBus,
   type Logger,
+  type OutcomeKind,
   type QosClassConfig,
   type RequestBatchingConfig,
   type RoutingStats,
@@ -61,6 +59,10 @@ import {
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
   CircuitBreakerRegistry,
+  classifyError as classifyOutcome,
+  classifyStatus as classifyStatusOutcome,
+  isRetryableOutcome,
+  OUTCOME_EFFECTS,
   RetryPolicy,
   type BreakerExecuteOptions,
   type RetryAttempt,
@@ -136,6 +138,15 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   endpoint = NO_ENDPOINT;
   /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */
   held: HttpStreamResponse | undefined;
+  /** The retry policy's view of the attempt under way, when the retry step applies. */
+  attempt: RetryAttempt | undefined;
+  /** The classifier's verdict on the last attempt, and the error it ended with (if any). */
+  outcome: OutcomeKind = 'success';
+  attemptError: unknown = undefined;
+  /** The route's extra retryable statuses (`policy.retryOn`). */
+  readonly retryOn: readonly number[] | undefined;
+  /** The route's per-attempt time limit (`policy.perTryTimeoutMs`), ms. */
+  readonly perTryTimeoutMs: number | undefined;
 
   constructor(
     readonly req: ClientRequest,
@@ -157,6 +168,8 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     this.bucket = route?.bucket;
     this.deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     this.compression = route?.policy.compression;
+    this.retryOn = route?.policy.retryOn;
+    this.perTryTimeoutMs = route?.policy.perTryTimeoutMs;
   }
 
   /** Time left until the deadline, ms; undefined without one. */
@@ -176,11 +189,19 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     };
   }
 
+  /** The time limit of one attempt: the per-try timeout, within what is left of the deadline, ms. */
+  attemptTimeoutMs(): number | undefined {
+    const remaining = this.remainingMs();
+    const perTry = this.perTryTimeoutMs;
+    if (perTry === undefined) return remaining;
+    return remaining === undefined ? perTry : Math.min(perTry, remaining);
+  }
+
   /** The pool options of an attempt whose breaker gave it `signal`. */
   poolOptions(signal: AbortSignal): HttpRequestOptions {
     return {
       signal,
-      timeoutMs: this.remainingMs(),
+      timeoutMs: this.attemptTimeoutMs(),
       idempotent: this.idempotent,
       compression: this.compression,
     };
@@ -212,7 +233,12 @@ export class NetworkClient {
   #fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
   /** Fallbacks of clusters configured on their own (`undefined`: none, even when a default exists). */
   readonly #clusterFallbacks = new Map<string, BreakerExecuteOptions<HttpResponse>['fallback']>();
-  readonly #record: (x: Exchange, response: ResponseFigures | undefined, error: unknown) => void;
+  readonly #record: (
+    x: Exchange,
+    response: ResponseFigures | undefined,
+    error: unknown,
+    outcome: OutcomeKind,
+  ) => void;
   readonly #sources: Disposer[] = [];
   #dispatcher: ClientDispatcher | undefined;
   /** Streamed responses whose bodies are still open (`destroy()` cuts them). */
@@ -503,6 +529,7 @@ export class NetworkClient {
 
   /** pick → breaker → send, for one attempt. */
   readonly #attempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> => {
+    x.attempt = attempt;
     const endpoint = this.#pick(x, attempt);
     return this.#breakers.execute(endpoint.origin, (signal) => this.#send(x, endpoint, signal), x);
   };
@@ -526,16 +553,22 @@ export class NetworkClient {
   readonly #streamAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpStreamResponse> => {
     dump(x);
     x.respondedAt = 0;
+    x.attempt = attempt;
     const endpoint = this.#pick(x, attempt);
     const fallback = x.fallback;
     return this.#breakers.execute(endpoint.origin, (signal) => this.#sendStream(x, endpoint, signal), {
       signal: x.signal,
+      deadline: x.deadline,
       cluster: x.cluster,
       fallback: fallback && (async (err) => HttpStreamResponse.of(await fallback(err))),
     });
   };
 
-  /** Sends one attempt on the endpoint's pool; the endpoint learns its outcome. A 5xx or 429 throws. */
+  /**
+   * Sends one attempt on the endpoint's pool; the attempt is classified once and the endpoint
+   * and the limiter learn its verdict. A response the retry step may act on (an upstream
+   * failure or overload, a status in the route's `retryOn`) throws `UpstreamResponseError`.
+   */
   async #send(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpResponse> {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
@@ -544,18 +577,20 @@ export class NetworkClient {
     try {
       response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal));
     } catch (error) {
-      cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
+      this.#attemptEnded(x, endpoint, performance.now() - sent, attemptErrorOutcome(x, signal, error), error);
       throw error;
     }
-    cluster.onEnd(endpoint, { rttMs: performance.now() - sent, status: response.statusCode });
-    if (isFailureStatus(response.statusCode)) throw new UpstreamResponseError(response);
+    const status = response.statusCode;
+    const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
+    this.#attemptEnded(x, endpoint, performance.now() - sent, outcome, undefined);
+    if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
     return response;
   }
 
   /**
-   * Streams one attempt from the endpoint's pool and settles at the headers: a 5xx or 429
-   * throws (the response is held on `x` until the retry policy decides); any other response is
-   * returned, and the endpoint learns the outcome, with the time to the headers, when the body
+   * Streams one attempt from the endpoint's pool and settles at the headers: a response the
+   * retry step may act on throws (held on `x` until the retry policy decides); any other is
+   * returned, and the endpoint learns the verdict, with the time to the headers, when the body
    * is over (a body that breaks off counts against it: outlier detection and its latency
    * estimate). The caller's signal still cuts the body after the breaker's call has ended.
    */
@@ -566,59 +601,77 @@ export class NetworkClient {
     const response = await this.#pool
       .stream(x.poolRequest(endpoint), x.poolOptions(signal))
       .catch((error: unknown) => {
-        cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
+        this.#attemptEnded(
+          x,
+          endpoint,
+          performance.now() - sent,
+          attemptErrorOutcome(x, signal, error),
+          error,
+        );
         throw error;
       });
     x.respondedAt = performance.now();
     const rttMs = x.respondedAt - sent;
     const status = response.statusCode;
-    if (isFailureStatus(status)) {
-      cluster.onEnd(endpoint, { rttMs, status });
+    const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
+    if (failsAttempt(outcome, status, x.retryOn)) {
+      this.#attemptEnded(x, endpoint, rttMs, outcome, undefined);
       x.held = response;
       throw new UpstreamResponseError(response);
     }
+    x.outcome = outcome;
+    x.permit?.sample({ rttMs, dropped: false });
     const stopCutting = x.signal && cutOnAbort(response, x.signal);
     void response.ended.then((error) => {
       stopCutting?.();
-      cluster.onEnd(endpoint, error === undefined ? { rttMs, status } : { rttMs, error });
+      // A body that breaks off is the upstream's failure, unless the caller cut it.
+      const effect =
+        error === undefined
+          ? OUTCOME_EFFECTS[outcome].endpoint
+          : OUTCOME_EFFECTS[classifyOutcome(error, x)].endpoint;
+      cluster.onEnd(endpoint, { rttMs, effect });
     });
     return response;
   }
 
-  /** The logical request is over: the limiter, the route chooser and the monitor learn it; close() may proceed. */
+  /** One attempt is over with `outcome`: the retry step, the endpoint and the limiter learn it. */
+  #attemptEnded(
+    x: Exchange,
+    endpoint: EndpointState,
+    rttMs: number,
+    outcome: OutcomeKind,
+    error: unknown,
+  ): void {
+    x.outcome = outcome;
+    x.attemptError = error;
+    if (x.attempt) x.attempt.outcome = outcome;
+    const effects = OUTCOME_EFFECTS[outcome];
+    x.balancer.onEnd(endpoint, { rttMs, effect: effects.endpoint });
+    if (effects.limiter !== 'ignore') x.permit?.sample({ rttMs, dropped: effects.limiter === 'drop' });
+  }
+
+  /** The logical request is over: its slot is freed, the route chooser and the monitor learn it; close() may proceed. */
   #end(x: Exchange, response: ResponseFigures | undefined, error: unknown): void {
-    this.#learn(x, x.permit, response, error);
-    this.#record(x, response, error);
+    const outcome = requestOutcome(x, response, error);
+    x.permit?.release();
+    if (x.route && x.permit) {
+      const effect = OUTCOME_EFFECTS[outcome].endpoint;
+      // A stream's latency is its time to the headers; its body may run for as long as its reader likes.
+      const latencyMs = (x.respondedAt || performance.now()) - x.start;
+      if (effect !== 'ignore') this.#router.record(x.route, { latencyMs, error: effect === 'failure' });
+    }
+    this.#record(x, response, error, outcome);
     this.#inflight = this.#inflight - 1;
     if (this.#inflight === 0) this.#notifyIdle();
   }
 
-  /** Feeds the concurrency limiter and the route chooser from the logical request's outcome. */
-  #learn(
+  /** The record step: one outcome per logical request, with the bytes of its last attempt on the wire. */
+  readonly #recordOutcome = (
     x: Exchange,
-    permit: Permit | undefined,
     response: ResponseFigures | undefined,
     error: unknown,
-  ): void {
-    // A stream's latency is its time to the headers; its body may run for as long as its reader likes.
-    const now = x.respondedAt || performance.now();
-    const status = response?.statusCode ?? 0;
-    if (permit) {
-      const dropped =
-        status === 503 ||
-        status === 429 ||
-        RequestTimeoutError.is(error) ||
-        QueueFullError.is(error) ||
-        OverloadedError.is(error);
-      permit.release({ rttMs: now - x.grantedAt, dropped });
-    }
-    if (x.route && permit) {
-      this.#router.record(x.route, { latencyMs: now - x.start, error: error !== undefined || status >= 500 });
-    }
-  }
-
-  /** The record step: one outcome per logical request, with the bytes of its last attempt on the wire. */
-  readonly #recordOutcome = (x: Exchange, response: ResponseFigures | undefined, error: unknown): void => {
+    outcome: OutcomeKind,
+  ): void => {
     let bytesOutLogical = 0;
     let bytesOutWire = 0;
     if (response !== undefined) {
@@ -636,6 +689,7 @@ export class NetworkClient {
       qosClass: x.qosClass,
       durationMs: performance.now() - x.start,
       status: response?.statusCode,
+      outcome,
       errorKind: error === undefined ? undefined : classifyError(error),
       bytesOutLogical,
       bytesOutWire,
@@ -710,9 +764,23 @@ export class NetworkClient {
   }
 }
 
-/** Whether a response status fails the attempt (retried when allowed, counted by the breaker): 5xx or 429. */
-function isFailureStatus(status: number): boolean {
-  return status >= 500 || status === 429;
+/** Whether an attempt's response fails it (breaker and retry act on it): an upstream failure or overload, or a `retryOn` status. */
+function failsAttempt(outcome: OutcomeKind, status: number, retryOn: readonly number[] | undefined): boolean {
+  return (
+    OUTCOME_EFFECTS[outcome].endpoint === 'failure' ||
+    (retryOn !== undefined && isRetryableOutcome(outcome, status, retryOn))
+  );
+}
+
+/** The verdict on an attempt that ended with `error` on the breaker's `signal`. */
+function attemptErrorOutcome(x: Exchange, signal: AbortSignal, error: unknown): OutcomeKind {
+  return classifyOutcome(error, { signal: x.signal, deadline: x.deadline, attemptSignal: signal });
+}
+
+/** The verdict on a logical request: its response's, its last attempt's, or that of an error raised around the attempts. */
+function requestOutcome(x: Exchange, response: ResponseFigures | undefined, error: unknown): OutcomeKind {
+  if (error === undefined) return response === undefined ? 'success' : x.outcome;
+  return error === x.attemptError ? x.outcome : classifyOutcome(error, x);
 }
 
 /** Dumps the body of the 5xx/429 stream held on `x`, if any (read and dropped, so its connection is reused). */

@@ -79,6 +79,15 @@ export function inspectRouteTable(
       if (v !== undefined && !(Number.isFinite(v) && v >= 0))
         issue(`policy.${key}`, 'a finite number ≥ 0', String(v));
     }
+    const perTry = policy.perTryTimeoutMs;
+    if (perTry !== undefined && !(Number.isFinite(perTry) && perTry > 0))
+      issue('policy.perTryTimeoutMs', 'a finite number of ms > 0', String(perTry));
+    const retryOn = policy.retryOn;
+    if (
+      retryOn !== undefined &&
+      !(Array.isArray(retryOn) && retryOn.every((s) => Number.isInteger(s) && s >= 400 && s <= 599))
+    )
+      issue('policy.retryOn', 'an array of status codes 400–599', JSON.stringify(retryOn));
     let bucket: TokenBucket | undefined;
     if (policy.rateLimit) {
       const { ratePerSec, burst } = policy.rateLimit;
