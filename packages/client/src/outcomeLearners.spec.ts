@@ -134,9 +134,9 @@ describe('the outcome classifier and its learners', () => {
         queueSize: 0,
         clock: () => 0,
       });
-      limiter.onSample({ rttMs: 10, inflight: 100 }); // sets the no-load baseline
+      limiter.onSample({ rttMs: 10, inflight: 10 }); // sets the no-load baseline
       const effect = OUTCOME_EFFECTS[verdict(kind)].limiter;
-      if (effect !== 'ignore') limiter.onSample({ rttMs: 10, inflight: 100, dropped: effect === 'drop' });
+      if (effect !== 'ignore') limiter.onSample({ rttMs: 10, inflight: 10, dropped: effect === 'drop' });
       expect(effect).toBe(expected.limiter);
       expect(limiter.limit).toBe(expected.limiter === 'drop' ? 50 : 100);
     });
