@@ -41,7 +41,11 @@ import {
   type Disposer,
   type EventBus,
   type Logger,
+  type AttemptObservation,
+  type ObservedRequest,
   type OutcomeKind,
+  type RequestObservation,
+  type RequestObserver,
   type QosClassConfig,
   type RequestBatchingConfig,
   type RoutingStats,
@@ -78,11 +82,12 @@ import {
   type Permit,
   type ResolvedRoute,
 } from '@slipstream/routing';
-import { inject, injectable, optional, unmanaged } from 'inversify';
+import { inject, injectable, multiInject, optional, unmanaged } from 'inversify';
 import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
+import { fanOutObservers } from './observe/fanOutObservers';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
 import {
   CLIENT_DEFAULTS,
@@ -147,6 +152,14 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   readonly retryOn: readonly number[] | undefined;
   /** The route's per-attempt time limit (`policy.perTryTimeoutMs`), ms. */
   readonly perTryTimeoutMs: number | undefined;
+  /** The observers' view of this request; undefined when no observer is bound. */
+  observation: RequestObservation | undefined;
+  /** The observers' view of the attempt under way. */
+  attemptObservation: AttemptObservation | undefined;
+  /** The headers of the attempt under way, when observers may add to them (a copy per attempt). */
+  attemptHeaders: Record<string, string> | undefined;
+  /** Attempts started (retries and hedges included). */
+  attempts = 0;
 
   constructor(
     readonly req: ClientRequest,
@@ -184,7 +197,7 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
       origin: endpoint.origin,
       path: req.path,
       method: this.method,
-      headers: req.headers,
+      headers: this.attemptHeaders ?? req.headers,
       body: req.body,
     };
   }
@@ -246,6 +259,8 @@ export class NetworkClient {
   #inflight = 0;
   #idle: (() => void)[] = [];
   #closed = false;
+  /** The bound request observers as one; undefined when none is bound. */
+  readonly #observer: RequestObserver | undefined;
 
   constructor(
     @inject(CLIENT_OPTIONS) options: NetworkClientOptions,
@@ -253,9 +268,12 @@ export class NetworkClient {
     @inject(TOKENS.MetricsRegistry) @optional() metrics?: MetricsRegistry,
     @inject(TOKENS.EventBus) @optional() bus?: EventBus,
     @inject(TOKENS.Logger) @optional() logger?: Logger,
+    /** Every bound request observer (tracing, access logs); none: no observer work at all. */
+    @multiInject(TOKENS.RequestObserver) @optional() observers: readonly RequestObserver[] = [],
     /** Whether `close()` and `destroy()` also close `pool` (true when `createNetworkClient` built it). */
     @unmanaged() ownsPool = false,
   ) {
+    this.#observer = fanOutObservers(observers ?? []);
     this.#options = resolveClientOptions(options);
     this.#pool = pool;
     this.#metrics = metrics;
@@ -294,8 +312,17 @@ export class NetworkClient {
    * `BrokenCircuitError`, `NoHealthyEndpointError`, `RequestTimeoutError`, `RequestAbortedError`,
    * `ConnectionError`, `ClientClosedError`, ...
    */
-  async request(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
-    const x = this.#begin(req, opts);
+  request(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    return this.#request(req, opts, 'request');
+  }
+
+  /** `request()`, observed as a request of `kind` (a JSON-RPC batch is one). */
+  async #request(
+    req: ClientRequest,
+    opts: ClientRequestOptions,
+    kind: ObservedRequest['kind'],
+  ): Promise<HttpResponse> {
+    const x = this.#begin(req, opts, kind);
     let response: HttpResponse | undefined;
     let error: unknown;
     try {
@@ -321,7 +348,7 @@ export class NetworkClient {
    * Rejects like `request()` when no headers arrived.
    */
   async stream(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
-    const x = this.#begin(req, opts);
+    const x = this.#begin(req, opts, 'stream');
     const response = await this.#admitted(x, this.#streamAttempt).catch((err: unknown) => {
       dump(x);
       this.#end(x, undefined, err);
@@ -501,9 +528,19 @@ export class NetworkClient {
   }
 
   /** Opens a logical request: refused once closed, counted in flight until `#end`. */
-  #begin(req: ClientRequest, opts: ClientRequestOptions): Exchange {
+  #begin(req: ClientRequest, opts: ClientRequestOptions, kind: ObservedRequest['kind']): Exchange {
     if (this.#closed) throw new ClientClosedError('the network client is closed');
     const x = this.#exchange(req, opts);
+    if (this.#observer) {
+      x.observation = this.#observer.requestStarted({
+        method: x.method,
+        path: req.path,
+        cluster: x.cluster,
+        route: x.route?.id ?? '',
+        qosClass: x.qosClass,
+        kind,
+      });
+    }
     // Not `++`/`--`: tsx/esbuild lower `#` fields of decorated classes, and `this.#x++` then allocates a wrapper.
     this.#inflight = this.#inflight + 1;
     return x;
@@ -519,6 +556,7 @@ export class NetworkClient {
   ): Promise<R> {
     x.permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
     x.grantedAt = performance.now();
+    x.observation?.admitted(x.permit.queuedMs);
     try {
       return await (x.retry ? this.#retry.execute((a) => attempt(x, a), x) : attempt(x));
     } catch (err) {
@@ -572,17 +610,25 @@ export class NetworkClient {
   async #send(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpResponse> {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
+    this.#attemptStarted(x, endpoint);
     const sent = performance.now();
     let response: HttpResponse;
     try {
       response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal));
     } catch (error) {
-      this.#attemptEnded(x, endpoint, performance.now() - sent, attemptErrorOutcome(x, signal, error), error);
+      this.#attemptEnded(
+        x,
+        endpoint,
+        performance.now() - sent,
+        attemptErrorOutcome(x, signal, error),
+        undefined,
+        error,
+      );
       throw error;
     }
     const status = response.statusCode;
     const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
-    this.#attemptEnded(x, endpoint, performance.now() - sent, outcome, undefined);
+    this.#attemptEnded(x, endpoint, performance.now() - sent, outcome, status, undefined);
     if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
     return response;
   }
@@ -597,6 +643,7 @@ export class NetworkClient {
   async #sendStream(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpStreamResponse> {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
+    this.#attemptStarted(x, endpoint);
     const sent = performance.now();
     const response = await this.#pool
       .stream(x.poolRequest(endpoint), x.poolOptions(signal))
@@ -606,6 +653,7 @@ export class NetworkClient {
           endpoint,
           performance.now() - sent,
           attemptErrorOutcome(x, signal, error),
+          undefined,
           error,
         );
         throw error;
@@ -615,12 +663,14 @@ export class NetworkClient {
     const status = response.statusCode;
     const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
     if (failsAttempt(outcome, status, x.retryOn)) {
-      this.#attemptEnded(x, endpoint, rttMs, outcome, undefined);
+      this.#attemptEnded(x, endpoint, rttMs, outcome, status, undefined);
       x.held = response;
       throw new UpstreamResponseError(response);
     }
     x.outcome = outcome;
     x.permit?.sample({ rttMs, dropped: false });
+    x.attemptObservation?.finished({ outcome, status });
+    x.attemptObservation = undefined;
     const stopCutting = x.signal && cutOnAbort(response, x.signal);
     void response.ended.then((error) => {
       stopCutting?.();
@@ -634,17 +684,37 @@ export class NetworkClient {
     return response;
   }
 
+  /** Counts an attempt and, with observers, tells them (with a copy of the headers they may add to). */
+  #attemptStarted(x: Exchange, endpoint: EndpointState): void {
+    x.attempts = x.attempts + 1;
+    const observation = x.observation;
+    if (observation === undefined) return;
+    const headers: Record<string, string> = {};
+    const own = x.req.headers;
+    if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
+    x.attemptHeaders = headers;
+    x.attemptObservation = observation.attemptStarted(
+      x.attempts === 1
+        ? { attempt: 1, endpoint: endpoint.origin, reason: 'first' }
+        : { attempt: x.attempts, endpoint: endpoint.origin, reason: 'retry', retryOf: x.outcome },
+      headers,
+    );
+  }
+
   /** One attempt is over with `outcome`: the retry step, the endpoint and the limiter learn it. */
   #attemptEnded(
     x: Exchange,
     endpoint: EndpointState,
     rttMs: number,
     outcome: OutcomeKind,
+    status: number | undefined,
     error: unknown,
   ): void {
     x.outcome = outcome;
     x.attemptError = error;
     if (x.attempt) x.attempt.outcome = outcome;
+    x.attemptObservation?.finished({ outcome, status, error });
+    x.attemptObservation = undefined;
     const effects = OUTCOME_EFFECTS[outcome];
     x.balancer.onEnd(endpoint, { rttMs, effect: effects.endpoint });
     if (effects.limiter !== 'ignore') x.permit?.sample({ rttMs, dropped: effects.limiter === 'drop' });
@@ -661,6 +731,16 @@ export class NetworkClient {
       if (effect !== 'ignore') this.#router.record(x.route, { latencyMs, error: effect === 'failure' });
     }
     this.#record(x, response, error, outcome);
+    x.observation?.finished({
+      outcome,
+      status: response?.statusCode,
+      error,
+      durationMs: performance.now() - x.start,
+      attempts: x.attempts,
+      endpoint: x.endpoint === NO_ENDPOINT ? undefined : x.endpoint,
+      bytesOutWire: response?.bytesOutWire,
+      bytesInWire: response?.bytesInWire,
+    });
     this.#inflight = this.#inflight - 1;
     if (this.#inflight === 0) this.#notifyIdle();
   }
@@ -727,9 +807,10 @@ export class NetworkClient {
       typeof batch.body === 'string'
         ? batch.body
         : Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength);
-    const response = await this.request(
+    const response = await this.#request(
       { method: 'POST', path, headers: { ...batch.headers }, body, cluster },
       { signal, idempotent: false },
+      'batch',
     );
     return { status: response.statusCode, headers: response.headers, body: response.body };
   }

@@ -1,4 +1,4 @@
-import type { EventBus, Logger } from '@slipstream/contracts';
+import type { EventBus, Logger, RequestObserver } from '@slipstream/contracts';
 import { PoolManager } from '@slipstream/http';
 import type { MetricsRegistry } from '@slipstream/monitor';
 import { NetworkClient } from './NetworkClient';
@@ -14,6 +14,8 @@ export interface NetworkClientDeps {
   bus?: EventBus;
   /** Defaults to none. */
   logger?: Logger;
+  /** Request observers (tracing, access logs), each called at every step they watch. Defaults to none. */
+  observers?: readonly RequestObserver[];
 }
 
 /** Builds a `NetworkClient` without a container (benchmarks, scripts, tests). */
@@ -23,7 +25,15 @@ export function createNetworkClient(
 ): NetworkClient {
   const pool = deps.pool ?? new PoolManager(options.pool);
   try {
-    return new NetworkClient(options, pool, deps.metrics, deps.bus, deps.logger, deps.pool === undefined);
+    return new NetworkClient(
+      options,
+      pool,
+      deps.metrics,
+      deps.bus,
+      deps.logger,
+      deps.observers,
+      deps.pool === undefined,
+    );
   } catch (err) {
     if (deps.pool === undefined) void pool.destroy();
     throw err;
