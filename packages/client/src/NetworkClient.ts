@@ -63,6 +63,8 @@ import {
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
   CircuitBreakerRegistry,
+  Hedger,
+  type HedgeStats,
   classifyError as classifyOutcome,
   classifyStatus as classifyStatusOutcome,
   isRetryableOutcome,
@@ -81,6 +83,7 @@ import {
   type ConcurrencySettings,
   type Permit,
   type ResolvedRoute,
+  type RoutePolicy,
 } from '@slipstream/routing';
 import { inject, injectable, multiInject, optional, unmanaged } from 'inversify';
 import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
@@ -106,10 +109,14 @@ export interface NetworkClientStats {
   batching: Record<string, BatchStats>;
   routing: RoutingStats;
   retry: RetryStats;
+  /** Per route that hedges (`policy.hedge`), by route id. */
+  hedging: Record<string, HedgeStats>;
 }
 
 /** Methods whose requests are retried unless the caller says otherwise. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+/** The hedge budget of a route (the retry policy's default budget). */
+const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
 /** The endpoint label of an outcome that reached no endpoint (shed, no route). */
 const NO_ENDPOINT = '(none)';
 const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
@@ -158,8 +165,14 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   attemptObservation: AttemptObservation | undefined;
   /** The headers of the attempt under way, when observers may add to them (a copy per attempt). */
   attemptHeaders: Record<string, string> | undefined;
-  /** Attempts started (retries and hedges included). */
+  /** Attempts started (retries and hedges included); counted on the request's own exchange. */
   attempts = 0;
+  /** The request's own exchange (a hedged attempt's view points back to it). */
+  root: Exchange = this;
+  /** 0 for the primary attempt, n for the n-th hedge. */
+  hedgeIndex = 0;
+  /** The route's hedging policy, when this request may be hedged (idempotent). */
+  readonly hedge: RoutePolicy['hedge'];
 
   constructor(
     readonly req: ClientRequest,
@@ -183,6 +196,7 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     this.compression = route?.policy.compression;
     this.retryOn = route?.policy.retryOn;
     this.perTryTimeoutMs = route?.policy.perTryTimeoutMs;
+    this.hedge = idempotent ? route?.policy.hedge : undefined;
   }
 
   /** Time left until the deadline, ms; undefined without one. */
@@ -259,6 +273,8 @@ export class NetworkClient {
   #inflight = 0;
   #idle: (() => void)[] = [];
   #closed = false;
+  /** The hedger of each hedging route, with the policy it was built from. */
+  readonly #hedgers = new Map<string, { config: NonNullable<RoutePolicy['hedge']>; hedger: Hedger }>();
   /** The bound request observers as one; undefined when none is bound. */
   readonly #observer: RequestObserver | undefined;
 
@@ -326,7 +342,7 @@ export class NetworkClient {
     let response: HttpResponse | undefined;
     let error: unknown;
     try {
-      response = await this.#admitted(x, this.#attempt);
+      response = await this.#admitted(x, x.hedge ? this.#hedgedAttempt : this.#attempt);
     } catch (err) {
       error = err;
     }
@@ -459,6 +475,7 @@ export class NetworkClient {
       batching,
       routing: collectRoutingStats(this.#router, this.#scheduler),
       retry: this.#retry.stats(),
+      hedging: Object.fromEntries([...this.#hedgers].map(([id, h]) => [id, h.hedger.stats()])),
     };
   }
 
@@ -571,6 +588,57 @@ export class NetworkClient {
     const endpoint = this.#pick(x, attempt);
     return this.#breakers.execute(endpoint.origin, (signal) => this.#send(x, endpoint, signal), x);
   };
+
+  /**
+   * The hedge step around pick → breaker → send: the primary attempt, and after the route's
+   * delay a backup on another endpoint (each on its own view of `x`, with its own signal); the
+   * first answer wins and the others are aborted (their pool requests cut, their slots freed,
+   * their outcome a cancellation). Fails with the last failure when every attempt failed.
+   */
+  readonly #hedgedAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> => {
+    const hedger = this.#hedgerOf(x.route!, x.hedge!);
+    const busy = new Set<string>(attempt?.excluded);
+    return hedger.execute(
+      async (signal, index) => {
+        const view = hedgeView(x, signal, index);
+        const own: RetryAttempt = { attempt: attempt?.attempt ?? 0, excluded: busy, signal };
+        const endpoint = this.#pick(view, own);
+        busy.add(endpoint.origin);
+        if (index === 0 && attempt) attempt.endpoint = endpoint.origin;
+        try {
+          const response = await this.#breakers.execute(
+            endpoint.origin,
+            (s) => this.#send(view, endpoint, s),
+            view,
+          );
+          x.outcome = view.outcome;
+          x.endpoint = view.endpoint;
+          return response;
+        } catch (error) {
+          x.outcome = view.outcome;
+          x.attemptError = error;
+          if (attempt) attempt.outcome = view.outcome;
+          throw error;
+        }
+      },
+      { idempotent: true, signal: x.signal },
+    );
+  };
+
+  /** The hedger of a route's hedging policy (a new one when the policy changed). */
+  #hedgerOf(route: ResolvedRoute, config: NonNullable<RoutePolicy['hedge']>): Hedger {
+    const known = this.#hedgers.get(route.id);
+    if (known?.config === config) return known.hedger;
+    const hedger = new Hedger({
+      delayMs: config.delayMs,
+      percentile: config.quantile,
+      maxExtra: config.maxExtra,
+      // Budgeted like retries: 20 % of requests plus 10 per second.
+      budget: HEDGE_BUDGET,
+    });
+    this.#hedgers.set(route.id, { config, hedger });
+    return hedger;
+  }
 
   /** The balancer's endpoint for one attempt (not one an earlier attempt failed on). */
   #pick(x: Exchange, attempt: RetryAttempt | undefined): EndpointState {
@@ -686,17 +754,21 @@ export class NetworkClient {
 
   /** Counts an attempt and, with observers, tells them (with a copy of the headers they may add to). */
   #attemptStarted(x: Exchange, endpoint: EndpointState): void {
-    x.attempts = x.attempts + 1;
+    const root = x.root;
+    root.attempts = root.attempts + 1;
     const observation = x.observation;
     if (observation === undefined) return;
     const headers: Record<string, string> = {};
     const own = x.req.headers;
     if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
     x.attemptHeaders = headers;
+    const n = root.attempts;
     x.attemptObservation = observation.attemptStarted(
-      x.attempts === 1
-        ? { attempt: 1, endpoint: endpoint.origin, reason: 'first' }
-        : { attempt: x.attempts, endpoint: endpoint.origin, reason: 'retry', retryOf: x.outcome },
+      x.hedgeIndex > 0
+        ? { attempt: n, endpoint: endpoint.origin, reason: 'hedge' }
+        : n === 1
+          ? { attempt: 1, endpoint: endpoint.origin, reason: 'first' }
+          : { attempt: n, endpoint: endpoint.origin, reason: 'retry', retryOf: root.outcome },
       headers,
     );
   }
@@ -862,6 +934,20 @@ function attemptErrorOutcome(x: Exchange, signal: AbortSignal, error: unknown): 
 function requestOutcome(x: Exchange, response: ResponseFigures | undefined, error: unknown): OutcomeKind {
   if (error === undefined) return response === undefined ? 'success' : x.outcome;
   return error === x.attemptError ? x.outcome : classifyOutcome(error, x);
+}
+
+/**
+ * A hedged attempt's view of `x`: the request's state through the prototype, its own signal
+ * (aborted when another attempt wins or the caller aborts) and its own per-attempt fields.
+ */
+function hedgeView(x: Exchange, signal: AbortSignal, index: number): Exchange {
+  const view = Object.create(x) as Exchange;
+  Object.defineProperty(view, 'signal', { value: signal });
+  view.hedgeIndex = index;
+  view.attempt = undefined;
+  view.attemptHeaders = undefined;
+  view.attemptObservation = undefined;
+  return view;
 }
 
 /** Dumps the body of the 5xx/429 stream held on `x`, if any (read and dropped, so its connection is reused). */
