@@ -4,6 +4,7 @@ import { batchingSuite } from './batchingSuite';
 import { breakerSuite } from './breakerSuite';
 import { busSuite } from './busSuite';
 import { ceilingSuite } from './ceilingSuite';
+import { hedgeSuite } from './hedgeSuite';
 import { httpSuite } from './httpSuite';
 import { memorySuite } from './memorySuite';
 import { monitorSuite } from './monitorSuite';
@@ -17,6 +18,7 @@ export const suites: readonly Suite[] = [
   batchingSuite,
   balancingSuite,
   breakerSuite,
+  hedgeSuite,
   qosSuite,
   monitorSuite,
   busSuite,

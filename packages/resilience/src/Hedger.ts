@@ -51,6 +51,8 @@ const DEFAULTS = Object.freeze({
   maxExtra: 1,
 });
 const DEFAULT_BUDGET = Object.freeze({ ratio: 0.05, minPerSecond: 1 });
+/** Answers recorded between two computations of the percentile delay. */
+const RESORT_EVERY = 16;
 
 /**
  * Hedged requests for idempotent calls: when the first attempt has not answered after the
@@ -65,6 +67,9 @@ export class Hedger {
   private readonly now: () => number;
   private readonly samples: number[] = [];
   private next = 0;
+  /** The percentile delay as last computed, and answers recorded since. */
+  private cachedDelayMs: number | undefined;
+  private sinceSorted = 0;
   private readonly counters = { requests: 0, hedges: 0, hedgeWins: 0 };
 
   constructor(options: HedgerOptions = {}) {
@@ -104,9 +109,14 @@ export class Hedger {
   delayMs(): number | undefined {
     if (this.fixedDelayMs !== undefined) return this.fixedDelayMs;
     if (this.samples.length < this.o.minSamples) return undefined;
-    const sorted = [...this.samples].sort((a, b) => a - b);
-    const index = Math.min(sorted.length - 1, Math.ceil(this.o.percentile * sorted.length) - 1);
-    return Math.max(this.o.minDelayMs, sorted[index] ?? 0);
+    // Sorting the samples per request would cost more than the request: refresh every few answers.
+    if (this.cachedDelayMs === undefined || this.sinceSorted >= RESORT_EVERY) {
+      const sorted = [...this.samples].sort((a, b) => a - b);
+      const index = Math.min(sorted.length - 1, Math.ceil(this.o.percentile * sorted.length) - 1);
+      this.cachedDelayMs = Math.max(this.o.minDelayMs, sorted[index] ?? 0);
+      this.sinceSorted = 0;
+    }
+    return this.cachedDelayMs;
   }
 
   /** Runs `fn` (attempt 0) and, each delay while due and allowed, a backup (attempts 1..maxExtra); resolves with the first answer. */
@@ -181,5 +191,6 @@ export class Hedger {
     if (this.samples.length < this.o.sampleSize) this.samples.push(latencyMs);
     else this.samples[this.next] = latencyMs;
     this.next = (this.next + 1) % this.o.sampleSize;
+    this.sinceSorted += 1;
   }
 }
