@@ -6,6 +6,7 @@ import { busSuite } from './busSuite';
 import { ceilingSuite } from './ceilingSuite';
 import { hedgeSuite } from './hedgeSuite';
 import { httpSuite } from './httpSuite';
+import { limiterSuite } from './limiterSuite';
 import { memorySuite } from './memorySuite';
 import { monitorSuite } from './monitorSuite';
 import { natsSuite } from './natsSuite';
@@ -20,6 +21,7 @@ export const suites: readonly Suite[] = [
   breakerSuite,
   hedgeSuite,
   qosSuite,
+  limiterSuite,
   monitorSuite,
   busSuite,
   memorySuite,
