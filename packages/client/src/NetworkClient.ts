@@ -1,7 +1,7 @@
 /**
  * Pipeline order — every request walks these steps, in this order, built once per configuration:
  *
- *   route → admit → retry → pick → breaker → send → (record)
+ *   route → admit → retry → (hedge) → pick → breaker → send → (record)
  *
  * - **route** first: the route decides the cluster, the QoS class and the policy (deadline,
  *   retries, request-body compression) every later step reads. A request without a matching route goes to the cluster it
@@ -12,13 +12,18 @@
  * - **retry** around pick and breaker: each attempt picks again, excluding the endpoints earlier
  *   attempts failed on, so a retry lands on another endpoint; every retry is paid from the
  *   retry budget, within the overall deadline.
+ * - **hedge** (a route's `policy.hedge`, idempotent requests) inside retry: after the delay a
+ *   backup attempt goes to another endpoint; the first answer wins and the others are aborted.
+ *   A retry after a hedged attempt that failed altogether is hedged again.
  * - **pick** before breaker: the breaker is per endpoint (with its cluster's settings), so it
  *   can only be chosen once the endpoint is; an open circuit fails that attempt fast and the retry tries an endpoint whose
  *   circuit is closed.
- * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue). The
- *   endpoint state (latency estimate, outlier detection) learns from each attempt; the
- *   limiter, the route chooser and the metrics registry (with the last attempt's wire and
- *   logical bytes) from each logical request.
+ * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue), within
+ *   the route's `policy.perTryTimeoutMs`. Each attempt is classified once by the outcome
+ *   classifier (`@slipstream/resilience`'s `OUTCOME_EFFECTS`): the endpoint state (latency
+ *   estimate, outlier detection) and the limiter learn its verdict; the route chooser and the
+ *   metrics registry (with the last attempt's wire and logical bytes) learn the logical
+ *   request's verdict. Every bound `RequestObserver` is called at each of these points.
  *
  * With monitoring off the record step is absent (a no-op method in its place), not a branch.
  *
