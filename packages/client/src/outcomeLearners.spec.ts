@@ -168,6 +168,26 @@ describe('the outcome classifier and its learners', () => {
     });
   });
 
+  it('a 500 is charged as an upstream failure but retried only when the route lists it in retryOn', async () => {
+    const attempts = async (retryOn?: number[]): Promise<number> => {
+      const retry = new RetryPolicy({ maxRetries: 1, baseDelayMs: 0, maxDelayMs: 0 });
+      let n = 0;
+      await retry
+        .execute(
+          () => {
+            n += 1;
+            return Promise.reject(new UpstreamStatusError(500, 'bug'));
+          },
+          { idempotent: true, retryOn },
+        )
+        .catch(() => undefined);
+      return n;
+    };
+    expect(classifyStatus(500)).toBe('upstream_failure');
+    expect(await attempts()).toBe(1);
+    expect(await attempts([500])).toBe(2);
+  });
+
   it('a route may make a client error retryable (retryOn) through the same table', async () => {
     const retry = new RetryPolicy({ maxRetries: 1, baseDelayMs: 0, maxDelayMs: 0 });
     let attempts = 0;

@@ -130,7 +130,16 @@ function hasRetryAfter(error: object): boolean {
   return typeof headers === 'object' && headers !== null && 'retry-after' in headers;
 }
 
+/**
+ * Upstream-failure statuses a retry is not expected to cure (a deterministic server error): they
+ * are charged to the endpoint like any upstream failure but retried only when a route lists
+ * them in `retryOn`.
+ */
+const NOT_RETRIED_STATUS: ReadonlySet<number> = new Set([500, 501, 505]);
+
 /** Whether a retry may help after an attempt with this verdict (`retryOn`: statuses a route adds). */
 export function isRetryableOutcome(kind: OutcomeKind, status?: number, retryOn?: readonly number[]): boolean {
-  return OUTCOME_EFFECTS[kind].retry || (status !== undefined && retryOn?.includes(status) === true);
+  if (status !== undefined && retryOn?.includes(status) === true) return true;
+  if (kind === 'upstream_failure' && status !== undefined && NOT_RETRIED_STATUS.has(status)) return false;
+  return OUTCOME_EFFECTS[kind].retry;
 }
