@@ -229,6 +229,24 @@ export interface RouteConfig {
   policy?: {
     timeoutMs?: number;
     retries?: number;
+    /** Time limit of each attempt, ms (under the overall `timeoutMs`): a slower attempt is cut, charged to its endpoint and retried elsewhere. Defaults to none. */
+    perTryTimeoutMs?: number;
+    /** Response statuses retried besides upstream failures and overloads (Envoy's retriable status codes), e.g. `[409]`. Defaults to none. */
+    retryOn?: number[];
+    /**
+     * Hedging of idempotent requests: when the first attempt has not answered after the delay, a
+     * backup goes to another endpoint (up to `maxExtra`, one more each delay, within the hedge
+     * budget of 5 % of requests + 1/s); the first answer wins and the others are cancelled.
+     * Defaults to none (off).
+     */
+    hedge?: {
+      /** Fixed delay before a backup, ms. Defaults to the route's observed latency at `quantile`. */
+      delayMs?: number;
+      /** Latency quantile of the route's answers used as the delay, 0..1 (after 20 answers). Defaults to 0.95. */
+      quantile?: number;
+      /** Backups at most per request. Defaults to 1. */
+      maxExtra?: number;
+    };
     qosClass?: string;
     compression?: 'none' | 'gzip' | 'br';
     batching?: boolean;

@@ -1,3 +1,4 @@
+import type { OutcomeKind } from './outcome';
 /**
  * Figures measured over one window of traffic. Every field comes from timers and counters
  * of that window; none is configured or assumed.
@@ -11,8 +12,10 @@ export interface PerformanceMetrics {
   latencyP99: number;
   /** Completed requests per second of wall-clock time in the window. */
   throughput: number;
-  /** Failed requests ÷ requests, 0..1. */
+  /** Requests that ended in an upstream failure ÷ requests, 0..1 (4xx, local rejections and cancellations are not errors). */
   errorRate: number;
+  /** Requests in the window by outcome kind (the classifier's verdict); absent where no monitor measured them. */
+  outcomes?: Record<OutcomeKind, number>;
   /** Successful requests ÷ requests, 0..1 (1 − errorRate, counting fallbacks as served). */
   availability: number;
   /**

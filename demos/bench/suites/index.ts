@@ -4,7 +4,9 @@ import { batchingSuite } from './batchingSuite';
 import { breakerSuite } from './breakerSuite';
 import { busSuite } from './busSuite';
 import { ceilingSuite } from './ceilingSuite';
+import { hedgeSuite } from './hedgeSuite';
 import { httpSuite } from './httpSuite';
+import { limiterSuite } from './limiterSuite';
 import { memorySuite } from './memorySuite';
 import { monitorSuite } from './monitorSuite';
 import { natsSuite } from './natsSuite';
@@ -19,7 +21,9 @@ export const suites: readonly Suite[] = [
   batchingSuite,
   balancingSuite,
   breakerSuite,
+  hedgeSuite,
   qosSuite,
+  limiterSuite,
   monitorSuite,
   busSuite,
   memorySuite,

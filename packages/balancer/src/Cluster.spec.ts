@@ -1,4 +1,4 @@
-import { ConfigError, ConnectionError, NoHealthyEndpointError } from '@slipstream/contracts';
+import { ConfigError, NoHealthyEndpointError } from '@slipstream/contracts';
 import type { EndpointConfig, LoadBalancingConfig } from '@slipstream/contracts';
 import { Cluster } from './Cluster';
 import type { ClusterHooks } from './Cluster';
@@ -132,10 +132,10 @@ describe(Cluster, () => {
       const [victim, ...rest] = c.endpoints;
       for (const e of rest) {
         c.onStart(e);
-        c.onEnd(e, { rttMs: 10, status: 200 });
+        c.onEnd(e, { rttMs: 10, effect: 'success' });
       }
       c.onStart(victim!);
-      c.onEnd(victim!, { rttMs: 1, error: new ConnectionError('ECONNREFUSED') });
+      c.onEnd(victim!, { rttMs: 1, effect: 'failure' });
       c.setHealthy(victim!.origin, false);
       jest.setSystemTime(1_000);
       c.setHealthy(victim!.origin, true);
@@ -177,11 +177,11 @@ describe(Cluster, () => {
           c.onStart(endpoint);
           if (dead.has(endpoint.origin)) {
             if (!endpoint.ejected) deadHitsBeforeEjection += 1;
-            c.onEnd(endpoint, { rttMs: 1, error: new ConnectionError('ECONNREFUSED') });
+            c.onEnd(endpoint, { rttMs: 1, effect: 'failure' });
             exclude.add(endpoint.origin);
             continue;
           }
-          c.onEnd(endpoint, { rttMs: 10, status: 200 });
+          c.onEnd(endpoint, { rttMs: 10, effect: 'success' });
           return;
         }
         visibleFailures += 1;
@@ -213,10 +213,10 @@ describe(Cluster, () => {
       const [victim, ...rest] = c.endpoints;
       for (const e of rest) {
         c.onStart(e);
-        c.onEnd(e, { rttMs: 20, status: 200 });
+        c.onEnd(e, { rttMs: 20, effect: 'success' });
       }
       c.onStart(victim!);
-      c.onEnd(victim!, { rttMs: 1, status: 503 });
+      c.onEnd(victim!, { rttMs: 1, effect: 'failure' });
       expect(victim!.ejected).toBe(true);
       expect(victim!.ewmaMs(0)).toBe(1_000);
       jest.advanceTimersByTime(1_000);
@@ -232,7 +232,7 @@ describe(Cluster, () => {
       const c = cluster({ outlierDetection: { consecutiveFailures: 1, maxEjectionPercent: 20 } });
       for (const e of c.endpoints) {
         c.onStart(e);
-        c.onEnd(e, { rttMs: 1, status: 500 });
+        c.onEnd(e, { rttMs: 1, effect: 'failure' });
       }
       expect(c.endpoints.filter((e) => e.ejected)).toHaveLength(1);
       c.close();

@@ -29,7 +29,7 @@ describe('ClusterManager', () => {
       });
       const a = cluster.endpoint('http://a:1')!;
       cluster.onStart(a);
-      cluster.onEnd(a, { rttMs: 1, status: 500 });
+      cluster.onEnd(a, { rttMs: 1, effect: 'failure' });
       expect(published).toEqual([
         [
           'network.endpoint.ejected',

@@ -1,14 +1,19 @@
-import { RequestAbortedError } from '@slipstream/contracts';
 import type { EndpointStats } from '@slipstream/contracts';
 
-/** How one request to an endpoint ended: its round-trip time and a status or an error. */
+/**
+ * What an attempt's outcome means to its endpoint, as the pipeline's outcome classifier rules
+ * (its `OUTCOME_EFFECTS` table): charged as a failure (upstream failure or overload), a success
+ * (a success or a 4xx), or ignored (a local rejection or the caller's cancellation: the
+ * endpoint was not at fault, and its latency was not measured).
+ */
+export type EndpointEffect = 'success' | 'failure' | 'ignore';
+
+/** How one request to an endpoint ended: its round-trip time and the classifier's effect. */
 export interface RequestOutcome {
   /** Time from start to response headers (or failure), ms. */
   rttMs: number;
-  /** HTTP status, when a response arrived. */
-  status?: number;
-  /** The error, when none did. */
-  error?: unknown;
+  /** What the outcome means to the endpoint. */
+  effect: EndpointEffect;
 }
 
 /** Settings of one endpoint's latency estimate. */
@@ -26,15 +31,6 @@ export interface EndpointStateOptions {
 const DEFAULTS = Object.freeze({ weight: 1, tier: 0, ewmaDecayMs: 10_000, failurePenaltyMs: 1_000 });
 
 /**
- * Whether an outcome counts against the endpoint: a 5xx, or an error other than the
- * caller's own abort (connect errors, resets, timeouts).
- */
-export function isFailureOutcome(outcome: RequestOutcome): boolean {
-  if (outcome.status !== undefined) return outcome.status >= 500;
-  return outcome.error !== undefined && !RequestAbortedError.is(outcome.error);
-}
-
-/**
  * The live state of one endpoint of a cluster: configured weight and tier, requests in
  * flight, a peak-EWMA latency estimate, counters, health and ejection. Fed by `start` and
  * `end` around every request.
@@ -50,7 +46,7 @@ export class EndpointState {
   inflight = 0;
   /** Requests started. */
   requests = 0;
-  /** Requests that ended in failure (see `isFailureOutcome`). */
+  /** Requests that ended in failure (effect `failure`). */
   failures = 0;
   /** Failures in a row, reset by a success. */
   consecutiveFailures = 0;
@@ -92,19 +88,21 @@ export class EndpointState {
 
   /**
    * Records the end of a request at time `now` (ms) and returns whether it failed. A failure
-   * or a 429 counts as at least `failurePenaltyMs`, so a fast-failing endpoint does not look fast.
+   * counts as at least `failurePenaltyMs`, so a fast-failing endpoint does not look fast; an
+   * ignored outcome only leaves the in-flight count.
    */
   end(outcome: RequestOutcome, now: number): boolean {
     this.inflight = Math.max(0, this.inflight - 1);
-    const failed = isFailureOutcome(outcome);
+    const effect = outcome.effect;
+    if (effect === 'ignore') return false;
+    const failed = effect === 'failure';
     if (failed) {
       this.failures += 1;
       this.consecutiveFailures += 1;
-    } else if (outcome.status !== undefined || outcome.error === undefined) {
+    } else {
       this.consecutiveFailures = 0;
     }
-    const penalised = failed || outcome.status === 429;
-    this.observe(penalised ? Math.max(outcome.rttMs, this.penaltyMs) : outcome.rttMs, now);
+    this.observe(failed ? Math.max(outcome.rttMs, this.penaltyMs) : outcome.rttMs, now);
     return failed;
   }
 

@@ -2,7 +2,7 @@ import { EndpointState } from './EndpointState';
 import { OutlierDetector } from './OutlierDetector';
 
 function fail(endpoint: EndpointState, times: number): void {
-  for (let i = 0; i < times; i++) endpoint.end({ rttMs: 1, status: 502 }, 0);
+  for (let i = 0; i < times; i++) endpoint.end({ rttMs: 1, effect: 'failure' }, 0);
 }
 
 describe(OutlierDetector, () => {
@@ -35,7 +35,7 @@ describe(OutlierDetector, () => {
       const e = new EndpointState('http://a:1');
       const detector = new OutlierDetector({ consecutiveFailures: 3 });
       fail(e, 2);
-      e.end({ rttMs: 1, status: 200 }, 0);
+      e.end({ rttMs: 1, effect: 'success' }, 0);
       fail(e, 2);
       detector.record(e, [e]);
       expect(e.ejected).toBe(false);

@@ -14,7 +14,7 @@ export interface SimulationOptions {
   concurrency: number;
   /** Requests at the start not counted in the result. */
   warmup: number;
-  /** The outcome of a request to an origin (latency, status or error). */
+  /** The outcome of a request to an origin (latency and effect). */
   outcome: (origin: string) => RequestOutcome;
 }
 

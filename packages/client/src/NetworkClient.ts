@@ -1,7 +1,7 @@
 /**
  * Pipeline order — every request walks these steps, in this order, built once per configuration:
  *
- *   route → admit → retry → pick → breaker → send → (record)
+ *   route → admit → retry → (hedge) → pick → breaker → send → (record)
  *
  * - **route** first: the route decides the cluster, the QoS class and the policy (deadline,
  *   retries, request-body compression) every later step reads. A request without a matching route goes to the cluster it
@@ -12,13 +12,18 @@
  * - **retry** around pick and breaker: each attempt picks again, excluding the endpoints earlier
  *   attempts failed on, so a retry lands on another endpoint; every retry is paid from the
  *   retry budget, within the overall deadline.
+ * - **hedge** (a route's `policy.hedge`, idempotent requests) inside retry: after the delay a
+ *   backup attempt goes to another endpoint; the first answer wins and the others are aborted.
+ *   A retry after a hedged attempt that failed altogether is hedged again.
  * - **pick** before breaker: the breaker is per endpoint (with its cluster's settings), so it
  *   can only be chosen once the endpoint is; an open circuit fails that attempt fast and the retry tries an endpoint whose
  *   circuit is closed.
- * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue). The
- *   endpoint state (latency estimate, outlier detection) learns from each attempt; the
- *   limiter, the route chooser and the metrics registry (with the last attempt's wire and
- *   logical bytes) from each logical request.
+ * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue), within
+ *   the route's `policy.perTryTimeoutMs`. Each attempt is classified once by the outcome
+ *   classifier (`@slipstream/resilience`'s `OUTCOME_EFFECTS`): the endpoint state (latency
+ *   estimate, outlier detection) and the limiter learn its verdict; the route chooser and the
+ *   metrics registry (with the last attempt's wire and logical bytes) learn the logical
+ *   request's verdict. Every bound `RequestObserver` is called at each of these points.
  *
  * With monitoring off the record step is absent (a no-op method in its place), not a branch.
  *
@@ -29,10 +34,7 @@
  */
 import {
   ClientClosedError,
-  OverloadedError,
-  QueueFullError,
   RequestAbortedError,
-  RequestTimeoutError,
   TOKENS,
   type AdvancedRoutingConfig,
   type BatchStats,
@@ -44,9 +46,13 @@ import {
   type Disposer,
   type EventBus,
   type Logger,
+  type AttemptObservation,
+  type ObservedRequest,
+  type OutcomeKind,
+  type RequestObservation,
+  type RequestObserver,
   type QosClassConfig,
   type RequestBatchingConfig,
-  type RequestObserver,
   type RoutingStats,
 } from '@slipstream/contracts';
 import { ClusterManager, HealthChecker, type Cluster, type EndpointState } from '@slipstream/balancer';
@@ -62,6 +68,12 @@ import {
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
   CircuitBreakerRegistry,
+  Hedger,
+  type HedgeStats,
+  classifyError as classifyOutcome,
+  classifyStatus as classifyStatusOutcome,
+  isRetryableOutcome,
+  OUTCOME_EFFECTS,
   RetryPolicy,
   type BreakerExecuteOptions,
   type RetryAttempt,
@@ -76,6 +88,7 @@ import {
   type ConcurrencySettings,
   type Permit,
   type ResolvedRoute,
+  type RoutePolicy,
 } from '@slipstream/routing';
 import { inject, injectable, multiInject, optional, unmanaged } from 'inversify';
 import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
@@ -83,7 +96,7 @@ import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
 import { asClusterError, skipsVerification, upstreamOrigins } from './upstreamOrigins';
-import { ExchangeObservation, type AttemptWatch } from './observe/ExchangeObservation';
+import { fanOutObservers } from './observe/fanOutObservers';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
 import {
   CLIENT_DEFAULTS,
@@ -102,10 +115,14 @@ export interface NetworkClientStats {
   batching: Record<string, BatchStats>;
   routing: RoutingStats;
   retry: RetryStats;
+  /** Per route that hedges (`policy.hedge`), by route id. */
+  hedging: Record<string, HedgeStats>;
 }
 
 /** Methods whose requests are retried unless the caller says otherwise. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+/** The hedge budget of a route (the retry policy's default budget). */
+const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
 /** The endpoint label of an outcome that reached no endpoint (shed, no route). */
 const NO_ENDPOINT = '(none)';
 const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
@@ -113,7 +130,7 @@ const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
 /** What the learn and record steps read of a response, buffered or streamed. */
 type ResponseFigures = Pick<
   HttpResponse,
-  'statusCode' | 'headers' | 'bytesOutLogical' | 'bytesOutWire' | 'bytesInLogical' | 'bytesInWire'
+  'statusCode' | 'bytesOutLogical' | 'bytesOutWire' | 'bytesInLogical' | 'bytesInWire'
 >;
 
 /**
@@ -139,8 +156,29 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   endpoint = NO_ENDPOINT;
   /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */
   held: HttpStreamResponse | undefined;
-  /** The bound request observers' view of this request; undefined when none are bound. */
-  observed: ExchangeObservation | undefined;
+  /** The retry policy's view of the attempt under way, when the retry step applies. */
+  attempt: RetryAttempt | undefined;
+  /** The classifier's verdict on the last attempt, and the error it ended with (if any). */
+  outcome: OutcomeKind = 'success';
+  attemptError: unknown = undefined;
+  /** The route's extra retryable statuses (`policy.retryOn`). */
+  readonly retryOn: readonly number[] | undefined;
+  /** The route's per-attempt time limit (`policy.perTryTimeoutMs`), ms. */
+  readonly perTryTimeoutMs: number | undefined;
+  /** The observers' view of this request; undefined when no observer is bound. */
+  observation: RequestObservation | undefined;
+  /** The observers' view of the attempt under way. */
+  attemptObservation: AttemptObservation | undefined;
+  /** The headers of the attempt under way, when observers may add to them (a copy per attempt). */
+  attemptHeaders: Record<string, string> | undefined;
+  /** Attempts started (retries and hedges included); counted on the request's own exchange. */
+  attempts = 0;
+  /** The request's own exchange (a hedged attempt's view points back to it). */
+  root: Exchange = this;
+  /** 0 for the primary attempt, n for the n-th hedge. */
+  hedgeIndex = 0;
+  /** The route's hedging policy, when this request may be hedged (idempotent). */
+  readonly hedge: RoutePolicy['hedge'];
 
   constructor(
     readonly req: ClientRequest,
@@ -162,6 +200,9 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     this.bucket = route?.bucket;
     this.deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     this.compression = route?.policy.compression;
+    this.retryOn = route?.policy.retryOn;
+    this.perTryTimeoutMs = route?.policy.perTryTimeoutMs;
+    this.hedge = idempotent ? route?.policy.hedge : undefined;
   }
 
   /** Time left until the deadline, ms; undefined without one. */
@@ -169,23 +210,31 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     return this.deadline === undefined ? undefined : Math.max(1, this.deadline - Date.now());
   }
 
-  /** The pool request of an attempt on `endpoint`, with `watch`'s headers when observed. */
-  poolRequest(endpoint: EndpointState, watch: AttemptWatch | undefined): HttpRequest {
+  /** The pool request of an attempt on `endpoint`. */
+  poolRequest(endpoint: EndpointState): HttpRequest {
     const req = this.req;
     return {
       origin: endpoint.origin,
       path: req.path,
       method: this.method,
-      headers: watch === undefined ? req.headers : watch.headers,
+      headers: this.attemptHeaders ?? req.headers,
       body: req.body,
     };
+  }
+
+  /** The time limit of one attempt: the per-try timeout, within what is left of the deadline, ms. */
+  attemptTimeoutMs(): number | undefined {
+    const remaining = this.remainingMs();
+    const perTry = this.perTryTimeoutMs;
+    if (perTry === undefined) return remaining;
+    return remaining === undefined ? perTry : Math.min(perTry, remaining);
   }
 
   /** The pool options of an attempt whose breaker gave it `signal`. */
   poolOptions(signal: AbortSignal): HttpRequestOptions {
     return {
       signal,
-      timeoutMs: this.remainingMs(),
+      timeoutMs: this.attemptTimeoutMs(),
       idempotent: this.idempotent,
       compression: this.compression,
     };
@@ -219,15 +268,23 @@ export class NetworkClient {
   #fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
   /** Fallbacks of clusters configured on their own (`undefined`: none, even when a default exists). */
   readonly #clusterFallbacks = new Map<string, BreakerExecuteOptions<HttpResponse>['fallback']>();
-  readonly #record: (x: Exchange, response: ResponseFigures | undefined, error: unknown) => void;
+  readonly #record: (
+    x: Exchange,
+    response: ResponseFigures | undefined,
+    error: unknown,
+    outcome: OutcomeKind,
+  ) => void;
   readonly #sources: Disposer[] = [];
   #dispatcher: ClientDispatcher | undefined;
   /** Streamed responses whose bodies are still open (`destroy()` cuts them). */
   readonly #streams = new Set<HttpStreamResponse>();
   #inflight = 0;
-  readonly #observers: readonly RequestObserver[];
   #idle: (() => void)[] = [];
   #closed = false;
+  /** The hedger of each hedging route, with the policy it was built from. */
+  readonly #hedgers = new Map<string, { config: NonNullable<RoutePolicy['hedge']>; hedger: Hedger }>();
+  /** The bound request observers as one; undefined when none is bound. */
+  readonly #observer: RequestObserver | undefined;
 
   constructor(
     @inject(CLIENT_OPTIONS) options: NetworkClientOptions,
@@ -235,17 +292,17 @@ export class NetworkClient {
     @inject(TOKENS.MetricsRegistry) @optional() metrics?: MetricsRegistry,
     @inject(TOKENS.EventBus) @optional() bus?: EventBus,
     @inject(TOKENS.Logger) @optional() logger?: Logger,
-    /** Every bound `TOKENS.RequestObserver` (tracing, access log, Prometheus), called per request and attempt. */
-    @multiInject(TOKENS.RequestObserver) @optional() observers: RequestObserver[] = [],
+    /** Every bound request observer (tracing, access logs); none: no observer work at all. */
+    @multiInject(TOKENS.RequestObserver) @optional() observers: readonly RequestObserver[] = [],
     /** Whether `close()` and `destroy()` also close `pool` (true when `createNetworkClient` built it). */
     @unmanaged() ownsPool = false,
   ) {
+    this.#observer = fanOutObservers(observers ?? []);
     this.#options = resolveClientOptions(options);
     this.#pool = pool;
     this.#metrics = metrics;
     this.#bus = bus;
     this.#logger = logger;
-    this.#observers = observers ?? [];
     this.#ownsPool = ownsPool;
     this.#breakers = new CircuitBreakerRegistry(bus, logger);
     this.configureBreakers(options.breaker ?? {});
@@ -279,12 +336,21 @@ export class NetworkClient {
    * `BrokenCircuitError`, `NoHealthyEndpointError`, `RequestTimeoutError`, `RequestAbortedError`,
    * `ConnectionError`, `ClientClosedError`, ...
    */
-  async request(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
-    const x = this.#begin(req, opts);
+  request(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+    return this.#request(req, opts, 'request');
+  }
+
+  /** `request()`, observed as a request of `kind` (a JSON-RPC batch is one). */
+  async #request(
+    req: ClientRequest,
+    opts: ClientRequestOptions,
+    kind: ObservedRequest['kind'],
+  ): Promise<HttpResponse> {
+    const x = this.#begin(req, opts, kind);
     let response: HttpResponse | undefined;
     let error: unknown;
     try {
-      response = await this.#admitted(x, this.#attempt);
+      response = await this.#admitted(x, x.hedge ? this.#hedgedAttempt : this.#attempt);
     } catch (err) {
       error = err;
     }
@@ -306,7 +372,7 @@ export class NetworkClient {
    * Rejects like `request()` when no headers arrived.
    */
   async stream(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
-    const x = this.#begin(req, opts);
+    const x = this.#begin(req, opts, 'stream');
     const response = await this.#admitted(x, this.#streamAttempt).catch((err: unknown) => {
       dump(x);
       this.#end(x, undefined, err);
@@ -431,6 +497,7 @@ export class NetworkClient {
       batching,
       routing: collectRoutingStats(this.#router, this.#scheduler),
       retry: this.#retry.stats(),
+      hedging: Object.fromEntries([...this.#hedgers].map(([id, h]) => [id, h.hedger.stats()])),
     };
   }
 
@@ -500,10 +567,19 @@ export class NetworkClient {
   }
 
   /** Opens a logical request: refused once closed, counted in flight until `#end`. */
-  #begin(req: ClientRequest, opts: ClientRequestOptions): Exchange {
+  #begin(req: ClientRequest, opts: ClientRequestOptions, kind: ObservedRequest['kind']): Exchange {
     if (this.#closed) throw new ClientClosedError('the network client is closed');
     const x = this.#exchange(req, opts);
-    if (this.#observers.length > 0) x.observed = this.#observe(x);
+    if (this.#observer) {
+      x.observation = this.#observer.requestStarted({
+        method: x.method,
+        path: req.path,
+        cluster: x.cluster,
+        route: x.route?.id ?? '',
+        qosClass: x.qosClass,
+        kind,
+      });
+    }
     // Not `++`/`--`: tsx/esbuild lower `#` fields of decorated classes, and `this.#x++` then allocates a wrapper.
     this.#inflight = this.#inflight + 1;
     return x;
@@ -519,7 +595,7 @@ export class NetworkClient {
   ): Promise<R> {
     x.permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
     x.grantedAt = performance.now();
-    x.observed?.admitted(x.grantedAt - x.start);
+    x.observation?.admitted(x.permit.queuedMs);
     try {
       return await (x.retry ? this.#retry.execute((a) => attempt(x, a), x) : attempt(x));
     } catch (err) {
@@ -530,9 +606,61 @@ export class NetworkClient {
 
   /** pick → breaker → send, for one attempt. */
   readonly #attempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> => {
+    x.attempt = attempt;
     const endpoint = this.#pick(x, attempt);
     return this.#breakers.execute(endpoint.origin, (signal) => this.#send(x, endpoint, signal), x);
   };
+
+  /**
+   * The hedge step around pick → breaker → send: the primary attempt, and after the route's
+   * delay a backup on another endpoint (each on its own view of `x`, with its own signal); the
+   * first answer wins and the others are aborted (their pool requests cut, their slots freed,
+   * their outcome a cancellation). Fails with the last failure when every attempt failed.
+   */
+  readonly #hedgedAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> => {
+    const hedger = this.#hedgerOf(x.route!, x.hedge!);
+    const busy = new Set<string>(attempt?.excluded);
+    return hedger.execute(
+      async (signal, index) => {
+        const view = hedgeView(x, signal, index);
+        const own: RetryAttempt = { attempt: attempt?.attempt ?? 0, excluded: busy, signal };
+        const endpoint = this.#pick(view, own);
+        busy.add(endpoint.origin);
+        if (index === 0 && attempt) attempt.endpoint = endpoint.origin;
+        try {
+          const response = await this.#breakers.execute(
+            endpoint.origin,
+            (s) => this.#send(view, endpoint, s),
+            view,
+          );
+          x.outcome = view.outcome;
+          x.endpoint = view.endpoint;
+          return response;
+        } catch (error) {
+          x.outcome = view.outcome;
+          x.attemptError = error;
+          if (attempt) attempt.outcome = view.outcome;
+          throw error;
+        }
+      },
+      { idempotent: true, signal: x.signal },
+    );
+  };
+
+  /** The hedger of a route's hedging policy (a new one when the policy changed). */
+  #hedgerOf(route: ResolvedRoute, config: NonNullable<RoutePolicy['hedge']>): Hedger {
+    const known = this.#hedgers.get(route.id);
+    if (known?.config === config) return known.hedger;
+    const hedger = new Hedger({
+      delayMs: config.delayMs,
+      percentile: config.quantile,
+      maxExtra: config.maxExtra,
+      // Budgeted like retries: 20 % of requests plus 10 per second.
+      budget: HEDGE_BUDGET,
+    });
+    this.#hedgers.set(route.id, { config, hedger });
+    return hedger;
+  }
 
   /** The balancer's endpoint for one attempt (not one an earlier attempt failed on). */
   #pick(x: Exchange, attempt: RetryAttempt | undefined): EndpointState {
@@ -553,123 +681,171 @@ export class NetworkClient {
   readonly #streamAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpStreamResponse> => {
     dump(x);
     x.respondedAt = 0;
+    x.attempt = attempt;
     const endpoint = this.#pick(x, attempt);
     const fallback = x.fallback;
     return this.#breakers.execute(endpoint.origin, (signal) => this.#sendStream(x, endpoint, signal), {
       signal: x.signal,
+      deadline: x.deadline,
       cluster: x.cluster,
       fallback: fallback && (async (err) => HttpStreamResponse.of(await fallback(err))),
     });
   };
 
-  /** Sends one attempt on the endpoint's pool; the endpoint learns its outcome. A 5xx or 429 throws. */
+  /**
+   * Sends one attempt on the endpoint's pool; the attempt is classified once and the endpoint
+   * and the limiter learn its verdict. A response the retry step may act on (an upstream
+   * failure or overload, a status in the route's `retryOn`) throws `UpstreamResponseError`.
+   */
   async #send(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpResponse> {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
+    this.#attemptStarted(x, endpoint);
     const sent = performance.now();
-    const watch = x.observed?.attemptStarted(endpoint.origin, x.req.headers);
     let response: HttpResponse;
     try {
-      response = await this.#pool.request(x.poolRequest(endpoint, watch), x.poolOptions(signal));
+      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal));
     } catch (error) {
-      cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
-      if (watch) x.observed!.attemptEnded(watch.finished(undefined, error));
+      this.#attemptEnded(
+        x,
+        endpoint,
+        performance.now() - sent,
+        attemptErrorOutcome(x, signal, error),
+        undefined,
+        error,
+      );
       throw error;
     }
-    cluster.onEnd(endpoint, { rttMs: performance.now() - sent, status: response.statusCode });
-    if (watch) x.observed!.attemptEnded(watch.finished(response, undefined));
-    if (isFailureStatus(response.statusCode)) throw new UpstreamResponseError(response);
+    const status = response.statusCode;
+    const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
+    this.#attemptEnded(x, endpoint, performance.now() - sent, outcome, status, undefined);
+    if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
     return response;
   }
 
   /**
-   * Streams one attempt from the endpoint's pool and settles at the headers: a 5xx or 429
-   * throws (the response is held on `x` until the retry policy decides); any other response is
-   * returned, and the endpoint learns the outcome, with the time to the headers, when the body
+   * Streams one attempt from the endpoint's pool and settles at the headers: a response the
+   * retry step may act on throws (held on `x` until the retry policy decides); any other is
+   * returned, and the endpoint learns the verdict, with the time to the headers, when the body
    * is over (a body that breaks off counts against it: outlier detection and its latency
    * estimate). The caller's signal still cuts the body after the breaker's call has ended.
    */
   async #sendStream(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpStreamResponse> {
     const cluster = x.balancer;
     cluster.onStart(endpoint);
+    this.#attemptStarted(x, endpoint);
     const sent = performance.now();
-    const watch = x.observed?.attemptStarted(endpoint.origin, x.req.headers);
     const response = await this.#pool
-      .stream(x.poolRequest(endpoint, watch), x.poolOptions(signal))
+      .stream(x.poolRequest(endpoint), x.poolOptions(signal))
       .catch((error: unknown) => {
-        cluster.onEnd(endpoint, { rttMs: performance.now() - sent, error });
-        if (watch) x.observed!.attemptEnded(watch.finished(undefined, error));
+        this.#attemptEnded(
+          x,
+          endpoint,
+          performance.now() - sent,
+          attemptErrorOutcome(x, signal, error),
+          undefined,
+          error,
+        );
         throw error;
       });
-    if (watch) x.observed!.attemptEnded(watch.finished(response, undefined));
     x.respondedAt = performance.now();
     const rttMs = x.respondedAt - sent;
     const status = response.statusCode;
-    if (isFailureStatus(status)) {
-      cluster.onEnd(endpoint, { rttMs, status });
+    const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
+    if (failsAttempt(outcome, status, x.retryOn)) {
+      this.#attemptEnded(x, endpoint, rttMs, outcome, status, undefined);
       x.held = response;
       throw new UpstreamResponseError(response);
     }
+    x.outcome = outcome;
+    x.permit?.sample({ rttMs, dropped: false });
+    x.attemptObservation?.finished({ outcome, status });
+    x.attemptObservation = undefined;
     const stopCutting = x.signal && cutOnAbort(response, x.signal);
     void response.ended.then((error) => {
       stopCutting?.();
-      cluster.onEnd(endpoint, error === undefined ? { rttMs, status } : { rttMs, error });
+      // A body that breaks off is the upstream's failure, unless the caller cut it.
+      const effect =
+        error === undefined
+          ? OUTCOME_EFFECTS[outcome].endpoint
+          : OUTCOME_EFFECTS[classifyOutcome(error, x)].endpoint;
+      cluster.onEnd(endpoint, { rttMs, effect });
     });
     return response;
   }
 
-  /** The logical request is over: the limiter, the route chooser and the monitor learn it; close() may proceed. */
-  #end(x: Exchange, response: ResponseFigures | undefined, error: unknown): void {
-    this.#learn(x, x.permit, response, error);
-    this.#record(x, response, error);
-    x.observed?.finished(
-      response,
-      error,
-      performance.now() - x.start,
-      x.endpoint === NO_ENDPOINT ? undefined : x.endpoint,
+  /** Counts an attempt and, with observers, tells them (with a copy of the headers they may add to). */
+  #attemptStarted(x: Exchange, endpoint: EndpointState): void {
+    const root = x.root;
+    root.attempts = root.attempts + 1;
+    const observation = x.observation;
+    if (observation === undefined) return;
+    const headers: Record<string, string> = {};
+    const own = x.req.headers;
+    if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
+    x.attemptHeaders = headers;
+    const n = root.attempts;
+    x.attemptObservation = observation.attemptStarted(
+      x.hedgeIndex > 0
+        ? { attempt: n, endpoint: endpoint.origin, reason: 'hedge' }
+        : n === 1
+          ? { attempt: 1, endpoint: endpoint.origin, reason: 'first' }
+          : { attempt: n, endpoint: endpoint.origin, reason: 'retry', retryOf: root.outcome },
+      headers,
     );
+  }
+
+  /** One attempt is over with `outcome`: the retry step, the endpoint and the limiter learn it. */
+  #attemptEnded(
+    x: Exchange,
+    endpoint: EndpointState,
+    rttMs: number,
+    outcome: OutcomeKind,
+    status: number | undefined,
+    error: unknown,
+  ): void {
+    x.outcome = outcome;
+    x.attemptError = error;
+    if (x.attempt) x.attempt.outcome = outcome;
+    x.attemptObservation?.finished({ outcome, status, error });
+    x.attemptObservation = undefined;
+    const effects = OUTCOME_EFFECTS[outcome];
+    x.balancer.onEnd(endpoint, { rttMs, effect: effects.endpoint });
+    if (effects.limiter !== 'ignore') x.permit?.sample({ rttMs, dropped: effects.limiter === 'drop' });
+  }
+
+  /** The logical request is over: its slot is freed, the route chooser and the monitor learn it; close() may proceed. */
+  #end(x: Exchange, response: ResponseFigures | undefined, error: unknown): void {
+    const outcome = requestOutcome(x, response, error);
+    x.permit?.release();
+    if (x.route && x.permit) {
+      const effect = OUTCOME_EFFECTS[outcome].endpoint;
+      // A stream's latency is its time to the headers; its body may run for as long as its reader likes.
+      const latencyMs = (x.respondedAt || performance.now()) - x.start;
+      if (effect !== 'ignore') this.#router.record(x.route, { latencyMs, error: effect === 'failure' });
+    }
+    this.#record(x, response, error, outcome);
+    x.observation?.finished({
+      outcome,
+      status: response?.statusCode,
+      error,
+      durationMs: performance.now() - x.start,
+      attempts: x.attempts,
+      endpoint: x.endpoint === NO_ENDPOINT ? undefined : x.endpoint,
+      bytesOutWire: response?.bytesOutWire,
+      bytesInWire: response?.bytesInWire,
+    });
     this.#inflight = this.#inflight - 1;
     if (this.#inflight === 0) this.#notifyIdle();
   }
 
-  /** The observers' view of a request entering the pipeline (after routing). */
-  #observe(x: Exchange): ExchangeObservation {
-    return new ExchangeObservation(this.#observers, {
-      method: x.method,
-      path: x.req.path,
-      cluster: x.cluster,
-      route: x.route?.id ?? '',
-      qosClass: x.qosClass,
-      kind: 'request',
-    });
-  }
-
-  /** Feeds the concurrency limiter and the route chooser from the logical request's outcome. */
-  #learn(
+  /** The record step: one outcome per logical request, with the bytes of its last attempt on the wire. */
+  readonly #recordOutcome = (
     x: Exchange,
-    permit: Permit | undefined,
     response: ResponseFigures | undefined,
     error: unknown,
-  ): void {
-    // A stream's latency is its time to the headers; its body may run for as long as its reader likes.
-    const now = x.respondedAt || performance.now();
-    const status = response?.statusCode ?? 0;
-    if (permit) {
-      const dropped =
-        status === 503 ||
-        status === 429 ||
-        RequestTimeoutError.is(error) ||
-        QueueFullError.is(error) ||
-        OverloadedError.is(error);
-      permit.release({ rttMs: now - x.grantedAt, dropped });
-    }
-    if (x.route && permit) {
-      this.#router.record(x.route, { latencyMs: now - x.start, error: error !== undefined || status >= 500 });
-    }
-  }
-
-  /** The record step: one outcome per logical request, with the bytes of its last attempt on the wire. */
-  readonly #recordOutcome = (x: Exchange, response: ResponseFigures | undefined, error: unknown): void => {
+    outcome: OutcomeKind,
+  ): void => {
     let bytesOutLogical = 0;
     let bytesOutWire = 0;
     if (response !== undefined) {
@@ -687,6 +863,7 @@ export class NetworkClient {
       qosClass: x.qosClass,
       durationMs: performance.now() - x.start,
       status: response?.statusCode,
+      outcome,
       errorKind: error === undefined ? undefined : classifyError(error),
       bytesOutLogical,
       bytesOutWire,
@@ -724,9 +901,10 @@ export class NetworkClient {
       typeof batch.body === 'string'
         ? batch.body
         : Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength);
-    const response = await this.request(
+    const response = await this.#request(
       { method: 'POST', path, headers: { ...batch.headers }, body, cluster },
       { signal, idempotent: false },
+      'batch',
     );
     return { status: response.statusCode, headers: response.headers, body: response.body };
   }
@@ -761,9 +939,37 @@ export class NetworkClient {
   }
 }
 
-/** Whether a response status fails the attempt (retried when allowed, counted by the breaker): 5xx or 429. */
-function isFailureStatus(status: number): boolean {
-  return status >= 500 || status === 429;
+/** Whether an attempt's response fails it (breaker and retry act on it): an upstream failure or overload, or a `retryOn` status. */
+function failsAttempt(outcome: OutcomeKind, status: number, retryOn: readonly number[] | undefined): boolean {
+  return (
+    OUTCOME_EFFECTS[outcome].endpoint === 'failure' ||
+    (retryOn !== undefined && isRetryableOutcome(outcome, status, retryOn))
+  );
+}
+
+/** The verdict on an attempt that ended with `error` on the breaker's `signal`. */
+function attemptErrorOutcome(x: Exchange, signal: AbortSignal, error: unknown): OutcomeKind {
+  return classifyOutcome(error, { signal: x.signal, deadline: x.deadline, attemptSignal: signal });
+}
+
+/** The verdict on a logical request: its response's, its last attempt's, or that of an error raised around the attempts. */
+function requestOutcome(x: Exchange, response: ResponseFigures | undefined, error: unknown): OutcomeKind {
+  if (error === undefined) return response === undefined ? 'success' : x.outcome;
+  return error === x.attemptError ? x.outcome : classifyOutcome(error, x);
+}
+
+/**
+ * A hedged attempt's view of `x`: the request's state through the prototype, its own signal
+ * (aborted when another attempt wins or the caller aborts) and its own per-attempt fields.
+ */
+function hedgeView(x: Exchange, signal: AbortSignal, index: number): Exchange {
+  const view = Object.create(x) as Exchange;
+  Object.defineProperty(view, 'signal', { value: signal });
+  view.hedgeIndex = index;
+  view.attempt = undefined;
+  view.attemptHeaders = undefined;
+  view.attemptObservation = undefined;
+  return view;
 }
 
 /** Dumps the body of the 5xx/429 stream held on `x`, if any (read and dropped, so its connection is reused). */

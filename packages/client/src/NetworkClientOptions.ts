@@ -15,8 +15,8 @@ import { z } from 'zod';
 /** A cluster of the client: the contract's load-balancing config, its JSON-RPC batch path included. */
 export type ClientClusterConfig = LoadBalancingConfig;
 
-/** Retry settings of the client (the resilience package's options, without the error predicate). */
-export type ClientRetryOptions = Omit<RetryPolicyOptions, 'isRetryable'>;
+/** Retry settings of the client (the resilience package's options; what is retryable is the outcome classifier's verdict). */
+export type ClientRetryOptions = RetryPolicyOptions;
 
 /** Options of a `NetworkClient`. Nested configs are validated by the component that owns them. */
 export interface NetworkClientOptions {

@@ -14,8 +14,8 @@ export interface NetworkClientDeps {
   bus?: EventBus;
   /** Defaults to none. */
   logger?: Logger;
-  /** Watch every request and attempt (tracing, access log, Prometheus). Defaults to none. */
-  observers?: RequestObserver[];
+  /** Request observers (tracing, access logs), each called at every step they watch. Defaults to none. */
+  observers?: readonly RequestObserver[];
 }
 
 /** Builds a `NetworkClient` without a container (benchmarks, scripts, tests). */

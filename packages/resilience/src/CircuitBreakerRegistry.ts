@@ -18,20 +18,22 @@ import type {
   Logger,
 } from '@slipstream/contracts';
 import { issue } from './configIssue';
-import { isBreakerFailure } from './isBreakerFailure';
+import { classifyError, OUTCOME_EFFECTS } from './outcome/classifyOutcome';
 
-/** Settings of the per-endpoint breakers (contracts' `CircuitBreakerConfig`, without the static fallback). */
-export interface CircuitBreakerOptions extends Omit<CircuitBreakerConfig, 'fallback'> {
-  /** Which errors count as failures. Defaults to `isBreakerFailure` (5xx, connection errors; not 4xx). */
-  isFailure?: (error: unknown) => boolean;
-}
+/**
+ * Settings of the per-endpoint breakers (contracts' `CircuitBreakerConfig`, without the static
+ * fallback). What counts as a failure is the outcome classifier's verdict (`OUTCOME_EFFECTS`).
+ */
+export type CircuitBreakerOptions = Omit<CircuitBreakerConfig, 'fallback'>;
 
 /** Per-call settings of `execute`. */
 export interface BreakerExecuteOptions<T> {
   /** What an open circuit answers instead of rejecting with `BrokenCircuitError`. */
   fallback?: (error: BrokenCircuitError) => T | Promise<T>;
-  /** The caller's signal; aborting it aborts the signal passed to the function. */
+  /** The caller's signal; aborting it aborts the signal passed to the function (and makes its outcome a cancellation). */
   signal?: AbortSignal;
+  /** The overall deadline, ms since the epoch: a failure after it is a cancellation, not the endpoint's fault. */
+  deadline?: number;
   /** The cluster of the endpoint: its breaker uses that cluster's options (see `updateOptions`). Defaults to none. */
   cluster?: string;
   /**
@@ -57,19 +59,20 @@ export const BREAKER_DEFAULTS = Object.freeze({
 
 type Resolved = { -readonly [K in keyof typeof BREAKER_DEFAULTS]: number } & {
   cluster?: string;
-  isFailure: (error: unknown) => boolean;
 };
 
 interface Call {
   run: (signal: AbortSignal) => Promise<unknown>;
   controller: AbortController;
+  /** The caller's signal and deadline, for the classifier. */
+  context: BreakerExecuteOptions<unknown>;
 }
 
 interface Entry {
   breaker: CircuitBreaker<[Call], unknown>;
   /** The cluster the call named, if any. */
   cluster: string | undefined;
-  /** The options in force for this breaker (timeout, failure predicate, cluster label). */
+  /** The options in force for this breaker (timeout, cluster label). */
   options: Resolved;
   state: BreakerState;
   lastFailure: string;
@@ -138,7 +141,7 @@ export class CircuitBreakerRegistry {
       else signal.addEventListener('abort', onCallerAbort, { once: true });
     }
     try {
-      return (await entry.breaker.fire({ run: fn, controller })) as T;
+      return (await entry.breaker.fire({ run: fn, controller, context: options })) as T;
     } catch (error) {
       const translated = this.translate(key, entry.options, error);
       if (BrokenCircuitError.is(translated) && options.fallback) {
@@ -197,14 +200,13 @@ export class CircuitBreakerRegistry {
   }
 
   /** The base options in force (those of calls that name no cluster). */
-  get currentOptions(): Readonly<Omit<Resolved, 'isFailure'>> {
+  get currentOptions(): Readonly<Resolved> {
     return this.optionsFor(undefined);
   }
 
   /** The options the breakers of `cluster` use. */
-  optionsFor(cluster: string | undefined): Readonly<Omit<Resolved, 'isFailure'>> {
-    const { isFailure: _isFailure, ...rest } = this.resolvedFor(cluster);
-    return rest;
+  optionsFor(cluster: string | undefined): Readonly<Resolved> {
+    return { ...this.resolvedFor(cluster) };
   }
 
   /** Shuts every breaker down, clearing opossum's timers; later calls reject with `ClientClosedError`. */
@@ -267,7 +269,12 @@ export class CircuitBreakerRegistry {
       rollingCountBuckets: o.rollingCountBuckets,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
-      errorFilter: (error: unknown) => !entry.options.isFailure(error),
+      // Only what the classifier charges to the endpoint counts; local rejections and cancellations are ignored.
+      // opossum passes the call's arguments after the error (its typings name only the error).
+      errorFilter: ((error: unknown, call: Call) =>
+        OUTCOME_EFFECTS[classifyError(error, call.context)].breaker !== 'failure') as (
+        error: unknown,
+      ) => boolean,
     });
     const entry: Entry = {
       breaker,
@@ -373,7 +380,6 @@ function resolve(options: CircuitBreakerOptions): Resolved {
     resetTimeoutMs: options.resetTimeoutMs ?? BREAKER_DEFAULTS.resetTimeoutMs,
     rollingCountTimeoutMs: options.rollingCountTimeoutMs ?? BREAKER_DEFAULTS.rollingCountTimeoutMs,
     rollingCountBuckets: options.rollingCountBuckets ?? BREAKER_DEFAULTS.rollingCountBuckets,
-    isFailure: options.isFailure ?? isBreakerFailure,
   };
   if (options.cluster !== undefined) o.cluster = options.cluster;
   const issues: ConfigIssue[] = [];

@@ -8,6 +8,10 @@ import type { RetryBudgetOptions } from './RetryBudget';
 export interface HedgerOptions {
   /** Latency percentile after which a backup request goes out, 0..1. Defaults to 0.95. */
   percentile?: number;
+  /** A fixed hedge delay, ms, instead of the observed percentile. Defaults to none. */
+  delayMs?: number;
+  /** Backup attempts at most per request, one more each delay. Defaults to 1. */
+  maxExtra?: number;
   /** Shortest hedge delay, ms. Defaults to 5 ms. */
   minDelayMs?: number;
   /** Latency samples kept (most recent). Defaults to 1_000. */
@@ -39,8 +43,16 @@ export interface HedgeStats {
   delayMs: number | undefined;
 }
 
-const DEFAULTS = Object.freeze({ percentile: 0.95, minDelayMs: 5, sampleSize: 1_000, minSamples: 20 });
+const DEFAULTS = Object.freeze({
+  percentile: 0.95,
+  minDelayMs: 5,
+  sampleSize: 1_000,
+  minSamples: 20,
+  maxExtra: 1,
+});
 const DEFAULT_BUDGET = Object.freeze({ ratio: 0.05, minPerSecond: 1 });
+/** Answers recorded between two computations of the percentile delay. */
+const RESORT_EVERY = 16;
 
 /**
  * Hedged requests for idempotent calls: when the first attempt has not answered after the
@@ -50,10 +62,14 @@ const DEFAULT_BUDGET = Object.freeze({ ratio: 0.05, minPerSecond: 1 });
  */
 export class Hedger {
   private readonly o: Record<keyof typeof DEFAULTS, number>;
+  private readonly fixedDelayMs: number | undefined;
   private readonly budget: RetryBudget;
   private readonly now: () => number;
   private readonly samples: number[] = [];
   private next = 0;
+  /** The percentile delay as last computed, and answers recorded since. */
+  private cachedDelayMs: number | undefined;
+  private sinceSorted = 0;
   private readonly counters = { requests: 0, hedges: 0, hedgeWins: 0 };
 
   constructor(options: HedgerOptions = {}) {
@@ -62,7 +78,9 @@ export class Hedger {
       minDelayMs: options.minDelayMs ?? DEFAULTS.minDelayMs,
       sampleSize: options.sampleSize ?? DEFAULTS.sampleSize,
       minSamples: options.minSamples ?? DEFAULTS.minSamples,
+      maxExtra: options.maxExtra ?? DEFAULTS.maxExtra,
     };
+    this.fixedDelayMs = options.delayMs;
     this.now = options.now ?? Date.now;
     const issues: ConfigIssue[] = [];
     if (!(this.o.percentile > 0 && this.o.percentile < 1))
@@ -79,19 +97,29 @@ export class Hedger {
       issues.push(
         issue('hedging.minSamples', `an integer in 1..sampleSize (${this.o.sampleSize})`, this.o.minSamples),
       );
+    if (!(Number.isInteger(this.o.maxExtra) && this.o.maxExtra >= 1))
+      issues.push(issue('hedging.maxExtra', 'an integer ≥ 1', this.o.maxExtra));
+    if (this.fixedDelayMs !== undefined && !(this.fixedDelayMs >= 0))
+      issues.push(issue('hedging.delayMs', 'a number of ms ≥ 0', this.fixedDelayMs));
     if (issues.length > 0) throw new ConfigError(issues);
     this.budget = new RetryBudget({ ...DEFAULT_BUDGET, now: this.now, ...options.budget }, 'hedging.budget');
   }
 
-  /** The hedge delay now: the observed percentile (at least `minDelayMs`), or undefined before `minSamples`. */
+  /** The hedge delay now: the fixed one, else the observed percentile (at least `minDelayMs`), or undefined before `minSamples`. */
   delayMs(): number | undefined {
+    if (this.fixedDelayMs !== undefined) return this.fixedDelayMs;
     if (this.samples.length < this.o.minSamples) return undefined;
-    const sorted = [...this.samples].sort((a, b) => a - b);
-    const index = Math.min(sorted.length - 1, Math.ceil(this.o.percentile * sorted.length) - 1);
-    return Math.max(this.o.minDelayMs, sorted[index] ?? 0);
+    // Sorting the samples per request would cost more than the request: refresh every few answers.
+    if (this.cachedDelayMs === undefined || this.sinceSorted >= RESORT_EVERY) {
+      const sorted = [...this.samples].sort((a, b) => a - b);
+      const index = Math.min(sorted.length - 1, Math.ceil(this.o.percentile * sorted.length) - 1);
+      this.cachedDelayMs = Math.max(this.o.minDelayMs, sorted[index] ?? 0);
+      this.sinceSorted = 0;
+    }
+    return this.cachedDelayMs;
   }
 
-  /** Runs `fn` (attempt 0) and, when due and allowed, a backup (attempt 1); resolves with the first answer. */
+  /** Runs `fn` (attempt 0) and, each delay while due and allowed, a backup (attempts 1..maxExtra); resolves with the first answer. */
   execute<T>(
     fn: (signal: AbortSignal, attempt: number) => Promise<T>,
     options: HedgeExecuteOptions = {},
@@ -142,12 +170,15 @@ export class Hedger {
       else signal?.addEventListener('abort', onCallerAbort, { once: true });
       launch(0);
       if (delay === undefined) return;
-      timer = setTimeout(() => {
+      let extra = 0;
+      const hedge = (): void => {
         if (settled || !this.budget.tryWithdraw()) return;
         this.counters.hedges += 1;
-        launch(1);
-      }, delay);
-      timer.unref();
+        extra += 1;
+        launch(extra);
+        if (extra < this.o.maxExtra) timer = setTimeout(hedge, delay).unref();
+      };
+      timer = setTimeout(hedge, delay).unref();
     });
   }
 
@@ -160,5 +191,6 @@ export class Hedger {
     if (this.samples.length < this.o.sampleSize) this.samples.push(latencyMs);
     else this.samples[this.next] = latencyMs;
     this.next = (this.next + 1) % this.o.sampleSize;
+    this.sinceSorted += 1;
   }
 }

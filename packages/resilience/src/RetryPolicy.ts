@@ -2,7 +2,8 @@ import { injectable, unmanaged } from 'inversify';
 import { ConfigError, RequestAbortedError, RequestTimeoutError } from '@slipstream/contracts';
 import type { ConfigIssue } from '@slipstream/contracts';
 import { issue } from './configIssue';
-import { isRetryableError } from './isRetryableError';
+import type { OutcomeKind } from '@slipstream/contracts';
+import { classifyError, isRetryableOutcome } from './outcome/classifyOutcome';
 import { retryAfterMs } from './retryAfter';
 import { RetryBudget } from './RetryBudget';
 import type { RetryBudgetOptions } from './RetryBudget';
@@ -20,8 +21,6 @@ export interface RetryPolicyOptions {
   maxRetryAfterMs?: number;
   /** The retry budget. Defaults to 20 % of requests plus 10 per second. */
   budget?: RetryBudgetOptions;
-  /** Which errors a retry may help with. Defaults to `isRetryableError`. */
-  isRetryable?: (error: unknown) => boolean;
 }
 
 /** What the policy is built with besides options. */
@@ -42,6 +41,11 @@ export interface RetryAttempt {
   readonly signal: AbortSignal | undefined;
   /** Set it to the endpoint this attempt went to; on failure it joins `excluded`. */
   endpoint?: string;
+  /**
+   * Set it to the classifier's verdict on this attempt when it failed (the caller knows the
+   * context best); unset, the policy classifies the error itself with its signal and deadline.
+   */
+  outcome?: OutcomeKind;
 }
 
 /** Per-call settings of `execute`. */
@@ -56,6 +60,8 @@ export interface RetryExecuteOptions {
   retry?: boolean;
   /** Retries of this call (e.g. a route's `policy.retries`), an integer ≥ 0. Defaults to the policy's `maxRetries`. */
   maxRetries?: number;
+  /** Statuses retried besides those the classifier calls retryable (a route's `policy.retryOn`). Defaults to none. */
+  retryOn?: readonly number[];
 }
 
 /** Measured counters of the policy. */
@@ -107,7 +113,6 @@ export class RetryPolicy {
       baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
       maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
       maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
-      isRetryable: options.isRetryable ?? isRetryableError,
     };
     const issues: ConfigIssue[] = [];
     if (!(Number.isInteger(o.maxRetries) && o.maxRetries >= 0))
@@ -144,7 +149,16 @@ export class RetryPolicy {
         return await fn(current);
       } catch (error) {
         if (current.endpoint !== undefined) (excluded ??= new Set()).add(current.endpoint);
-        const delay = this.delayBeforeRetry(error, attempt, mayRetry && attempt < maxRetries, deadline);
+        const retryable =
+          mayRetry &&
+          attempt < maxRetries &&
+          isRetryableOutcome(
+            current.outcome ?? classifyError(error, options),
+            statusOf(error),
+            options.retryOn,
+            error,
+          );
+        const delay = this.delayBeforeRetry(error, attempt, retryable, deadline);
         if (delay === undefined) throw error;
         this.counters.retries += 1;
         await sleep(delay, signal);
@@ -157,14 +171,14 @@ export class RetryPolicy {
     return { ...this.counters };
   }
 
-  /** The wait before the next attempt, or undefined when there must be none (`mayRetry`: allowed and retries left). */
+  /** The wait before the next attempt, or undefined when there must be none (`retryable`: allowed, retries left, and the verdict retryable). */
   private delayBeforeRetry(
     error: unknown,
     attempt: number,
-    mayRetry: boolean,
+    retryable: boolean,
     deadline: number | undefined,
   ): number | undefined {
-    if (!mayRetry || !this.options.isRetryable(error)) return undefined;
+    if (!retryable) return undefined;
     const now = this.now();
     const asked = retryAfterMs(error, now);
     if (asked !== undefined && asked > this.options.maxRetryAfterMs) return undefined;
@@ -178,4 +192,10 @@ export class RetryPolicy {
     }
     return delay;
   }
+}
+
+/** The response status an error carries, if any. */
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }

@@ -2,8 +2,19 @@ export { BREAKER_DEFAULTS, CircuitBreakerRegistry } from './CircuitBreakerRegist
 export type { BreakerExecuteOptions, CircuitBreakerOptions } from './CircuitBreakerRegistry';
 export { Hedger } from './Hedger';
 export type { HedgeExecuteOptions, HedgerOptions, HedgeStats } from './Hedger';
-export { isBreakerFailure } from './isBreakerFailure';
-export { isRetryableError, RETRYABLE_CODES, RETRYABLE_STATUS } from './isRetryableError';
+export {
+  classifyError,
+  classifyStatus,
+  isRetryableOutcome,
+  OUTCOME_EFFECTS,
+} from './outcome/classifyOutcome';
+export type {
+  BreakerEffect,
+  EndpointEffect,
+  LimiterEffect,
+  OutcomeContext,
+  OutcomeEffects,
+} from './outcome/classifyOutcome';
 export { resilienceModule } from './resilienceModule';
 export { parseRetryAfter, retryAfterMs } from './retryAfter';
 export { RetryBudget } from './RetryBudget';

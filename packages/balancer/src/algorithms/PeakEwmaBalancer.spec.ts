@@ -20,7 +20,7 @@ function slowEndpointShare(algorithm: BalancerAlgorithm): number {
     requests: 20_000,
     concurrency: 16,
     warmup: 2_000,
-    outcome: (origin) => ({ rttMs: 10 + jitter() * 4 + (origin === SLOW ? 100 : 0), status: 200 }),
+    outcome: (origin) => ({ rttMs: 10 + jitter() * 4 + (origin === SLOW ? 100 : 0), effect: 'success' }),
   });
   cluster.close();
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
@@ -41,8 +41,8 @@ describe(PeakEwmaBalancer, () => {
       const balancer = new PeakEwmaBalancer(seededRandom(1));
       const healthy = new EndpointState('http://a:1');
       const failing = new EndpointState('http://b:1');
-      healthy.end({ rttMs: 20, status: 200 }, 0);
-      failing.end({ rttMs: 1, status: 503 }, 0);
+      healthy.end({ rttMs: 20, effect: 'success' }, 0);
+      failing.end({ rttMs: 1, effect: 'failure' }, 0);
       const picks = Array.from({ length: 100 }, () => balancer.pick([healthy, failing], { now: 10 }));
       expect(picks.every((p) => p === healthy)).toBe(true);
     });
@@ -51,7 +51,7 @@ describe(PeakEwmaBalancer, () => {
       const balancer = new PeakEwmaBalancer(seededRandom(1));
       const measured = new EndpointState('http://a:1');
       const unmeasured = new EndpointState('http://b:1');
-      measured.end({ rttMs: 50, status: 200 }, 0);
+      measured.end({ rttMs: 50, effect: 'success' }, 0);
       unmeasured.start();
       expect(balancer.pick([unmeasured, measured], { now: 0 })).toBe(measured);
     });

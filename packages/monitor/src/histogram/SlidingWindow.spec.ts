@@ -1,5 +1,5 @@
 import { ConfigError } from '@slipstream/contracts';
-import { ERROR_KIND_INDEX } from '../registry/ErrorKind';
+import { ERROR_KIND_INDEX, OUTCOME_KIND_INDEX } from '../registry/ErrorKind';
 import { SlidingWindow } from './SlidingWindow';
 
 describe('SlidingWindow', () => {
@@ -7,7 +7,7 @@ describe('SlidingWindow', () => {
     it('when requests age past the window, drops them slot by slot', () => {
       const window = new SlidingWindow(0, { windowMs: 60_000, slots: 6 });
       window.record(1_000, 5, -1);
-      window.record(15_000, 50, ERROR_KIND_INDEX.timeout);
+      window.record(15_000, 50, ERROR_KIND_INDEX.timeout, OUTCOME_KIND_INDEX.upstream_failure);
       expect(window.totals(20_000).requests).toBe(2);
       expect(window.totals(20_000).errors).toBe(1);
       // at 61 s the first slot (0–10 s) has left the window

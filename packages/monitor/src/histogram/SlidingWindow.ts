@@ -1,5 +1,6 @@
 import { ConfigError } from '@slipstream/contracts';
-import { ERROR_KINDS } from '../registry/ErrorKind';
+import { OUTCOME_KINDS } from '@slipstream/contracts';
+import { ERROR_KINDS, OUTCOME_KIND_INDEX } from '../registry/ErrorKind';
 import { LatencyHistogram } from './LatencyHistogram';
 
 /** Options of a `SlidingWindow`. */
@@ -18,12 +19,14 @@ class Slot {
   epoch = -1;
   requests = 0;
   readonly errors = new Float64Array(ERROR_KINDS.length);
+  readonly outcomes = new Float64Array(OUTCOME_KINDS.length);
   readonly latency = new LatencyHistogram();
 
   clear(epoch: number): void {
     this.epoch = epoch;
     this.requests = 0;
     this.errors.fill(0);
+    this.outcomes.fill(0);
     this.latency.reset();
   }
 }
@@ -31,10 +34,12 @@ class Slot {
 /** The figures of a window, summed over its live slots. */
 export interface WindowTotals {
   requests: number;
-  /** Failed requests, every kind. */
+  /** Errors: requests that ended in an upstream failure (the outcome classifier's verdict). */
   errors: number;
-  /** Failed requests per kind, indexed like `ERROR_KINDS`. */
+  /** Requests that did not succeed, per detailed kind, indexed like `ERROR_KINDS`. */
   errorsByKind: Float64Array;
+  /** Requests per outcome kind, indexed like `OUTCOME_KINDS`. */
+  outcomes: Float64Array;
   /** Latencies of the window (a scratch histogram, overwritten by the next `totals` call). */
   latency: LatencyHistogram;
   /** Wall-clock time the window covers, ms (shorter than `windowMs` right after creation). */
@@ -68,6 +73,7 @@ export class SlidingWindow {
       requests: 0,
       errors: 0,
       errorsByKind: new Float64Array(ERROR_KINDS.length),
+      outcomes: new Float64Array(OUTCOME_KINDS.length),
       latency: new LatencyHistogram(),
       durationMs: 0,
     };
@@ -100,11 +106,15 @@ export class SlidingWindow {
     for (const slot of this.ring) slot.clear(-1);
   }
 
-  /** Records one request at `now`; `errorIndex` is its `ERROR_KIND_INDEX`, or -1 for a success. */
-  record(now: number, durationMs: number, errorIndex: number): void {
+  /**
+   * Records one request at `now`; `errorIndex` is its `ERROR_KIND_INDEX` (-1 for a success),
+   * `outcomeIndex` its `OUTCOME_KIND_INDEX` (defaults to a success).
+   */
+  record(now: number, durationMs: number, errorIndex: number, outcomeIndex = 0): void {
     const slot = this.slotAt(now);
     slot.requests += 1;
     if (errorIndex >= 0) slot.errors[errorIndex]! += 1;
+    slot.outcomes[outcomeIndex]! += 1;
     slot.latency.record(durationMs);
   }
 
@@ -114,6 +124,7 @@ export class SlidingWindow {
     out.requests = 0;
     out.errors = 0;
     out.errorsByKind.fill(0);
+    out.outcomes.fill(0);
     out.latency.reset();
     out.durationMs = 0;
     return this.addTo(now, out);
@@ -129,10 +140,9 @@ export class SlidingWindow {
     for (const slot of this.ring) {
       if (slot.epoch < oldest || slot.epoch > current) continue;
       out.requests += slot.requests;
-      for (let k = 0; k < slot.errors.length; k++) {
-        out.errorsByKind[k]! += slot.errors[k]!;
-        out.errors += slot.errors[k]!;
-      }
+      for (let k = 0; k < slot.errors.length; k++) out.errorsByKind[k]! += slot.errors[k]!;
+      for (let k = 0; k < slot.outcomes.length; k++) out.outcomes[k]! += slot.outcomes[k]!;
+      out.errors += slot.outcomes[OUTCOME_KIND_INDEX.upstream_failure]!;
       out.latency.merge(slot.latency);
     }
     const durationMs = Math.max(1, Math.min(now - this.createdAt, now - oldest * this.slotMs));

@@ -80,11 +80,37 @@ describe('MetricsRegistry', () => {
       // (2 + 2 bytes) + (2 + 1 error + 2 bytes) + (2 + 1 error)
       expect(registry.metricsCollected).toBe(12);
     });
-    it('when a status ≥ 400 arrives without an errorKind, counts it as 4xx/5xx', () => {
+    it('when a status ≥ 400 arrives without an errorKind, counts it as 4xx/5xx, and only the 5xx as an error', () => {
       registry.recordRequest({ ...A, durationMs: 1, status: 503 });
       registry.recordRequest({ ...A, durationMs: 1, status: 404 });
       registry.recordRequest({ ...A, durationMs: 1, status: 200 });
-      expect(registry.windowTotals('users')).toMatchObject({ requests: 3, errors: 2 });
+      expect(registry.windowTotals('users')).toMatchObject({ requests: 3, errors: 1 });
+      expect(registry.performance('users').outcomes).toMatchObject({
+        success: 1,
+        upstream_failure: 1,
+        client_error: 1,
+      });
+    });
+
+    it('when given the verdict, counts only upstream failures as errors (regression: 4xx and aborts gave errorRate 0.273)', () => {
+      for (let i = 0; i < 80; i++)
+        registry.recordRequest({ ...A, durationMs: 1, status: 200, outcome: 'success' });
+      for (let i = 0; i < 20; i++)
+        registry.recordRequest({ ...A, durationMs: 1, status: 404, outcome: 'client_error' });
+      for (let i = 0; i < 10; i++)
+        registry.recordRequest({ ...A, durationMs: 1, errorKind: 'aborted', outcome: 'cancelled' });
+      registry.recordRequest({ ...A, durationMs: 1, errorKind: 'shed', outcome: 'local_rejection' });
+      const performance = registry.performance('users');
+      expect(performance.errorRate).toBe(0);
+      expect(performance.outcomes).toEqual({
+        success: 80,
+        upstream_failure: 0,
+        upstream_overload: 0,
+        client_error: 20,
+        local_rejection: 1,
+        cancelled: 10,
+      });
+      expect(registry.health('users').score).toBeGreaterThan(90);
     });
   });
 

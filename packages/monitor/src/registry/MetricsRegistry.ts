@@ -1,5 +1,5 @@
 import { inject, injectable, optional } from 'inversify';
-import { ConfigError } from '@slipstream/contracts';
+import { ConfigError, OUTCOME_KINDS, type OutcomeKind } from '@slipstream/contracts';
 import type {
   BatchStats,
   BreakerStats,
@@ -253,6 +253,7 @@ export class MetricsRegistry {
       latencyP99: latency.percentile(99),
       throughput: requests / (durationMs / 1_000),
       errorRate,
+      outcomes: outcomeCounts(totals.outcomes),
       availability: 1 - errorRate,
       efficiency: this.efficiency(cluster),
       requests,
@@ -342,4 +343,11 @@ export class MetricsRegistry {
     }
     return origins;
   }
+}
+
+/** The window's requests per outcome kind, as a record. */
+function outcomeCounts(counts: Float64Array): Record<OutcomeKind, number> {
+  const out = {} as Record<OutcomeKind, number>;
+  OUTCOME_KINDS.forEach((kind, i) => (out[kind] = counts[i]!));
+  return out;
 }

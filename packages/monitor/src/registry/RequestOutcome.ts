@@ -1,3 +1,4 @@
+import type { OutcomeKind } from '@slipstream/contracts';
 import type { ErrorKind } from './ErrorKind';
 
 /** The labels of one request series. */
@@ -17,8 +18,13 @@ export interface RequestOutcome extends SeriesLabels {
   durationMs: number;
   /** The response status, when a response arrived. */
   status?: number;
-  /** Why it failed (`classifyError` turns a thrown error into one); absent: derived from `status`, else a success. */
+  /** Why it failed, in detail (`classifyError` turns a thrown error into one); absent: derived from `status`, else a success. */
   errorKind?: ErrorKind;
+  /**
+   * The outcome classifier's verdict; only `upstream_failure` counts as an error (error rate,
+   * health). Absent: derived from `errorKind` (`ERROR_KIND_OUTCOME`), else from `status`.
+   */
+  outcome?: OutcomeKind;
   /** Request body bytes before compression. */
   bytesOutLogical?: number;
   /** Request body bytes as sent. */

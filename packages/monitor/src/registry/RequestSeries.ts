@@ -1,6 +1,7 @@
 import { LatencyHistogram } from '../histogram/LatencyHistogram';
 import type { SlidingWindow } from '../histogram/SlidingWindow';
-import { ERROR_KINDS, ERROR_KIND_INDEX } from './ErrorKind';
+import { OUTCOME_KINDS } from '@slipstream/contracts';
+import { ERROR_KINDS, ERROR_KIND_INDEX, ERROR_KIND_OUTCOME, OUTCOME_KIND_INDEX } from './ErrorKind';
 import type { CoarseClock } from './CoarseClock';
 import type { RequestOutcome, SeriesLabels } from './RequestOutcome';
 import { classifyStatus } from './classifyError';
@@ -19,8 +20,10 @@ export interface MeasurementCounter {
 export class RequestSeries {
   /** Requests recorded. */
   requests = 0;
-  /** Failed requests per kind, indexed like `ERROR_KINDS`. */
+  /** Requests that did not succeed, per detailed kind, indexed like `ERROR_KINDS` (not all are errors: see `outcomes`). */
   readonly errors = new Float64Array(ERROR_KINDS.length);
+  /** Requests per outcome kind, indexed like `OUTCOME_KINDS`. */
+  readonly outcomes = new Float64Array(OUTCOME_KINDS.length);
   /** Request body bytes before compression. */
   bytesOutLogical = 0;
   /** Request body bytes as sent. */
@@ -42,15 +45,18 @@ export class RequestSeries {
 
   /**
    * Records one request. Without an `errorKind`, a status ≥ 400 counts as a `4xx`/`5xx`
-   * error. Counts as measurements: the request, its latency, its error (if any) and each
-   * byte figure given.
+   * kind. Counts as measurements: the request, its latency, its error kind
+   * (if any) and each byte figure given.
    */
   record(outcome: Omit<RequestOutcome, keyof SeriesLabels>): void {
     const errorKind =
       outcome.errorKind ?? (outcome.status === undefined ? undefined : classifyStatus(outcome.status));
     const errorIndex = errorKind === undefined ? -1 : ERROR_KIND_INDEX[errorKind];
+    const kind = outcome.outcome ?? (errorKind === undefined ? 'success' : ERROR_KIND_OUTCOME[errorKind]);
+    const outcomeIndex = OUTCOME_KIND_INDEX[kind];
     let measured = 2;
     this.requests += 1;
+    this.outcomes[outcomeIndex]! += 1;
     this.latency.record(outcome.durationMs);
     if (errorIndex >= 0) {
       this.errors[errorIndex]! += 1;
@@ -72,14 +78,12 @@ export class RequestSeries {
       this.bytesInWire += outcome.bytesInWire;
       measured += 1;
     }
-    this.window.record(this.clock.now(), outcome.durationMs, errorIndex);
+    this.window.record(this.clock.now(), outcome.durationMs, errorIndex, outcomeIndex);
     this.measurements.value += measured;
   }
 
-  /** Failed requests, every kind. */
+  /** Errors: requests that ended in an upstream failure. */
   get errorCount(): number {
-    let n = 0;
-    for (const e of this.errors) n += e;
-    return n;
+    return this.outcomes[OUTCOME_KIND_INDEX.upstream_failure]!;
   }
 }

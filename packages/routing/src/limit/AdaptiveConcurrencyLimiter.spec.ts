@@ -55,39 +55,47 @@ describe(AdaptiveConcurrencyLimiter, () => {
 
     it('when the window is not long or big enough yet, does not change the limit', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 10 });
-      feedWindow(limiter, 10);
+      feedWindow(limiter, 10, 10, 1_000, 4);
       feedWindow(limiter, 100, 9, 1_000);
       expect(limiter.limit).toBe(10);
       feedWindow(limiter, 100, 20, 500);
       expect(limiter.limit).toBeLessThan(10);
     });
 
+    it('when the limit binds and latency holds, doubles it every round of the limit (slow start)', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 10, 20, 100);
+      expect(limiter.limit).toBe(40);
+      feedWindow(limiter, 10, 40, 100);
+      expect(limiter.limit).toBe(80);
+      // Latency rises beyond rttTolerance: slow start ends and the limit falls.
+      feedWindow(limiter, 40, 80, 100);
+      expect(limiter.limit).toBeLessThan(80);
+      const after = limiter.limit;
+      feedWindow(limiter, 10, after, 100);
+      expect(limiter.limit).toBeLessThan(2 * after);
+    });
+
     it('when a request is dropped, halves the window gradient', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 100, smoothing: 1 });
-      feedWindow(limiter, 10);
+      feedWindow(limiter, 10, 10, 1_000, 10);
       for (let i = 0; i < 10; i++) {
         jest.advanceTimersByTime(100);
         limiter.onSample({ rttMs: 10, inflight: 100, dropped: i === 0 });
       }
-      expect(limiter.limit).toBe(52);
+      expect(limiter.limit).toBe(50);
     });
 
-    it('when the client does not push (in-flight below half the limit), decays towards twice the in-flight used, whatever the RTT', () => {
+    it('when app-limited (in-flight below half the limit), neither grows nor shrinks the limit, whatever the RTT', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 50 });
-      for (let w = 0; w < 30; w++) {
-        for (let i = 0; i < 10; i++) {
-          jest.advanceTimersByTime(100);
-          limiter.onSample({ rttMs: 10 * (w + 1), inflight: 3 });
-        }
-      }
-      expect(limiter.limit).toBe(6);
+      for (let w = 0; w < 30; w++) feedWindow(limiter, 10 * (w + 1), 10, 1_000, 3);
+      expect(limiter.limit).toBe(50);
     });
 
-    it('regression: an initial limit never exercised does not let a sudden overload queue 2N deep in the upstream', () => {
-      // 5 s at 5 in flight (N = 10 slots of 50 ms, half used), as before the overload of the routing issue.
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
-      for (let w = 0; w < 5; w++) feedWindow(limiter, 50, 10, 1_000, 5);
-      expect(limiter.limit).toBeLessThan(15);
+    it('regression (issue 12): 12 s of one-at-a-time traffic leaves the default limit at 20, not 3', () => {
+      const limiter = new AdaptiveConcurrencyLimiter();
+      for (let w = 0; w < 12; w++) feedWindow(limiter, 50, 20, 1_000, 1);
+      expect(limiter.limit).toBe(20);
     });
 
     it('regression: when overload lasts minutes, the baseline stays the no-load RTT and the limit does not creep up', () => {

@@ -28,13 +28,16 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
  * - **Baseline**: `noLoadRtt` = the lowest `shortRtt` since the last probe (a window that
  *   matches or lowers it confirms it). Sustained queueing cannot drag it upwards.
  * - **Gradient**: `clamp(rttTolerance × noLoadRtt / shortRtt, 0.5, 1)`; 0.5 for a window with a
- *   dropped request. `newLimit = limit × gradient` under congestion (gradient below 1), else
- *   `limit + queueSize` (probe upwards); then `limit = (1 − smoothing) × limit + smoothing ×
- *   newLimit`, clamped to `[minLimit, maxLimit]`.
- * - **Unused limit** (in-flight never reached half the limit, nothing dropped): the limit says
- *   nothing about capacity, so it decays towards twice the in-flight actually used (RFC 2861's
- *   congestion-window validation). A limit that was never exercised, such as the initial one,
- *   therefore does not let a sudden overload queue deep inside the upstream.
+ *   dropped request. Under congestion (gradient below 1) `limit = limit × gradient` at once;
+ *   else `limit = (1 − smoothing) × limit + smoothing × (limit + queueSize)` (probe upwards);
+ *   clamped to `[minLimit, maxLimit]`. A window in which the limit was binding closes after a
+ *   limit's worth of samples (one round trip), so both directions react within a round.
+ * - **Slow start**: until the first sign of congestion (a gradient below 1 or a drop), a window
+ *   in which the limit was binding (in-flight reached it) doubles the limit, and such a window
+ *   closes after a limit's worth of samples (one round trip of the limit) instead of waiting
+ *   for `windowMs`: the default limit is never what holds a healthy upstream back for long.
+ * - **App-limited** (in-flight never reached half the limit, nothing dropped): the window says
+ *   nothing about capacity, so the limit neither grows nor shrinks (only the baseline learns).
  * - **Probe**: when no window has confirmed `noLoadRtt` for `probeIntervalMs`, the limit drops
  *   to `limit ÷ (rttTolerance + 1)` until `minWindowSamples` requests that started with at most
  *   that many in flight have completed; their mean RTT becomes the new `noLoadRtt` (it may go
@@ -58,6 +61,8 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private windowCount = 0;
   private windowMaxInflight = 0;
   private windowDropped = false;
+  /** Whether the limit still doubles per binding window (until the first congestion signal). */
+  private slowStart = true;
 
   constructor(options: AdaptiveConcurrencyLimiterOptions = {}) {
     this.settings = normalizeLimiterSettings(options);
@@ -115,8 +120,11 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     this.windowCount++;
     this.windowMaxInflight = Math.max(this.windowMaxInflight, sample.inflight);
     this.windowDropped ||= sample.dropped === true;
-    if (this.windowCount < this.settings.minWindowSamples || now - this.windowStart < this.settings.windowMs)
-      return;
+    if (this.windowCount < this.settings.minWindowSamples) return;
+    // A binding window closes after one round of the limit, not after windowMs: growth in slow
+    // start and a cut under congestion both take one round trip.
+    const roundDone = this.windowMaxInflight >= this.limit && this.windowCount >= this.limit;
+    if (!roundDone && now - this.windowStart < this.settings.windowMs) return;
     const shortRtt = this.windowSum / this.windowCount;
     const dropped = this.windowDropped;
     const usedInflight = this.windowMaxInflight;
@@ -131,15 +139,18 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
       this.noLoadRtt = shortRtt;
       this.confirmedAt = now;
     }
-    let target: number;
-    if (!dropped && usedInflight < this.estimate / 2) target = 2 * usedInflight;
-    else {
-      const gradient = dropped
-        ? 0.5
-        : Math.max(0.5, Math.min(1, (o.rttTolerance * this.noLoadRtt) / Math.max(shortRtt, 1e-3)));
-      target = gradient < 1 ? this.estimate * gradient : this.estimate + o.queueSize;
+    const gradient = dropped
+      ? 0.5
+      : Math.max(0.5, Math.min(1, (o.rttTolerance * this.noLoadRtt) / Math.max(shortRtt, 1e-3)));
+    if (gradient < 1) this.slowStart = false;
+    if (!dropped && usedInflight < this.estimate / 2) {
+      // App-limited: nothing learned about capacity.
+    } else if (this.slowStart && usedInflight >= Math.floor(this.estimate)) {
+      this.estimate = this.clamp(this.estimate * 2);
+    } else {
+      const target = gradient < 1 ? this.estimate * gradient : this.estimate + o.queueSize;
+      this.estimate = this.clamp((1 - o.smoothing) * this.estimate + o.smoothing * target);
     }
-    this.estimate = this.clamp((1 - o.smoothing) * this.estimate + o.smoothing * target);
     if (now - this.confirmedAt >= o.probeIntervalMs) this.probeLimit = this.probeLimitFor(this.estimate);
     this.announce(before);
   }

@@ -1,6 +1,6 @@
-/** The measured outcome of a request, reported when its permit is released. */
+/** The measured outcome of one attempt of a request, as the limiter learns it. */
 export interface PermitOutcome {
-  /** Round-trip time of the request, ms. */
+  /** Round-trip time of the attempt, from send to the response headers, ms. */
   rttMs: number;
   /** Whether it was dropped (timed out, refused, 503): an overload signal for the limiter. */
   dropped?: boolean;
@@ -12,6 +12,8 @@ export interface Permit {
   readonly className: string;
   /** How long the request waited for the permit, ms. */
   readonly queuedMs: number;
-  /** Returns the slot and reports the outcome; later calls are ignored. */
-  release(outcome: PermitOutcome): void;
+  /** Reports one attempt's outcome to the cluster's limiter (any number of times before `release`). */
+  sample(outcome: PermitOutcome): void;
+  /** Returns the slot (after reporting `outcome`, when given); later calls are ignored. */
+  release(outcome?: PermitOutcome): void;
 }

@@ -141,9 +141,9 @@ async function runOverload(scheduler: QosScheduler): Promise<OverloadRun> {
  * the unloaded p99 in both halves; bulk partly served, its refusals (nearly) all immediate
  * `OverloadedError`s rather than queue time-outs; the queue bounded and not growing.
  */
-function expectOverloadHandled(r: OverloadRun): void {
+function expectOverloadHandled(r: OverloadRun, firstP99Factor = 2): void {
   expect(r.critical.overloaded + r.critical.timedOut + r.steady.overloaded + r.steady.timedOut).toBe(0);
-  expect(r.critical.latency.quantile(0.99)).toBeLessThanOrEqual(2 * r.unloadedP99);
+  expect(r.critical.latency.quantile(0.99)).toBeLessThanOrEqual(firstP99Factor * r.unloadedP99);
   expect(r.steady.latency.quantile(0.99)).toBeLessThanOrEqual(2 * r.unloadedP99);
   expect(r.bulk.ok).toBeGreaterThan(0);
   expect(r.bulk.overloaded).toBeGreaterThanOrEqual(0.95 * (r.bulk.overloaded + r.bulk.timedOut));
@@ -166,11 +166,15 @@ describe(QosScheduler, () => {
       expect(scheduler.stats().classes.bulk!.timedOut).toBe(r.bulk.timedOut);
     });
 
-    it('when offered 2N with the adaptive limit from its default of 20, keeps critical p99 within 2× from the first second', async () => {
+    // An app-limited window no longer shrinks the limit (issue 12: the default must never throttle a
+    // healthy upstream), so the unexercised default of 20 meets the sudden 2N and queues inside the
+    // upstream until its first window closes: the first 10 s get up to 5× the unloaded p99, then 2×.
+    it('when offered 2N with the adaptive limit from its default of 20, cuts the limit in the first second and keeps critical p99 within 2× after', async () => {
       const scheduler = new QosScheduler();
       const r = await runOverload(scheduler);
       report('adaptive', r);
-      expectOverloadHandled(r);
+      expectOverloadHandled(r, 5);
+      expect(r.limits[1]).toBeLessThanOrEqual(16);
       // It settles above the upstream's N = 10 (some queueing inside it, within rttTolerance).
       expect(r.limits.at(-1)).toBeGreaterThanOrEqual(10);
     });
@@ -179,7 +183,7 @@ describe(QosScheduler, () => {
       const scheduler = new QosScheduler({ concurrency: { probeIntervalMs: 10_000 } });
       const r = await runOverload(scheduler);
       report('adaptive, probe every 10 s', r);
-      expectOverloadHandled(r);
+      expectOverloadHandled(r, 5);
     });
   });
 });

@@ -91,7 +91,7 @@ interface ClusterState {
   /** Stride-scheduling pass per class, and the virtual time per priority level. */
   pass: Map<ClassState, number>;
   vtime: Map<number, number>;
-  /** EWMA of measured round-trip times, ms; 0 before the first release. */
+  /** EWMA of measured round-trip times, ms; 0 before the first sample. */
   rttMs: number;
 }
 
@@ -492,20 +492,19 @@ export class QosScheduler {
     c.inflightByClass.set(cls, (c.inflightByClass.get(cls) ?? 0) + 1);
     cls.admitted++;
     cls.waits.add(now - enqueuedAt);
-    return new GrantedPermit(c, cls, now - enqueuedAt, this.onRelease);
+    return new GrantedPermit(c, cls, now - enqueuedAt, this.onSample, this.onRelease);
   }
 
-  /** Returns a permit's slot, learns from its outcome and serves the queue (bound once, shared by every permit). */
-  private readonly onRelease = (
-    c: ClusterState,
-    cls: ClassState,
-    inflight: number,
-    outcome: PermitOutcome,
-  ): void => {
-    c.inflight--;
-    c.inflightByClass.set(cls, c.inflightByClass.get(cls)! - 1);
+  /** Learns from one attempt of a permit's request (bound once, shared by every permit). */
+  private readonly onSample = (c: ClusterState, inflight: number, outcome: PermitOutcome): void => {
     c.rttMs = c.rttMs === 0 ? outcome.rttMs : c.rttMs + DEFAULTS.rttAlpha * (outcome.rttMs - c.rttMs);
     c.limit.onSample({ rttMs: outcome.rttMs, inflight, dropped: outcome.dropped });
+  };
+
+  /** Returns a permit's slot and serves the queue (bound once, shared by every permit). */
+  private readonly onRelease = (c: ClusterState, cls: ClassState): void => {
+    c.inflight--;
+    c.inflightByClass.set(cls, c.inflightByClass.get(cls)! - 1);
     this.dispatch(c);
   };
 
@@ -551,22 +550,23 @@ class GrantedPermit implements Permit {
     private readonly state: ClusterState,
     private readonly cls: ClassState,
     readonly queuedMs: number,
-    private readonly onRelease: (
-      c: ClusterState,
-      cls: ClassState,
-      inflight: number,
-      outcome: PermitOutcome,
-    ) => void,
+    private readonly onSample: (c: ClusterState, inflight: number, outcome: PermitOutcome) => void,
+    private readonly onRelease: (c: ClusterState, cls: ClassState) => void,
   ) {
     this.cluster = state.name;
     this.className = cls.config.name;
     this.inflight = state.inflight;
   }
 
-  release(outcome: PermitOutcome): void {
+  sample(outcome: PermitOutcome): void {
+    if (!this.released) this.onSample(this.state, this.inflight, outcome);
+  }
+
+  release(outcome?: PermitOutcome): void {
     if (this.released) return;
+    if (outcome) this.onSample(this.state, this.inflight, outcome);
     this.released = true;
-    this.onRelease(this.state, this.cls, this.inflight, outcome);
+    this.onRelease(this.state, this.cls);
   }
 }
 

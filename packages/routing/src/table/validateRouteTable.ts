@@ -79,6 +79,27 @@ export function inspectRouteTable(
       if (v !== undefined && !(Number.isFinite(v) && v >= 0))
         issue(`policy.${key}`, 'a finite number ≥ 0', String(v));
     }
+    const perTry = policy.perTryTimeoutMs;
+    if (perTry !== undefined && !(Number.isFinite(perTry) && perTry > 0))
+      issue('policy.perTryTimeoutMs', 'a finite number of ms > 0', String(perTry));
+    const retryOn = policy.retryOn;
+    if (
+      retryOn !== undefined &&
+      !(Array.isArray(retryOn) && retryOn.every((s) => Number.isInteger(s) && s >= 400 && s <= 599))
+    )
+      issue('policy.retryOn', 'an array of status codes 400–599', JSON.stringify(retryOn));
+    const hedge = policy.hedge;
+    if (hedge !== undefined) {
+      if (typeof hedge !== 'object' || hedge === null) issue('policy.hedge', 'an object', String(hedge));
+      else {
+        if (hedge.delayMs !== undefined && !(Number.isFinite(hedge.delayMs) && hedge.delayMs >= 0))
+          issue('policy.hedge.delayMs', 'a finite number of ms ≥ 0', String(hedge.delayMs));
+        if (hedge.quantile !== undefined && !(hedge.quantile > 0 && hedge.quantile < 1))
+          issue('policy.hedge.quantile', 'a fraction in (0, 1)', String(hedge.quantile));
+        if (hedge.maxExtra !== undefined && !(Number.isInteger(hedge.maxExtra) && hedge.maxExtra >= 1))
+          issue('policy.hedge.maxExtra', 'an integer ≥ 1', String(hedge.maxExtra));
+      }
+    }
     let bucket: TokenBucket | undefined;
     if (policy.rateLimit) {
       const { ratePerSec, burst } = policy.rateLimit;

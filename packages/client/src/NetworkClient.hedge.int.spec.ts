@@ -1,0 +1,94 @@
+import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { createNetworkClient } from './createNetworkClient';
+import type { NetworkClient } from './NetworkClient';
+
+const PATH = '/work';
+
+/** Polls `read` (bounded: 200 × 10 ms) until it returns true. */
+async function eventually(read: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 200 && !read(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return read();
+}
+
+describe('NetworkClient (hedging, policy.hedge)', () => {
+  let ups: Upstream[];
+  let client: NetworkClient | undefined;
+
+  beforeAll(async () => {
+    ups = await startUpstreams(2, { seed: 13 });
+  });
+  afterEach(async () => {
+    await client?.destroy();
+    client = undefined;
+    for (const u of ups) {
+      u.setBehaviour({});
+      u.resetCounters();
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(ups.map((u) => u.close()));
+  });
+
+  const hedged = (hedge: { delayMs: number; maxExtra?: number } | undefined) =>
+    createNetworkClient({
+      clusters: [
+        {
+          cluster: 'api',
+          algorithm: 'round-robin',
+          endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
+          healthCheck: { intervalMs: 60_000 },
+        },
+      ],
+      routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: hedge ? { hedge } : {} }],
+      breaker: { volumeThreshold: 100_000 },
+    });
+
+  it('when the first endpoint hangs, the hedge on the other answers, the loser is aborted upstream and its slot freed, and each caller settles once', async () => {
+    ups[0]!.setBehaviour({ hang: true });
+    client = hedged({ delayMs: 30 });
+    const c = client;
+    let settled = 0;
+    // Round-robin sends the primaries alternately to the hanging and the healthy endpoint.
+    const calls = Array.from({ length: 6 }, () =>
+      c.request({ path: PATH }).then(
+        (r) => {
+          settled += 1;
+          return r.statusCode;
+        },
+        (e: unknown) => {
+          settled += 1;
+          throw e;
+        },
+      ),
+    );
+    expect(await Promise.all(calls)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(settled).toBe(6);
+    const stats = c.stats();
+    expect(stats.hedging.work!.hedges).toBeGreaterThanOrEqual(3);
+    expect(stats.hedging.work!.hedgeWins).toBeGreaterThanOrEqual(3);
+    // The losers' upstream requests were cut: the hanging endpoint holds none of them any more.
+    expect(ups[0]!.counters().requestsReceived).toBeGreaterThanOrEqual(3);
+    expect(await eventually(() => ups[0]!.counters().inFlight === 0)).toBe(true);
+    expect(ups[0]!.counters().requestsServed).toBe(0);
+    // Their slots are free: nothing in flight on either endpoint, and the cancellations were not charged.
+    const endpoints = stats.clusters[0]!.endpoints;
+    expect(endpoints.map((e) => e.inflight)).toEqual([0, 0]);
+    expect(endpoints.map((e) => e.failures)).toEqual([0, 0]);
+    expect(await eventually(() => c.stats().pools.every((p) => p.running === 0 && p.pending === 0))).toBe(
+      true,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(6);
+  });
+
+  it('when the policy is off, the same requests wait for the hanging endpoint (no hedge is sent)', async () => {
+    ups[0]!.setBehaviour({ hang: true });
+    client = hedged(undefined);
+    const c = client;
+    const controller = new AbortController();
+    const first = c.request({ path: PATH }, { signal: controller.signal, timeoutMs: 300 });
+    await expect(first).rejects.toThrow();
+    expect(ups[1]!.counters().requestsReceived).toBe(0);
+    expect(c.stats().hedging).toEqual({});
+  });
+});

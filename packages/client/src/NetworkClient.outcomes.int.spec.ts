@@ -1,0 +1,142 @@
+import { QueueFullError } from '@slipstream/contracts';
+import { MetricsRegistry } from '@slipstream/monitor';
+import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { createNetworkClient } from './createNetworkClient';
+import type { NetworkClient } from './NetworkClient';
+
+const PATH = '/work';
+
+/**
+ * Regression tests of issue 12's reproductions: what the outcome classifier charges to an
+ * upstream (and what it never does), on real sockets.
+ */
+describe('NetworkClient (one outcome classifier)', () => {
+  let ups: Upstream[];
+  let client: NetworkClient | undefined;
+  let metrics: MetricsRegistry | undefined;
+
+  beforeAll(async () => {
+    ups = await startUpstreams(2, { seed: 12 });
+  });
+  afterEach(async () => {
+    await client?.destroy();
+    client = undefined;
+    metrics?.close();
+    metrics = undefined;
+    for (const u of ups) {
+      u.setBehaviour([]);
+      u.setBehaviour({});
+      u.resetCounters();
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(ups.map((u) => u.close()));
+  });
+
+  const endpointState = (c: NetworkClient, origin: string) =>
+    c.stats().clusters[0]!.endpoints.find((e) => e.origin === origin)!;
+
+  it('when the pool queue overflows in a burst, the local QueueFullError is never charged to the healthy upstream (repro 1)', async () => {
+    ups[0]!.setBehaviour({ latencyMs: 50 });
+    client = createNetworkClient({
+      clusters: [
+        { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+      ],
+      pool: { connections: 2, maxPending: 2 },
+      retry: { maxRetries: 0 },
+    });
+    const c = client;
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, () => c.request({ path: PATH, cluster: 'api' })),
+    );
+    const queueFull = results.filter((r) => r.status === 'rejected' && QueueFullError.is(r.reason)).length;
+    const other = results.filter((r) => r.status === 'rejected' && !QueueFullError.is(r.reason));
+    expect(queueFull).toBeGreaterThan(0); // the burst did overflow the pool
+    expect(other).toEqual([]);
+    expect(c.stats().breakers.every((b) => b.state === 'closed' && b.failures === 0)).toBe(true);
+    expect(endpointState(c, ups[0]!.origin)).toMatchObject({ ejected: false, failures: 0 });
+    expect((await c.request({ path: PATH, cluster: 'api' })).statusCode).toBe(200);
+  });
+
+  it('when an endpoint accepts and never answers, its per-try timeouts are charged to it and outlier detection ejects it (repro 2)', async () => {
+    ups[1]!.setBehaviour({ hang: true });
+    client = createNetworkClient({
+      clusters: [
+        {
+          cluster: 'api',
+          endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
+          algorithm: 'round-robin',
+          outlierDetection: { consecutiveFailures: 3 },
+          healthCheck: { intervalMs: 60_000 },
+        },
+      ],
+      routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { perTryTimeoutMs: 500 } }],
+      breaker: { volumeThreshold: 100_000 },
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const c = client;
+    for (let i = 0; i < 8; i++) expect((await c.request({ path: PATH })).statusCode).toBe(200);
+    expect(endpointState(c, ups[1]!.origin)).toMatchObject({ ejected: true });
+    expect(endpointState(c, ups[0]!.origin)).toMatchObject({ ejected: false, failures: 0 });
+  });
+
+  it('when one endpoint hangs, perTryTimeoutMs cuts each attempt and the retry lands elsewhere: 0 of 20 fail (repro 3)', async () => {
+    ups[0]!.setBehaviour({ hang: true });
+    client = createNetworkClient({
+      clusters: [
+        {
+          cluster: 'api',
+          endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
+          healthCheck: { intervalMs: 60_000 },
+        },
+      ],
+      routes: [
+        {
+          id: 'work',
+          match: { path: PATH },
+          cluster: 'api',
+          policy: { timeoutMs: 1_000, retries: 2, perTryTimeoutMs: 200 },
+        },
+      ],
+      breaker: { volumeThreshold: 100_000 },
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const c = client;
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => c.request({ path: PATH })));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(ups[1]!.counters().requestsByRoute[PATH]).toBe(20);
+    expect(ups[0]!.counters().requestsReceived).toBeGreaterThan(0); // the hanging endpoint was tried
+    expect(c.stats().retry.retries).toBeGreaterThanOrEqual(ups[0]!.counters().requestsReceived);
+  });
+
+  it('when answers are 200, 404 and caller aborts with no upstream failure, the error rate is 0 (repro 6)', async () => {
+    ups[0]!.setBehaviour([
+      { match: { path: '/missing' }, behaviour: { status: 404 } },
+      { match: { path: '/slow' }, behaviour: { hang: true } },
+    ]);
+    metrics = new MetricsRegistry({ clockResolutionMs: 0 });
+    client = createNetworkClient(
+      {
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+      },
+      { metrics },
+    );
+    const c = client;
+    for (let i = 0; i < 80; i++) await c.request({ path: PATH, cluster: 'api' });
+    for (let i = 0; i < 20; i++) await c.request({ path: '/missing', cluster: 'api' });
+    const aborts = Array.from({ length: 10 }, () => {
+      const controller = new AbortController();
+      const pending = c.request({ path: '/slow', cluster: 'api' }, { signal: controller.signal });
+      setImmediate(() => controller.abort());
+      return pending;
+    });
+    expect((await Promise.allSettled(aborts)).every((r) => r.status === 'rejected')).toBe(true);
+    const performance = metrics.performance('api');
+    expect(performance.errorRate).toBe(0);
+    expect(performance.outcomes).toMatchObject({ success: 80, client_error: 20, cancelled: 10 });
+    expect(metrics.health('api').score).toBeGreaterThan(90);
+    expect(endpointState(c, ups[0]!.origin)).toMatchObject({ failures: 0, ejected: false });
+  });
+});

@@ -1,0 +1,44 @@
+import type {
+  AttemptObservation,
+  ObservedAttempt,
+  ObservedOutcome,
+  ObservedRequest,
+  ObservedResult,
+  RequestObservation,
+  RequestObserver,
+} from '@slipstream/contracts';
+
+/** The observations of one request by several observers, called in their order. */
+class FanOutObservation implements RequestObservation {
+  constructor(private readonly observations: readonly RequestObservation[]) {}
+
+  admitted(queueWaitMs: number): void {
+    for (const o of this.observations) o.admitted(queueWaitMs);
+  }
+
+  attemptStarted(attempt: ObservedAttempt, headers: Record<string, string>): AttemptObservation {
+    const attempts = this.observations.map((o) => o.attemptStarted(attempt, headers));
+    return {
+      finished(outcome: ObservedOutcome): void {
+        for (const a of attempts) a.finished(outcome);
+      },
+    };
+  }
+
+  finished(result: ObservedResult): void {
+    for (const o of this.observations) o.finished(result);
+  }
+}
+
+/**
+ * The one observer the pipeline calls for `observers`: undefined for none (the pipeline then
+ * does no observer work at all), the observer itself for one, a fan-out for several.
+ */
+export function fanOutObservers(observers: readonly RequestObserver[]): RequestObserver | undefined {
+  if (observers.length === 0) return undefined;
+  if (observers.length === 1) return observers[0];
+  return {
+    requestStarted: (request: ObservedRequest) =>
+      new FanOutObservation(observers.map((o) => o.requestStarted(request))),
+  };
+}
