@@ -40,10 +40,10 @@ export function isFailureOutcome(outcome: RequestOutcome): boolean {
  * `end` around every request.
  */
 export class EndpointState {
-  /** Configured relative weight. */
-  readonly weight: number;
-  /** Priority tier, 0 = primary. */
-  readonly tier: number;
+  /** Configured relative weight (a reconfiguration may change it). */
+  weight: number;
+  /** Priority tier, 0 = primary (a reconfiguration may change it). */
+  tier: number;
   /** Weight in force now: `weight`, scaled down while slow start ramps a recovered endpoint. */
   effectiveWeight: number;
   /** Requests started and not yet ended. */
