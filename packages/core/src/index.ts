@@ -24,7 +24,7 @@ export {
   type LoggerOptions,
 } from './logger/createLogger';
 export { redactSecrets, SECRET_KEY, REDACTED } from './logger/redactSecrets';
-export { parseConfig } from './config/parseConfig';
+export { parseConfig } from '@slipstream/config';
 export {
   coreConfigSchema,
   CORE_BUS_KEYS,

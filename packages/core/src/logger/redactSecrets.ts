@@ -1,8 +1,6 @@
-/** Field names whose values are secrets: authorization headers, tokens, passwords, cookies, API keys. */
-export const SECRET_KEY = /authorization|token|password|secret|cookie|api[-_]?key/i;
+import { REDACTED, SECRET_KEY } from '@slipstream/config';
 
-/** What a secret is replaced with. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED, SECRET_KEY };
 
 const MAX_DEPTH = 8;
 

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { count, ms, positiveInt, positiveMs } from './primitives';
+
+/** `ConnectionPoolingConfig`: the per-origin connection pools (units and defaults in contracts). */
+export const poolingSchema = z.strictObject({
+  connections: positiveInt.optional(),
+  pipelining: positiveInt.optional(),
+  keepAliveTimeoutMs: positiveMs.optional(),
+  keepAliveMaxTimeoutMs: positiveMs.optional(),
+  connectTimeoutMs: ms.optional(),
+  headersTimeoutMs: ms.optional(),
+  bodyTimeoutMs: ms.optional(),
+  maxResponseSize: z.number().int().min(-1).optional(),
+  maxPending: count.optional(),
+  queueTimeoutMs: positiveMs.optional(),
+  allowH2: z.boolean().optional(),
+  idleOriginTtlMs: ms.optional(),
+});
