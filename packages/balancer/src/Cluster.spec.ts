@@ -36,7 +36,7 @@ describe(Cluster, () => {
         });
       expect(bad).toThrow(ConfigError);
       expect(bad).toThrow(
-        /endpoints\[0\]\.origin.*endpoints\[0\]\.weight.*panicThresholdPercent.*consecutiveFailures/,
+        /endpoints\[0\]\.origin.*endpoints\[0\]\.weight.*outlierDetection\.consecutiveFailures.*panicThresholdPercent/,
       );
     });
   });
@@ -87,8 +87,10 @@ describe(Cluster, () => {
   });
 
   describe('.pick()', () => {
-    it('when no endpoint is configured, throws NoHealthyEndpointError', () => {
-      expect(() => cluster({ endpoints: [] }).pick()).toThrow(NoHealthyEndpointError);
+    it('when every endpoint was removed, throws NoHealthyEndpointError', () => {
+      const c = cluster({ endpoints: [{ origin: origins[0]! }] });
+      c.removeEndpoint(origins[0]!);
+      expect(() => c.pick()).toThrow(NoHealthyEndpointError);
     });
 
     it('when origins are excluded, picks another one', () => {

@@ -6,12 +6,12 @@ import type {
   EndpointConfig,
   LoadBalancingConfig,
 } from '@slipstream/contracts';
-import { BALANCER_ALGORITHMS, createBalancer } from './algorithms/createBalancer';
-import { issue } from './configIssue';
+import { clusterSchema, configIssue, parseConfig } from '@slipstream/config';
+import { createBalancer } from './algorithms/createBalancer';
 import { EndpointState } from './EndpointState';
 import type { RequestOutcome } from './EndpointState';
 import type { LoadBalancer } from './LoadBalancer';
-import { OutlierDetector, validateOutlierOptions } from './OutlierDetector';
+import { OutlierDetector } from './OutlierDetector';
 import type { OutlierHooks } from './OutlierDetector';
 import type { Clock, RandomSource } from './random';
 import { StickyAffinity } from './StickyAffinity';
@@ -135,7 +135,7 @@ export class Cluster {
    */
   reconfigure(config: LoadBalancingConfig): void {
     const issues = validateClusterConfig(config);
-    if (config.cluster !== this.name) issues.push(issue('cluster', `"${this.name}"`, config.cluster));
+    if (config.cluster !== this.name) issues.push(configIssue('cluster', `"${this.name}"`, config.cluster));
     if (issues.length > 0) throw new ConfigError(issues);
     this.outlier.updateOptions(config.outlierDetection);
     const algorithm = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
@@ -179,7 +179,7 @@ export class Cluster {
   /** Adds an endpoint (healthy, with slow start when configured). Throws `ConfigError` for a duplicate. */
   addEndpoint(config: EndpointConfig): EndpointState {
     if (this.endpoint(config.origin)) {
-      throw new ConfigError([issue('endpoints', 'unique origins', config.origin)]);
+      throw new ConfigError([configIssue('endpoints', 'an origin not in the cluster yet', config.origin)]);
     }
     const endpoint = this.createEndpoint(config);
     if (this.members.length > 0) this.recover(endpoint);
@@ -382,32 +382,17 @@ function percent(part: number, whole: number): number {
   return whole === 0 ? 0 : (part * 100) / whole;
 }
 
-/** The problems of a cluster's config, each naming its path. */
+/**
+ * The problems of a cluster's config (the shared `clusterSchema` of `@slipstream/config`:
+ * strict keys, http(s) origins, at least one endpoint, unique origins, ranges), each naming
+ * its full path; empty when it is valid.
+ */
 export function validateClusterConfig(config: LoadBalancingConfig): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  if (typeof config.cluster !== 'string' || config.cluster === '')
-    issues.push(issue('cluster', 'a non-empty name', config.cluster));
-  if (config.algorithm !== undefined && !BALANCER_ALGORITHMS.includes(config.algorithm))
-    issues.push(issue('algorithm', `one of ${BALANCER_ALGORITHMS.join(', ')}`, config.algorithm));
-  const seen = new Set<string>();
-  (config.endpoints ?? []).forEach((e, i) => {
-    if (seen.has(e.origin))
-      issues.push(issue(`endpoints[${i}].origin`, 'an origin not listed before', e.origin));
-    seen.add(e.origin);
-    if (!/^https?:\/\/[^/]+$/.test(e.origin))
-      issues.push(issue(`endpoints[${i}].origin`, 'an origin like http://host:port', e.origin));
-    if (e.weight !== undefined && !(e.weight > 0))
-      issues.push(issue(`endpoints[${i}].weight`, 'a positive number', e.weight));
-    if (e.tier !== undefined && !(Number.isInteger(e.tier) && e.tier >= 0))
-      issues.push(issue(`endpoints[${i}].tier`, 'an integer ≥ 0', e.tier));
-  });
-  for (const field of ['panicThresholdPercent', 'failoverThresholdPercent'] as const) {
-    const value = config[field];
-    if (value !== undefined && !(value >= 0 && value <= 100))
-      issues.push(issue(field, 'a percentage 0..100', value));
+  try {
+    parseConfig(clusterSchema, config);
+    return [];
+  } catch (err) {
+    if (ConfigError.is(err)) return [...err.issues];
+    throw err;
   }
-  if (config.slowStartMs !== undefined && !(config.slowStartMs >= 0))
-    issues.push(issue('slowStartMs', 'a number of ms ≥ 0', config.slowStartMs));
-  issues.push(...validateOutlierOptions(config.outlierDetection ?? {}, 'outlierDetection'));
-  return issues;
 }

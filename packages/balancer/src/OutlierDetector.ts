@@ -1,7 +1,5 @@
-import { ConfigError } from '@slipstream/contracts';
-import type { ConfigIssue } from '@slipstream/contracts';
+import { outlierDetectionSchema, parseConfig } from '@slipstream/config';
 import type { EndpointState } from './EndpointState';
-import { issue } from './configIssue';
 import type { Clock } from './random';
 
 /** Settings of passive outlier detection. */
@@ -124,14 +122,9 @@ export class OutlierDetector {
   }
 }
 
-/** Fills in the defaults; throws `ConfigError` naming each bad field. */
+/** Fills in the defaults; throws `ConfigError` naming each bad field under `outlierDetection.`. */
 function resolveOutlierOptions(options: OutlierDetectorOptions): Required<OutlierDetectorOptions> {
-  const issues = validateOutlierOptions(options, 'outlierDetection');
-  if (issues.length > 0) throw new ConfigError(issues);
-  return withDefaults(options);
-}
-
-function withDefaults(options: OutlierDetectorOptions): Required<OutlierDetectorOptions> {
+  parseConfig(outlierDetectionSchema, options, ['outlierDetection']);
   const baseEjectionMs = options.baseEjectionMs ?? OUTLIER_DEFAULTS.baseEjectionMs;
   return {
     consecutiveFailures: options.consecutiveFailures ?? OUTLIER_DEFAULTS.consecutiveFailures,
@@ -140,27 +133,4 @@ function withDefaults(options: OutlierDetectorOptions): Required<OutlierDetector
     maxEjectionPercent: options.maxEjectionPercent ?? OUTLIER_DEFAULTS.maxEjectionPercent,
     multiplierDecayMs: options.multiplierDecayMs ?? baseEjectionMs,
   };
-}
-
-/** The problems of a set of outlier options (defaults filled in), each with its path under `prefix`. */
-export function validateOutlierOptions(options: OutlierDetectorOptions, prefix: string): ConfigIssue[] {
-  const o = withDefaults(options);
-  const issues: ConfigIssue[] = [];
-  if (!Number.isInteger(o.consecutiveFailures) || o.consecutiveFailures < 1)
-    issues.push(issue(`${prefix}.consecutiveFailures`, 'a positive integer', o.consecutiveFailures));
-  if (!(o.baseEjectionMs > 0))
-    issues.push(issue(`${prefix}.baseEjectionMs`, 'a positive number of ms', o.baseEjectionMs));
-  if (!(o.maxEjectionMs >= o.baseEjectionMs))
-    issues.push(
-      issue(
-        `${prefix}.maxEjectionMs`,
-        `a number of ms ≥ baseEjectionMs (${o.baseEjectionMs})`,
-        o.maxEjectionMs,
-      ),
-    );
-  if (!(o.maxEjectionPercent >= 0 && o.maxEjectionPercent <= 100))
-    issues.push(issue(`${prefix}.maxEjectionPercent`, 'a percentage 0..100', o.maxEjectionPercent));
-  if (!(o.multiplierDecayMs > 0))
-    issues.push(issue(`${prefix}.multiplierDecayMs`, 'a positive number of ms', o.multiplierDecayMs));
-  return issues;
 }

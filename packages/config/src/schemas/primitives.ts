@@ -15,11 +15,8 @@ export const name = z.string().min(1);
 
 /** Whether `value` is an http(s) origin: scheme, host, port 1..65535, no path, query or credentials. */
 export function isOrigin(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  if (url.port === '0' || url.username || url.password) return false;
-  return url.origin === value.replace(/\/$/, '');
+  if (!/^https?:\/\/[^/?#@\s]+$/i.test(value) || !URL.canParse(value)) return false;
+  return new URL(value).port !== '0';
 }
 
 /** An upstream origin, `http://host:port` or `https://host:port` (port 1..65535, no path). */
