@@ -16,7 +16,7 @@ export {
   type OptimizationInput,
   type OptimizationPlan,
 } from './optimize/planOptimizations';
-export { COMMAND_SCHEMAS } from './commands/commandSchemas';
+export { COMMAND_SCHEMAS } from '@slipstream/config';
 export { checkPayload } from './commands/checkPayload';
 export { registerCommands } from './commands/registerCommands';
 export { AgentNotStartedError } from './errors/AgentNotStartedError';

@@ -15,6 +15,7 @@ export { breakerSchema } from './schemas/breakerSchema';
 export { checkClusterNames, clientOptionsSchema, clientOptionsShape } from './schemas/clientOptionsSchema';
 export {
   BALANCER_ALGORITHM_NAMES,
+  clusterPatchSchema,
   clusterSchema,
   endpointSchema,
   healthCheckSchema,

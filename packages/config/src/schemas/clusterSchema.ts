@@ -64,3 +64,9 @@ export const clusterSchema = z.strictObject({
     })
     .optional(),
 });
+
+/**
+ * A change to one cluster (`network.balancing.configure`): the fields of `clusterSchema`, where
+ * `endpoints` may be omitted to keep those in force (a new cluster still needs them).
+ */
+export const clusterPatchSchema = clusterSchema.partial({ endpoints: true });

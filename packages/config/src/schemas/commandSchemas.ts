@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { benchmarkSchema } from './agentOptionsSchema';
 import { batchingSchema } from './batchingSchema';
 import { breakerSchema } from './breakerSchema';
-import { clusterSchema } from './clusterSchema';
+import { clusterPatchSchema } from './clusterSchema';
 import { monitoringSchema } from './monitoringSchema';
 import { poolingSchema } from './poolingSchema';
 import { advancedRoutingSchema } from './routingSchema';
@@ -15,7 +15,7 @@ import { advancedRoutingSchema } from './routingSchema';
 export const COMMAND_SCHEMAS = {
   'network.pooling.configure': poolingSchema,
   'network.batching.configure': batchingSchema,
-  'network.balancing.configure': clusterSchema,
+  'network.balancing.configure': clusterPatchSchema,
   'network.breaker.configure': breakerSchema,
   'network.monitoring.configure': monitoringSchema,
   'network.routing.configure': advancedRoutingSchema,
