@@ -10,7 +10,7 @@ export {
   MAX_BENCHMARK,
   workloadSchema,
 } from './schemas/agentOptionsSchema';
-export { batchingSchema } from './schemas/batchingSchema';
+export { batcherOptionsSchema, batchingSchema } from './schemas/batchingSchema';
 export { breakerSchema } from './schemas/breakerSchema';
 export { checkClusterNames, clientOptionsSchema, clientOptionsShape } from './schemas/clientOptionsSchema';
 export {

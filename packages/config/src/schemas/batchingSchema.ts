@@ -12,3 +12,9 @@ export const batchingSchema = z.strictObject({
   compressionThresholdBytes: count.optional(),
   timeoutMs: positiveMs.optional(),
 });
+
+/** A `RequestBatcher`'s own options: the batching config plus its stats window; `maxBatchBytes` may be `Infinity` (no limit) in code. */
+export const batcherOptionsSchema = batchingSchema.extend({
+  maxBatchBytes: positiveInt.or(z.literal(Infinity)).optional(),
+  statsWindowMs: positiveMs.optional(),
+});
