@@ -17,7 +17,7 @@ import type {
   EventBus,
   Logger,
 } from '@slipstream/contracts';
-import { issue } from './configIssue';
+import { configIssue as issue } from '@slipstream/config';
 import { isBreakerFailure } from './isBreakerFailure';
 
 /** Settings of the per-endpoint breakers (contracts' `CircuitBreakerConfig`, without the static fallback). */
