@@ -23,7 +23,7 @@ export {
 } from './schemas/clusterSchema';
 export { COMMAND_SCHEMAS } from './schemas/commandSchemas';
 export { alertRuleSchema, monitoringSchema } from './schemas/monitoringSchema';
-export { poolingSchema } from './schemas/poolingSchema';
+export { originSettingsSchema, poolingSchema, poolManagerOptionsSchema } from './schemas/poolingSchema';
 export {
   count,
   isOrigin,

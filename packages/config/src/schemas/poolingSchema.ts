@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, ms, positiveInt, positiveMs } from './primitives';
+import { compression, count, ms, positiveInt, positiveMs } from './primitives';
 
 /** `ConnectionPoolingConfig`: the per-origin connection pools (units and defaults in contracts). */
 export const poolingSchema = z.strictObject({
@@ -15,4 +15,15 @@ export const poolingSchema = z.strictObject({
   queueTimeoutMs: positiveMs.optional(),
   allowH2: z.boolean().optional(),
   idleOriginTtlMs: ms.optional(),
+});
+
+/** `OriginSettings` of the http package: per-origin request-body compression. */
+export const originSettingsSchema = z.strictObject({
+  requestCompression: compression.optional(),
+  compressionThresholdBytes: count.optional(),
+});
+
+/** `PoolManagerOptions` of the http package: the pooling settings plus per-origin settings keyed by origin. */
+export const poolManagerOptionsSchema = poolingSchema.extend({
+  origins: z.record(z.string(), originSettingsSchema).optional(),
 });

@@ -1,3 +1,4 @@
+import { parseConfig, poolManagerOptionsSchema } from '@slipstream/config';
 import {
   ConfigError,
   type CompressionAlgorithm,
@@ -47,29 +48,6 @@ export const ORIGIN_DEFAULTS: Readonly<Required<OriginSettings>> = Object.freeze
   compressionThresholdBytes: 1_024,
 });
 
-const COMPRESSIONS: readonly CompressionAlgorithm[] = ['none', 'gzip', 'br'];
-
-type NumericKey = {
-  [K in keyof Required<ConnectionPoolingConfig>]: Required<ConnectionPoolingConfig>[K] extends number
-    ? K
-    : never;
-}[keyof ConnectionPoolingConfig];
-
-/** Smallest accepted value of each integer option. */
-const MINIMUMS: Readonly<Record<NumericKey, number>> = Object.freeze({
-  connections: 1,
-  pipelining: 1,
-  keepAliveTimeoutMs: 1,
-  keepAliveMaxTimeoutMs: 1,
-  connectTimeoutMs: 0,
-  headersTimeoutMs: 0,
-  bodyTimeoutMs: 0,
-  maxResponseSize: -1,
-  maxPending: 0,
-  queueTimeoutMs: 1,
-  idleOriginTtlMs: 0,
-});
-
 /** Normalises an origin the way `URL.origin` does; throws a `ConfigError` naming `path` when it is not one. */
 export function normaliseOrigin(origin: string, path = 'origin'): string {
   let url: URL | undefined;
@@ -99,37 +77,25 @@ function checkOrigins(
       continue;
     }
     const prev = out[origin] ?? ORIGIN_DEFAULTS;
-    const merged = {
+    out[origin] = {
       requestCompression: settings.requestCompression ?? prev.requestCompression,
       compressionThresholdBytes: settings.compressionThresholdBytes ?? prev.compressionThresholdBytes,
     };
-    if (!COMPRESSIONS.includes(merged.requestCompression)) {
-      issues.push({
-        path: `origins.${key}.requestCompression`,
-        expected: `one of ${COMPRESSIONS.join(', ')}`,
-        received: JSON.stringify(merged.requestCompression),
-      });
-    }
-    if (!Number.isSafeInteger(merged.compressionThresholdBytes) || merged.compressionThresholdBytes < 0) {
-      issues.push({
-        path: `origins.${key}.compressionThresholdBytes`,
-        expected: 'an integer >= 0',
-        received: String(merged.compressionThresholdBytes),
-      });
-    }
-    out[origin] = merged;
   }
   return out;
 }
 
 /**
- * Applies `partial` over `base` (the defaults when omitted) and validates the result.
- * Throws one `ConfigError` listing every refused field; `base` is never modified.
+ * Validates `partial` (`poolManagerOptionsSchema` of `@slipstream/config`: unknown keys refused,
+ * types and ranges), applies it over `base` (the defaults when omitted) and checks what spans
+ * fields (keep-alive cap, origin keys). Throws one `ConfigError` listing every refused field;
+ * `base` is never modified.
  */
 export function resolvePoolOptions(
   partial: PoolManagerOptions = {},
   base: ResolvedPoolOptions = { ...POOL_DEFAULTS, origins: {} },
 ): ResolvedPoolOptions {
+  parseConfig(poolManagerOptionsSchema, partial);
   const issues: ConfigIssue[] = [];
   const merged: ResolvedPoolOptions = {
     connections: partial.connections ?? base.connections,
@@ -146,16 +112,6 @@ export function resolvePoolOptions(
     idleOriginTtlMs: partial.idleOriginTtlMs ?? base.idleOriginTtlMs,
     origins: base.origins,
   };
-  for (const key of Object.keys(MINIMUMS) as NumericKey[]) {
-    const value = merged[key];
-    const min = MINIMUMS[key];
-    if (!Number.isSafeInteger(value) || value < min) {
-      issues.push({ path: key, expected: `an integer >= ${min}`, received: String(value) });
-    }
-  }
-  if (typeof merged.allowH2 !== 'boolean') {
-    issues.push({ path: 'allowH2', expected: 'a boolean', received: String(merged.allowH2) });
-  }
   if (merged.keepAliveMaxTimeoutMs < merged.keepAliveTimeoutMs) {
     issues.push({
       path: 'keepAliveMaxTimeoutMs',
