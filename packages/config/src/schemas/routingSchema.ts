@@ -46,6 +46,12 @@ export const adaptiveConcurrencySchema = z.strictObject({
   smoothing: z.number().gt(0).max(1).optional(),
   rttTolerance: z.number().min(1).optional(),
   probeIntervalMs: z.number().positive().optional(),
+  /** Limiter sample window, ms (the routing package's `AdaptiveLimiterSettings`). */
+  windowMs: z.number().min(0).optional(),
+  /** Samples a window needs before the limit moves. */
+  minWindowSamples: positiveInt.optional(),
+  /** Requests queued beyond the limit before shedding. */
+  queueSize: z.number().min(0).optional(),
 });
 
 /** `AdvancedRoutingConfig` (what `network.routing.configure` takes; cluster names are checked by the client). */
