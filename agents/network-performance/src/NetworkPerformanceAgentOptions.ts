@@ -7,8 +7,7 @@ import type {
   RouteConfig,
 } from '@slipstream/contracts';
 import type { ClientClusterConfig } from '@slipstream/client';
-import { parseConfig } from '@slipstream/core';
-import { z } from 'zod';
+import { agentOptionsSchema, parseConfig } from '@slipstream/config';
 
 /** The workload `optimizeNetworkPerformance` and `benchmarkNetworkPerformance` measure. */
 export interface WorkloadOptions {
@@ -59,67 +58,21 @@ export const AGENT_DEFAULTS = Object.freeze({
   snapshotIntervalMs: 10_000,
 });
 
-const object = z.object({}).passthrough();
-const positiveInt = z.number().int().positive();
-
-const schema = z.object({
-  clusters: z
-    .array(
-      z
-        .object({
-          cluster: z.string().min(1),
-          endpoints: z.array(z.object({ origin: z.url() }).passthrough()).min(1),
-        })
-        .passthrough(),
-    )
-    .min(1),
-  routes: z.array(object).optional(),
-  classes: z.array(object).optional(),
-  pool: object.optional(),
-  batching: object.optional(),
-  breaker: object.optional(),
-  monitoring: z
-    .object({
-      snapshotIntervalMs: z.number().int().min(0).optional(),
-      admin: z.object({ enabled: z.boolean().optional() }).passthrough().optional(),
-    })
-    .passthrough()
-    .optional(),
-  workload: z
-    .object({
-      path: z.string().startsWith('/').optional(),
-      cluster: z.string().min(1).optional(),
-      requests: positiveInt.optional(),
-      concurrency: positiveInt.optional(),
-      maxDurationMs: positiveInt.optional(),
-    })
-    .strict()
-    .optional(),
-});
-
 /**
- * Validates the agent's options and fills the workload's defaults. Throws a `ConfigError`
- * naming each bad path, what was expected and what was received; also when the workload names
- * a cluster that is not configured.
+ * Validates the agent's options against `agentOptionsSchema` of `@slipstream/config` (the
+ * same schemas as the client's options and the bus commands) and fills the workload's
+ * defaults. Throws a `ConfigError` naming each bad path, what was expected and what was
+ * received; also when the workload or a route names a cluster that is not configured.
  */
 export function resolveAgentOptions(options: NetworkPerformanceAgentOptions): ResolvedAgentOptions {
-  parseConfig(schema, options);
+  parseConfig(agentOptionsSchema, options);
   const workload = options.workload ?? {};
-  const cluster = workload.cluster ?? options.clusters[0]!.cluster;
-  if (!options.clusters.some((c) => c.cluster === cluster)) {
-    parseConfig(
-      z.object({ workload: z.object({ cluster: z.enum(options.clusters.map((c) => c.cluster)) }) }),
-      {
-        workload: { cluster },
-      },
-    );
-  }
   return {
     ...options,
     monitoring: options.monitoring ?? {},
     workload: {
       path: workload.path ?? AGENT_DEFAULTS.workloadPath,
-      cluster,
+      cluster: workload.cluster ?? options.clusters[0]!.cluster,
       requests: workload.requests ?? AGENT_DEFAULTS.workloadRequests,
       concurrency: workload.concurrency ?? AGENT_DEFAULTS.workloadConcurrency,
       maxDurationMs: workload.maxDurationMs ?? AGENT_DEFAULTS.workloadMaxDurationMs,

@@ -114,3 +114,16 @@ export class RpcError extends SlipstreamError {
     super(message);
   }
 }
+
+/** A request was refused before anything was sent: `field` names what is wrong with it (path, method, a header, the body). */
+export class InvalidRequestError extends SlipstreamError {
+  static override readonly code = 'SLIP_ERR_INVALID_REQUEST';
+  constructor(
+    /** The part of the request at fault, e.g. `path`, `method`, `headers["x-a"]`, `body`. */
+    readonly field: string,
+    message: string,
+    options?: SlipstreamErrorOptions,
+  ) {
+    super(`invalid request: ${field}: ${message}`, options);
+  }
+}

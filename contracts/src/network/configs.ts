@@ -96,6 +96,22 @@ export interface EndpointConfig extends UpstreamConnectionConfig {
   tier?: number;
 }
 
+/** Settings of a cluster's active health checks: a GET of `path` on every endpoint each interval. */
+export interface HealthCheckConfig {
+  /** Path probed; a 2xx answer passes. Defaults to '/health'. */
+  path?: string;
+  /** Time between probe rounds, ms. Defaults to 5_000 ms. */
+  intervalMs?: number;
+  /** Fraction of the interval added at random. Defaults to 0.1. */
+  jitter?: number;
+  /** A probe without an answer after this long fails, ms. Defaults to 1_000 ms. */
+  timeoutMs?: number;
+  /** Passes in a row to mark healthy. Defaults to 2. */
+  healthyThreshold?: number;
+  /** Failures in a row to mark unhealthy. Defaults to 3. */
+  unhealthyThreshold?: number;
+}
+
 /**
  * Settings of one cluster's load balancing, health checks, outlier detection, stickiness and
  * failover, and of the connections to its endpoints (`UpstreamConnectionConfig`).
@@ -107,20 +123,8 @@ export interface LoadBalancingConfig extends UpstreamConnectionConfig {
   batchPath?: string;
   /** Defaults to 'p2c-peak-ewma'. */
   algorithm?: BalancerAlgorithm;
-  healthCheck?: {
-    /** Defaults to '/health'. */
-    path?: string;
-    /** Defaults to 5_000 ms. */
-    intervalMs?: number;
-    /** Fraction of the interval added at random. Defaults to 0.1. */
-    jitter?: number;
-    /** Defaults to 1_000 ms. */
-    timeoutMs?: number;
-    /** Passes in a row to mark healthy. Defaults to 2. */
-    healthyThreshold?: number;
-    /** Failures in a row to mark unhealthy. Defaults to 3. */
-    unhealthyThreshold?: number;
-  };
+  /** Active health checks of the endpoints. Off when omitted: passive signals (outlier detection, breakers) work alone. */
+  healthCheck?: HealthCheckConfig;
   outlierDetection?: {
     /** Consecutive failures that eject. Defaults to 5. */
     consecutiveFailures?: number;
@@ -130,6 +134,11 @@ export interface LoadBalancingConfig extends UpstreamConnectionConfig {
     maxEjectionMs?: number;
     /** Share of endpoints that may be ejected at once, 0..100. Defaults to 50. */
     maxEjectionPercent?: number;
+    /**
+     * After an ejection ends, its multiplier drops by one for each period of this length the
+     * endpoint goes without being ejected again (Envoy's decay), ms. Defaults to `baseEjectionMs`.
+     */
+    multiplierDecayMs?: number;
   };
   /** Below this share of healthy endpoints, route to all (panic), 0..100. Defaults to 50. */
   panicThresholdPercent?: number;
@@ -137,6 +146,10 @@ export interface LoadBalancingConfig extends UpstreamConnectionConfig {
   slowStartMs?: number;
   /** Spill to the next tier when the active tier's healthy share drops below this, 0..100. Defaults to 70. */
   failoverThresholdPercent?: number;
+  /**
+   * Sticky sessions, with any algorithm: a key keeps its endpoint while that endpoint is
+   * available, then is re-picked by the algorithm (consistent-hash maps keys on its ring).
+   */
   sticky?: {
     /** Where the key comes from. Explicit `stickyKey` on a request always wins. */
     source?: 'header' | 'cookie';

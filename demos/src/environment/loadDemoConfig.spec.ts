@@ -30,14 +30,17 @@ describe(parseDemoConfig, () => {
 
   describe('when an upstream is invalid', () => {
     it.each([
-      [{ upstreams: ['ftp://x'] }, /upstreams\.0\.url: expected an http\(s\) URL without path/],
-      [{ upstreams: ['http://x:1/api'] }, /upstreams\.0\.url: expected .*, received "http:\/\/x:1\/api"/],
+      [{ upstreams: ['ftp://x'] }, /upstreams\[0\]\.url: expected an http\(s\) URL without path/],
+      [{ upstreams: ['http://x:1/api'] }, /upstreams\[0\]\.url: expected .*, received "http:\/\/x:1\/api"/],
       [
         { upstreams: [{ url: 'http://x:1', path: 'health' }] },
-        /upstreams\.0\.path: expected a path starting with '\/'/,
+        /upstreams\[0\]\.path: expected a path starting with '\/'/,
       ],
-      [{ upstreams: [{ url: 'http://x:1', rpcPath: 3 }] }, /upstreams\.0\.rpcPath: expected string/],
-      [{ upstreams: [{ url: 'http://x:1', host: 'y' }] }, /upstreams\.0: expected no keys "host"/],
+      [{ upstreams: [{ url: 'http://x:1', rpcPath: 3 }] }, /upstreams\[0\]\.rpcPath: expected string/],
+      [
+        { upstreams: [{ url: 'http://x:1', host: 'y' }] },
+        /upstreams\[0\]\.host: expected one of the keys url, path, rpcPath, received unknown key "host"/,
+      ],
     ])('%j throws a ConfigError naming the field', (input, message) => {
       expect(() => parseDemoConfig(input)).toThrow(ConfigError);
       expect(() => parseDemoConfig(input)).toThrow(message);

@@ -36,14 +36,61 @@ describe(Cluster, () => {
         });
       expect(bad).toThrow(ConfigError);
       expect(bad).toThrow(
-        /endpoints\[0\]\.origin.*endpoints\[0\]\.weight.*panicThresholdPercent.*consecutiveFailures/,
+        /endpoints\[0\]\.origin.*endpoints\[0\]\.weight.*outlierDetection\.consecutiveFailures.*panicThresholdPercent/,
       );
     });
   });
 
+  describe('.reconfigure()', () => {
+    it('keeps the state of endpoints that stay, builds new ones fresh and forgets removed ones', () => {
+      const c = cluster({ algorithm: 'round-robin', outlierDetection: { consecutiveFailures: 1 } });
+      const kept = c.endpoint(origins[0]!)!;
+      c.onStart(kept);
+      c.onEnd(kept, { rttMs: 40, effect: 'failure' });
+      c.onStart(kept);
+      c.setHealthy(origins[1]!, false);
+      c.reconfigure({
+        cluster: 'api',
+        algorithm: 'least-outstanding',
+        endpoints: [{ origin: origins[0]!, weight: 3 }, { origin: origins[1]! }, { origin: 'http://new:80' }],
+      });
+      expect(c.algorithm).toBe('least-outstanding');
+      expect(c.endpoint(origins[0]!)).toBe(kept);
+      expect(kept).toMatchObject({ ejected: true, inflight: 1, failures: 1, weight: 3 });
+      expect(c.endpoint(origins[1]!)!.healthy).toBe(false);
+      expect(c.endpoint('http://new:80')).toMatchObject({ requests: 0, healthy: true, ejected: false });
+      expect(c.endpoint(origins[4]!)).toBeUndefined();
+      c.onEnd(kept, { rttMs: 1, effect: 'success' });
+      expect(kept.inflight).toBe(0);
+      c.close();
+    });
+
+    it('when the config is invalid or names another cluster, throws ConfigError and changes nothing', () => {
+      const c = cluster({ algorithm: 'random' });
+      expect(() => c.reconfigure({ cluster: 'other', endpoints: fiveEndpoints })).toThrow(ConfigError);
+      expect(() => c.reconfigure({ cluster: 'api', endpoints: [{ origin: 'ftp://x' }] })).toThrow(
+        ConfigError,
+      );
+      expect(c.endpoints).toHaveLength(5);
+      expect(c.algorithm).toBe('random');
+    });
+  });
+
+  describe('.stats()', () => {
+    it('reports panic from the endpoints as they are now, without a pick', () => {
+      const c = cluster({ panicThresholdPercent: 50 });
+      for (const origin of origins.slice(0, 3)) c.setHealthy(origin, false);
+      expect(c.stats().panic).toBe(true);
+      c.setHealthy(origins[0]!, true);
+      expect(c.stats().panic).toBe(false);
+    });
+  });
+
   describe('.pick()', () => {
-    it('when no endpoint is configured, throws NoHealthyEndpointError', () => {
-      expect(() => cluster({ endpoints: [] }).pick()).toThrow(NoHealthyEndpointError);
+    it('when every endpoint was removed, throws NoHealthyEndpointError', () => {
+      const c = cluster({ endpoints: [{ origin: origins[0]! }] });
+      c.removeEndpoint(origins[0]!);
+      expect(() => c.pick()).toThrow(NoHealthyEndpointError);
     });
 
     it('when origins are excluded, picks another one', () => {
@@ -107,6 +154,17 @@ describe(Cluster, () => {
       const byCookie = cluster({ algorithm: 'consistent-hash', sticky: { source: 'cookie', name: 'sid' } });
       const b = byCookie.pick({ headers: { cookie: 'theme=dark; sid=alice' } });
       expect(byCookie.pick({ stickyKey: 'alice' })).toBe(b);
+    });
+
+    it('when a sticky key is given to an algorithm without a ring, it keeps its endpoint while available, then is re-picked', () => {
+      const c = cluster({ algorithm: 'p2c-peak-ewma' });
+      const first = c.pick({ stickyKey: 'k' });
+      for (let i = 0; i < 20; i++) expect(c.pick({ stickyKey: 'k' })).toBe(first);
+      c.setHealthy(first.origin, false);
+      const second = c.pick({ stickyKey: 'k' });
+      expect(second).not.toBe(first);
+      c.setHealthy(first.origin, true);
+      for (let i = 0; i < 20; i++) expect(c.pick({ stickyKey: 'k' })).toBe(second);
     });
 
     it('when an endpoint recovers with slow start, its weight ramps up over slowStartMs', () => {

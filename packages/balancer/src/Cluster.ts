@@ -6,14 +6,15 @@ import type {
   EndpointConfig,
   LoadBalancingConfig,
 } from '@slipstream/contracts';
-import { BALANCER_ALGORITHMS, createBalancer } from './algorithms/createBalancer';
-import { issue } from './configIssue';
+import { clusterSchema, configIssue, parseConfig } from '@slipstream/config';
+import { createBalancer } from './algorithms/createBalancer';
 import { EndpointState } from './EndpointState';
 import type { RequestOutcome } from './EndpointState';
 import type { LoadBalancer } from './LoadBalancer';
-import { OUTLIER_DEFAULTS, OutlierDetector, validateOutlierOptions } from './OutlierDetector';
+import { OutlierDetector } from './OutlierDetector';
 import type { OutlierHooks } from './OutlierDetector';
 import type { Clock, RandomSource } from './random';
+import { StickyAffinity } from './StickyAffinity';
 import { resolveStickyKey } from './stickyKey';
 import type { HeaderMap } from './stickyKey';
 
@@ -69,22 +70,23 @@ const SLOW_START_MIN_FACTOR = 0.1;
  * `failoverThresholdPercent` and returns when it recovers; routes to every endpoint of the
  * tier in panic (available share below `panicThresholdPercent`); ramps a recovered
  * endpoint's effective weight over `slowStartMs`. Learns from `onStart` / `onEnd`.
+ * `reconfigure` keeps the state of every endpoint that stays. A sticky key keeps its endpoint
+ * with every algorithm (consistent-hash on its ring, the others through a `StickyAffinity` table).
  */
 export class Cluster {
   /** Cluster name. */
   readonly name: string;
-  /** The algorithm in force. */
-  readonly algorithm: BalancerAlgorithm;
-  private readonly config: LoadBalancingConfig;
-  private readonly balancer: LoadBalancer;
+  private algorithmInForce: BalancerAlgorithm;
+  private config: LoadBalancingConfig;
+  private balancer: LoadBalancer;
   private readonly outlier: OutlierDetector;
+  private readonly affinity = new StickyAffinity();
   private readonly now: Clock;
   private readonly deps: ClusterDeps;
   private members: EndpointState[] = [];
   /** The distinct tiers of `members`, ascending; kept with `members` so a pick allocates nothing for it. */
   private tierList: number[] = [];
   private activeTier = 0;
-  private panic = false;
   private totalRequests = 0;
 
   constructor(config: LoadBalancingConfig, deps: ClusterDeps = {}) {
@@ -94,8 +96,8 @@ export class Cluster {
     this.deps = deps;
     this.name = config.cluster;
     this.now = deps.now ?? Date.now;
-    this.algorithm = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
-    this.balancer = deps.balancer ?? createBalancer(this.algorithm, deps.random);
+    this.algorithmInForce = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
+    this.balancer = deps.balancer ?? createBalancer(this.algorithmInForce, deps.random);
     this.outlier = new OutlierDetector(
       config.outlierDetection,
       {
@@ -113,6 +115,57 @@ export class Cluster {
     this.activeTier = this.tierList[0] ?? 0;
   }
 
+  /** The algorithm in force. */
+  get algorithm(): BalancerAlgorithm {
+    return this.algorithmInForce;
+  }
+
+  /** Whether the tier traffic goes to has too few available endpoints, so it goes to all of them; computed from the endpoints' state now. */
+  get panic(): boolean {
+    const { size, available } = this.count(this.chooseTier());
+    return this.isPanic(size, available);
+  }
+
+  /**
+   * Applies a new config to this cluster in place. Endpoints that stay keep their state (health
+   * verdict, ejection and its multiplier, latency estimate, requests in flight) and take the new
+   * weight and tier; new endpoints get fresh state (slow-started); removed ones take no new
+   * requests while those in flight finish (`onEnd` still accepts them). Throws `ConfigError` and
+   * changes nothing when the config is invalid or names another cluster.
+   */
+  reconfigure(config: LoadBalancingConfig): void {
+    const issues = validateClusterConfig(config);
+    if (config.cluster !== this.name) issues.push(configIssue('cluster', `"${this.name}"`, config.cluster));
+    if (issues.length > 0) throw new ConfigError(issues);
+    this.outlier.updateOptions(config.outlierDetection);
+    const algorithm = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
+    if (algorithm !== this.algorithmInForce && this.deps.balancer === undefined) {
+      this.balancer = createBalancer(algorithm, this.deps.random);
+      this.algorithmInForce = algorithm;
+    }
+    this.config = config;
+    const wanted = new Map((config.endpoints ?? []).map((e) => [e.origin, e]));
+    for (const endpoint of this.members) {
+      if (!wanted.has(endpoint.origin)) this.forget(endpoint);
+    }
+    const next: EndpointState[] = [];
+    for (const [origin, endpointConfig] of wanted) {
+      const kept = this.endpoint(origin);
+      if (kept) {
+        kept.weight = endpointConfig.weight ?? kept.weight;
+        kept.tier = endpointConfig.tier ?? kept.tier;
+        kept.effectiveWeight = kept.weight;
+        next.push(kept);
+      } else {
+        const added = this.createEndpoint(endpointConfig);
+        if (this.members.length > 0) this.recover(added);
+        next.push(added);
+      }
+    }
+    this.members = next;
+    this.tierList = this.tiers();
+  }
+
   /** Every endpoint, in configuration order. */
   get endpoints(): readonly EndpointState[] {
     return this.members;
@@ -126,7 +179,7 @@ export class Cluster {
   /** Adds an endpoint (healthy, with slow start when configured). Throws `ConfigError` for a duplicate. */
   addEndpoint(config: EndpointConfig): EndpointState {
     if (this.endpoint(config.origin)) {
-      throw new ConfigError([issue('endpoints', 'unique origins', config.origin)]);
+      throw new ConfigError([configIssue('endpoints', 'an origin not in the cluster yet', config.origin)]);
     }
     const endpoint = this.createEndpoint(config);
     if (this.members.length > 0) this.recover(endpoint);
@@ -135,12 +188,14 @@ export class Cluster {
     return endpoint;
   }
 
-  /** Removes an endpoint; with consistent hashing only its keys move. */
+  /** Removes an endpoint (requests in flight to it finish); with consistent hashing only its keys move. */
   removeEndpoint(origin: string): boolean {
-    const before = this.members.length;
-    this.members = this.members.filter((e) => e.origin !== origin);
+    const endpoint = this.endpoint(origin);
+    if (!endpoint) return false;
+    this.forget(endpoint);
+    this.members = this.members.filter((e) => e !== endpoint);
     this.tierList = this.tiers();
-    return this.members.length < before;
+    return true;
   }
 
   /**
@@ -159,12 +214,12 @@ export class Cluster {
     const now = this.now();
     const tier = this.selectTier();
     const { size, available: availableCount } = this.count(tier);
-    this.panic = size > 0 && percent(availableCount, size) < this.panicThreshold;
+    const panic = this.isPanic(size, availableCount);
     // The common case — one tier, every endpoint available — picks from `members` as it is.
     let candidates: readonly EndpointState[] =
-      size === this.members.length && (this.panic || availableCount === size)
+      size === this.members.length && (panic || availableCount === size)
         ? this.members
-        : this.members.filter((e) => e.tier === tier && (this.panic || e.available));
+        : this.members.filter((e) => e.tier === tier && (panic || e.available));
     const exclude = request.exclude;
     if (exclude && exclude.size > 0) {
       const rest = candidates.filter((e) => !exclude.has(e.origin));
@@ -174,9 +229,16 @@ export class Cluster {
       for (const endpoint of candidates) endpoint.effectiveWeight = this.effectiveWeight(endpoint, now);
     }
     const key = resolveStickyKey(request, this.config.sticky);
-    const picked = this.balancer.pick(candidates, { key, now });
+    // Consistent hashing maps keys on its ring; every other algorithm goes through the table.
+    const bound =
+      key === undefined || this.balancer.name === 'consistent-hash'
+        ? undefined
+        : this.affinity.lookup(key, candidates);
+    const picked = bound ?? this.balancer.pick(candidates, { key, now });
     if (!picked)
       throw new NoHealthyEndpointError(`cluster "${this.name}" has no endpoint to take the request`);
+    if (key !== undefined && bound === undefined && this.balancer.name !== 'consistent-hash')
+      this.affinity.bind(key, picked);
     return picked;
   }
 
@@ -186,27 +248,42 @@ export class Cluster {
     this.totalRequests += 1;
   }
 
-  /** Records how a request to `endpoint` ended; feeds the latency estimate and outlier detection. */
+  /**
+   * Records how a request to `endpoint` ended; feeds the latency estimate and outlier detection
+   * (not for an endpoint that left the cluster while the request was in flight).
+   */
   onEnd(endpoint: EndpointState, outcome: RequestOutcome): void {
     endpoint.end(outcome, this.now());
-    this.outlier.record(endpoint, this.members);
+    if (this.members.includes(endpoint)) this.outlier.record(endpoint, this.members);
   }
 
-  /** The measured state of the cluster. */
+  /** The measured state of the cluster; `panic` and `activeTier` as they are now. */
   stats(): ClusterStats {
     const now = this.now();
+    const tier = this.chooseTier();
+    const { size, available } = this.count(tier);
     return {
       cluster: this.name,
       algorithm: this.algorithm,
       endpoints: this.members.map((e) => e.stats(now, this.totalRequests)),
-      panic: this.panic,
-      activeTier: this.activeTier,
+      panic: this.isPanic(size, available),
+      activeTier: tier,
     };
   }
 
   /** Cancels the cluster's timers. */
   close(): void {
     this.outlier.close();
+  }
+
+  /** Drops what the cluster holds for an endpoint that leaves it (ejection timer, multiplier, sticky keys). */
+  private forget(endpoint: EndpointState): void {
+    this.outlier.forget(endpoint.origin);
+    this.affinity.forget(endpoint);
+  }
+
+  private isPanic(size: number, available: number): boolean {
+    return size > 0 && percent(available, size) < this.panicThreshold;
   }
 
   private createEndpoint(config: EndpointConfig): EndpointState {
@@ -248,8 +325,20 @@ export class Cluster {
     return { size, available };
   }
 
-  /** The first tier whose available share reaches the failover threshold, else the best one. */
+  /** Moves traffic to `chooseTier()`, reporting a change of tier through `onFailover`. */
   private selectTier(): number {
+    const next = this.chooseTier();
+    if (next !== this.activeTier) {
+      const from = this.activeTier;
+      this.activeTier = next;
+      const { size, available } = this.count(from);
+      this.deps.hooks?.onFailover?.(from, next, percent(available, size));
+    }
+    return next;
+  }
+
+  /** The first tier whose available share reaches the failover threshold, else the best one. */
+  private chooseTier(): number {
     const threshold = this.config.failoverThresholdPercent ?? CLUSTER_DEFAULTS.failoverThresholdPercent;
     let chosen: number | undefined;
     let bestTier = this.activeTier;
@@ -266,14 +355,7 @@ export class Cluster {
         break;
       }
     }
-    const next = chosen ?? bestTier;
-    if (next !== this.activeTier) {
-      const from = this.activeTier;
-      this.activeTier = next;
-      const { size, available } = this.count(from);
-      this.deps.hooks?.onFailover?.(from, next, percent(available, size));
-    }
-    return next;
+    return chosen ?? bestTier;
   }
 
   private get slowStartMs(): number {
@@ -300,30 +382,17 @@ function percent(part: number, whole: number): number {
   return whole === 0 ? 0 : (part * 100) / whole;
 }
 
-/** The problems of a cluster's config, each naming its path. */
+/**
+ * The problems of a cluster's config (the shared `clusterSchema` of `@slipstream/config`:
+ * strict keys, http(s) origins, at least one endpoint, unique origins, ranges), each naming
+ * its full path; empty when it is valid.
+ */
 export function validateClusterConfig(config: LoadBalancingConfig): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  if (typeof config.cluster !== 'string' || config.cluster === '')
-    issues.push(issue('cluster', 'a non-empty name', config.cluster));
-  if (config.algorithm !== undefined && !BALANCER_ALGORITHMS.includes(config.algorithm))
-    issues.push(issue('algorithm', `one of ${BALANCER_ALGORITHMS.join(', ')}`, config.algorithm));
-  (config.endpoints ?? []).forEach((e, i) => {
-    if (!/^https?:\/\/[^/]+$/.test(e.origin))
-      issues.push(issue(`endpoints[${i}].origin`, 'an origin like http://host:port', e.origin));
-    if (e.weight !== undefined && !(e.weight > 0))
-      issues.push(issue(`endpoints[${i}].weight`, 'a positive number', e.weight));
-    if (e.tier !== undefined && !(Number.isInteger(e.tier) && e.tier >= 0))
-      issues.push(issue(`endpoints[${i}].tier`, 'an integer ≥ 0', e.tier));
-  });
-  for (const field of ['panicThresholdPercent', 'failoverThresholdPercent'] as const) {
-    const value = config[field];
-    if (value !== undefined && !(value >= 0 && value <= 100))
-      issues.push(issue(field, 'a percentage 0..100', value));
+  try {
+    parseConfig(clusterSchema, config);
+    return [];
+  } catch (err) {
+    if (ConfigError.is(err)) return [...err.issues];
+    throw err;
   }
-  if (config.slowStartMs !== undefined && !(config.slowStartMs >= 0))
-    issues.push(issue('slowStartMs', 'a number of ms ≥ 0', config.slowStartMs));
-  issues.push(
-    ...validateOutlierOptions({ ...OUTLIER_DEFAULTS, ...config.outlierDetection }, 'outlierDetection'),
-  );
-  return issues;
 }

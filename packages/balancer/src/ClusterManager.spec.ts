@@ -2,13 +2,49 @@ import { Container } from 'inversify';
 import { TOKENS } from '@slipstream/contracts';
 import type { EventBus } from '@slipstream/contracts';
 import { balancerModule } from './balancerModule';
-import type { ClusterManager } from './ClusterManager';
+import { ClusterManager } from './ClusterManager';
+import { HealthChecker } from './HealthChecker';
 
 describe('ClusterManager', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
   describe('.configure()', () => {
+    const probed: string[] = [];
+    const manager = (): ClusterManager =>
+      new ClusterManager(
+        new HealthChecker({
+          probe: (origin, path) => {
+            probed.push(origin + path);
+            return Promise.resolve(false);
+          },
+          random: () => 0,
+        }),
+      );
+    beforeEach(() => probed.splice(0));
+
+    it('when the config has no healthCheck, probes nothing', async () => {
+      const m = manager();
+      m.configure({ cluster: 'api', endpoints: [{ origin: 'http://a:1' }] });
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(probed).toEqual([]);
+      m.close();
+    });
+
+    it('when a reconfiguration turns health checks off, stops probing and lifts their verdicts', async () => {
+      const m = manager();
+      const config = { cluster: 'api', endpoints: [{ origin: 'http://a:1' }] };
+      const cluster = m.configure({ ...config, healthCheck: { intervalMs: 10, unhealthyThreshold: 1 } });
+      await jest.advanceTimersByTimeAsync(0);
+      expect(probed).toEqual(['http://a:1/health']);
+      expect(cluster.endpoints[0]!.healthy).toBe(false);
+      expect(m.configure(config)).toBe(cluster);
+      expect(cluster.endpoints[0]!.healthy).toBe(true);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(probed).toHaveLength(1);
+      m.close();
+    });
+
     it('when an endpoint is ejected, publishes network.endpoint.ejected on the bus', async () => {
       const published: Array<[string, unknown]> = [];
       const bus = {

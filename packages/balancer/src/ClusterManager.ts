@@ -15,13 +15,17 @@ import { resolveHealthCheckOptions } from './HealthChecker';
 
 interface Managed {
   cluster: Cluster;
+  /** Stops the cluster's active health checks (nothing to stop when they are off). */
   stopHealth: Disposer;
 }
 
+const NOTHING_TO_STOP: Disposer = () => undefined;
+
 /**
- * The clusters of the sidecar by name. `configure` builds (or replaces) a cluster from its
- * `LoadBalancingConfig`, starts its active health checks, and publishes ejections,
- * restorations and failovers on the bus when one is bound.
+ * The clusters of the sidecar by name. `configure` builds a cluster from its
+ * `LoadBalancingConfig` (or reconfigures the one of that name in place, keeping the state of
+ * the endpoints that stay), runs its active health checks when the config has a `healthCheck`
+ * section, and publishes ejections, restorations and failovers on the bus when one is bound.
  */
 @injectable()
 export class ClusterManager {
@@ -34,24 +38,41 @@ export class ClusterManager {
   ) {}
 
   /**
-   * Builds the cluster `config.cluster` (replacing one of that name) and starts its health
-   * checks. Throws `ConfigError` before touching the old one when the config is invalid.
+   * Builds the cluster `config.cluster`, or reconfigures the existing one in place (see
+   * `Cluster.reconfigure`; `deps` only apply to a new cluster). Health checks run only when
+   * `config.healthCheck` is given; when a reconfiguration turns them off, their verdicts are
+   * lifted (every endpoint healthy again). Throws `ConfigError` and changes nothing when the
+   * config is invalid.
    */
   configure(config: LoadBalancingConfig, deps: Omit<ClusterDeps, 'hooks'> = {}): Cluster {
-    const healthOptions = resolveHealthCheckOptions(config.healthCheck ?? {});
+    const healthOptions = config.healthCheck && resolveHealthCheckOptions(config.healthCheck);
     const name = config.cluster;
-    const cluster = new Cluster(config, {
-      ...deps,
-      hooks: {
-        onEjected: (e, durationMs, failures) =>
-          this.emit('network.endpoint.ejected', { cluster: name, endpoint: e.origin, durationMs, failures }),
-        onRestored: (e) => this.emit('network.endpoint.restored', { cluster: name, endpoint: e.origin }),
-        onFailover: (fromTier, toTier, healthyPercent) =>
-          this.emit('network.failover', { cluster: name, fromTier, toTier, healthyPercent }),
-      },
-    });
-    this.remove(name);
-    this.clusters.set(name, { cluster, stopHealth: this.healthChecker.watch(cluster, healthOptions) });
+    const existing = this.clusters.get(name);
+    let cluster: Cluster;
+    if (existing) {
+      existing.cluster.reconfigure(config);
+      existing.stopHealth();
+      cluster = existing.cluster;
+      if (!healthOptions) for (const e of cluster.endpoints) cluster.setHealthy(e.origin, true);
+    } else {
+      cluster = new Cluster(config, {
+        ...deps,
+        hooks: {
+          onEjected: (e, durationMs, failures) =>
+            this.emit('network.endpoint.ejected', {
+              cluster: name,
+              endpoint: e.origin,
+              durationMs,
+              failures,
+            }),
+          onRestored: (e) => this.emit('network.endpoint.restored', { cluster: name, endpoint: e.origin }),
+          onFailover: (fromTier, toTier, healthyPercent) =>
+            this.emit('network.failover', { cluster: name, fromTier, toTier, healthyPercent }),
+        },
+      });
+    }
+    const stopHealth = healthOptions ? this.healthChecker.watch(cluster, healthOptions) : NOTHING_TO_STOP;
+    this.clusters.set(name, { cluster, stopHealth });
     return cluster;
   }
 

@@ -36,10 +36,10 @@ const DEFAULTS = Object.freeze({ weight: 1, tier: 0, ewmaDecayMs: 10_000, failur
  * `end` around every request.
  */
 export class EndpointState {
-  /** Configured relative weight. */
-  readonly weight: number;
-  /** Priority tier, 0 = primary. */
-  readonly tier: number;
+  /** Configured relative weight (a reconfiguration may change it). */
+  weight: number;
+  /** Priority tier, 0 = primary (a reconfiguration may change it). */
+  tier: number;
   /** Weight in force now: `weight`, scaled down while slow start ramps a recovered endpoint. */
   effectiveWeight: number;
   /** Requests started and not yet ended. */

@@ -1,13 +1,12 @@
 import { injectable, unmanaged } from 'inversify';
-import { ConfigError } from '@slipstream/contracts';
-import type { ConfigIssue, Disposer, LoadBalancingConfig } from '@slipstream/contracts';
-import { issue } from './configIssue';
+import { healthCheckSchema, parseConfig } from '@slipstream/config';
+import type { Disposer, HealthCheckConfig } from '@slipstream/contracts';
 import { httpProbe } from './httpProbe';
 import type { HealthProbe } from './httpProbe';
 import type { RandomSource } from './random';
 
 /** Settings of active health checks (the `healthCheck` part of a cluster's config). */
-export type HealthCheckOptions = NonNullable<LoadBalancingConfig['healthCheck']>;
+export type HealthCheckOptions = HealthCheckConfig;
 
 /** Defaults of `HealthCheckOptions`. */
 export const HEALTH_CHECK_DEFAULTS = Object.freeze({
@@ -115,9 +114,10 @@ export class HealthChecker {
   }
 }
 
-/** Fills in defaults and validates; throws `ConfigError` naming each bad field. */
+/** Fills in defaults and validates; throws `ConfigError` naming each bad field under `healthCheck.`. */
 export function resolveHealthCheckOptions(options: HealthCheckOptions): Required<HealthCheckOptions> {
-  const o = {
+  parseConfig(healthCheckSchema, options, ['healthCheck']);
+  return {
     path: options.path ?? HEALTH_CHECK_DEFAULTS.path,
     intervalMs: options.intervalMs ?? HEALTH_CHECK_DEFAULTS.intervalMs,
     jitter: options.jitter ?? HEALTH_CHECK_DEFAULTS.jitter,
@@ -125,17 +125,4 @@ export function resolveHealthCheckOptions(options: HealthCheckOptions): Required
     healthyThreshold: options.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold,
     unhealthyThreshold: options.unhealthyThreshold ?? HEALTH_CHECK_DEFAULTS.unhealthyThreshold,
   };
-  const issues: ConfigIssue[] = [];
-  if (!o.path.startsWith('/')) issues.push(issue('healthCheck.path', 'a path starting with /', o.path));
-  if (!(o.intervalMs > 0))
-    issues.push(issue('healthCheck.intervalMs', 'a positive number of ms', o.intervalMs));
-  if (!(o.jitter >= 0 && o.jitter <= 1))
-    issues.push(issue('healthCheck.jitter', 'a fraction 0..1', o.jitter));
-  if (!(o.timeoutMs > 0)) issues.push(issue('healthCheck.timeoutMs', 'a positive number of ms', o.timeoutMs));
-  for (const field of ['healthyThreshold', 'unhealthyThreshold'] as const) {
-    if (!(Number.isInteger(o[field]) && o[field] >= 1))
-      issues.push(issue(`healthCheck.${field}`, 'a positive integer', o[field]));
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-  return o;
 }

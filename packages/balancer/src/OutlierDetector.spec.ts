@@ -31,6 +31,34 @@ describe(OutlierDetector, () => {
       detector.close();
     });
 
+    it('when an endpoint stays in rotation after an ejection, its multiplier drops by one per decay period (Envoy)', () => {
+      const durations: number[] = [];
+      const e = new EndpointState('http://a:1');
+      const all = [e, new EndpointState('http://b:1')];
+      const detector = new OutlierDetector(
+        { consecutiveFailures: 1, baseEjectionMs: 1_000, multiplierDecayMs: 5_000 },
+        { onEjected: (_e, ms) => durations.push(ms) },
+      );
+      const ejectAndWait = (): void => {
+        fail(e, 1);
+        detector.record(e, all);
+        jest.advanceTimersByTime(durations.at(-1)!);
+      };
+      ejectAndWait();
+      ejectAndWait();
+      ejectAndWait();
+      expect(detector.multiplier(e.origin)).toBe(3);
+      jest.advanceTimersByTime(4_999);
+      expect(detector.multiplier(e.origin)).toBe(3);
+      jest.advanceTimersByTime(1);
+      expect(detector.multiplier(e.origin)).toBe(2);
+      jest.advanceTimersByTime(60_000);
+      expect(detector.multiplier(e.origin)).toBe(0);
+      ejectAndWait();
+      expect(durations).toEqual([1_000, 2_000, 3_000, 1_000]);
+      detector.close();
+    });
+
     it('when failures are not consecutive, does not eject', () => {
       const e = new EndpointState('http://a:1');
       const detector = new OutlierDetector({ consecutiveFailures: 3 });

@@ -1,7 +1,5 @@
-import { ConfigError } from '@slipstream/contracts';
-import type { ConfigIssue } from '@slipstream/contracts';
+import { outlierDetectionSchema, parseConfig } from '@slipstream/config';
 import type { EndpointState } from './EndpointState';
-import { issue } from './configIssue';
 import type { Clock } from './random';
 
 /** Settings of passive outlier detection. */
@@ -14,6 +12,11 @@ export interface OutlierDetectorOptions {
   maxEjectionMs?: number;
   /** Share of endpoints that may be ejected at once, 0..100 (at least one when above 0). Defaults to 50. */
   maxEjectionPercent?: number;
+  /**
+   * After an ejection ends, the multiplier drops by one for each period of this length the
+   * endpoint goes without being ejected again, ms. Defaults to `baseEjectionMs`.
+   */
+  multiplierDecayMs?: number;
 }
 
 /** What the detector reports, so the pipeline can publish `network.endpoint.ejected` / `restored`. */
@@ -32,15 +35,24 @@ export const OUTLIER_DEFAULTS = Object.freeze({
   maxEjectionPercent: 50,
 });
 
+/** How often an endpoint was ejected (the multiplier) and when its last ejection ended. */
+interface EjectionRecord {
+  multiplier: number;
+  /** When the last ejection ended, ms; undefined while it lasts. */
+  restoredAt: number | undefined;
+}
+
 /**
  * Passive outlier detection: an endpoint with `consecutiveFailures` failures in a row is
- * ejected for base × n ms (n = how often it was ejected, capped at `maxEjectionMs`), unless
+ * ejected for base × n ms (n = its ejection multiplier, capped at `maxEjectionMs`), unless
  * that would eject more than `maxEjectionPercent` of the endpoints. A timer (unref'd) brings
- * it back.
+ * it back. As in Envoy, the multiplier decays: it drops by one for every `multiplierDecayMs`
+ * the endpoint stays in rotation, so an endpoint that failed once long ago is not punished
+ * like a flapping one.
  */
 export class OutlierDetector {
-  private readonly options: Required<OutlierDetectorOptions>;
-  private readonly ejections = new Map<string, number>();
+  private options: Required<OutlierDetectorOptions>;
+  private readonly ejections = new Map<string, EjectionRecord>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -48,14 +60,28 @@ export class OutlierDetector {
     private readonly hooks: OutlierHooks = {},
     private readonly now: Clock = Date.now,
   ) {
-    this.options = {
-      consecutiveFailures: options.consecutiveFailures ?? OUTLIER_DEFAULTS.consecutiveFailures,
-      baseEjectionMs: options.baseEjectionMs ?? OUTLIER_DEFAULTS.baseEjectionMs,
-      maxEjectionMs: options.maxEjectionMs ?? OUTLIER_DEFAULTS.maxEjectionMs,
-      maxEjectionPercent: options.maxEjectionPercent ?? OUTLIER_DEFAULTS.maxEjectionPercent,
-    };
-    const issues = validateOutlierOptions(this.options, 'outlierDetection');
-    if (issues.length > 0) throw new ConfigError(issues);
+    this.options = resolveOutlierOptions(options);
+  }
+
+  /** Replaces the settings; ejections in force and multipliers are kept. Throws `ConfigError` when invalid. */
+  updateOptions(options: OutlierDetectorOptions = {}): void {
+    this.options = resolveOutlierOptions(options);
+  }
+
+  /** The ejection multiplier of `origin` at this moment (0 when never ejected or fully decayed). */
+  multiplier(origin: string): number {
+    const record = this.ejections.get(origin);
+    if (!record) return 0;
+    if (record.restoredAt === undefined) return record.multiplier;
+    const periods = Math.floor((this.now() - record.restoredAt) / this.options.multiplierDecayMs);
+    return Math.max(0, record.multiplier - periods);
+  }
+
+  /** Forgets an endpoint that left the cluster: cancels its ejection timer and drops its multiplier. */
+  forget(origin: string): void {
+    clearTimeout(this.timers.get(origin));
+    this.timers.delete(origin);
+    this.ejections.delete(origin);
   }
 
   /** Looks at `endpoint` after a request ended; ejects it when it crossed the threshold. */
@@ -67,8 +93,8 @@ export class OutlierDetector {
       Math.floor((all.length * this.options.maxEjectionPercent) / 100),
     );
     if (ejected >= allowed) return;
-    const n = (this.ejections.get(endpoint.origin) ?? 0) + 1;
-    this.ejections.set(endpoint.origin, n);
+    const n = this.multiplier(endpoint.origin) + 1;
+    this.ejections.set(endpoint.origin, { multiplier: n, restoredAt: undefined });
     const durationMs = Math.min(this.options.baseEjectionMs * n, this.options.maxEjectionMs);
     const failures = endpoint.consecutiveFailures;
     endpoint.ejected = true;
@@ -87,6 +113,8 @@ export class OutlierDetector {
 
   private restore(endpoint: EndpointState): void {
     this.timers.delete(endpoint.origin);
+    const record = this.ejections.get(endpoint.origin);
+    if (record) record.restoredAt = this.now();
     endpoint.ejected = false;
     endpoint.consecutiveFailures = 0;
     endpoint.recoveredAt = this.now();
@@ -95,22 +123,15 @@ export class OutlierDetector {
   }
 }
 
-/** The problems of a set of outlier options, each with its path under `prefix`. */
-export function validateOutlierOptions(o: Required<OutlierDetectorOptions>, prefix: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  if (!Number.isInteger(o.consecutiveFailures) || o.consecutiveFailures < 1)
-    issues.push(issue(`${prefix}.consecutiveFailures`, 'a positive integer', o.consecutiveFailures));
-  if (!(o.baseEjectionMs > 0))
-    issues.push(issue(`${prefix}.baseEjectionMs`, 'a positive number of ms', o.baseEjectionMs));
-  if (!(o.maxEjectionMs >= o.baseEjectionMs))
-    issues.push(
-      issue(
-        `${prefix}.maxEjectionMs`,
-        `a number of ms ≥ baseEjectionMs (${o.baseEjectionMs})`,
-        o.maxEjectionMs,
-      ),
-    );
-  if (!(o.maxEjectionPercent >= 0 && o.maxEjectionPercent <= 100))
-    issues.push(issue(`${prefix}.maxEjectionPercent`, 'a percentage 0..100', o.maxEjectionPercent));
-  return issues;
+/** Fills in the defaults; throws `ConfigError` naming each bad field under `outlierDetection.`. */
+function resolveOutlierOptions(options: OutlierDetectorOptions): Required<OutlierDetectorOptions> {
+  parseConfig(outlierDetectionSchema, options, ['outlierDetection']);
+  const baseEjectionMs = options.baseEjectionMs ?? OUTLIER_DEFAULTS.baseEjectionMs;
+  return {
+    consecutiveFailures: options.consecutiveFailures ?? OUTLIER_DEFAULTS.consecutiveFailures,
+    baseEjectionMs,
+    maxEjectionMs: options.maxEjectionMs ?? OUTLIER_DEFAULTS.maxEjectionMs,
+    maxEjectionPercent: options.maxEjectionPercent ?? OUTLIER_DEFAULTS.maxEjectionPercent,
+    multiplierDecayMs: options.multiplierDecayMs ?? baseEjectionMs,
+  };
 }

@@ -12,3 +12,6 @@ export interface CallOptions {
   /** Rejects the call with `RequestTimeoutError` when unsettled this long after `call()`, ms. Defaults to none. */
   timeoutMs?: number;
 }
+
+/** Options of one `RequestBatcher.notify()`: a notification is never shared, so there is no `idempotent`. */
+export type NotifyOptions = Omit<CallOptions, 'idempotent'>;

@@ -10,7 +10,7 @@ import {
   type FlushReason,
 } from '@slipstream/contracts';
 import type { BatchSender } from './BatchSender';
-import type { CallOptions, CallPriority } from './CallOptions';
+import type { CallOptions, CallPriority, NotifyOptions } from './CallOptions';
 import type { BatchCodec, BatchOutcome, EncodedBody, EncodedCall } from './codecs/BatchCodec';
 import { JsonRpcCodec } from './codecs/JsonRpcCodec';
 import { compressBody } from './compression/compressBody';
@@ -96,6 +96,24 @@ export class RequestBatcher {
    * for an item error, and the batch's error when the whole batch failed.
    */
   call<T = unknown>(method: string, params?: unknown, options: CallOptions = {}): Promise<T> {
+    return this.enqueue<T>(method, params, options, false);
+  }
+
+  /**
+   * Queues one notification: a call sent without an id, that wants no answer. Resolves when
+   * its batch was delivered (a 2xx answer); rejects with the batch's error when it was not,
+   * and like `call()` on close, abort or timeout. Notifications are never de-duplicated.
+   */
+  notify(method: string, params?: unknown, options: NotifyOptions = {}): Promise<void> {
+    return this.enqueue<void>(method, params, { ...options, idempotent: false }, true);
+  }
+
+  private enqueue<T>(
+    method: string,
+    params: unknown,
+    options: CallOptions,
+    notification: boolean,
+  ): Promise<T> {
     const priority = options.priority ?? 'standard';
     const timeoutMs = options.timeoutMs;
     if (this.closing) return Promise.reject(new ClientClosedError('the request batcher is closed'));
@@ -122,7 +140,7 @@ export class RequestBatcher {
     return new Promise<T>((resolve, reject: (error: Error) => void) => {
       let item: Item;
       try {
-        item = this.itemFor(method, params, priority, options.idempotent === true);
+        item = this.itemFor(method, params, priority, options.idempotent === true, notification);
       } catch (err) {
         // itemFor throws only the codec's typed errors.
         reject(err as Error);
@@ -161,9 +179,15 @@ export class RequestBatcher {
   }
 
   /** The queued item this call joins (de-duplicated), or a new one. */
-  private itemFor(method: string, params: unknown, priority: CallPriority, idempotent: boolean): Item {
+  private itemFor(
+    method: string,
+    params: unknown,
+    priority: CallPriority,
+    idempotent: boolean,
+    notification: boolean,
+  ): Item {
     // Encoded once: the codec's identity of the call (its form without the id) is the dedupe key.
-    const encoded = this.codec.encodeCall({ id: this.nextId++, method, params });
+    const encoded = this.codec.encodeCall({ id: this.nextId++, method, params, notification });
     const dedupeKey = this.options.dedupe && idempotent ? encoded.identity : undefined;
     const shared = dedupeKey === undefined ? undefined : this.dedupeIndex.get(dedupeKey);
     if (shared) {

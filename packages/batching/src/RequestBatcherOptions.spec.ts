@@ -21,7 +21,13 @@ describe('resolveBatcherOptions', () => {
   it('when a field is invalid, throws ConfigError naming the field, expected and received', () => {
     expect(() => resolveBatcherOptions({ maxBatchSize: 0 })).toThrow(ConfigError);
     expect(() => resolveBatcherOptions({ maxBatchSize: 0 })).toThrow(
-      'batching.maxBatchSize: expected an integer >= 1, received 0',
+      'batching.maxBatchSize: expected number > 0, received 0 (number)',
+    );
+  });
+
+  it('when a key is unknown, refuses it and names the nearest valid one', () => {
+    expect(() => resolveBatcherOptions({ maxBachSize: 3 } as never)).toThrow(
+      'batching.maxBachSize: expected a known key (did you mean "maxBatchSize"?)',
     );
   });
 
@@ -48,7 +54,7 @@ describe('resolveBatcherOptions', () => {
         'batching.timeoutMs',
         'batching.statsWindowMs',
       ]);
-      expect((err as ConfigError).issues[3]).toMatchObject({ received: '"zstd"' });
+      expect((err as ConfigError).issues[3]).toMatchObject({ received: '"zstd" (string)' });
     }
   });
 });

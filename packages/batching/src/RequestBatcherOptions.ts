@@ -1,9 +1,5 @@
-import {
-  ConfigError,
-  type CompressionAlgorithm,
-  type ConfigIssue,
-  type RequestBatchingConfig,
-} from '@slipstream/contracts';
+import { batcherOptionsSchema, parseConfig } from '@slipstream/config';
+import type { RequestBatchingConfig } from '@slipstream/contracts';
 
 /**
  * Settings of one `RequestBatcher`: the contract's `RequestBatchingConfig` (each field's default
@@ -31,21 +27,17 @@ export const DEFAULTS: ResolvedBatcherOptions = Object.freeze({
   statsWindowMs: 10_000,
 });
 
-const COMPRESSIONS: readonly CompressionAlgorithm[] = ['none', 'gzip', 'br'];
-
-function render(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
 /**
- * Fills the omitted fields of `options` from `base` and validates the result.
- * Throws a `ConfigError` naming every bad field, what it expects and what it received.
+ * Validates `options` (`batcherOptionsSchema` of `@slipstream/config`: unknown keys refused,
+ * each field's type and range) and fills the omitted fields from `base`. Throws a
+ * `ConfigError` naming every bad field as `batching.<field>`, what it expects and what it received.
  */
 export function resolveBatcherOptions(
   options: RequestBatcherOptions,
   base: ResolvedBatcherOptions = DEFAULTS,
 ): ResolvedBatcherOptions {
-  const resolved: ResolvedBatcherOptions = {
+  parseConfig(batcherOptionsSchema, options, ['batching']);
+  return Object.freeze({
     maxBatchSize: options.maxBatchSize ?? base.maxBatchSize,
     maxDelayMs: options.maxDelayMs ?? base.maxDelayMs,
     maxBatchBytes: options.maxBatchBytes ?? base.maxBatchBytes,
@@ -55,37 +47,5 @@ export function resolveBatcherOptions(
     compressionThresholdBytes: options.compressionThresholdBytes ?? base.compressionThresholdBytes,
     timeoutMs: options.timeoutMs ?? base.timeoutMs,
     statsWindowMs: options.statsWindowMs ?? base.statsWindowMs,
-  };
-  const issues: ConfigIssue[] = [];
-  const check = (field: keyof RequestBatcherOptions, ok: boolean, expected: string): void => {
-    if (!ok) issues.push({ path: `batching.${field}`, expected, received: render(resolved[field]) });
-  };
-  const isInt = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
-  check('maxBatchSize', isInt(resolved.maxBatchSize, 1), 'an integer >= 1');
-  check(
-    'maxDelayMs',
-    Number.isFinite(resolved.maxDelayMs) && resolved.maxDelayMs >= 0,
-    'a finite number >= 0 (ms)',
-  );
-  check(
-    'maxBatchBytes',
-    resolved.maxBatchBytes === Infinity || isInt(resolved.maxBatchBytes, 1),
-    'an integer >= 1 (bytes) or Infinity',
-  );
-  check('maxInFlightBatches', isInt(resolved.maxInFlightBatches, 1), 'an integer >= 1');
-  check('dedupe', typeof resolved.dedupe === 'boolean', 'a boolean');
-  check('compression', COMPRESSIONS.includes(resolved.compression), "'none', 'gzip' or 'br'");
-  check('compressionThresholdBytes', isInt(resolved.compressionThresholdBytes, 0), 'an integer >= 0 (bytes)');
-  check(
-    'timeoutMs',
-    Number.isFinite(resolved.timeoutMs) && resolved.timeoutMs > 0,
-    'a finite number > 0 (ms)',
-  );
-  check(
-    'statsWindowMs',
-    Number.isFinite(resolved.statsWindowMs) && resolved.statsWindowMs > 0,
-    'a finite number > 0 (ms)',
-  );
-  if (issues.length > 0) throw new ConfigError(issues);
-  return Object.freeze(resolved);
+  });
 }

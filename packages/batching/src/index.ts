@@ -1,7 +1,7 @@
 export { RequestBatcher } from './RequestBatcher';
 export { DEFAULTS, resolveBatcherOptions } from './RequestBatcherOptions';
 export type { RequestBatcherOptions, ResolvedBatcherOptions } from './RequestBatcherOptions';
-export type { CallOptions, CallPriority } from './CallOptions';
+export type { CallOptions, CallPriority, NotifyOptions } from './CallOptions';
 export type { BatchSender, EncodedBatch } from './BatchSender';
 export type {
   BatchCall,

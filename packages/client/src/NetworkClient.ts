@@ -64,6 +64,7 @@ import {
   type HttpRequest,
   type HttpRequestOptions,
   type PoolManager,
+  validateRequest,
 } from '@slipstream/http';
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
@@ -332,7 +333,7 @@ export class NetworkClient {
   /**
    * Sends `req` through the pipeline and resolves with the response, whatever its status (a
    * 5xx after the last retry included). Rejects with a `SlipstreamError` when no response
-   * arrived: `NoRouteError`, `OverloadedError` / `QueueTimeoutError` (shed at admission),
+   * arrived: `InvalidRequestError` (bad path, method, header or body; nothing sent), `NoRouteError`, `OverloadedError` / `QueueTimeoutError` (shed at admission),
    * `BrokenCircuitError`, `NoHealthyEndpointError`, `RequestTimeoutError`, `RequestAbortedError`,
    * `ConnectionError`, `ClientClosedError`, ...
    */
@@ -346,6 +347,7 @@ export class NetworkClient {
     opts: ClientRequestOptions,
     kind: ObservedRequest['kind'],
   ): Promise<HttpResponse> {
+    validateRequest(req);
     const x = this.#begin(req, opts, kind);
     let response: HttpResponse | undefined;
     let error: unknown;
@@ -372,6 +374,7 @@ export class NetworkClient {
    * Rejects like `request()` when no headers arrived.
    */
   async stream(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
+    validateRequest(req);
     const x = this.#begin(req, opts, 'stream');
     const response = await this.#admitted(x, this.#streamAttempt).catch((err: unknown) => {
       dump(x);

@@ -1,5 +1,4 @@
-import { parseConfig } from '@slipstream/core';
-import { ConfigError } from '@slipstream/contracts';
+import { clientOptionsSchema, parseConfig } from '@slipstream/config';
 import type {
   CircuitBreakerConfig,
   ConnectionPoolingConfig,
@@ -10,7 +9,6 @@ import type {
   AdvancedRoutingConfig,
 } from '@slipstream/contracts';
 import type { RetryPolicyOptions } from '@slipstream/resilience';
-import { z } from 'zod';
 
 /** A cluster of the client: the contract's load-balancing config, its JSON-RPC batch path included. */
 export type ClientClusterConfig = LoadBalancingConfig;
@@ -18,7 +16,7 @@ export type ClientClusterConfig = LoadBalancingConfig;
 /** Retry settings of the client (the resilience package's options; what is retryable is the outcome classifier's verdict). */
 export type ClientRetryOptions = RetryPolicyOptions;
 
-/** Options of a `NetworkClient`. Nested configs are validated by the component that owns them. */
+/** Options of a `NetworkClient`, every one validated at construction (see `resolveClientOptions`). */
 export interface NetworkClientOptions {
   /** The clusters requests can go to; at least one. Required. */
   clusters: ClientClusterConfig[];
@@ -56,45 +54,14 @@ export const CLIENT_DEFAULTS = Object.freeze({
   defaultQosClass: 'standard',
 });
 
-const object = z.object({}).passthrough();
-
-/** The shape checked here; components check the contents of their own configs. */
-const schema = z.object({
-  clusters: z
-    .array(
-      z
-        .object({
-          cluster: z.string().min(1),
-          batchPath: z.string().startsWith('/').optional(),
-        })
-        .passthrough(),
-    )
-    .min(1),
-  routes: z.array(object).optional(),
-  classes: z.array(object).optional(),
-  adaptiveConcurrency: object.optional(),
-  breaker: object.optional(),
-  retry: object.optional(),
-  batching: object.optional(),
-  pool: object.optional(),
-  monitoring: z.boolean().optional(),
-  defaultTimeoutMs: z.number().int().min(0).optional(),
-  defaultQosClass: z.string().min(1).optional(),
-});
-
 /**
- * Checks the shape of `options` and fills the client's own defaults. Throws a `ConfigError`
- * naming each bad path, what was expected and what was received; also for duplicate cluster names.
+ * Validates `options` against `clientOptionsSchema` of `@slipstream/config` (every nested
+ * option, unknown keys refused with the nearest valid name, routes naming configured clusters,
+ * unique cluster names) and fills the client's own defaults. Throws a `ConfigError` naming
+ * each bad path, what was expected and what was received.
  */
 export function resolveClientOptions(options: NetworkClientOptions): ResolvedClientOptions {
-  parseConfig(schema, options);
-  const names = options.clusters.map((c) => c.cluster);
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate !== undefined) {
-    throw new ConfigError([
-      { path: 'clusters', expected: 'unique cluster names', received: JSON.stringify(duplicate) },
-    ]);
-  }
+  parseConfig(clientOptionsSchema, options);
   return {
     ...options,
     monitoring: options.monitoring ?? CLIENT_DEFAULTS.monitoring,

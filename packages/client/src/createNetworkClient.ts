@@ -2,7 +2,7 @@ import type { EventBus, Logger, RequestObserver } from '@slipstream/contracts';
 import { PoolManager } from '@slipstream/http';
 import type { MetricsRegistry } from '@slipstream/monitor';
 import { NetworkClient } from './NetworkClient';
-import type { NetworkClientOptions } from './NetworkClientOptions';
+import { resolveClientOptions, type NetworkClientOptions } from './NetworkClientOptions';
 
 /** What `createNetworkClient` may be given; everything is optional. */
 export interface NetworkClientDeps {
@@ -18,11 +18,22 @@ export interface NetworkClientDeps {
   observers?: readonly RequestObserver[];
 }
 
-/** Builds a `NetworkClient` without a container (benchmarks, scripts, tests). */
+/** What `createNetworkClient` takes: the client's options, every one optional (no clusters by default). */
+export type CreateNetworkClientOptions = Omit<NetworkClientOptions, 'clusters'> & {
+  clusters?: NetworkClientOptions['clusters'];
+};
+
+/**
+ * Builds a `NetworkClient` without a container (benchmarks, scripts, tests). Every option is
+ * validated first (a `ConfigError` names each bad path); with none, the client has sane defaults
+ * and no clusters (add them with `configureCluster`).
+ */
 export function createNetworkClient(
-  options: NetworkClientOptions,
+  input: CreateNetworkClientOptions = {},
   deps: NetworkClientDeps = {},
 ): NetworkClient {
+  const options: NetworkClientOptions = { ...input, clusters: input.clusters ?? [] };
+  resolveClientOptions(options);
   const pool = deps.pool ?? new PoolManager(options.pool);
   try {
     return new NetworkClient(

@@ -14,4 +14,8 @@ export { UpstreamResponseError } from './errors/UpstreamResponseError';
 export { UnsupportedBodyError } from './errors/UnsupportedBodyError';
 export { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 export { clientModule } from './clientModule';
-export { createNetworkClient, type NetworkClientDeps } from './createNetworkClient';
+export {
+  createNetworkClient,
+  type CreateNetworkClientOptions,
+  type NetworkClientDeps,
+} from './createNetworkClient';

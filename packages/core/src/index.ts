@@ -32,7 +32,7 @@ export {
   type RedactorOptions,
 } from './logger/redactSecrets';
 export { redactUrls, DEFAULT_SECRET_QUERY_PARAMS } from './logger/redactUrls';
-export { parseConfig } from './config/parseConfig';
+export { parseConfig } from '@slipstream/config';
 export {
   coreConfigSchema,
   CORE_BUS_KEYS,

@@ -17,3 +17,4 @@ export { toSlipstreamError } from './errors/toSlipstreamError';
 export { HTTP_OPTIONS } from './HTTP_OPTIONS';
 export { httpModule, type HttpModuleOptions } from './httpModule';
 export type { HttpPoolStats } from './stats/HttpPoolStats';
+export { validateRequest, type RequestShape } from './request/validateRequest';

@@ -17,7 +17,7 @@ import type {
   EventBus,
   Logger,
 } from '@slipstream/contracts';
-import { issue } from './configIssue';
+import { configIssue as issue } from '@slipstream/config';
 import { classifyError, OUTCOME_EFFECTS } from './outcome/classifyOutcome';
 
 /**

@@ -1,6 +1,6 @@
 import { ConfigError, RequestAbortedError } from '@slipstream/contracts';
 import type { ConfigIssue } from '@slipstream/contracts';
-import { issue } from './configIssue';
+import { configIssue as issue } from '@slipstream/config';
 import { RetryBudget } from './RetryBudget';
 import type { RetryBudgetOptions } from './RetryBudget';
 

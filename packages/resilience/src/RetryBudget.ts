@@ -1,6 +1,6 @@
 import { ConfigError } from '@slipstream/contracts';
 import type { ConfigIssue } from '@slipstream/contracts';
-import { issue } from './configIssue';
+import { configIssue as issue } from '@slipstream/config';
 
 /** Settings of a retry budget. */
 export interface RetryBudgetOptions {

@@ -1,7 +1,7 @@
 import { injectable, unmanaged } from 'inversify';
 import { ConfigError, RequestAbortedError, RequestTimeoutError } from '@slipstream/contracts';
 import type { ConfigIssue } from '@slipstream/contracts';
-import { issue } from './configIssue';
+import { configIssue as issue } from '@slipstream/config';
 import type { OutcomeKind } from '@slipstream/contracts';
 import { classifyError, isRetryableOutcome } from './outcome/classifyOutcome';
 import { retryAfterMs } from './retryAfter';

@@ -25,6 +25,16 @@ describe('applyRoutingConfig', () => {
     expect(scheduler.classNames.sort()).toEqual(['gold', 'standard']);
   });
 
+  it('when a route policy has an unknown key, refuses it with the nearest valid one and keeps the old table (regression: policy: { retry: 2 } was ignored)', () => {
+    const { router, scheduler } = setup();
+    expect(() =>
+      applyRoutingConfig(router, scheduler, {
+        routes: [{ id: 'b', match: {}, cluster: 'two', policy: { retry: 2 } as never }],
+      }),
+    ).toThrow('routes[0].policy.retry: expected a known key (did you mean "retries"?)');
+    expect(router.resolve({ method: 'GET', path: '/' })?.cluster).toBe('one');
+  });
+
   it('when the classes are invalid, applies neither routes nor classes', () => {
     const { router, scheduler } = setup();
     expect(() =>

@@ -1,9 +1,11 @@
 import type { NetworkCommandName } from '@slipstream/contracts';
-import { parseConfig } from '@slipstream/core';
+import { COMMAND_SCHEMAS, parseConfig } from '@slipstream/config';
 import type { z } from 'zod';
-import { COMMAND_SCHEMAS } from './commandSchemas';
 
-/** Checks a command payload's shape; throws a `ConfigError` naming each bad path (see `COMMAND_SCHEMAS`). */
+/**
+ * Checks a command payload against the same schema as the constructor option it sets
+ * (`COMMAND_SCHEMAS` of `@slipstream/config`); throws a `ConfigError` naming each bad path.
+ */
 export function checkPayload(command: NetworkCommandName, payload: unknown): void {
   const schema: z.ZodType = COMMAND_SCHEMAS[command];
   parseConfig(schema, payload);

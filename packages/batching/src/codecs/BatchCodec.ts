@@ -4,6 +4,8 @@ export interface BatchCall {
   readonly id: number;
   readonly method: string;
   readonly params: unknown;
+  /** A notification: sent without an id, wants no answer; it succeeds when its batch is delivered. */
+  readonly notification?: boolean;
 }
 
 /** One call encoded once, ready to be joined into a batch body. */
@@ -24,7 +26,7 @@ export interface EncodedCall {
 export interface EncodedBody {
   readonly body: string;
   readonly contentType: string;
-  /** The ids of the calls in the body, in order. */
+  /** The ids of the calls in the body that want an answer (notifications have none), in order. */
   readonly ids: readonly number[];
 }
 

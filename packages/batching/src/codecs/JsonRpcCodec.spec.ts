@@ -56,6 +56,52 @@ describe(JsonRpcCodec, () => {
   });
 
   describe('.decode()', () => {
+    const nullError = (code: number, message = 'Invalid request') => ({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code, message },
+    });
+
+    it('when exactly one call is unanswered and the server sent an id: null error, that call gets it', () => {
+      const outcomes = decode([
+        { jsonrpc: '2.0', id: 3, result: 3 },
+        nullError(-32600),
+        { jsonrpc: '2.0', id: 1, result: 1 },
+      ]);
+      expect(outcomes[0]).toEqual({ ok: true, value: 1 });
+      expect(errorOf(outcomes[1])).toMatchObject({ rpcCode: -32600 });
+      expect(outcomes[2]).toEqual({ ok: true, value: 3 });
+    });
+
+    it('when several calls are unanswered and the id: null errors differ, they stay missing with those errors as the cause', () => {
+      const outcomes = decode([
+        { jsonrpc: '2.0', id: 1, result: 1 },
+        nullError(-32600),
+        nullError(-32700, 'Parse'),
+      ]);
+      const missing = errorOf(outcomes[1]);
+      expect(missing).toBeInstanceOf(MissingRpcResponseError);
+      expect((missing!.cause as AggregateError).errors).toHaveLength(2);
+    });
+
+    it('when the server answered no call by id and sent one id: null error, every call gets it', () => {
+      expect(decode([nullError(-32600)]).map((o) => (errorOf(o) as RpcError).rpcCode)).toEqual([
+        -32600, -32600, -32600,
+      ]);
+    });
+
+    it('when every call is a notification, a 2xx without a body delivers them all', () => {
+      const notifications: BatchCall[] = calls.map((c) => ({ ...c, notification: true }));
+      const encoded = notifications.map((c) => codec.encodeCall(c));
+      expect(JSON.parse(encoded[0]!.chunk)).toEqual({ jsonrpc: '2.0', method: 'a', params: [1] });
+      expect(codec.encodeBatch(encoded).ids).toEqual([]);
+      const outcomes = codec.decode({ status: 204, headers: {}, body: '' }, notifications);
+      expect(outcomes).toEqual(notifications.map(() => ({ ok: true, value: undefined })));
+      expect(errorOf(codec.decode({ status: 503, headers: {}, body: '' }, notifications)[0])).toBeInstanceOf(
+        UpstreamStatusError,
+      );
+    });
+
     it('matches results by id, whatever their order', () => {
       const outcomes = decode([
         { jsonrpc: '2.0', id: 3, result: null },

@@ -38,9 +38,31 @@ function outcomeOf(entry: JsonObject, id: number): BatchOutcome {
 }
 
 /**
+ * The server's answers that carry `id: null` (it could not read the call's id, e.g. an invalid
+ * call) given to the calls they concern: the one unanswered call by elimination; every
+ * unanswered call when the server answered none by id (it refused the batch) or refused each
+ * alike; otherwise none (the calls stay missing, with these errors as the cause).
+ */
+function attributeNullIdErrors(
+  unanswered: number,
+  answeredById: number,
+  nullErrors: RpcError[],
+): RpcError | undefined {
+  const [first] = nullErrors;
+  if (first === undefined) return undefined;
+  if (unanswered === 1 && nullErrors.length === 1) return first;
+  const alike = nullErrors.every((e) => e.rpcCode === first.rpcCode && e.message === first.message);
+  if (alike && (answeredById === 0 || nullErrors.length === unanswered)) return first;
+  return undefined;
+}
+
+/**
  * JSON-RPC 2.0 batches: a body `[{jsonrpc, id, method, params}, ...]`, answered by an array
  * of response objects matched by id. A missing id, a duplicate id or an item error settles
  * that call only; a non-2xx status or an unparsable body settles every call of the batch.
+ * An error answered with `id: null` reaches the calls it concerns (see
+ * `attributeNullIdErrors`). Notifications are encoded without an id and succeed when their
+ * batch was delivered (a 2xx; a batch of notifications only may be answered with no body).
  */
 @injectable()
 export class JsonRpcCodec implements BatchCodec {
@@ -57,7 +79,7 @@ export class JsonRpcCodec implements BatchCodec {
       });
     }
     // The id goes last: the chunk is the id-free form with the id spliced in before its closing brace.
-    const chunk = `${identity.slice(0, -1)},"id":${call.id}}`;
+    const chunk = call.notification ? identity : `${identity.slice(0, -1)},"id":${call.id}}`;
     return { call, chunk, bytes: Buffer.byteLength(chunk) + 1, identity };
   }
 
@@ -65,23 +87,41 @@ export class JsonRpcCodec implements BatchCodec {
     return {
       body: `[${calls.map((c) => c.chunk).join(',')}]`,
       contentType: 'application/json',
-      ids: calls.map((c) => c.call.id),
+      ids: calls.filter((c) => !c.call.notification).map((c) => c.call.id),
     };
   }
 
   decode(response: BatchResponse, calls: readonly BatchCall[]): BatchOutcome[] {
+    const delivered: BatchOutcome = { ok: true, value: undefined };
+    if (calls.every((c) => c.notification) && response.status >= 200 && response.status <= 299) {
+      return calls.map(() => delivered);
+    }
     const parsed = this.parseBatch(response);
     if (parsed instanceof Error) return calls.map(() => ({ ok: false, error: parsed }));
     const byId = new Map<number, JsonObject[]>();
+    const nullErrors: RpcError[] = [];
     for (const entry of parsed) {
-      if (!isObject(entry) || typeof entry['id'] !== 'number') continue;
+      if (!isObject(entry)) continue;
+      if (entry['id'] === null) {
+        const outcome = outcomeOf(entry, -1);
+        if (!outcome.ok && outcome.error instanceof RpcError) nullErrors.push(outcome.error);
+      }
+      if (typeof entry['id'] !== 'number') continue;
       const list = byId.get(entry['id']);
       if (list) list.push(entry);
       else byId.set(entry['id'], [entry]);
     }
+    const expecting = calls.filter((c) => !c.notification);
+    const unanswered = expecting.filter((c) => !byId.has(c.id)).length;
+    const attributed = attributeNullIdErrors(unanswered, expecting.length - unanswered, nullErrors);
     return calls.map((call): BatchOutcome => {
+      if (call.notification) return delivered;
       const entries = byId.get(call.id);
-      if (!entries) return { ok: false, error: new MissingRpcResponseError(call.id) };
+      if (!entries) {
+        if (attributed) return { ok: false, error: attributed };
+        const cause = nullErrors.length === 0 ? undefined : { cause: new AggregateError(nullErrors) };
+        return { ok: false, error: new MissingRpcResponseError(call.id, cause) };
+      }
       if (entries.length > 1) {
         return { ok: false, error: new DuplicateRpcResponseError(call.id, entries.length) };
       }

@@ -84,7 +84,7 @@ export type NatsTlsOptions = z.output<typeof natsTlsSchema>;
 export const coreConfigSchema = z.looseObject({
   /** Logging. */
   log: z
-    .object({
+    .strictObject({
       /** The least severe level written. Defaults to `SLIPSTREAM_LOG_LEVEL`, then `LOG_LEVEL`, then `info`. */
       level: z.enum(LOG_LEVELS).optional(),
       /** `json` lines, `pretty` lines, or `auto` (pretty on a TTY). Defaults to `auto`. */
@@ -99,7 +99,7 @@ export const coreConfigSchema = z.looseObject({
   /** The bus and its transport. Defaults to the in-process transport. */
   bus: z
     .discriminatedUnion('transport', [
-      z.object({
+      z.strictObject({
         /** Envelopes stay inside this process (eventemitter3). */
         transport: z.literal('in-process'),
         ...busBase,
@@ -125,7 +125,7 @@ export const coreConfigSchema = z.looseObject({
     .prefault({ transport: 'in-process' }),
   /** Node discovery: heartbeats, agents announced to every node, `agent.offline` for a silent node. */
   discovery: z
-    .object({
+    .strictObject({
       /** Run node discovery. Defaults to true when `bus.transport` is `nats`, false in-process. */
       enabled: z.boolean().optional(),
       /** Heartbeat period. Defaults to NodeDiscovery's 5_000 ms. */
@@ -136,7 +136,7 @@ export const coreConfigSchema = z.looseObject({
     .prefault({}),
   /** The orchestrator. */
   orchestrator: z
-    .object({
+    .strictObject({
       /** How long `stop()` waits for each agent's `stop()` before cutting it. Defaults to 10_000 ms. */
       drainTimeoutMs: timeoutMs.default(10_000),
     })

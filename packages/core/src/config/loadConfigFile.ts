@@ -2,7 +2,7 @@ import { ConfigError } from '@slipstream/contracts';
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { coreConfigSchema, type CoreConfig } from './coreConfigSchema';
-import { parseConfig } from './parseConfig';
+import { parseConfig } from '@slipstream/config';
 
 /**
  * Reads a JSON config file and validates it against `schema` (defaults to `coreConfigSchema`).

@@ -1,10 +1,7 @@
+import { REDACTED, SECRET_KEY } from '@slipstream/config';
 import { DEFAULT_SECRET_QUERY_PARAMS, redactUrls } from './redactUrls';
 
-/** Field names whose values are secrets: authorization headers, tokens, passwords, cookies, API keys. */
-export const SECRET_KEY = /authorization|token|password|secret|cookie|api[-_]?key/i;
-
-/** What a secret is replaced with. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED, SECRET_KEY };
 
 const MAX_DEPTH = 8;
 

@@ -15,7 +15,7 @@ import {
 } from '@slipstream/contracts';
 import { Container, type ContainerModule } from 'inversify';
 import { coreConfigSchema, type CoreConfig, type CoreConfigInput } from '../config/coreConfigSchema';
-import { parseConfig } from '../config/parseConfig';
+import { parseConfig } from '@slipstream/config';
 import { coreModule } from '../coreModule';
 import { NodeDiscovery, type DiscoveredAgent, type PeerState } from '../discovery/NodeDiscovery';
 import { OrchestratorStateError } from '../errors/OrchestratorStateError';

@@ -21,13 +21,21 @@ describe(resolvePoolOptions, () => {
       }
       expect(ConfigError.is(err)).toBe(true);
       expect((err as ConfigError).issues).toEqual([
-        { path: 'connections', expected: 'an integer >= 1', received: '0' },
+        { path: 'connections', expected: 'number > 0', received: '0 (number)' },
         {
           path: 'origins.http://a:1.requestCompression',
-          expected: 'one of none, gzip, br',
-          received: '"zip"',
+          expected: 'one of "none", "gzip", "br"',
+          received: '"zip" (string)',
         },
       ]);
+    });
+  });
+
+  describe('when a key is unknown', () => {
+    it('refuses it and names the nearest valid one (regression: pool: { connetions: 8 } was ignored)', () => {
+      expect(() => resolvePoolOptions({ connetions: 8 } as never)).toThrow(
+        'connetions: expected a known key (did you mean "connections"?)',
+      );
     });
   });
 

@@ -1,3 +1,4 @@
+import { parseConfig, poolManagerOptionsSchema } from '@slipstream/config';
 import {
   ConfigError,
   type CompressionAlgorithm,
@@ -64,39 +65,6 @@ export const ORIGIN_DEFAULTS: Readonly<ResolvedOriginSettings> = Object.freeze({
   maxConnectionAgeJitter: 0.1,
 });
 
-const PROTOCOLS: readonly string[] = ['h1', 'h2', 'auto'];
-
-/** Integer per-origin options and their smallest accepted value. */
-const ORIGIN_MINIMUMS = Object.freeze({
-  compressionThresholdBytes: 0,
-  maxConcurrentStreams: 1,
-  maxRequestsPerConnection: 0,
-  maxConnectionAgeMs: 0,
-});
-
-const COMPRESSIONS: readonly CompressionAlgorithm[] = ['none', 'gzip', 'br'];
-
-type NumericKey = {
-  [K in keyof Required<ConnectionPoolingConfig>]: Required<ConnectionPoolingConfig>[K] extends number
-    ? K
-    : never;
-}[keyof ConnectionPoolingConfig];
-
-/** Smallest accepted value of each integer option. */
-const MINIMUMS: Readonly<Record<NumericKey, number>> = Object.freeze({
-  connections: 1,
-  pipelining: 1,
-  keepAliveTimeoutMs: 1,
-  keepAliveMaxTimeoutMs: 1,
-  connectTimeoutMs: 0,
-  headersTimeoutMs: 0,
-  bodyTimeoutMs: 0,
-  maxResponseSize: -1,
-  maxPending: 0,
-  queueTimeoutMs: 1,
-  idleOriginTtlMs: 0,
-});
-
 /** Normalises an origin the way `URL.origin` does; throws a `ConfigError` naming `path` when it is not one. */
 export function normaliseOrigin(origin: string, path = 'origin'): string {
   let url: URL | undefined;
@@ -111,7 +79,10 @@ export function normaliseOrigin(origin: string, path = 'origin'): string {
   return url.origin;
 }
 
-/** Merges one origin's `settings` over `prev`, reading TLS files anew when `settings.tls` is given. */
+/**
+ * Merges one origin's `settings` (shape already checked by the schema) over `prev`, reading TLS
+ * files anew when `settings.tls` is given, and checks what depends on the origin's scheme.
+ */
 function resolveOrigin(
   origin: string,
   path: string,
@@ -129,46 +100,8 @@ function resolveOrigin(
     maxConnectionAgeMs: settings.maxConnectionAgeMs ?? prev.maxConnectionAgeMs,
     maxConnectionAgeJitter: settings.maxConnectionAgeJitter ?? prev.maxConnectionAgeJitter,
   };
-  if (!COMPRESSIONS.includes(merged.requestCompression)) {
-    issues.push({
-      path: `${path}.requestCompression`,
-      expected: `one of ${COMPRESSIONS.join(', ')}`,
-      received: JSON.stringify(merged.requestCompression),
-    });
-  }
-  for (const [key, min] of Object.entries(ORIGIN_MINIMUMS) as [keyof typeof ORIGIN_MINIMUMS, number][]) {
-    if (!Number.isSafeInteger(merged[key]) || merged[key] < min) {
-      issues.push({
-        path: `${path}.${key}`,
-        expected: `an integer >= ${min}`,
-        received: String(merged[key]),
-      });
-    }
-  }
-  if (merged.maxRequestsPerConnection === 1) {
-    // undici's per-connection limit is "requests before the last one" (see OriginPool): 1 cannot be expressed.
-    issues.push({
-      path: `${path}.maxRequestsPerConnection`,
-      expected: '0 (no limit) or an integer >= 2',
-      received: '1',
-    });
-  }
-  const jitter = merged.maxConnectionAgeJitter;
-  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
-    issues.push({
-      path: `${path}.maxConnectionAgeJitter`,
-      expected: 'a number 0..1',
-      received: String(jitter),
-    });
-  }
   const https = origin.startsWith('https:');
-  if (!PROTOCOLS.includes(merged.protocol)) {
-    issues.push({
-      path: `${path}.protocol`,
-      expected: "'h1', 'h2' or 'auto'",
-      received: JSON.stringify(merged.protocol),
-    });
-  } else if (merged.protocol !== 'h1' && !https) {
+  if (merged.protocol !== 'h1' && !https) {
     issues.push({
       path: `${path}.protocol`,
       expected: "'h1' for an http origin (HTTP/2 needs TLS)",
@@ -207,13 +140,16 @@ function checkOrigins(
 }
 
 /**
- * Applies `partial` over `base` (the defaults when omitted) and validates the result.
- * Throws one `ConfigError` listing every refused field; `base` is never modified.
+ * Validates `partial` (`poolManagerOptionsSchema` of `@slipstream/config`: unknown keys refused,
+ * types and ranges), applies it over `base` (the defaults when omitted) and checks what spans
+ * fields (keep-alive cap, origin keys). Throws one `ConfigError` listing every refused field;
+ * `base` is never modified.
  */
 export function resolvePoolOptions(
   partial: PoolManagerOptions = {},
   base: ResolvedPoolOptions = { ...POOL_DEFAULTS, origins: {} },
 ): ResolvedPoolOptions {
+  parseConfig(poolManagerOptionsSchema, partial);
   const issues: ConfigIssue[] = [];
   const merged: ResolvedPoolOptions = {
     connections: partial.connections ?? base.connections,
@@ -230,16 +166,6 @@ export function resolvePoolOptions(
     idleOriginTtlMs: partial.idleOriginTtlMs ?? base.idleOriginTtlMs,
     origins: base.origins,
   };
-  for (const key of Object.keys(MINIMUMS) as NumericKey[]) {
-    const value = merged[key];
-    const min = MINIMUMS[key];
-    if (!Number.isSafeInteger(value) || value < min) {
-      issues.push({ path: key, expected: `an integer >= ${min}`, received: String(value) });
-    }
-  }
-  if (typeof merged.allowH2 !== 'boolean') {
-    issues.push({ path: 'allowH2', expected: 'a boolean', received: String(merged.allowH2) });
-  }
   if (merged.keepAliveMaxTimeoutMs < merged.keepAliveTimeoutMs) {
     issues.push({
       path: 'keepAliveMaxTimeoutMs',

@@ -1,0 +1,49 @@
+import { InvalidRequestError } from '@slipstream/contracts';
+import { startUpstream, type Upstream } from '@slipstream/testkit';
+import { createNetworkClient } from './createNetworkClient';
+import type { ClientRequest } from './ClientRequest';
+import type { NetworkClient } from './NetworkClient';
+
+describe('NetworkClient with bad per-request input (issue #13)', () => {
+  let upstream: Upstream;
+  let client: NetworkClient;
+
+  beforeAll(async () => {
+    upstream = await startUpstream({ seed: 3 });
+    client = createNetworkClient({
+      clusters: [{ cluster: 'api', endpoints: [{ origin: upstream.origin }] }],
+    });
+  });
+  afterAll(async () => {
+    await client.close();
+    await upstream.close();
+  });
+
+  it.each([
+    ['a path without /', { path: 'work' }, 'path'],
+    ['a path with a space', { path: '/a b' }, 'path'],
+    ['a method with a space', { path: '/work', method: 'GE T' }, 'method'],
+    ['CRLF in a header value', { path: '/work', headers: { 'x-a': 'v\r\nx-injected: 1' } }, 'headers["x-a"]'],
+    ['a header name with a colon', { path: '/work', headers: { 'x:a': 'v' } }, 'headers["x:a"]'],
+    ['an object body', { path: '/work', method: 'POST', body: { a: 1 } }, 'body'],
+  ])(
+    '%s: request() and stream() reject with InvalidRequestError naming it; nothing is sent',
+    async (_title, req, field) => {
+      upstream.resetCounters();
+      for (const send of [client.request.bind(client), client.stream.bind(client)]) {
+        const error = (await send({ cluster: 'api', ...(req as ClientRequest) }).catch(
+          (e: unknown) => e,
+        )) as InvalidRequestError;
+        expect(InvalidRequestError.is(error)).toBe(true);
+        expect(error).toMatchObject({ code: 'SLIP_ERR_INVALID_REQUEST', field });
+      }
+      expect(upstream.counters().requestsReceived).toBe(0);
+    },
+  );
+
+  it('a valid request goes through', async () => {
+    expect(
+      (await client.request({ cluster: 'api', path: '/work', headers: { 'x-a': 'v' } })).statusCode,
+    ).toBe(200);
+  });
+});

@@ -1,0 +1,44 @@
+export { parseConfig, formatPath } from './parseConfig';
+export { configIssue } from './configIssue';
+export { describeValue, REDACTED, SECRET_KEY } from './describeValue';
+export { nearestName } from './nearestName';
+export { knownKeysAt } from './knownKeysAt';
+export { toJsonSchema, JSON_SCHEMA_SOURCES } from './toJsonSchema';
+export {
+  agentOptionsSchema,
+  benchmarkSchema,
+  MAX_BENCHMARK,
+  workloadSchema,
+} from './schemas/agentOptionsSchema';
+export { batcherOptionsSchema, batchingSchema } from './schemas/batchingSchema';
+export { breakerSchema } from './schemas/breakerSchema';
+export { checkClusterNames, clientOptionsSchema, clientOptionsShape } from './schemas/clientOptionsSchema';
+export {
+  BALANCER_ALGORITHM_NAMES,
+  clusterPatchSchema,
+  clusterSchema,
+  endpointSchema,
+  healthCheckSchema,
+  outlierDetectionSchema,
+} from './schemas/clusterSchema';
+export { COMMAND_SCHEMAS } from './schemas/commandSchemas';
+export { alertRuleSchema, monitoringSchema } from './schemas/monitoringSchema';
+export { originSettingsSchema, poolingSchema, poolManagerOptionsSchema } from './schemas/poolingSchema';
+export {
+  count,
+  isOrigin,
+  ms,
+  name,
+  origin,
+  percent,
+  positiveInt,
+  positiveMs,
+  urlPath,
+} from './schemas/primitives';
+export { retrySchema } from './schemas/retrySchema';
+export {
+  adaptiveConcurrencySchema,
+  advancedRoutingSchema,
+  qosClassSchema,
+  routeSchema,
+} from './schemas/routingSchema';

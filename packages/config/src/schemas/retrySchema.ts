@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { count, positiveMs } from './primitives';
+
+/** The client's retry settings (`RetryPolicyOptions` without its functions). */
+export const retrySchema = z.strictObject({
+  maxRetries: count.optional(),
+  baseDelayMs: positiveMs.optional(),
+  maxDelayMs: positiveMs.optional(),
+  maxRetryAfterMs: count.optional(),
+  budget: z
+    .strictObject({
+      ratio: z.number().min(0).max(1).optional(),
+      minPerSecond: z.number().min(0).optional(),
+      maxBalance: z.number().min(0).optional(),
+    })
+    .optional(),
+});

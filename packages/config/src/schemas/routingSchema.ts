@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { compression, count, name, positiveInt } from './primitives';
+
+const rateLimit = z.strictObject({ ratePerSec: z.number().positive(), burst: positiveInt });
+
+/** `RouteConfig`. */
+export const routeSchema = z.strictObject({
+  id: name,
+  match: z.strictObject({
+    method: z.union([name, z.array(name).min(1)]).optional(),
+    host: name.optional(),
+    path: z.string().startsWith('/').optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+  cluster: z.union([name, z.array(name).min(1)]),
+  policy: z
+    .strictObject({
+      timeoutMs: z.number().min(0).optional(),
+      retries: count.optional(),
+      qosClass: name.optional(),
+      compression: compression.optional(),
+      batching: z.boolean().optional(),
+      rateLimit: rateLimit.optional(),
+      perTryTimeoutMs: z.number().positive().optional(),
+      retryOn: z.array(z.number().int().min(400).max(599)).optional(),
+      hedge: z
+        .strictObject({
+          delayMs: z.number().min(0).optional(),
+          quantile: z.number().gt(0).lt(1).optional(),
+          maxExtra: z.number().int().min(1).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+/** `QosClassConfig`. */
+export const qosClassSchema = z.strictObject({
+  name,
+  priority: z.number(),
+  weight: z.number().positive().optional(),
+  maxQueue: count.optional(),
+  queueTimeoutMs: z.number().positive().optional(),
+  shedOrder: z.number().optional(),
+  maxInflightShare: z.number().gt(0).max(1).optional(),
+  rateLimit: rateLimit.optional(),
+});
+
+/** `AdvancedRoutingConfig['adaptiveConcurrency']`. */
+export const adaptiveConcurrencySchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  initialLimit: positiveInt.optional(),
+  minLimit: positiveInt.optional(),
+  maxLimit: positiveInt.optional(),
+  smoothing: z.number().gt(0).max(1).optional(),
+  rttTolerance: z.number().min(1).optional(),
+  probeIntervalMs: z.number().positive().optional(),
+  /** Limiter sample window, ms (the routing package's `AdaptiveLimiterSettings`). */
+  windowMs: z.number().min(0).optional(),
+  /** Samples a window needs before the limit moves. */
+  minWindowSamples: positiveInt.optional(),
+  /** Requests queued beyond the limit before shedding. */
+  queueSize: z.number().min(0).optional(),
+});
+
+/** `AdvancedRoutingConfig` (what `network.routing.configure` takes; cluster names are checked by the client). */
+export const advancedRoutingSchema = z.strictObject({
+  routes: z.array(routeSchema).optional(),
+  classes: z.array(qosClassSchema).min(1).optional(),
+  defaultClass: name.optional(),
+  adaptiveConcurrency: adaptiveConcurrencySchema.optional(),
+});

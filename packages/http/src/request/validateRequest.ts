@@ -1,0 +1,70 @@
+import { InvalidRequestError } from '@slipstream/contracts';
+
+/** An HTTP token (RFC 9110 §5.6.2): method and header names. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** What `validateRequest` looks at; any other field is left alone. */
+export interface RequestShape {
+  method?: unknown;
+  path?: unknown;
+  headers?: unknown;
+  body?: unknown;
+}
+
+/** Whether `text` holds a character that cannot travel in a request line or header value (CR, LF, NUL, other controls but tab). */
+function hasControl(text: string, allowSpaceAndTab: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x7f || (code < 0x20 && !(allowSpaceAndTab && code === 0x09))) return true;
+    if (code === 0x20 && !allowSpaceAndTab) return true;
+  }
+  return false;
+}
+
+/** JSON rendering of a bad value with its type, for the error message. */
+function shown(value: unknown): string {
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return `${JSON.stringify(value) ?? String(type)} (${type})`;
+}
+
+/**
+ * Checks a request where it enters the pipeline, before anything is queued or sent: the
+ * path is a string starting with `/` without spaces or control characters; the method, when
+ * given, an HTTP token; header names tokens and values strings without CR, LF or NUL; the
+ * body, when given, a string or bytes. Throws `InvalidRequestError` (`SLIP_ERR_INVALID_REQUEST`)
+ * naming the field at fault.
+ */
+export function validateRequest(req: RequestShape): void {
+  const { method, path, headers, body } = req;
+  if (typeof path !== 'string' || !path.startsWith('/') || hasControl(path, false))
+    throw new InvalidRequestError(
+      'path',
+      `expected a string starting with / without spaces or control characters, received ${shown(path)}`,
+    );
+  if (method !== undefined && (typeof method !== 'string' || !TOKEN.test(method)))
+    throw new InvalidRequestError(
+      'method',
+      `expected an HTTP method token like GET, received ${shown(method)}`,
+    );
+  if (headers !== undefined) {
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+      throw new InvalidRequestError(
+        'headers',
+        `expected an object of header names to values, received ${shown(headers)}`,
+      );
+    for (const [name, value] of Object.entries(headers)) {
+      if (!TOKEN.test(name))
+        throw new InvalidRequestError(`headers[${JSON.stringify(name)}]`, 'expected a header name token');
+      if (typeof value !== 'string' || hasControl(value, true))
+        throw new InvalidRequestError(
+          `headers[${JSON.stringify(name)}]`,
+          `expected a string without CR, LF or other control characters, received ${shown(value)}`,
+        );
+    }
+  }
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array))
+    throw new InvalidRequestError(
+      'body',
+      `expected a string or a Buffer (serialise objects first), received ${shown(body)}`,
+    );
+}
