@@ -12,7 +12,12 @@ export function describeValue(value: unknown): string {
   let text: string;
   if (typeof value === 'bigint') text = `${value}n`;
   else if (typeof value === 'number' && !Number.isFinite(value)) text = String(value);
-  else text = JSON.stringify(value) ?? type;
+  else text = JSON.stringify(value, hideSecrets) ?? type;
   if (text.length > 120) text = `${text.slice(0, 117)}...`;
   return `${text} (${type})`;
+}
+
+/** A `JSON.stringify` replacer that prints values under secret-named keys as `[REDACTED]`. */
+function hideSecrets(key: string, value: unknown): unknown {
+  return key !== '' && SECRET_KEY.test(key) ? REDACTED : value;
 }

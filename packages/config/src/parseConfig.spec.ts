@@ -77,6 +77,13 @@ describe(parseConfig, () => {
     ]);
   });
 
+  it('when an object holding a secret is refused as a whole, hides the secret inside it', () => {
+    const schema = z.object({ auth: z.string() });
+    const [issue] = issuesOf(() => parseConfig(schema, { auth: { token: 'hunter2-secret' } }));
+    expect(issue?.received).not.toContain('hunter2');
+    expect(issue?.received).toContain('[REDACTED]');
+  });
+
   it('when given a prefix, puts it in front of every path', () => {
     expect(issuesOf(() => parseConfig(z.strictObject({ n: z.number() }), { n: null }, ['batching']))).toEqual(
       [{ path: 'batching.n', expected: 'number', received: 'null' }],
