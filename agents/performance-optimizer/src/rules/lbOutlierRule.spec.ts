@@ -3,11 +3,11 @@ import { balancedCluster, metrics, settings, snapshot } from '../test/snapshots'
 import { lbOutlierRule } from './lbOutlierRule';
 import type { Observation } from './OptimizerRule';
 
-/** A snapshot with these clusters' balancer state, `api` at p99 80 ms and `web` at p99 30 ms. */
+/** A snapshot with these clusters' balancer state, `api` at p99 80 ms and `web` at p99 30 ms, 100 requests each. */
 function observe(balancing: ClusterStats[] | undefined): Observation {
   const clusters = {
-    api: { metrics: metrics({ latencyP99: 80 }), health: snapshot().health },
-    web: { metrics: metrics({ latencyP99: 30 }), health: snapshot().health },
+    api: { metrics: metrics({ latencyP99: 80, requests: 100 }), health: snapshot().health },
+    web: { metrics: metrics({ latencyP99: 30, requests: 100 }), health: snapshot().health },
   };
   return { snapshot: balancing ? snapshot({ clusters, balancing }) : snapshot({ clusters }) };
 }
@@ -38,6 +38,12 @@ describe(lbOutlierRule, () => {
         rule.propose(observe([balancedCluster('api', 'p2c-peak-ewma', [10, 12, 100])]), settings()),
       ).toBe(undefined);
       expect(rule.propose(observe([balancedCluster('api', 'random', [100])]), settings())).toBeUndefined();
+    });
+
+    it('when the outlier cluster carried no requests in the window (stale estimates), does not trigger', () => {
+      const obs = observe([balancedCluster('api', 'round-robin', [10, 12, 100])]);
+      obs.snapshot.clusters.api!.metrics.requests = 0;
+      expect(rule.propose(obs, settings())).toBeUndefined();
     });
 
     it('when the snapshot carries no balancing state, does not trigger', () => {
