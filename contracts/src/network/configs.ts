@@ -262,7 +262,6 @@ export interface RouteConfig {
     };
     qosClass?: string;
     compression?: 'none' | 'gzip' | 'br';
-    batching?: boolean;
     /** Token bucket for this route: requests per second and burst. */
     rateLimit?: { ratePerSec: number; burst: number };
   };

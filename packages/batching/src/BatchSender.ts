@@ -1,3 +1,4 @@
+import type { CallPriority } from './CallOptions';
 import type { BatchResponse } from './codecs/BatchCodec';
 
 /** One batch as it goes on the wire: body (maybe compressed) and the headers that describe it. */
@@ -8,6 +9,10 @@ export interface EncodedBatch {
   readonly headers: Readonly<Record<string, string>>;
   /** The call ids in the batch, in order. */
   readonly ids: readonly number[];
+  /** Whether every call in the batch is idempotent (and none a notification): the batch may then be retried. */
+  readonly idempotent: boolean;
+  /** The most urgent priority among the batch's calls. */
+  readonly priority: CallPriority;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   type BatchStats,
   type FlushReason,
 } from '@slipstream/contracts';
-import type { BatchSender } from './BatchSender';
+import type { BatchSender, EncodedBatch } from './BatchSender';
 import type { CallOptions, CallPriority, NotifyOptions } from './CallOptions';
 import type { BatchCodec, BatchOutcome, EncodedBody, EncodedCall } from './codecs/BatchCodec';
 import { JsonRpcCodec } from './codecs/JsonRpcCodec';
@@ -39,6 +39,8 @@ interface Item {
   state: 'queued' | 'inFlight' | 'done';
   readonly waiters: Set<Waiter>;
   readonly dedupeKey: string | undefined;
+  /** Whether the call may be sent twice (idempotent, not a notification). */
+  readonly idempotent: boolean;
   batch?: Batch;
 }
 
@@ -195,7 +197,14 @@ export class RequestBatcher {
       if (priority === 'critical' && shared.state === 'queued') this.requeue(shared, 'critical');
       return shared;
     }
-    const item: Item = { encoded, priority, state: 'queued', waiters: new Set(), dedupeKey };
+    const item: Item = {
+      encoded,
+      priority,
+      state: 'queued',
+      waiters: new Set(),
+      dedupeKey,
+      idempotent: idempotent && !notification,
+    };
     if (dedupeKey !== undefined) this.dedupeIndex.set(dedupeKey, item);
     this.queues[priority].push(item);
     this.queuedCount += 1;
@@ -365,6 +374,14 @@ export class RequestBatcher {
     void this.send(batch, this.codec.encodeBatch(items.map((i) => i.encoded)), reason);
   }
 
+  /** What the sender learns about a batch besides its bytes: whether it may be retried, and how urgent it is. */
+  private describe(items: readonly Item[]): Pick<EncodedBatch, 'idempotent' | 'priority'> {
+    return {
+      idempotent: items.every((i) => i.idempotent),
+      priority: PRIORITIES.find((p) => items.some((i) => i.priority === p)) ?? 'standard',
+    };
+  }
+
   /** Compresses, sends and decodes one batch; never rejects. */
   private async send(batch: Batch, encoded: EncodedBody, reason: FlushReason): Promise<void> {
     const { signal } = batch.controller;
@@ -379,7 +396,10 @@ export class RequestBatcher {
       this.stats_.recordBatch(batch.items.length, reason, wire.logicalBytes, wire.wireBytes);
       const headers: Record<string, string> = { 'content-type': encoded.contentType };
       if (wire.contentEncoding) headers['content-encoding'] = wire.contentEncoding;
-      const response = await this.sender({ body: wire.body, headers, ids: encoded.ids }, signal);
+      const response = await this.sender(
+        { body: wire.body, headers, ids: encoded.ids, ...this.describe(batch.items) },
+        signal,
+      );
       result = this.codec.decode(
         response,
         batch.items.map((i) => i.encoded.call),
@@ -407,7 +427,11 @@ export class RequestBatcher {
               ok: false,
               error: new MalformedResponseError('the codec returned no outcome'),
             });
-      for (const waiter of [...item.waiters]) this.settle(item, waiter, outcome);
+      // De-duplicated callers each get their own copy: one caller's mutation is not another's surprise.
+      const shared = item.waiters.size > 1 && outcome.ok;
+      for (const waiter of [...item.waiters]) {
+        this.settle(item, waiter, shared ? { ok: true, value: structuredClone(outcome.value) } : outcome);
+      }
     });
     this.pump();
     this.notifyIdle();

@@ -41,4 +41,13 @@ export interface ClientCallOptions {
   signal?: AbortSignal;
   /** Rejects the call with `RequestTimeoutError` when unsettled this long after the call, ms. Defaults to none. */
   timeoutMs?: number;
+  /**
+   * Whether the call may run twice: identical concurrent idempotent calls share one upstream
+   * execution when batching's `dedupe` is on, and a batch whose calls all are idempotent is
+   * retried like an idempotent request. Defaults to false.
+   */
+  idempotent?: boolean;
 }
+
+/** Options of `NetworkClient.notify()`: a notification gets no answer, so it is never shared or retried. */
+export type ClientNotifyOptions = Omit<ClientCallOptions, 'idempotent'>;

@@ -92,7 +92,12 @@ import {
   type RoutePolicy,
 } from '@slipstream/routing';
 import { inject, injectable, multiInject, optional, unmanaged } from 'inversify';
-import type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
+import type {
+  ClientCallOptions,
+  ClientNotifyOptions,
+  ClientRequest,
+  ClientRequestOptions,
+} from './ClientRequest';
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
@@ -396,11 +401,26 @@ export class NetworkClient {
    * pipeline. Resolves with the call's own result; rejects with its own error (`RpcError`, ...).
    */
   call<T = unknown>(method: string, params?: unknown, opts: ClientCallOptions = {}): Promise<T> {
-    if (this.#closed) return Promise.reject(new ClientClosedError('the network client is closed'));
-    const cluster = opts.cluster ?? this.#options.clusters[0]!.cluster;
-    const batcher = this.#batcherOf(cluster);
-    if (!batcher) return Promise.reject(new NoRouteError(`no cluster named "${cluster}"`));
-    return batcher.call<T>(method, params, opts);
+    const batcher = this.#callBatcher(opts.cluster);
+    return batcher instanceof Error ? Promise.reject(batcher) : batcher.call<T>(method, params, opts);
+  }
+
+  /**
+   * Queues one JSON-RPC notification (a call without an id, which gets no answer) like `call()`.
+   * Resolves once the batch that carried it was sent and answered at the HTTP level; rejects
+   * when that batch could not be sent (`ConnectionError`, `RequestTimeoutError`, ...).
+   */
+  notify(method: string, params?: unknown, opts: ClientNotifyOptions = {}): Promise<void> {
+    const batcher = this.#callBatcher(opts.cluster);
+    return batcher instanceof Error ? Promise.reject(batcher) : batcher.notify(method, params, opts);
+  }
+
+  /** The batcher of the named cluster (default: the first), or the error a call to it rejects with. */
+  #callBatcher(cluster: string | undefined): RequestBatcher | Error {
+    if (this.#closed) return new ClientClosedError('the network client is closed');
+    const name = cluster ?? this.#options.clusters[0]?.cluster;
+    if (name === undefined) return new NoRouteError('no cluster is configured and the call names none');
+    return this.#batcherOf(name) ?? new NoRouteError(`no cluster named "${name}"`);
   }
 
   /**
@@ -530,12 +550,13 @@ export class NetworkClient {
     if (this.#ownsPool) await this.#pool.destroy();
   }
 
-  #exchange(req: ClientRequest, opts: ClientRequestOptions): Exchange {
+  #exchange(req: ClientRequest, opts: ClientRequestOptions, kind: ObservedRequest['kind']): Exchange {
     const method = req.method ?? 'GET';
     const router = this.#router;
-    // Without routes there is nothing to match (and no request object to build for it).
+    // Without routes there is nothing to match (and no request object to build for it); a
+    // batch goes to the cluster its calls named, never where the route table would send it.
     const route =
-      router.table.routes.length === 0
+      router.table.routes.length === 0 || kind === 'batch'
         ? undefined
         : router.resolve({ method, path: req.path, host: req.host, headers: req.headers });
     const name = route?.cluster ?? req.cluster;
@@ -572,7 +593,7 @@ export class NetworkClient {
   /** Opens a logical request: refused once closed, counted in flight until `#end`. */
   #begin(req: ClientRequest, opts: ClientRequestOptions, kind: ObservedRequest['kind']): Exchange {
     if (this.#closed) throw new ClientClosedError('the network client is closed');
-    const x = this.#exchange(req, opts);
+    const x = this.#exchange(req, opts, kind);
     if (this.#observer) {
       x.observation = this.#observer.requestStarted({
         method: x.method,
@@ -904,9 +925,11 @@ export class NetworkClient {
       typeof batch.body === 'string'
         ? batch.body
         : Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength);
+    // Admitted in the class of its most urgent call when such a class exists; retried only when every call may run twice.
+    const priority = this.#scheduler.classNames.includes(batch.priority) ? batch.priority : undefined;
     const response = await this.#request(
       { method: 'POST', path, headers: { ...batch.headers }, body, cluster },
-      { signal, idempotent: false },
+      { signal, idempotent: batch.idempotent, priority },
       'batch',
     );
     return { status: response.statusCode, headers: response.headers, body: response.body };

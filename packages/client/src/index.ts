@@ -7,7 +7,12 @@ export {
   type NetworkClientOptions,
   type ResolvedClientOptions,
 } from './NetworkClientOptions';
-export type { ClientCallOptions, ClientRequest, ClientRequestOptions } from './ClientRequest';
+export type {
+  ClientCallOptions,
+  ClientNotifyOptions,
+  ClientRequest,
+  ClientRequestOptions,
+} from './ClientRequest';
 export { ClientDispatcher, type DispatchTarget } from './dispatcher/ClientDispatcher';
 export { NoRouteError } from './errors/NoRouteError';
 export { UpstreamResponseError } from './errors/UpstreamResponseError';

@@ -19,7 +19,6 @@ export const routeSchema = z.strictObject({
       retries: count.optional(),
       qosClass: name.optional(),
       compression: compression.optional(),
-      batching: z.boolean().optional(),
       rateLimit: rateLimit.optional(),
       perTryTimeoutMs: z.number().positive().optional(),
       retryOn: z.array(z.number().int().min(400).max(599)).optional(),

@@ -2,7 +2,7 @@ import type { RouteConfig } from '@slipstream/contracts';
 import type { TokenBucket } from '../shaping/TokenBucket';
 import type { RoutePath } from './RoutePath';
 
-/** A route's policy: timeouts, retries, QoS class, compression, batching, rate limit. */
+/** A route's policy: timeouts, retries, QoS class, compression, rate limit. */
 export type RoutePolicy = NonNullable<RouteConfig['policy']>;
 
 /** Request headers as Node and undici hand them over. */
