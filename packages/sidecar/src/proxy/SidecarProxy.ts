@@ -17,6 +17,7 @@ import { errorResponse } from './errorResponse';
 import { forwardedRequestHeaders } from './forwardedRequest';
 import { responseHeaders } from './hopByHop';
 import { HostGuard } from './HostGuard';
+import { meteredBody } from './meteredBody';
 import { ProxyStats, type ProxyStatsSnapshot } from './ProxyStats';
 import { readBody } from './readBody';
 
@@ -59,8 +60,8 @@ const RPC_PREFIX = '/_slipstream/rpc/';
  * backpressure (the client's disconnect aborts the upstream request). Failures are answered as
  * HTTP with a JSON body carrying the `SLIP_ERR_*` code. `POST /_slipstream/rpc/<cluster>` takes
  * single JSON-RPC calls for the batcher, `GET /_slipstream/stats` returns the counters.
- * Request bodies are collected (up to `maxBodyBytes`) before sending: the pipeline's `stream()`
- * takes a body as bytes, which also lets a retry send it again.
+ * Request bodies stream through unbuffered (so such a request is never retried), counted as they
+ * flow: past `maxBodyBytes` the upstream request is aborted, answered 413 if no response started.
  */
 export class SidecarProxy {
   readonly #target: ProxyTarget;
@@ -170,7 +171,7 @@ export class SidecarProxy {
     const { path, host } = this.#requestTarget(req);
     if (path.startsWith(CONTROL_PREFIX)) return this.#control(req, res, path);
     const control = readControlHeaders(req.headers);
-    const body = await readBody(req, this.#options.maxBodyBytes);
+    const metered = meteredBody(req, this.#options.maxBodyBytes);
     const abort = abortOnClose(res);
     const method = req.method ?? 'GET';
     const request: ClientRequest = {
@@ -178,7 +179,7 @@ export class SidecarProxy {
       path,
       host,
       cluster: control.cluster,
-      body,
+      body: metered.body,
       headers: forwardedRequestHeaders(req.headers, {
         clientAddress: req.socket.remoteAddress ?? '127.0.0.1',
         host,
@@ -186,12 +187,17 @@ export class SidecarProxy {
       }),
     };
     this.#stats.forwarded++;
-    const response = await this.#target.stream(request, {
-      priority: control.priority,
-      timeoutMs: control.timeoutMs,
-      stickyKey: control.stickyKey,
-      signal: abort.signal,
-    });
+    const response = await this.#target
+      .stream(request, {
+        priority: control.priority,
+        timeoutMs: control.timeoutMs,
+        stickyKey: control.stickyKey,
+        signal: abort.signal,
+      })
+      .catch((err: unknown) => {
+        // The body passed the limit before the upstream answered: a 413, not the upstream's failure.
+        throw metered.exceeded ?? err;
+      });
     const headers = responseHeaders(response.headers, VIA);
     if (this.#draining) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
