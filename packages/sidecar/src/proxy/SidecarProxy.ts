@@ -9,7 +9,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { pipeline } from 'node:stream';
 import { RefusedRequestError, type RefusalReason } from '../errors/RefusedRequestError';
 import { answerRpc, type RpcTarget } from '../rpc/answerRpc';
 import { readControlHeaders } from './controlHeaders';
@@ -208,10 +207,15 @@ export class SidecarProxy {
       res.end();
       return;
     }
-    pipeline(response.body, res, (err) => {
-      if (err && !abort.signal.aborted)
-        this.#logger.debug('response body broke off', { path, error: String(err) });
+    // `pipe`, not `pipeline`: pipeline allocates an AbortController per call and aborts it (a
+    // DOMException) at the end, a measurable share of the proxy's CPU per request. A client that
+    // goes away aborts `abort.signal`, which destroys the body; a body that breaks off cuts `res`.
+    const body = response.body;
+    body.once('error', (err) => {
+      res.destroy();
+      if (!abort.signal.aborted) this.#logger.debug('response body broke off', { path, error: String(err) });
     });
+    body.pipe(res);
   }
 
   /** The path and host a request asks for; refuses CONNECT-like targets, unknown hosts and absolute URIs to other hosts. */
