@@ -1,3 +1,5 @@
+import type { RequestBody } from '@slipstream/http';
+
 /** A request as an agent hands it to the `NetworkClient`. */
 export interface ClientRequest {
   /** HTTP method. Defaults to 'GET'. */
@@ -6,8 +8,12 @@ export interface ClientRequest {
   path: string;
   /** Request headers, lower-case names. */
   headers?: Record<string, string>;
-  /** Request body. */
-  body?: Buffer | string;
+  /**
+   * Request body: bytes, or a `Readable` / async iterable sent as it flows with backpressure.
+   * A streamed body is read once, so its request is never retried, hedged or replayed (it
+   * counts as non-idempotent whatever its method or `idempotent` option).
+   */
+  body?: RequestBody;
   /** Host the route table may match on. */
   host?: string;
   /** Cluster to send to when no route matches. */

@@ -60,6 +60,7 @@ import { mergeBatchStats, RequestBatcher, type EncodedBatch, type BatchResponse 
 import {
   HttpResponse,
   HttpStreamResponse,
+  isStreamedBody,
   type HttpPoolStats,
   type HttpRequest,
   type HttpRequestOptions,
@@ -569,7 +570,8 @@ export class NetworkClient {
       );
     }
     const retries = route?.policy.retries;
-    const idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(method);
+    // A streamed body is read once: never retried, hedged or replayed.
+    const idempotent = !isStreamedBody(req.body) && (opts.idempotent ?? IDEMPOTENT_METHODS.has(method));
     const timeoutMs =
       opts.timeoutMs ?? route?.policy.timeoutMs ?? (this.#options.defaultTimeoutMs || undefined);
     const qosClass = opts.priority ?? route?.qosClass ?? router.table.defaultQosClass;
@@ -877,7 +879,7 @@ export class NetworkClient {
       bytesOutWire = response.bytesOutWire;
     } else {
       const body = x.req.body;
-      if (body !== undefined)
+      if (body !== undefined && !isStreamedBody(body))
         bytesOutLogical = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     }
     this.#metrics!.recordRequest({

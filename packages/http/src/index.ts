@@ -4,6 +4,7 @@ export { PoolDispatcher } from './dispatcher/PoolDispatcher';
 export { HttpResponse } from './response/HttpResponse';
 export { HttpStreamResponse, type BodyMeter } from './response/HttpStreamResponse';
 export type { HttpRequest, HttpRequestOptions } from './response/HttpRequest';
+export { isStreamedBody, type RequestBody, type StreamedBody } from './response/RequestBody';
 export {
   POOL_DEFAULTS,
   ORIGIN_DEFAULTS,

@@ -11,6 +11,10 @@ export const ENCODERS: Readonly<Record<Exclude<CompressionAlgorithm, 'none'>, Co
   br: promisify(zlib.brotliCompress),
 });
 
+/** Streaming request-body encoders by algorithm (for a streamed body). */
+export const STREAM_ENCODERS: Readonly<Record<Exclude<CompressionAlgorithm, 'none'>, () => Transform>> =
+  Object.freeze({ gzip: zlib.createGzip, br: zlib.createBrotliCompress });
+
 /** Response-body decoders by `content-encoding` token. */
 export const DECODERS: Readonly<Record<string, Codec | undefined>> = Object.freeze({
   gzip: promisify(zlib.gunzip),

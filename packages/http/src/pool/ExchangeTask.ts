@@ -5,11 +5,13 @@ import {
   type SlipstreamError,
 } from '@slipstream/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { ACCEPT_ENCODING, ENCODERS } from '../compression/codecs';
+import { ACCEPT_ENCODING, ENCODERS, STREAM_ENCODERS } from '../compression/codecs';
 import { isSocketError, toSlipstreamError } from '../errors/toSlipstreamError';
 import type { PoolTask } from '../queue/PoolTask';
 import type { HttpRequest, HttpRequestOptions } from '../response/HttpRequest';
+import { isStreamedBody, type StreamedBody } from '../response/RequestBody';
 import type { OriginPool } from './OriginPool';
 
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -57,6 +59,8 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   #deadline: NodeJS.Timeout | undefined;
   #attempts = 0;
   #onWire = false;
+  /** The request's streamed body, sent by `#streamBody`; undefined for bytes. */
+  readonly #source: StreamedBody | undefined;
   #settled = false;
   #error: SlipstreamError | null = null;
 
@@ -74,7 +78,9 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     this.#signal = opts.signal;
     this.#compression = opts.compression;
     this.maxResponseSize = maxResponseSize;
-    this.idempotent = opts.idempotent ?? IDEMPOTENT_METHODS.has(req.method);
+    // A streamed body can be read once: its request is never replayed.
+    this.#source = isStreamedBody(req.body) ? req.body : undefined;
+    this.idempotent = this.#source === undefined && (opts.idempotent ?? IDEMPOTENT_METHODS.has(req.method));
     const headers = req.headers;
     this.#dispatch = {
       origin: owner.origin,
@@ -86,7 +92,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
           : headers['accept-encoding'] === undefined
             ? { ...headers, 'accept-encoding': ACCEPT_ENCODING }
             : headers,
-      body: req.body ?? null,
+      body: isStreamedBody(req.body) ? null : (req.body ?? null),
       idempotent: this.idempotent,
       // undici closes the connection after every HEAD (it sends `connection: close`) in case a
       // misbehaving server sends a body anyway (nodejs/undici#258); the origins we pool answer
@@ -104,6 +110,10 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     if (signal) {
       if (signal.aborted) return this.handleEvent();
       signal.addEventListener('abort', this);
+    }
+    if (this.#source !== undefined) {
+      this.#streamBody(this.#source);
+      return this.owner.submit(this);
     }
     const body = this.#dispatch.body as Buffer | string | null;
     if (body === null) return this.owner.submit(this);
@@ -131,12 +141,50 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     );
   }
 
+  /**
+   * Makes the dispatch send `body` as it flows, its bytes counted as they pass (logical before,
+   * wire after compression), compressed as a stream when the request or the origin wants it
+   * and the body is not encoded yet (no threshold: its size is unknown beforehand).
+   */
+  #streamBody(body: StreamedBody): void {
+    const headers = this.#dispatch.headers as Record<string, string>;
+    const algorithm = this.#compression ?? this.owner.settings.requestCompression;
+    const compress = algorithm !== 'none' && headers['content-encoding'] === undefined;
+    const counters = this.owner.counters;
+    const logical = byteCounter((n) => {
+      this.bodyLogical += n;
+      counters.bytesOutLogical += n;
+      if (!compress) {
+        this.bodyWire += n;
+        counters.bytesOutWire += n;
+      }
+    });
+    const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
+    const onError = (err: Error | null): void => {
+      if (err) source.destroy(err);
+    };
+    if (!compress) {
+      this.#dispatch.body = pipeline(source, logical, onError);
+      return;
+    }
+    const wire = byteCounter((n) => {
+      this.bodyWire += n;
+      counters.bytesOutWire += n;
+    });
+    const { 'content-length': _length, ...rest } = headers;
+    this.#dispatch.headers = { ...rest, 'content-encoding': algorithm };
+    this.#dispatch.body = pipeline(source, logical, STREAM_ENCODERS[algorithm](), wire, onError);
+  }
+
   /** @inheritdoc */
   start(dispatcher: Dispatcher): void {
     const counters = this.owner.counters;
     counters.requests++;
-    counters.bytesOutLogical += this.bodyLogical;
-    counters.bytesOutWire += this.bodyWire;
+    // A streamed body's bytes are counted as they flow (`#streamBody`).
+    if (this.#source === undefined) {
+      counters.bytesOutLogical += this.bodyLogical;
+      counters.bytesOutWire += this.bodyWire;
+    }
     this.#attempts++;
     this.#onWire = true;
     dispatcher.dispatch(this.#dispatch, this);
@@ -258,4 +306,14 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
       this.owner.release();
     }
   }
+}
+
+/** A pass-through stream that reports the size of each chunk to `count`. */
+function byteCounter(count: (bytes: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      count(chunk.length);
+      done(null, chunk);
+    },
+  });
 }

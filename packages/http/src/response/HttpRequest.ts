@@ -1,4 +1,5 @@
 import type { CompressionAlgorithm } from '@slipstream/contracts';
+import type { RequestBody } from './RequestBody';
 
 /** A request to one origin. */
 export interface HttpRequest {
@@ -10,8 +11,12 @@ export interface HttpRequest {
   method: string;
   /** Request headers, lower-case names. */
   headers?: Record<string, string>;
-  /** Request body; Buffers and strings above the origin's threshold are compressed when the origin accepts it. */
-  body?: Buffer | string;
+  /**
+   * Request body; Buffers and strings above the origin's threshold are compressed when the origin
+   * accepts it. A `StreamedBody` is sent as it flows (compressed as a stream, whatever its size,
+   * when compression applies) and never replayed: the request counts as non-idempotent.
+   */
+  body?: RequestBody;
 }
 
 /** Per-request options. */

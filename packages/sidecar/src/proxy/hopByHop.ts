@@ -16,10 +16,12 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** The header names the `Connection` field lists (lower case): hop-by-hop for this message too. */
-export function connectionTokens(headers: IncomingHttpHeaders): Set<string> {
+export function connectionTokens(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
-  if (value === undefined) return new Set();
+  if (value === undefined) return NONE;
   return new Set(value.split(',').map((token) => token.trim().toLowerCase()));
 }
 
