@@ -34,3 +34,4 @@ export {
   type FleetCommandOptions,
   type FleetConfigStatus,
 } from './fleet/fleetCommands';
+export { FleetConfigPusher, type FleetSettingsCommand } from './fleet/FleetConfigPusher';
