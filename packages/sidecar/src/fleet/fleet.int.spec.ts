@@ -156,6 +156,18 @@ describe('sidecars following a fleet configuration bucket (three processes on on
     expect(await traffic(sidecars)).toEqual({ a: 0, b: 9 });
   });
 
+  it('a revision that validates but fails half-way through applying is rejected by all three and undone; the old config keeps serving', async () => {
+    const good = (await configStatus({ servers: SERVERS, bucket })).nodes[0]!.revision;
+    // Cluster b's endpoint moves to upstream a (applied first), then the pool step throws (the
+    // pool section is checked where it is applied): the sidecar must undo the cluster change.
+    const moved = network('b');
+    moved.clusters[1] = { cluster: 'b', endpoints: [{ origin: a.origin }] };
+    const bad = await push({ network: { ...moved, pool: { connections: -1 } } });
+    await waitFor('three config.rejected', () => rejected.filter((e) => e.revision === bad).length === 3);
+    for (const e of rejected.filter((x) => x.revision === bad)) expect(e).toMatchObject({ current: good });
+    expect(await traffic(sidecars)).toEqual({ a: 0, b: 9 });
+  });
+
   it('a sidecar started after the pushes comes up on the latest valid revision, not its file', async () => {
     const { latest: bad, nodes: before } = await configStatus({ servers: SERVERS, bucket });
     const good = before[0]!.revision;
