@@ -1,4 +1,5 @@
 import { ConfigError, MIN_AB_PAIRS, type ConfigIssue } from '@slipstream/contracts';
+import type { OptimizerFleet } from './fleet/OptimizerFleet';
 
 /** Options of the PerformanceOptimizer. */
 export interface OptimizerOptions {
@@ -18,6 +19,8 @@ export interface OptimizerOptions {
   maxBatchDelayMs?: number;
   /** Longest breaker reset the flap rule may set, ms. Defaults to 300_000 ms. */
   maxBreakerResetMs?: number;
+  /** Tune a fleet: each kept change is published there as a new revision, each revert rolled back. Defaults to none (this sidecar only). */
+  fleet?: OptimizerFleet;
 }
 
 /** Defaults of `OptimizerOptions`, plus the rules' trigger thresholds. */
@@ -44,7 +47,10 @@ export const OPTIMIZER_DEFAULTS = Object.freeze({
 });
 
 /** Which numbers each option accepts. */
-const CHECKS: Record<keyof OptimizerOptions, { expected: string; ok: (v: number) => boolean }> = {
+const CHECKS: Record<
+  Exclude<keyof OptimizerOptions, 'fleet'>,
+  { expected: string; ok: (v: number) => boolean }
+> = {
   cooldownMs: { expected: 'a number of ms ≥ 0', ok: (v) => Number.isFinite(v) && v >= 0 },
   verifySnapshots: { expected: 'an integer ≥ 1', ok: (v) => Number.isInteger(v) && v >= 1 },
   abPairs: {
@@ -62,13 +68,20 @@ const CHECKS: Record<keyof OptimizerOptions, { expected: string; ok: (v: number)
 export function checkOptimizerOptions(options: OptimizerOptions): void {
   const issues: ConfigIssue[] = [];
   for (const [path, check] of Object.entries(CHECKS) as [
-    keyof OptimizerOptions,
-    (typeof CHECKS)[keyof OptimizerOptions],
+    keyof typeof CHECKS,
+    (typeof CHECKS)[keyof typeof CHECKS],
   ][]) {
     const value = options[path];
     if (value !== undefined && !check.ok(value)) {
       issues.push({ path, expected: check.expected, received: String(value) });
     }
+  }
+  if (options.fleet !== undefined && typeof options.fleet.publish !== 'function') {
+    issues.push({
+      path: 'fleet',
+      expected: 'an OptimizerFleet (with publish())',
+      received: typeof options.fleet,
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
 }

@@ -10,3 +10,4 @@ export { keepAliveRule } from './rules/keepAliveRule';
 export { batchWindowRule } from './rules/batchWindowRule';
 export { lbOutlierRule } from './rules/lbOutlierRule';
 export { breakerFlapRule } from './rules/breakerFlapRule';
+export type { OptimizerFleet } from './fleet/OptimizerFleet';

@@ -25,3 +25,13 @@ export { RemoteNetworkClient, type RemoteNetworkClientOptions } from './remote/R
 export { RemoteSidecarAgent, type RemoteSidecarAgentOptions } from './remote/RemoteSidecarAgent';
 export { SidecarUnreachableError } from './remote/SidecarUnreachableError';
 export type { ProxyHttpRequest, ProxyHttpResponse, ProxyRpcCall } from './remote/proxyCommands';
+export { fleetSectionSchema, type FleetSection } from './fleet/fleetSectionSchema';
+export { parseFleetConfig, type FleetConfig } from './fleet/parseFleetConfig';
+export { FleetConfigAgent, type FleetConfigAgentOptions } from './fleet/FleetConfigAgent';
+export {
+  configStatus,
+  pushConfig,
+  type FleetCommandOptions,
+  type FleetConfigStatus,
+} from './fleet/fleetCommands';
+export { FleetConfigPusher, type FleetSettingsCommand } from './fleet/FleetConfigPusher';

@@ -1,11 +1,13 @@
 import { NetworkPerformanceAgent, networkPerformanceModules } from '@slipstream/agent-network-performance';
 import type { Logger } from '@slipstream/contracts';
 import { createLogger, Orchestrator } from '@slipstream/core';
-import { natsTransportModule } from '@slipstream/transport-nats';
+import { natsTransportModule, type NatsTransportOptions } from '@slipstream/transport-nats';
 import { watch, type FSWatcher } from 'node:fs';
 import { loadSidecarConfig } from './config/loadSidecarConfig';
 import { parseSidecarConfig, type SidecarConfig, type SidecarConfigInput } from './config/SidecarConfig';
 import { NetworkProxyAgent } from './remote/NetworkProxyAgent';
+import { FleetConfigAgent } from './fleet/FleetConfigAgent';
+import type { FleetConfig } from './fleet/parseFleetConfig';
 import { applyConfigChange, type ConfigChange } from './reload/applyConfigChange';
 import { SidecarAgent } from './SidecarAgent';
 import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
@@ -46,7 +48,9 @@ export interface RunningSidecar {
  * configured bus (in-process or NATS) with the NetworkPerformanceAgent (whose `network.*`
  * commands other processes send over the bus), the `NetworkProxyAgent` (`network.proxy.*`
  * commands for remote agents) and the `SidecarAgent` (the loopback proxy and admin server).
- * With a config file and `sidecar.watch`, a change of the file reloads it. Rejects with a
+ * With a config file and `sidecar.watch`, a change of the file reloads it. With a `fleet` section,
+ * the `FleetConfigAgent` applies the bucket's latest revision before this resolves, then each new
+ * one, through the same reload path (a revision's `network` replaces the file's). Rejects with a
  * `ConfigError` for a bad config, or with the start error of an agent (after stopping the others).
  */
 export async function startSidecar(options: StartSidecarOptions): Promise<RunningSidecar> {
@@ -58,11 +62,60 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const logger = options.logger ?? createLogger(config.core.log);
   const network = new NetworkPerformanceAgent(config.network);
   const sidecar = new SidecarAgent(config.sidecar, config.network.routes ?? []);
+  /** The `network` section of the fleet revision in force; it overrides the file's. */
+  let fleetNetwork: FleetConfig['network'] | undefined;
+  let reloading: Promise<unknown> = Promise.resolve();
+  /**
+   * The one reload path (SIGHUP, file change, `reload()`, fleet revision), one at a time:
+   * applies `next` (the file's or the given config, with the fleet's `network` when one is in
+   * force or `fleet` is given) all or nothing: a step that throws is undone by applying the config
+   * in force again, and the throw is passed on.
+   */
+  const applyNext = (build: () => Promise<SidecarConfig>, fleet?: FleetConfig): Promise<ConfigChange> => {
+    const run = reloading.then(async () => {
+      const next = await build();
+      const fleetNet = fleet === undefined ? fleetNetwork : fleet.network;
+      const composed = fleetNet === undefined ? next : { ...next, network: fleetNet };
+      let change: ConfigChange;
+      try {
+        change = await applyConfigChange(config, composed, network, sidecar);
+      } catch (err) {
+        await applyConfigChange(composed, config, network, sidecar).catch((undo: unknown) =>
+          logger.error('config reload failed and could not be undone', { error: String(undo) }),
+        );
+        throw err;
+      }
+      config = composed;
+      fleetNetwork = fleetNet;
+      logger.info('sidecar config reloaded', { ...change });
+      return change;
+    });
+    reloading = run.catch(() => undefined);
+    return run;
+  };
+  const reload = (input?: SidecarConfigInput): Promise<ConfigChange> =>
+    applyNext(() =>
+      input !== undefined || file === undefined
+        ? Promise.resolve(parseSidecarConfig(input ?? options.config))
+        : loadSidecarConfig(file),
+    );
   const orchestrator = new Orchestrator({ config: config.core, logger })
     .use(natsTransportModule, ...networkPerformanceModules(network))
     .register(network)
     .register(new NetworkProxyAgent())
     .register(sidecar);
+  if (config.fleet !== undefined) {
+    orchestrator.register(
+      new FleetConfigAgent({
+        fleet: config.fleet,
+        bus: config.core.bus as NatsTransportOptions,
+        node: config.core.nodeId,
+        apply: async (revision) => {
+          await applyNext(() => Promise.resolve(config), revision);
+        },
+      }),
+    );
+  }
   await orchestrator.start();
   const health = await orchestrator.health();
   const failed = Object.entries(health.agents).filter(([, status]) => status.state === 'failed');
@@ -73,21 +126,6 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       cause: status.error,
     });
   }
-  let reloading: Promise<unknown> = Promise.resolve();
-  const reload = (input?: SidecarConfigInput): Promise<ConfigChange> => {
-    const run = reloading.then(async () => {
-      const next =
-        input !== undefined || file === undefined
-          ? parseSidecarConfig(input ?? options.config)
-          : await loadSidecarConfig(file);
-      const change = await applyConfigChange(config, next, network, sidecar);
-      config = next;
-      logger.info('sidecar config reloaded', { ...change });
-      return change;
-    });
-    reloading = run.catch(() => undefined);
-    return run;
-  };
   const watcher = file !== undefined && config.sidecar.watch ? watchFile(file, reload, logger) : undefined;
   let stopping: Promise<void> | undefined;
   return {

@@ -1,47 +1,11 @@
-import {
-  ConfigError,
-  type EventBus,
-  type Logger,
-  type NetworkMetricsSnapshot,
-  type PoolStats,
-} from '@slipstream/contracts';
+import { ConfigError, type EventBus, type Logger, type NetworkMetricsSnapshot } from '@slipstream/contracts';
 import type { OptimizerRule, Settings } from '../rules/OptimizerRule';
 import { poolSizeRule } from '../rules/poolSizeRule';
 import { OPTIMIZER_DEFAULTS } from '../OptimizerOptions';
 import { OptimizerController } from './OptimizerController';
+import { fakeBus, snapshot } from '../test/queueModel';
 
 const logger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
-
-/** A snapshot with `queued` requests waiting at one pool; its window's throughput falls by 10 per request queued. */
-function snapshot(queued: number, running: number): NetworkMetricsSnapshot {
-  const pool = { origin: 'http://a', queued, running, requests: 0, connectionsCreated: 0 } as PoolStats;
-  return {
-    pools: [pool],
-    breakers: [],
-    clusters: {},
-    overall: { latencyP99: 0, throughput: 100 - 10 * queued },
-    health: { sloLatencyMs: 250 },
-  } as unknown as NetworkMetricsSnapshot;
-}
-
-function fakeBus(connections: { value: number }) {
-  const sent: { topic: string; payload: unknown }[] = [];
-  const published: { topic: string; payload: { after?: number } }[] = [];
-  const bus = {
-    request: (topic: string, payload: { connections?: number }) => {
-      sent.push({ topic, payload });
-      if (payload.connections !== undefined) connections.value = payload.connections;
-      return Promise.resolve({
-        applied: { connections: connections.value, pipelining: 1, keepAliveTimeoutMs: 4_000 },
-      });
-    },
-    publish: (topic: string, payload: { after?: number }) => {
-      published.push({ topic, payload });
-      return Promise.resolve();
-    },
-  };
-  return { bus: bus as unknown as EventBus, sent, published };
-}
 
 describe(OptimizerController, () => {
   const rule = poolSizeRule({ maxConnections: 8, maxStep: 4 });
@@ -311,6 +275,7 @@ describe(OptimizerController, () => {
         /verifySnapshots: expected an integer ≥ 1, received 0/,
       );
       expect(() => new OptimizerController(bus, [rule], logger, { cooldownMs: -1 })).toThrow(ConfigError);
+      expect(() => new OptimizerController(bus, [rule], logger, { fleet: {} as never })).toThrow(ConfigError);
     });
   });
 });

@@ -10,6 +10,7 @@ import {
   type OptimizerEvent,
 } from '@slipstream/contracts';
 import type { Observation, OptimizerRule, Proposal, Settings } from '../rules/OptimizerRule';
+import type { OptimizerFleet } from '../fleet/OptimizerFleet';
 import { checkOptimizerOptions, OPTIMIZER_DEFAULTS, type OptimizerOptions } from '../OptimizerOptions';
 
 /** A change under an interleaved A/B: which block runs and what the blocks measured. */
@@ -63,7 +64,8 @@ interface AaBlocks {
  * (`optimizer.reverted`). At most one change is in flight; each rule waits `cooldownMs` after
  * its change settles or fails to apply, doubled per revert up to 8×, so it cannot oscillate. A
  * revert that fails is logged and retried on every snapshot until it is sent; nothing else is
- * proposed meanwhile.
+ * proposed meanwhile. With the `fleet` option, a kept change is published to the fleet and a
+ * revert rolls the fleet back to the previous settings (`OptimizerFleet`).
  */
 export class OptimizerController {
   readonly #cooldownMs: number;
@@ -79,7 +81,8 @@ export class OptimizerController {
   #pendingRevert: Proposal | undefined;
   #busy = false;
   /** Counts of what the controller did. */
-  readonly counts = { recommended: 0, kept: 0, reverted: 0, failed: 0, revertFailures: 0 };
+  readonly #fleet: OptimizerFleet | undefined;
+  readonly counts = { recommended: 0, kept: 0, reverted: 0, failed: 0, revertFailures: 0, fleetFailures: 0 };
 
   constructor(
     private readonly bus: EventBus,
@@ -92,6 +95,7 @@ export class OptimizerController {
     this.#cooldownMs = options.cooldownMs ?? OPTIMIZER_DEFAULTS.cooldownMs;
     this.#verifySnapshots = options.verifySnapshots ?? OPTIMIZER_DEFAULTS.verifySnapshots;
     this.#abPairs = options.abPairs ?? OPTIMIZER_DEFAULTS.abPairs;
+    this.#fleet = options.fleet;
   }
 
   /** Whether a change is under its A/B. */
@@ -231,6 +235,7 @@ export class OptimizerController {
         medians.after,
         comparison,
       );
+      await this.#toFleet(proposal, proposal.change);
       return;
     }
     this.counts.reverted++;
@@ -240,6 +245,7 @@ export class OptimizerController {
     const settled = { ...proposal, before: medians.before };
     if (last === 'old') {
       await this.#publish('optimizer.reverted', settled, proposal.previous, medians.after, comparison);
+      await this.#toFleet(settled, proposal.previous);
       return;
     }
     this.#pendingRevert = settled;
@@ -272,6 +278,31 @@ export class OptimizerController {
     this.#pendingRevert = undefined;
     this.#resetAa();
     await this.#publish('optimizer.reverted', proposal, proposal.previous, after, comparison);
+    await this.#toFleet(proposal, proposal.previous);
+  }
+
+  /**
+   * With a fleet, publishes the settled `settings` of `proposal` there (a kept change, or the
+   * previous settings of a reverted one). A failure is logged and counted: this sidecar keeps
+   * the settings, the fleet its revision.
+   */
+  async #toFleet(proposal: Proposal, settings: Record<string, unknown>): Promise<void> {
+    if (this.#fleet === undefined) return;
+    try {
+      const revision = await this.#fleet.publish(proposal.command, settings);
+      this.logger.info('optimizer settings published to the fleet', {
+        rule: proposal.rule,
+        settings,
+        revision,
+      });
+    } catch (err) {
+      this.counts.fleetFailures++;
+      this.logger.error('optimizer settings could not be published to the fleet', {
+        rule: proposal.rule,
+        settings,
+        error: err,
+      });
+    }
   }
 
   /** Snapshots to wait: `verifySnapshots`, or more when the snapshots' window spans more snapshot intervals. */

@@ -63,6 +63,27 @@ describe(parseSidecarConfig, () => {
     ).toMatchObject({ path: 'network.monitoring.admin.enabled' });
   });
 
+  it('takes a fleet section on NATS; refuses an unknown fleet key, a bad bucket name, and a fleet on the in-process bus', () => {
+    const bus = { transport: 'nats', servers: ['nats://127.0.0.1:4222'] };
+    expect(parseSidecarConfig({ bus, network, fleet: { bucket: 'b1', key: 'k' } }).fleet).toEqual({
+      bucket: 'b1',
+      key: 'k',
+    });
+    expect(parseSidecarConfig({ bus, network }).fleet).toBeUndefined();
+    expect(
+      issuesOf(() => parseSidecarConfig({ bus, network, fleet: { bucket: 'a b', bukket: 'x' } })).map(
+        (i) => i.path,
+      ),
+    ).toEqual(['fleet.bucket', 'fleet']);
+    expect(issuesOf(() => parseSidecarConfig({ network, fleet: {} }))).toEqual([
+      {
+        path: 'bus.transport',
+        expected: '"nats" (the `fleet` section follows a JetStream key-value bucket)',
+        received: '"in-process"',
+      },
+    ]);
+  });
+
   it('refuses a drain timeout beyond the orchestrator’s', () => {
     const issues = issuesOf(() =>
       parseSidecarConfig({

@@ -5,6 +5,7 @@ import {
 import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 import { coreConfigSchema, parseConfig, type CoreConfig, type CoreConfigInput } from '@slipstream/core';
 import { z } from 'zod';
+import { fleetSectionSchema, type FleetSection } from '../fleet/fleetSectionSchema';
 import { sidecarSectionSchema, type SidecarSection, type SidecarSectionInput } from './sidecarSectionSchema';
 
 /**
@@ -17,6 +18,8 @@ export type SidecarConfigInput = CoreConfigInput & {
   network: NetworkPerformanceAgentOptions;
   /** The proxy process. Defaults to every default of `sidecarSectionSchema`. */
   sidecar?: SidecarSectionInput;
+  /** The fleet configuration bucket this sidecar follows (needs `bus.transport: nats`). Defaults to none. */
+  fleet?: FleetSection;
 };
 
 /** The sidecar's configuration, validated, with every default applied. */
@@ -27,9 +30,11 @@ export interface SidecarConfig {
   network: NetworkPerformanceAgentOptions;
   /** The proxy process. */
   sidecar: SidecarSection;
+  /** The fleet configuration bucket this sidecar follows; undefined: none. */
+  fleet: FleetSection | undefined;
 }
 
-const sidecarOnly = z.looseObject({ sidecar: sidecarSectionSchema });
+const sidecarOnly = z.looseObject({ sidecar: sidecarSectionSchema, fleet: fleetSectionSchema.optional() });
 
 /**
  * The one validation of the sidecar's configuration, whether it comes from a file, a reload
@@ -40,7 +45,8 @@ const sidecarOnly = z.looseObject({ sidecar: sidecarSectionSchema });
 export function parseSidecarConfig(input: unknown): SidecarConfig {
   const issues: ConfigIssue[] = [];
   const core = collect(issues, '', () => parseConfig(coreConfigSchema, input));
-  const section = collect(issues, '', () => parseConfig(sidecarOnly, input).sidecar);
+  const own = collect(issues, '', () => parseConfig(sidecarOnly, input));
+  const section = own?.sidecar;
   const network = (input as { network?: unknown } | null | undefined)?.network;
   if (typeof network !== 'object' || network === null || Array.isArray(network)) {
     issues.push({
@@ -66,8 +72,15 @@ export function parseSidecarConfig(input: unknown): SidecarConfig {
       received: String(section.drainTimeoutMs),
     });
   }
+  if (core && own?.fleet && core.bus.transport !== 'nats') {
+    issues.push({
+      path: 'bus.transport',
+      expected: '"nats" (the `fleet` section follows a JetStream key-value bucket)',
+      received: JSON.stringify(core.bus.transport),
+    });
+  }
   if (issues.length > 0 || !core || !section) throw new ConfigError(issues);
-  return { core, network: network as NetworkPerformanceAgentOptions, sidecar: section };
+  return { core, network: network as NetworkPerformanceAgentOptions, sidecar: section, fleet: own?.fleet };
 }
 
 /** Runs `parse`; a `ConfigError` it throws adds its issues (under `prefix`) to `issues`. */

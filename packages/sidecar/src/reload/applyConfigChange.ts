@@ -64,6 +64,7 @@ export async function applyConfigChange(
     applied.push('routing');
   }
   if (!isDeepStrictEqual(current.sidecar, next.sidecar)) needsRestart.push('sidecar');
+  if (!isDeepStrictEqual(current.fleet, next.fleet)) needsRestart.push('fleet');
   for (const key of ['nodeId', 'bus', 'discovery', 'orchestrator', 'log'] as const) {
     if (!isDeepStrictEqual(current.core[key], next.core[key])) needsRestart.push(key);
   }
