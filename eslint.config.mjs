@@ -26,13 +26,13 @@ export default tseslint.config(
     },
   },
   {
-    // The packaging test's plain-JavaScript consumers (CommonJS and ES module scripts run against
-    // the packed packages): no TypeScript project, so no type-aware rules.
-    files: ['**/*.cjs', '**/*.mjs'],
+    // Plain JavaScript (the packaging test's CommonJS and ES module consumers, the CLI's bin
+    // script): no TypeScript project, so no type-aware rules.
+    files: ['**/*.cjs', '**/*.mjs', 'packages/cli/bin/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { console: 'readonly', process: 'readonly', require: 'readonly' },
+      globals: { console: 'readonly', process: 'readonly', require: 'readonly', __dirname: 'readonly' },
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -1,8 +1,9 @@
 import { ConfigError } from '@slipstream/contracts';
 import type { DemoArgs } from './DemoArgs';
 
-/** Usage text of `npm start -- [options]`. */
-export const USAGE = `usage: npm start -- [--only N] [--json FILE] [--config FILE] [--scale X]
+/** Help text of `slipstream demo` (`npm start -- [options]`). */
+export const DEMO_HELP = `usage: slipstream demo [--only N] [--json FILE] [--config FILE] [--scale X]
+       (npm start -- [options] runs it too)
   --only N       run scenario N only (1..10)
   --json FILE    also write the results as JSON to FILE
   --config FILE  run against the real upstreams listed in FILE, a JSON file:
@@ -16,50 +17,43 @@ export const USAGE = `usage: npm start -- [--only N] [--json FILE] [--config FIL
                  /rpc), whose "echo" method must return its params. The real upstream must
                  answer them 2xx.
   --scale X      multiply every workload's request count by X (0 < X ≤ 10; default 1)
-  --help         print this text`;
+  -h, --help     print this text`;
 
 const SCENARIO_COUNT = 10;
 const MAX_SCALE = 10;
 
+/** The demo's options as the command line gave them (`node:util` `parseArgs` values). */
+export interface DemoArgValues {
+  only?: string | boolean;
+  json?: string | boolean;
+  config?: string | boolean;
+  scale?: string | boolean;
+}
+
+/** The demo's options for `node:util` `parseArgs`. */
+export const DEMO_OPTIONS = {
+  only: { type: 'string' },
+  json: { type: 'string' },
+  config: { type: 'string' },
+  scale: { type: 'string' },
+} as const;
+
 /**
- * Parses the demo's command line (`process.argv.slice(2)`). Accepts `--flag value` and
- * `--flag=value`. Throws a `ConfigError` naming the option, what it expects and what it got.
+ * Checks the demo's option values (`slipstream demo --only 3 --scale=0.5`). Throws a
+ * `ConfigError` naming the option, what it expects and what it got.
  */
-export function parseArgs(argv: readonly string[]): DemoArgs {
-  const args: DemoArgs = { scale: 1, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (flag === '--help' || flag === '-h') {
-      args.help = true;
-      continue;
-    }
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    switch (flag) {
-      case '--only':
-        args.only = integerIn(flag, value, 1, SCENARIO_COUNT);
-        break;
-      case '--json':
-        args.json = nonEmpty(flag, value, 'a file path');
-        break;
-      case '--config':
-        args.config = nonEmpty(flag, value, 'a file path');
-        break;
-      case '--scale':
-        args.scale = scaleOf(value);
-        break;
-      default:
-        throw new ConfigError([
-          {
-            path: 'argv',
-            expected: 'one of --only, --json, --config, --scale, --help',
-            received: JSON.stringify(arg),
-          },
-        ]);
-    }
-  }
+export function demoArgsOf(values: DemoArgValues): DemoArgs {
+  const args: DemoArgs = { scale: 1 };
+  if (values.only !== undefined) args.only = integerIn('--only', text(values.only), 1, SCENARIO_COUNT);
+  if (values.json !== undefined) args.json = nonEmpty('--json', text(values.json), 'a file path');
+  if (values.config !== undefined) args.config = nonEmpty('--config', text(values.config), 'a file path');
+  if (values.scale !== undefined) args.scale = scaleOf(text(values.scale));
   return args;
+}
+
+/** A string option's value (`parseArgs` gives booleans only for boolean options). */
+function text(value: string | boolean): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function nonEmpty(flag: string, value: string | undefined, expected: string): string {

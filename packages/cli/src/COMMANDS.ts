@@ -1,0 +1,6 @@
+import type { Command } from './Command';
+import { benchCommand } from './commands/benchCommand';
+import { demoCommand } from './commands/demoCommand';
+
+/** Every `slipstream` command, in the order `slipstream --help` lists them. */
+export const COMMANDS: readonly Command[] = [demoCommand, benchCommand];

@@ -1,0 +1,114 @@
+/**
+ * The `slipstream` command as a user runs it: `node bin/slipstream.js ARGS` in a child process,
+ * its exit status, its output, and its child processes after a signal.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', 'bin', 'slipstream.js');
+
+/** Runs `slipstream ...args` to completion. */
+function slipstream(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The pids whose parent is `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** Whether a process is alive (and not a zombie). */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+jest.setTimeout(120_000);
+
+describe('slipstream', () => {
+  it.each([[['--help']], [['-h']], [['demo', '--help']], [['bench', '-h']]])(
+    '%j prints the help and exits 0',
+    async (args) => {
+      const { code, stdout, stderr } = await slipstream(args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^usage: slipstream /);
+      expect(stderr).toBe('');
+    },
+  );
+
+  it.each([
+    [
+      ['demo', '--bogus'],
+      'slipstream: invalid configuration: --bogus: expected one of --only, --json, --config, --scale, --help, received "--bogus"',
+    ],
+    [
+      ['demo', '--only=11'],
+      'slipstream: invalid configuration: --only: expected an integer 1..10, received "11"',
+    ],
+    [
+      ['demo', '--only', '0'],
+      'slipstream: invalid configuration: --only: expected an integer 1..10, received "0"',
+    ],
+    [
+      ['bench', '--target=localhost:1'],
+      'slipstream: invalid configuration: --target: expected an http:// or https:// URL, received "localhost:1"',
+    ],
+    [
+      ['bench', '--target'],
+      'slipstream: invalid configuration: --target: expected a value, received nothing',
+    ],
+    [['bench', 'nosuch'], 'slipstream: invalid configuration: suite: expected one of '],
+    [
+      ['demo', '--config', '/nonexistent/upstreams.json'],
+      'slipstream: invalid configuration: --config: expected a readable file',
+    ],
+    [['frobnicate'], 'slipstream: invalid configuration: command: expected one of demo, bench'],
+  ])('%j exits 2 with one line naming what is wrong', async (args, line) => {
+    const { code, stdout, stderr } = await slipstream(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr.startsWith(line)).toBe(true);
+  });
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('on %s mid-demo exits %i and leaves no child process', async (signal, status) => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--only', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const running = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('[1/')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await running;
+    const forks = childrenOf(child.pid!);
+    expect(forks.length).toBeGreaterThanOrEqual(5); // the testkit upstreams
+    child.kill(signal);
+    expect(await exited).toBe(status);
+    expect(stderr).toContain(`slipstream: ${signal}, stopping`);
+    expect(forks.filter(alive)).toEqual([]);
+  });
+});
