@@ -1,11 +1,14 @@
+import { ConfigError } from '@slipstream/contracts';
 import type { DemoArgs } from './cli/DemoArgs';
+import { checkUpstreams } from './environment/checkUpstreams';
 import { upstreamSourceOf } from './cli/upstreamSourceOf';
 import { DemoEnvironment } from './environment/DemoEnvironment';
 import { slipstreamAgents } from './environment/slipstreamAgents';
-import { formatTable } from './runner/formatTable';
+import { formatResults } from './runner/formatResults';
 import { runScenarios } from './runner/runScenarios';
 import { toJsonReport, writeJsonReport } from './runner/writeJsonReport';
 import { SCENARIOS } from './scenarios/SCENARIOS';
+import { wrapText } from './runner/wrapText';
 
 /** Where the demo writes: the results to `out`, progress to `err`. */
 export interface DemoIo {
@@ -18,12 +21,23 @@ export interface DemoIo {
  * front of the `--config` ones) and the agents, runs the scenarios, prints their results, writes
  * the JSON record when asked. Resolves with 0 when every scenario's property held, else 1; once
  * `signal` aborts, it stops after the current step, closes everything (the child processes
- * included) and resolves. Rejects with a `ConfigError` for a bad `--config` file.
+ * included) and resolves. Rejects with a `ConfigError` for a bad `--config` file or a configured
+ * upstream that does not answer what the scenarios will send (`checkUpstreams`).
  */
 export async function runDemo(args: DemoArgs, io: DemoIo, signal: AbortSignal): Promise<number> {
-  const progress = (message: string): void => io.err(`${message}\n`);
+  const progress = (message: string): void => {
+    const indent = /^\s*/.exec(message)![0];
+    io.err(`${wrapText(indent, message.slice(indent.length)).join('\n')}\n`);
+  };
   const source = await upstreamSourceOf(args);
   const scenarios = args.only === undefined ? SCENARIOS : SCENARIOS.filter((s) => s.id === args.only);
+  if (source.kind === 'forward') {
+    progress(`checking the configured upstreams: ${source.targets.map((t) => t.origin).join(', ')}…`);
+    const issues = await checkUpstreams(source.targets);
+    for (const issue of issues)
+      progress(`${issue.path}: expected ${issue.expected}; received ${issue.received}`);
+    if (issues.length > 0) throw new ConfigError(issues);
+  }
   const startedAt = new Date();
   const start = performance.now();
   progress(
@@ -41,7 +55,7 @@ export async function runDemo(args: DemoArgs, io: DemoIo, signal: AbortSignal): 
       env.scenarioContext({ progress, scale: args.scale, signal }),
     );
     const durationMs = performance.now() - start;
-    io.out(formatTable(results));
+    io.out(formatResults(results));
     io.out(`total ${(durationMs / 1_000).toFixed(1)} s\n`);
     const report = toJsonReport(results, startedAt, durationMs);
     if (args.json) await writeJsonReport(args.json, report);

@@ -3,7 +3,8 @@
  * its exit status, its output, and its child processes after a signal.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', 'bin', 'slipstream.js');
@@ -86,6 +87,32 @@ describe('slipstream', () => {
     expect(stdout).toBe('');
     expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(stderr.startsWith(line)).toBe(true);
+  });
+
+  it('demo: no output line is wider than 100 columns; --json keeps the full record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-demo-'));
+    try {
+      const json = join(dir, 'demo.json');
+      const { code, stdout, stderr } = await slipstream([
+        'demo',
+        '--only',
+        '3',
+        '--scale',
+        '0.2',
+        `--json=${json}`,
+      ]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^3\. load balancing.*: held in /m);
+      const widest = Math.max(...`${stdout}${stderr}`.split('\n').map((line) => line.length));
+      expect(widest).toBeLessThanOrEqual(100);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as {
+        scenarios: { id: number; baseline: object }[];
+      };
+      expect(report.scenarios.map((s) => s.id)).toEqual([3]);
+      expect(Object.keys(report.scenarios[0]!.baseline).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
