@@ -62,7 +62,8 @@ export const AGENT_DEFAULTS = Object.freeze({
 const object = z.object({}).passthrough();
 const positiveInt = z.number().int().positive();
 
-const schema = z.object({
+/** The schema of `NetworkPerformanceAgentOptions` (the `network` section of a config file too). */
+export const agentOptionsSchema = z.object({
   clusters: z
     .array(
       z
@@ -103,7 +104,7 @@ const schema = z.object({
  * a cluster that is not configured.
  */
 export function resolveAgentOptions(options: NetworkPerformanceAgentOptions): ResolvedAgentOptions {
-  parseConfig(schema, options);
+  parseConfig(agentOptionsSchema, options);
   const workload = options.workload ?? {};
   const cluster = workload.cluster ?? options.clusters[0]!.cluster;
   if (!options.clusters.some((c) => c.cluster === cluster)) {

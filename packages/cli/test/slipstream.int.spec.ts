@@ -3,7 +3,7 @@
  * its exit status, its output, and its child processes after a signal.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,7 +44,7 @@ function alive(pid: number): boolean {
 jest.setTimeout(120_000);
 
 describe('slipstream', () => {
-  it.each([[['--help']], [['-h']], [['demo', '--help']], [['bench', '-h']]])(
+  it.each([[['--help']], [['-h']], [['demo', '--help']], [['bench', '-h']], [['validate', '--help']]])(
     '%j prints the help and exits 0',
     async (args) => {
       const { code, stdout, stderr } = await slipstream(args);
@@ -77,16 +77,86 @@ describe('slipstream', () => {
     ],
     [['bench', 'nosuch'], 'slipstream: invalid configuration: suite: expected one of '],
     [
-      ['demo', '--config', '/nonexistent/upstreams.json'],
-      'slipstream: invalid configuration: --config: expected a readable file',
+      ['frobnicate'],
+      'slipstream: invalid configuration: command: expected one of demo, bench, validate, run',
     ],
-    [['frobnicate'], 'slipstream: invalid configuration: command: expected one of demo, bench'],
   ])('%j exits 2 with one line naming what is wrong', async (args, line) => {
     const { code, stdout, stderr } = await slipstream(args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(stderr.startsWith(line)).toBe(true);
+  });
+
+  it('demo --config with a missing file exits 2 naming it', async () => {
+    const { code, stderr } = await slipstream(['demo', '--config', '/nonexistent/upstreams.json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'slipstream: invalid configuration: --config: expected a readable file, received "/nonexistent/upstreams.json"',
+    );
+  });
+
+  it('validate: a valid file exits 0', async () => {
+    const example = join(__dirname, '..', '..', '..', 'examples', 'slipstream.yaml');
+    const { code, stdout } = await slipstream(['validate', example]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${example}: valid (2 clusters, 1 routes)\n`);
+  });
+
+  it('validate: an invalid file exits 2 and lists every problem with its path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-validate-'));
+    try {
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, 'log: { level: loud }\nnetwork:\n  clusterz: []\nextra: 1\n');
+      const { code, stderr } = await slipstream(['validate', file]);
+      expect(code).toBe(2);
+      expect(stderr.split('\n').filter(Boolean)).toEqual([
+        `${file}: 4 problem(s)`,
+        '  log.level: expected one of "debug", "info", "warn", "error", "silent", received "loud"',
+        '  network.clusters: expected array, received undefined',
+        '  network: expected no keys "clusterz", received {"clusterz":[]}',
+        expect.stringMatching(/^ {2}\(root\): expected no keys "extra", received /),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('run: reloads its config file on SIGHUP and on change, exits 143 on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-run-'));
+    const file = join(dir, 'system.yaml');
+    const config = (routes: string): string =>
+      `log: { level: info, format: json }\nnetwork:\n  clusters:\n    - cluster: api\n      endpoints: [{ origin: "http://127.0.0.1:9" }]\n${routes}`;
+    writeFileSync(file, config(''));
+    const child = spawn(process.execPath, [BIN, 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const seen = (text: string): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (!output.includes(text)) return;
+          child.stdout.off('data', check);
+          child.stderr.off('data', check);
+          resolve();
+        };
+        child.stdout.on('data', check);
+        child.stderr.on('data', check);
+        check();
+      });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await seen(`running ${file}`);
+      child.kill('SIGHUP');
+      await seen('"message":"config reload unchanged"');
+      writeFileSync(file, config('  routes:\n    - { id: r, match: { path: /x }, cluster: api }\n'));
+      await seen('"paths":["network.routes"]');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('demo: no output line is wider than 100 columns; --json keeps the full record', async () => {
