@@ -6,16 +6,17 @@ import { ConfigError } from '@slipstream/contracts';
 
 import { latencyChartSvg } from './harness/latencyChart';
 import { machineInfo } from './harness/machine';
-import type { BenchArgs } from './harness/parseBenchArgs';
+import type { BenchArgs } from './harness/benchArgsOf';
 import { markdownReport } from './harness/report';
 import type { SuiteResult } from './harness/suite';
 import { suites } from './suites';
 
 /**
  * Runs the suites `args` selects (all when none), printing progress to stderr and the
- * markdown report to stdout; writes the JSON, markdown and SVG files `args` names.
+ * markdown report to stdout; writes the JSON, markdown and SVG files `args` names. Resolves
+ * with 0, or 1 when a suite failed (the others still ran and are reported).
  */
-export async function runBench(args: BenchArgs, command: string): Promise<void> {
+export async function runBench(args: BenchArgs, command: string): Promise<number> {
   const unknown = args.names.filter((n) => !suites.some((s) => s.name === n));
   if (unknown.length > 0) {
     throw new ConfigError([
@@ -29,6 +30,7 @@ export async function runBench(args: BenchArgs, command: string): Promise<void> 
   const selected = args.names.length === 0 ? suites : suites.filter((s) => args.names.includes(s.name));
   const machine = machineInfo();
   const results: Record<string, SuiteResult> = {};
+  let failed = false;
   process.stderr.write(
     `machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}\n`,
   );
@@ -50,7 +52,7 @@ export async function runBench(args: BenchArgs, command: string): Promise<void> 
         table: [],
         notes: [`FAILED: ${message}`],
       };
-      process.exitCode = 1;
+      failed = true;
     }
     process.stderr.write(`  ${suite.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
@@ -63,6 +65,7 @@ export async function runBench(args: BenchArgs, command: string): Promise<void> 
     const json = { machine: { ...machine, loadAverageAtEnd: loadAtEnd }, suites: results };
     writeOutput(args.json, JSON.stringify(json, null, 2) + '\n');
   }
+  return failed ? 1 : 0;
 }
 
 /** Writes `text` to `file`, creating its folder first (`.bench-results/` is not in the repository). */

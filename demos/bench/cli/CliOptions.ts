@@ -6,12 +6,12 @@ export interface CliOptions {
   durationS: number;
   /** Requests in flight (and pool connections). Defaults to 16. */
   connections: number;
-  /** Print JSON instead of a markdown table. Defaults to false. */
-  json: boolean;
+  /** Also write the result as JSON to this file. Defaults to none. */
+  json?: string;
 }
 
 /** Defaults of `CliOptions`. */
-export const CLI_DEFAULTS = Object.freeze({ durationS: 10, connections: 16, json: false });
+export const CLI_DEFAULTS = Object.freeze({ durationS: 10, connections: 16 });
 
 /** Bounds of the numeric options. */
 export const CLI_LIMITS = Object.freeze({ maxDurationS: 600, maxConnections: 1_024 });

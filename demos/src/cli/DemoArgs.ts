@@ -8,6 +8,4 @@ export interface DemoArgs {
   config?: string;
   /** Multiplies every workload's request count. Defaults to 1. */
   scale: number;
-  /** Print usage and exit. */
-  help: boolean;
 }

@@ -1,6 +1,6 @@
 import type { Scenario, ScenarioContext } from './Scenario';
 import { runScenarios } from './runScenarios';
-import { formatTable } from './formatTable';
+import { formatResults } from './formatResults';
 
 const ctx = (signal = new AbortController().signal): ScenarioContext =>
   ({ progress: () => undefined, signal }) as unknown as ScenarioContext;
@@ -39,12 +39,21 @@ describe(runScenarios, () => {
   });
 });
 
-describe(formatTable, () => {
-  it('prints one row per scenario with its figures and verdict, then the properties', async () => {
-    const table = formatTable(await runScenarios([held, throws], ctx()));
-    expect(table).toMatch(/^1 \| holds +\| n=1 +\| n=2 +\| n=\+100\.0 % \| held$/m);
-    expect(table).toMatch(/^2 \| throws .*\| FAILED$/m);
-    expect(table).toContain('1/2 properties held');
-    expect(table).toContain('2. the scenario did not complete — error: RangeError: no upstream');
+describe(formatResults, () => {
+  it('prints one block per scenario with its figures and verdict, then the count', async () => {
+    const text = formatResults(await runScenarios([held, throws], ctx()));
+    expect(text).toMatch(
+      /^1\. holds: held in \d+\.\d s\n {3}baseline {3}n=1\n {3}optimized {2}n=2\n {3}change {5}n=\+100\.0 %\n/m,
+    );
+    expect(text).toMatch(/^2\. throws: FAILED in /m);
+    expect(text).toMatch(/^ {3}error {6}RangeError: no upstream$/m);
+    expect(text).toContain('1/2 properties held');
+  });
+
+  it('fits every line in the width, however long the figures', () => {
+    const long = { id: 1, name: 'x', durationMs: 1, passed: true, property: 'p '.repeat(200), change: {} };
+    const figures = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`figure${i}`, i * 1.5]));
+    const text = formatResults([{ ...long, baseline: figures, optimized: figures }], 100);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 });

@@ -20,6 +20,20 @@ describe(loadConfigFile, () => {
     });
   });
 
+  it('when the file is .yaml or .yml, parses YAML', async () => {
+    for (const name of ['ok.yaml', 'ok.yml']) {
+      const file = join(dir, name);
+      await writeFile(file, 'nodeId: n2\nbus:\n  transport: in-process\n');
+      await expect(loadConfigFile(file)).resolves.toMatchObject({ nodeId: 'n2' });
+    }
+  });
+
+  it('when the YAML is malformed, throws a ConfigError naming YAML and the file', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'a: [1, 2\n');
+    await expect(loadConfigFile(file)).rejects.toThrow(`expected YAML in ${file}`);
+  });
+
   it('when given a schema, validates against it', async () => {
     const file = join(dir, 'custom.json');
     await writeFile(file, JSON.stringify({ port: 'x' }));

@@ -1,12 +1,15 @@
 import { ConfigError } from '@slipstream/contracts';
 import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { coreConfigSchema, type CoreConfig } from './coreConfigSchema';
 import { parseConfig } from '@slipstream/config';
 
 /**
- * Reads a JSON config file and validates it against `schema` (defaults to `coreConfigSchema`).
- * An unreadable file or invalid JSON is a `ConfigError` too.
+ * Reads a config file, YAML (`.yaml`, `.yml`) or JSON (any other name), and validates it against
+ * `schema` (defaults to `coreConfigSchema`). An unreadable file or a syntax error is a
+ * `ConfigError` too.
  */
 export async function loadConfigFile(file: string): Promise<CoreConfig>;
 export async function loadConfigFile<T>(file: string, schema: z.ZodType<T>): Promise<T>;
@@ -23,11 +26,13 @@ export async function loadConfigFile(file: string, schema: z.ZodType = coreConfi
       },
     );
   }
+  const yaml = /^\.ya?ml$/i.test(extname(file));
   let input: unknown;
   try {
-    input = JSON.parse(text);
+    input = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new ConfigError([{ path: '', expected: `JSON in ${file}`, received: (err as Error).message }], {
+    const kind = yaml ? 'YAML' : 'JSON';
+    throw new ConfigError([{ path: '', expected: `${kind} in ${file}`, received: (err as Error).message }], {
       cause: err,
     });
   }

@@ -1,0 +1,34 @@
+/**
+ * The checked-in JSON Schema (`slipstream.schema.json`) and configuration reference
+ * (`docs/configuration.md`) are what the schemas generate now. `UPDATE_CONFIG_REFERENCE=1`
+ * rewrites them.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configReference } from './configReference';
+import { SYSTEM_SCHEMA_FILE, systemJsonSchema } from './systemJsonSchema';
+
+const PACKAGE = join(__dirname, '..', '..');
+const FILES = {
+  schema: join(PACKAGE, SYSTEM_SCHEMA_FILE),
+  reference: join(PACKAGE, '..', '..', 'docs', 'configuration.md'),
+};
+
+const generated = {
+  schema: `${JSON.stringify(systemJsonSchema(), null, 2)}\n`,
+  reference: configReference(systemJsonSchema()),
+};
+
+if (process.env.UPDATE_CONFIG_REFERENCE === '1') {
+  writeFileSync(FILES.schema, generated.schema);
+  writeFileSync(FILES.reference, generated.reference);
+}
+
+it.each(['schema', 'reference'] as const)('the checked-in %s is current', (which) => {
+  expect(readFileSync(FILES[which], 'utf8')).toBe(generated[which]);
+});
+
+it('the reference lists every option of the schema, with its default', () => {
+  expect(generated.reference).toContain('| `network.clusters[].endpoints[].origin` | string');
+  expect(generated.reference).toContain('| `orchestrator.drainTimeoutMs` | integer (> 0) | `10000` |');
+});

@@ -1,0 +1,59 @@
+import { ConfigError } from '@slipstream/contracts';
+import type { Command } from '../Command';
+import { EXIT } from '../EXIT';
+
+/**
+ * `slipstream run FILE`: starts the system a config file describes (the orchestrator with core's
+ * settings, the NATS transport when `bus.transport` is `nats`, the sidecar with `network`) and
+ * the `ConfigFileAgent`, which reloads the file on change and on SIGHUP. Runs until SIGINT /
+ * SIGTERM, then stops the orchestrator (draining in-flight work).
+ */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the system a config file describes; reload it on change and on SIGHUP',
+  help: [
+    'usage: slipstream run FILE',
+    '',
+    '  FILE        a Slipstream config file, YAML or JSON (docs/configuration.md). Edits to it, and',
+    '              SIGHUP, reload it: valid changes are applied over the bus, an invalid one is',
+    '              refused (logged with its paths) and the config in force stays',
+    '  -h, --help  print this text',
+  ].join('\n'),
+  options: {},
+  positionals: true,
+  run: async ({ positionals }, { io, signal }) => {
+    if (positionals.length !== 1) {
+      const received = positionals.length === 0 ? 'nothing' : JSON.stringify(positionals.join(' '));
+      throw new ConfigError([{ path: 'FILE', expected: 'one config file', received }]);
+    }
+    const file = positionals[0]!;
+    const { ConfigFileAgent, NetworkPerformanceAgent, networkPerformanceModules, readConfigFile } =
+      await import('@slipstream/agent-network-performance');
+    const { Orchestrator } = await import('@slipstream/core');
+    const config = await readConfigFile(file);
+    const sidecar = new NetworkPerformanceAgent(config.network);
+    const orchestrator = new Orchestrator({ config: config.core });
+    if (config.core.bus.transport === 'nats') {
+      const { natsTransportModule } = await import('@slipstream/transport-nats');
+      orchestrator.use(natsTransportModule);
+    }
+    orchestrator
+      .use(...networkPerformanceModules(sidecar))
+      .register(sidecar)
+      .register(new ConfigFileAgent({ file, current: config }));
+    await orchestrator.start();
+    try {
+      const clusters = config.network.clusters.map((c) => c.cluster).join(', ');
+      io.err(
+        `running ${file}: clusters ${clusters}; edit the file or send SIGHUP (pid ${process.pid}) to reload\n`,
+      );
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      return EXIT.ok;
+    } finally {
+      await orchestrator.stop();
+    }
+  },
+};

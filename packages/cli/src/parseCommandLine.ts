@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@slipstream/contracts';
+import type { Command, CommandArgs } from './Command';
+
+/** The option every command has. */
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** `--name` for each option of `command`, `--help` included. */
+function optionNames(command: Command): string {
+  return [...Object.keys(command.options), 'help'].map((name) => `--${name}`).join(', ');
+}
+
+/** The option an error of `parseArgs` is about, as it was written, e.g. `--bogus` or `-x`. */
+function offendingOption(message: string): string {
+  return /'(-[^' ]+)/.exec(message)?.[1] ?? message;
+}
+
+/**
+ * Parses a command's arguments with `node:util` `parseArgs` (strict: unknown options and a
+ * missing value are refused; `--flag value` and `--flag=value` alike). Throws a `ConfigError`
+ * naming the option, what the command accepts and what it received.
+ */
+export function parseCommandLine(command: Command, argv: readonly string[]): CommandArgs & { help: boolean } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...command.options, ...HELP },
+      strict: true,
+      allowPositionals: command.positionals,
+    });
+    const { help, ...rest } = values as Record<string, string | boolean | undefined>;
+    return { values: rest, positionals, help: help === true };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const message = err instanceof Error ? err.message : String(err);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = offendingOption(message);
+      throw new ConfigError([
+        { path: option, expected: `one of ${optionNames(command)}`, received: JSON.stringify(option) },
+      ]);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = offendingOption(message);
+      const flagOnly = message.includes('does not take an argument');
+      throw new ConfigError([
+        flagOnly
+          ? { path: option, expected: 'no value (a flag)', received: 'a value' }
+          : { path: option, expected: 'a value', received: 'nothing' },
+      ]);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      const extra = /'([^']*)'/.exec(message)?.[1] ?? message;
+      throw new ConfigError([
+        { path: command.name, expected: 'no arguments', received: JSON.stringify(extra) },
+      ]);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The `slipstream` command as a user runs it: `node bin/slipstream.js ARGS` in a child process,
+ * its exit status, its output, and its child processes after a signal.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', 'bin', 'slipstream.js');
+
+/** Runs `slipstream ...args` to completion. */
+function slipstream(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The pids whose parent is `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** Whether a process is alive (and not a zombie). */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+jest.setTimeout(120_000);
+
+describe('slipstream', () => {
+  it.each([[['--help']], [['-h']], [['demo', '--help']], [['bench', '-h']], [['validate', '--help']]])(
+    '%j prints the help and exits 0',
+    async (args) => {
+      const { code, stdout, stderr } = await slipstream(args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^usage: slipstream /);
+      expect(stderr).toBe('');
+    },
+  );
+
+  it.each([
+    [
+      ['demo', '--bogus'],
+      'slipstream: invalid configuration: --bogus: expected one of --only, --json, --config, --scale, --help, received "--bogus"',
+    ],
+    [
+      ['demo', '--only=11'],
+      'slipstream: invalid configuration: --only: expected an integer 1..10, received "11"',
+    ],
+    [
+      ['demo', '--only', '0'],
+      'slipstream: invalid configuration: --only: expected an integer 1..10, received "0"',
+    ],
+    [
+      ['bench', '--target=localhost:1'],
+      'slipstream: invalid configuration: --target: expected an http:// or https:// URL, received "localhost:1"',
+    ],
+    [
+      ['bench', '--target'],
+      'slipstream: invalid configuration: --target: expected a value, received nothing',
+    ],
+    [['bench', 'nosuch'], 'slipstream: invalid configuration: suite: expected one of '],
+    [
+      ['frobnicate'],
+      'slipstream: invalid configuration: command: expected one of demo, bench, validate, run',
+    ],
+  ])('%j exits 2 with one line naming what is wrong', async (args, line) => {
+    const { code, stdout, stderr } = await slipstream(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr.startsWith(line)).toBe(true);
+  });
+
+  it('demo --config with a missing file exits 2 naming it', async () => {
+    const { code, stderr } = await slipstream(['demo', '--config', '/nonexistent/upstreams.json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'slipstream: invalid configuration: --config: expected a readable file, received "/nonexistent/upstreams.json"',
+    );
+  });
+
+  it('validate: a valid file exits 0', async () => {
+    const example = join(__dirname, '..', '..', '..', 'examples', 'slipstream.yaml');
+    const { code, stdout } = await slipstream(['validate', example]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${example}: valid (2 clusters, 1 routes)\n`);
+  });
+
+  it('validate: an invalid file exits 2 and lists every problem with its path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-validate-'));
+    try {
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, 'log: { level: loud }\nnetwork:\n  clusterz: []\nextra: 1\n');
+      const { code, stderr } = await slipstream(['validate', file]);
+      expect(code).toBe(2);
+      expect(stderr.split('\n').filter(Boolean)).toEqual([
+        `${file}: 4 problem(s)`,
+        '  log.level: expected one of "debug", "info", "warn", "error", "silent", received "loud"',
+        '  network.clusters: expected array, received undefined',
+        '  network: expected no keys "clusterz", received {"clusterz":[]}',
+        expect.stringMatching(/^ {2}\(root\): expected no keys "extra", received /),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('run: reloads its config file on SIGHUP and on change, exits 143 on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-run-'));
+    const file = join(dir, 'system.yaml');
+    const config = (routes: string): string =>
+      `log: { level: info, format: json }\nnetwork:\n  clusters:\n    - cluster: api\n      endpoints: [{ origin: "http://127.0.0.1:9" }]\n${routes}`;
+    writeFileSync(file, config(''));
+    const child = spawn(process.execPath, [BIN, 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const seen = (text: string): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (!output.includes(text)) return;
+          child.stdout.off('data', check);
+          child.stderr.off('data', check);
+          resolve();
+        };
+        child.stdout.on('data', check);
+        child.stderr.on('data', check);
+        check();
+      });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await seen(`running ${file}`);
+      child.kill('SIGHUP');
+      await seen('"message":"config reload unchanged"');
+      writeFileSync(file, config('  routes:\n    - { id: r, match: { path: /x }, cluster: api }\n'));
+      await seen('"paths":["network.routes"]');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('demo: no output line is wider than 100 columns; --json keeps the full record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-demo-'));
+    try {
+      const json = join(dir, 'demo.json');
+      const { code, stdout, stderr } = await slipstream([
+        'demo',
+        '--only',
+        '3',
+        '--scale',
+        '0.2',
+        `--json=${json}`,
+      ]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^3\. load balancing.*: held in /m);
+      const widest = Math.max(...`${stdout}${stderr}`.split('\n').map((line) => line.length));
+      expect(widest).toBeLessThanOrEqual(100);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as {
+        scenarios: { id: number; baseline: object }[];
+      };
+      expect(report.scenarios.map((s) => s.id)).toEqual([3]);
+      expect(Object.keys(report.scenarios[0]!.baseline).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('on %s mid-demo exits %i and leaves no child process', async (signal, status) => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--only', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const running = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('[1/')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await running;
+    const forks = childrenOf(child.pid!);
+    expect(forks.length).toBeGreaterThanOrEqual(5); // the testkit upstreams
+    child.kill(signal);
+    expect(await exited).toBe(status);
+    expect(stderr).toContain(`slipstream: ${signal}, stopping`);
+    expect(forks.filter(alive)).toEqual([]);
+  });
+});
