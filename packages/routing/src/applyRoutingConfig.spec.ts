@@ -31,7 +31,7 @@ describe('applyRoutingConfig', () => {
       applyRoutingConfig(router, scheduler, {
         routes: [{ id: 'b', match: {}, cluster: 'two', policy: { retry: 2 } as never }],
       }),
-    ).toThrow('routes[0].policy.retry: expected a known key (did you mean "retries"?)');
+    ).toThrow('routes[0].policy.retry: expected a known key (did you mean "retryOn"?)');
     expect(router.resolve({ method: 'GET', path: '/' })?.cluster).toBe('one');
   });
 

@@ -63,14 +63,12 @@ describe(resolvePoolOptions, () => {
           },
         }),
       ).toThrow(
-        new RegExp(
-          [
-            `origins.${origin}.maxConcurrentStreams: expected an integer >= 1, received 0`,
-            `origins.${origin}.maxConnectionAgeMs: expected an integer >= 0, received -1`,
-            `origins.${origin}.maxConnectionAgeJitter: expected a number 0..1, received 2`,
-            `origins.${origin}.protocol: expected 'h1', 'h2' or 'auto', received "h3"`,
-          ].join('; '),
-        ),
+        [
+          `origins.${origin}.protocol: expected one of "h1", "h2", "auto", received "h3" (string)`,
+          `origins.${origin}.maxConcurrentStreams: expected number > 0, received 0 (number)`,
+          `origins.${origin}.maxConnectionAgeMs: expected number >= 0, received -1 (number)`,
+          `origins.${origin}.maxConnectionAgeJitter: expected number <= 1, received 2 (number)`,
+        ].join('; '),
       );
     });
 
@@ -78,7 +76,7 @@ describe(resolvePoolOptions, () => {
       expect(() =>
         resolvePoolOptions({ origins: { 'http://a:1': { maxRequestsPerConnection: 1 } } }),
       ).toThrow(
-        'origins.http://a:1.maxRequestsPerConnection: expected 0 (no limit) or an integer >= 2, received 1',
+        'origins.http://a:1.maxRequestsPerConnection: expected 0 (no limit) or an integer ≥ 2, received 1 (number)',
       );
       expect(() =>
         resolvePoolOptions({

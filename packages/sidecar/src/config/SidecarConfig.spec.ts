@@ -41,7 +41,7 @@ describe(parseSidecarConfig, () => {
     expect(issues.map((i) => i.path)).toEqual(
       expect.arrayContaining([
         'bus.transport',
-        'network.clusters.0.endpoints.0.origin',
+        'network.clusters[0].endpoints[0].origin',
         'sidecar.listen.host',
         'sidecar.limits.maxBodyBytes',
       ]),
@@ -53,7 +53,7 @@ describe(parseSidecarConfig, () => {
       issuesOf(() => parseSidecarConfig({ network, sidecar: { listen: { host: '0.0.0.0' } } }))[0],
     ).toMatchObject({
       path: 'sidecar.listen.host',
-      received: '"0.0.0.0"',
+      received: '"0.0.0.0" (string)',
     });
     expect(issuesOf(() => parseSidecarConfig({}))[0]).toMatchObject({ path: 'network' });
     expect(
@@ -74,7 +74,7 @@ describe(parseSidecarConfig, () => {
       issuesOf(() => parseSidecarConfig({ bus, network, fleet: { bucket: 'a b', bukket: 'x' } })).map(
         (i) => i.path,
       ),
-    ).toEqual(['fleet.bucket', 'fleet']);
+    ).toEqual(['fleet.bucket', 'fleet.bukket']);
     expect(issuesOf(() => parseSidecarConfig({ network, fleet: {} }))).toEqual([
       {
         path: 'bus.transport',
