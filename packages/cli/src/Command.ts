@@ -34,6 +34,11 @@ export interface Command {
   /** Whether it takes positional arguments. */
   readonly positionals: boolean;
   /**
+   * Whether the command handles SIGINT / SIGTERM itself (a server that drains and exits 0):
+   * then `runMain` neither aborts it nor answers 130 / 143. Defaults to false.
+   */
+  readonly ownsSignals?: boolean;
+  /**
    * Runs the command; resolves with its exit status. Rejects with a `ConfigError` for a bad
    * value (exit 2) and with any other error for a failure (exit 1).
    */

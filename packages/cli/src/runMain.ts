@@ -86,7 +86,8 @@ export async function runMain(
         stop.abort(new Error(signal));
         graceTimer = setTimeout(() => resolve(code), STOP_GRACE_MS);
       });
-    unsubscribe.push(on('SIGINT', EXIT.sigint), on('SIGTERM', EXIT.sigterm));
+    if (command.ownsSignals !== true)
+      unsubscribe.push(on('SIGINT', EXIT.sigint), on('SIGTERM', EXIT.sigterm));
   });
   try {
     const code = await Promise.race([command.run(args, { io: proc.io, signal: stop.signal }), stopped]);

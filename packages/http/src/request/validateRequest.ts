@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '@slipstream/contracts';
+import { isStreamedBody } from '../response/RequestBody';
 
 /** An HTTP token (RFC 9110 §5.6.2): method and header names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -62,9 +63,14 @@ export function validateRequest(req: RequestShape): void {
         );
     }
   }
-  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array))
+  if (
+    body !== undefined &&
+    typeof body !== 'string' &&
+    !(body instanceof Uint8Array) &&
+    !isStreamedBody(body as never)
+  )
     throw new InvalidRequestError(
       'body',
-      `expected a string or a Buffer (serialise objects first), received ${shown(body)}`,
+      `expected a string, a Buffer or a stream (serialise objects first), received ${shown(body)}`,
     );
 }
