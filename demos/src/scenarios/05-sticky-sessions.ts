@@ -16,17 +16,19 @@ const ORDER_SEED = 5;
  * the key cannot look sticky by sending keys in the same order). The cluster, its algorithm and the removal are applied with
  * `network.balancing.configure` over the bus. The endpoint that served each request is the one
  * the upstream names in its answer. Under consistent hashing every key stays put, and only the
- * removed endpoint's keys move.
+ * removed endpoint's keys move. The baseline and the switched-off run send no sticky key (the
+ * affinity table makes any algorithm sticky once a key is sent).
  */
 export const stickySessions: Scenario = {
   id: 5,
   name: 'sticky sessions',
   async run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     const keys = Array.from({ length: scaled(200, ctx.scale, 50) }, (_, i) => `session-${i}`);
-    ctx.progress(`  ${keys.length} keys × 3 rounds through the sidecar: round-robin`);
-    const baseline = await measure(ctx, 'round-robin', keys);
+    ctx.progress(`  ${keys.length} keys × 3 rounds through the sidecar: round-robin, no sticky key`);
+    const baseline = await measure(ctx, 'round-robin', keys, false);
     ctx.progress(`  ${keys.length} keys × 3 rounds through the sidecar: consistent hash`);
-    const optimized = await measure(ctx, ctx.featureOff === true ? 'round-robin' : 'consistent-hash', keys);
+    const off = ctx.featureOff === true;
+    const optimized = await measure(ctx, off ? 'round-robin' : 'consistent-hash', keys, !off);
     const passed =
       optimized.keptAcrossRounds === keys.length &&
       optimized.movedOthers === 0 &&
@@ -66,6 +68,7 @@ async function measure(
   ctx: ScenarioContext,
   algorithm: BalancerAlgorithm,
   keys: string[],
+  sticky: boolean,
 ): Promise<StickyFigures> {
   const upstreams = ctx.upstreams.slice(0, ENDPOINTS);
   const endpoints: EndpointConfig[] = upstreams.map((u) => ({ origin: u.origin }));
@@ -74,11 +77,11 @@ async function measure(
   await configure(endpoints);
   const origins = await originsByName(upstreams.map((u) => u.origin));
   const random = createPrng(ORDER_SEED);
-  const first = await servedBy(ctx, shuffled(keys, random), origins);
-  const second = await servedBy(ctx, shuffled(keys, random), origins);
+  const first = await servedBy(ctx, shuffled(keys, random), origins, sticky);
+  const second = await servedBy(ctx, shuffled(keys, random), origins, sticky);
   const removed = upstreams[ENDPOINTS - 1]!.origin;
   await configure(endpoints.filter((e) => e.origin !== removed));
-  const third = await servedBy(ctx, shuffled(keys, random), origins);
+  const third = await servedBy(ctx, shuffled(keys, random), origins, sticky);
   const onRemoved = keys.filter((k) => second.get(k) === removed);
   return {
     algorithm,
@@ -112,16 +115,17 @@ async function originsByName(origins: readonly string[]): Promise<Map<string, st
   return new Map(names.map((name, i) => [name, origins[i]!]));
 }
 
-/** For each key, the origin of the upstream that answered it through the sidecar (named in the upstream's header; a forwarding upstream names itself, not the real service behind it). */
+/** For each key (sent as the sticky key when `sticky`), the origin of the upstream that answered it through the sidecar (named in the upstream's header; a forwarding upstream names itself, not the real service behind it). */
 async function servedBy(
   ctx: ScenarioContext,
   keys: readonly string[],
   origins: ReadonlyMap<string, string>,
+  sticky: boolean,
 ): Promise<Map<string, string>> {
   const served = new Map<string, string>();
   for (const key of keys) {
     const res = expectOk(
-      await ctx.network.request({ path: '/session', cluster: CLUSTER }, { stickyKey: key }),
+      await ctx.network.request({ path: '/session', cluster: CLUSTER }, sticky ? { stickyKey: key } : {}),
     );
     const name = String(res.headers[UPSTREAM_HEADER]);
     served.set(key, origins.get(name) ?? name);

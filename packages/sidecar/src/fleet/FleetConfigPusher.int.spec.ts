@@ -41,12 +41,12 @@ describe(FleetConfigPusher, () => {
     await store.push({ network });
     await pusher.publish('network.batching.configure', { maxDelayMs: 5 });
     await pusher.publish('network.breaker.configure', { resetTimeoutMs: 2_000 });
-    const revision = await pusher.publish('network.balancing.configure', { cluster: 'b', algorithm: 'p2c' });
+    const revision = await pusher.publish('network.balancing.configure', { cluster: 'b', algorithm: 'p2c-peak-ewma' });
     expect(await store.latest()).toEqual({
       revision,
       config: {
         network: {
-          clusters: [network.clusters[0], { ...network.clusters[1], algorithm: 'p2c' }],
+          clusters: [network.clusters[0], { ...network.clusters[1], algorithm: 'p2c-peak-ewma' }],
           batching: { maxDelayMs: 5 },
           breaker: { resetTimeoutMs: 2_000 },
         },
@@ -57,7 +57,7 @@ describe(FleetConfigPusher, () => {
   it('refuses balancing settings for a cluster the fleet does not have, and stores nothing', async () => {
     const before = (await store.latest())?.revision;
     await expect(
-      pusher.publish('network.balancing.configure', { cluster: 'zz', algorithm: 'p2c' }),
+      pusher.publish('network.balancing.configure', { cluster: 'zz', algorithm: 'p2c-peak-ewma' }),
     ).rejects.toThrow(ConfigError);
     expect((await store.latest())?.revision).toBe(before);
   });

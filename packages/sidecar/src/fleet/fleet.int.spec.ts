@@ -158,11 +158,14 @@ describe('sidecars following a fleet configuration bucket (three processes on on
 
   it('a revision that validates but fails half-way through applying is rejected by all three and undone; the old config keeps serving', async () => {
     const good = (await configStatus({ servers: SERVERS, bucket })).nodes[0]!.revision;
-    // Cluster b's endpoint moves to upstream a (applied first), then the pool step throws (the
-    // pool section is checked where it is applied): the sidecar must undo the cluster change.
+    // Cluster b's endpoint moves to upstream a (applied first), then cluster c's CA file cannot be
+    // read (files are read where the cluster is applied, not by the schema): the sidecar must undo
+    // the change to b.
     const moved = network('b');
     moved.clusters[1] = { cluster: 'b', endpoints: [{ origin: a.origin }] };
-    const bad = await push({ network: { ...moved, pool: { connections: -1 } } });
+    const unreadable = { ca: '/nonexistent/slipstream-ca.pem' };
+    moved.clusters[2] = { cluster: 'c', endpoints: [{ origin: 'https://127.0.0.1:9' }], tls: unreadable };
+    const bad = await push({ network: moved });
     await waitFor('three config.rejected', () => rejected.filter((e) => e.revision === bad).length === 3);
     for (const e of rejected.filter((x) => x.revision === bad)) expect(e).toMatchObject({ current: good });
     expect(await traffic(sidecars)).toEqual({ a: 0, b: 9 });

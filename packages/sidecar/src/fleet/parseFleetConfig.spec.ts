@@ -18,7 +18,7 @@ describe(parseFleetConfig, () => {
   it('takes a network section, validated as the sidecar’s own', () => {
     expect(parseFleetConfig({ network })).toEqual({ network });
     expect(pathsOf({ network: { clusters: [{ cluster: 'a', endpoints: [{ origin: 'x' }] }] } })).toEqual([
-      'network.clusters.0.endpoints.0.origin',
+      'network.clusters[0].endpoints[0].origin',
     ]);
   });
 
