@@ -41,7 +41,10 @@ describe(FleetConfigPusher, () => {
     await store.push({ network });
     await pusher.publish('network.batching.configure', { maxDelayMs: 5 });
     await pusher.publish('network.breaker.configure', { resetTimeoutMs: 2_000 });
-    const revision = await pusher.publish('network.balancing.configure', { cluster: 'b', algorithm: 'p2c-peak-ewma' });
+    const revision = await pusher.publish('network.balancing.configure', {
+      cluster: 'b',
+      algorithm: 'p2c-peak-ewma',
+    });
     expect(await store.latest()).toEqual({
       revision,
       config: {
