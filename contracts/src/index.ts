@@ -16,3 +16,4 @@ export * from './network/NetworkPerformanceAgentContract';
 export * from './network/outcome';
 export * from './network/observer';
 export * from './network/NetworkClient';
+export * from './network/hopByHop';

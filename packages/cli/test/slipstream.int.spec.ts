@@ -156,8 +156,8 @@ describe('slipstream', () => {
       );
       const pushed = await slipstream(['config', 'push', good, ...where]);
       expect(pushed.code).toBe(0);
-      const revision = /^revision (\d+)$/m.exec(pushed.stdout)?.[1];
-      expect(revision).toBeDefined();
+      expect(pushed.stdout).toMatch(/^revision [1-9]\d*\n$/);
+      const revision = pushed.stdout.trim().split(' ')[1];
       const status = await slipstream(['config', 'status', ...where]);
       expect(status.code).toBe(0);
       expect(status.stdout).toContain(`latest revision: ${revision}`);

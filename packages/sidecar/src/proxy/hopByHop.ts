@@ -1,20 +1,8 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { HOP_BY_HOP_HEADERS } from '@slipstream/contracts';
 
-/**
- * Connection-specific header fields a proxy must not forward (RFC 9110 §7.6.1, plus the
- * non-standard `keep-alive` and `proxy-connection` that clients still send).
- */
-const HOP_BY_HOP: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+/** `HOP_BY_HOP_HEADERS` as a set, for the per-header check. */
+const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
 
 const NONE: ReadonlySet<string> = new Set();
 

@@ -5,6 +5,7 @@ import {
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { HOP_BY_HOP_HEADERS } from '@slipstream/contracts';
 import { decodeBody } from '../http/decodeBody';
 import { BEHAVIOUR_HEADER } from '../http/headerNames';
 import { jsonAnswer, type RouteAnswer } from '../http/RouteAnswer';
@@ -20,26 +21,13 @@ export interface ForwardedRequest {
   body: Buffer;
 }
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1): they concern one connection and are never passed on. */
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-];
-
 /**
  * Request headers set here instead: Host (the target's), the body's length and encoding (the body
  * goes out decoded, and the answer is asked for uncompressed, so the testkit's own `compress`
  * applies to the client's leg), and the behaviour header, which is meant for this hop only.
  */
 const REQUEST_DROPPED = new Set([
-  ...HOP_BY_HOP,
+  ...HOP_BY_HOP_HEADERS,
   'host',
   'content-length',
   'content-encoding',
@@ -51,7 +39,12 @@ const REQUEST_DROPPED = new Set([
  * Response headers set here instead: the body's length, type and encoding (the answer carries
  * the decoded body; the testkit's own `compress` encodes the client's leg, once).
  */
-const RESPONSE_DROPPED = new Set([...HOP_BY_HOP, 'content-length', 'content-type', 'content-encoding']);
+const RESPONSE_DROPPED = new Set([
+  ...HOP_BY_HOP_HEADERS,
+  'content-length',
+  'content-type',
+  'content-encoding',
+]);
 
 /** `headers` without the `dropped` ones, nor those their Connection header names. */
 function endToEnd(headers: IncomingHttpHeaders, dropped: ReadonlySet<string>): OutgoingHttpHeaders {
