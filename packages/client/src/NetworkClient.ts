@@ -34,6 +34,7 @@
  */
 import {
   ClientClosedError,
+  InvalidRequestError,
   RequestAbortedError,
   TOKENS,
   type AdvancedRoutingConfig,
@@ -103,6 +104,7 @@ import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
 import { asClusterError, skipsVerification, upstreamOrigins } from './upstreamOrigins';
+import { validateRequestOptions } from './validateRequestOptions';
 import { fanOutObservers } from './observe/fanOutObservers';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
 import {
@@ -339,7 +341,7 @@ export class NetworkClient {
   /**
    * Sends `req` through the pipeline and resolves with the response, whatever its status (a
    * 5xx after the last retry included). Rejects with a `SlipstreamError` when no response
-   * arrived: `InvalidRequestError` (bad path, method, header or body; nothing sent), `NoRouteError`, `OverloadedError` / `QueueTimeoutError` (shed at admission),
+   * arrived: `InvalidRequestError` (bad path, method, header, body or option; nothing sent), `NoRouteError`, `OverloadedError` / `QueueTimeoutError` (shed at admission),
    * `BrokenCircuitError`, `NoHealthyEndpointError`, `RequestTimeoutError`, `RequestAbortedError`,
    * `ConnectionError`, `ClientClosedError`, ...
    */
@@ -354,6 +356,8 @@ export class NetworkClient {
     kind: ObservedRequest['kind'],
   ): Promise<HttpResponse> {
     validateRequest(req);
+    // A batch's options are the batcher's own, checked per call by `call()` / `notify()`.
+    if (kind !== 'batch') validateRequestOptions(opts, 'request');
     const x = this.#begin(req, opts, kind);
     let response: HttpResponse | undefined;
     let error: unknown;
@@ -381,6 +385,7 @@ export class NetworkClient {
    */
   async stream(req: ClientRequest, opts: ClientRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
     validateRequest(req);
+    validateRequestOptions(opts, 'request');
     const x = this.#begin(req, opts, 'stream');
     const response = await this.#admitted(x, this.#streamAttempt).catch((err: unknown) => {
       dump(x);
@@ -402,7 +407,7 @@ export class NetworkClient {
    * pipeline. Resolves with the call's own result; rejects with its own error (`RpcError`, ...).
    */
   call<T = unknown>(method: string, params?: unknown, opts: ClientCallOptions = {}): Promise<T> {
-    const batcher = this.#callBatcher(opts.cluster);
+    const batcher = this.#callBatcher(method, opts, 'call');
     return batcher instanceof Error ? Promise.reject(batcher) : batcher.call<T>(method, params, opts);
   }
 
@@ -412,14 +417,24 @@ export class NetworkClient {
    * when that batch could not be sent (`ConnectionError`, `RequestTimeoutError`, ...).
    */
   notify(method: string, params?: unknown, opts: ClientNotifyOptions = {}): Promise<void> {
-    const batcher = this.#callBatcher(opts.cluster);
+    const batcher = this.#callBatcher(method, opts, 'notify');
     return batcher instanceof Error ? Promise.reject(batcher) : batcher.notify(method, params, opts);
   }
 
-  /** The batcher of the named cluster (default: the first), or the error a call to it rejects with. */
-  #callBatcher(cluster: string | undefined): RequestBatcher | Error {
+  /** The batcher of the named cluster (default: the first), or the error a call to it rejects with (bad method or options included). */
+  #callBatcher(method: unknown, opts: ClientNotifyOptions, kind: 'call' | 'notify'): RequestBatcher | Error {
     if (this.#closed) return new ClientClosedError('the network client is closed');
-    const name = cluster ?? this.#options.clusters[0]?.cluster;
+    if (typeof method !== 'string' || method === '')
+      return new InvalidRequestError(
+        'method',
+        `expected a JSON-RPC method name, received ${JSON.stringify(method)}`,
+      );
+    try {
+      validateRequestOptions(opts, kind);
+    } catch (err) {
+      return err as Error;
+    }
+    const name = opts.cluster ?? this.#options.clusters[0]?.cluster;
     if (name === undefined) return new NoRouteError('no cluster is configured and the call names none');
     return this.#batcherOf(name) ?? new NoRouteError(`no cluster named "${name}"`);
   }

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '@slipstream/contracts';
+import { HOP_BY_HOP_HEADERS, InvalidRequestError } from '@slipstream/contracts';
 import { isStreamedBody } from '../response/RequestBody';
 
 /** An HTTP token (RFC 9110 §5.6.2): method and header names. */
@@ -17,10 +17,14 @@ function hasControl(text: string, allowSpaceAndTab: boolean): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === 0x7f || (code < 0x20 && !(allowSpaceAndTab && code === 0x09))) return true;
+    if (code > 0x7f && !allowSpaceAndTab) return true; // a request target is ASCII: percent-encode the rest
     if (code === 0x20 && !allowSpaceAndTab) return true;
   }
   return false;
 }
+
+/** Connection-specific headers: the pool owns them, a caller's would corrupt the connection. */
+const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
 
 /** JSON rendering of a bad value with its type, for the error message. */
 function shown(value: unknown): string {
@@ -30,22 +34,30 @@ function shown(value: unknown): string {
 
 /**
  * Checks a request where it enters the pipeline, before anything is queued or sent: the
- * path is a string starting with `/` without spaces or control characters; the method, when
- * given, an HTTP token; header names tokens and values strings without CR, LF or NUL; the
+ * path is an ASCII string starting with `/` without spaces or control characters; the method, when
+ * given, an upper-case HTTP token other than CONNECT; header names tokens, none connection-specific, and values strings without CR, LF or NUL; the
  * body, when given, a string or bytes. Throws `InvalidRequestError` (`SLIP_ERR_INVALID_REQUEST`)
  * naming the field at fault.
  */
 export function validateRequest(req: RequestShape): void {
+  if (typeof req !== 'object' || req === null || Array.isArray(req))
+    throw new InvalidRequestError('request', `expected an object with a path, received ${shown(req)}`);
   const { method, path, headers, body } = req;
   if (typeof path !== 'string' || !path.startsWith('/') || hasControl(path, false))
     throw new InvalidRequestError(
       'path',
       `expected a string starting with / without spaces or control characters, received ${shown(path)}`,
     );
-  if (method !== undefined && (typeof method !== 'string' || !TOKEN.test(method)))
+  if (
+    method !== undefined &&
+    (typeof method !== 'string' ||
+      !TOKEN.test(method) ||
+      method !== method.toUpperCase() ||
+      method === 'CONNECT')
+  )
     throw new InvalidRequestError(
       'method',
-      `expected an HTTP method token like GET, received ${shown(method)}`,
+      `expected an upper-case HTTP method token like GET (CONNECT is not proxied), received ${shown(method)}`,
     );
   if (headers !== undefined) {
     if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
@@ -56,6 +68,11 @@ export function validateRequest(req: RequestShape): void {
     for (const [name, value] of Object.entries(headers)) {
       if (!TOKEN.test(name))
         throw new InvalidRequestError(`headers[${JSON.stringify(name)}]`, 'expected a header name token');
+      if (HOP_BY_HOP.has(name.toLowerCase()))
+        throw new InvalidRequestError(
+          `headers[${JSON.stringify(name)}]`,
+          'a header that is not connection-specific (the pool manages connection, upgrade, transfer-encoding, te …)',
+        );
       if (typeof value !== 'string' || hasControl(value, true))
         throw new InvalidRequestError(
           `headers[${JSON.stringify(name)}]`,
