@@ -166,6 +166,31 @@ describe('slipstream', () => {
     }
   });
 
+  it('run: a config the running system refuses (route to an unknown QoS class) exits 1 naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-run-'));
+    try {
+      const file = join(dir, 'qos.yaml');
+      writeFileSync(
+        file,
+        [
+          'network:',
+          '  clusters:',
+          '    - cluster: api',
+          '      endpoints: [{ origin: "http://127.0.0.1:9" }]',
+          '  routes:',
+          '    - { id: r2, match: { path: /y }, cluster: api, policy: { qosClass: gold } }',
+          '',
+        ].join('\n'),
+      );
+      const { code, stderr } = await slipstream(['run', file]);
+      expect(code).toBe(1);
+      expect(stderr).toContain('slipstream: agent network-performance failed to start:');
+      expect(stderr).toContain('qosClass');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('run: reloads its config file on SIGHUP and on change, exits 143 on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipstream-run-'));
     const file = join(dir, 'system.yaml');

@@ -43,6 +43,16 @@ export const runCommand: Command = {
       .register(new ConfigFileAgent({ file, current: config }));
     await orchestrator.start();
     try {
+      // An agent whose start threw is only marked failed by the orchestrator: a command that
+      // runs the system fails with it.
+      const failed = Object.entries((await orchestrator.health()).agents).filter(
+        ([, a]) => a.state === 'failed',
+      );
+      if (failed.length > 0) {
+        for (const [id, a] of failed)
+          io.err(`slipstream: agent ${id} failed to start: ${a.error?.message ?? 'unknown error'}\n`);
+        return EXIT.failure;
+      }
       const clusters = config.network.clusters.map((c) => c.cluster).join(', ');
       io.err(
         `running ${file}: clusters ${clusters}; edit the file or send SIGHUP (pid ${process.pid}) to reload\n`,
