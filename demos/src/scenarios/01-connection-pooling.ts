@@ -19,8 +19,8 @@ const PATH = '/pooling';
  * (a one-endpoint cluster) and `network.pooling.configure` (pool size) over the bus. The pooled
  * figures are the sidecar's pool stats (as `network.pooling.configure` reports them) taken before
  * and after the run; the upstream's own accept counter checks them and counts fetch's
- * connections. Switched off, every sidecar request asks for its connection to be closed
- * (`connection: close`), so the pool opens a new one per request.
+ * connections. Switched off, the upstream answers every sidecar request with `connection: close`,
+ * so the pool cannot keep a connection and opens a new one per request.
  */
 export const connectionPooling: Scenario = {
   id: 1,
@@ -133,11 +133,17 @@ async function measurePooled(
   count: number,
 ): Promise<PoolingFigures> {
   await target.resetCounters();
-  const headers: Record<string, string> = ctx.featureOff === true ? { connection: 'close' } : {};
+  const off = ctx.featureOff === true;
+  if (off) await target.setBehaviour({ headers: { connection: 'close' } });
   const before = await poolOf(ctx.bus, target.origin);
-  const load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
-    expectOk(await ctx.network.request({ path: PATH, cluster: CLUSTER, headers }));
-  });
+  let load: LoadResult;
+  try {
+    load = await runLoad({ count, concurrency: CONCURRENCY, signal: ctx.signal }, async () => {
+      expectOk(await ctx.network.request({ path: PATH, cluster: CLUSTER }));
+    });
+  } finally {
+    if (off) await target.setBehaviour({});
+  }
   const after = await poolOf(ctx.bus, target.origin);
   return figuresOf(
     `sidecar (pool ${POOL_SIZE} via network.pooling.configure)`,
