@@ -99,10 +99,18 @@ export interface EndpointStats {
   /** Times outlier detection ejected this endpoint. */
   ejections?: number;
   inflight: number;
-  /** Peak-EWMA round-trip estimate, ms. */
+  /**
+   * Peak-EWMA round-trip estimate, ms: what P2C picks by. It jumps to a slow sample and decays
+   * toward zero between samples, so it is a routing cost, not a latency figure; compare
+   * endpoints' latency with `latencyTotalMs ÷ latencySamples` over a window instead.
+   */
   ewmaMs: number;
   requests: number;
   failures: number;
+  /** Answers (attempts that did not fail) whose round trip was measured, since start. */
+  latencySamples: number;
+  /** Sum of those answers' round trips (send to response headers), ms, since start. */
+  latencyTotalMs: number;
   /** This endpoint's requests ÷ the cluster's requests. */
   share: number;
 }

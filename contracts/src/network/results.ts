@@ -110,6 +110,8 @@ export interface EndpointMeasurement {
   errorRate: number;
   /** The balancer's peak-EWMA round-trip estimate at the end of the pass, ms. */
   ewmaMs: number;
+  /** Mean round trip of the endpoint's answers during the pass, ms (0 without answers). */
+  latencyMs: number;
 }
 
 /**

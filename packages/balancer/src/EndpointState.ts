@@ -50,6 +50,10 @@ export class EndpointState {
   failures = 0;
   /** Failures in a row, reset by a success. */
   consecutiveFailures = 0;
+  /** Answers (ends that were not failures) whose round trip was measured. */
+  latencySamples = 0;
+  /** Sum of those answers' round trips, ms. */
+  latencyTotalMs = 0;
   /** Result of active health checks; endpoints start healthy. */
   healthy = true;
   /** Ejected by outlier detection. */
@@ -101,6 +105,8 @@ export class EndpointState {
       this.consecutiveFailures += 1;
     } else {
       this.consecutiveFailures = 0;
+      this.latencySamples += 1;
+      this.latencyTotalMs += outcome.rttMs;
     }
     this.observe(failed ? Math.max(outcome.rttMs, this.penaltyMs) : outcome.rttMs, now);
     return failed;
@@ -140,6 +146,8 @@ export class EndpointState {
       ewmaMs: this.ewmaMs(now),
       requests: this.requests,
       failures: this.failures,
+      latencySamples: this.latencySamples,
+      latencyTotalMs: this.latencyTotalMs,
       share: clusterRequests === 0 ? 0 : this.requests / clusterRequests,
     };
   }

@@ -78,6 +78,8 @@ function counterDeltas(
         ?.endpoints.find((b) => b.origin === e.origin);
       const requests = e.requests - (prior?.requests ?? 0);
       const failures = e.failures - (prior?.failures ?? 0);
+      const samples = e.latencySamples - (prior?.latencySamples ?? 0);
+      const totalMs = e.latencyTotalMs - (prior?.latencyTotalMs ?? 0);
       return {
         cluster: c.cluster,
         origin: e.origin,
@@ -85,6 +87,7 @@ function counterDeltas(
         failures,
         errorRate: requests > 0 ? failures / requests : 0,
         ewmaMs: e.ewmaMs,
+        latencyMs: samples > 0 ? totalMs / samples : 0,
       };
     }),
   );

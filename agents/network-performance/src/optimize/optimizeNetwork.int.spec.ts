@@ -1,4 +1,4 @@
-import type { Agent, EventBus, NetworkOptimizationResult } from '@slipstream/contracts';
+import type { Agent, BalancerAlgorithm, EventBus, NetworkOptimizationResult } from '@slipstream/contracts';
 import { Orchestrator } from '@slipstream/core';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { NetworkPerformanceAgent } from '../NetworkPerformanceAgent';
@@ -8,13 +8,14 @@ import { PLAN_THRESHOLDS } from './planOptimizations';
 
 const BUS_TIMEOUT = { timeoutMs: 60_000 };
 
-/** Starts a sidecar on `upstreams` with `options` and hands back its bus; `stop` ends it. */
+/** Starts a sidecar on `upstreams` (one cluster `api` on `algorithm`) with `options` and hands back its bus; `stop` ends it. */
 async function sidecar(
   upstreams: readonly Upstream[],
   options: Omit<NetworkPerformanceAgentOptions, 'clusters'>,
+  algorithm: BalancerAlgorithm = 'p2c-peak-ewma',
 ): Promise<{ bus: EventBus; agent: NetworkPerformanceAgent; stop: () => Promise<void> }> {
   const agent = new NetworkPerformanceAgent({
-    clusters: [{ cluster: 'api', endpoints: upstreams.map((u) => ({ origin: u.origin })) }],
+    clusters: [{ cluster: 'api', algorithm, endpoints: upstreams.map((u) => ({ origin: u.origin })) }],
     monitoring: { snapshotIntervalMs: 0 },
     ...options,
   });
@@ -73,6 +74,31 @@ describe('network.optimize', () => {
       expect((await agent.implementConnectionPooling({})).applied.connections).toBe(16);
     } finally {
       await stop();
+    }
+  });
+
+  it("finds a 10× latency spread on round-robin from each endpoint's measured answer time", async () => {
+    upstreams[0]!.setBehaviour({ latencyMs: 3 });
+    upstreams[1]!.setBehaviour({ latencyMs: 30 });
+    const { bus, stop } = await sidecar(
+      upstreams,
+      { pool: { connections: 16 }, workload: { requests: 80, concurrency: 8, maxDurationMs: 20_000 } },
+      'round-robin',
+    );
+    try {
+      const result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
+      const slow = result.measurement.endpoints.find((e) => e.origin === upstreams[1]!.origin)!;
+      const fast = result.measurement.endpoints.find((e) => e.origin === upstreams[0]!.origin)!;
+      expect(slow.latencyMs).toBeGreaterThanOrEqual(30);
+      expect(fast.latencyMs).toBeGreaterThanOrEqual(3);
+      expect(fast.latencyMs).toBeLessThan(30);
+      const change = result.plan.find((c) => c.setting === 'cluster.api.algorithm');
+      expect(change).toMatchObject({ from: 'round-robin', to: 'p2c-peak-ewma' });
+      expect(change!.motivation.measurement).toBe('endpoint.latencySpread api');
+      expect(change!.motivation.value).toBeCloseTo(slow.latencyMs / fast.latencyMs, 6);
+    } finally {
+      await stop();
+      for (const u of upstreams) u.setBehaviour({ latencyMs: 2 });
     }
   });
 

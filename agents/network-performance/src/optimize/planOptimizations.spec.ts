@@ -13,13 +13,15 @@ const pool = {
   saturation: 0.5,
   peakDemand: 1,
 };
-const endpoint = (origin: string, ewmaMs: number, failures = 0) => ({
+/** An endpoint whose answers took `latencyMs` on average; its P2C estimate is left flat at 1 ms, which the planner must not read. */
+const endpoint = (origin: string, latencyMs: number, failures = 0) => ({
   cluster: 'api',
   origin,
   requests: 50,
   failures,
   errorRate: failures / 50,
-  ewmaMs,
+  ewmaMs: 1,
+  latencyMs,
 });
 
 function input(

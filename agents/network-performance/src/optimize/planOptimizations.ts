@@ -43,7 +43,7 @@ export const PLAN_THRESHOLDS = Object.freeze({
   saturation: 0.9,
   /** Pool rule: most connections per origin it sets. */
   maxConnections: 256,
-  /** Spread rule: slowest ÷ fastest endpoint latency estimate. */
+  /** Spread rule: slowest ÷ fastest endpoint's mean answer time during the probe. */
   latencySpread: 3,
   /** Spread and error rules: fewest requests per endpoint during the probe. */
   minEndpointRequests: 20,
@@ -77,8 +77,8 @@ const DEFAULT_EJECT_AFTER = 5;
  * - pool queueing: an origin whose requests waited for a slot in ≥ `queuedShare` of the samples
  *   while the pool was ≥ `saturation` full → connections per origin = the largest peak demand
  *   (in flight + waiting) over the origins ÷ pipelining, up to `maxConnections`;
- * - latency spread: a cluster on a latency-blind algorithm whose slowest endpoint's estimate is
- *   ≥ `latencySpread` × its fastest (each with ≥ `minEndpointRequests`) → `p2c-peak-ewma`;
+ * - latency spread: a cluster on a latency-blind algorithm whose slowest endpoint's mean answer
+ *   time during the probe is ≥ `latencySpread` × its fastest's (each with ≥ `minEndpointRequests`) → `p2c-peak-ewma`;
  * - endpoint errors: an endpoint failing ≥ `endpointErrorRate` of its requests while the rest of
  *   its cluster fails < `healthyErrorRate` → outlier ejection after `ejectAfterFailures`
  *   consecutive failures (when it ejects later now);
@@ -138,12 +138,12 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
     const algorithm = cluster.algorithm ?? 'p2c-peak-ewma';
     if (!LATENCY_BLIND.has(algorithm)) continue;
     const measured = measurement.endpoints.filter(
-      (e) => e.cluster === cluster.cluster && e.requests >= t.minEndpointRequests && e.ewmaMs > 0,
+      (e) => e.cluster === cluster.cluster && e.requests >= t.minEndpointRequests && e.latencyMs > 0,
     );
     if (measured.length < 2) continue;
-    const fastest = Math.min(...measured.map((e) => e.ewmaMs));
-    const slowest = measured.reduce((a, b) => (b.ewmaMs > a.ewmaMs ? b : a));
-    const spread = slowest.ewmaMs / fastest;
+    const fastest = Math.min(...measured.map((e) => e.latencyMs));
+    const slowest = measured.reduce((a, b) => (b.latencyMs > a.latencyMs ? b : a));
+    const spread = slowest.latencyMs / fastest;
     if (spread < t.latencySpread) continue;
     steps.push({
       change: {
@@ -155,7 +155,7 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
           value: spread,
           threshold: t.latencySpread,
           comparator: '≥',
-          finding: `${slowest.origin} answers in ${slowest.ewmaMs.toFixed(1)} ms, the fastest in ${fastest.toFixed(1)} ms, and ${algorithm} ignores it`,
+          finding: `${slowest.origin} answers in ${slowest.latencyMs.toFixed(1)} ms on average, the fastest in ${fastest.toFixed(1)} ms, and ${algorithm} ignores it`,
         },
       },
       apply: { cluster: { ...cluster, algorithm: 'p2c-peak-ewma' } },

@@ -61,23 +61,28 @@ export function breaker(endpoint: string, opens: number): BreakerStats {
   };
 }
 
-/** A cluster on `algorithm` whose endpoints have these EWMA estimates, ms. */
+/**
+ * A cluster on `algorithm` whose endpoints answered 100 requests each in these mean times, ms
+ * (their P2C estimates are left flat at 1 ms, which the rules must not read).
+ */
 export function balancedCluster(
   cluster: string,
   algorithm: ClusterStats['algorithm'],
-  ewmaMs: readonly number[],
+  latencyMs: readonly number[],
 ): ClusterStats {
-  const endpoints = ewmaMs.map((ewma, i): EndpointStats => ({
+  const endpoints = latencyMs.map((latency, i): EndpointStats => ({
     origin: `http://${cluster}-${i}`,
     tier: 0,
     weight: 1,
     healthy: true,
     ejected: false,
     inflight: 0,
-    ewmaMs: ewma,
-    requests: 0,
+    ewmaMs: 1,
+    requests: 100,
     failures: 0,
-    share: 1 / ewmaMs.length,
+    latencySamples: 100,
+    latencyTotalMs: 100 * latency,
+    share: 1 / latencyMs.length,
   }));
   return { cluster, algorithm, endpoints, panic: false, activeTier: 0 };
 }

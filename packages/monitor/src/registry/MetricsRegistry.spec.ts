@@ -42,6 +42,8 @@ function cluster(name: string, origin: string, inflight: number): ClusterStats {
         ewmaMs: 1,
         requests: 0,
         failures: 0,
+        latencySamples: 0,
+        latencyTotalMs: 0,
         share: 1,
       },
     ],
