@@ -6,6 +6,9 @@ describe('pairedRatio()', () => {
     const baseline = [{ v: 100 }, { v: 50 }, { v: 110 }];
     expect(pairedRatio(candidate, baseline, (r) => r.v)).toEqual({
       median: 0.9,
+      low: 0.9,
+      high: 1,
+      confidence: 0.75,
       min: 0.9,
       max: 1,
       pairs: 3,
@@ -19,6 +22,9 @@ describe('pairedRatio()', () => {
     const candidate = [95, 95, 95, 190, 190].map((v) => ({ v }));
     expect(pairedRatio(candidate, baseline, (r) => r.v)).toEqual({
       median: 0.95,
+      low: 0.475,
+      high: 0.95,
+      confidence: 0.938,
       min: 0.475,
       max: 0.95,
       pairs: 5,
@@ -28,14 +34,23 @@ describe('pairedRatio()', () => {
   it('ignores entries only one side has and pairs with an empty side, and reports zeros without any', () => {
     expect(pairedRatio([{ v: 1 }, { v: 0 }], [{ v: 2 }, { v: 5 }], (r) => r.v)).toMatchObject({ pairs: 1 });
     expect(pairedRatio([{ v: 1 }, { v: 2 }], [{ v: 1 }], (r) => r.v).pairs).toBe(1);
-    expect(pairedRatio([], [], (r: { v: number }) => r.v)).toEqual({ median: 0, min: 0, max: 0, pairs: 0 });
+    expect(pairedRatio([], [], (r: { v: number }) => r.v)).toEqual({
+      median: 0,
+      low: 0,
+      high: 0,
+      confidence: 0,
+      min: 0,
+      max: 0,
+      pairs: 0,
+    });
   });
 });
 
 describe('describePairedRatio()', () => {
-  it('names the ratio, its median and its range', () => {
-    expect(describePairedRatio('x', { median: 0.98, min: 0.95, max: 1.01, pairs: 5 })).toBe(
-      'x: median of 5 paired ratios 0.98 (range 0.95–1.01)',
+  it("names the ratio, its median, the median's interval and the range", () => {
+    const r = { median: 0.98, low: 0.96, high: 1, confidence: 0.959, min: 0.9, max: 1.07, pairs: 40 };
+    expect(describePairedRatio('x', r)).toBe(
+      'x: median of 40 paired ratios 0.98 (95 % CI 0.96–1, range 0.9–1.07)',
     );
   });
 });

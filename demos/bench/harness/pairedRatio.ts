@@ -1,9 +1,16 @@
+import { medianInterval } from './medianInterval';
 import { median, ratio } from './summarize';
 
 /** Candidate ÷ baseline of one metric, taken pair by pair, and the spread over the pairs. */
 export interface PairedRatio {
   /** The median of the per-pair ratios. */
   median: number;
+  /** Lower end of the median's 95 % confidence interval (`medianInterval`). */
+  low: number;
+  /** Upper end of the median's 95 % confidence interval. */
+  high: number;
+  /** The interval's coverage: 0.95 or more, lower with fewer than 6 pairs (then it is the range). */
+  confidence: number;
   /** The lowest per-pair ratio. */
   min: number;
   /** The highest per-pair ratio. */
@@ -31,15 +38,24 @@ export function pairedRatio<R>(
     const b = metric(baseline[i]!);
     if (c > 0 && b > 0 && Number.isFinite(c) && Number.isFinite(b)) ratios.push(ratio(c, b));
   }
+  const interval = medianInterval(ratios) ?? { low: 0, high: 0, confidence: 0 };
   return {
     median: ratio(median(ratios), 1),
+    low: ratio(interval.low, 1),
+    high: ratio(interval.high, 1),
+    confidence: ratio(interval.confidence, 1),
     min: ratios.length === 0 ? 0 : Math.min(...ratios),
     max: ratios.length === 0 ? 0 : Math.max(...ratios),
     pairs: ratios.length,
   };
 }
 
-/** `pairedRatio` in words: "x: median of 50 paired ratios 0.98 (range 0.9–1.07)". */
+/** `pairedRatio` in words: "x: median of 50 paired ratios 0.98 (95 % CI 0.96–1.01, range 0.9–1.07)". */
 export function describePairedRatio(name: string, r: PairedRatio): string {
-  return `${name}: median of ${r.pairs} paired ratios ${r.median} (range ${r.min}–${r.max})`;
+  return `${name}: median of ${r.pairs} paired ratios ${r.median} (${describeInterval(r)})`;
+}
+
+/** The median's interval and the paired range: "95 % CI 0.96–1.01, range 0.9–1.07". */
+export function describeInterval(r: PairedRatio): string {
+  return `${Math.floor(r.confidence * 100)} % CI ${r.low}–${r.high}, range ${r.min}–${r.max}`;
 }

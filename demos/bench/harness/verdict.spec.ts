@@ -1,24 +1,38 @@
 import { judgeRatio, ratioVerdict } from './verdict';
 
-const range = (min: number, max: number) => ({ median: (min + max) / 2, min, max, pairs: 8 });
+/** A ratio whose median's interval is [low, high] and whose paired range is wider. */
+const interval = (low: number, high: number) => ({
+  median: (low + high) / 2,
+  low,
+  high,
+  confidence: 0.96,
+  min: low - 0.3,
+  max: high + 0.3,
+  pairs: 40,
+});
 
 describe(judgeRatio, () => {
-  it('is met when the whole paired range lies on the target side, not met when wholly off it', () => {
-    expect(judgeRatio(range(1.1, 1.5), { op: '≥', value: 1 })).toBe('met');
-    expect(judgeRatio(range(0.5, 0.9), { op: '≥', value: 1 })).toBe('not met');
-    expect(judgeRatio(range(0.9, 1.0), { op: '≤', value: 1.02 })).toBe('met');
+  it("is met when the median's whole interval lies on the target side, not met when wholly off it (the range is not read)", () => {
+    expect(judgeRatio(interval(1.1, 1.5), { op: '≥', value: 1 })).toBe('met');
+    expect(judgeRatio(interval(0.5, 0.9), { op: '≥', value: 1 })).toBe('not met');
+    expect(judgeRatio(interval(0.9, 1.0), { op: '≤', value: 1.02 })).toBe('met');
   });
 
-  it('is within noise when the range straddles the target, or nothing was paired', () => {
-    expect(judgeRatio(range(0.46, 1.9), { op: '≥', value: 0.85 })).toBe('within noise');
-    expect(judgeRatio({ median: 0, min: 0, max: 0, pairs: 0 }, { op: '≤', value: 1 })).toBe('within noise');
+  it('is within noise when the interval straddles the target, or nothing was paired', () => {
+    expect(judgeRatio(interval(0.46, 1.9), { op: '≥', value: 0.85 })).toBe('within noise');
+    expect(
+      judgeRatio(
+        { median: 0, low: 0, high: 0, confidence: 0, min: 0, max: 0, pairs: 0 },
+        { op: '≤', value: 1 },
+      ),
+    ).toBe('within noise');
   });
 });
 
 describe(ratioVerdict, () => {
-  it('prints the target, the median, the range and the verdict', () => {
-    expect(ratioVerdict('x', range(1.1, 1.3), { op: '≥', value: 1 })).toBe(
-      'target x ≥ 1: median 1.2000000000000002 of 8 paired ratios (range 1.1–1.3): met',
+  it('prints the target, the median, its interval, the range and the verdict', () => {
+    expect(ratioVerdict('x', interval(1.1, 1.3), { op: '≥', value: 1 })).toBe(
+      'target x ≥ 1: median 1.2000000000000002 of 40 paired ratios (96 % CI 1.1–1.3, range 0.8–1.6): met',
     );
   });
 });

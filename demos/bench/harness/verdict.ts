@@ -1,4 +1,4 @@
-import type { PairedRatio } from './pairedRatio';
+import { describeInterval, type PairedRatio } from './pairedRatio';
 
 /** What a ratio's paired range says about its target. */
 export type RangeVerdict = 'met' | 'not met' | 'within noise';
@@ -10,23 +10,25 @@ export interface RatioTarget {
 }
 
 /**
- * The verdict of a paired ratio on its target, from its paired range: `met` when the whole
- * range lies on the target's side, `not met` when it lies wholly on the other side, `within
- * noise` when it straddles the target (the run cannot tell).
+ * The verdict of a paired ratio on its target, from the confidence interval of its median:
+ * `met` when the whole interval lies on the target's side, `not met` when it lies wholly on the
+ * other side, `within noise` when it straddles the target (the run cannot tell). The paired
+ * range [min, max] is not used: it only widens as pairs are added, so more pairs would make a
+ * verdict less likely, and one outlier pair flips it.
  */
 export function judgeRatio(r: PairedRatio, target: RatioTarget): RangeVerdict {
   const ok = (x: number): boolean => (target.op === '≥' ? x >= target.value : x <= target.value);
   if (r.pairs === 0) return 'within noise';
-  if (ok(r.min) && ok(r.max)) return 'met';
-  if (!ok(r.min) && !ok(r.max)) return 'not met';
+  if (ok(r.low) && ok(r.high)) return 'met';
+  if (!ok(r.low) && !ok(r.high)) return 'not met';
   return 'within noise';
 }
 
-/** A note line: the target, the median of the paired ratios with their range, and the verdict. */
+/** A note line: the target, the median of the paired ratios with its interval and range, and the verdict. */
 export function ratioVerdict(name: string, r: PairedRatio, target: RatioTarget): string {
   return (
     `target ${name} ${target.op} ${target.value}: median ${r.median} of ${r.pairs} paired ratios ` +
-    `(range ${r.min}–${r.max}): ${judgeRatio(r, target)}`
+    `(${describeInterval(r)}): ${judgeRatio(r, target)}`
   );
 }
 
