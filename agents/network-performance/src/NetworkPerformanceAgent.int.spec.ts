@@ -317,10 +317,16 @@ describe(NetworkPerformanceAgent, () => {
   });
 
   describe('.benchmarkNetworkPerformance()', () => {
-    it('measures the workload without the pipeline (baseline) and through it, warmed (regression: pass 1 vs pass 2)', async () => {
-      const result = await bus.request('network.benchmark', { requests: 40, concurrency: 4 }, BUS_TIMEOUT);
-      expect(result.baseline.requests).toBe(40);
-      expect(result.candidate.requests).toBe(40);
+    it('measures the workload without the pipeline (baseline) and through it, warmed, in interleaved pairs of blocks (regression: one unpaired pass each)', async () => {
+      const result = await bus.request('network.benchmark', { requests: 42, concurrency: 4 }, BUS_TIMEOUT);
+      expect(result.pairs).toBe(6);
+      expect(result.baseline.requests).toBe(7);
+      expect(result.candidate.requests).toBe(7);
+      for (const k of ['throughput', 'latencyP99', 'latency'] as const) {
+        const [low, high] = result.ranges[k];
+        expect(low).toBeLessThanOrEqual(result.ratios[k]);
+        expect(result.ratios[k]).toBeLessThanOrEqual(high);
+      }
       expect(result.baseline.efficiency).toBe(0);
       expect(result.candidate.efficiency).toBeGreaterThan(0.5);
       expect(result.baseline.label).toMatch(/new connection per request/);

@@ -19,7 +19,6 @@ import {
   type NetworkMonitoringResult,
   type NetworkOptimizationResult,
   type NetworkPerformanceAgentContract,
-  type PerformanceMetrics,
   type RequestBatchingConfig,
   type RequestBatchingResult,
 } from '@slipstream/contracts';
@@ -40,6 +39,7 @@ import { AgentNotStartedError } from './errors/AgentNotStartedError';
 import { batchingInForce } from './inForce/batchingInForce';
 import { breakerInForce } from './inForce/breakerInForce';
 import { machineInfo } from './measure/machineInfo';
+import { benchmarkWorkload } from './measure/benchmarkWorkload';
 import { directTarget } from './measure/directTarget';
 import { measureWorkload, type Workload } from './measure/measureWorkload';
 import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
@@ -348,9 +348,10 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
    * Sends the same workload two ways and reports both and their ratios (candidate ÷ baseline).
    * Baseline: no pipeline — each request opens a new connection of its own (`directTarget`)
    * to the endpoints of the workload's cluster in turn, as a client without pooling does.
-   * Candidate: the live pipeline (pooling, balancing, breakers, routing as configured), measured
-   * after an unmeasured warm-up pass. So the ratios are what the pipeline gains over plain
-   * per-request connections on this machine and upstream, not pass 1 against pass 2.
+   * Candidate: the live pipeline (pooling, balancing, breakers, routing as configured), warmed
+   * by an unmeasured pass. The two run in interleaved pairs of blocks (`benchmarkWorkload`), so
+   * the ratios are what the pipeline gains over plain per-request connections on this machine
+   * and upstream, each with its paired range, not pass 1 against pass 2.
    * `target` is a path (routed, else sent to the workload's cluster) or a URL of a configured
    * endpoint; the other fields default to `options.workload`.
    */
@@ -364,35 +365,34 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         concurrency: options.concurrency ?? this.options.workload.concurrency,
         maxDurationMs: options.maxDurationMs ?? this.options.workload.maxDurationMs,
       };
-      const baseline = await measureWorkload(directTarget(this.#originsOf(workload.cluster)), workload);
-      const candidate = await this.#warmMeasure(client, workload);
+      const figures = await benchmarkWorkload(
+        directTarget(this.#originsOf(workload.cluster)),
+        client,
+        workload,
+        () => this.#warmUp(client, workload),
+      );
       return {
         workload: {
           target: options.target ?? workload.path,
           requests: workload.requests,
           concurrency: workload.concurrency,
         },
-        baseline: { ...baseline, label: 'no pipeline: a new connection per request' },
-        candidate: { ...candidate, label: 'pipeline, after a warm-up pass' },
-        ratios: {
-          throughput: ratio(candidate.throughput, baseline.throughput),
-          latencyP99: ratio(candidate.latencyP99, baseline.latencyP99),
-          latency: ratio(candidate.latency, baseline.latency),
-        },
+        ...figures,
+        baseline: { ...figures.baseline, label: 'no pipeline: a new connection per request' },
+        candidate: { ...figures.candidate, label: 'pipeline, after a warm-up pass' },
         machine: machineInfo(),
       };
     });
   }
 
   /**
-   * Measures `workload` on the pipeline after one unmeasured warm-up pass of
-   * `WARMUP_ROUNDS` × `concurrency` requests (at most the workload's count, same time cap),
-   * which opens the connections the measured pass will reuse.
+   * One unmeasured pass of `WARMUP_ROUNDS` × `concurrency` requests of `workload` on the
+   * pipeline (at most the workload's count, same time cap), which opens the connections the
+   * measured blocks will reuse.
    */
-  async #warmMeasure(client: NetworkClient, workload: Workload): Promise<PerformanceMetrics> {
+  async #warmUp(client: NetworkClient, workload: Workload): Promise<void> {
     const requests = Math.min(workload.requests, WARMUP_ROUNDS * workload.concurrency);
     await measureWorkload(client, { ...workload, requests });
-    return measureWorkload(client, workload);
   }
 
   /** The origins of a configured cluster's endpoints (all clusters' when it is not configured). */
@@ -479,10 +479,5 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   }
 }
 
-/** Warm-up pass of `#warmMeasure`: this many requests per worker (bounded by the workload's count). */
+/** Warm-up pass of `#warmUp`: this many requests per worker (bounded by the workload's count). */
 const WARMUP_ROUNDS = 2;
-
-/** a ÷ b, or 0 when b is 0. */
-function ratio(a: number, b: number): number {
-  return b > 0 ? a / b : 0;
-}

@@ -66,20 +66,31 @@ export interface MachineInfo {
   node: string;
 }
 
-/** Two measurements of one workload and their ratios (candidate ÷ baseline). */
+/**
+ * One workload measured on a baseline and a candidate in interleaved pairs of blocks, and their
+ * ratios (candidate ÷ baseline), each the median of the per-pair ratios with its paired range.
+ */
 export interface NetworkBenchmarkResult {
-  /** What was measured: target, requests, concurrency. */
+  /** What was measured: target, requests per side (split over the blocks), concurrency. */
   workload: { target: string; requests: number; concurrency: number };
+  /** The baseline block with the median goodput. */
   baseline: PerformanceMetrics & { label: string };
+  /** The candidate block with the median goodput. */
   candidate: PerformanceMetrics & { label: string };
+  /** Medians of the per-pair ratios, candidate ÷ baseline. */
   ratios: {
-    /** candidate.throughput ÷ baseline.throughput. */
     throughput: number;
-    /** candidate.latencyP99 ÷ baseline.latencyP99. */
     latencyP99: number;
-    /** candidate.latency ÷ baseline.latency. */
     latency: number;
   };
+  /** The paired range [lowest, highest per-pair ratio] of each ratio. */
+  ranges: {
+    throughput: [number, number];
+    latencyP99: [number, number];
+    latency: [number, number];
+  };
+  /** Pairs of blocks compared. */
+  pairs: number;
   machine: MachineInfo;
 }
 

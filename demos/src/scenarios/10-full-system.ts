@@ -85,7 +85,10 @@ export const fullSystem: Scenario = {
         planned: optimize.plan.length,
         verdict: optimize.verdict,
         benchThroughputRatio: round(benchmark.ratios.throughput),
+        benchThroughputRange: benchmark.ranges.throughput.map((r) => round(r)).join('–'),
         benchP99Ratio: round(benchmark.ratios.latencyP99),
+        benchP99Range: benchmark.ranges.latencyP99.map((r) => round(r)).join('–'),
+        benchPairs: benchmark.pairs,
       };
       if (optimize.comparison) {
         change.goodputRatio = round(optimize.comparison.median, 3);
@@ -103,8 +106,8 @@ export const fullSystem: Scenario = {
           (optimize.comparison
             ? ` (goodput ratio ${round(optimize.comparison.median, 3)}, paired range ${round(optimize.comparison.low, 3)}–${round(optimize.comparison.high, 3)})`
             : '') +
-          `; network.benchmark measured ` +
-          `${benchmark.baseline.requests}/${benchmark.candidate.requests} requests on ${benchmark.machine.cores} cores, ` +
+          `; network.benchmark measured ${benchmark.pairs} interleaved pairs of blocks ` +
+          `of ${benchmark.baseline.requests} requests on ${benchmark.machine.cores} cores, ` +
           `Sarah completed ${completed}/${tasks} tasks meanwhile`,
       };
     } finally {
