@@ -242,6 +242,22 @@ describe('invalid options (issue #13): refused at construction, naming the full 
     },
   );
 
+  it.each([
+    ['null', null],
+    ['an array', []],
+    ['a string', 'clusters'],
+  ])(
+    'options that are %s: createNetworkClient and the agent refuse them at the root (path "", shown as (root))',
+    (_title, value) => {
+      expect(configErrorPaths(() => createNetworkClient(value as never))).toEqual(['']);
+      expect(
+        configErrorPaths(
+          () => new NetworkPerformanceAgent(value as unknown as NetworkPerformanceAgentOptions),
+        ),
+      ).toEqual(['']);
+    },
+  );
+
   it('createNetworkClient() with no options builds a working client with defaults', async () => {
     const client = createNetworkClient();
     expect(client.stats().clusters).toEqual([]);

@@ -32,7 +32,12 @@ export function createNetworkClient(
   input: CreateNetworkClientOptions = {},
   deps: NetworkClientDeps = {},
 ): NetworkClient {
-  const options: NetworkClientOptions = { ...input, clusters: input.clusters ?? [] };
+  // Anything but a plain object (null, an array) goes to the schema as it is, which refuses it.
+  const options = (
+    typeof input === 'object' && input !== null && !Array.isArray(input)
+      ? { ...input, clusters: input.clusters ?? [] }
+      : input
+  ) as NetworkClientOptions;
   resolveClientOptions(options);
   const pool = deps.pool ?? new PoolManager(options.pool);
   try {

@@ -26,6 +26,21 @@ describe('NetworkClient with bad per-request input (issue #13)', () => {
     ['CRLF in a header value', { path: '/work', headers: { 'x-a': 'v\r\nx-injected: 1' } }, 'headers["x-a"]'],
     ['a header name with a colon', { path: '/work', headers: { 'x:a': 'v' } }, 'headers["x:a"]'],
     ['an object body', { path: '/work', method: 'POST', body: { a: 1 } }, 'body'],
+    [
+      "a content-length that is not the body's",
+      { path: '/work', method: 'POST', headers: { 'content-length': '10' }, body: 'abc' },
+      'headers["content-length"]',
+    ],
+    [
+      'a content-length that is not a number',
+      { path: '/work', method: 'POST', headers: { 'Content-Length': 'abc' }, body: 'abc' },
+      'headers["Content-Length"]',
+    ],
+    [
+      'a content-length without a body',
+      { path: '/work', headers: { 'content-length': '3' } },
+      'headers["content-length"]',
+    ],
   ])(
     '%s: request() and stream() reject with InvalidRequestError naming it; nothing is sent',
     async (_title, req, field) => {
@@ -41,9 +56,14 @@ describe('NetworkClient with bad per-request input (issue #13)', () => {
     },
   );
 
-  it('a valid request goes through', async () => {
+  it('a valid request goes through, a matching content-length included', async () => {
     expect(
       (await client.request({ cluster: 'api', path: '/work', headers: { 'x-a': 'v' } })).statusCode,
+    ).toBe(200);
+    const body = 'héllo';
+    const headers = { 'content-length': String(Buffer.byteLength(body)) };
+    expect(
+      (await client.request({ cluster: 'api', path: '/work', method: 'POST', headers, body })).statusCode,
     ).toBe(200);
   });
 });

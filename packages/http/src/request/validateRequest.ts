@@ -36,7 +36,7 @@ function shown(value: unknown): string {
  * Checks a request where it enters the pipeline, before anything is queued or sent: the
  * path is an ASCII string starting with `/` without spaces or control characters; the method, when
  * given, an upper-case HTTP token other than CONNECT; header names tokens, none connection-specific, and values strings without CR, LF or NUL; the
- * body, when given, a string or bytes. Throws `InvalidRequestError` (`SLIP_ERR_INVALID_REQUEST`)
+ * body, when given, a string, bytes or a stream; a `content-length`, when given, that of the body. Throws `InvalidRequestError` (`SLIP_ERR_INVALID_REQUEST`)
  * naming the field at fault.
  */
 export function validateRequest(req: RequestShape): void {
@@ -89,5 +89,28 @@ export function validateRequest(req: RequestShape): void {
     throw new InvalidRequestError(
       'body',
       `expected a string, a Buffer or a stream (serialise objects first), received ${shown(body)}`,
+    );
+  checkContentLength(headers as Record<string, string> | undefined, body);
+}
+
+/**
+ * A declared `content-length` is a decimal byte count and, for a body the client holds whole
+ * (none, a string, bytes), that body's length: a mismatch would fail on the wire as if the
+ * upstream were at fault. A streamed body's length is only known as it is sent.
+ */
+function checkContentLength(headers: Record<string, string> | undefined, body: unknown): void {
+  const name = Object.keys(headers ?? {}).find((h) => h.toLowerCase() === 'content-length');
+  if (name === undefined) return;
+  const declared = headers![name]!;
+  const field = `headers[${JSON.stringify(name)}]`;
+  if (!/^\d+$/.test(declared))
+    throw new InvalidRequestError(field, `expected a decimal byte count, received ${shown(declared)}`);
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) return;
+  const actual =
+    body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  if (Number(declared) !== actual)
+    throw new InvalidRequestError(
+      field,
+      `expected ${actual} (the body's length in bytes) or no content-length, received ${shown(declared)}`,
     );
 }
