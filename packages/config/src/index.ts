@@ -40,5 +40,6 @@ export {
   adaptiveConcurrencySchema,
   advancedRoutingSchema,
   qosClassSchema,
+  qosClassesSchema,
   routeSchema,
 } from './schemas/routingSchema';

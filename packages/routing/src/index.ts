@@ -26,5 +26,5 @@ export type { TokenBucketOptions } from './shaping/TokenBucket';
 export type { RequestHeaders, RoutePolicy } from './table/CompiledRoute';
 export { RouteTable } from './table/RouteTable';
 export type { ResolvedRoute, RouteRequest, RouteTableOptions } from './table/RouteTable';
-export { validateRouteTable } from './table/validateRouteTable';
-export type { RouteTableContext } from './table/validateRouteTable';
+export { inspectRouteTable } from './table/inspectRouteTable';
+export type { RouteTableContext, RouteTableInspection } from './table/inspectRouteTable';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { compression, count, name, positiveInt } from './primitives';
+import { compression, count, name, positiveInt, urlPath } from './primitives';
+
+/** An HTTP method name (letters; matched case-insensitively). */
+const method = z.string().regex(/^[A-Za-z]+$/, 'an HTTP method (letters only)');
 
 const rateLimit = z.strictObject({ ratePerSec: z.number().positive(), burst: positiveInt });
 
@@ -7,9 +10,9 @@ const rateLimit = z.strictObject({ ratePerSec: z.number().positive(), burst: pos
 export const routeSchema = z.strictObject({
   id: name,
   match: z.strictObject({
-    method: z.union([name, z.array(name).min(1)]).optional(),
+    method: z.union([method, z.array(method).min(1)]).optional(),
     host: name.optional(),
-    path: z.string().startsWith('/').optional(),
+    path: urlPath.optional(),
     headers: z.record(z.string(), z.string()).optional(),
   }),
   cluster: z.union([name, z.array(name).min(1)]),
@@ -45,6 +48,9 @@ export const qosClassSchema = z.strictObject({
   rateLimit: rateLimit.optional(),
 });
 
+/** A set of QoS classes: at least one. */
+export const qosClassesSchema = z.array(qosClassSchema).min(1);
+
 /** `AdvancedRoutingConfig['adaptiveConcurrency']`. */
 export const adaptiveConcurrencySchema = z.strictObject({
   enabled: z.boolean().optional(),
@@ -65,7 +71,7 @@ export const adaptiveConcurrencySchema = z.strictObject({
 /** `AdvancedRoutingConfig` (what `network.routing.configure` takes; cluster names are checked by the client). */
 export const advancedRoutingSchema = z.strictObject({
   routes: z.array(routeSchema).optional(),
-  classes: z.array(qosClassSchema).min(1).optional(),
+  classes: qosClassesSchema.optional(),
   defaultClass: name.optional(),
   adaptiveConcurrency: adaptiveConcurrencySchema.optional(),
 });

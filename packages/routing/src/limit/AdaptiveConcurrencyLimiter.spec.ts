@@ -172,7 +172,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     it('when invalid, throws a ConfigError naming the field and keeps the old settings', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
       expect(() => limiter.update({ smoothing: 0 })).toThrow(
-        /adaptiveConcurrency\.smoothing: expected a number in \(0, 1\], received 0/,
+        /adaptiveConcurrency\.smoothing: expected number > 0, received 0 \(number\)/,
       );
       expect(limiter.options.smoothing).toBe(0.2);
       expect(limiter.limit).toBe(20);

@@ -1,3 +1,4 @@
+import { adaptiveConcurrencySchema, configIssue, parseConfig } from '@slipstream/config';
 import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 
 /** The tunable settings of an adaptive concurrency limiter (every field optional; omitted ones default or keep their value). */
@@ -16,19 +17,14 @@ export interface AdaptiveLimiterSettings {
   minWindowSamples?: number;
   /** Short-term RTT may exceed the no-load RTT by this factor before the limit falls. Defaults to 1.5. */
   rttTolerance?: number;
-  /**
-   * @deprecated Ignored: the baseline is the no-load RTT, re-measured by a probe
-   * every `probeIntervalMs`, no longer an EWMA over windows. Still accepted so configs keep working.
-   */
-  longWindow?: number;
-  /** Re-measure the no-load RTT when no window has confirmed it for this long, ms (Infinity: never). Defaults to 30_000 ms. */
+  /** Re-measure the no-load RTT when no window has confirmed it for this long, ms. Defaults to 30_000 ms. */
   probeIntervalMs?: number;
   /** Headroom added to the limit in a window without congestion, requests (probes upwards). Defaults to 4. */
   queueSize?: number;
 }
 
-/** Limiter settings with every default filled in (`longWindow` dropped: it is ignored). */
-export type NormalizedLimiterSettings = Readonly<Required<Omit<AdaptiveLimiterSettings, 'longWindow'>>>;
+/** Limiter settings with every default filled in. */
+export type NormalizedLimiterSettings = Readonly<Required<AdaptiveLimiterSettings>>;
 
 /** The defaults of {@link AdaptiveLimiterSettings}. */
 export const LIMITER_DEFAULTS: NormalizedLimiterSettings = Object.freeze({
@@ -43,52 +39,40 @@ export const LIMITER_DEFAULTS: NormalizedLimiterSettings = Object.freeze({
   queueSize: 4,
 });
 
+/** The config package's schema of these settings (`enabled` is the scheduler's, not the limiter's). */
+const SETTINGS_SCHEMA = adaptiveConcurrencySchema.omit({ enabled: true });
+
 /**
- * Fills each omitted field of `settings` from `base` (the defaults, or the settings in force)
- * and validates the result. Throws a `ConfigError` naming every bad field as
- * `adaptiveConcurrency.<field>`, with what was expected and what was received.
+ * Checks `settings` with the config package's schema (each field's type and range), fills each
+ * omitted field from `base` (the defaults, or the settings in force), then checks what spans
+ * fields: minLimit ≤ initialLimit ≤ maxLimit. Throws a `ConfigError` naming every bad field as
+ * `adaptiveConcurrency.<field>`, with what was expected and what was received. Fields of
+ * `settings` that are not limiter settings (a limiter's `cluster` or `clock`) are not read.
  */
 export function normalizeLimiterSettings(
   settings: AdaptiveLimiterSettings,
   base: NormalizedLimiterSettings = LIMITER_DEFAULTS,
 ): NormalizedLimiterSettings {
-  const o = {
-    initialLimit: settings.initialLimit ?? base.initialLimit,
-    minLimit: settings.minLimit ?? base.minLimit,
-    maxLimit: settings.maxLimit ?? base.maxLimit,
-    smoothing: settings.smoothing ?? base.smoothing,
-    windowMs: settings.windowMs ?? base.windowMs,
-    minWindowSamples: settings.minWindowSamples ?? base.minWindowSamples,
-    rttTolerance: settings.rttTolerance ?? base.rttTolerance,
-    probeIntervalMs: settings.probeIntervalMs ?? base.probeIntervalMs,
-    queueSize: settings.queueSize ?? base.queueSize,
-  };
+  const given = Object.fromEntries(
+    (Object.keys(LIMITER_DEFAULTS) as (keyof AdaptiveLimiterSettings)[])
+      .filter((k) => settings[k] !== undefined)
+      .map((k) => [k, settings[k]]),
+  );
+  parseConfig(SETTINGS_SCHEMA, given, ['adaptiveConcurrency']);
+  const o = { ...base, ...given } as Required<AdaptiveLimiterSettings>;
   const issues: ConfigIssue[] = [];
-  const check = (path: keyof typeof o, ok: boolean, expected: string): void => {
-    if (!ok) issues.push({ path: `adaptiveConcurrency.${path}`, expected, received: String(o[path]) });
-  };
-  const finite = (v: number, min: number): boolean => Number.isFinite(v) && v >= min;
-  check('minLimit', Number.isInteger(o.minLimit) && o.minLimit >= 1, 'an integer ≥ 1');
-  check(
-    'maxLimit',
-    Number.isInteger(o.maxLimit) && o.maxLimit >= o.minLimit,
-    `an integer ≥ minLimit (${o.minLimit})`,
-  );
-  check(
-    'initialLimit',
-    o.initialLimit >= o.minLimit && o.initialLimit <= o.maxLimit,
-    `a number in [${o.minLimit}, ${o.maxLimit}]`,
-  );
-  check('smoothing', o.smoothing > 0 && o.smoothing <= 1, 'a number in (0, 1]');
-  check('windowMs', finite(o.windowMs, 0), 'a finite number ≥ 0');
-  check(
-    'minWindowSamples',
-    Number.isInteger(o.minWindowSamples) && o.minWindowSamples >= 1,
-    'an integer ≥ 1',
-  );
-  check('rttTolerance', finite(o.rttTolerance, 1), 'a finite number ≥ 1');
-  check('probeIntervalMs', o.probeIntervalMs > 0, 'a number > 0 (Infinity: never probe)');
-  check('queueSize', finite(o.queueSize, 0), 'a finite number ≥ 0');
+  if (o.maxLimit < o.minLimit)
+    issues.push(
+      configIssue('adaptiveConcurrency.maxLimit', `an integer ≥ minLimit (${o.minLimit})`, o.maxLimit),
+    );
+  if (o.initialLimit < o.minLimit || o.initialLimit > o.maxLimit)
+    issues.push(
+      configIssue(
+        'adaptiveConcurrency.initialLimit',
+        `a number in [${o.minLimit}, ${o.maxLimit}]`,
+        o.initialLimit,
+      ),
+    );
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze(o);
 }

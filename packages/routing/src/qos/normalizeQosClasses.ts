@@ -1,3 +1,4 @@
+import { configIssue, parseConfig, qosClassesSchema } from '@slipstream/config';
 import { ConfigError, type ConfigIssue, type QosClassConfig } from '@slipstream/contracts';
 
 /** A QoS class with every default filled in. */
@@ -17,25 +18,23 @@ export const DEFAULT_QOS_CLASSES: readonly QosClassConfig[] = Object.freeze([
 ]);
 
 /**
- * Fills defaults (weight 1, maxQueue 1_000, queueTimeoutMs 5_000 ms, shedOrder = priority
- * rank reversed, so lower priority sheds first, maxInflightShare 1) and validates. Throws a `ConfigError` naming
- * every bad field.
+ * Checks `classes` with the config package's schema (each field's type and range; at least one
+ * class), then that names are unique, and fills defaults (weight 1, maxQueue 1_000,
+ * queueTimeoutMs 5_000 ms, shedOrder = priority rank reversed, so lower priority sheds first,
+ * maxInflightShare 1). Throws a `ConfigError` naming every bad field as `classes[i].<field>`.
  */
 export function normalizeQosClasses(classes: readonly QosClassConfig[]): NormalizedQosClass[] {
+  parseConfig(qosClassesSchema, classes, ['classes']);
   const issues: ConfigIssue[] = [];
   const names = new Set<string>();
-  const maxPriority = Math.max(0, ...classes.map((c) => (Number.isFinite(c.priority) ? c.priority : 0)));
-  if (classes.length === 0) issues.push({ path: 'classes', expected: 'at least one class', received: '[]' });
-  const out = classes.map((c, i): NormalizedQosClass => {
-    const at = `classes[${i}]`;
-    const bad = (field: string, expected: string, value: unknown): void => {
-      issues.push({ path: `${at}.${field}`, expected, received: `${String(value)} (class "${c.name}")` });
-    };
-    if (typeof c.name !== 'string' || c.name === '')
-      bad('name', 'a non-empty string', JSON.stringify(c.name));
-    else if (names.has(c.name)) bad('name', 'a unique name', `"${c.name}" again`);
+  classes.forEach((c, i) => {
+    if (names.has(c.name)) issues.push(configIssue(`classes[${i}].name`, 'a unique name', c.name));
     names.add(c.name);
-    const n = {
+  });
+  if (issues.length > 0) throw new ConfigError(issues);
+  const maxPriority = Math.max(0, ...classes.map((c) => c.priority));
+  return classes.map((c): NormalizedQosClass =>
+    Object.freeze({
       name: c.name,
       priority: c.priority,
       weight: c.weight ?? DEFAULTS.weight,
@@ -44,24 +43,6 @@ export function normalizeQosClasses(classes: readonly QosClassConfig[]): Normali
       shedOrder: c.shedOrder ?? maxPriority - c.priority,
       maxInflightShare: c.maxInflightShare ?? DEFAULTS.maxInflightShare,
       rateLimit: c.rateLimit,
-    };
-    if (!Number.isFinite(n.priority)) bad('priority', 'a finite number', n.priority);
-    if (!(Number.isFinite(n.weight) && n.weight > 0)) bad('weight', 'a positive finite number', n.weight);
-    if (!(Number.isInteger(n.maxQueue) && n.maxQueue >= 0)) bad('maxQueue', 'an integer ≥ 0', n.maxQueue);
-    if (!(Number.isFinite(n.queueTimeoutMs) && n.queueTimeoutMs > 0))
-      bad('queueTimeoutMs', 'a positive finite number of ms', n.queueTimeoutMs);
-    if (!Number.isFinite(n.shedOrder)) bad('shedOrder', 'a finite number', n.shedOrder);
-    if (!(n.maxInflightShare > 0 && n.maxInflightShare <= 1))
-      bad('maxInflightShare', 'a number in (0, 1]', n.maxInflightShare);
-    const r = n.rateLimit;
-    if (
-      r &&
-      !(r.ratePerSec > 0 && Number.isFinite(r.ratePerSec) && r.burst >= 1 && Number.isFinite(r.burst))
-    ) {
-      bad('rateLimit', 'ratePerSec > 0 and burst ≥ 1', `${r.ratePerSec}/s, burst ${r.burst}`);
-    }
-    return Object.freeze(n);
-  });
-  if (issues.length > 0) throw new ConfigError(issues);
-  return out;
+    }),
+  );
 }

@@ -7,7 +7,7 @@ import {
   type RequestHeaders,
   type RoutePolicy,
 } from './CompiledRoute';
-import { inspectRouteTable, type RouteTableContext } from './validateRouteTable';
+import { inspectRouteTable, type RouteTableContext } from './inspectRouteTable';
 
 /** What a route is matched against. */
 export interface RouteRequest {
@@ -129,7 +129,7 @@ export class RouteTable {
 
   /**
    * Compiles and validates a route table. Throws a `ConfigError` listing every reason when it
-   * is invalid (see `validateRouteTable`).
+   * is invalid (see `inspectRouteTable`).
    */
   static compile(routes: readonly RouteConfig[], options: RouteTableOptions = {}): RouteTable {
     const { routes: compiled, issues } = inspectRouteTable(routes, options);
