@@ -8,6 +8,8 @@ import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
+import { ratioVerdict } from '../harness/verdict';
+import { runCongestedCase, UPSTREAM_WORKERS } from './limiterCongested';
 
 /** Closed-loop callers. */
 const CALLERS = 100;
@@ -40,11 +42,12 @@ function clientFor(origin: string, variant: Variant): NetworkClient {
  * Suite `limiter`: the adaptive concurrency limit (defaults) vs fixed 1000 vs fixed 8 against an
  * uncongested 50 ms upstream with 100 closed-loop callers, each run from a cold client for 2 s
  * (throughput reached within 2 s); then, once, 12 s of one-at-a-time traffic followed by a
- * burst of 400 through the adaptive client (requests shed).
+ * burst of 400 through the adaptive client (requests shed); then (b) the three against an upstream
+ * that serves 16 at once and queues the rest (`runCongestedCase`).
  */
 export const limiterSuite: Suite = {
   name: 'limiter',
-  description: `adaptive limit vs fixed 1000 / 8 on an uncongested ${LATENCY_MS} ms upstream (${CALLERS} callers, ${RUN_MS} ms from cold per run), and a burst of ${BURST} after ${TRICKLE_MS / 1_000} s of trickle`,
+  description: `adaptive limit vs fixed 1000 / 8 on (a) an uncongested ${LATENCY_MS} ms upstream (${CALLERS} callers, ${RUN_MS} ms from cold per run), a burst of ${BURST} after ${TRICKLE_MS / 1_000} s of trickle, and (b) an upstream serving ${UPSTREAM_WORKERS} at once`,
   run: (ctx) =>
     withUpstreams(1, { requestLogSize: 0 }, async ([upstream]) => {
       await upstream!.setBehaviour({ latencyMs: LATENCY_MS });
@@ -110,28 +113,45 @@ export const limiterSuite: Suite = {
       } finally {
         await client.close();
       }
+      ctx.progress(`(b) an upstream that serves ${UPSTREAM_WORKERS} at once and queues the rest`);
+      const congested = await runCongestedCase(
+        ctx,
+        upstream!,
+        CALLERS,
+        ['adaptive (defaults)', 'fixed 1000', 'fixed 8'] as const,
+        (variant) => clientFor(origin, variant),
+        CLUSTER,
+        LATENCY_MS,
+      );
       const s = {
         'adaptive (defaults)': summarizeRuns(runs['adaptive (defaults)']),
         'fixed 1000': summarizeRuns(runs['fixed 1000']),
         'fixed 8': summarizeRuns(runs['fixed 8']),
       };
       return {
-        ratios: { adaptiveVsFixed1000Throughput: throughput.median, burstShed: shed },
+        ratios: {
+          adaptiveVsFixed1000Throughput: throughput.median,
+          burstShed: shed,
+          congestedAdaptiveVsFixed1000P99: congested.p99.median,
+        },
         results: {
           ...s,
           throughput,
           limitsAtEndOfRun: limits,
           burst: { size: BURST, shed, failed, limitBeforeBurst },
+          congested: { runs: congested.runs, p99: congested.p99 },
         },
         table: Object.entries(s).map(([name, summary]) => summaryRow(name, summary)),
         notes: [
           describePairedRatio(
-            `throughput over the first ${RUN_MS} ms, adaptive ÷ fixed 1000 (target ≥ 0.9)`,
+            `(a) throughput over the first ${RUN_MS} ms, adaptive ÷ fixed 1000`,
             throughput,
           ),
+          ratioVerdict('(a) throughput adaptive ÷ fixed 1000', throughput, { op: '≥', value: 0.9 }),
           `limit at the end of each adaptive run: ${limits['adaptive (defaults)'].join(', ')}`,
           `burst of ${BURST} after ${TRICKLE_MS / 1_000} s of one-at-a-time traffic: ${shed} shed (target 0), ${failed} other failures; limit before it ${limitBeforeBurst}`,
           `sizes: ${CALLERS} callers, ${RUN_MS} ms per run from a cold client, upstream ${LATENCY_MS} ms; ${ctx.rounds} rounds rotating the order`,
+          ...congested.notes,
         ],
       };
     }),

@@ -58,6 +58,12 @@ export interface Behaviour {
   reset?: 'beforeHeaders' | 'afterHeaders';
   /** Never answer; the request stays in flight until the client or `stop()` ends it. Defaults to false. */
   hang?: boolean;
+  /**
+   * Serve at most this many such requests at once, the rest waiting in arrival order before
+   * their latency starts (an upstream with that many workers, whose latency rises with load).
+   * Defaults to no limit.
+   */
+  maxConcurrent?: number;
   /** Send the body in chunks with pauses. Defaults to all at once. */
   slowBody?: SlowBody;
   /** Compress the body when the request's Accept-Encoding allows it. Defaults to none. */

@@ -40,6 +40,7 @@ const FIELDS: Record<keyof Behaviour, [Check, string]> = {
   retryAfter: [isNonNegative, 'seconds >= 0'],
   reset: [(v) => v === 'beforeHeaders' || v === 'afterHeaders', "'beforeHeaders' | 'afterHeaders'"],
   hang: [(v) => typeof v === 'boolean', 'a boolean'],
+  maxConcurrent: [isPositiveInteger, 'a positive integer (requests served at once)'],
   slowBody: [
     (v) => isObject(v) && isPositiveInteger(v.chunkBytes) && isNonNegative(v.intervalMs),
     '{ chunkBytes: positive integer, intervalMs: ms >= 0 }',

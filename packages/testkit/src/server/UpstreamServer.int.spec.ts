@@ -131,6 +131,21 @@ describe(UpstreamServer, () => {
     });
   });
 
+  describe('when maxConcurrent is set', () => {
+    it('serves that many at once and queues the rest: 6 requests of 60 ms through 2 workers take 3 rounds', async () => {
+      up.setBehaviour({ latencyMs: 60, maxConcurrent: 2 });
+      const started = performance.now();
+      const answers = await Promise.all(Array.from({ length: 6 }, () => rawRequest(`${up.url}/q`)));
+      // A lower bound by construction (each round sleeps 60 ms); without the gate it is one round.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(175);
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+    });
+
+    it('refuses a limit that is not a positive integer', () => {
+      expect(() => up.setBehaviour({ maxConcurrent: 0 })).toThrow(ConfigError);
+    });
+  });
+
   describe('when reset is set', () => {
     it("'beforeHeaders' resets the connection with no response", async () => {
       up.setBehaviour({ reset: 'beforeHeaders' });

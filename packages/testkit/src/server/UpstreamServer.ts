@@ -25,6 +25,7 @@ import { createPrng, type Prng } from '../random/createPrng';
 import { sampleLatency } from '../random/sampleLatency';
 import { answerJsonRpc } from '../rpc/answerJsonRpc';
 import { parseJsonRpcBody } from '../rpc/parseJsonRpcBody';
+import { ConcurrencyGate } from './ConcurrencyGate';
 import type { Upstream } from './Upstream';
 import {
   resolveUpstreamOptions,
@@ -54,6 +55,8 @@ export class UpstreamServer implements Upstream {
   private readonly book: CounterBook;
   private readonly table: BehaviourTable;
   private readonly random: Prng;
+  /** Where requests of a behaviour with `maxConcurrent` wait for a worker. */
+  private readonly gate = new ConcurrencyGate();
   private readonly forwarder: ForwardingClient | undefined;
   private healthy: boolean;
   private state: State = 'idle';
@@ -232,8 +235,16 @@ export class UpstreamServer implements Upstream {
       return this.send(req, res, record, {}, json(400, { error: override.message }), signal);
     const behaviour = this.table.resolve(record.method, record.path, override);
 
-    const latency = sampleLatency(behaviour.latencyMs, this.random);
-    if (latency > 0) await sleep(latency, undefined, { signal });
+    const leave =
+      behaviour.maxConcurrent === undefined
+        ? undefined
+        : await this.gate.enter(behaviour.maxConcurrent, signal);
+    try {
+      const latency = sampleLatency(behaviour.latencyMs, this.random);
+      if (latency > 0) await sleep(latency, undefined, { signal });
+    } finally {
+      leave?.();
+    }
     if (behaviour.hang) return;
     if (behaviour.reset === 'beforeHeaders') {
       record.outcome = 'reset';
