@@ -10,6 +10,7 @@ import {
 import {
   AdminServer,
   MONITOR_TOKENS,
+  type InboundTraceContext,
   type MetricsRegistry,
   type PrometheusExporter,
 } from '@slipstream/monitor';
@@ -48,7 +49,13 @@ export class SidecarAgent implements Agent {
     this.#logger = ctx.logger;
     const proxy = new SidecarProxy(
       ctx.services.get<NetworkClient>(TOKENS.NetworkClient),
-      { host: listen.host, port: listen.port, ...limits, retryAfterSec },
+      {
+        host: listen.host,
+        port: listen.port,
+        ...limits,
+        retryAfterSec,
+        inboundTraceContext: ctx.services.get<InboundTraceContext>(MONITOR_TOKENS.InboundTraceContext),
+      },
       ctx.logger,
     );
     proxy.setRoutes(this.#routes);
