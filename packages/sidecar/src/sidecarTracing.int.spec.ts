@@ -1,4 +1,6 @@
 import { createLogger } from '@slipstream/core';
+import { ACCESS_LOG_MESSAGE } from '@slipstream/monitor';
+import { PassThrough } from 'node:stream';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { installTestTracing, type TestTracing } from '../../monitor/src/test/installTestTracing';
 import { startSidecar, type RunningSidecar } from './startSidecar';
@@ -8,10 +10,13 @@ import { startRecordingServer, type RecordingServer } from './test/recordingServ
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN_ID = '00f067aa0ba902b7';
 
-describe('the sidecar with tracing on, the OpenTelemetry SDK registered', () => {
+describe('the sidecar with tracing and the access log on, the OpenTelemetry SDK registered', () => {
   let tracing: TestTracing;
   let upstream: RecordingServer;
   let sidecar: RunningSidecar;
+  const log = new PassThrough();
+  const logged: string[] = [];
+  log.on('data', (chunk: Buffer) => logged.push(chunk.toString()));
 
   beforeAll(async () => {
     tracing = installTestTracing();
@@ -21,11 +26,11 @@ describe('the sidecar with tracing on, the OpenTelemetry SDK registered', () => 
         network: {
           clusters: [{ cluster: 'orders', endpoints: [{ origin: upstream.origin }] }],
           routes: [{ id: 'orders', match: { path: '/orders/' }, cluster: 'orders' }],
-          monitoring: { tracing: { enabled: true } },
+          monitoring: { tracing: { enabled: true }, accessLog: { enabled: true } },
         },
         sidecar: { listen: { port: 0 }, admin: { enabled: false }, watch: false },
       },
-      logger: createLogger({ silent: true }),
+      logger: createLogger({ destination: log, format: 'json' }),
     });
   });
   afterAll(async () => {
@@ -44,7 +49,7 @@ describe('the sidecar with tracing on, the OpenTelemetry SDK registered', () => 
     throw new Error(`no request span for ${path}`);
   }
 
-  it('when a request carries traceparent and tracestate, makes its request span the caller span’s child and the upstream sees the same trace', async () => {
+  it('when a request carries traceparent and tracestate, makes its request span the caller span’s child, the upstream and the access log see the same trace', async () => {
     const res = await send(sidecar.proxyUrl, {
       path: '/orders/1',
       headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, tracestate: 'vendor=abc' },
@@ -58,6 +63,12 @@ describe('the sidecar with tracing on, the OpenTelemetry SDK registered', () => 
     const seen = upstream.seen.find((r) => r.url === '/orders/1')!;
     expect(seen.headers.traceparent).toBe(`00-${TRACE_ID}-${attempt!.spanContext().spanId}-01`);
     expect(seen.headers.tracestate).toBe('vendor=abc');
+    const access = logged
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"path":"/orders/1"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(access.map((line) => [line.message, line.traceId])).toEqual([[ACCESS_LOG_MESSAGE, TRACE_ID]]);
   });
 
   it('when a request carries no traceparent, starts a new trace that the upstream sees', async () => {
