@@ -227,6 +227,19 @@ describe(NetworkPerformanceAgent, () => {
       expect(kept.applied.alertRules).toHaveLength(1);
     });
 
+    it('when tracing or the access log would change, refuses it (they are set at start) and keeps the rest', async () => {
+      const before = await agent.implementNetworkMonitoring({});
+      await expect(
+        agent.implementNetworkMonitoring({
+          tracing: { enabled: true },
+          accessLog: { enabled: false, sampleRate: 0.5 },
+          sloLatencyMs: before.applied.sloLatencyMs! + 1,
+        }),
+      ).rejects.toThrow(/tracing\.enabled: expected the value in force, false.*accessLog\.sampleRate/);
+      const kept = await agent.implementNetworkMonitoring({ tracing: { enabled: false }, accessLog: {} });
+      expect(kept.applied.sloLatencyMs).toBe(before.applied.sloLatencyMs);
+    });
+
     it('when the admin token changes while it runs, restarts the admin server behind the new token', async () => {
       const on = await agent.implementNetworkMonitoring({ admin: { enabled: true, port: 0 } });
       try {

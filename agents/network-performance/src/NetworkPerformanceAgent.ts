@@ -38,6 +38,7 @@ import { registerCommands } from './commands/registerCommands';
 import { AgentNotStartedError } from './errors/AgentNotStartedError';
 import { batchingInForce } from './inForce/batchingInForce';
 import { breakerInForce } from './inForce/breakerInForce';
+import { refuseStartOnlyMonitoring } from './inForce/refuseStartOnlyMonitoring';
 import { machineInfo } from './measure/machineInfo';
 import { benchmarkWorkload } from './measure/benchmarkWorkload';
 import { directTarget } from './measure/directTarget';
@@ -260,11 +261,13 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
    * refused with a `ConfigError` naming the field and nothing changes. The admin server is
    * dealt with first: when it cannot listen (new address, or being switched on) it is put back
    * as it was, the alert rules too, and the step rejects with the listen error before any
-   * other setting changed. `applied` reports the objective and window in force.
+   * other setting changed. `applied` reports the objective and window in force. `tracing` and
+   * `accessLog` are set when the pipeline is built: a change of them is refused (`ConfigError`).
    */
   implementNetworkMonitoring(config: NetworkMonitoringConfig): Promise<NetworkMonitoringResult> {
     return this.#run(async () => {
       checkPayload('network.monitoring.configure', config);
+      refuseStartOnlyMonitoring(this.#monitoring, config);
       const services = this.#started();
       const { registry, alerts, admin, snapshots } = services;
       const previousRules = this.#monitoring.alertRules ?? [];

@@ -199,6 +199,27 @@ export interface NetworkMonitoringConfig {
     /** When set, every admin request must carry `Authorization: Bearer <token>`. */
     bearerToken?: string;
   };
+  /**
+   * OpenTelemetry tracing on `@opentelemetry/api`: a span per request and per attempt/hedge,
+   * W3C `traceparent`/`tracestate` injected into upstream requests and, in the sidecar process,
+   * extracted from inbound ones. Spans go to the SDK the process registers (none: nothing is
+   * recorded); which traces are kept is that SDK's sampler. Set at start (a change needs a restart).
+   */
+  tracing?: {
+    /** Defaults to false. */
+    enabled?: boolean;
+  };
+  /**
+   * The access log: one `access` line per sampled request through the logger (route, cluster,
+   * endpoint, status, outcome kind, duration, attempts, bytes, trace id), redacted as every line
+   * (`log.redactQueryParams`). Set at start (a change needs a restart).
+   */
+  accessLog?: {
+    /** Defaults to false. */
+    enabled?: boolean;
+    /** Share of requests logged, 0..1, decided when a request starts. Defaults to 1 (every request). */
+    sampleRate?: number;
+  };
 }
 
 /** Metrics an alert rule can watch. */

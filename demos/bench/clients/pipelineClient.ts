@@ -14,6 +14,11 @@ export interface PipelineClientOptions {
    * OpenTelemetry spans (`TracingObserver`, on the API alone: no SDK registered). Defaults to true.
    */
   monitoring?: boolean;
+  /**
+   * With `monitoring`, bind the `TracingObserver` too (false: only the registry and the histograms
+   * observe requests, so no tracing call is made). Defaults to true.
+   */
+  tracing?: boolean;
   /** More endpoints of the same cluster besides the URL's origin. Defaults to none. */
   extraOrigins?: readonly string[];
   /** Load-balancing algorithm. Defaults to the client's ('p2c-peak-ewma'). */
@@ -43,7 +48,7 @@ const CLUSTER = 'bench';
 /**
  * Slipstream's full pipeline: one route (matching every path) to one cluster, admission,
  * retry, balancer, breaker, pool and, with `monitoring`, the metrics registry, the Prometheus
- * histograms and tracing.
+ * histograms and (unless `tracing` is false) tracing.
  */
 export function pipelineClient(url: URL, options: PipelineClientOptions): PipelineLoadClient {
   const monitoring = options.monitoring ?? true;
@@ -68,7 +73,13 @@ export function pipelineClient(url: URL, options: PipelineClientOptions): Pipeli
       monitoring,
     },
     monitoring
-      ? { metrics: new MetricsRegistry(), observers: [new TracingObserver(), new RequestMetrics()] }
+      ? {
+          metrics: new MetricsRegistry(),
+          observers:
+            (options.tracing ?? true)
+              ? [new TracingObserver(), new RequestMetrics()]
+              : [new RequestMetrics()],
+        }
       : {},
   );
   const request = { method: 'GET', path: url.pathname + url.search, headers: options.headers };

@@ -9,6 +9,7 @@ import { blockCpuPerOperation, runInterleavedRounds } from '../harness/interleav
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
+import { describePairedRatio } from '../harness/pairedRatio';
 import { ratioVerdict } from '../harness/verdict';
 
 /** Requests per variant per round. */
@@ -21,15 +22,18 @@ const CONCURRENCY = 32;
 const MAX_ROUND_MS = 60_000;
 const PIPELINE = 'slipstream pipeline';
 const PIPELINE_FIXED = 'slipstream pipeline (fixed limit)';
+const PIPELINE_UNTRACED = 'slipstream pipeline (fixed limit, no tracing)';
 const DISPATCH = 'undici dispatch';
 
 /**
- * Suite `http`: the same small GET to one upstream process, seven ways — a new connection per
+ * Suite `http`: the same small GET to one upstream process, eight ways — a new connection per
  * request, global `fetch`, node:http keep-alive agent, raw undici `Pool.request`, raw undici
  * `pool.dispatch` with a minimal handler (the way Slipstream's pool drives undici: the baseline
  * a wrapper cannot beat), and Slipstream's full pipeline (route, admission, retry, balancer,
  * breaker, pool, monitor) with its default adaptive concurrency limit and with the limit fixed
- * at the 32 in flight the other clients get. Every pooled variant has 32 connections (fetch's
+ * at the 32 in flight the other clients get, and with the fixed limit but without the tracing
+ * observer (its ratio to the fixed-limit row is the cost of tracing on `@opentelemetry/api` with
+ * no SDK registered: the API's no-op spans, the observer fan-out). Every pooled variant has 32 connections (fetch's
  * default agent opens as many as the 32 in flight need) and the same warm-up round. Within a
  * round the variants take turns in blocks of 500 requests, the first of each turn rotating; the
  * ratios are medians over the turns of every round of the ratio of the two variants' blocks in
@@ -39,7 +43,7 @@ const DISPATCH = 'undici dispatch';
  */
 export const httpSuite: Suite = {
   name: 'http',
-  description: `new connection vs fetch vs keep-alive vs undici Pool vs undici dispatch vs pipeline (${OPERATIONS} GETs × ${CONCURRENCY} in flight per run)`,
+  description: `new connection vs fetch vs keep-alive vs undici Pool vs undici dispatch vs pipeline, with and without tracing (${OPERATIONS} GETs × ${CONCURRENCY} in flight per run)`,
   run: (ctx) =>
     withUpstreams(1, { requestLogSize: 0 }, async ([upstream]) => {
       const url = new URL('/bench', upstream!.url);
@@ -55,6 +59,11 @@ export const httpSuite: Suite = {
           connections: CONCURRENCY,
           fixedConcurrencyLimit: CONCURRENCY,
         }),
+        [PIPELINE_UNTRACED]: pipelineClient(url, {
+          connections: CONCURRENCY,
+          fixedConcurrencyLimit: CONCURRENCY,
+          tracing: false,
+        }),
       } satisfies Record<string, LoadClient>;
       type Name = keyof typeof clients;
       try {
@@ -69,6 +78,8 @@ export const httpSuite: Suite = {
         });
         const adaptiveLimit = Object.values(adaptive.client.stats().routing.concurrencyLimits)[0] ?? 0;
         const p = {
+          tracedVsUntracedThroughput: paired(PIPELINE_FIXED, PIPELINE_UNTRACED),
+          tracedVsUntracedCpu: paired(PIPELINE_FIXED, PIPELINE_UNTRACED, blockCpuPerOperation),
           fixedVsDispatchThroughput: paired(PIPELINE_FIXED, DISPATCH),
           fixedVsDispatchCpu: paired(PIPELINE_FIXED, DISPATCH, blockCpuPerOperation),
           pipelineVsUndiciThroughput: paired(PIPELINE, 'undici Pool'),
@@ -81,6 +92,8 @@ export const httpSuite: Suite = {
           pipelineVsFetch: paired(PIPELINE, 'fetch'),
         };
         const ratios = {
+          tracingApiNoSdkVsNoTracingThroughput: p.tracedVsUntracedThroughput.median,
+          tracingApiNoSdkVsNoTracingCpuPerRequest: p.tracedVsUntracedCpu.median,
           pipelineFixedLimitVsDispatchThroughput: p.fixedVsDispatchThroughput.median,
           pipelineFixedLimitVsDispatchCpuPerRequest: p.fixedVsDispatchCpu.median,
           pipelineVsUndiciThroughput: p.pipelineVsUndiciThroughput.median,
@@ -98,6 +111,15 @@ export const httpSuite: Suite = {
           results: { ...s, pairedRatios: p },
           table: (Object.keys(s) as Name[]).map((name) => summaryRow(name, s[name])),
           notes: [
+            ratioVerdict(
+              'pipeline with tracing (@opentelemetry/api, no SDK registered) ÷ without the tracing observer, throughput',
+              p.tracedVsUntracedThroughput,
+              { op: '≥', value: 0.98 },
+            ),
+            describePairedRatio(
+              'CPU per request with tracing (API, no SDK) ÷ without',
+              p.tracedVsUntracedCpu,
+            ),
             ratioVerdict('pipeline (fixed limit) ÷ undici dispatch throughput', p.fixedVsDispatchThroughput, {
               op: '≤',
               value: 1.02,

@@ -4,7 +4,7 @@ import { describePairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
-import { verdict } from '../harness/verdict';
+import { ratioVerdict } from '../harness/verdict';
 
 /**
  * Requests per variant per round: at 3 000–9 000 req/s, 1–3 s of each. Runs of 3 000 requests
@@ -23,7 +23,8 @@ const ON = 'monitoring on';
 
 /**
  * Suite `monitor`: the full pipeline to one upstream process with monitoring on (every request
- * recorded in a `MetricsRegistry`) vs off. Within a round the two take turns in blocks of
+ * recorded in a `MetricsRegistry` and the Prometheus histograms, and traced on the OpenTelemetry
+ * API with no SDK registered) vs off. Within a round the two take turns in blocks of
  * `BLOCK_OPERATIONS` requests (`runInterleaved`), so bursts of load from other processes fall on
  * both; both hold a fixed concurrency limit of 32 (see `pipelineClient`); one unrecorded warm-up
  * round; the headline ratios are medians over the paired blocks (`pairedRatio`), with their range.
@@ -61,11 +62,11 @@ export const monitorSuite: Suite = {
           results: { ...s, pairedRatios: { throughput, cpuPerRequest: cpu } },
           table: Object.entries(s).map(([name, summary]) => summaryRow(name, summary)),
           notes: [
-            verdict(
-              'monitoring overhead ≤ 5 % (throughput ratio ≥ 0.95)',
-              ratios.monitorOnVsOffThroughput >= 0.95,
+            ratioVerdict(
+              'throughput monitoring on (registry, Prometheus histograms, tracing API without SDK) ÷ off',
+              throughput,
+              { op: '≥', value: 0.95 },
             ),
-            describePairedRatio('throughput on ÷ off', throughput),
             describePairedRatio('CPU per request on ÷ off', cpu),
             `sizes: ${OPERATIONS} requests per variant and round in turns of ${BLOCK_OPERATIONS}, ${CONCURRENCY} in flight, ≤ ${MAX_ROUND_MS} ms per round, one warm-up round; table: medians of ${ctx.rounds} rounds`,
           ],

@@ -32,3 +32,9 @@ export { MONITOR_TOKENS } from './tokens';
 export { createMonitorModule, monitorModule, type MonitorModuleOptions } from './monitorModule';
 export { monitorOptionsFromConfig } from './monitorOptionsFromConfig';
 export { TracingObserver, TRACER_NAME, type TracingObserverOptions } from './tracing/TracingObserver';
+export {
+  withInboundTraceContext,
+  withoutInboundTraceContext,
+  type InboundHeaders,
+  type InboundTraceContext,
+} from './tracing/InboundTraceContext';

@@ -6,6 +6,11 @@ import { AlertManager, type AlertManagerOptions } from './alerts/AlertManager';
 import { PrometheusExporter, type PrometheusExporterOptions } from './export/PrometheusExporter';
 import { RequestMetrics, type RequestMetricsOptions } from './export/RequestMetrics';
 import { MetricsRegistry, type MetricsRegistryOptions } from './registry/MetricsRegistry';
+import {
+  withInboundTraceContext,
+  withoutInboundTraceContext,
+  type InboundTraceContext,
+} from './tracing/InboundTraceContext';
 import { TracingObserver } from './tracing/TracingObserver';
 import { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
 import { MONITOR_TOKENS } from './tokens';
@@ -24,7 +29,10 @@ export interface MonitorModuleOptions {
   prometheus?: PrometheusExporterOptions & RequestMetricsOptions;
   /** The access log: one line per sampled request through `TOKENS.Logger`. Defaults to off. */
   accessLog?: AccessLogOptions & { enabled?: boolean };
-  /** OpenTelemetry spans per request and attempt, `traceparent` injected upstream. Defaults to off. */
+  /**
+   * OpenTelemetry spans per request and attempt, `traceparent` injected upstream and extracted
+   * from inbound requests (`MONITOR_TOKENS.InboundTraceContext`). Defaults to off.
+   */
   tracing?: { enabled?: boolean };
 }
 
@@ -32,7 +40,8 @@ export interface MonitorModuleOptions {
  * The monitor's `ContainerModule`: binds `TOKENS.MetricsRegistry`, `TOKENS.AlertManager`
  * and `TOKENS.AdminServer` (singletons), plus the package's exporter and snapshot publisher, and
  * the exporter's `RequestMetrics` as a `TOKENS.RequestObserver` (the pipeline feeds it), and the
- * access log and the tracer as others when `accessLog.enabled` / `tracing.enabled`.
+ * access log and the tracer as others when `accessLog.enabled` / `tracing.enabled`, and the
+ * `InboundTraceContext` a server of inbound requests runs them in (a pass-through with tracing off).
  * `TOKENS.EventBus` and `TOKENS.Logger` come from core's module.
  */
 export function createMonitorModule(options: MonitorModuleOptions = {}): ContainerModule {
@@ -44,8 +53,11 @@ export function createMonitorModule(options: MonitorModuleOptions = {}): Contain
     bind(MONITOR_TOKENS.PrometheusExporterOptions).toConstantValue(options.prometheus ?? {});
     bind(MONITOR_TOKENS.RequestMetrics).toConstantValue(new RequestMetrics(options.prometheus));
     // Tracing first: the access log reads the trace id from the traceparent it injects.
-    if (options.tracing?.enabled === true)
-      bind(TOKENS.RequestObserver).toConstantValue(new TracingObserver());
+    const tracing = options.tracing?.enabled === true;
+    if (tracing) bind(TOKENS.RequestObserver).toConstantValue(new TracingObserver());
+    bind<InboundTraceContext>(MONITOR_TOKENS.InboundTraceContext).toConstantValue(
+      tracing ? withInboundTraceContext : withoutInboundTraceContext,
+    );
     bind(TOKENS.RequestObserver).toService(MONITOR_TOKENS.RequestMetrics);
     const accessLog = options.accessLog;
     if (accessLog?.enabled === true) {

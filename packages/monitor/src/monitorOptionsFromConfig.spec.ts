@@ -5,6 +5,8 @@ describe('monitorOptionsFromConfig', () => {
     const options = monitorOptionsFromConfig({});
     expect(options.registry).toEqual({ sloLatencyMs: undefined, windowMs: undefined });
     expect(options.admin?.allowRemote).toBeUndefined();
+    expect(options.tracing?.enabled).toBeUndefined();
+    expect(options.accessLog?.enabled).toBeUndefined();
   });
 
   it('when the config names fields, maps each to its service', () => {
@@ -15,12 +17,16 @@ describe('monitorOptionsFromConfig', () => {
       snapshotIntervalMs: 0,
       alertRules: rules,
       admin: { host: '0.0.0.0', port: 9_100, bearerToken: 't', allowRemote: true },
+      tracing: { enabled: true },
+      accessLog: { enabled: true, sampleRate: 0.25 },
     });
     expect(options).toEqual({
       registry: { sloLatencyMs: 100, windowMs: 30_000 },
       alerts: { rules },
       snapshot: { snapshotIntervalMs: 0 },
       admin: { host: '0.0.0.0', port: 9_100, bearerToken: 't', allowRemote: true },
+      tracing: { enabled: true },
+      accessLog: { enabled: true, sampleRate: 0.25 },
     });
   });
 });

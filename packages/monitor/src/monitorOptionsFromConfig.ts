@@ -3,8 +3,8 @@ import type { MonitorModuleOptions } from './monitorModule';
 
 /**
  * The monitor's options from the contracts' `NetworkMonitoringConfig` (what
- * `network.monitoring.configure` carries). `admin.enabled` is not an option of a service:
- * whoever owns the admin server starts it or not.
+ * `network.monitoring.configure` carries, and a config file's `network.monitoring`).
+ * `admin.enabled` is not an option of a service: whoever owns the admin server starts it or not.
  */
 export function monitorOptionsFromConfig(config: NetworkMonitoringConfig): MonitorModuleOptions {
   const admin = config.admin ?? {};
@@ -18,5 +18,7 @@ export function monitorOptionsFromConfig(config: NetworkMonitoringConfig): Monit
       bearerToken: admin.bearerToken,
       allowRemote: admin.allowRemote,
     },
+    tracing: { enabled: config.tracing?.enabled },
+    accessLog: { enabled: config.accessLog?.enabled, sampleRate: config.accessLog?.sampleRate },
   };
 }

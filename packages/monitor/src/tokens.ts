@@ -1,6 +1,6 @@
 /**
- * Service identifiers private to the monitor package: the options of its services and the
- * Prometheus exporter. `Symbol.for`, like the contracts' `TOKENS`.
+ * Service identifiers private to the monitor package: the options of its services, the
+ * Prometheus exporter and the inbound trace context. `Symbol.for`, like the contracts' `TOKENS`.
  */
 export const MONITOR_TOKENS = {
   MetricsRegistryOptions: Symbol.for('slipstream.monitor.MetricsRegistryOptions'),
@@ -11,4 +11,6 @@ export const MONITOR_TOKENS = {
   PrometheusExporterOptions: Symbol.for('slipstream.monitor.PrometheusExporterOptions'),
   RequestMetrics: Symbol.for('slipstream.monitor.RequestMetrics'),
   SnapshotPublisher: Symbol.for('slipstream.monitor.SnapshotPublisher'),
+  /** An `InboundTraceContext`: extracts `traceparent` from inbound requests when tracing is on, nothing when off. */
+  InboundTraceContext: Symbol.for('slipstream.monitor.InboundTraceContext'),
 } as const;

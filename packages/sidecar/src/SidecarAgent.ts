@@ -10,8 +10,11 @@ import {
 import {
   AdminServer,
   MONITOR_TOKENS,
+  type AlertManager,
+  type InboundTraceContext,
   type MetricsRegistry,
   type PrometheusExporter,
+  type RequestMetrics,
 } from '@slipstream/monitor';
 import type { SidecarSection } from './config/sidecarSectionSchema';
 import { SidecarProxy, type DrainReport } from './proxy/SidecarProxy';
@@ -48,7 +51,13 @@ export class SidecarAgent implements Agent {
     this.#logger = ctx.logger;
     const proxy = new SidecarProxy(
       ctx.services.get<NetworkClient>(TOKENS.NetworkClient),
-      { host: listen.host, port: listen.port, ...limits, retryAfterSec },
+      {
+        host: listen.host,
+        port: listen.port,
+        ...limits,
+        retryAfterSec,
+        inboundTraceContext: ctx.services.get<InboundTraceContext>(MONITOR_TOKENS.InboundTraceContext),
+      },
       ctx.logger,
     );
     proxy.setRoutes(this.#routes);
@@ -64,6 +73,10 @@ export class SidecarAgent implements Agent {
           bearerToken: admin.bearerToken,
           readiness: () => !proxy.draining,
         },
+        ctx.logger,
+        // The dashboard's firing alerts and per-outcome error rates.
+        ctx.services.get<AlertManager>(TOKENS.AlertManager),
+        ctx.services.get<RequestMetrics>(MONITOR_TOKENS.RequestMetrics),
       );
       await this.#admin.start();
     }

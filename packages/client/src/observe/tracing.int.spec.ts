@@ -20,7 +20,8 @@ describe('tracing fed by the NetworkClient, with the OpenTelemetry SDK registere
     broken.setBehaviour({ reset: 'beforeHeaders' });
     server = createServer((req, res) => {
       // Only the requests under test (not the balancer's health checks).
-      if (req.url?.startsWith('/users') === true) traceparents.push(String(req.headers.traceparent));
+      if (req.url?.startsWith('/users') === true || req.url?.startsWith('/hedged') === true)
+        traceparents.push(String(req.headers.traceparent));
       res.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,5 +79,48 @@ describe('tracing fed by the NetworkClient, with the OpenTelemetry SDK registere
     });
     expect(typeof first.attributes['slipstream.queue_wait_ms']).toBe('number');
     expect(traceparents[0]).toBe(`00-${traceId}-${attempts[1]!.spanContext().spanId}-01`);
+  });
+
+  it('when a request is hedged, gives the hedge its own attempt span beside the first, the upstream seeing the hedge', async () => {
+    const hanging = await startUpstream({ behaviour: { hang: true } });
+    const hedged = createNetworkClient(
+      {
+        clusters: [
+          {
+            cluster: 'slow',
+            algorithm: 'round-robin',
+            endpoints: [{ origin: hanging.origin }, { origin }],
+            healthCheck: { intervalMs: 60_000 },
+          },
+        ],
+        routes: [
+          { id: 'hedged', match: { path: '/hedged' }, cluster: 'slow', policy: { hedge: { delayMs: 20 } } },
+        ],
+        breaker: { volumeThreshold: 1_000 },
+      },
+      { observers: [new TracingObserver()] },
+    );
+    const seen = traceparents.length;
+    try {
+      // Round robin: the first attempt goes to the hanging endpoint, the hedge to the good one.
+      expect((await hedged.request({ path: '/hedged' })).statusCode).toBe(200);
+    } finally {
+      await hedged.close();
+      await hanging.close();
+    }
+    const request = tracing.spans().find((s) => s.name === 'GET hedged')!;
+    const children = tracing
+      .spans()
+      .filter((s) => s.parentSpanContext?.spanId === request.spanContext().spanId)
+      .map((s) => [s.name, s.attributes['slipstream.attempt.reason'], s.attributes['server.address']])
+      .sort();
+    expect(children).toEqual([
+      ['attempt 1', 'first', hanging.origin],
+      ['hedge 2', 'hedge', origin],
+    ]);
+    const hedge = tracing.spans().find((s) => s.name === 'hedge 2')!;
+    expect(traceparents.slice(seen)).toEqual([
+      `00-${request.spanContext().traceId}-${hedge.spanContext().spanId}-01`,
+    ]);
   });
 });

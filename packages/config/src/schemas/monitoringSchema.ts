@@ -28,4 +28,11 @@ export const monitoringSchema = z.strictObject({
       bearerToken: name.optional(),
     })
     .optional(),
+  tracing: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  accessLog: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      sampleRate: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });

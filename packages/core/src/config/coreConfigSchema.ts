@@ -89,6 +89,11 @@ export const coreConfigSchema = z.looseObject({
       level: z.enum(LOG_LEVELS).optional(),
       /** `json` lines, `pretty` lines, or `auto` (pretty on a TTY). Defaults to `auto`. */
       format: z.enum(['json', 'pretty', 'auto']).default('auto'),
+      /**
+       * Query parameters whose values are hidden wherever a URL appears in a line (the access
+       * log's paths included). Defaults to `DEFAULT_SECRET_QUERY_PARAMS` (token, api_key, ...).
+       */
+      redactQueryParams: z.array(z.string().min(1)).optional(),
     })
     .prefault({}),
   /** Id of this node in envelopes and lifecycle events. Defaults to `<hostname>-<pid>`. */

@@ -1,3 +1,6 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { ObservedRequest } from '@slipstream/contracts';
 import { installTestTracing } from '../test/installTestTracing';
 import { TracingObserver } from './TracingObserver';
@@ -20,6 +23,26 @@ describe('TracingObserver', () => {
     });
     o.finished({ outcome: 'success', durationMs: 1, attempts: 1 });
     expect(headers).toEqual({});
+  });
+
+  it("when no SDK is registered but the caller's context carries a trace, passes that trace on to the upstream", () => {
+    // A context manager and a propagator, but no tracer provider: spans stay non-recording.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const caller = trace.setSpanContext(context.active(), {
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        spanId: '00f067aa0ba902b7',
+        traceFlags: 1,
+      });
+      const o = context.with(caller, () => new TracingObserver().requestStarted(REQUEST));
+      const headers: Record<string, string> = {};
+      o.attemptStarted({ attempt: 1, endpoint: 'http://a:1', reason: 'first' }, headers);
+      expect(headers.traceparent).toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    } finally {
+      propagation.disable();
+      context.disable();
+    }
   });
 
   it('when a hedge is sent, gives it its own child span, and a failed request an error status without the query', async () => {

@@ -1,5 +1,6 @@
 import {
   context,
+  isSpanContextValid,
   propagation,
   SpanKind,
   SpanStatusCode,
@@ -40,6 +41,14 @@ function setOutcome(span: Span, outcome: ObservedOutcome): void {
     });
   }
 }
+
+const NO_ATTEMPT_SPAN: AttemptObservation = Object.freeze({ finished: () => undefined });
+/** A request that is not traced (no SDK registered, no caller's trace): no span work per attempt. */
+const UNTRACED: RequestObservation = Object.freeze({
+  admitted: () => undefined,
+  attemptStarted: () => NO_ATTEMPT_SPAN,
+  finished: () => undefined,
+});
 
 /** One attempt's span. */
 class AttemptSpan implements AttemptObservation {
@@ -98,7 +107,8 @@ class RequestSpan implements RequestObservation {
  * message's extracted one included), with a child span per attempt and per hedge (endpoint,
  * status, retry reason), whose W3C `traceparent`/`tracestate` the registered propagator injects
  * into the attempt's headers. Without an SDK registered the API hands out non-recording spans
- * and a no-op propagator, so the cost is a few calls per request.
+ * and a no-op propagator: a request outside any caller's trace then costs one non-recording span
+ * and no work per attempt; inside one, the caller's `traceparent` is still passed on.
  */
 export class TracingObserver implements RequestObserver {
   private readonly tracer: Tracer;
@@ -125,6 +135,8 @@ export class TracingObserver implements RequestObserver {
       },
       parent,
     );
+    // No SDK and no caller's trace: nothing to record or propagate, so no attempt spans either.
+    if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return UNTRACED;
     return new RequestSpan(this.tracer, span, trace.setSpan(parent, span));
   }
 }

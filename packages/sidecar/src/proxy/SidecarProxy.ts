@@ -1,6 +1,7 @@
 import type { ClientRequest, ClientRequestOptions } from '@slipstream/client';
 import { RequestAbortedError, type Logger, type RouteConfig } from '@slipstream/contracts';
 import type { HttpStreamResponse } from '@slipstream/http';
+import type { InboundTraceContext } from '@slipstream/monitor';
 import {
   createServer,
   STATUS_CODES,
@@ -37,6 +38,11 @@ export interface SidecarProxyOptions {
   maxBodyBytes: number;
   /** `retry-after` of a 503 whose error gives no hint, seconds. */
   retryAfterSec: number;
+  /**
+   * Runs each forwarded request in the trace context its headers carry (W3C `traceparent`), so
+   * the pipeline's request span is the caller's child. Defaults to none: the listener's context.
+   */
+  inboundTraceContext?: InboundTraceContext;
 }
 
 /** What a drain found. */
@@ -186,17 +192,21 @@ export class SidecarProxy {
       }),
     };
     this.#stats.forwarded++;
-    const response = await this.#target
-      .stream(request, {
-        priority: control.priority,
-        timeoutMs: control.timeoutMs,
-        stickyKey: control.stickyKey,
-        signal: abort.signal,
-      })
-      .catch((err: unknown) => {
-        // The body passed the limit before the upstream answered: a 413, not the upstream's failure.
-        throw metered.exceeded ?? err;
-      });
+    const options: ClientRequestOptions = {
+      priority: control.priority,
+      timeoutMs: control.timeoutMs,
+      stickyKey: control.stickyKey,
+      signal: abort.signal,
+    };
+    const inbound = this.#options.inboundTraceContext;
+    const response = await (
+      inbound === undefined
+        ? this.#target.stream(request, options)
+        : inbound(req.headers, () => this.#target.stream(request, options))
+    ).catch((err: unknown) => {
+      // The body passed the limit before the upstream answered: a 413, not the upstream's failure.
+      throw metered.exceeded ?? err;
+    });
     const headers = responseHeaders(response.headers, VIA);
     if (this.#draining) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);

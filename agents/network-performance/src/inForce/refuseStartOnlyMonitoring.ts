@@ -1,0 +1,33 @@
+import { ConfigError, type ConfigIssue, type NetworkMonitoringConfig } from '@slipstream/contracts';
+
+/** `tracing` and `accessLog` with their defaults filled in, as the pipeline was built with them. */
+function startOnly(config: NetworkMonitoringConfig): Record<string, unknown> {
+  return {
+    'tracing.enabled': config.tracing?.enabled ?? false,
+    'accessLog.enabled': config.accessLog?.enabled ?? false,
+    'accessLog.sampleRate': config.accessLog?.sampleRate ?? 1,
+  };
+}
+
+/**
+ * Refuses a `network.monitoring.configure` that changes `tracing` or `accessLog`: their request
+ * observers are bound into the pipeline when it is built, so a change needs a restart. A payload
+ * without them, or with the values in force, passes. Throws a `ConfigError` naming each field.
+ */
+export function refuseStartOnlyMonitoring(
+  inForce: NetworkMonitoringConfig,
+  next: NetworkMonitoringConfig,
+): void {
+  const was = startOnly(inForce);
+  const issues: ConfigIssue[] = [];
+  for (const [path, value] of Object.entries(startOnly(next))) {
+    const section = path.split('.', 1)[0] as 'tracing' | 'accessLog';
+    if (next[section] === undefined || value === was[path]) continue;
+    issues.push({
+      path,
+      expected: `the value in force, ${JSON.stringify(was[path])} (set when the pipeline is built: a change needs a restart)`,
+      received: JSON.stringify(value),
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+}
