@@ -1,86 +1,155 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import type { Logger, TopicPayload } from '@slipstream/contracts';
 import { MessageBus } from '@slipstream/core';
+import type { SidecarConfigInput, SidecarReadyMessage } from '@slipstream/sidecar';
+import { forkTsProcess, startUpstream } from '@slipstream/testkit';
 
-/** Watcher nodes the push must reach. */
+/** Sidecar processes the push must reach. */
 export const FLEET_NODES = 3;
 /** Pushes measured. */
 export const FLEET_PUSHES = 5;
-/** How long one push may take to reach every node before the sample counts as missed, ms. */
+/** How long one push may take to be answered by every sidecar before the sample counts as missed, ms. */
 export const FLEET_PUSH_TIMEOUT_MS = 10_000;
+/** How long a sidecar may take to stop after SIGTERM before it is killed, ms. */
+const STOP_TIMEOUT_MS = 10_000;
 
-/** What `measureFleetPush` measured: one sample per push, ms (NaN: not every node applied in time). */
+/** One push: when the last sidecar applied it, and how long `pushConfig` itself took. */
+export interface FleetPushSample {
+  /** From calling `pushConfig` to the last of the sidecars' `config.applied` for its revision, ms; NaN when not every sidecar applied it within `FLEET_PUSH_TIMEOUT_MS`. */
+  toLastAppliedMs: number;
+  /** `pushConfig` alone (connect, read and validate the file, store the revision, close), ms. */
+  pushCallMs: number;
+  /** Why sidecars rejected the revision (none when all applied it). */
+  rejections: string[];
+}
+
+/** What `measureFleetPush` measured, and how the sidecars ended. */
 export interface FleetPushRun {
-  samplesMs: number[];
+  samples: FleetPushSample[];
+  /** Each sidecar's exit after SIGTERM: its exit code, or `killed` when it did not stop in time. */
+  exits: (number | null | 'killed')[];
 }
 
 /**
- * Times `FLEET_PUSHES` pushes of a fleet configuration from `FleetConfigStore.push()` to the
- * last of `FLEET_NODES` `config.applied` events seen on the bus. Each node is a
- * `FleetConfigWatcher` with NATS connections of its own (bus and key-value) in this process;
- * the bucket is created for the run and deleted after it.
+ * Times `FLEET_PUSHES` pushes of a fleet configuration through `pushConfig` (what `slipstream
+ * config push FILE` runs: a file read, validated and stored as the bucket's next revision) to the
+ * last `config.applied` of that revision seen on the bus from `FLEET_NODES` `slipstream sidecar`
+ * processes (forked from the package's runnable entry, each with a `fleet` section on the bucket
+ * and its own NATS connections). Each revision moves the route `/` between two clusters of one
+ * testkit upstream, so every sidecar rebuilds its routes. The bucket and the files are created
+ * for the run and removed after it; the sidecars are stopped with SIGTERM and awaited.
  */
 export async function measureFleetPush(server: string, logger: Logger): Promise<FleetPushRun> {
-  const { FleetConfigStore, FleetConfigWatcher, NatsTransport, connectNats } =
-    await import('@slipstream/transport-nats');
+  const { NatsTransport, connectNats } = await import('@slipstream/transport-nats');
+  const { pushConfig } = await import('@slipstream/sidecar');
   const { jetstreamManager } = await import('@nats-io/jetstream');
+  const servers = [`nats://${server}`];
   const namespace = `benchfleet${process.pid}`;
   const bucket = `bench_fleet_${process.pid}`;
-  const buses: MessageBus[] = [];
-  const connections = await Promise.all(
-    Array.from({ length: FLEET_NODES + 1 }, () => connectNats({ servers: server })),
-  );
-  const openBus = async (name: string): Promise<MessageBus> => {
-    const transport = new NatsTransport({ servers: [server], namespace, name }, logger);
-    await transport.connect();
-    const bus = new MessageBus(transport, logger, { source: name, checkSerializable: false });
-    buses.push(bus);
-    return bus;
-  };
-  const watchers: InstanceType<typeof FleetConfigWatcher>[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'slip-bench-fleet-'));
+  const upstream = await startUpstream({ name: 'fleet' });
+  const network = (cluster: string): SidecarConfigInput['network'] => ({
+    clusters: ['a', 'b'].map((c) => ({ cluster: c, endpoints: [{ origin: upstream.origin }] })),
+    routes: [{ id: 'all', match: { path: '/' }, cluster }],
+  });
+  const transport = new NatsTransport({ servers, namespace, name: 'bench-fleet-observer' }, logger);
+  const sidecars: ChildProcess[] = [];
+  const exits: FleetPushRun['exits'] = [];
   try {
-    const observer = await openBus('bench-observer');
-    const applied = new Map<number, number>();
-    let lastAppliedAt = 0;
+    await transport.connect();
+    const observer = new MessageBus(transport, logger, { source: 'bench-fleet-observer' });
+    const applied = new Map<number, { nodes: Set<string>; lastAt: number }>();
+    const rejected = new Map<number, string[]>();
     observer.subscribe('config.applied', (p: TopicPayload<'config.applied'>) => {
-      applied.set(p.revision, (applied.get(p.revision) ?? 0) + 1);
-      lastAppliedAt = performance.now();
+      const seen = applied.get(p.revision) ?? { nodes: new Set<string>(), lastAt: 0 };
+      seen.nodes.add(p.node);
+      seen.lastAt = performance.now();
+      applied.set(p.revision, seen);
+    });
+    observer.subscribe('config.rejected', (p: TopicPayload<'config.rejected'>) => {
+      rejected.set(p.revision, [...(rejected.get(p.revision) ?? []), `${p.node}: ${p.reason}`]);
     });
     await observer.flush();
-    for (let i = 0; i < FLEET_NODES; i++) {
-      const node = `bench-node-${i}`;
-      const watcher = new FleetConfigWatcher({
-        node,
-        bucket,
-        validate: (input: unknown) => input,
-        apply: () => undefined,
-        bus: await openBus(node),
-        logger,
-      });
-      await watcher.start(connections[i]!);
-      watchers.push(watcher);
-    }
-    const store = await FleetConfigStore.open(connections[FLEET_NODES]!, {
-      bucket,
-      validate: (x: unknown) => x,
-    });
-    const samplesMs: number[] = [];
+
+    const entry = join(dirname(require.resolve('@slipstream/sidecar')), 'bin', 'sidecar.ts');
+    // Settled, not all: a sidecar still starting when another fails must be stopped too.
+    const starts = await Promise.allSettled(
+      Array.from({ length: FLEET_NODES }, async (_, i) => {
+        const node = `bench-sidecar-${i}`;
+        const file = join(dir, `${node}.json`);
+        const config: SidecarConfigInput = {
+          log: { level: 'error', format: 'json' },
+          nodeId: node,
+          bus: { transport: 'nats', servers, namespace },
+          discovery: { enabled: false },
+          network: network('a'),
+          sidecar: { listen: { port: 0 }, admin: { enabled: false }, watch: false },
+          fleet: { bucket, node },
+        };
+        writeFileSync(file, JSON.stringify(config));
+        const { child } = await forkTsProcess(entry, {
+          args: ['--config', file],
+          label: node,
+          readyMessage: (m) =>
+            (m as Partial<SidecarReadyMessage>).type === 'sidecar.ready'
+              ? (m as SidecarReadyMessage)
+              : undefined,
+        });
+        sidecars.push(child);
+      }),
+    );
+    const failed = starts.find((s) => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+
+    const samples: FleetPushSample[] = [];
     for (let i = 0; i < FLEET_PUSHES; i++) {
-      const started = performance.now();
-      const { revision } = await store.push({ route: { api: `cluster-${i}` } });
-      const deadline = started + FLEET_PUSH_TIMEOUT_MS;
-      while ((applied.get(revision) ?? 0) < FLEET_NODES && performance.now() < deadline) {
+      const file = join(dir, `push-${i}.json`);
+      writeFileSync(file, JSON.stringify({ network: network(i % 2 === 0 ? 'b' : 'a') }));
+      const before = performance.now();
+      const revision = await pushConfig({ file, servers, bucket });
+      const pushCallMs = performance.now() - before;
+      const deadline = before + FLEET_PUSH_TIMEOUT_MS;
+      const answered = (): number =>
+        (applied.get(revision)?.nodes.size ?? 0) + (rejected.get(revision)?.length ?? 0);
+      while (answered() < FLEET_NODES && performance.now() < deadline) {
         await new Promise((r) => setTimeout(r, 1));
       }
-      samplesMs.push((applied.get(revision) ?? 0) === FLEET_NODES ? lastAppliedAt - started : Number.NaN);
+      const done = applied.get(revision);
+      samples.push({
+        toLastAppliedMs: done?.nodes.size === FLEET_NODES ? done.lastAt - before : Number.NaN,
+        pushCallMs,
+        rejections: rejected.get(revision) ?? [],
+      });
     }
-    return { samplesMs };
+    return { samples, exits };
   } finally {
-    await Promise.all(watchers.map((w) => w.stop()));
-    await Promise.all(buses.map((b) => b.close()));
-    const jsm = await jetstreamManager(connections[0]!);
-    await jsm.streams.delete(`KV_${bucket}`).catch(() => false);
-    await Promise.all(connections.map((nc) => nc.close()));
+    exits.push(...(await Promise.all(sidecars.map(stopSidecar))));
+    await transport.close();
+    const nc = await connectNats({ servers });
+    await (await jetstreamManager(nc)).streams.delete(`KV_${bucket}`).catch(() => false);
+    await nc.close();
+    await upstream.close();
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** SIGTERM (the sidecar drains and exits), then its exit code; SIGKILL after `STOP_TIMEOUT_MS`. */
+function stopSidecar(child: ChildProcess): Promise<number | null | 'killed'> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve('killed');
+    }, STOP_TIMEOUT_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
 }

@@ -153,6 +153,7 @@ describe('sidecars following a fleet configuration bucket (three processes on on
     for (const e of rejected.filter((x) => x.revision === bad)) {
       expect(e).toMatchObject({ current: good, reason: expect.stringContaining('sidecar') as unknown });
     }
+    expect(applied.filter((e) => e.revision === bad)).toEqual([]);
     expect(await traffic(sidecars)).toEqual({ a: 0, b: 9 });
   });
 
@@ -168,6 +169,7 @@ describe('sidecars following a fleet configuration bucket (three processes on on
     const bad = await push({ network: moved });
     await waitFor('three config.rejected', () => rejected.filter((e) => e.revision === bad).length === 3);
     for (const e of rejected.filter((x) => x.revision === bad)) expect(e).toMatchObject({ current: good });
+    expect(applied.filter((e) => e.revision === bad)).toEqual([]);
     expect(await traffic(sidecars)).toEqual({ a: 0, b: 9 });
   });
 
@@ -176,6 +178,8 @@ describe('sidecars following a fleet configuration bucket (three processes on on
     const good = before[0]!.revision;
     const late = `late-${suffix}`;
     const sidecar = await startNode(late);
+    // Its reports travel over NATS, its ready message over IPC: either may arrive first.
+    await waitFor('the late sidecar’s config.applied', () => applied.some((e) => e.node === late));
     expect(applied.filter((e) => e.node === late).map((e) => e.revision)).toEqual([good]);
     expect(rejected.filter((e) => e.node === late).map((e) => e.revision)).toEqual([bad]);
     expect(await traffic([sidecar])).toEqual({ a: 0, b: 3 });
