@@ -3,9 +3,11 @@
  * its exit status, its output, and its child processes after a signal.
  */
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COMMANDS } from '../src/COMMANDS';
 
 const BIN = join(__dirname, '..', 'bin', 'slipstream.js');
 
@@ -43,6 +45,26 @@ function alive(pid: number): boolean {
 
 jest.setTimeout(120_000);
 
+/** A cluster every test file may use. */
+const CLUSTER = [
+  'network:',
+  '  clusters:',
+  '    - cluster: api',
+  '      endpoints: [{ origin: "http://127.0.0.1:9" }]',
+];
+
+/** Writes `text` to a file of a new temporary folder, runs `use` with its path, then removes the folder. */
+async function withFile<T>(name: string, text: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'slipstream-cli-'));
+  try {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return await use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('slipstream', () => {
   it.each([
     [['--help']],
@@ -50,6 +72,7 @@ describe('slipstream', () => {
     [['demo', '--help']],
     [['bench', '-h']],
     [['validate', '--help']],
+    [['run', '--help']],
     [['sidecar', '--help']],
     [['config', '-h']],
   ])('%j prints the help and exits 0', async (args) => {
@@ -58,6 +81,35 @@ describe('slipstream', () => {
     expect(stdout).toMatch(/^usage: slipstream /);
     expect(stderr).toBe('');
   });
+
+  it('--help lists every command, and each one answers its own --help', async () => {
+    const { stdout } = await slipstream(['--help']);
+    const listed = [...stdout.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1]);
+    expect(listed).toEqual(COMMANDS.map((c) => c.name));
+    for (const name of listed) {
+      const help = await slipstream([name!, '--help']);
+      expect([name, help.code, help.stdout.startsWith(`usage: slipstream ${name!}`)]).toEqual([
+        name,
+        0,
+        true,
+      ]);
+    }
+  });
+
+  it.each([[['validate']], [['run']], [['sidecar']]])(
+    '%j takes its config file as FILE or --config FILE, and says so in its help',
+    async ([name]) => {
+      const help = await slipstream([name!, '--help']);
+      expect(help.stdout.split('\n')[0]).toBe(`usage: slipstream ${name!} FILE | --config FILE`);
+      await withFile('forms.yaml', 'network: {}\n', async (file) => {
+        for (const form of [[file], ['--config', file], [`--config=${file}`], ['-c', file]]) {
+          const { code, stderr } = await slipstream([name!, ...form]);
+          expect([form, code]).toEqual([form, 2]);
+          expect(stderr).toContain('network.clusters');
+        }
+      });
+    },
+  );
 
   it.each([
     [
@@ -85,7 +137,22 @@ describe('slipstream', () => {
       ['frobnicate'],
       'slipstream: invalid configuration: command: expected one of demo, bench, validate, run, sidecar, config',
     ],
-    [['sidecar'], 'slipstream: invalid configuration: --config: expected a config file, received nothing'],
+    [
+      ['sidecar'],
+      'slipstream: invalid configuration: FILE: expected one config file (FILE or --config FILE), received nothing',
+    ],
+    [
+      ['run', 'a.yaml', '--config', 'b.yaml'],
+      'slipstream: invalid configuration: FILE: expected one config file (FILE or --config FILE), received "a.yaml b.yaml"',
+    ],
+    [
+      ['demo', '--scale', '-1'],
+      'slipstream: invalid configuration: --scale: expected a number > 0 and ≤ 10, received "-1"',
+    ],
+    [
+      ['demo', '--only', '1', '--only', '11'],
+      'slipstream: invalid configuration: --only: expected an integer 1..10, received "11"',
+    ],
     [
       ['config', 'pull'],
       'slipstream: invalid configuration: ACTION: expected "push FILE" or "status", received "pull"',
@@ -166,28 +233,70 @@ describe('slipstream', () => {
     }
   });
 
-  it('run: a config the running system refuses (route to an unknown QoS class) exits 1 naming it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slipstream-run-'));
+  it.each([
+    [
+      'a route to an unknown QoS class',
+      [
+        ...CLUSTER,
+        '  routes:',
+        '    - { id: r, match: { path: /y }, cluster: api, policy: { qosClass: gold } }',
+      ],
+      ['network.routes[0].policy.qosClass: expected a known QoS class (critical, standard, bulk)'],
+    ],
+    [
+      'QoS classes without "standard"',
+      [...CLUSTER, '  classes: [{ name: gold, priority: 0 }]'],
+      ['network.classes: expected a class named "standard" (the default), received gold'],
+    ],
+    [
+      'both, beside a bad value and a misspelt section elsewhere',
+      [
+        'log: { level: loud }',
+        'sidecarr: {}',
+        ...CLUSTER,
+        '  classes: [{ name: gold, priority: 0 }]',
+        '  routes:',
+        '    - { id: r, match: { path: /y }, cluster: api, policy: { qosClass: silver } }',
+      ],
+      [
+        'log.level: expected one of',
+        'sidecarr: expected a known key (did you mean "sidecar"?)',
+        'network.classes: expected a class named "standard"',
+        'network.routes[0].policy.qosClass: expected a known QoS class (gold)',
+      ],
+    ],
+  ])(
+    '%s: validate, run and sidecar all refuse it (exit 2) naming each path',
+    async (_what, lines, problems) => {
+      await withFile('system.yaml', `${lines.join('\n')}\n`, async (file) => {
+        const validate = await slipstream(['validate', file]);
+        expect(validate.code).toBe(2);
+        expect(validate.stderr.split('\n')[0]).toBe(`${file}: ${problems.length} problem(s)`);
+        for (const problem of problems) expect(validate.stderr).toContain(`  ${problem}`);
+        for (const command of ['run', 'sidecar']) {
+          const refused = await slipstream([command, file]);
+          expect([command, refused.code]).toEqual([command, 2]);
+          for (const problem of problems) expect(refused.stderr).toContain(problem);
+        }
+      });
+    },
+  );
+
+  it('run: exits 1 naming the agent when one fails to start (its admin port is taken)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const config = [...CLUSTER, `  monitoring: { admin: { enabled: true, port: ${port} } }`, ''].join('\n');
     try {
-      const file = join(dir, 'qos.yaml');
-      writeFileSync(
-        file,
-        [
-          'network:',
-          '  clusters:',
-          '    - cluster: api',
-          '      endpoints: [{ origin: "http://127.0.0.1:9" }]',
-          '  routes:',
-          '    - { id: r2, match: { path: /y }, cluster: api, policy: { qosClass: gold } }',
-          '',
-        ].join('\n'),
-      );
-      const { code, stderr } = await slipstream(['run', file]);
-      expect(code).toBe(1);
-      expect(stderr).toContain('slipstream: agent network-performance failed to start:');
-      expect(stderr).toContain('qosClass');
+      await withFile('admin.yaml', config, async (file) => {
+        expect((await slipstream(['validate', file])).code).toBe(0);
+        const { code, stderr } = await slipstream(['run', file]);
+        expect(code).toBe(1);
+        expect(stderr).toContain('slipstream: agent network-performance failed to start:');
+        expect(stderr).toContain('EADDRINUSE');
+      });
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      taken.close();
     }
   });
 

@@ -36,6 +36,12 @@ export {
   urlPath,
 } from './schemas/primitives';
 export { retrySchema } from './schemas/retrySchema';
+export { fleetSectionSchema, type FleetSection } from './schemas/fleetSectionSchema';
+export {
+  sidecarSectionSchema,
+  type SidecarSection,
+  type SidecarSectionInput,
+} from './schemas/sidecarSectionSchema';
 export {
   adaptiveConcurrencySchema,
   advancedRoutingSchema,

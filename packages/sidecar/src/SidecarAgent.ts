@@ -13,7 +13,7 @@ import {
   type MetricsRegistry,
   type PrometheusExporter,
 } from '@slipstream/monitor';
-import type { SidecarSection } from './config/sidecarSectionSchema';
+import type { SidecarSection } from '@slipstream/config';
 import { SidecarProxy, type DrainReport } from './proxy/SidecarProxy';
 import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
 

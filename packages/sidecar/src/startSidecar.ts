@@ -57,7 +57,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const file = options.configFile;
   let config: SidecarConfig;
   if (file !== undefined) config = await loadSidecarConfig(file);
-  else if (options.config !== undefined) config = parseSidecarConfig(options.config);
+  else if (options.config !== undefined) config = await parseSidecarConfig(options.config);
   else throw new TypeError('startSidecar needs `configFile` or `config`');
   const logger = options.logger ?? createLogger(config.core.log);
   const network = new NetworkPerformanceAgent(config.network);
@@ -96,7 +96,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const reload = (input?: SidecarConfigInput): Promise<ConfigChange> =>
     applyNext(() =>
       input !== undefined || file === undefined
-        ? Promise.resolve(parseSidecarConfig(input ?? options.config))
+        ? parseSidecarConfig(input ?? options.config)
         : loadSidecarConfig(file),
     );
   const orchestrator = new Orchestrator({ config: config.core, logger })

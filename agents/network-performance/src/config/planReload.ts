@@ -40,9 +40,8 @@ export function planReload(current: ValidatedSystemConfig, next: ValidatedSystem
   const needsRestart = (path: string, received: string): void =>
     void restartNeeded.push({ path, expected: 'the value in force (this change needs a restart)', received });
   for (const key of new Set([...Object.keys(current.core), ...Object.keys(next.core)])) {
-    const k = key as keyof ValidatedSystemConfig['core'];
-    if (key !== 'nodeId' && !same(current.core[k], next.core[k]))
-      needsRestart(key, JSON.stringify(next.core[k]));
+    if (key !== 'nodeId' && !same(current.core[key], next.core[key]))
+      needsRestart(key, JSON.stringify(next.core[key]));
   }
   const was = current.network;
   const now = next.network;
