@@ -23,12 +23,9 @@ export { COMMAND_SCHEMAS } from '@slipstream/config';
 export { checkPayload } from './commands/checkPayload';
 export { registerCommands } from './commands/registerCommands';
 export { AgentNotStartedError } from './errors/AgentNotStartedError';
-export {
-  systemConfigSchema,
-  type SystemConfig,
-  type SystemConfigInput,
-} from './config/systemConfigSchema';
+export { systemConfigSchema, type SystemConfig, type SystemConfigInput } from './config/systemConfigSchema';
 export { buildNetworkPipeline } from './config/buildNetworkPipeline';
+export { configuredAgents } from './config/configuredAgents';
 export { validateSystemConfig, type ValidatedSystemConfig } from './config/validateSystemConfig';
 export { readConfigFile } from './config/readConfigFile';
 export { planReload, type ReloadPlan, type ReloadStep } from './config/planReload';

@@ -7,6 +7,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger, MessageBus } from '@slipstream/core';
+import { NatsTransport } from '@slipstream/transport-nats';
+import { createServer as createHttpServer } from 'node:http';
 import { COMMANDS } from '../src/COMMANDS';
 
 const BIN = join(__dirname, '..', 'bin', 'slipstream.js');
@@ -298,6 +301,61 @@ describe('slipstream', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('run: starts the agents its file names; the configured Sarah answers a task on the bus', async () => {
+    const upstream = createHttpServer((req, res) => res.end(`upstream got ${req.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const servers = [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'];
+    const namespace = `cli_agents_${process.pid}_${Date.now()}`;
+    const config = [
+      `bus: { transport: nats, servers: ${JSON.stringify(servers)}, namespace: ${namespace} }`,
+      'network:',
+      '  clusters:',
+      `    - { cluster: api, endpoints: [{ origin: "${origin}" }] }`,
+      'agents:',
+      '  sarah: { group: cli-test }',
+      '  performance-optimizer: { cooldownMs: 30000 }',
+      '',
+    ].join('\n');
+    const logger = createLogger({ silent: true });
+    const transport = new NatsTransport({ servers, namespace, name: `cli-test-${process.pid}` }, logger);
+    const bus = new MessageBus(transport, logger, { source: 'cli-test' });
+    await withFile('agents.yaml', config, async (file) => {
+      const child = spawn(process.execPath, [BIN, 'run', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        const started = await new Promise<string>((resolve) => {
+          let stderr = '';
+          child.stderr.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString();
+            if (stderr.includes('reload\n')) resolve(stderr);
+          });
+        });
+        expect(started).toContain(`running ${file}: clusters api; agents sarah, performance-optimizer;`);
+        await transport.connect();
+        const completed = new Promise<unknown>((resolve) => {
+          bus.subscribe('sarah.task.completed', (done) => resolve(done));
+        });
+        await bus.flush();
+        await bus.publish('sarah.task', {
+          taskId: 'cli-1',
+          kind: 'aggregate',
+          params: { gets: ['/x'], cluster: 'api' },
+        });
+        expect(await completed).toMatchObject({
+          taskId: 'cli-1',
+          result: { gets: [{ path: '/x', status: 200, body: 'upstream got /x' }] },
+        });
+        child.kill('SIGTERM');
+        expect(await exited).toBe(143);
+      } finally {
+        child.kill('SIGKILL');
+        await bus.close();
+        upstream.close();
+      }
+    });
   });
 
   it('run: reloads its config file on SIGHUP and on change, exits 143 on SIGTERM', async () => {

@@ -36,6 +36,12 @@ export {
   urlPath,
 } from './schemas/primitives';
 export { retrySchema } from './schemas/retrySchema';
+export {
+  agentsSectionSchema,
+  optimizerSectionSchema,
+  sarahSectionSchema,
+  type AgentsSection,
+} from './schemas/agentsSectionSchema';
 export { fleetSectionSchema, type FleetSection } from './schemas/fleetSectionSchema';
 export {
   sidecarSectionSchema,

@@ -13,7 +13,7 @@ export interface ReloadStep {
 /** What a reload would do: the steps, or why it cannot be done without a restart. */
 export interface ReloadPlan {
   steps: ReloadStep[];
-  /** Changes a running system cannot take (core sections, removed sections, the workload). */
+  /** Changes a running system cannot take (core sections, removed sections, the workload, the agents). */
   restartNeeded: ConfigIssue[];
 }
 
@@ -43,6 +43,7 @@ export function planReload(current: ValidatedSystemConfig, next: ValidatedSystem
     if (key !== 'nodeId' && !same(current.core[key], next.core[key]))
       needsRestart(key, JSON.stringify(next.core[key]));
   }
+  if (!same(current.agents, next.agents)) needsRestart('agents', JSON.stringify(next.agents));
   const was = current.network;
   const now = next.network;
   if (!same(was.workload, now.workload)) needsRestart('network.workload', JSON.stringify(now.workload));

@@ -1,15 +1,18 @@
 import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 import {
   agentOptionsSchema,
+  agentsSectionSchema,
   fleetSectionSchema,
   parseConfig,
   sidecarSectionSchema,
+  type AgentsSection,
   type FleetSection,
   type SidecarSection,
 } from '@slipstream/config';
 import { coreConfigSchema, type CoreConfig } from '@slipstream/core';
 import type { NetworkPerformanceAgentOptions } from '../NetworkPerformanceAgentOptions';
 import { buildNetworkPipeline } from './buildNetworkPipeline';
+import { configuredAgents } from './configuredAgents';
 import { systemConfigSchema } from './systemConfigSchema';
 
 /** A validated config file: core's settings, the sidecar's options, the sidecar process's sections. */
@@ -22,6 +25,8 @@ export interface ValidatedSystemConfig {
   sidecar: SidecarSection;
   /** The fleet bucket `slipstream sidecar` follows; undefined: none. */
   fleet: FleetSection | undefined;
+  /** The agents that run beside the sidecar, with their options as written (`configuredAgents` builds them). */
+  agents: AgentsSection;
 }
 
 /** The file's value at `key` when the file is an object. */
@@ -43,7 +48,8 @@ function sectionOf<T>(parse: () => T): T | undefined {
  * run`, `slipstream sidecar`, at start and on every reload. It lists, in one `ConfigError`, every
  * problem with its full path, what was expected and what was received: the file's strict schema
  * (unknown keys refused with the nearest name), then the checks across sections and the
- * construction of the pipeline (`buildNetworkPipeline`), each run whenever the sections it reads
+ * construction of the pipeline (`buildNetworkPipeline`) and of the configured agents
+ * (`configuredAgents`), each run whenever the sections it reads
  * are valid, even when others are not.
  */
 export async function validateSystemConfig(input: unknown): Promise<ValidatedSystemConfig> {
@@ -61,6 +67,7 @@ export async function validateSystemConfig(input: unknown): Promise<ValidatedSys
   });
   const written = sectionOf(() => parseConfig(sidecarSectionSchema, section(input, 'sidecar')));
   const fleet = sectionOf(() => parseConfig(fleetSectionSchema.optional(), section(input, 'fleet')));
+  const agents = sectionOf(() => parseConfig(agentsSectionSchema.optional(), section(input, 'agents')) ?? {});
   const networkAdmin = network?.monitoring?.admin?.enabled === true;
   if (written?.admin.enabled === true && networkAdmin) {
     issues.push({
@@ -92,12 +99,26 @@ export async function validateSystemConfig(input: unknown): Promise<ValidatedSys
       issues.push(...err.issues);
     }
   }
-  if (issues.length > 0 || core === undefined || network === undefined || written === undefined)
+  if (agents !== undefined) {
+    try {
+      configuredAgents(agents);
+    } catch (err) {
+      if (!ConfigError.is(err)) throw err;
+      issues.push(...err.issues);
+    }
+  }
+  if (
+    issues.length > 0 ||
+    core === undefined ||
+    network === undefined ||
+    written === undefined ||
+    agents === undefined
+  )
     throw new ConfigError(issues);
   const sidecar: SidecarSection = {
     ...written,
     admin: { ...written.admin, enabled: written.admin.enabled ?? !networkAdmin },
     drainTimeoutMs: written.drainTimeoutMs ?? core.orchestrator.drainTimeoutMs,
   };
-  return { core, network, sidecar, fleet };
+  return { core, network, sidecar, fleet, agents };
 }

@@ -5,7 +5,8 @@ import { EXIT } from '../EXIT';
 /**
  * `slipstream run FILE`: validates a config file as `slipstream validate` does (`readConfigFile`),
  * then starts the system it describes (the orchestrator with core's settings, the NATS transport
- * when `bus.transport` is `nats`, the sidecar with `network`) and the `ConfigFileAgent`, which
+ * when `bus.transport` is `nats`, the sidecar with `network`, the agents of `agents`) and the
+ * `ConfigFileAgent`, which
  * reloads the file on change and on SIGHUP. Runs until SIGINT / SIGTERM, then stops the
  * orchestrator (draining in-flight work).
  */
@@ -30,8 +31,13 @@ export const runCommand: Command = {
   positionals: true,
   run: async (args, { io, signal }) => {
     const file = configFileOf(args);
-    const { ConfigFileAgent, NetworkPerformanceAgent, networkPerformanceModules, readConfigFile } =
-      await import('@slipstream/agent-network-performance');
+    const {
+      ConfigFileAgent,
+      NetworkPerformanceAgent,
+      configuredAgents,
+      networkPerformanceModules,
+      readConfigFile,
+    } = await import('@slipstream/agent-network-performance');
     const { Orchestrator } = await import('@slipstream/core');
     const config = await readConfigFile(file);
     const sidecar = new NetworkPerformanceAgent(config.network);
@@ -44,6 +50,8 @@ export const runCommand: Command = {
       .use(...networkPerformanceModules(sidecar))
       .register(sidecar)
       .register(new ConfigFileAgent({ file, current: config }));
+    const agents = configuredAgents(config.agents);
+    for (const agent of agents) orchestrator.register(agent);
     await orchestrator.start();
     try {
       // An agent whose start threw is only marked failed by the orchestrator: a command that
@@ -57,8 +65,9 @@ export const runCommand: Command = {
         return EXIT.failure;
       }
       const clusters = config.network.clusters.map((c) => c.cluster).join(', ');
+      const named = agents.length === 0 ? '' : `; agents ${agents.map((a) => a.id).join(', ')}`;
       io.err(
-        `running ${file}: clusters ${clusters}; edit the file or send SIGHUP (pid ${process.pid}) to reload\n`,
+        `running ${file}: clusters ${clusters}${named}; edit the file or send SIGHUP (pid ${process.pid}) to reload\n`,
       );
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();

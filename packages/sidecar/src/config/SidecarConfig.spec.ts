@@ -82,6 +82,19 @@ describe(parseSidecarConfig, () => {
     expect(issues[1]!.expected).toBe('a known key (did you mean "sidecar"?)');
   });
 
+  it('takes an agents section: the agents it names with their options, misspelt or refused ones named', async () => {
+    const agents = { sarah: { group: 'g' }, 'performance-optimizer': {} };
+    expect((await parseSidecarConfig({ network, agents })).agents).toEqual(agents);
+    expect((await parseSidecarConfig({ network })).agents).toEqual({});
+    const issues = await issuesOf(() =>
+      parseSidecarConfig({ network, agents: { sara: {}, 'performance-optimizer': { abPairs: 2 } } }),
+    );
+    expect(issues.map((i) => [i.path, i.expected])).toEqual([
+      ['agents.performance-optimizer.abPairs', 'number >= 5'],
+      ['agents.sara', 'a known key (did you mean "sarah"?)'],
+    ]);
+  });
+
   it('takes the orchestrator’s drain timeout unless one is set', async () => {
     const config = await parseSidecarConfig({ network, orchestrator: { drainTimeoutMs: 3_000 } });
     expect(config.sidecar.drainTimeoutMs).toBe(3_000);
