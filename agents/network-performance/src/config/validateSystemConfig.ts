@@ -43,23 +43,28 @@ function sectionOf<T>(parse: () => T): T | undefined {
   }
 }
 
+/** Runs `check`; the issues of a `ConfigError` it throws join `issues`, any other error is thrown on. */
+async function collect(issues: ConfigIssue[], check: () => unknown): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    if (!ConfigError.is(err)) throw err;
+    issues.push(...err.issues);
+  }
+}
+
 /**
  * The one validation of a config file's contents, used by `slipstream validate`, `slipstream
  * run`, `slipstream sidecar`, at start and on every reload. It lists, in one `ConfigError`, every
  * problem with its full path, what was expected and what was received: the file's strict schema
  * (unknown keys refused with the nearest name), then the checks across sections and the
  * construction of the pipeline (`buildNetworkPipeline`) and of the configured agents
- * (`configuredAgents`), each run whenever the sections it reads
- * are valid, even when others are not.
+ * (`configuredAgents`), each run whenever the sections it reads are valid, even when others are
+ * not.
  */
 export async function validateSystemConfig(input: unknown): Promise<ValidatedSystemConfig> {
   const issues: ConfigIssue[] = [];
-  try {
-    parseConfig(systemConfigSchema, input);
-  } catch (err) {
-    if (!ConfigError.is(err)) throw err;
-    issues.push(...err.issues);
-  }
+  await collect(issues, () => parseConfig(systemConfigSchema, input));
   const core = sectionOf(() => parseConfig(coreConfigSchema.strip(), input));
   const network = sectionOf(() => {
     parseConfig(agentOptionsSchema.strict(), section(input, 'network'));
@@ -91,22 +96,8 @@ export async function validateSystemConfig(input: unknown): Promise<ValidatedSys
       received: JSON.stringify(core.bus.transport),
     });
   }
-  if (network !== undefined) {
-    try {
-      await buildNetworkPipeline(network);
-    } catch (err) {
-      if (!ConfigError.is(err)) throw err;
-      issues.push(...err.issues);
-    }
-  }
-  if (agents !== undefined) {
-    try {
-      configuredAgents(agents);
-    } catch (err) {
-      if (!ConfigError.is(err)) throw err;
-      issues.push(...err.issues);
-    }
-  }
+  if (network !== undefined) await collect(issues, () => buildNetworkPipeline(network));
+  if (agents !== undefined) await collect(issues, () => configuredAgents(agents));
   if (
     issues.length > 0 ||
     core === undefined ||
