@@ -219,6 +219,14 @@ describe('slipstream', () => {
       const refused = await slipstream(['config', 'push', bad, ...where]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('network.clusters[0].endpoints[0].origin');
+      const unbuildable = join(dir, 'gold.yaml');
+      writeFileSync(
+        unbuildable,
+        `${[...CLUSTER, '  routes:', '    - { id: r, match: { path: / }, cluster: api, policy: { qosClass: gold } }'].join('\n')}\n`,
+      );
+      const notBuilt = await slipstream(['config', 'push', unbuildable, ...where]);
+      expect(notBuilt.code).toBe(2);
+      expect(notBuilt.stderr).toContain('network.routes[0].policy.qosClass');
       const good = join(dir, 'good.yaml');
       writeFileSync(
         good,
@@ -395,7 +403,7 @@ describe('slipstream', () => {
     }
   });
 
-  it('demo: no output line is wider than 100 columns; --json keeps the full record', async () => {
+  it('demo: runs every --only given; no output line is wider than 100 columns; --json keeps the full record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipstream-demo-'));
     try {
       const json = join(dir, 'demo.json');
@@ -403,18 +411,20 @@ describe('slipstream', () => {
         'demo',
         '--only',
         '3',
+        '--only=2',
         '--scale',
         '0.2',
         `--json=${json}`,
       ]);
       expect(code).toBe(0);
+      expect(stdout).toMatch(/^2\. request batching.*: held in /m);
       expect(stdout).toMatch(/^3\. load balancing.*: held in /m);
       const widest = Math.max(...`${stdout}${stderr}`.split('\n').map((line) => line.length));
       expect(widest).toBeLessThanOrEqual(100);
       const report = JSON.parse(readFileSync(json, 'utf8')) as {
         scenarios: { id: number; baseline: object }[];
       };
-      expect(report.scenarios.map((s) => s.id)).toEqual([3]);
+      expect(report.scenarios.map((s) => s.id)).toEqual([2, 3]);
       expect(Object.keys(report.scenarios[0]!.baseline).length).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
