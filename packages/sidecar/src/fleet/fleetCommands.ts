@@ -5,7 +5,6 @@ import {
   type FleetNodeStatus,
   type NatsTransportOptions,
 } from '@slipstream/transport-nats';
-import { buildNetworkPipeline } from '@slipstream/agent-network-performance';
 import type { FleetSection } from '@slipstream/config';
 import { loadConfigFile } from '@slipstream/core';
 import { z } from 'zod';
@@ -31,15 +30,12 @@ export interface FleetConfigStatus {
 
 /**
  * `slipstream config push FILE`: reads `file` (YAML or JSON: a `network` section), validates it
- * as every sidecar will (`parseFleetConfig`, then the pipeline built without starting it:
- * `buildNetworkPipeline`, the checks a sidecar's agent makes when it applies the revision) and
- * stores it as the fleet's next revision.
+ * as every sidecar will (`parseFleetConfig`) and stores it as the fleet's next revision.
  * Resolves with that revision; an invalid file rejects with a `ConfigError` naming the path and
  * stores nothing.
  */
 export async function pushConfig(options: FleetCommandOptions & { file: string }): Promise<number> {
   const input = await loadConfigFile(options.file, z.unknown());
-  await buildNetworkPipeline(parseFleetConfig(input).network);
   return withStore(options, async (store) => (await store.push(input)).revision);
 }
 
