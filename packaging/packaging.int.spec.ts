@@ -2,11 +2,12 @@
  * The packages as a consumer gets them: builds (`tsc -b`), packs every library workspace, installs
  * the tarballs into a fresh project with `npm ci --offline` (third-party packages from the npm
  * cache at the monorepo's locked versions, nothing from the workspaces), then runs there a
- * CommonJS and an ES module script that send a request through the sidecar, and compiles the
- * README's example with `tsc` (nodenext, strict, no decorator flags) and runs it.
+ * CommonJS and an ES module script that send a request through the sidecar, compiles the
+ * README's example and the package READMEs' examples (`examples/readme/`, but the testkit's: it
+ * is not published) with `tsc` (nodenext, strict, no decorator flags), and runs the README's.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,6 +76,11 @@ beforeAll(async () => {
   );
   await cp(join(__dirname, 'consumer'), app, { recursive: true });
   await cp(join(repo, 'examples', 'quickstart.ts'), join(app, 'quickstart.ts'));
+  await mkdir(join(app, 'readme'));
+  for (const example of await readdir(join(repo, 'examples', 'readme'))) {
+    if (!example.startsWith('testkit'))
+      await cp(join(repo, 'examples', 'readme', example), join(app, 'readme', example));
+  }
   const manifest = {
     name: 'slipstream-consumer',
     version: '1.0.0',
@@ -117,7 +123,7 @@ it('runs an ES module consumer: a request through the sidecar reaches the upstre
   expect(stdout.trim()).toBe('200 esm /through-the-sidecar');
 });
 
-it("compiles the README's example with tsc (nodenext, strict) and runs it", async () => {
+it("compiles the README's and the package READMEs' examples with tsc (nodenext, strict), runs the README's", async () => {
   await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app });
   const { stdout } = await run(process.execPath, [join('out', 'quickstart.js')], { cwd: app });
   expect(stdout).toMatch(

@@ -30,7 +30,7 @@ export async function runDemo(args: DemoArgs, io: DemoIo, signal: AbortSignal): 
     io.err(`${wrapText(indent, message.slice(indent.length)).join('\n')}\n`);
   };
   const source = await upstreamSourceOf(args);
-  const scenarios = args.only === undefined ? SCENARIOS : SCENARIOS.filter((s) => s.id === args.only);
+  const scenarios = args.only === undefined ? SCENARIOS : SCENARIOS.filter((s) => args.only!.includes(s.id));
   if (source.kind === 'forward') {
     progress(`checking the configured upstreams: ${source.targets.map((t) => t.origin).join(', ')}…`);
     const issues = await checkUpstreams(source.targets);

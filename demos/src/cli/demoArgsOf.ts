@@ -2,9 +2,9 @@ import { ConfigError } from '@slipstream/contracts';
 import type { DemoArgs } from './DemoArgs';
 
 /** Help text of `slipstream demo` (`npm start -- [options]`). */
-export const DEMO_HELP = `usage: slipstream demo [--only N] [--json FILE] [--config FILE] [--scale X]
+export const DEMO_HELP = `usage: slipstream demo [--only N[,N...]] [--json FILE] [--config FILE] [--scale X]
        (npm start -- [options] runs it too)
-  --only N       run scenario N only (1..10)
+  --only N       run only scenario N (1..10); repeat it or list several (--only 1,3) to run those
   --json FILE    also write the results as JSON to FILE
   --config FILE  run against the real upstreams listed in FILE, a JSON file:
                    { "upstreams": ["http://host:port",
@@ -24,7 +24,7 @@ const MAX_SCALE = 10;
 
 /** The demo's options as the command line gave them (`node:util` `parseArgs` values). */
 export interface DemoArgValues {
-  only?: string | boolean;
+  only?: string | boolean | string[];
   json?: string | boolean;
   config?: string | boolean;
   scale?: string | boolean;
@@ -32,7 +32,7 @@ export interface DemoArgValues {
 
 /** The demo's options for `node:util` `parseArgs`. */
 export const DEMO_OPTIONS = {
-  only: { type: 'string' },
+  only: { type: 'string', multiple: true },
   json: { type: 'string' },
   config: { type: 'string' },
   scale: { type: 'string' },
@@ -44,11 +44,18 @@ export const DEMO_OPTIONS = {
  */
 export function demoArgsOf(values: DemoArgValues): DemoArgs {
   const args: DemoArgs = { scale: 1 };
-  if (values.only !== undefined) args.only = integerIn('--only', text(values.only), 1, SCENARIO_COUNT);
+  if (values.only !== undefined) args.only = scenariosOf(values.only);
   if (values.json !== undefined) args.json = nonEmpty('--json', text(values.json), 'a file path');
   if (values.config !== undefined) args.config = nonEmpty('--config', text(values.config), 'a file path');
   if (values.scale !== undefined) args.scale = scaleOf(text(values.scale));
   return args;
+}
+
+/** The scenarios of every `--only` (each a number or a comma-separated list), in order, once each. */
+function scenariosOf(only: string | boolean | string[]): number[] {
+  const lists = Array.isArray(only) ? only : [text(only)];
+  const ids = lists.flatMap((list) => (list === undefined ? [undefined] : list.split(',')));
+  return [...new Set(ids.map((id) => integerIn('--only', id, 1, SCENARIO_COUNT)))];
 }
 
 /** A string option's value (`parseArgs` gives booleans only for boolean options). */

@@ -8,8 +8,8 @@ export interface CommandIo {
 
 /** The parsed command line a command runs with. */
 export interface CommandArgs {
-  /** Option values by long name (`--flag value` and `--flag=value` alike). */
-  values: Record<string, string | boolean | undefined>;
+  /** Option values by long name (`--flag value` and `--flag=value` alike; a list for a `multiple` option). */
+  values: Record<string, string | boolean | string[] | undefined>;
   /** Arguments that are not options, in order. */
   positionals: string[];
 }

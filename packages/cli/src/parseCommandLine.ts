@@ -16,6 +16,25 @@ function offendingOption(message: string): string {
 }
 
 /**
+ * `argv` with each value that starts with a dash and a digit (`--scale -1`) joined to the option
+ * before it (`--scale=-1`), so that the command judges the number instead of `parseArgs` taking
+ * it for an option: no command has a digit for an option name.
+ */
+function joinNegativeValues(command: Command, argv: readonly string[]): string[] {
+  const takesValue = (arg: string | undefined): boolean => {
+    const name = arg?.startsWith('--') ? arg.slice(2) : undefined;
+    return name !== undefined && command.options[name]?.type === 'string';
+  };
+  const joined: string[] = [];
+  for (const arg of argv) {
+    const previous = joined[joined.length - 1];
+    if (/^-\d/.test(arg) && takesValue(previous)) joined[joined.length - 1] = `${previous}=${arg}`;
+    else joined.push(arg);
+  }
+  return joined;
+}
+
+/**
  * Parses a command's arguments with `node:util` `parseArgs` (strict: unknown options and a
  * missing value are refused; `--flag value` and `--flag=value` alike). Throws a `ConfigError`
  * naming the option, what the command accepts and what it received.
@@ -23,12 +42,12 @@ function offendingOption(message: string): string {
 export function parseCommandLine(command: Command, argv: readonly string[]): CommandArgs & { help: boolean } {
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(command, argv),
       options: { ...command.options, ...HELP },
       strict: true,
       allowPositionals: command.positionals,
     });
-    const { help, ...rest } = values as Record<string, string | boolean | undefined>;
+    const { help, ...rest } = values as CommandArgs['values'];
     return { values: rest, positionals, help: help === true };
   } catch (err) {
     const code = (err as { code?: string }).code;

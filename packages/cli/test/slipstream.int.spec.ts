@@ -3,9 +3,14 @@
  * its exit status, its output, and its child processes after a signal.
  */
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger, MessageBus } from '@slipstream/core';
+import { NatsTransport } from '@slipstream/transport-nats';
+import { createServer as createHttpServer } from 'node:http';
+import { COMMANDS } from '../src/COMMANDS';
 
 const BIN = join(__dirname, '..', 'bin', 'slipstream.js');
 
@@ -43,6 +48,26 @@ function alive(pid: number): boolean {
 
 jest.setTimeout(120_000);
 
+/** A cluster every test file may use. */
+const CLUSTER = [
+  'network:',
+  '  clusters:',
+  '    - cluster: api',
+  '      endpoints: [{ origin: "http://127.0.0.1:9" }]',
+];
+
+/** Writes `text` to a file of a new temporary folder, runs `use` with its path, then removes the folder. */
+async function withFile<T>(name: string, text: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'slipstream-cli-'));
+  try {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return await use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('slipstream', () => {
   it.each([
     [['--help']],
@@ -50,6 +75,7 @@ describe('slipstream', () => {
     [['demo', '--help']],
     [['bench', '-h']],
     [['validate', '--help']],
+    [['run', '--help']],
     [['sidecar', '--help']],
     [['config', '-h']],
   ])('%j prints the help and exits 0', async (args) => {
@@ -58,6 +84,35 @@ describe('slipstream', () => {
     expect(stdout).toMatch(/^usage: slipstream /);
     expect(stderr).toBe('');
   });
+
+  it('--help lists every command, and each one answers its own --help', async () => {
+    const { stdout } = await slipstream(['--help']);
+    const listed = [...stdout.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1]);
+    expect(listed).toEqual(COMMANDS.map((c) => c.name));
+    for (const name of listed) {
+      const help = await slipstream([name!, '--help']);
+      expect([name, help.code, help.stdout.startsWith(`usage: slipstream ${name!}`)]).toEqual([
+        name,
+        0,
+        true,
+      ]);
+    }
+  });
+
+  it.each([[['validate']], [['run']], [['sidecar']]])(
+    '%j takes its config file as FILE or --config FILE, and says so in its help',
+    async ([name]) => {
+      const help = await slipstream([name!, '--help']);
+      expect(help.stdout.split('\n')[0]).toBe(`usage: slipstream ${name!} FILE | --config FILE`);
+      await withFile('forms.yaml', 'network: {}\n', async (file) => {
+        for (const form of [[file], ['--config', file], [`--config=${file}`], ['-c', file]]) {
+          const { code, stderr } = await slipstream([name!, ...form]);
+          expect([form, code]).toEqual([form, 2]);
+          expect(stderr).toContain('network.clusters');
+        }
+      });
+    },
+  );
 
   it.each([
     [
@@ -85,7 +140,22 @@ describe('slipstream', () => {
       ['frobnicate'],
       'slipstream: invalid configuration: command: expected one of demo, bench, validate, run, sidecar, config',
     ],
-    [['sidecar'], 'slipstream: invalid configuration: --config: expected a config file, received nothing'],
+    [
+      ['sidecar'],
+      'slipstream: invalid configuration: FILE: expected one config file (FILE or --config FILE), received nothing',
+    ],
+    [
+      ['run', 'a.yaml', '--config', 'b.yaml'],
+      'slipstream: invalid configuration: FILE: expected one config file (FILE or --config FILE), received "a.yaml b.yaml"',
+    ],
+    [
+      ['demo', '--scale', '-1'],
+      'slipstream: invalid configuration: --scale: expected a number > 0 and ≤ 10, received "-1"',
+    ],
+    [
+      ['demo', '--only', '1', '--only', '11'],
+      'slipstream: invalid configuration: --only: expected an integer 1..10, received "11"',
+    ],
     [
       ['config', 'pull'],
       'slipstream: invalid configuration: ACTION: expected "push FILE" or "status", received "pull"',
@@ -166,29 +236,126 @@ describe('slipstream', () => {
     }
   });
 
-  it('run: a config the running system refuses (route to an unknown QoS class) exits 1 naming it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slipstream-run-'));
+  it.each([
+    [
+      'a route to an unknown QoS class',
+      [
+        ...CLUSTER,
+        '  routes:',
+        '    - { id: r, match: { path: /y }, cluster: api, policy: { qosClass: gold } }',
+      ],
+      ['network.routes[0].policy.qosClass: expected a known QoS class (critical, standard, bulk)'],
+    ],
+    [
+      'QoS classes without "standard"',
+      [...CLUSTER, '  classes: [{ name: gold, priority: 0 }]'],
+      ['network.classes: expected a class named "standard" (the default), received gold'],
+    ],
+    [
+      'both, beside a bad value and a misspelt section elsewhere',
+      [
+        'log: { level: loud }',
+        'sidecarr: {}',
+        ...CLUSTER,
+        '  classes: [{ name: gold, priority: 0 }]',
+        '  routes:',
+        '    - { id: r, match: { path: /y }, cluster: api, policy: { qosClass: silver } }',
+      ],
+      [
+        'log.level: expected one of',
+        'sidecarr: expected a known key (did you mean "sidecar"?)',
+        'network.classes: expected a class named "standard"',
+        'network.routes[0].policy.qosClass: expected a known QoS class (gold)',
+      ],
+    ],
+  ])(
+    '%s: validate, run and sidecar all refuse it (exit 2) naming each path',
+    async (_what, lines, problems) => {
+      await withFile('system.yaml', `${lines.join('\n')}\n`, async (file) => {
+        const validate = await slipstream(['validate', file]);
+        expect(validate.code).toBe(2);
+        expect(validate.stderr.split('\n')[0]).toBe(`${file}: ${problems.length} problem(s)`);
+        for (const problem of problems) expect(validate.stderr).toContain(`  ${problem}`);
+        for (const command of ['run', 'sidecar']) {
+          const refused = await slipstream([command, file]);
+          expect([command, refused.code]).toEqual([command, 2]);
+          for (const problem of problems) expect(refused.stderr).toContain(problem);
+        }
+      });
+    },
+  );
+
+  it('run: exits 1 naming the agent when one fails to start (its admin port is taken)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const config = [...CLUSTER, `  monitoring: { admin: { enabled: true, port: ${port} } }`, ''].join('\n');
     try {
-      const file = join(dir, 'qos.yaml');
-      writeFileSync(
-        file,
-        [
-          'network:',
-          '  clusters:',
-          '    - cluster: api',
-          '      endpoints: [{ origin: "http://127.0.0.1:9" }]',
-          '  routes:',
-          '    - { id: r2, match: { path: /y }, cluster: api, policy: { qosClass: gold } }',
-          '',
-        ].join('\n'),
-      );
-      const { code, stderr } = await slipstream(['run', file]);
-      expect(code).toBe(1);
-      expect(stderr).toContain('slipstream: agent network-performance failed to start:');
-      expect(stderr).toContain('qosClass');
+      await withFile('admin.yaml', config, async (file) => {
+        expect((await slipstream(['validate', file])).code).toBe(0);
+        const { code, stderr } = await slipstream(['run', file]);
+        expect(code).toBe(1);
+        expect(stderr).toContain('slipstream: agent network-performance failed to start:');
+        expect(stderr).toContain('EADDRINUSE');
+      });
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      taken.close();
     }
+  });
+
+  it('run: starts the agents its file names; the configured Sarah answers a task on the bus', async () => {
+    const upstream = createHttpServer((req, res) => res.end(`upstream got ${req.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const servers = [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'];
+    const namespace = `cli_agents_${process.pid}_${Date.now()}`;
+    const config = [
+      `bus: { transport: nats, servers: ${JSON.stringify(servers)}, namespace: ${namespace} }`,
+      'network:',
+      '  clusters:',
+      `    - { cluster: api, endpoints: [{ origin: "${origin}" }] }`,
+      'agents:',
+      '  sarah: { group: cli-test }',
+      '  performance-optimizer: { cooldownMs: 30000 }',
+      '',
+    ].join('\n');
+    const logger = createLogger({ silent: true });
+    const transport = new NatsTransport({ servers, namespace, name: `cli-test-${process.pid}` }, logger);
+    const bus = new MessageBus(transport, logger, { source: 'cli-test' });
+    await withFile('agents.yaml', config, async (file) => {
+      const child = spawn(process.execPath, [BIN, 'run', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        const started = await new Promise<string>((resolve) => {
+          let stderr = '';
+          child.stderr.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString();
+            if (stderr.includes('reload\n')) resolve(stderr);
+          });
+        });
+        expect(started).toContain(`running ${file}: clusters api; agents sarah, performance-optimizer;`);
+        await transport.connect();
+        const completed = new Promise<unknown>((resolve) => {
+          bus.subscribe('sarah.task.completed', (done) => resolve(done));
+        });
+        await bus.flush();
+        await bus.publish('sarah.task', {
+          taskId: 'cli-1',
+          kind: 'aggregate',
+          params: { gets: ['/x'], cluster: 'api' },
+        });
+        expect(await completed).toMatchObject({
+          taskId: 'cli-1',
+          result: { gets: [{ path: '/x', status: 200, body: 'upstream got /x' }] },
+        });
+        child.kill('SIGTERM');
+        expect(await exited).toBe(143);
+      } finally {
+        child.kill('SIGKILL');
+        await bus.close();
+        upstream.close();
+      }
+    });
   });
 
   it('run: reloads its config file on SIGHUP and on change, exits 143 on SIGTERM', async () => {
@@ -228,7 +395,7 @@ describe('slipstream', () => {
     }
   });
 
-  it('demo: no output line is wider than 100 columns; --json keeps the full record', async () => {
+  it('demo: runs every --only given; no output line is wider than 100 columns; --json keeps the full record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipstream-demo-'));
     try {
       const json = join(dir, 'demo.json');
@@ -236,18 +403,20 @@ describe('slipstream', () => {
         'demo',
         '--only',
         '3',
+        '--only=2',
         '--scale',
         '0.2',
         `--json=${json}`,
       ]);
       expect(code).toBe(0);
+      expect(stdout).toMatch(/^2\. request batching.*: held in /m);
       expect(stdout).toMatch(/^3\. load balancing.*: held in /m);
       const widest = Math.max(...`${stdout}${stderr}`.split('\n').map((line) => line.length));
       expect(widest).toBeLessThanOrEqual(100);
       const report = JSON.parse(readFileSync(json, 'utf8')) as {
         scenarios: { id: number; baseline: object }[];
       };
-      expect(report.scenarios.map((s) => s.id)).toEqual([3]);
+      expect(report.scenarios.map((s) => s.id)).toEqual([2, 3]);
       expect(Object.keys(report.scenarios[0]!.baseline).length).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

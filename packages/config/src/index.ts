@@ -37,6 +37,18 @@ export {
 } from './schemas/primitives';
 export { retrySchema } from './schemas/retrySchema';
 export {
+  agentsSectionSchema,
+  optimizerSectionSchema,
+  sarahSectionSchema,
+  type AgentsSection,
+} from './schemas/agentsSectionSchema';
+export { fleetSectionSchema, type FleetSection } from './schemas/fleetSectionSchema';
+export {
+  sidecarSectionSchema,
+  type SidecarSection,
+  type SidecarSectionInput,
+} from './schemas/sidecarSectionSchema';
+export {
   adaptiveConcurrencySchema,
   advancedRoutingSchema,
   qosClassSchema,

@@ -16,7 +16,7 @@ import {
   type PrometheusExporter,
   type RequestMetrics,
 } from '@slipstream/monitor';
-import type { SidecarSection } from './config/sidecarSectionSchema';
+import type { SidecarSection } from '@slipstream/config';
 import { SidecarProxy, type DrainReport } from './proxy/SidecarProxy';
 import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
 

@@ -5,10 +5,12 @@ export { startSidecar, type RunningSidecar, type StartSidecarOptions } from './s
 export { parseSidecarConfig, type SidecarConfig, type SidecarConfigInput } from './config/SidecarConfig';
 export { loadSidecarConfig } from './config/loadSidecarConfig';
 export {
+  fleetSectionSchema,
   sidecarSectionSchema,
+  type FleetSection,
   type SidecarSection,
   type SidecarSectionInput,
-} from './config/sidecarSectionSchema';
+} from '@slipstream/config';
 export { SidecarAgent } from './SidecarAgent';
 export {
   SidecarProxy,
@@ -25,7 +27,6 @@ export { RemoteNetworkClient, type RemoteNetworkClientOptions } from './remote/R
 export { RemoteSidecarAgent, type RemoteSidecarAgentOptions } from './remote/RemoteSidecarAgent';
 export { SidecarUnreachableError } from './remote/SidecarUnreachableError';
 export type { ProxyHttpRequest, ProxyHttpResponse, ProxyRpcCall } from './remote/proxyCommands';
-export { fleetSectionSchema, type FleetSection } from './fleet/fleetSectionSchema';
 export { parseFleetConfig, type FleetConfig } from './fleet/parseFleetConfig';
 export { FleetConfigAgent, type FleetConfigAgentOptions } from './fleet/FleetConfigAgent';
 export {

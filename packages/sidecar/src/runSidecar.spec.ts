@@ -18,11 +18,11 @@ describe(runSidecar, () => {
     },
   );
 
-  it('exits 1 naming the path when the config is refused', async () => {
+  it('exits 2 naming the path when the config is refused', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'network:\n  clusters: []\n');
     written.length = 0;
-    expect(await runSidecar([`--config=${file}`], { stderr })).toBe(SIDECAR_EXIT.failed);
+    expect(await runSidecar([`--config=${file}`], { stderr })).toBe(SIDECAR_EXIT.usage);
     expect(written.join('')).toMatch(/network\.clusters/);
   });
 });

@@ -21,7 +21,7 @@ export interface SidecarReadyMessage {
   adminUrl: string | undefined;
 }
 
-/** Exit codes of `runSidecar`. */
+/** Exit codes of `runSidecar` (those of the `slipstream` command). */
 export const SIDECAR_EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2 });
 
 const USAGE = 'usage: slipstream sidecar --config FILE   (YAML or JSON; see @slipstream/sidecar README)\n';
@@ -30,8 +30,9 @@ const USAGE = 'usage: slipstream sidecar --config FILE   (YAML or JSON; see @sli
  * `slipstream sidecar --config FILE`: starts the sidecar from the file, reloads it on SIGHUP (and
  * when the file changes, with `sidecar.watch`), and on SIGTERM or SIGINT drains (stops
  * accepting, finishes the requests in flight within `sidecar.drainTimeoutMs`) and stops.
- * Resolves with the exit code: 0 after a graceful stop, 1 when the config is refused, the start
- * fails or the stop throws (or a second signal arrives), 2 for bad arguments.
+ * Resolves with the exit code: 0 after a graceful stop, 1 when the start fails or the stop throws
+ * (or a second signal arrives), 2 for bad arguments or a config refused (as `slipstream validate`
+ * refuses it).
  */
 export async function runSidecar(argv: readonly string[], options: RunSidecarOptions = {}): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
@@ -44,10 +45,9 @@ export async function runSidecar(argv: readonly string[], options: RunSidecarOpt
   try {
     sidecar = await startSidecar({ configFile: file, logger: options.logger });
   } catch (err) {
-    stderr.write(
-      `slipstream sidecar: ${ConfigError.is(err) ? '' : 'failed to start: '}${(err as Error).message}\n`,
-    );
-    return SIDECAR_EXIT.failed;
+    const refused = ConfigError.is(err);
+    stderr.write(`slipstream sidecar: ${refused ? '' : 'failed to start: '}${(err as Error).message}\n`);
+    return refused ? SIDECAR_EXIT.usage : SIDECAR_EXIT.failed;
   }
   const logger = sidecar.logger;
   const signals = options.signals ?? process;

@@ -1,4 +1,8 @@
-import { NetworkPerformanceAgent, networkPerformanceModules } from '@slipstream/agent-network-performance';
+import {
+  configuredAgents,
+  NetworkPerformanceAgent,
+  networkPerformanceModules,
+} from '@slipstream/agent-network-performance';
 import type { Logger } from '@slipstream/contracts';
 import { createLogger, Orchestrator } from '@slipstream/core';
 import { natsTransportModule, type NatsTransportOptions } from '@slipstream/transport-nats';
@@ -47,7 +51,8 @@ export interface RunningSidecar {
  * Starts the sidecar: validates the config (`parseSidecarConfig`), runs an orchestrator on the
  * configured bus (in-process or NATS) with the NetworkPerformanceAgent (whose `network.*`
  * commands other processes send over the bus), the `NetworkProxyAgent` (`network.proxy.*`
- * commands for remote agents) and the `SidecarAgent` (the loopback proxy and admin server).
+ * commands for remote agents), the `SidecarAgent` (the loopback proxy and admin server) and the
+ * agents the `agents` section names.
  * With a config file and `sidecar.watch`, a change of the file reloads it. With a `fleet` section,
  * the `FleetConfigAgent` applies the bucket's latest revision before this resolves, then each new
  * one, through the same reload path (a revision's `network` replaces the file's). Rejects with a
@@ -57,7 +62,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const file = options.configFile;
   let config: SidecarConfig;
   if (file !== undefined) config = await loadSidecarConfig(file);
-  else if (options.config !== undefined) config = parseSidecarConfig(options.config);
+  else if (options.config !== undefined) config = await parseSidecarConfig(options.config);
   else throw new TypeError('startSidecar needs `configFile` or `config`');
   const logger = options.logger ?? createLogger(config.core.log);
   const network = new NetworkPerformanceAgent(config.network);
@@ -96,7 +101,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const reload = (input?: SidecarConfigInput): Promise<ConfigChange> =>
     applyNext(() =>
       input !== undefined || file === undefined
-        ? Promise.resolve(parseSidecarConfig(input ?? options.config))
+        ? parseSidecarConfig(input ?? options.config)
         : loadSidecarConfig(file),
     );
   const orchestrator = new Orchestrator({ config: config.core, logger })
@@ -104,6 +109,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     .register(network)
     .register(new NetworkProxyAgent())
     .register(sidecar);
+  for (const agent of configuredAgents(config.agents)) orchestrator.register(agent);
   if (config.fleet !== undefined) {
     orchestrator.register(
       new FleetConfigAgent({

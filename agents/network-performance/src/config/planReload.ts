@@ -13,7 +13,7 @@ export interface ReloadStep {
 /** What a reload would do: the steps, or why it cannot be done without a restart. */
 export interface ReloadPlan {
   steps: ReloadStep[];
-  /** Changes a running system cannot take (core sections, removed sections, the workload). */
+  /** Changes a running system cannot take (core sections, removed sections, the workload, the agents). */
   restartNeeded: ConfigIssue[];
 }
 
@@ -40,10 +40,10 @@ export function planReload(current: ValidatedSystemConfig, next: ValidatedSystem
   const needsRestart = (path: string, received: string): void =>
     void restartNeeded.push({ path, expected: 'the value in force (this change needs a restart)', received });
   for (const key of new Set([...Object.keys(current.core), ...Object.keys(next.core)])) {
-    const k = key as keyof ValidatedSystemConfig['core'];
-    if (key !== 'nodeId' && !same(current.core[k], next.core[k]))
-      needsRestart(key, JSON.stringify(next.core[k]));
+    if (key !== 'nodeId' && !same(current.core[key], next.core[key]))
+      needsRestart(key, JSON.stringify(next.core[key]));
   }
+  if (!same(current.agents, next.agents)) needsRestart('agents', JSON.stringify(next.agents));
   const was = current.network;
   const now = next.network;
   if (!same(was.workload, now.workload)) needsRestart('network.workload', JSON.stringify(now.workload));

@@ -1,13 +1,20 @@
 import { coreConfigSchema } from '@slipstream/core';
 import { z } from 'zod';
-import { agentOptionsSchema } from '@slipstream/config';
+import {
+  agentOptionsSchema,
+  agentsSectionSchema,
+  fleetSectionSchema,
+  sidecarSectionSchema,
+} from '@slipstream/config';
 
 /**
- * The schema of a Slipstream config file (YAML or JSON): core's sections (`log`, `nodeId`, `bus`,
- * `discovery`, `orchestrator`) and `network`, the sidecar's options (clusters with their
- * endpoints and health checks, routes and their policies, QoS classes, pools, batching,
- * breakers, monitoring, workload). `$schema` lets editors complete it. Unknown keys are refused
- * at the top level and in `network`.
+ * The schema of a Slipstream config file (YAML or JSON), the one `slipstream validate`,
+ * `slipstream run` and `slipstream sidecar` read: core's sections (`log`, `nodeId`, `bus`,
+ * `discovery`, `orchestrator`), `network` (the sidecar's pipeline: clusters with their endpoints
+ * and health checks, routes and their policies, QoS classes, pools, batching, breakers,
+ * monitoring, workload), `agents` (which agents run beside it, with their options), and the sidecar process's `sidecar` and `fleet` sections (read by
+ * `slipstream sidecar`). `$schema` lets editors complete it. Unknown keys are refused everywhere,
+ * the nearest known name suggested.
  */
 export const systemConfigSchema = z
   .object({
@@ -16,8 +23,16 @@ export const systemConfigSchema = z
     ...coreConfigSchema.shape,
     /** The NetworkPerformanceAgent's options. Required. */
     network: agentOptionsSchema.strict(),
+    /** The agents that run beside the sidecar (`run` and `sidecar` register them), each with its options. Defaults to none. */
+    agents: agentsSectionSchema.optional(),
+    /** The sidecar process (`slipstream sidecar`): listener, admin server, limits, drain, reload. Defaults to every default. */
+    sidecar: sidecarSectionSchema,
+    /** The fleet configuration bucket `slipstream sidecar` follows (needs `bus.transport: nats`). Defaults to none. */
+    fleet: fleetSectionSchema.optional(),
   })
   .strict();
 
-/** A validated config file (core's defaults applied). */
+/** A config file as written. */
+export type SystemConfigInput = z.input<typeof systemConfigSchema>;
+/** A config file after its schema (core's and the sidecar section's static defaults applied). */
 export type SystemConfig = z.output<typeof systemConfigSchema>;

@@ -1,34 +1,43 @@
-import { ConfigError } from '@slipstream/contracts';
 import type { Command } from '../Command';
+import { CONFIG_OPTION, CONFIG_USAGE, configFileOf } from '../configFileOf';
 import { EXIT } from '../EXIT';
 
 /**
- * `slipstream run FILE`: starts the system a config file describes (the orchestrator with core's
- * settings, the NATS transport when `bus.transport` is `nats`, the sidecar with `network`) and
- * the `ConfigFileAgent`, which reloads the file on change and on SIGHUP. Runs until SIGINT /
- * SIGTERM, then stops the orchestrator (draining in-flight work).
+ * `slipstream run FILE`: validates a config file as `slipstream validate` does (`readConfigFile`),
+ * then starts the system it describes (the orchestrator with core's settings, the NATS transport
+ * when `bus.transport` is `nats`, the sidecar with `network`, the agents of `agents`) and the
+ * `ConfigFileAgent`, which
+ * reloads the file on change and on SIGHUP. Runs until SIGINT / SIGTERM, then stops the
+ * orchestrator (draining in-flight work).
  */
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the system a config file describes; reload it on change and on SIGHUP',
   help: [
-    'usage: slipstream run FILE',
+    `usage: slipstream run ${CONFIG_USAGE}`,
     '',
-    '  FILE        a Slipstream config file, YAML or JSON (docs/configuration.md). Edits to it, and',
-    '              SIGHUP, reload it: valid changes are applied over the bus, an invalid one is',
-    '              refused (logged with its paths) and the config in force stays',
-    '  -h, --help  print this text',
+    '  FILE, -c, --config FILE  a Slipstream config file, YAML or JSON (docs/configuration.md),',
+    '                           checked as `slipstream validate` checks it. Edits to it, and',
+    '                           SIGHUP, reload it: valid changes are applied over the bus, an',
+    '                           invalid one is refused (logged with its paths) and the config in',
+    '                           force stays. Its `sidecar` and `fleet` sections are read by',
+    '                           `slipstream sidecar` (the proxy process), not by run',
+    '  -h, --help               print this text',
+    '',
+    'exit status: 1 an agent failed to start, 2 usage or an invalid config file, 130 / 143 stopped',
+    'by SIGINT / SIGTERM (after draining)',
   ].join('\n'),
-  options: {},
+  options: CONFIG_OPTION,
   positionals: true,
-  run: async ({ positionals }, { io, signal }) => {
-    if (positionals.length !== 1) {
-      const received = positionals.length === 0 ? 'nothing' : JSON.stringify(positionals.join(' '));
-      throw new ConfigError([{ path: 'FILE', expected: 'one config file', received }]);
-    }
-    const file = positionals[0]!;
-    const { ConfigFileAgent, NetworkPerformanceAgent, networkPerformanceModules, readConfigFile } =
-      await import('@slipstream/agent-network-performance');
+  run: async (args, { io, signal }) => {
+    const file = configFileOf(args);
+    const {
+      ConfigFileAgent,
+      NetworkPerformanceAgent,
+      configuredAgents,
+      networkPerformanceModules,
+      readConfigFile,
+    } = await import('@slipstream/agent-network-performance');
     const { Orchestrator } = await import('@slipstream/core');
     const config = await readConfigFile(file);
     const sidecar = new NetworkPerformanceAgent(config.network);
@@ -41,6 +50,8 @@ export const runCommand: Command = {
       .use(...networkPerformanceModules(sidecar))
       .register(sidecar)
       .register(new ConfigFileAgent({ file, current: config }));
+    const agents = configuredAgents(config.agents);
+    for (const agent of agents) orchestrator.register(agent);
     await orchestrator.start();
     try {
       // An agent whose start threw is only marked failed by the orchestrator: a command that
@@ -54,8 +65,9 @@ export const runCommand: Command = {
         return EXIT.failure;
       }
       const clusters = config.network.clusters.map((c) => c.cluster).join(', ');
+      const named = agents.length === 0 ? '' : `; agents ${agents.map((a) => a.id).join(', ')}`;
       io.err(
-        `running ${file}: clusters ${clusters}; edit the file or send SIGHUP (pid ${process.pid}) to reload\n`,
+        `running ${file}: clusters ${clusters}${named}; edit the file or send SIGHUP (pid ${process.pid}) to reload\n`,
       );
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();

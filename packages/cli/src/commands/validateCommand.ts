@@ -1,28 +1,31 @@
 import { ConfigError } from '@slipstream/contracts';
 import type { Command } from '../Command';
+import { CONFIG_OPTION, CONFIG_USAGE, configFileOf } from '../configFileOf';
 import { EXIT } from '../EXIT';
 
-/** `slipstream validate FILE`: checks a config file and lists every problem. */
+/**
+ * `slipstream validate FILE`: checks a config file as `slipstream run` and `slipstream sidecar`
+ * do before they start (`readConfigFile`: the strict schema, the checks across sections, and the
+ * pipeline built without starting it) and lists every problem.
+ */
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'check a config file (YAML or JSON); list every problem with its path',
   help: [
-    'usage: slipstream validate FILE',
+    `usage: slipstream validate ${CONFIG_USAGE}`,
     '',
-    '  FILE        a Slipstream config file, YAML (.yaml, .yml) or JSON; docs/configuration.md',
-    '              lists every option',
-    '  -h, --help  print this text',
+    '  FILE, -c, --config FILE  a Slipstream config file, YAML (.yaml, .yml) or JSON;',
+    '                           docs/configuration.md lists every option. Checked as',
+    '                           `slipstream run` and `slipstream sidecar` check it before they',
+    '                           start: the pipeline is built (nothing started, nothing connected)',
+    '  -h, --help               print this text',
     '',
     'exit status: 0 valid, 2 invalid (each problem on its own line: path, expected, received)',
   ].join('\n'),
-  options: {},
+  options: CONFIG_OPTION,
   positionals: true,
-  run: async ({ positionals }, { io }) => {
-    if (positionals.length !== 1) {
-      const received = positionals.length === 0 ? 'nothing' : JSON.stringify(positionals.join(' '));
-      throw new ConfigError([{ path: 'FILE', expected: 'one config file', received }]);
-    }
-    const file = positionals[0]!;
+  run: async (args, { io }) => {
+    const file = configFileOf(args);
     const { readConfigFile } = await import('@slipstream/agent-network-performance');
     try {
       const config = await readConfigFile(file);

@@ -7,10 +7,12 @@ import { parseSidecarConfig } from './SidecarConfig';
 
 const network = { clusters: [{ cluster: 'a', endpoints: [{ origin: 'http://127.0.0.1:1' }] }] };
 
-/** The issues of the `ConfigError` `fn` throws. */
-function issuesOf(fn: () => unknown): { path: string; expected: string; received: string }[] {
+/** The issues of the `ConfigError` `fn` rejects with. */
+async function issuesOf(
+  fn: () => Promise<unknown>,
+): Promise<{ path: string; expected: string; received: string }[]> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     expect(ConfigError.is(err)).toBe(true);
     return [...(err as ConfigError).issues];
@@ -19,8 +21,8 @@ function issuesOf(fn: () => unknown): { path: string; expected: string; received
 }
 
 describe(parseSidecarConfig, () => {
-  it('fills every default of the sidecar section', () => {
-    expect(parseSidecarConfig({ network }).sidecar).toEqual({
+  it('fills every default of the sidecar section', async () => {
+    expect((await parseSidecarConfig({ network })).sidecar).toEqual({
       listen: { host: '127.0.0.1', port: 15_001 },
       admin: { enabled: true, host: '127.0.0.1', port: 15_000 },
       limits: { maxHeaderBytes: 16_384, maxBodyBytes: 16_777_216 },
@@ -30,8 +32,8 @@ describe(parseSidecarConfig, () => {
     });
   });
 
-  it('names the full path of every issue, in every section, at once', () => {
-    const issues = issuesOf(() =>
+  it('names the full path of every issue, in every section, at once', async () => {
+    const issues = await issuesOf(() =>
       parseSidecarConfig({
         bus: { transport: 'carrier-pigeon' },
         network: { clusters: [{ cluster: 'a', endpoints: [{ origin: 'not a url' }] }] },
@@ -48,34 +50,69 @@ describe(parseSidecarConfig, () => {
     );
   });
 
-  it('refuses a listener off loopback, a missing network section, and the agent’s own admin server', () => {
+  it('refuses a listener off loopback, a missing network section, and two admin servers', async () => {
     expect(
-      issuesOf(() => parseSidecarConfig({ network, sidecar: { listen: { host: '0.0.0.0' } } }))[0],
+      (await issuesOf(() => parseSidecarConfig({ network, sidecar: { listen: { host: '0.0.0.0' } } })))[0],
     ).toMatchObject({
       path: 'sidecar.listen.host',
       received: '"0.0.0.0" (string)',
     });
-    expect(issuesOf(() => parseSidecarConfig({}))[0]).toMatchObject({ path: 'network' });
+    expect((await issuesOf(() => parseSidecarConfig({})))[0]).toMatchObject({ path: 'network' });
+    const agentAdmin = { ...network, monitoring: { admin: { enabled: true } } };
+    expect((await parseSidecarConfig({ network: agentAdmin })).sidecar.admin.enabled).toBe(false);
     expect(
-      issuesOf(() =>
-        parseSidecarConfig({ network: { ...network, monitoring: { admin: { enabled: true } } } }),
-      )[0],
-    ).toMatchObject({ path: 'network.monitoring.admin.enabled' });
+      await issuesOf(() =>
+        parseSidecarConfig({ network: agentAdmin, sidecar: { admin: { enabled: true } } }),
+      ),
+    ).toEqual([expect.objectContaining({ path: 'sidecar.admin.enabled' })]);
   });
 
-  it('takes a fleet section on NATS; refuses an unknown fleet key, a bad bucket name, and a fleet on the in-process bus', () => {
+  it('runs the checks a running system makes, beside the problems of other sections', async () => {
+    const issues = await issuesOf(() =>
+      parseSidecarConfig({
+        log: { level: 'loud' },
+        sidecarr: {},
+        network: {
+          ...network,
+          routes: [{ id: 'r', match: { path: '/' }, cluster: 'a', policy: { qosClass: 'gold' } }],
+        },
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(['log.level', 'sidecarr', 'network.routes[0].policy.qosClass']);
+    expect(issues[1]!.expected).toBe('a known key (did you mean "sidecar"?)');
+  });
+
+  it('takes an agents section: the agents it names with their options, misspelt or refused ones named', async () => {
+    const agents = { sarah: { group: 'g' }, 'performance-optimizer': {} };
+    expect((await parseSidecarConfig({ network, agents })).agents).toEqual(agents);
+    expect((await parseSidecarConfig({ network })).agents).toEqual({});
+    const issues = await issuesOf(() =>
+      parseSidecarConfig({ network, agents: { sara: {}, 'performance-optimizer': { abPairs: 2 } } }),
+    );
+    expect(issues.map((i) => [i.path, i.expected])).toEqual([
+      ['agents.performance-optimizer.abPairs', 'number >= 5'],
+      ['agents.sara', 'a known key (did you mean "sarah"?)'],
+    ]);
+  });
+
+  it('takes the orchestrator’s drain timeout unless one is set', async () => {
+    const config = await parseSidecarConfig({ network, orchestrator: { drainTimeoutMs: 3_000 } });
+    expect(config.sidecar.drainTimeoutMs).toBe(3_000);
+  });
+
+  it('takes a fleet section on NATS; refuses an unknown fleet key, a bad bucket name, and a fleet on the in-process bus', async () => {
     const bus = { transport: 'nats', servers: ['nats://127.0.0.1:4222'] };
-    expect(parseSidecarConfig({ bus, network, fleet: { bucket: 'b1', key: 'k' } }).fleet).toEqual({
+    expect((await parseSidecarConfig({ bus, network, fleet: { bucket: 'b1', key: 'k' } })).fleet).toEqual({
       bucket: 'b1',
       key: 'k',
     });
-    expect(parseSidecarConfig({ bus, network }).fleet).toBeUndefined();
+    expect((await parseSidecarConfig({ bus, network })).fleet).toBeUndefined();
     expect(
-      issuesOf(() => parseSidecarConfig({ bus, network, fleet: { bucket: 'a b', bukket: 'x' } })).map(
+      (await issuesOf(() => parseSidecarConfig({ bus, network, fleet: { bucket: 'a b', bukket: 'x' } }))).map(
         (i) => i.path,
       ),
     ).toEqual(['fleet.bucket', 'fleet.bukket']);
-    expect(issuesOf(() => parseSidecarConfig({ network, fleet: {} }))).toEqual([
+    expect(await issuesOf(() => parseSidecarConfig({ network, fleet: {} }))).toEqual([
       {
         path: 'bus.transport',
         expected: '"nats" (the `fleet` section follows a JetStream key-value bucket)',
@@ -84,8 +121,8 @@ describe(parseSidecarConfig, () => {
     ]);
   });
 
-  it('refuses a drain timeout beyond the orchestrator’s', () => {
-    const issues = issuesOf(() =>
+  it('refuses a drain timeout beyond the orchestrator’s', async () => {
+    const issues = await issuesOf(() =>
       parseSidecarConfig({
         network,
         orchestrator: { drainTimeoutMs: 1_000 },

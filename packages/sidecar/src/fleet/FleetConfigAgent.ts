@@ -6,7 +6,7 @@ import {
   type NatsTransportOptions,
 } from '@slipstream/transport-nats';
 import { SidecarAgent } from '../SidecarAgent';
-import type { FleetSection } from './fleetSectionSchema';
+import type { FleetSection } from '@slipstream/config';
 import { parseFleetConfig, type FleetConfig } from './parseFleetConfig';
 
 /** What `FleetConfigAgent` needs from the sidecar. */

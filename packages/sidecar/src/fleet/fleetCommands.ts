@@ -5,8 +5,9 @@ import {
   type FleetNodeStatus,
   type NatsTransportOptions,
 } from '@slipstream/transport-nats';
-import { readYamlFile } from '../config/readYamlFile';
-import type { FleetSection } from './fleetSectionSchema';
+import type { FleetSection } from '@slipstream/config';
+import { loadConfigFile } from '@slipstream/core';
+import { z } from 'zod';
 import { parseFleetConfig } from './parseFleetConfig';
 
 /** Where `pushConfig` and `configStatus` find the fleet: the NATS connection and the bucket. */
@@ -34,7 +35,7 @@ export interface FleetConfigStatus {
  * stores nothing.
  */
 export async function pushConfig(options: FleetCommandOptions & { file: string }): Promise<number> {
-  const input = await readYamlFile(options.file);
+  const input = await loadConfigFile(options.file, z.unknown());
   return withStore(options, async (store) => (await store.push(input)).revision);
 }
 

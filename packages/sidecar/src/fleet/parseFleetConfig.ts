@@ -1,6 +1,6 @@
 import type { NetworkPerformanceAgentOptions } from '@slipstream/agent-network-performance';
+import { agentOptionsSchema, parseConfig } from '@slipstream/config';
 import { ConfigError } from '@slipstream/contracts';
-import { parseSidecarConfig } from '../config/SidecarConfig';
 
 /** What a fleet revision holds: the `network` section every sidecar of the fleet runs. */
 export interface FleetConfig {
@@ -8,8 +8,8 @@ export interface FleetConfig {
 }
 
 /**
- * Validates a fleet revision: an object with a `network` section (validated as the sidecar's own,
- * by `parseSidecarConfig`) and nothing else (a node's listener, bus or fleet section is its own
+ * Validates a fleet revision: an object with a `network` section (validated against the config
+ * file's `network` schema; the sidecar builds it again when it applies the revision) and nothing else (a node's listener, bus or fleet section is its own
  * file's business, so another key is refused). Throws a `ConfigError` naming the full path.
  */
 export function parseFleetConfig(input: unknown): FleetConfig {
@@ -32,5 +32,7 @@ export function parseFleetConfig(input: unknown): FleetConfig {
       })),
     );
   }
-  return { network: parseSidecarConfig({ network: (input as { network?: unknown }).network }).network };
+  const network = (input as { network?: unknown }).network;
+  parseConfig(agentOptionsSchema.strict(), network, ['network']);
+  return { network: network as NetworkPerformanceAgentOptions };
 }

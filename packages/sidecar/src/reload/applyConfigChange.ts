@@ -16,7 +16,7 @@ export interface ConfigChange {
  * `implement*` paths (the handlers of the `network.*.configure` commands), each validated there:
  * clusters (new or changed), pools, batching, breakers, monitoring, then routes and classes (so
  * a route never points at a cluster not yet built); the proxy then takes the new route hosts.
- * Settings of the process itself (the `sidecar` section and core's) and removed clusters are
+ * Settings of the process itself (the `sidecar`, `fleet` and `agents` sections and core's) and removed clusters are
  * listed in `needsRestart`, not applied. A step that throws leaves the steps before it applied.
  */
 export async function applyConfigChange(
@@ -65,6 +65,7 @@ export async function applyConfigChange(
   }
   if (!isDeepStrictEqual(current.sidecar, next.sidecar)) needsRestart.push('sidecar');
   if (!isDeepStrictEqual(current.fleet, next.fleet)) needsRestart.push('fleet');
+  if (!isDeepStrictEqual(current.agents, next.agents)) needsRestart.push('agents');
   for (const key of ['nodeId', 'bus', 'discovery', 'orchestrator', 'log'] as const) {
     if (!isDeepStrictEqual(current.core[key], next.core[key])) needsRestart.push(key);
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The `fleet` section of the sidecar's config file: the JetStream key-value bucket whose
+ * The `fleet` section of a config file, read by `slipstream sidecar`: the JetStream key-value bucket whose
  * configuration this sidecar follows (needs `bus.transport: nats`; the bucket is reached over
  * the bus's own servers, credentials and TLS). Each revision pushed there (`pushConfig`, i.e.
  * `slipstream config push`) replaces the file's `network` section through the reload path.

@@ -4,8 +4,10 @@ const port = z.number().int().min(0).max(65_535);
 const positiveInt = z.number().int().positive();
 
 /**
- * The `sidecar` section of the sidecar's config file: where it listens, its admin server, its
- * limits and how it drains and reloads. Every default is written here, with its unit.
+ * The `sidecar` section of a config file, read by `slipstream sidecar`: where the proxy listens,
+ * its admin server, its limits and how it drains and reloads. Every default is written here, with
+ * its unit; two follow other sections (`admin.enabled`, `drainTimeoutMs`) and are filled by the
+ * file's validation.
  */
 export const sidecarSectionSchema = z
   .object({
@@ -22,8 +24,11 @@ export const sidecarSectionSchema = z
     /** The admin server (metrics, stats, health, readiness) on its own port. */
     admin: z
       .object({
-        /** Whether it runs. Defaults to true. */
-        enabled: z.boolean().default(true),
+        /**
+         * Whether it runs. Defaults to true, or to false when `network.monitoring.admin.enabled`
+         * is true (a process runs one admin server).
+         */
+        enabled: z.boolean().optional(),
         /** Listening address. Defaults to '127.0.0.1'. */
         host: z.string().min(1).default('127.0.0.1'),
         /** Listening port; 0 picks a free one. Defaults to 15_000. */
@@ -45,9 +50,10 @@ export const sidecarSectionSchema = z
       .prefault({}),
     /**
      * How long a SIGTERM waits for in-flight requests before cutting them, ms. At most the
-     * orchestrator's `drainTimeoutMs`, which bounds every agent's stop. Defaults to 10_000 ms.
+     * orchestrator's `drainTimeoutMs`, which bounds every agent's stop. Defaults to
+     * `orchestrator.drainTimeoutMs` (10_000 ms unless set).
      */
-    drainTimeoutMs: positiveInt.default(10_000),
+    drainTimeoutMs: positiveInt.optional(),
     /** Reload when the config file changes (besides SIGHUP). Defaults to true. */
     watch: z.boolean().default(true),
     /** `retry-after` sent with a 503 whose error gives no hint, seconds. Defaults to 1 s. */
@@ -56,7 +62,10 @@ export const sidecarSectionSchema = z
   .strict()
   .prefault({});
 
-/** The `sidecar` section with every default applied. */
-export type SidecarSection = z.output<typeof sidecarSectionSchema>;
+/** The `sidecar` section with every default applied (those that follow other sections too). */
+export type SidecarSection = z.output<typeof sidecarSectionSchema> & {
+  admin: { enabled: boolean };
+  drainTimeoutMs: number;
+};
 /** The `sidecar` section as written. */
 export type SidecarSectionInput = z.input<typeof sidecarSectionSchema>;
