@@ -52,6 +52,12 @@ describe(parseConfig, () => {
     });
   });
 
+  it('when the schema takes no keys (network.optimize), says so instead of listing none', () => {
+    expect(issuesOf(() => parseConfig(z.strictObject({}), { foo: 1 }))).toEqual([
+      { path: 'foo', expected: 'no keys (this takes an empty object)', received: 'unknown key "foo"' },
+    ]);
+  });
+
   it('when an origin has a bad scheme or port, or a route names an unknown cluster, says so at the full path', () => {
     const issues = issuesOf(() =>
       parseConfig(clientOptionsSchema, {

@@ -36,7 +36,11 @@ function toConfigIssues(
     const known = knownKeysAt(schema, issue.path);
     return issue.keys.map((key) => {
       const near = nearestName(key, known);
-      const expected = near ? `a known key (did you mean "${near}"?)` : `one of the keys ${known.join(', ')}`;
+      const expected = near
+        ? `a known key (did you mean "${near}"?)`
+        : known.length > 0
+          ? `one of the keys ${known.join(', ')}`
+          : 'no keys (this takes an empty object)';
       return {
         path: formatPath([...prefix, ...issue.path, key]),
         expected,
