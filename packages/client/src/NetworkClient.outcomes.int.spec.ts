@@ -139,4 +139,27 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect(metrics.health('api').score).toBeGreaterThan(90);
     expect(endpointState(c, ups[0]!.origin)).toMatchObject({ failures: 0, ejected: false });
   });
+
+  it('when a caller names an unknown QoS class, refuses it before it is counted: no outcome, no upstream failure, no label', async () => {
+    metrics = new MetricsRegistry({ clockResolutionMs: 0 });
+    client = createNetworkClient(
+      { clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }] },
+      { metrics },
+    );
+    const c = client;
+    for (let i = 0; i < 12; i++) {
+      await expect(
+        c.request({ path: PATH, cluster: 'api' }, { priority: `bogus-${i}` }),
+      ).rejects.toMatchObject({
+        code: 'SLIP_ERR_UNKNOWN_QOS_CLASS',
+      });
+    }
+    await c.request({ path: PATH, cluster: 'api' });
+    const performance = metrics.performance('api');
+    expect(performance.errorRate).toBe(0);
+    expect(performance.outcomes).toMatchObject({ success: 1, local_rejection: 0, upstream_failure: 0 });
+    expect(performance.requests).toBe(1);
+    expect(ups[0]!.counters().requestsReceived).toBe(1);
+    expect(c.stats().routing.classes).not.toHaveProperty('bogus-0');
+  });
 });

@@ -590,6 +590,8 @@ export class NetworkClient {
     const timeoutMs =
       opts.timeoutMs ?? route?.policy.timeoutMs ?? (this.#options.defaultTimeoutMs || undefined);
     const qosClass = opts.priority ?? route?.qosClass ?? router.table.defaultQosClass;
+    // A caller's unknown class is refused before the request is observed: no outcome, series or label.
+    if (opts.priority !== undefined) this.#scheduler.checkClass(qosClass);
     return new Exchange(
       req,
       opts,

@@ -66,6 +66,8 @@ const LOCAL_CODES: ReadonlySet<string> = new Set([
   'SLIP_ERR_NO_ROUTE',
   'SLIP_ERR_UNSUPPORTED_BODY',
   'SLIP_ERR_CONFIG',
+  'SLIP_ERR_INVALID_REQUEST',
+  'SLIP_ERR_UNKNOWN_QOS_CLASS',
 ]);
 
 /** Codes of the caller's own abort (ours, undici's, the DOM's). */

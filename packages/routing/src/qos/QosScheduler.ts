@@ -176,6 +176,15 @@ export class QosScheduler {
   }
 
   /**
+   * Refuses a class requests may not use with `UnknownQosClassError` naming the known ones (a
+   * caller's mistake, checked before the request is counted anywhere); a known class passes.
+   */
+  checkClass(className: string): void {
+    const cls = this.classes.get(className);
+    if (!cls || cls.retired) throw new UnknownQosClassError(className, this.classNames);
+  }
+
+  /**
    * Replaces the classes at run time, after validating them (a `ConfigError` with every
    * reason keeps the old ones). A removed class takes no new requests; its queued ones are
    * still served.
