@@ -145,6 +145,28 @@ describe(NetworkPerformanceAgent, () => {
       expect(result.stats.endpoints).toHaveLength(2);
     });
 
+    it('refuses a cluster at an origin of another cluster with other connection settings, on the bus and in the constructor', async () => {
+      const origin = upstreams[0]!.origin;
+      const reply = bus.request(
+        'network.balancing.configure',
+        { cluster: 'aged', maxConnectionAgeMs: 5_000, endpoints: [{ origin }] },
+        BUS_TIMEOUT,
+      );
+      await expect(reply).rejects.toMatchObject({ remote: { code: 'SLIP_ERR_CONFIG' } });
+      await expect(reply).rejects.toThrow(
+        `clusters.aged.endpoints[${origin}].maxConnectionAgeMs: expected 0 as at clusters.api.endpoints[${origin}].maxConnectionAgeMs`,
+      );
+      const both = {
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin }] },
+          { cluster: 'aged', maxConnectionAgeMs: 5_000, endpoints: [{ origin }] },
+        ],
+      };
+      expect(() => new NetworkPerformanceAgent(both)).toThrow(
+        'clusters[1].endpoints[0].maxConnectionAgeMs: expected 0 as at clusters[0].endpoints[0].maxConnectionAgeMs',
+      );
+    });
+
     it('when invalid, rejects with a ConfigError and keeps the old cluster', async () => {
       await expect(agent.implementLoadBalancing({ cluster: 'api', endpoints: [] })).rejects.toThrow(
         ConfigError,

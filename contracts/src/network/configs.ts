@@ -55,13 +55,13 @@ export interface RequestBatchingConfig {
 export interface UpstreamTlsConfig {
   /** CA bundle that signs the upstream's certificate: PEM text or a file path. Defaults to Node's bundled CAs. */
   ca?: string;
-  /** Client certificate for mutual TLS: PEM text or a file path; needs `key`. Defaults to none. */
+  /** Client certificate for mutual TLS: PEM text or a file path; needs `key` in the same `tls` block (both on the cluster or both on the endpoint). Defaults to none. */
   cert?: string;
-  /** Private key of `cert`: PEM text or a file path; needs `cert`. Defaults to none. */
+  /** Private key of `cert`: PEM text or a file path; needs `cert` in the same `tls` block, and must match it. Defaults to none. */
   key?: string;
   /** Server name sent in SNI and checked against the certificate. Defaults to the origin's host name (none for an IP address). */
   servername?: string;
-  /** Refuse an upstream whose certificate does not verify; `false` logs a warning once per cluster. Defaults to true. */
+  /** Refuse an upstream whose certificate does not verify; `false` warns once per cluster (on the logger, else a `SLIP_WARN_INSECURE_TLS` process warning). Defaults to true. */
   rejectUnauthorized?: boolean;
   /** Lowest TLS version offered. Defaults to 'TLSv1.2'. (ALPN follows `protocol`: 'http/1.1', plus 'h2' with 'h2' or 'auto'.) */
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
@@ -69,7 +69,9 @@ export interface UpstreamTlsConfig {
 
 /**
  * How connections to an upstream are made and how long they live. Set on a cluster, on an
- * endpoint, or both: an endpoint's fields override its cluster's (`tls` field by field).
+ * endpoint, or both: an endpoint's fields override its cluster's (`tls` field by field). An
+ * origin has one connection pool: endpoints of several clusters at one origin (`http://h:80`
+ * and `http://h` are one) must have the same settings, or the configuration is refused.
  */
 export interface UpstreamConnectionConfig {
   /** TLS settings (https origins). Defaults to Node's defaults (system CAs, verification on). */

@@ -72,23 +72,44 @@ describe('NetworkClient with TLS upstreams', () => {
     expect(mtls.counters().requestsServed).toBe(1);
   });
 
-  it('refuses a client key that is not the certificate’s when the cluster is configured, naming the cluster path', () => {
+  it('refuses a client key that is not the certificate’s when the cluster is configured, naming the path', () => {
     const other = makeTestCertificates();
     try {
-      const build = (): NetworkClient =>
-        createNetworkClient({
-          clusters: [
-            {
-              cluster: 'api',
-              endpoints: [{ origin: mtls.origin, tls: { cert: certs.client.cert, key: other.client.key } }],
-            },
-          ],
-        });
+      const api = {
+        cluster: 'api',
+        endpoints: [{ origin: mtls.origin, tls: { cert: certs.client.certPath, key: other.client.keyPath } }],
+      };
+      const build = (): NetworkClient => createNetworkClient({ clusters: [api] });
       expect(build).toThrow(ConfigError);
-      expect(build).toThrow(`clusters.api.endpoints[${mtls.origin}].tls.key: expected the private key of`);
+      expect(build).toThrow(
+        'clusters[0].endpoints[0].tls.key: expected the private key of the cert beside it, received a key that does not match the certificate',
+      );
+      client = createNetworkClient();
+      expect(() => client!.configureCluster(api)).toThrow(
+        `clusters.api.endpoints[${mtls.origin}].tls.key: expected the private key of the cert beside it`,
+      );
     } finally {
       other.remove();
     }
+  });
+
+  it('refuses a cert on the cluster with its key on the endpoint, saying both must be set at the same level', () => {
+    const build = (): NetworkClient =>
+      createNetworkClient({
+        clusters: [
+          {
+            cluster: 'api',
+            tls: { cert: certs.client.certPath },
+            endpoints: [{ origin: mtls.origin, tls: { key: certs.client.keyPath } }],
+          },
+        ],
+      });
+    expect(build).toThrow(
+      'clusters[0].tls.key: expected key beside cert in the same tls block: mutual TLS needs both, set at the same level (both on the cluster or both on the endpoint',
+    );
+    expect(build).toThrow(
+      'clusters[0].endpoints[0].tls.cert: expected cert beside key in the same tls block',
+    );
   });
 
   it('with rejectUnauthorized false, serves without the CA and warns once per cluster', async () => {
@@ -128,6 +149,71 @@ describe('NetworkClient with TLS upstreams', () => {
       await client?.destroy();
       client = undefined;
       await h2.close();
+    }
+  });
+
+  it('with rejectUnauthorized false and no logger, emits one SLIP_WARN_INSECURE_TLS process warning per cluster', () => {
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const lax = {
+        cluster: 'lax',
+        tls: { rejectUnauthorized: false },
+        endpoints: [{ origin: mtls.origin }],
+      };
+      client = createNetworkClient({ clusters: [lax] });
+      client.configureCluster(lax);
+      client.configureCluster({
+        cluster: 'other',
+        endpoints: [{ origin: mtls.origin.replace('127.0.0.1', 'localhost') }],
+        tls: { rejectUnauthorized: false },
+      });
+      client.configureCluster({
+        cluster: 'strict',
+        tls: { ca: certs.ca.cert },
+        endpoints: [{ origin: 'https://strict.test:1' }],
+      });
+      expect(emitWarning.mock.calls).toEqual([
+        [
+          expect.stringContaining('rejectUnauthorized: false'),
+          { code: 'SLIP_WARN_INSECURE_TLS', detail: 'cluster: lax' },
+        ],
+        [
+          expect.stringContaining('rejectUnauthorized: false'),
+          { code: 'SLIP_WARN_INSECURE_TLS', detail: 'cluster: other' },
+        ],
+      ]);
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it("with protocol 'h1', speaks HTTP/1.1 to an upstream that offers h2 too; with 'auto', ALPN picks h2", async () => {
+    const both = await new Http2Upstream({
+      cert: certs.server.cert,
+      key: certs.server.key,
+      allowHTTP1: true,
+    }).start();
+    try {
+      const sessionOf = async (protocol: 'h1' | 'auto'): Promise<{ session: number; pool?: string }> => {
+        const c = createNetworkClient({
+          clusters: [
+            { cluster: 'up', protocol, tls: { ca: certs.ca.cert }, endpoints: [{ origin: both.origin }] },
+          ],
+        });
+        try {
+          const res = await c.request({ path: '/', cluster: 'up' });
+          // The upstream answers HTTP/1.1 requests with session 0, HTTP/2 streams with their session's number.
+          return { session: res.json<{ session: number }>().session, pool: c.stats().pools[0]?.protocol };
+        } finally {
+          await c.destroy();
+        }
+      };
+      expect(await sessionOf('h1')).toEqual({ session: 0, pool: 'h1' });
+      const auto = await sessionOf('auto');
+      expect(auto.pool).toBe('h2');
+      expect(auto.session).toBeGreaterThan(0);
+    } finally {
+      await both.close();
     }
   });
 

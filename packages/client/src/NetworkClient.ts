@@ -103,7 +103,13 @@ import type {
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
-import { asClusterError, skipsVerification, upstreamOrigins } from './upstreamOrigins';
+import {
+  asClusterError,
+  checkSharedOrigins,
+  skipsVerification,
+  upstreamOrigins,
+  withCanonicalOrigins,
+} from './upstreamOrigins';
 import { validateRequestOptions } from './validateRequestOptions';
 import { fanOutObservers } from './observe/fanOutObservers';
 import { UpstreamResponseError } from './errors/UpstreamResponseError';
@@ -250,6 +256,9 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   }
 }
 
+/** `process.emitWarning` code of a cluster that skips certificate verification, when no logger is given. */
+export const INSECURE_TLS_WARNING = 'SLIP_WARN_INSECURE_TLS';
+
 /**
  * The request pipeline: router → scheduler → retry → balancer → breaker → pool, with the
  * monitor recording every logical request (see the "Pipeline order" comment at the top of this
@@ -272,6 +281,8 @@ export class NetworkClient {
   readonly #batchPaths = new Map<string, string>();
   /** Clusters already warned about for skipping certificate verification (once each). */
   readonly #insecureClusters = new Set<string>();
+  /** The config in force of each cluster (origins canonical), for the shared-origin check. */
+  readonly #clusterConfigs = new Map<string, ClientClusterConfig>();
   readonly #batchers = new Map<string, RequestBatcher>();
   #batching: RequestBatchingConfig;
   #fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
@@ -460,8 +471,16 @@ export class NetworkClient {
     return this.#batchPaths.has(host) ? host : undefined;
   }
 
-  /** Builds or replaces a cluster (and starts its health checks). Throws `ConfigError` and keeps the old one when invalid. */
-  configureCluster(config: ClientClusterConfig): Cluster {
+  /**
+   * Builds or replaces a cluster (and starts its health checks). Throws `ConfigError` and keeps
+   * the old one when invalid, or when an endpoint is at the origin of another cluster's endpoint
+   * (`http://h:80` and `http://h` are one) with other connection settings: they would share one
+   * pool. Skipping certificate verification warns once per cluster: on the logger, or with
+   * `process.emitWarning` (code `SLIP_WARN_INSECURE_TLS`) when there is none.
+   */
+  configureCluster(input: ClientClusterConfig): Cluster {
+    const config = withCanonicalOrigins(input);
+    checkSharedOrigins(config, this.#clusterConfigs.values());
     try {
       this.#pool.updateOptions({ origins: upstreamOrigins(config) });
     } catch (err) {
@@ -469,17 +488,23 @@ export class NetworkClient {
     }
     if (skipsVerification(config) && !this.#insecureClusters.has(config.cluster)) {
       this.#insecureClusters.add(config.cluster);
-      this.#logger?.warn(
-        'TLS certificate verification is off for a cluster (tls.rejectUnauthorized: false)',
-        {
-          cluster: config.cluster,
-        },
-      );
+      this.#warnInsecure(config.cluster);
     }
     const { batchPath, ...balancing } = config;
     const cluster = this.#clusters.configure(balancing);
     this.#batchPaths.set(config.cluster, batchPath ?? CLIENT_DEFAULTS.batchPath);
+    this.#clusterConfigs.set(config.cluster, config);
     return cluster;
+  }
+
+  #warnInsecure(cluster: string): void {
+    const message = 'TLS certificate verification is off for a cluster (tls.rejectUnauthorized: false)';
+    if (this.#logger) this.#logger.warn(message, { cluster });
+    else
+      process.emitWarning(`${message}: ${cluster}`, {
+        code: INSECURE_TLS_WARNING,
+        detail: `cluster: ${cluster}`,
+      });
   }
 
   /**

@@ -1,4 +1,4 @@
-export { NetworkClient, type NetworkClientStats } from './NetworkClient';
+export { INSECURE_TLS_WARNING, NetworkClient, type NetworkClientStats } from './NetworkClient';
 export {
   CLIENT_DEFAULTS,
   resolveClientOptions,

@@ -1,3 +1,4 @@
+import { canonicalOrigin, sharedOriginConflicts } from '@slipstream/config';
 import { ConfigError } from '@slipstream/contracts';
 import { ORIGIN_DEFAULTS, type OriginSettings } from '@slipstream/http';
 import type { ClientClusterConfig } from './NetworkClientOptions';
@@ -58,4 +59,35 @@ export function asClusterError(err: unknown, cluster: ClientClusterConfig): unkn
     err.issues.map((i) => ({ ...i, path: relabel(i.path) })),
     { cause: err },
   );
+}
+
+/** `cluster` with each endpoint's origin in canonical form (`http://h:80` → `http://h`), so one origin is one endpoint key everywhere. */
+export function withCanonicalOrigins(cluster: ClientClusterConfig): ClientClusterConfig {
+  if (cluster.endpoints === undefined) return cluster;
+  return {
+    ...cluster,
+    endpoints: cluster.endpoints.map((e) => ({ ...e, origin: canonicalOrigin(e.origin) })),
+  };
+}
+
+/**
+ * Throws a `ConfigError` when an endpoint of `cluster` is at the origin of another cluster's
+ * endpoint in `inForce` with different connection settings (they would share one pool, and one
+ * cluster's requests would go out with the other's TLS): each issue names both paths, the
+ * setting in force and the one received.
+ */
+export function checkSharedOrigins(
+  cluster: ClientClusterConfig,
+  inForce: Iterable<ClientClusterConfig>,
+): void {
+  const clusters = [...inForce].filter((c) => c.cluster !== cluster.cluster);
+  clusters.push(cluster);
+  const pathOf = (ci: number, ei: number): string => {
+    const c = clusters[ci];
+    return `clusters.${c?.cluster}.endpoints[${c?.endpoints?.[ei]?.origin}]`;
+  };
+  const issues = sharedOriginConflicts(clusters, pathOf)
+    .filter((conflict) => conflict.clusterIndex === clusters.length - 1)
+    .map((conflict) => conflict.issue);
+  if (issues.length > 0) throw new ConfigError(issues);
 }

@@ -15,6 +15,7 @@ export { breakerSchema } from './schemas/breakerSchema';
 export { checkClusterNames, clientOptionsSchema, clientOptionsShape } from './schemas/clientOptionsSchema';
 export {
   BALANCER_ALGORITHM_NAMES,
+  clusterListSchema,
   clusterPatchSchema,
   clusterSchema,
   endpointSchema,
@@ -55,3 +56,15 @@ export {
   qosClassesSchema,
   routeSchema,
 } from './schemas/routingSchema';
+export { resolveUpstreamTls, type ResolvedUpstreamTls } from './schemas/resolveUpstreamTls';
+export {
+  canonicalOrigin,
+  sharedOriginConflicts,
+  type EndpointPath,
+  type SharedOriginConflict,
+} from './schemas/sharedOriginConflicts';
+export {
+  UPSTREAM_CONNECTION_DEFAULTS,
+  upstreamConnectionShape,
+  upstreamTlsSchema,
+} from './schemas/upstreamConnectionSchema';

@@ -50,11 +50,18 @@ function toConfigIssues(
   }
   const keys = issue.path;
   const secret = keys.some((key) => typeof key === 'string' && SECRET_KEY.test(key));
+  // A check that describes what it found itself (a key file that does not match its cert) says so in `params.received`.
+  const described =
+    issue.code === 'custom' ? (issue.params as { received?: unknown } | undefined)?.received : undefined;
   return [
     {
       path: formatPath([...prefix, ...keys]),
       expected: expected(issue),
-      received: secret ? REDACTED : describeValue(valueAt(input, keys)),
+      received: secret
+        ? REDACTED
+        : typeof described === 'string'
+          ? described
+          : describeValue(valueAt(input, keys)),
     },
   ];
 }

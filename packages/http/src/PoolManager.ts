@@ -24,8 +24,9 @@ const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
 
 /**
  * Keeps one undici `Pool` per origin behind a bounded queue, with transparent response
- * decoding, per-origin (or per-request) request compression, a single replay of idempotent requests that
- * hit a stale keep-alive socket, and measured per-origin stats.
+ * decoding, per-origin (or per-request) request compression, replays of idempotent requests
+ * whose connection was lost before any response byte (a stale keep-alive socket, a GOAWAY, a cut
+ * HTTP/2 connection), and measured per-origin stats.
  */
 @injectable()
 export class PoolManager {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clusterSchema } from './clusterSchema';
+import { clusterListSchema } from './clusterSchema';
 import { checkClusterNames, clientOptionsShape } from './clientOptionsSchema';
 import { monitoringSchema } from './monitoringSchema';
 import { name, positiveInt, urlPath } from './primitives';
@@ -30,7 +30,7 @@ export const benchmarkSchema = z.strictObject({ target: name.optional(), ...runS
  */
 export const agentOptionsSchema = z
   .strictObject({
-    clusters: z.array(clusterSchema).min(1),
+    clusters: clusterListSchema.min(1),
     routes: clientOptionsShape.routes,
     classes: clientOptionsShape.classes,
     pool: clientOptionsShape.pool,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { batchingSchema } from './batchingSchema';
 import { breakerSchema } from './breakerSchema';
-import { clusterSchema } from './clusterSchema';
+import { clusterListSchema } from './clusterSchema';
 import { poolingSchema } from './poolingSchema';
 import { ms, name } from './primitives';
 import { retrySchema } from './retrySchema';
@@ -9,7 +9,7 @@ import { adaptiveConcurrencySchema, qosClassSchema, routeSchema } from './routin
 
 /** The fields of `NetworkClientOptions`, shared with the agent's options. */
 export const clientOptionsShape = {
-  clusters: z.array(clusterSchema).default([]),
+  clusters: clusterListSchema.default([]),
   routes: z.array(routeSchema).optional(),
   classes: z.array(qosClassSchema).min(1).optional(),
   adaptiveConcurrency: adaptiveConcurrencySchema.optional(),

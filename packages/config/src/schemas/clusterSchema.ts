@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ms, name, origin, percent, positiveInt, positiveMs, urlPath } from './primitives';
+import { canonicalOrigin, sharedOriginConflicts } from './sharedOriginConflicts';
 import { upstreamConnectionShape } from './upstreamConnectionSchema';
 
 /** The balancing algorithms. */
@@ -43,14 +44,14 @@ export const outlierDetectionSchema = z
     message: 'a number of ms ≥ baseEjectionMs (defaults: 300_000 ≥ 30_000)',
   });
 
-/** `LoadBalancingConfig`: one cluster (at least one endpoint, unique origins). */
+/** `LoadBalancingConfig`: one cluster (at least one endpoint, unique origins: `http://h:80` and `http://h` are one). */
 export const clusterSchema = z.strictObject({
   cluster: name,
   endpoints: z
     .array(endpointSchema)
     .min(1)
-    .refine((list) => new Set(list.map((e) => e.origin)).size === list.length, {
-      message: 'endpoints with unique origins',
+    .refine((list) => new Set(list.map((e) => canonicalOrigin(e.origin))).size === list.length, {
+      message: 'endpoints with unique origins (http://h:80 and http://h are one origin)',
     }),
   batchPath: urlPath.optional(),
   algorithm: z.enum(BALANCER_ALGORITHM_NAMES).optional(),
@@ -73,3 +74,19 @@ export const clusterSchema = z.strictObject({
  * `endpoints` may be omitted to keep those in force (a new cluster still needs them).
  */
 export const clusterPatchSchema = clusterSchema.partial({ endpoints: true });
+
+/**
+ * The clusters of a client or agent: each a `clusterSchema`, and endpoints of different clusters
+ * at one origin with the same connection settings (they share one pool; see `sharedOriginConflicts`).
+ */
+export const clusterListSchema = z.array(clusterSchema).superRefine((clusters, ctx) => {
+  const pathOf = (ci: number, ei: number): string => `clusters[${ci}].endpoints[${ei}]`;
+  for (const { clusterIndex, endpointIndex, field, issue } of sharedOriginConflicts(clusters, pathOf)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [clusterIndex, 'endpoints', endpointIndex, ...field.split('.')],
+      message: issue.expected,
+      params: { received: issue.received },
+    });
+  }
+});

@@ -1,19 +1,63 @@
+import type { ConfigIssue } from '@slipstream/contracts';
 import { z } from 'zod';
 import { ms, positiveInt } from './primitives';
+import { resolveUpstreamTls } from './resolveUpstreamTls';
 
-/** `UpstreamTlsConfig`: CA, client certificate and key (PEM text or file path), SNI, verification, minimum version. */
+/** Default of every connection setting of an upstream (units and meaning in `UpstreamConnectionConfig`). */
+export const UPSTREAM_CONNECTION_DEFAULTS = Object.freeze({
+  protocol: 'h1',
+  maxConcurrentStreams: 100,
+  maxRequestsPerConnection: 0,
+  maxConnectionAgeMs: 0,
+  maxConnectionAgeJitter: 0.1,
+} as const);
+
+/**
+ * `UpstreamTlsConfig`: CA, client certificate and key (PEM text or file path), SNI, verification,
+ * minimum version. The files are read and checked here, at configuration time: unreadable or not
+ * PEM, a cert without its key in the same block, or a key that does not match the cert is an
+ * issue naming the option.
+ */
 export const upstreamTlsSchema = z
   .strictObject({
-    ca: z.string().min(1).optional(),
-    cert: z.string().min(1).optional(),
-    key: z.string().min(1).optional(),
-    servername: z.string().min(1).optional(),
-    rejectUnauthorized: z.boolean().optional(),
-    minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).optional(),
+    ca: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('CA bundle: PEM text or a file path. Defaults to Node’s bundled CAs.'),
+    cert: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Client certificate (mutual TLS): PEM text or a file path; needs key in the same tls block.'),
+    key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Private key of cert: PEM text or a file path; in the same tls block as cert, and matching it.',
+      ),
+    servername: z.string().min(1).optional().describe('SNI server name. Defaults to the origin’s host name.'),
+    rejectUnauthorized: z
+      .boolean()
+      .optional()
+      .describe('Refuse a certificate that does not verify; false warns once per cluster. Defaults to true.'),
+    minVersion: z
+      .enum(['TLSv1.2', 'TLSv1.3'])
+      .optional()
+      .describe('Lowest TLS version. Defaults to TLSv1.2.'),
   })
-  .refine((tls) => (tls.cert === undefined) === (tls.key === undefined), {
-    path: ['key'],
-    message: 'cert and key together (mutual TLS needs both)',
+  .superRefine((tls, ctx) => {
+    const issues: ConfigIssue[] = [];
+    resolveUpstreamTls(tls, 'tls', issues);
+    for (const issue of issues) {
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.path.split('.').slice(1),
+        message: issue.expected,
+        params: { received: issue.received },
+      });
+    }
   });
 
 /**
@@ -23,13 +67,26 @@ export const upstreamTlsSchema = z
  */
 export const upstreamConnectionShape = {
   tls: upstreamTlsSchema.optional(),
-  protocol: z.enum(['h1', 'h2', 'auto']).optional(),
-  maxConcurrentStreams: positiveInt.optional(),
+  protocol: z
+    .enum(['h1', 'h2', 'auto'])
+    .optional()
+    .describe('h1: HTTP/1.1; h2: HTTP/2 over TLS (ALPN h2 only); auto: ALPN picks (https). Defaults to h1.'),
+  maxConcurrentStreams: positiveInt
+    .optional()
+    .describe('Streams one HTTP/2 connection carries at once. Defaults to 100.'),
   maxRequestsPerConnection: z
     .number()
     .int()
     .refine((n) => n === 0 || n >= 2, { message: '0 (no limit) or an integer ≥ 2' })
-    .optional(),
-  maxConnectionAgeMs: ms.optional(),
-  maxConnectionAgeJitter: z.number().min(0).max(1).optional(),
+    .optional()
+    .describe('Close an HTTP/1.1 connection after this many requests (0: never). Defaults to 0.'),
+  maxConnectionAgeMs: ms
+    .optional()
+    .describe('Retire a connection once this old, ms (0: never). Defaults to 0.'),
+  maxConnectionAgeJitter: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Random share, 0..1, taken off each connection’s age limit. Defaults to 0.1.'),
 };

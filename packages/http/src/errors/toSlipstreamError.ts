@@ -13,6 +13,20 @@ import { ResponseTooLargeError } from './ResponseTooLargeError';
 /** Error codes of a socket that failed under a request (stale keep-alive sockets fail this way). */
 const SOCKET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
+/**
+ * Error codes of an HTTP/2 stream that died with its session, or was dropped by undici without
+ * a response (`UND_ERR_INFO`: a stream half-closed or closed by the peer before any response, a
+ * refused stream, a frame error), as opposed to an upstream's RST_STREAM with an error code
+ * (`ERR_HTTP2_STREAM_ERROR`), which is the upstream's answer to that one request.
+ */
+const LOST_STREAM_CODES: ReadonlySet<string> = new Set([
+  'UND_ERR_INFO',
+  'ERR_HTTP2_STREAM_CANCEL',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_SESSION_ERROR',
+]);
+
 /** Error codes of a connection that could not be made. */
 const CONNECT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -50,10 +64,14 @@ function codeOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Whether `err` is a socket failure that a replay on a fresh connection may cure. */
-export function isSocketError(err: unknown): boolean {
+/**
+ * Whether `err` is the loss of the connection (or of the HTTP/2 stream with it) rather than an
+ * answer of the upstream: a replay on another connection may cure it, and when no response
+ * byte arrived the upstream did not answer the request.
+ */
+export function isConnectionLoss(err: unknown): boolean {
   const code = codeOf(err);
-  return code !== undefined && SOCKET_CODES.has(code);
+  return code !== undefined && (SOCKET_CODES.has(code) || LOST_STREAM_CODES.has(code));
 }
 
 /**
@@ -81,7 +99,7 @@ export function toSlipstreamError(err: unknown, idempotent: boolean): Slipstream
   }
   if (code?.startsWith('HPE_')) return new MalformedResponseError(message, { cause: err });
   if (code !== undefined && isTlsCode(code)) return new TlsError(`TLS: ${message}`, code, { cause: err });
-  if (code?.startsWith('ERR_HTTP2_')) {
+  if (code === 'UND_ERR_INFO' || code?.startsWith('ERR_HTTP2_')) {
     return new StreamResetError(message, { cause: err, retryable: idempotent });
   }
   if (code !== undefined && CONNECT_CODES.has(code)) return new ConnectionError(message, { cause: err });

@@ -1,4 +1,10 @@
-import { parseConfig, poolManagerOptionsSchema } from '@slipstream/config';
+import {
+  parseConfig,
+  poolManagerOptionsSchema,
+  resolveUpstreamTls,
+  UPSTREAM_CONNECTION_DEFAULTS,
+  type ResolvedUpstreamTls,
+} from '@slipstream/config';
 import {
   ConfigError,
   type CompressionAlgorithm,
@@ -6,7 +12,6 @@ import {
   type ConnectionPoolingConfig,
   type UpstreamConnectionConfig,
 } from '@slipstream/contracts';
-import { resolveUpstreamTls, type ResolvedUpstreamTls } from './resolveUpstreamTls';
 
 /**
  * Per-origin settings: request bodies sent to that origin, and how its connections are made
@@ -58,11 +63,7 @@ export const ORIGIN_DEFAULTS: Readonly<ResolvedOriginSettings> = Object.freeze({
   requestCompression: 'none',
   compressionThresholdBytes: 1_024,
   tls: undefined,
-  protocol: 'h1',
-  maxConcurrentStreams: 100,
-  maxRequestsPerConnection: 0,
-  maxConnectionAgeMs: 0,
-  maxConnectionAgeJitter: 0.1,
+  ...UPSTREAM_CONNECTION_DEFAULTS,
 });
 
 /** Normalises an origin the way `URL.origin` does; throws a `ConfigError` naming `path` when it is not one. */

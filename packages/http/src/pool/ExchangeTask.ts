@@ -8,13 +8,22 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ACCEPT_ENCODING, ENCODERS, STREAM_ENCODERS } from '../compression/codecs';
-import { isSocketError, toSlipstreamError } from '../errors/toSlipstreamError';
+import { isConnectionLoss, toSlipstreamError } from '../errors/toSlipstreamError';
 import type { PoolTask } from '../queue/PoolTask';
 import type { HttpRequest, HttpRequestOptions } from '../response/HttpRequest';
 import { isStreamedBody, type StreamedBody } from '../response/RequestBody';
 import type { OriginPool } from './OriginPool';
 
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+/**
+ * Replays of one request whose connection was lost under it before any response byte. Each
+ * needs a connection to die under the request again: an upstream that cuts all its connections
+ * at once can fail a replay on another of them before undici has seen that one close (a run of
+ * 200 streams over 12 cut connections needed up to 3); a bound keeps an upstream that kills
+ * every connection from being sent the request without end. These replays are not taken from
+ * the retry budget: the upstream never answered, so they add no load it refused.
+ */
+const MAX_CONNECTION_REPLAYS = 4;
 const DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'accept-encoding': ACCEPT_ENCODING,
 });
@@ -27,7 +36,8 @@ export type ExchangeTaskClass<R> = new (
 /**
  * What every request through an origin pool shares, whatever it does with the response:
  * admission (the bounded queue), request-body compression, the deadline, the caller's abort,
- * the single replay of an idempotent request whose kept-alive socket was stale, and the slot
+ * the replays of an idempotent request whose connection was lost before any response byte (a
+ * stale kept-alive socket, a GOAWAY, a cut HTTP/2 connection), and the slot
  * it holds. The task is also its own undici dispatch handler, so a request allocates this and
  * its promise. Subclasses take the response (`onResponseStart` / `Data` / `End`) and settle
  * with `resolveWith`; failures reach them through `failed`.
@@ -39,7 +49,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   queueTimer: NodeJS.Timeout | undefined = undefined;
   /** The origin whose slot the task takes. */
   protected readonly owner: OriginPool;
-  /** Whether a replay is safe (decides the stale-socket replay and whether errors are retryable). */
+  /** Whether a replay is safe (decides the replay after a lost connection and whether errors are retryable). */
   protected readonly idempotent: boolean;
   /** `maxResponseSize` when the request was made, bytes; -1: no limit. */
   protected readonly maxResponseSize: number;
@@ -270,14 +280,14 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
       !this.#settled &&
       this.statusCode === 0 &&
       this.idempotent &&
-      this.#attempts === 1 &&
+      this.#attempts <= MAX_CONNECTION_REPLAYS &&
       !this.owner.closed &&
-      isSocketError(err)
+      isConnectionLoss(err)
     ) {
-      // A kept-alive socket the server had already closed (or an HTTP/2 connection it sent
-      // GOAWAY on): replay once, keeping the slot. On the next turn, so that undici's pool has
-      // dropped the failed connection first instead of queueing the replay on it, which would
-      // then open one more connection of its own.
+      // A kept-alive socket the server had already closed, an HTTP/2 connection it sent GOAWAY
+      // on or that died under its streams: replay, keeping the slot. On the next turn, so that
+      // undici's pool has dropped the failed connection first instead of queueing the replay on
+      // it, which would then open one more connection of its own.
       this.owner.counters.staleRetries++;
       this.controller = null;
       setImmediate(ExchangeTask.#replay, this);

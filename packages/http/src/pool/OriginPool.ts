@@ -3,7 +3,7 @@ import type { HttpPoolStats } from '../stats/HttpPoolStats';
 import { Pool, type Dispatcher } from 'undici';
 import type { ResolvedOriginSettings, ResolvedPoolOptions } from '../options/PoolManagerOptions';
 import { ORIGIN_DEFAULTS } from '../options/PoolManagerOptions';
-import { sameTls } from '../options/resolveUpstreamTls';
+import { sameTls } from '../options/sameTls';
 import type { PoolTask } from '../queue/PoolTask';
 import { TaskQueue } from '../queue/TaskQueue';
 import { trackedConnector } from '../stats/connectionChannels';

@@ -2,7 +2,7 @@ import type { PoolStats } from '@slipstream/contracts';
 
 /** The contracts' `PoolStats` plus the http package's own measured counters. */
 export interface HttpPoolStats extends PoolStats {
-  /** Requests replayed once after a stale keep-alive socket failed under them. */
+  /** Replays of idempotent requests whose connection was lost before any response byte (a stale keep-alive socket, a GOAWAY, a cut HTTP/2 connection). */
   staleRetries: number;
   /** Connect attempts that failed. */
   connectErrors: number;

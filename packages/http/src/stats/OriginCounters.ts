@@ -14,7 +14,7 @@ export class OriginCounters {
   bytesOutWire = 0;
   bytesInLogical = 0;
   bytesInWire = 0;
-  /** Requests replayed after a stale keep-alive socket failed under them. */
+  /** Replays of requests whose connection was lost before any response byte (see `HttpPoolStats.staleRetries`). */
   staleRetries = 0;
   /** TLS handshakes completed. */
   handshakes = 0;

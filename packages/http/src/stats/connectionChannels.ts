@@ -3,7 +3,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
+import { buildConnector, errors } from 'undici';
 import type { OriginCounters } from './OriginCounters';
 
 /** One of our sockets: whose counters it feeds and how many requests it carried. */
@@ -115,19 +115,27 @@ function awaitServerVerdict(
   done: (err: Error | null, socket: Socket | null) => void,
 ): void {
   let settled = false;
-  const settle = (err: Error | null): void => {
+  const settle = (verdict: Error | null): void => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
     socket.off('session', onSession).off('error', settle).off('close', onClose);
+    // Closed without a TLS alert (a refusal comes with one, through 'error'), or after the
+    // ticket but before undici listened to the socket, which would then never see that end:
+    // the connection was lost before any request went out. undici's own socket error fails
+    // the requests waiting for it the way a connection lost under them does, so they are
+    // replayed on another.
+    const err =
+      verdict === null && (socket.destroyed || socket.readableEnded)
+        ? new errors.SocketError('the server closed the connection after the TLS handshake')
+        : verdict;
     if (err !== null) socket.destroy();
     done(err, err === null ? socket : null);
   };
   // Handed over on the next turn: undici writes the first request at once, which must not
   // happen inside OpenSSL's new-session callback.
   const onSession = (): void => void setImmediate(settle, null);
-  const onClose = (): void =>
-    settle(new ConnectionError('the server closed the connection after the TLS handshake'));
+  const onClose = (): void => settle(null);
   const timer = setTimeout(() => {
     counters.awaitsSessionTickets = false;
     settle(null);

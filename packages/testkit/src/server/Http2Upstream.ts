@@ -9,7 +9,7 @@ import {
   type IncomingHttpHeaders,
   type ServerHttp2Stream,
 } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** Options of an `Http2Upstream`. */
 export interface Http2UpstreamOptions {
@@ -40,12 +40,14 @@ export interface Http2UpstreamCounters {
  * 127.0.0.1 port 0. Answers every stream 200 with a JSON echo of method, path and session
  * number, after `?delay=<ms>` when the path asks for one; resets streams whose path starts
  * with `/reset` (RST_STREAM, INTERNAL_ERROR). `goaway()` sends GOAWAY on every
- * session the way a draining server does.
+ * session the way a draining server does; `drop()` cuts every connection without one.
  */
 export class Http2Upstream {
   readonly #server: Http2SecureServer;
   /** Open sessions: their number (1, 2, …) and streams open now. */
   readonly #sessions = new Map<Http2Session, { id: number; open: number }>();
+  /** Accepted TCP connections, under TLS (a session's `socket` is a proxy that cannot be destroyed). */
+  readonly #sockets = new Set<Socket>();
   readonly #counters: Http2UpstreamCounters = {
     connectionsAccepted: 0,
     connectionsOpen: 0,
@@ -60,6 +62,10 @@ export class Http2Upstream {
       key: options.key,
       allowHTTP1: options.allowHTTP1 ?? false,
       settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1_000 },
+    });
+    this.#server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
     });
     this.#server.on('session', (session: Http2Session) => this.#onSession(session));
     this.#server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) =>
@@ -103,6 +109,14 @@ export class Http2Upstream {
    */
   goaway(): void {
     for (const session of this.#sessions.keys()) session.close();
+  }
+
+  /**
+   * Destroys every TCP connection at once, under TLS and HTTP/2, without GOAWAY or RST_STREAM,
+   * like a crashed server or a cut network path: streams in flight die with their connection.
+   */
+  drop(): void {
+    for (const socket of this.#sockets) socket.destroy();
   }
 
   /** Stops listening and destroys every session. */

@@ -58,8 +58,10 @@ function parsed<T>(
 /**
  * Reads and checks an upstream's TLS settings at configuration time: CA, certificate and key
  * from PEM text or files (an unreadable file or text that is not PEM is an issue naming the
- * option and the path), a client certificate without its key (or a key that does not match it)
- * is refused. `path` prefixes every issue (`origins.https://a:1.tls`).
+ * option and the path), a client certificate without its key in the same block (or a key that
+ * does not match it) is refused. `path` prefixes every issue (`origins.https://a:1.tls`). The
+ * config schemas run it (so every construction path and `slipstream validate` refuse a bad
+ * pair); the http package keeps what it read for its connections.
  */
 export function resolveUpstreamTls(
   config: UpstreamTlsConfig,
@@ -73,15 +75,16 @@ export function resolveUpstreamTls(
   const x509 = parsed(cert, `${path}.cert`, (pem) => new X509Certificate(pem), issues);
   const keyObject = parsed<KeyObject>(key, `${path}.key`, (pem) => createPrivateKey(pem), issues);
   if ((config.cert === undefined) !== (config.key === undefined)) {
+    const [given, missing] = config.key === undefined ? ['cert', 'key'] : ['key', 'cert'];
     issues.push({
-      path: `${path}.key`,
-      expected: 'cert and key together',
-      received: config.key === undefined ? 'cert without key' : 'key without cert',
+      path: `${path}.${missing}`,
+      expected: `${missing} beside ${given} in the same tls block: mutual TLS needs both, set at the same level (both on the cluster or both on the endpoint; an endpoint's key does not pair with its cluster's cert)`,
+      received: `${given} without ${missing}`,
     });
   } else if (x509 !== undefined && keyObject !== undefined && !x509.checkPrivateKey(keyObject)) {
     issues.push({
       path: `${path}.key`,
-      expected: `the private key of ${path}.cert`,
+      expected: 'the private key of the cert beside it',
       received: 'a key that does not match the certificate',
     });
   }
@@ -110,17 +113,4 @@ export function resolveUpstreamTls(
     });
   }
   return { ca, cert, key, servername, rejectUnauthorized, minVersion };
-}
-
-/** Whether two resolved TLS settings give the same connections (PEM compared by content, so a re-read file that changed differs). */
-export function sameTls(a: ResolvedUpstreamTls | undefined, b: ResolvedUpstreamTls | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return (
-    a.ca === b.ca &&
-    a.cert === b.cert &&
-    a.key === b.key &&
-    a.servername === b.servername &&
-    a.rejectUnauthorized === b.rejectUnauthorized &&
-    a.minVersion === b.minVersion
-  );
 }
