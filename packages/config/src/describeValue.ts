@@ -17,7 +17,14 @@ export function describeValue(value: unknown): string {
   return `${text} (${type})`;
 }
 
-/** A `JSON.stringify` replacer that prints values under secret-named keys as `[REDACTED]`. */
+/**
+ * A `JSON.stringify` replacer that prints values under secret-named keys as `[REDACTED]`, and
+ * the password of a URL's userinfo (`http://user:pw@host`) as `[REDACTED]` wherever it appears.
+ */
 function hideSecrets(key: string, value: unknown): unknown {
-  return key !== '' && SECRET_KEY.test(key) ? REDACTED : value;
+  if (key !== '' && SECRET_KEY.test(key)) return REDACTED;
+  return typeof value === 'string' ? value.replace(URL_PASSWORD, `$1${REDACTED}@`) : value;
 }
+
+/** `scheme://user:password@` in a string: the password is group-free, the rest is group 1. */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^/\s@]*@/gi;

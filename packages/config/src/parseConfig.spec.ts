@@ -76,6 +76,15 @@ describe(parseConfig, () => {
     });
   });
 
+  it('when a refused URL carries a password, prints the URL without it', () => {
+    const [issue] = issuesOf(() =>
+      parseConfig(clientOptionsSchema, {
+        clusters: [{ cluster: 'api', endpoints: [{ origin: 'http://user:SECRETPW@127.0.0.1:26021' }] }],
+      }),
+    );
+    expect(issue?.received).toBe('"http://user:[REDACTED]@127.0.0.1:26021" (string)');
+  });
+
   it('when a secret-named field is invalid, does not render its value', () => {
     const schema = z.object({ auth: z.object({ token: z.string().min(10) }) });
     expect(issuesOf(() => parseConfig(schema, { auth: { token: 'short' } }))).toEqual([
