@@ -17,3 +17,4 @@ export * from './network/outcome';
 export * from './network/observer';
 export * from './network/NetworkClient';
 export * from './network/hopByHop';
+export * from './network/isLoopbackHost';

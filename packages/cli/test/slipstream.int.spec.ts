@@ -206,6 +206,33 @@ describe('slipstream', () => {
     }
   });
 
+  it('validate: an admin server on a non-loopback host needs allowRemote and a token, named at the section’s path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipstream-validate-'));
+    try {
+      const cluster = '  clusters: [{ cluster: a, endpoints: [{ origin: "http://127.0.0.1:9" }] }]';
+      const exposed = join(dir, 'exposed.yaml');
+      writeFileSync(exposed, ['network:', cluster, 'sidecar:', '  admin: { host: 0.0.0.0 }', ''].join('\n'));
+      const refused = await slipstream(['validate', exposed]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('sidecar.admin.host: expected a loopback address');
+      expect(refused.stderr).toContain('sidecar.admin.bearerToken: expected a token');
+      const allowed = join(dir, 'allowed.yaml');
+      writeFileSync(
+        allowed,
+        [
+          'network:',
+          cluster,
+          'sidecar:',
+          '  admin: { host: 0.0.0.0, allowRemote: true, bearerToken: s3cret-admin }',
+          '',
+        ].join('\n'),
+      );
+      expect((await slipstream(['validate', allowed])).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('config push: an invalid file exits 2 naming its path; a valid one is stored and status lists it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipstream-config-'));
     const bucket = `cli_${process.pid}_${Date.now()}`;

@@ -85,8 +85,9 @@ describe('NetworkClient with TLS upstreams', () => {
         'clusters[0].endpoints[0].tls.key: expected the private key of the cert beside it, received a key that does not match the certificate',
       );
       client = createNetworkClient();
+      // A cluster configured alone (the bus command's payload): the path inside it.
       expect(() => client!.configureCluster(api)).toThrow(
-        `clusters.api.endpoints[${mtls.origin}].tls.key: expected the private key of the cert beside it`,
+        'endpoints[0].tls.key: expected the private key of the cert beside it',
       );
     } finally {
       other.remove();

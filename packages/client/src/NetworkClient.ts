@@ -106,6 +106,7 @@ import { NoRouteError } from './errors/NoRouteError';
 import {
   asClusterError,
   checkSharedOrigins,
+  prefixIssues,
   skipsVerification,
   upstreamOrigins,
   withCanonicalOrigins,
@@ -330,7 +331,13 @@ export class NetworkClient {
     this.#batching = options.batching ?? {};
     this.#clusters = new ClusterManager(new HealthChecker(), bus, logger);
     try {
-      for (const cluster of options.clusters) this.configureCluster(cluster);
+      options.clusters.forEach((cluster, i) => {
+        try {
+          this.configureCluster(cluster);
+        } catch (err) {
+          throw prefixIssues(err, `clusters[${i}].`);
+        }
+      });
       this.#router = new Router(
         {
           routes: options.routes,

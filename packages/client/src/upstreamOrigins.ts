@@ -42,21 +42,31 @@ export function skipsVerification(cluster: ClientClusterConfig): boolean {
 }
 
 /**
- * Re-labels the pool's `origins.<origin>.…` issue paths as the cluster's
- * (`clusters.<name>.endpoints[<origin>].…`), so that the error names what the user configured.
+ * Re-labels the pool's `origins.<origin>.…` issue paths as the cluster config's
+ * (`endpoints[<index>].…`), so that the error names what the user configured; the caller
+ * prefixes where the cluster config sits (`prefixIssues`).
  */
 export function asClusterError(err: unknown, cluster: ClientClusterConfig): unknown {
   if (!ConfigError.is(err)) return err;
   const relabel = (path: string): string => {
-    for (const { origin } of cluster.endpoints ?? []) {
-      const prefix = `origins.${origin}`;
-      if (path.startsWith(prefix))
-        return `clusters.${cluster.cluster}.endpoints[${origin}]${path.slice(prefix.length)}`;
+    const endpoints = cluster.endpoints ?? [];
+    for (let i = 0; i < endpoints.length; i++) {
+      const prefix = `origins.${endpoints[i]!.origin}`;
+      if (path.startsWith(prefix)) return `endpoints[${i}]${path.slice(prefix.length)}`;
     }
     return path;
   };
   return new ConfigError(
     err.issues.map((i) => ({ ...i, path: relabel(i.path) })),
+    { cause: err },
+  );
+}
+
+/** `err`'s issue paths with `prefix` in front (`clusters[2].`); any other error as it is. */
+export function prefixIssues(err: unknown, prefix: string): unknown {
+  if (!ConfigError.is(err)) return err;
+  return new ConfigError(
+    err.issues.map((i) => ({ ...i, path: `${prefix}${i.path}` })),
     { cause: err },
   );
 }

@@ -70,6 +70,7 @@ export class SidecarAgent implements Agent {
         {
           host: admin.host,
           port: admin.port,
+          allowRemote: admin.allowRemote,
           bearerToken: admin.bearerToken,
           readiness: () => !proxy.draining,
         },

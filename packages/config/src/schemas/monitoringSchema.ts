@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminAddressRule } from './adminAddressRule';
 import { ms, name, positiveMs } from './primitives';
 
 /** `AlertRuleConfig`. */
@@ -27,6 +28,7 @@ export const monitoringSchema = z.strictObject({
       allowRemote: z.boolean().optional(),
       bearerToken: name.optional(),
     })
+    .superRefine(adminAddressRule)
     .optional(),
   tracing: z.strictObject({ enabled: z.boolean().optional() }).optional(),
   accessLog: z

@@ -56,12 +56,28 @@ function parsed<T>(
 }
 
 /**
+ * The issue of a `tls` block holding a client certificate without its key or a key without its
+ * certificate (both must be set at the same level), at `path`; undefined when they pair.
+ */
+export function unpairedTlsIssue(config: UpstreamTlsConfig, path: string): ConfigIssue | undefined {
+  if ((config.cert === undefined) === (config.key === undefined)) return undefined;
+  const [given, missing] = config.key === undefined ? ['cert', 'key'] : ['key', 'cert'];
+  return {
+    path: `${path}.${missing}`,
+    expected: `${missing} beside ${given} in the same tls block: mutual TLS needs both, set at the same level (both on the cluster or both on the endpoint; an endpoint's key does not pair with its cluster's cert)`,
+    received: `${given} without ${missing}`,
+  };
+}
+
+/**
  * Reads and checks an upstream's TLS settings at configuration time: CA, certificate and key
  * from PEM text or files (an unreadable file or text that is not PEM is an issue naming the
  * option and the path), a client certificate without its key in the same block (or a key that
  * does not match it) is refused. `path` prefixes every issue (`origins.https://a:1.tls`). The
- * config schemas run it (so every construction path and `slipstream validate` refuse a bad
- * pair); the http package keeps what it read for its connections.
+ * http package runs it when a pool's settings are built (so every construction path, and
+ * `slipstream validate`, which builds the pipeline without starting it, refuse a bad pair) and
+ * keeps what it read for its connections. The schemas check only what needs no file
+ * (`unpairedTlsIssue`): `config push` must accept files that exist only on the nodes.
  */
 export function resolveUpstreamTls(
   config: UpstreamTlsConfig,
@@ -74,13 +90,9 @@ export function resolveUpstreamTls(
   parsed(ca, `${path}.ca`, (pem) => new X509Certificate(pem), issues);
   const x509 = parsed(cert, `${path}.cert`, (pem) => new X509Certificate(pem), issues);
   const keyObject = parsed<KeyObject>(key, `${path}.key`, (pem) => createPrivateKey(pem), issues);
-  if ((config.cert === undefined) !== (config.key === undefined)) {
-    const [given, missing] = config.key === undefined ? ['cert', 'key'] : ['key', 'cert'];
-    issues.push({
-      path: `${path}.${missing}`,
-      expected: `${missing} beside ${given} in the same tls block: mutual TLS needs both, set at the same level (both on the cluster or both on the endpoint; an endpoint's key does not pair with its cluster's cert)`,
-      received: `${given} without ${missing}`,
-    });
+  const unpaired = unpairedTlsIssue(config, path);
+  if (unpaired !== undefined) {
+    issues.push(unpaired);
   } else if (x509 !== undefined && keyObject !== undefined && !x509.checkPrivateKey(keyObject)) {
     issues.push({
       path: `${path}.key`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminAddressRule } from './adminAddressRule';
 
 const port = z.number().int().min(0).max(65_535);
 const positiveInt = z.number().int().positive();
@@ -33,10 +34,13 @@ export const sidecarSectionSchema = z
         host: z.string().min(1).default('127.0.0.1'),
         /** Listening port; 0 picks a free one. Defaults to 15_000. */
         port: port.default(15_000),
+        /** Serve on a host other than loopback (then `bearerToken` is required too). Defaults to false. */
+        allowRemote: z.boolean().optional(),
         /** Bearer token the admin endpoints require. Defaults to none. */
         bearerToken: z.string().min(1).optional(),
       })
       .strict()
+      .superRefine(adminAddressRule)
       .prefault({}),
     /** Request limits; a request beyond them is refused before anything is forwarded. */
     limits: z

@@ -1,7 +1,6 @@
-import type { ConfigIssue } from '@slipstream/contracts';
 import { z } from 'zod';
 import { ms, positiveInt } from './primitives';
-import { resolveUpstreamTls } from './resolveUpstreamTls';
+import { unpairedTlsIssue } from './resolveUpstreamTls';
 
 /** Default of every connection setting of an upstream (units and meaning in `UpstreamConnectionConfig`). */
 export const UPSTREAM_CONNECTION_DEFAULTS = Object.freeze({
@@ -14,9 +13,9 @@ export const UPSTREAM_CONNECTION_DEFAULTS = Object.freeze({
 
 /**
  * `UpstreamTlsConfig`: CA, client certificate and key (PEM text or file path), SNI, verification,
- * minimum version. The files are read and checked here, at configuration time: unreadable or not
- * PEM, a cert without its key in the same block, or a key that does not match the cert is an
- * issue naming the option.
+ * minimum version. A cert without its key in the same block is an issue here; the files are read
+ * and checked (readable PEM, a key matching its cert) where the pools are built
+ * (`resolveUpstreamTls`), since a pushed fleet revision names files on the nodes.
  */
 export const upstreamTlsSchema = z
   .strictObject({
@@ -48,16 +47,14 @@ export const upstreamTlsSchema = z
       .describe('Lowest TLS version. Defaults to TLSv1.2.'),
   })
   .superRefine((tls, ctx) => {
-    const issues: ConfigIssue[] = [];
-    resolveUpstreamTls(tls, 'tls', issues);
-    for (const issue of issues) {
-      ctx.addIssue({
-        code: 'custom',
-        path: issue.path.split('.').slice(1),
-        message: issue.expected,
-        params: { received: issue.received },
-      });
-    }
+    const issue = unpairedTlsIssue(tls, 'tls');
+    if (issue === undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: issue.path.split('.').slice(1),
+      message: issue.expected,
+      params: { received: issue.received },
+    });
   });
 
 /**

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { inject, injectable, optional } from 'inversify';
-import { ConfigError, TOKENS, type Logger } from '@slipstream/contracts';
+import { ConfigError, isLoopbackHost, TOKENS, type Logger } from '@slipstream/contracts';
 import type { MetricsRegistry } from '../registry/MetricsRegistry';
 import type { PrometheusExporter } from '../export/PrometheusExporter';
 import type { RequestMetrics } from '../export/RequestMetrics';
@@ -38,11 +38,6 @@ const DEFAULTS = Object.freeze({
   dashboardIntervalMs: 1_000,
 });
 
-/** Whether a host name or address is the loopback interface. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /** The validated address and token of the admin server. */
 interface AdminAddress {
   host: string;
@@ -57,12 +52,12 @@ function resolveAddress(
   const host = options.host ?? DEFAULTS.host;
   const port = options.port ?? DEFAULTS.port;
   const allowRemote = options.allowRemote ?? DEFAULTS.allowRemote;
-  if (!isLoopback(host) && !allowRemote) {
+  if (!isLoopbackHost(host) && !allowRemote) {
     throw new ConfigError([
       { path: 'admin.host', expected: 'a loopback address unless allowRemote is true', received: host },
     ]);
   }
-  if (!isLoopback(host) && (options.bearerToken === undefined || options.bearerToken === '')) {
+  if (!isLoopbackHost(host) && (options.bearerToken === undefined || options.bearerToken === '')) {
     throw new ConfigError([
       {
         path: 'admin.bearerToken',
