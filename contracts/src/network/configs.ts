@@ -222,6 +222,13 @@ export interface NetworkMonitoringConfig {
     /** Share of requests logged, 0..1, decided when a request starts. Defaults to 1 (every request). */
     sampleRate?: number;
   };
+  /** The Prometheus exposition (`/metrics`). Set at start (a change needs a restart). */
+  prometheus?: {
+    /** Most label sets per request series (cluster × route × endpoint, cluster × route × class); requests beyond are counted under the label value `_overflow`. Defaults to 1_000. */
+    maxSeries?: number;
+    /** Also expose Node's process metrics (CPU, memory, event-loop lag, GC). Defaults to false. */
+    defaultMetrics?: boolean;
+  };
 }
 
 /** Metrics an alert rule can watch. */

@@ -20,5 +20,9 @@ export function monitorOptionsFromConfig(config: NetworkMonitoringConfig): Monit
     },
     tracing: { enabled: config.tracing?.enabled },
     accessLog: { enabled: config.accessLog?.enabled, sampleRate: config.accessLog?.sampleRate },
+    prometheus: {
+      maxSeries: config.prometheus?.maxSeries,
+      defaultMetrics: config.prometheus?.defaultMetrics,
+    },
   };
 }

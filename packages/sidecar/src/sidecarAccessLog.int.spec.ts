@@ -95,7 +95,7 @@ describe('the access log, set in the sidecar config file', () => {
     expect(await accessLinesOf('tracing: { enabled: false }', ['/api/a'])).toEqual([]);
   });
 
-  it("when the file's log.redactQueryParams names a parameter, the access line hides its value", async () => {
+  it("when the file's log.redactQueryParams names a parameter, the access line hides its value and the default ones still", async () => {
     const file = join(dir, 'redact.yaml');
     await writeFile(
       file,
@@ -110,7 +110,7 @@ describe('the access log, set in the sidecar config file', () => {
     try {
       const sidecar = await startSidecar({ configFile: file });
       try {
-        await send(sidecar.proxyUrl, { path: '/api/a?session=S3CR3T&page=2' });
+        await send(sidecar.proxyUrl, { path: '/api/a?session=S3CR3T&page=2&token=TOK2' });
       } finally {
         await sidecar.stop();
       }
@@ -122,8 +122,11 @@ describe('the access log, set in the sidecar config file', () => {
       .split('\n')
       .filter((line) => line.includes(`"message":"${ACCESS_LOG_MESSAGE}"`));
     expect(access).toHaveLength(1);
-    expect(JSON.parse(access[0]!)).toMatchObject({ path: '/api/a?session=[REDACTED]&page=2' });
+    expect(JSON.parse(access[0]!)).toMatchObject({
+      path: '/api/a?session=[REDACTED]&page=2&token=[REDACTED]',
+    });
     expect(written.join('')).not.toContain('S3CR3T');
+    expect(written.join('')).not.toContain('TOK2');
   });
 
   it('when a reload would switch the access log off, refuses it (set at start) and keeps logging', async () => {

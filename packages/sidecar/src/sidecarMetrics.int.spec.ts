@@ -62,4 +62,33 @@ describe("the sidecar's /metrics", () => {
     expect(FAMILIES.filter((f) => !names.has(f))).toEqual([]);
     expect(await promtoolCheckMetrics(text)).toEqual({ exitCode: 0, output: '' });
   });
+
+  it('from the config file: prometheus.defaultMetrics adds Node’s process metrics, prometheus.maxSeries bounds the label sets', async () => {
+    const bounded = await startSidecar({
+      logger: createLogger({ silent: true }),
+      config: {
+        network: {
+          clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
+          routes: [
+            { id: 'one', match: { path: '/one/' }, cluster: 'api' },
+            { id: 'two', match: { path: '/two/' }, cluster: 'api' },
+          ],
+          monitoring: { prometheus: { defaultMetrics: true, maxSeries: 1 } },
+        },
+        sidecar: { listen: { port: 0 }, admin: { port: 0 }, watch: false },
+      },
+    });
+    try {
+      await send(bounded.proxyUrl, { path: '/one/x' });
+      await send(bounded.proxyUrl, { path: '/two/x' });
+      const samples = parseExposition(await (await fetch(`${bounded.adminUrl!}/metrics`)).text());
+      expect(samples.some((s) => s.name === 'process_cpu_user_seconds_total')).toBe(true);
+      const routes = new Set(
+        samples.filter((s) => s.name === 'slipstream_requests_total').map((s) => s.labels.route),
+      );
+      expect(routes).toEqual(new Set(['one', '_overflow']));
+    } finally {
+      await bounded.stop();
+    }
+  });
 });

@@ -1,17 +1,20 @@
 import { ConfigError, type ConfigIssue, type NetworkMonitoringConfig } from '@slipstream/contracts';
 
-/** `tracing` and `accessLog` with their defaults filled in, as the pipeline was built with them. */
+/** `tracing`, `accessLog` and `prometheus` with their defaults filled in, as the pipeline was built with them. */
 function startOnly(config: NetworkMonitoringConfig): Record<string, unknown> {
   return {
     'tracing.enabled': config.tracing?.enabled ?? false,
     'accessLog.enabled': config.accessLog?.enabled ?? false,
     'accessLog.sampleRate': config.accessLog?.sampleRate ?? 1,
+    'prometheus.maxSeries': config.prometheus?.maxSeries ?? 1_000,
+    'prometheus.defaultMetrics': config.prometheus?.defaultMetrics ?? false,
   };
 }
 
 /**
- * Refuses a `network.monitoring.configure` that changes `tracing` or `accessLog`: their request
- * observers are bound into the pipeline when it is built, so a change needs a restart. A payload
+ * Refuses a `network.monitoring.configure` that changes `tracing`, `accessLog` or `prometheus`:
+ * their observers and exporter are bound into the pipeline when it is built, so a change needs a
+ * restart. A payload
  * without them, or with the values in force, passes. Throws a `ConfigError` naming each field.
  */
 export function refuseStartOnlyMonitoring(
@@ -21,7 +24,7 @@ export function refuseStartOnlyMonitoring(
   const was = startOnly(inForce);
   const issues: ConfigIssue[] = [];
   for (const [path, value] of Object.entries(startOnly(next))) {
-    const section = path.split('.', 1)[0] as 'tracing' | 'accessLog';
+    const section = path.split('.', 1)[0] as 'tracing' | 'accessLog' | 'prometheus';
     if (next[section] === undefined || value === was[path]) continue;
     issues.push({
       path,

@@ -31,6 +31,12 @@ export const monitoringSchema = z.strictObject({
     .superRefine(adminAddressRule)
     .optional(),
   tracing: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  prometheus: z
+    .strictObject({
+      maxSeries: z.number().int().min(1).optional(),
+      defaultMetrics: z.boolean().optional(),
+    })
+    .optional(),
   accessLog: z
     .strictObject({
       enabled: z.boolean().optional(),

@@ -91,7 +91,8 @@ export const coreConfigSchema = z.looseObject({
       format: z.enum(['json', 'pretty', 'auto']).default('auto'),
       /**
        * Query parameters whose values are hidden wherever a URL appears in a line (the access
-       * log's paths included). Defaults to `DEFAULT_SECRET_QUERY_PARAMS` (token, api_key, ...).
+       * log's paths included), besides `DEFAULT_SECRET_QUERY_PARAMS` (token, api_key, ...), which
+       * are always hidden. Defaults to none.
        */
       redactQueryParams: z.array(z.string().min(1)).optional(),
     })

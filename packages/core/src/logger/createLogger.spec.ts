@@ -64,12 +64,12 @@ describe(createLogger, () => {
     });
   });
 
-  it('when redactQueryParams is configured, hides those parameters instead of the defaults', () => {
+  it('when redactQueryParams is configured, hides those parameters as well as the defaults', () => {
     const out = capture();
     createLogger({ destination: out.stream, redactQueryParams: ['session'] }).info('r', {
-      url: '/x?session=abc&token=visible',
+      url: '/x?session=abc&token=hidden&page=2',
     });
-    expect(out.lines()[0]).toMatchObject({ url: '/x?session=[REDACTED]&token=visible' });
+    expect(out.lines()[0]).toMatchObject({ url: '/x?session=[REDACTED]&token=[REDACTED]&page=2' });
   });
 
   it('when an error is logged, writes its stack and its cause chain, redacted', () => {

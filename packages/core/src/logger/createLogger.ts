@@ -21,8 +21,9 @@ export interface LoggerOptions {
   silent?: boolean;
   /**
    * Query parameters whose values are hidden wherever a URL appears in a line (message, fields,
-   * error messages and stacks). Defaults to `DEFAULT_SECRET_QUERY_PARAMS` (token, access_token,
-   * api_key, key, password, secret, signature, sig, auth, code, ...). URL userinfo is always hidden.
+   * error messages and stacks), besides `DEFAULT_SECRET_QUERY_PARAMS` (token, access_token,
+   * api_key, key, password, secret, signature, sig, auth, code, ...), which are always hidden, as
+   * is URL userinfo. Defaults to none.
    */
   redactQueryParams?: readonly string[];
 }

@@ -7,7 +7,7 @@ const MAX_DEPTH = 8;
 
 /** Options of `createRedactor`. */
 export interface RedactorOptions {
-  /** Query parameters whose values are hidden in URLs in any string. Defaults to `DEFAULT_SECRET_QUERY_PARAMS`. */
+  /** Query parameters whose values are hidden in URLs in any string, besides `DEFAULT_SECRET_QUERY_PARAMS` (always hidden). Defaults to none. */
   queryParams?: readonly string[];
 }
 
@@ -22,7 +22,8 @@ export type Redactor = (value: unknown) => unknown;
  * redacted the same way). Copies only what it changes; the input is never mutated.
  */
 export function createRedactor(options: RedactorOptions = {}): Redactor {
-  const urls = redactUrls(options.queryParams ?? DEFAULT_SECRET_QUERY_PARAMS, REDACTED);
+  // Configured names add to the defaults: naming one secret must not unhide the others.
+  const urls = redactUrls([...DEFAULT_SECRET_QUERY_PARAMS, ...(options.queryParams ?? [])], REDACTED);
   const redact = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return urls(value);
     if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
