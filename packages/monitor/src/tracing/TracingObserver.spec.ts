@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { ObservedRequest } from '@slipstream/contracts';
 import { installTestTracing } from '../test/installTestTracing';
-import { TracingObserver } from './TracingObserver';
+import { TRACING_NO_SDK_WARNING, TracingObserver } from './TracingObserver';
 
 const REQUEST: ObservedRequest = {
   method: 'POST',
@@ -15,14 +15,23 @@ const REQUEST: ObservedRequest = {
 };
 
 describe('TracingObserver', () => {
-  it('when no SDK is registered, injects nothing and records nothing (the API is a no-op)', () => {
-    const o = new TracingObserver().requestStarted(REQUEST);
-    const headers: Record<string, string> = {};
-    o.attemptStarted({ attempt: 1, endpoint: 'http://a:1', reason: 'first' }, headers).finished({
-      outcome: 'success',
-    });
-    o.finished({ outcome: 'success', durationMs: 1, attempts: 1 });
-    expect(headers).toEqual({});
+  it('when no SDK is registered, injects nothing, records nothing and warns once that spans go nowhere', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const o = new TracingObserver().requestStarted(REQUEST);
+        const headers: Record<string, string> = {};
+        o.attemptStarted({ attempt: 1, endpoint: 'http://a:1', reason: 'first' }, headers).finished({
+          outcome: 'success',
+        });
+        o.finished({ outcome: 'success', durationMs: 1, attempts: 1 });
+        expect(headers).toEqual({});
+      }
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![1]).toMatchObject({ code: TRACING_NO_SDK_WARNING });
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("when no SDK is registered but the caller's context carries a trace, passes that trace on to the upstream", () => {

@@ -101,6 +101,25 @@ class RequestSpan implements RequestObservation {
   }
 }
 
+/** Code of the process warning for tracing enabled with no OpenTelemetry SDK registered. */
+export const TRACING_NO_SDK_WARNING = 'SLIP_WARN_TRACING_NO_SDK';
+
+let warnedNoSdk = false;
+
+/**
+ * Warns once per process that tracing is on but spans go nowhere (an SDK hands out valid span
+ * contexts even for traces its sampler drops; only the API's no-op does not).
+ */
+function warnNoSdk(): void {
+  if (warnedNoSdk) return;
+  warnedNoSdk = true;
+  process.emitWarning(
+    'tracing is enabled but no OpenTelemetry SDK is registered: spans are not recorded or exported ' +
+      '(register one in the process, e.g. node --require ./otel.cjs; see the monitor README)',
+    { code: TRACING_NO_SDK_WARNING },
+  );
+}
+
 /**
  * OpenTelemetry tracing on `@opentelemetry/api` alone: a span per request (route, cluster, QoS
  * class, queue wait, outcome kind, attempts), child of the caller's active context (a bus
@@ -136,7 +155,10 @@ export class TracingObserver implements RequestObserver {
       parent,
     );
     // No SDK and no caller's trace: nothing to record or propagate, so no attempt spans either.
-    if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return UNTRACED;
+    if (!span.isRecording() && !isSpanContextValid(span.spanContext())) {
+      warnNoSdk();
+      return UNTRACED;
+    }
     return new RequestSpan(this.tracer, span, trace.setSpan(parent, span));
   }
 }
