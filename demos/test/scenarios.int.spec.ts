@@ -132,11 +132,13 @@ describe('demo scenarios', () => {
     expect(off.optimized.alertsFired).toBe(0);
   });
 
-  it('8 QoS: the critical class is never shed while bulk is', async () => {
+  it('8 QoS: on the same interleaved arrivals critical is never shed with QoS classes while bulk is, and is without them', async () => {
     const r = await run(8);
     expect(r.passed ? 'held' : r.property).toBe('held');
     expect(r.optimized.criticalShed).toBe(0);
+    expect(r.optimized.criticalServed).toBe(r.optimized.criticalOffered);
     expect(r.optimized.bulkShed).toBeGreaterThan(0);
+    expect(r.baseline.criticalShed).toBeGreaterThan(0);
     const off = await runOff(8);
     expect(off.optimized.criticalShed).toBeGreaterThan(0);
   });

@@ -65,7 +65,7 @@ export async function optimizeNetwork(deps: OptimizeDeps): Promise<NetworkOptimi
   const ab = await interleavedAb({
     useOld: () => apply(backward),
     useNew: () => apply(forward),
-    block: () => block(client, workload),
+    block: () => abBlock(client, workload),
   });
   const keep = ab.comparison.verdict !== 'worse';
   const last = ab.blocks[ab.blocks.length - 1]!.settings;
@@ -82,7 +82,7 @@ export async function optimizeNetwork(deps: OptimizeDeps): Promise<NetworkOptimi
 }
 
 /** One A/B block: an unmeasured warm-up on the settings just put in force, then the workload. */
-async function block(client: NetworkClient, workload: Workload): Promise<PerformanceMetrics> {
+export async function abBlock(client: NetworkClient, workload: Workload): Promise<PerformanceMetrics> {
   await warmUp(client, workload);
   return measureWorkload(client, workload);
 }
