@@ -354,9 +354,9 @@ describe(NetworkPerformanceAgent, () => {
   describe('.benchmarkNetworkPerformance()', () => {
     it('measures the workload without the pipeline (baseline) and through it, warmed, in interleaved pairs of blocks (regression: one unpaired pass each)', async () => {
       const result = await bus.request('network.benchmark', { requests: 42, concurrency: 4 }, BUS_TIMEOUT);
-      expect(result.pairs).toBe(6);
-      expect(result.baseline.requests).toBe(7);
-      expect(result.candidate.requests).toBe(7);
+      expect(result.pairs).toBe(8);
+      expect(result.baseline.requests).toBe(6);
+      expect(result.candidate.requests).toBe(6);
       for (const k of ['throughput', 'latencyP99', 'latency'] as const) {
         const [low, high] = result.ranges[k];
         expect(low).toBeLessThanOrEqual(result.ratios[k]);
