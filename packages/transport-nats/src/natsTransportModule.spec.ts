@@ -58,15 +58,10 @@ describe('natsTransportModule', () => {
         bus: { transport: 'nats', servers: ['127.0.0.1:1'], durableTopics: ['sarah.task'] },
       }),
     );
-    expect(issues).toEqual([
-      {
-        path: 'bus.name',
-        expected: expect.stringMatching(
-          /^this node's own name, stable across restarts \(durableTopics is set/,
-        ),
-        received: expect.any(String),
-      },
-    ]);
+    expect(issues).toEqual([expect.objectContaining({ path: 'bus.name' })]);
+    expect((issues as { expected: string }[])[0]!.expected).toMatch(
+      /^this node's own name, stable across restarts \(durableTopics is set/,
+    );
   });
 
   it('when durable topics reach the factory or the constructor without a name, they refuse it naming bus.name instead of sharing a default consumer', () => {
