@@ -35,7 +35,7 @@ describe('slipstream sidecar on NATS (a child process)', () => {
         name: 'shutdown-node',
         durableTopics: ['sidecar.shutdown.task'],
         reconnectTimeWaitMs: 100,
-      } as SidecarConfigInput['bus'],
+      },
       orchestrator: { drainTimeoutMs: DRAIN_TIMEOUT_MS },
       network: { clusters: [{ cluster: 'a', endpoints: [{ origin: 'http://127.0.0.1:9' }] }] },
       sidecar: { listen: { port: 0 }, admin: { enabled: false }, watch: false },
