@@ -169,6 +169,14 @@ describe('slipstream', () => {
       ['config', 'push'],
       'slipstream: invalid configuration: FILE: expected one config file, received nothing',
     ],
+    [
+      ['config', 'status', '--user', 'alice'],
+      'slipstream: invalid configuration: --password: expected the password of --user, received nothing',
+    ],
+    [
+      ['config', 'status', '--token', 't', '--user', 'alice', '--password', 'p'],
+      'slipstream: invalid configuration: --token: expected either --token or --user with --password, received both',
+    ],
   ])('%j exits 2 with one line naming what is wrong', async (args, line) => {
     const { code, stdout, stderr } = await slipstream(args);
     expect(code).toBe(2);
