@@ -65,6 +65,9 @@ export function nodeConfig(settings: MultiprocessSettings, nodeId: string): Core
     bus: {
       transport: 'nats',
       servers: settings.servers,
+      // Durable topics need an explicit node name; Sarah takes `sarah.task` in a group (one shared
+      // consumer), so a node's own name, which changes with its pid, loses no task.
+      name: nodeId,
       namespace: settings.namespace,
       streamName: settings.streamName,
       durableTopics: [...DURABLE_TOPICS],

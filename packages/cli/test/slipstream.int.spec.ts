@@ -11,13 +11,18 @@ import { createLogger, MessageBus } from '@slipstream/core';
 import { NatsTransport } from '@slipstream/transport-nats';
 import { createServer as createHttpServer } from 'node:http';
 import { COMMANDS } from '../src/COMMANDS';
+import { PrivateNatsServer } from '../../transport-nats/test/natsTestUtils';
 
 const BIN = join(__dirname, '..', 'bin', 'slipstream.js');
 
-/** Runs `slipstream ...args` to completion. */
-function slipstream(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `slipstream ...args` to completion, with `env` added to this process's environment. */
+function slipstream(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+    const options = { timeout: 60_000, env: { ...process.env, ...env } };
+    execFile(process.execPath, [BIN, ...args], options, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });
@@ -164,6 +169,14 @@ describe('slipstream', () => {
       ['config', 'push'],
       'slipstream: invalid configuration: FILE: expected one config file, received nothing',
     ],
+    [
+      ['config', 'status', '--user', 'alice'],
+      'slipstream: invalid configuration: --password: expected the password of --user, received nothing',
+    ],
+    [
+      ['config', 'status', '--token', 't', '--user', 'alice', '--password', 'p'],
+      'slipstream: invalid configuration: --token: expected either --token or --user with --password, received both',
+    ],
   ])('%j exits 2 with one line naming what is wrong', async (args, line) => {
     const { code, stdout, stderr } = await slipstream(args);
     expect(code).toBe(2);
@@ -261,6 +274,99 @@ describe('slipstream', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('config push / status on a NATS server that requires a token', () => {
+    const TOKEN = 'fleet-s3cret';
+    let server: PrivateNatsServer;
+    let dir: string;
+    let revision: string;
+    const bucket = `cli_auth_${process.pid}`;
+    const revisionFile = (): string => join(dir, 'revision.yaml');
+    const where = (): string[] => ['--servers', `nats://${server.url}`, '--bucket', bucket];
+    /** A sidecar config file whose bus carries `token` (and whose fleet section names the bucket). */
+    const systemFile = (token: string): string => {
+      const file = join(dir, `system-${token}.yaml`);
+      writeFileSync(
+        file,
+        [
+          ...CLUSTER,
+          'bus:',
+          '  transport: nats',
+          `  servers: ["nats://${server.url}"]`,
+          `  auth: { token: "${token}" }`,
+          `fleet: { bucket: ${bucket} }`,
+        ].join('\n'),
+      );
+      return file;
+    };
+
+    beforeAll(async () => {
+      server = await PrivateNatsServer.start(['--auth', TOKEN]);
+      dir = mkdtempSync(join(tmpdir(), 'slipstream-config-auth-'));
+      writeFileSync(revisionFile(), [...CLUSTER, ''].join('\n'));
+    });
+
+    afterAll(async () => {
+      await server.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('without a credential: exits 1 naming the flags and variables that give one, not bus.auth', async () => {
+      const { code, stderr } = await slipstream(['config', 'push', revisionFile(), ...where()]);
+      expect(code).toBe(1);
+      expect(stderr).toContain('the NATS server refused no credential (give --token');
+      expect(stderr).toContain('SLIPSTREAM_NATS_TOKEN');
+      expect(stderr).not.toContain('bus.auth (none given)');
+    });
+
+    it('with a wrong --token: exits 1 naming --token', async () => {
+      const { code, stderr } = await slipstream([
+        'config',
+        'push',
+        revisionFile(),
+        ...where(),
+        '--token',
+        'nope',
+      ]);
+      expect([code, stderr]).toEqual([
+        1,
+        'slipstream: the NATS server refused --token: authorization violation\n',
+      ]);
+    });
+
+    it('with a token in the --servers URL: exits 2 naming --servers, not the secret', async () => {
+      const { code, stderr } = await slipstream([
+        'config',
+        'status',
+        '--servers',
+        `nats://${TOKEN}@${server.url}`,
+      ]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('--servers: expected URLs without a credential');
+      expect(stderr).not.toContain(TOKEN);
+    });
+
+    it('with --token, or SLIPSTREAM_NATS_TOKEN in the environment: pushes, and status lists the revision', async () => {
+      const pushed = await slipstream(['config', 'push', revisionFile(), ...where(), '--token', TOKEN]);
+      expect([pushed.code, pushed.stderr]).toEqual([0, '']);
+      revision = pushed.stdout.trim().split(' ')[1]!;
+      const status = await slipstream(['config', 'status', ...where()], { SLIPSTREAM_NATS_TOKEN: TOKEN });
+      expect([status.code, status.stderr]).toEqual([0, '']);
+      expect(status.stdout).toContain(`latest revision: ${revision}`);
+    });
+
+    it('with --config FILE: connects with its bus section (auth included) to its fleet bucket; a wrong token in it is named with the file', async () => {
+      const status = await slipstream(['config', 'status', '--config', systemFile(TOKEN)]);
+      expect([status.code, status.stderr]).toEqual([0, '']);
+      expect(status.stdout).toContain(`latest revision: ${revision}`);
+      const wrong = systemFile('nope');
+      const refused = await slipstream(['config', 'status', '--config', wrong]);
+      expect([refused.code, refused.stderr]).toEqual([
+        1,
+        `slipstream: the NATS server refused bus.auth.token of ${wrong}: authorization violation\n`,
+      ]);
+    });
   });
 
   it.each([

@@ -3,9 +3,10 @@ import {
   NetworkPerformanceAgent,
   networkPerformanceModules,
 } from '@slipstream/agent-network-performance';
-import type { Logger } from '@slipstream/contracts';
+import { TOKENS, type Logger, type Transport } from '@slipstream/contracts';
 import { createLogger, Orchestrator } from '@slipstream/core';
 import { natsTransportModule, type NatsTransportOptions } from '@slipstream/transport-nats';
+import { ContainerModule } from 'inversify';
 import { watch, type FSWatcher } from 'node:fs';
 import { loadSidecarConfig } from './config/loadSidecarConfig';
 import { parseSidecarConfig, type SidecarConfig, type SidecarConfigInput } from './config/SidecarConfig';
@@ -14,6 +15,7 @@ import { FleetConfigAgent } from './fleet/FleetConfigAgent';
 import type { FleetConfig } from './fleet/parseFleetConfig';
 import { applyConfigChange, type ConfigChange } from './reload/applyConfigChange';
 import { SidecarAgent } from './SidecarAgent';
+import { stopOrchestratorWithin } from './stopOrchestratorWithin';
 import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
 
 /** Options of `startSidecar`: a config file (reloadable) or a config object. */
@@ -43,7 +45,10 @@ export interface RunningSidecar {
    * is refused with its `ConfigError` and the one in force stays.
    */
   reload(input?: SidecarConfigInput): Promise<ConfigChange>;
-  /** Drains the proxy, then stops every agent and leaves the bus. */
+  /**
+   * Drains the proxy, then stops every agent and leaves the bus, within `orchestrator.drainTimeoutMs`:
+   * past it (a NATS server gone holds the bus) the bus connection is closed hard.
+   */
   stop(): Promise<void>;
 }
 
@@ -104,8 +109,13 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
         ? parseSidecarConfig(input ?? options.config)
         : loadSidecarConfig(file),
     );
+  /** The bus transport the orchestrator's container builds, kept to close it hard on a stuck stop. */
+  let transport: Transport | undefined;
+  const keepTransport = new ContainerModule(({ onActivation }) => {
+    onActivation<Transport>(TOKENS.Transport, (_ctx, built) => (transport = built));
+  });
   const orchestrator = new Orchestrator({ config: config.core, logger })
-    .use(natsTransportModule, ...networkPerformanceModules(network))
+    .use(natsTransportModule, keepTransport, ...networkPerformanceModules(network))
     .register(network)
     .register(new NetworkProxyAgent())
     .register(sidecar);
@@ -143,7 +153,12 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     reload,
     stop: () => {
       watcher?.close();
-      stopping ??= orchestrator.stop();
+      stopping ??= stopOrchestratorWithin(
+        orchestrator,
+        config.core.orchestrator.drainTimeoutMs,
+        () => transport,
+        logger,
+      );
       return stopping;
     },
   };

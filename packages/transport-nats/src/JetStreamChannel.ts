@@ -26,11 +26,16 @@ export interface JetStreamChannelOptions {
   ackWaitMs: number;
   /** Where a consumer created now starts: new messages only, or all the stream holds. */
   deliverFrom: 'new' | 'all';
+  /** How long a consumer may go without a subscriber before the server removes it, ms. */
+  inactiveThresholdMs: number;
   /** Called with what a `deliver` call or a consumer's message stream rejected with (logged by the caller). */
   onError: (err: unknown) => void;
 }
 
-/** A running durable consumer; `stop()` ends delivery (the consumer stays on the server). */
+/**
+ * A running durable consumer; `stop()` ends delivery (the consumer stays on the server until it
+ * has been without a subscriber for `inactiveThresholdMs`).
+ */
 export interface DurableConsumption {
   stop(): void;
 }
@@ -84,9 +89,14 @@ export class JetStreamChannel {
   ): Promise<DurableConsumption> {
     await this.ensureStream();
     const jsm = await this.#manager();
-    const { streamName, ackWaitMs, deliverFrom, onError } = this.#options;
+    const { streamName, ackWaitMs, deliverFrom, inactiveThresholdMs, onError } = this.#options;
+    const inactiveThreshold = nanos(inactiveThresholdMs);
     try {
-      await jsm.consumers.info(streamName, durableName);
+      const info = await jsm.consumers.info(streamName, durableName);
+      // A consumer made before the threshold was set (or with another one) gets this one.
+      if (info.config.inactive_threshold !== inactiveThreshold) {
+        await jsm.consumers.update(streamName, durableName, { inactive_threshold: inactiveThreshold });
+      }
     } catch (err) {
       if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
       await jsm.consumers.add(streamName, {
@@ -96,6 +106,7 @@ export class JetStreamChannel {
         deliver_policy: deliverFrom === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
         ack_wait: nanos(ackWaitMs),
         max_deliver: -1,
+        inactive_threshold: inactiveThreshold,
       });
     }
     const consumer = await this.#js.consumers.get(streamName, durableName);

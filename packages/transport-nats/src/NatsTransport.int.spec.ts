@@ -28,7 +28,10 @@ async function open(
   options: NatsTransportOptions = {},
   logger = new RecordingLogger(),
 ): Promise<NatsTransport> {
-  const transport = new NatsTransport({ servers: [SHARED_NATS], namespace, streamName, ...options }, logger);
+  const transport = new NatsTransport(
+    { servers: [SHARED_NATS], namespace, streamName, name: `t${suffix}`, ...options },
+    logger,
+  );
   opened.push(transport);
   await transport.connect();
   return transport;

@@ -340,6 +340,7 @@ export class NatsTransport implements Transport {
         maxAgeMs: o.streamMaxAgeMs,
         ackWaitMs: o.ackWaitMs,
         deliverFrom: o.durableDeliverFrom,
+        inactiveThresholdMs: o.consumerInactiveThresholdMs,
         onError: (err) => this.#logger.error('durable delivery failed', { error: errorMessage(err) }),
       });
     }

@@ -13,8 +13,11 @@ export interface NatsTransportOptions {
   servers?: string[];
   /**
    * This node's name: the client name shown by the server, and the name of each broadcast
-   * subscription's durable consumer (`<name>-<topic>-<n>`), so a node restarted under the same
-   * name resumes where it stopped. Give every node its own. Defaults to 'slipstream'.
+   * subscription's durable consumer (`node-<name>-<topic>-<n>`), so a node restarted under the
+   * same name resumes where it stopped. Give every node its own, stable across restarts: with
+   * `durableTopics` it is required (a shared default would make two nodes compete for one
+   * consumer, a per-process one would start a new consumer on each restart). Defaults to
+   * 'slipstream' when there are no durable topics.
    */
   name?: string;
   /** Authentication: exactly one of `{ user, password }`, `{ token }`, `{ nkeySeedFile }`, `{ credsFile }`. Defaults to none. */
@@ -57,6 +60,13 @@ export interface NatsTransportOptions {
    * forever. Defaults to 20.
    */
   maxDeliver?: number;
+  /**
+   * How long a durable consumer may go without a subscriber pulling from it before the server
+   * removes it, so the consumers of nodes that are gone for good do not stay forever; a node back
+   * within it resumes, one back later starts afresh (per `durableDeliverFrom`). Applied to the
+   * consumers it finds as well as to those it creates. Defaults to 86_400_000 ms (one day).
+   */
+  consumerInactiveThresholdMs?: number;
   /** Where a durable consumer created now starts: 'new' messages only, or 'all' the stream still holds. Defaults to 'new'. */
   durableDeliverFrom?: 'new' | 'all';
   /** Handlers running at once per subscription (core and durable); further messages wait, messages. Defaults to 16. */
@@ -89,6 +99,7 @@ export const NATS_TRANSPORT_DEFAULTS: Readonly<ResolvedNatsTransportOptions> = O
   ackWaitMs: 30_000,
   nakDelayMs: 1_000,
   maxDeliver: 20,
+  consumerInactiveThresholdMs: 86_400_000,
   durableDeliverFrom: 'new',
   handlerConcurrency: 16,
   drainTimeoutMs: 5_000,
@@ -125,6 +136,7 @@ export function resolveNatsTransportOptions(
     ackWaitMs: options.ackWaitMs ?? d.ackWaitMs,
     nakDelayMs: options.nakDelayMs ?? d.nakDelayMs,
     maxDeliver: options.maxDeliver ?? d.maxDeliver,
+    consumerInactiveThresholdMs: options.consumerInactiveThresholdMs ?? d.consumerInactiveThresholdMs,
     durableDeliverFrom: options.durableDeliverFrom ?? d.durableDeliverFrom,
     handlerConcurrency: options.handlerConcurrency ?? d.handlerConcurrency,
     drainTimeoutMs: options.drainTimeoutMs ?? d.drainTimeoutMs,
@@ -163,6 +175,7 @@ export function resolveNatsTransportOptions(
     'bufferMaxBytes',
     'streamMaxAgeMs',
     'ackWaitMs',
+    'consumerInactiveThresholdMs',
     'handlerConcurrency',
     'drainTimeoutMs',
   ];
@@ -186,6 +199,12 @@ export function resolveNatsTransportOptions(
   issues.push(...securityIssues(o, path));
   if (!Array.isArray(o.durableTopics) || o.durableTopics.some((t) => typeof t !== 'string' || !isTopic(t))) {
     fail('durableTopics', 'an array of dotted topics without wildcards', o.durableTopics);
+  } else if (o.durableTopics.length > 0 && options.name === undefined) {
+    fail(
+      'name',
+      "this node's own name, stable across restarts (durableTopics is set: each broadcast subscription's durable consumer is named from it)",
+      options.name,
+    );
   }
   const known = [...Object.keys(d), 'auth', 'tls'];
   for (const key of Object.keys(options)) {

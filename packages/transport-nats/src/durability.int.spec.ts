@@ -64,7 +64,7 @@ describe(NatsTransport, () => {
   describe('durable topics', () => {
     it('when commands are published while the consumer process is down and it is SIGKILLed mid-run, processes every one after restart', async () => {
       const publisher = new NatsTransport(
-        { servers: [SHARED_NATS], namespace, streamName, durableTopics: ['dur.task'] },
+        { servers: [SHARED_NATS], namespace, streamName, name: 'publisher', durableTopics: ['dur.task'] },
         new RecordingLogger(),
       );
       await publisher.connect();

@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import type { DeliveryInfo, Envelope, TopicPayload } from '@slipstream/contracts';
 import { MessageBus } from '@slipstream/core';
@@ -23,7 +23,7 @@ async function node(name: string, options: NatsTransportOptions = {}): Promise<N
       streamName,
       streamStorage: 'memory',
       name,
-      durableTopics: ['dt.broadcast', 'dt.restart', 'dt.from', 'dt.poison'],
+      durableTopics: ['dt.broadcast', 'dt.restart', 'dt.from', 'dt.poison', 'dt.gone'],
       nakDelayMs: 0,
       ...options,
     },
@@ -111,6 +111,38 @@ describe(NatsTransport, () => {
       expect(got.fresh).toEqual([5]);
       expect(got.all).toEqual([0, 1, 2, 3, 4, 5]);
     });
+
+    it.each([
+      ['a consumer it creates', false],
+      ['a consumer made before (without a threshold)', true],
+    ])(
+      'when a node is gone for longer than consumerInactiveThresholdMs, the server removes its broadcast consumer (%s)',
+      async (_kind, preexisting) => {
+        const name = `g${preexisting ? 'p' : 'n'}${suffix}`;
+        const consumerName = `node-${name}-dt_gone-1`;
+        const jsm = await jetstreamManager(raw);
+        const consumers = async (): Promise<string[]> =>
+          (await jsm.consumers.list(streamName).next()).map((c) => c.name);
+        if (preexisting) {
+          await (await node(`gs${suffix}`)).publish(envelope('dt.gone', {}));
+          await jsm.consumers.add(streamName, {
+            durable_name: consumerName,
+            filter_subject: `${namespace}.dt.gone`,
+            ack_policy: AckPolicy.Explicit,
+          });
+        }
+        const t = await node(name, { consumerInactiveThresholdMs: 1_000 });
+        t.subscribe('dt.gone', () => undefined);
+        await t.flush();
+        expect(await consumers()).toContain(consumerName);
+        await t.close();
+        // Bounded: 80 polls of 250 ms.
+        for (let i = 0; i < 80 && (await consumers()).includes(consumerName); i++) {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(await consumers()).not.toContain(consumerName);
+      },
+    );
 
     it('when a handler fails every delivery, after maxDeliver the message lands on the dead-letter subject with its headers and last error, and bus.deadletter is published', async () => {
       const t = await node(`dl${suffix}`, { maxDeliver: 3 });

@@ -101,7 +101,7 @@ describe(Orchestrator, () => {
       });
       const orch = orchestrator({
         nodeId: `node-o-${suffix}`,
-        bus: natsBus({ durableTopics: ['sarah.task'] }),
+        bus: natsBus({ name: `node-o-${suffix}`, durableTopics: ['sarah.task'] }),
         discovery: { enabled: false },
       })
         .register(worker)

@@ -7,6 +7,8 @@ import { connectNats } from './connectNats';
 import { NatsTransport } from './NatsTransport';
 import type { NatsTransportOptions } from './NatsTransportOptions';
 
+/** The node name of every transport here (durable broadcast consumers are named from it). */
+const NODE = 'sd-node';
 let server: PrivateNatsServer;
 const opened: NatsTransport[] = [];
 const unhandled: unknown[] = [];
@@ -14,19 +16,25 @@ const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
 
 function open(options: NatsTransportOptions = {}, logger = new RecordingLogger()): NatsTransport {
   const transport = new NatsTransport(
-    { servers: [server.url], namespace: `slips${uniqueSuffix()}`, reconnectTimeWaitMs: 100, ...options },
+    {
+      servers: [server.url],
+      namespace: `slips${uniqueSuffix()}`,
+      name: NODE,
+      reconnectTimeWaitMs: 100,
+      ...options,
+    },
     logger,
   );
   opened.push(transport);
   return transport;
 }
 
-/** How many deliveries of the first broadcast consumer of `topic` (default node name) wait for their ack on the server. */
+/** How many deliveries of the first broadcast consumer of `topic` (node `NODE`) wait for their ack on the server. */
 async function ackPending(stream: string, topic: string): Promise<number> {
   const nc = await connectNats({ servers: server.url });
   try {
     const jsm = await jetstreamManager(nc);
-    const info = await jsm.consumers.info(stream, `node-slipstream-${topic.replace(/\./g, '_')}-1`);
+    const info = await jsm.consumers.info(stream, `node-${NODE}-${topic.replace(/\./g, '_')}-1`);
     return info.num_ack_pending;
   } finally {
     await nc.close();

@@ -14,6 +14,7 @@ const transport = new NatsTransport(
   {
     servers: [NATS_URL],
     namespace: SLIP_NAMESPACE,
+    name: 'durable-worker',
     streamName: SLIP_STREAM,
     durableTopics: ['dur.task'],
     ackWaitMs: 1_500,

@@ -110,23 +110,39 @@ export const coreConfigSchema = z.looseObject({
         transport: z.literal('in-process'),
         ...busBase,
       }),
-      z.looseObject({
-        /**
-         * Envelopes travel over NATS (load `natsTransportModule`). Further fields (`namespace`,
-         * `durableTopics`, `bufferMaxMessages`, ...) pass through to the NATS transport, which
-         * validates them with a `ConfigError` naming `bus.<field>`.
-         */
-        transport: z.literal('nats'),
-        /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. At least one. */
-        servers: z.array(z.string().min(1)).min(1),
-        /** Connection name shown by the server. Defaults to the node id. */
-        name: z.string().min(1).optional(),
-        /** Authentication (see `natsAuthSchema`). Defaults to none. */
-        auth: natsAuthSchema.optional(),
-        /** TLS (see `natsTlsSchema`). Defaults to plain TCP. */
-        tls: natsTlsSchema.optional(),
-        ...busBase,
-      }),
+      z
+        .looseObject({
+          /**
+           * Envelopes travel over NATS (load `natsTransportModule`). Further fields (`namespace`,
+           * `durableTopics`, `bufferMaxMessages`, ...) pass through to the NATS transport, which
+           * validates them with a `ConfigError` naming `bus.<field>`.
+           */
+          transport: z.literal('nats'),
+          /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. At least one. */
+          servers: z.array(z.string().min(1)).min(1),
+          /**
+           * This node's name on NATS: the connection name, and the name each durable broadcast
+           * consumer is named from. Required with `durableTopics` (it must stay the same across
+           * restarts, which the node id's default does not). Defaults to the node id otherwise.
+           */
+          name: z.string().min(1).optional(),
+          /** Authentication (see `natsAuthSchema`). Defaults to none. */
+          auth: natsAuthSchema.optional(),
+          /** TLS (see `natsTlsSchema`). Defaults to plain TCP. */
+          tls: natsTlsSchema.optional(),
+          ...busBase,
+        })
+        .superRefine((bus, ctx) => {
+          const durable = bus.durableTopics;
+          if (Array.isArray(durable) && durable.length > 0 && bus.name === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['name'],
+              message:
+                "this node's own name, stable across restarts (durableTopics is set: each broadcast subscription's durable consumer is named from it)",
+            });
+          }
+        }),
     ])
     .prefault({ transport: 'in-process' }),
   /** Node discovery: heartbeats, agents announced to every node, `agent.offline` for a silent node. */

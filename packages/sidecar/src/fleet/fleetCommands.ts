@@ -1,22 +1,34 @@
+import { ConfigError } from '@slipstream/contracts';
 import {
   connectWithOptions,
   FleetConfigStore,
   resolveNatsTransportOptions,
   type FleetNodeStatus,
   type NatsTransportOptions,
+  type ResolvedNatsTransportOptions,
 } from '@slipstream/transport-nats';
 import type { FleetSection } from '@slipstream/config';
 import { loadConfigFile } from '@slipstream/core';
 import { z } from 'zod';
+import { loadSidecarConfig } from '../config/loadSidecarConfig';
 import { parseFleetConfig } from './parseFleetConfig';
 
-/** Where `pushConfig` and `configStatus` find the fleet: the NATS connection and the bucket. */
+/**
+ * Where `pushConfig` and `configStatus` find the fleet: the NATS connection and the bucket, from a
+ * system config file (the one the sidecars run), from the fields here, or both (the fields win).
+ */
 export interface FleetCommandOptions extends Pick<FleetSection, 'bucket' | 'key'> {
-  /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. */
-  servers: string[];
-  /** Authentication, as the `bus.auth` section. Defaults to none. */
+  /**
+   * A system config file, YAML or JSON, validated as `slipstream sidecar` validates it: its `bus`
+   * section (`transport: nats`, servers, `auth`, `tls`) is the connection, its `fleet` section
+   * gives the bucket and key. Defaults to none.
+   */
+  configFile?: string;
+  /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. Defaults to the file's `bus.servers`, else ['nats://127.0.0.1:4222']. */
+  servers?: string[];
+  /** Authentication, as the `bus.auth` section; replaces the file's. Defaults to the file's, else none. */
   auth?: NatsTransportOptions['auth'];
-  /** TLS, as the `bus.tls` section. Defaults to plain TCP. */
+  /** TLS, as the `bus.tls` section; replaces the file's. Defaults to the file's, else plain TCP. */
   tls?: NatsTransportOptions['tls'];
 }
 
@@ -52,21 +64,50 @@ async function withStore<T>(
   options: FleetCommandOptions,
   use: (store: FleetConfigStore) => Promise<T>,
 ): Promise<T> {
-  const { servers, auth, tls, bucket, key } = options;
-  const nc = await connectWithOptions(
-    resolveNatsTransportOptions(
-      { servers, name: 'slipstream-config', ...(auth ? { auth } : {}), ...(tls ? { tls } : {}) },
-      'connection',
-    ),
-  );
+  const { connection, fleet } = await fleetLocation(options);
+  const nc = await connectWithOptions(connection);
   try {
     const store = await FleetConfigStore.open(nc, {
-      ...(bucket === undefined ? {} : { bucket }),
-      ...(key === undefined ? {} : { key }),
+      ...(fleet.bucket === undefined ? {} : { bucket: fleet.bucket }),
+      ...(fleet.key === undefined ? {} : { key: fleet.key }),
       validate: parseFleetConfig,
     });
     return await use(store);
   } finally {
     await nc.close();
   }
+}
+
+/**
+ * The connection and the bucket of `options`: the config file's `bus` and `fleet` sections (when
+ * given) with the fields of `options` over them. A file whose bus is not NATS is refused with a
+ * `ConfigError` naming `bus.transport`.
+ */
+async function fleetLocation(
+  options: FleetCommandOptions,
+): Promise<{ connection: ResolvedNatsTransportOptions; fleet: Pick<FleetSection, 'bucket' | 'key'> }> {
+  const { configFile, servers, auth, tls, bucket, key } = options;
+  const file = configFile === undefined ? undefined : await loadSidecarConfig(configFile);
+  const bus = file?.core.bus;
+  if (bus !== undefined && bus.transport !== 'nats') {
+    throw new ConfigError([
+      {
+        path: 'bus.transport',
+        expected: `"nats" (the fleet's bucket is on NATS) in ${configFile!}`,
+        received: JSON.stringify(bus.transport),
+      },
+    ]);
+  }
+  const fromFile = (bus ?? {}) as NatsTransportOptions;
+  const connection = resolveNatsTransportOptions({
+    ...fromFile,
+    servers: servers ?? fromFile.servers ?? ['nats://127.0.0.1:4222'],
+    name: 'slipstream-config',
+    ...(auth === undefined ? {} : { auth }),
+    ...(tls === undefined ? {} : { tls }),
+  });
+  return {
+    connection,
+    fleet: { bucket: bucket ?? file?.fleet?.bucket, key: key ?? file?.fleet?.key },
+  };
 }

@@ -10,7 +10,8 @@ export class NatsAuthError extends SlipstreamError {
 
   constructor(
     readonly credential: string,
-    reason: string,
+    /** What the server or the TLS handshake said, e.g. 'authorization violation'. */
+    readonly reason: string,
     options?: SlipstreamErrorOptions,
   ) {
     super(`the NATS server refused ${credential}: ${reason}`, options);
