@@ -361,6 +361,40 @@ describe(Orchestrator, () => {
       expect(log).toEqual(['connect', 'start a', 'stop a', 'close']);
     });
 
+    it('when the transport lost its server and holds every publish, stop() still ends: lifecycle events and the flush are cut at the drain timeout', async () => {
+      const log: string[] = [];
+      let down = false;
+      const factory: TransportFactory = {
+        name: 'nats',
+        create: () => {
+          const transport = new InProcessTransport();
+          const { publish, flush } = transport;
+          // Like a NATS connection waiting to reconnect: nothing it is given settles.
+          transport.publish = (e) => (down ? new Promise<void>(() => undefined) : publish.call(transport, e));
+          transport.flush = () => (down ? new Promise<void>(() => undefined) : flush.call(transport));
+          return transport;
+        },
+      };
+      orch = new Orchestrator({
+        config: {
+          nodeId: 'n1',
+          bus: { transport: 'nats', servers: ['nats://x'] },
+          orchestrator: { drainTimeoutMs: 50 },
+        },
+        logger: silentLogger,
+      })
+        .use(
+          new ContainerModule(({ bind }) => {
+            bind<TransportFactory>(CORE_TOKENS.TransportFactory).toConstantValue(factory);
+          }),
+        )
+        .register(agent('a', { log }));
+      await orch.start();
+      down = true;
+      await orch.stop();
+      expect(log).toEqual(['start a', 'stop a']);
+    });
+
     it('when the config keeps the in-process default, a loaded nats module changes nothing', async () => {
       const log: string[] = [];
       orch = orchestrator().use(fakeNatsModule(log)).register(agent('a', { log }));

@@ -258,13 +258,36 @@ export class Orchestrator {
       else if (record.state === 'failed' && record.startCalled === true) await this.release(record);
     }
     this.discovery?.stop();
-    await this.bus
+    const flushed = this.bus
       ?.flush()
       .catch((err: unknown) =>
         this.logger.warn('bus flush failed while stopping', { error: serializeError(err) }),
       );
-    await this.bus?.close();
+    if ((await this.withinDrainTimeout(flushed)) === 'cut')
+      this.logger.warn('bus flush cut at the drain timeout (transport unreachable?)', {
+        drainTimeoutMs: this.config.orchestrator.drainTimeoutMs,
+      });
+    if ((await this.withinDrainTimeout(this.bus?.close())) === 'cut')
+      this.logger.warn('bus close cut at the drain timeout (transport unreachable?)', {
+        drainTimeoutMs: this.config.orchestrator.drainTimeoutMs,
+      });
     this.phase = 'stopped';
+  }
+
+  /**
+   * Waits for `work` at most the drain timeout: a transport that lost its server holds its
+   * publishes until it reconnects, which must not keep a stopping node alive.
+   */
+  private async withinDrainTimeout(work: Promise<unknown> | undefined): Promise<'done' | 'cut'> {
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<'cut'>((resolve) => {
+      timer = setTimeout(() => resolve('cut'), this.config.orchestrator.drainTimeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve(work).then(() => 'done' as const), cut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async stopAgent(record: AgentRecord): Promise<void> {
@@ -306,15 +329,7 @@ export class Orchestrator {
 
   /** The agent's `stop()`, cut at the drain timeout; rejects with what it threw. */
   private async callStop(agent: Agent): Promise<'drained' | 'cut'> {
-    let timer: NodeJS.Timeout | undefined;
-    const cut = new Promise<'cut'>((resolve) => {
-      timer = setTimeout(() => resolve('cut'), this.config.orchestrator.drainTimeoutMs);
-    });
-    try {
-      return await Promise.race([Promise.resolve(agent.stop()).then(() => 'drained' as const), cut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await this.withinDrainTimeout(Promise.resolve(agent.stop()))) === 'done' ? 'drained' : 'cut';
   }
 
   private async fail(
@@ -347,12 +362,21 @@ export class Orchestrator {
   }
 
   /** Publishes a lifecycle event; a failed publish is logged, never thrown into the lifecycle. */
+  /**
+   * Publishes a lifecycle event; a failure is logged, not thrown. While stopping, the wait is
+   * bounded by the drain timeout (a transport that lost its server holds publishes).
+   */
   private async emit<T extends TopicName>(topic: T, payload: TopicPayload<T>): Promise<void> {
-    try {
-      await this.bus?.publish(topic, payload);
-    } catch (err) {
-      this.logger.error('lifecycle event could not be published', { topic, error: serializeError(err) });
-    }
+    const published = this.bus
+      ?.publish(topic, payload)
+      .catch((err: unknown) =>
+        this.logger.error('lifecycle event could not be published', { topic, error: serializeError(err) }),
+      );
+    if (this.phase !== 'stopping') return void (await published);
+    if ((await this.withinDrainTimeout(published)) === 'cut')
+      this.logger.warn('lifecycle event not published within the drain timeout (transport unreachable?)', {
+        topic,
+      });
   }
 
   private assertPhase(expected: Phase, method: string): void {
