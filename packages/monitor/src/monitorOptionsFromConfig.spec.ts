@@ -19,6 +19,7 @@ describe('monitorOptionsFromConfig', () => {
       admin: { host: '0.0.0.0', port: 9_100, bearerToken: 't', allowRemote: true },
       tracing: { enabled: true },
       accessLog: { enabled: true, sampleRate: 0.25 },
+      prometheus: { maxSeries: 50, defaultMetrics: true },
     });
     expect(options).toEqual({
       registry: { sloLatencyMs: 100, windowMs: 30_000 },
@@ -27,6 +28,7 @@ describe('monitorOptionsFromConfig', () => {
       admin: { host: '0.0.0.0', port: 9_100, bearerToken: 't', allowRemote: true },
       tracing: { enabled: true },
       accessLog: { enabled: true, sampleRate: 0.25 },
+      prometheus: { maxSeries: 50, defaultMetrics: true },
     });
   });
 });
