@@ -239,10 +239,15 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     return remaining === undefined ? perTry : Math.min(perTry, remaining);
   }
 
-  /** The pool options of an attempt whose breaker gave it `signal`. */
-  poolOptions(signal: AbortSignal): HttpRequestOptions {
+  /**
+   * The pool options of an attempt whose breaker gave it `signal`. A stream's breaker call ends
+   * at the headers, and the caller's own signal cuts its body (`cutOnAbort`): its pool request
+   * listens to the breaker's signal until the headers only, so the breaker may reuse it.
+   */
+  poolOptions(signal: AbortSignal, stream: boolean): HttpRequestOptions {
     return {
       signal,
+      signalUntilHeaders: stream,
       timeoutMs: this.attemptTimeoutMs(),
       idempotent: this.idempotent,
       compression: this.compression,
@@ -724,13 +729,11 @@ export class NetworkClient {
     x.respondedAt = 0;
     x.attempt = attempt;
     const endpoint = this.#pick(x, attempt);
-    const fallback = x.fallback;
-    return this.#breakers.execute(endpoint.origin, (signal) => this.#sendStream(x, endpoint, signal), {
-      signal: x.signal,
-      deadline: x.deadline,
-      cluster: x.cluster,
-      fallback: fallback && (async (err) => HttpStreamResponse.of(await fallback(err))),
-    });
+    return this.#breakers.execute(
+      endpoint.origin,
+      (signal) => this.#sendStream(x, endpoint, signal),
+      streamBreakerOptions(x),
+    );
   };
 
   /**
@@ -745,7 +748,7 @@ export class NetworkClient {
     const sent = performance.now();
     let response: HttpResponse;
     try {
-      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal));
+      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal, false));
     } catch (error) {
       this.#attemptEnded(
         x,
@@ -777,7 +780,7 @@ export class NetworkClient {
     this.#attemptStarted(x, endpoint);
     const sent = performance.now();
     const response = await this.#pool
-      .stream(x.poolRequest(endpoint), x.poolOptions(signal))
+      .stream(x.poolRequest(endpoint), x.poolOptions(signal, true))
       .catch((error: unknown) => {
         this.#attemptEnded(
           x,
@@ -1013,6 +1016,23 @@ function hedgeView(x: Exchange, signal: AbortSignal, index: number): Exchange {
   view.attemptHeaders = undefined;
   view.attemptObservation = undefined;
   return view;
+}
+
+/**
+ * The breaker options of a streamed attempt: the exchange itself (its signal, deadline, cluster,
+ * and `releasesSignal`: see `Exchange.poolOptions`), with its fallback's response as a stream.
+ */
+function streamBreakerOptions(x: Exchange): BreakerExecuteOptions<HttpStreamResponse> {
+  const fallback = x.fallback;
+  if (fallback === undefined)
+    return x as BreakerExecuteOptions<unknown> as BreakerExecuteOptions<HttpStreamResponse>;
+  return {
+    signal: x.signal,
+    deadline: x.deadline,
+    cluster: x.cluster,
+    releasesSignal: true,
+    fallback: async (err) => HttpStreamResponse.of(await fallback(err)),
+  };
 }
 
 /** Dumps the body of the 5xx/429 stream held on `x`, if any (read and dropped, so its connection is reused). */
