@@ -59,16 +59,21 @@ export function validateRequest(req: RequestShape): void {
       'method',
       `expected an upper-case HTTP method token like GET (CONNECT is not proxied), received ${shown(method)}`,
     );
+  // The name a `content-length` is given under, checked once the body is.
+  let contentLength: string | undefined;
   if (headers !== undefined) {
     if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
       throw new InvalidRequestError(
         'headers',
         `expected an object of header names to values, received ${shown(headers)}`,
       );
-    for (const [name, value] of Object.entries(headers)) {
+    for (const name in headers) {
+      if (!Object.hasOwn(headers, name)) continue;
+      const value = (headers as Record<string, unknown>)[name];
       if (!TOKEN.test(name))
         throw new InvalidRequestError(`headers[${JSON.stringify(name)}]`, 'expected a header name token');
-      if (HOP_BY_HOP.has(name.toLowerCase()))
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower))
         throw new InvalidRequestError(
           `headers[${JSON.stringify(name)}]`,
           'a header that is not connection-specific (the pool manages connection, upgrade, transfer-encoding, te …)',
@@ -78,6 +83,7 @@ export function validateRequest(req: RequestShape): void {
           `headers[${JSON.stringify(name)}]`,
           `expected a string without CR, LF or other control characters, received ${shown(value)}`,
         );
+      if (lower === 'content-length') contentLength ??= name;
     }
   }
   if (
@@ -90,7 +96,8 @@ export function validateRequest(req: RequestShape): void {
       'body',
       `expected a string, a Buffer or a stream (serialise objects first), received ${shown(body)}`,
     );
-  checkContentLength(headers as Record<string, string> | undefined, body);
+  if (contentLength !== undefined)
+    checkContentLength(contentLength, (headers as Record<string, string>)[contentLength]!, body);
 }
 
 /**
@@ -98,10 +105,7 @@ export function validateRequest(req: RequestShape): void {
  * (none, a string, bytes), that body's length: a mismatch would fail on the wire as if the
  * upstream were at fault. A streamed body's length is only known as it is sent.
  */
-function checkContentLength(headers: Record<string, string> | undefined, body: unknown): void {
-  const name = Object.keys(headers ?? {}).find((h) => h.toLowerCase() === 'content-length');
-  if (name === undefined) return;
-  const declared = headers![name]!;
+function checkContentLength(name: string, declared: string, body: unknown): void {
   const field = `headers[${JSON.stringify(name)}]`;
   if (!/^\d+$/.test(declared))
     throw new InvalidRequestError(field, `expected a decimal byte count, received ${shown(declared)}`);
