@@ -135,6 +135,8 @@ const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
 /** The endpoint label of an outcome that reached no endpoint (shed, no route). */
 const NO_ENDPOINT = '(none)';
 const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
+/** The headers observers read for a request without any. */
+const NO_HEADERS: Record<string, string> = Object.freeze({});
 
 /** What the learn and record steps read of a response, buffered or streamed. */
 type ResponseFigures = Pick<
@@ -818,16 +820,24 @@ export class NetworkClient {
     return response;
   }
 
-  /** Counts an attempt and, with observers, tells them (with a copy of the headers they may add to). */
+  /**
+   * Counts an attempt and, with observers, tells them (with a copy of the headers when one of
+   * them adds to them, else with the request's own).
+   */
   #attemptStarted(x: Exchange, endpoint: EndpointState): void {
     const root = x.root;
     root.attempts = root.attempts + 1;
     const observation = x.observation;
     if (observation === undefined) return;
-    const headers: Record<string, string> = {};
     const own = x.req.headers;
-    if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
-    x.attemptHeaders = headers;
+    let headers: Record<string, string>;
+    if (this.#observer!.addsHeaders === true) {
+      headers = {};
+      if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
+      x.attemptHeaders = headers;
+    } else {
+      headers = own ?? NO_HEADERS;
+    }
     const n = root.attempts;
     x.attemptObservation = observation.attemptStarted(
       x.hedgeIndex > 0

@@ -111,6 +111,8 @@ class RequestSpan implements RequestObservation {
  * and no work per attempt; inside one, the caller's `traceparent` is still passed on.
  */
 export class TracingObserver implements RequestObserver {
+  /** It injects `traceparent` into each attempt's headers. */
+  readonly addsHeaders = true;
   private readonly tracer: Tracer;
 
   constructor(options: TracingObserverOptions = {}) {
