@@ -162,7 +162,7 @@ export class SidecarProxy {
     const stats = this.#stats;
     stats.requests++;
     stats.inFlight++;
-    res.once('close', () => {
+    res.on('close', () => {
       // Closed before its response was sent: the client went away, which cuts its upstream request.
       if (!res.writableFinished) abortConnection(req.socket);
       stats.inFlight--;
@@ -202,14 +202,15 @@ export class SidecarProxy {
       signal,
     };
     const inbound = this.#options.inboundTraceContext;
-    const response = await (
-      inbound === undefined
+    let response: HttpStreamResponse;
+    try {
+      response = await (inbound === undefined
         ? this.#target.stream(request, options)
-        : inbound(req.headers, () => this.#target.stream(request, options))
-    ).catch((err: unknown) => {
+        : inbound(req.headers, () => this.#target.stream(request, options)));
+    } catch (err) {
       // The body passed the limit before the upstream answered: a 413, not the upstream's failure.
       throw metered.exceeded ?? err;
-    });
+    }
     const headers = responseHeaders(response.headers, VIA);
     if (this.#draining) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
