@@ -4,7 +4,7 @@ import { Readable, type Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { STREAM_DECODERS } from '../compression/codecs';
 import { corruptBody, decodedTooLarge } from '../errors/decodeErrors';
-import { HttpStreamResponse, type BodyMeter } from '../response/HttpStreamResponse';
+import { bodyEnd, HttpStreamResponse, type BodyMeter } from '../response/HttpStreamResponse';
 import { ExchangeTask } from './ExchangeTask';
 
 /**
@@ -19,6 +19,9 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
   bytesInWire = 0;
   /** @inheritdoc */
   bytesInLogical = 0;
+  /** @inheritdoc */
+  ended: Promise<SlipstreamError | undefined> | undefined;
+  #settleEnded: ((end: SlipstreamError | undefined) => void) | undefined;
   #body: Readable | undefined;
   /** The `content-encoding` token to decode, when there is a decoder for it. */
   #encoding: string | undefined;
@@ -43,6 +46,10 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
       },
     });
     this.#body = body;
+    // Settled by `#close`, which every end of the body goes through: no `stream.finished`
+    // listeners. Its error is reported there, so it never goes unhandled, even before anyone reads.
+    this.ended = new Promise((resolve) => (this.#settleEnded = resolve));
+    body.on('error', reportedByEnded);
     this.owner.holdStream(this);
     // The caller's signal cuts the body too, unless it covered the wait for the headers only.
     this.resolveWith(
@@ -126,6 +133,12 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
   #close(err: Error | null): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Destroyed without an error before its end was read: cut short, as `stream.finished` reports it.
+    const end =
+      err === null && this.#body?.readableEnded === false
+        ? new Error('the body was destroyed before its end')
+        : err;
+    this.#settleEnded?.(bodyEnd(end));
     this.stopListening();
     this.owner.dropStream(this);
     this.#decoder?.destroy();
@@ -136,3 +149,6 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     counters.bytesInLogical += this.bytesInLogical;
   }
 }
+
+/** The listener that keeps a body's error from going unhandled: `ended` reports it. */
+function reportedByEnded(): void {}
