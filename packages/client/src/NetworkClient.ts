@@ -161,7 +161,6 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   readonly releasesSignal = true;
   /** The admission permit, once granted. */
   permit: Permit | undefined;
-  grantedAt = 0;
   /** When the response (its headers, for a stream) arrived; 0: not yet, or a buffered request. */
   respondedAt = 0;
   endpoint = NO_ENDPOINT;
@@ -289,6 +288,7 @@ export class NetworkClient {
     response: ResponseFigures | undefined,
     error: unknown,
     outcome: OutcomeKind,
+    durationMs: number,
   ) => void;
   readonly #sources: Disposer[] = [];
   #dispatcher: ClientDispatcher | undefined;
@@ -394,11 +394,14 @@ export class NetworkClient {
     validateRequest(req);
     validateRequestOptions(opts, 'request');
     const x = this.#begin(req, opts, 'stream');
-    const response = await this.#admitted(x, this.#streamAttempt).catch((err: unknown) => {
+    let response: HttpStreamResponse;
+    try {
+      response = await this.#admitted(x, this.#streamAttempt);
+    } catch (err) {
       dump(x);
       this.#end(x, undefined, err);
       throw err;
-    });
+    }
     if (x.held !== response) dump(x);
     this.#streams.add(response);
     void response.ended.then((bodyError) => {
@@ -642,7 +645,6 @@ export class NetworkClient {
     attempt: (x: Exchange, attempt?: RetryAttempt) => Promise<R>,
   ): Promise<R> {
     x.permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
-    x.grantedAt = performance.now();
     x.observation?.admitted(x.permit.queuedMs);
     try {
       return await (x.retry ? this.#retry.execute((a) => attempt(x, a), x) : attempt(x));
@@ -781,19 +783,20 @@ export class NetworkClient {
     cluster.onStart(endpoint);
     this.#attemptStarted(x, endpoint);
     const sent = performance.now();
-    const response = await this.#pool
-      .stream(x.poolRequest(endpoint), x.poolOptions(signal, true))
-      .catch((error: unknown) => {
-        this.#attemptEnded(
-          x,
-          endpoint,
-          performance.now() - sent,
-          attemptErrorOutcome(x, signal, error),
-          undefined,
-          error,
-        );
-        throw error;
-      });
+    let response: HttpStreamResponse;
+    try {
+      response = await this.#pool.stream(x.poolRequest(endpoint), x.poolOptions(signal, true));
+    } catch (error) {
+      this.#attemptEnded(
+        x,
+        endpoint,
+        performance.now() - sent,
+        attemptErrorOutcome(x, signal, error),
+        undefined,
+        error,
+      );
+      throw error;
+    }
     x.respondedAt = performance.now();
     const rttMs = x.respondedAt - sent;
     const status = response.statusCode;
@@ -807,9 +810,9 @@ export class NetworkClient {
     x.permit?.sample({ rttMs, dropped: false });
     x.attemptObservation?.finished({ outcome, status });
     x.attemptObservation = undefined;
-    const stopCutting = x.signal && cutOnAbort(response, x.signal);
+    const cut = x.signal && cutOnAbort(response, x.signal);
     void response.ended.then((error) => {
-      stopCutting?.();
+      cut?.stop();
       // A body that breaks off is the upstream's failure, unless the caller cut it.
       const effect =
         error === undefined
@@ -871,19 +874,20 @@ export class NetworkClient {
   /** The logical request is over: its slot is freed, the route chooser and the monitor learn it; close() may proceed. */
   #end(x: Exchange, response: ResponseFigures | undefined, error: unknown): void {
     const outcome = requestOutcome(x, response, error);
+    const durationMs = performance.now() - x.start;
     x.permit?.release();
     if (x.route && x.permit) {
       const effect = OUTCOME_EFFECTS[outcome].endpoint;
       // A stream's latency is its time to the headers; its body may run for as long as its reader likes.
-      const latencyMs = (x.respondedAt || performance.now()) - x.start;
+      const latencyMs = x.respondedAt === 0 ? durationMs : x.respondedAt - x.start;
       if (effect !== 'ignore') this.#router.record(x.route, { latencyMs, error: effect === 'failure' });
     }
-    this.#record(x, response, error, outcome);
+    this.#record(x, response, error, outcome, durationMs);
     x.observation?.finished({
       outcome,
       status: response?.statusCode,
       error,
-      durationMs: performance.now() - x.start,
+      durationMs,
       attempts: x.attempts,
       endpoint: x.endpoint === NO_ENDPOINT ? undefined : x.endpoint,
       bytesOutWire: response?.bytesOutWire,
@@ -899,6 +903,7 @@ export class NetworkClient {
     response: ResponseFigures | undefined,
     error: unknown,
     outcome: OutcomeKind,
+    durationMs: number,
   ): void => {
     let bytesOutLogical = 0;
     let bytesOutWire = 0;
@@ -915,7 +920,7 @@ export class NetworkClient {
       endpoint: x.endpoint,
       route: x.route?.id ?? x.cluster,
       qosClass: x.qosClass,
-      durationMs: performance.now() - x.start,
+      durationMs,
       status: response?.statusCode,
       outcome,
       errorKind: error === undefined ? undefined : classifyError(error),
@@ -1075,19 +1080,36 @@ function fallbackOf(config: CircuitBreakerConfig = {}): BreakerExecuteOptions<Ht
 
 /**
  * Destroys `response`'s body with a `RequestAbortedError` when `signal` aborts (the breaker's
- * call, which followed the signal until the headers, is over by then). Returns the undo, for
- * when the body is over: a long-lived caller signal keeps no listener per finished stream.
+ * call, which followed the signal until the headers, is over by then). `stop()` it when the body
+ * is over: a long-lived caller signal keeps no listener per finished stream. The listener is the
+ * object itself (`handleEvent`): no closures per stream.
  */
-function cutOnAbort(response: HttpStreamResponse, signal: AbortSignal): () => void {
-  const cut = (): void => {
-    response.body.destroy(
-      new RequestAbortedError('the request was aborted by the caller', { cause: signal.reason }),
+class BodyCut {
+  constructor(
+    private readonly response: HttpStreamResponse,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** The signal aborted: cut the body. */
+  handleEvent(): void {
+    this.response.body.destroy(
+      new RequestAbortedError('the request was aborted by the caller', { cause: this.signal.reason }),
     );
-  };
-  if (signal.aborted) {
-    cut();
-    return () => undefined;
   }
-  signal.addEventListener('abort', cut, { once: true });
-  return () => signal.removeEventListener('abort', cut);
+
+  /** Stops listening to the signal. */
+  stop(): void {
+    this.signal.removeEventListener('abort', this);
+  }
+}
+
+/** Cuts `response`'s body when `signal` aborts (at once when it has); undefined when it already did. */
+function cutOnAbort(response: HttpStreamResponse, signal: AbortSignal): BodyCut | undefined {
+  const cut = new BodyCut(response, signal);
+  if (signal.aborted) {
+    cut.handleEvent();
+    return undefined;
+  }
+  signal.addEventListener('abort', cut);
+  return cut;
 }
