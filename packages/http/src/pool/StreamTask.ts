@@ -38,15 +38,9 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
       delete headers['content-encoding'];
       delete headers['content-length'];
     }
-    const body = new Readable({
-      read: () => this.#pull(),
-      destroy: (err, callback) => {
-        this.#close(err);
-        callback(err);
-      },
-    });
+    const body = new TaskBody(this);
     this.#body = body;
-    // Settled by `#close`, which every end of the body goes through: no `stream.finished`
+    // Settled by `close`, which every end of the body goes through: no `stream.finished`
     // listeners. Its error is reported there, so it never goes unhandled, even before anyone reads.
     this.ended = new Promise((resolve) => (this.#settleEnded = resolve));
     body.on('error', reportedByEnded);
@@ -115,8 +109,8 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     }
   }
 
-  /** The reader wants more. */
-  #pull(): void {
+  /** The reader wants more (called by the body). */
+  pull(): void {
     this.controller?.resume();
     this.#decoder?.resume();
   }
@@ -129,8 +123,11 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     if (this.bytesInLogical === 0) body.resume();
   }
 
-  /** The body is over (ended, errored or destroyed): abort what is left on the wire, free the slot, count the bytes. */
-  #close(err: Error | null): void {
+  /**
+   * The body is over (ended, errored or destroyed; called by the body): abort what is left on
+   * the wire, free the slot, count the bytes.
+   */
+  close(err: Error | null): void {
     if (this.#closed) return;
     this.#closed = true;
     // Destroyed without an error before its end was read: cut short, as `stream.finished` reports it.
@@ -152,3 +149,23 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
 
 /** The listener that keeps a body's error from going unhandled: `ended` reports it. */
 function reportedByEnded(): void {}
+
+/**
+ * A streamed response's body: reading it pulls from its task, destroying it closes the task.
+ * A subclass rather than `new Readable({ read, destroy })`: no closures per body, and every body
+ * has the same shape (the options would add own `_read`/`_destroy` properties to each).
+ */
+class TaskBody extends Readable {
+  constructor(private readonly task: StreamTask) {
+    super();
+  }
+
+  override _read(): void {
+    this.task.pull();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.task.close(err);
+    callback(err);
+  }
+}
