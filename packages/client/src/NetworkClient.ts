@@ -166,6 +166,11 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   endpoint = NO_ENDPOINT;
   /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */
   held: HttpStreamResponse | undefined;
+  /** The endpoint a stream's body comes from, with its time to the headers: it learns the body's end. */
+  bodyFrom: EndpointState | undefined;
+  bodyRttMs = 0;
+  /** What cuts a stream's body when the caller aborts, until the body is over. */
+  bodyCut: BodyCut | undefined;
   /** The retry policy's view of the attempt under way, when the retry step applies. */
   attempt: RetryAttempt | undefined;
   /** The classifier's verdict on the last attempt, and the error it ended with (if any). */
@@ -405,6 +410,7 @@ export class NetworkClient {
     if (x.held !== response) dump(x);
     this.#streams.add(response);
     void response.ended.then((bodyError) => {
+      this.#bodyEnded(x, bodyError);
       this.#streams.delete(response);
       this.#end(x, response, bodyError);
     });
@@ -810,17 +816,23 @@ export class NetworkClient {
     x.permit?.sample({ rttMs, dropped: false });
     x.attemptObservation?.finished({ outcome, status });
     x.attemptObservation = undefined;
-    const cut = x.signal && cutOnAbort(response, x.signal);
-    void response.ended.then((error) => {
-      cut?.stop();
-      // A body that breaks off is the upstream's failure, unless the caller cut it.
-      const effect =
-        error === undefined
-          ? OUTCOME_EFFECTS[outcome].endpoint
-          : OUTCOME_EFFECTS[classifyOutcome(error, x)].endpoint;
-      cluster.onEnd(endpoint, { rttMs, effect });
-    });
+    x.bodyCut = x.signal && cutOnAbort(response, x.signal);
+    // `stream()` hands the endpoint the body's end (`#bodyEnded`), in the one reaction to `ended` it has.
+    x.bodyFrom = endpoint;
+    x.bodyRttMs = rttMs;
     return response;
+  }
+
+  /** A stream's body is over: the endpoint it came from learns it (a body that breaks off is its failure, unless the caller cut it). */
+  #bodyEnded(x: Exchange, error: unknown): void {
+    x.bodyCut?.stop();
+    const endpoint = x.bodyFrom;
+    if (endpoint === undefined) return;
+    const effect =
+      error === undefined
+        ? OUTCOME_EFFECTS[x.outcome].endpoint
+        : OUTCOME_EFFECTS[classifyOutcome(error, x)].endpoint;
+    x.balancer.onEnd(endpoint, { rttMs: x.bodyRttMs, effect });
   }
 
   /**
