@@ -56,7 +56,7 @@ export interface AttemptObservation {
 export interface RequestObservation {
   /** The request was admitted by the QoS scheduler after `queueWaitMs` in its queue. */
   admitted(queueWaitMs: number): void;
-  /** An attempt is about to be sent; `headers` may be added to before it goes. */
+  /** An attempt is about to be sent; `headers` may be added to before it goes when the observer `addsHeaders`. */
   attemptStarted(attempt: ObservedAttempt, headers: Record<string, string>): AttemptObservation;
   finished(result: ObservedResult): void;
 }
@@ -68,5 +68,11 @@ export interface RequestObservation {
  * `TOKENS.RequestObserver` (multi-injection: every bound observer is called).
  */
 export interface RequestObserver {
+  /**
+   * Whether its observations add headers to an attempt (`attemptStarted`): then each attempt
+   * gets a copy of the request's headers to add to. Defaults to false: observers are handed the
+   * request's own headers, to read only.
+   */
+  readonly addsHeaders?: boolean;
   requestStarted(request: ObservedRequest): RequestObservation;
 }

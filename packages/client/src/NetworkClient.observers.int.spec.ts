@@ -10,6 +10,7 @@ import type { NetworkClient } from './NetworkClient';
 /** Records every observer call, in order, as plain data. */
 function recordingObserver(calls: unknown[][], name = 'o'): RequestObserver {
   return {
+    addsHeaders: true,
     requestStarted(request) {
       calls.push([name, 'requestStarted', request]);
       return {
@@ -120,6 +121,27 @@ describe('NetworkClient (request observers)', () => {
     ]);
     await container.unbindAll();
     await pool.close();
+  });
+
+  it('when no bound observer adds headers, hands each attempt the caller’s own headers (no copy per attempt)', async () => {
+    const handed: Record<string, string>[] = [];
+    const reader: RequestObserver = {
+      requestStarted: () => ({
+        admitted: () => undefined,
+        attemptStarted(_attempt, headers) {
+          handed.push(headers);
+          return { finished: () => undefined };
+        },
+        finished: () => undefined,
+      }),
+    };
+    client = createNetworkClient(options(), { observers: [reader] });
+    failFirst = 1;
+    const headers = { 'x-caller': '1' };
+    expect((await client.request({ path: '/work', headers })).statusCode).toBe(200);
+    expect(handed).toHaveLength(2);
+    expect(handed.every((h) => h === headers)).toBe(true);
+    expect(seen.map((h) => h['x-caller'])).toEqual(['1', '1']);
   });
 
   it('when no observer is bound, sends the caller’s headers as they are', async () => {

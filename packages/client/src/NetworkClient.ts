@@ -142,6 +142,8 @@ const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
 /** The endpoint label of an outcome that reached no endpoint (shed, no route). */
 const NO_ENDPOINT = '(none)';
 const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
+/** The headers observers read for a request without any. */
+const NO_HEADERS: Record<string, string> = Object.freeze({});
 
 /** What the learn and record steps read of a response, buffered or streamed. */
 type ResponseFigures = Pick<
@@ -166,12 +168,16 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
   readonly releasesSignal = true;
   /** The admission permit, once granted. */
   permit: Permit | undefined;
-  grantedAt = 0;
   /** When the response (its headers, for a stream) arrived; 0: not yet, or a buffered request. */
   respondedAt = 0;
   endpoint = NO_ENDPOINT;
   /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */
   held: HttpStreamResponse | undefined;
+  /** The endpoint a stream's body comes from, with its time to the headers: it learns the body's end. */
+  bodyFrom: EndpointState | undefined;
+  bodyRttMs = 0;
+  /** What cuts a stream's body when the caller aborts, until the body is over. */
+  bodyCut: BodyCut | undefined;
   /** The retry policy's view of the attempt under way, when the retry step applies. */
   attempt: RetryAttempt | undefined;
   /** The classifier's verdict on the last attempt, and the error it ended with (if any). */
@@ -246,10 +252,15 @@ class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpRespons
     return remaining === undefined ? perTry : Math.min(perTry, remaining);
   }
 
-  /** The pool options of an attempt whose breaker gave it `signal`. */
-  poolOptions(signal: AbortSignal): HttpRequestOptions {
+  /**
+   * The pool options of an attempt whose breaker gave it `signal`. A stream's breaker call ends
+   * at the headers, and the caller's own signal cuts its body (`cutOnAbort`): its pool request
+   * listens to the breaker's signal until the headers only, so the breaker may reuse it.
+   */
+  poolOptions(signal: AbortSignal, stream: boolean): HttpRequestOptions {
     return {
       signal,
+      signalUntilHeaders: stream,
       timeoutMs: this.attemptTimeoutMs(),
       idempotent: this.idempotent,
       compression: this.compression,
@@ -294,6 +305,7 @@ export class NetworkClient {
     response: ResponseFigures | undefined,
     error: unknown,
     outcome: OutcomeKind,
+    durationMs: number,
   ) => void;
   readonly #sources: Disposer[] = [];
   #dispatcher: ClientDispatcher | undefined;
@@ -405,14 +417,18 @@ export class NetworkClient {
     validateRequest(req);
     validateRequestOptions(opts, 'request');
     const x = this.#begin(req, opts, 'stream');
-    const response = await this.#admitted(x, this.#streamAttempt).catch((err: unknown) => {
+    let response: HttpStreamResponse;
+    try {
+      response = await this.#admitted(x, this.#streamAttempt);
+    } catch (err) {
       dump(x);
       this.#end(x, undefined, err);
       throw err;
-    });
+    }
     if (x.held !== response) dump(x);
     this.#streams.add(response);
     void response.ended.then((bodyError) => {
+      this.#bodyEnded(x, bodyError);
       this.#streams.delete(response);
       this.#end(x, response, bodyError);
     });
@@ -669,7 +685,6 @@ export class NetworkClient {
     attempt: (x: Exchange, attempt?: RetryAttempt) => Promise<R>,
   ): Promise<R> {
     x.permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
-    x.grantedAt = performance.now();
     x.observation?.admitted(x.permit.queuedMs);
     try {
       return await (x.retry ? this.#retry.execute((a) => attempt(x, a), x) : attempt(x));
@@ -758,13 +773,11 @@ export class NetworkClient {
     x.respondedAt = 0;
     x.attempt = attempt;
     const endpoint = this.#pick(x, attempt);
-    const fallback = x.fallback;
-    return this.#breakers.execute(endpoint.origin, (signal) => this.#sendStream(x, endpoint, signal), {
-      signal: x.signal,
-      deadline: x.deadline,
-      cluster: x.cluster,
-      fallback: fallback && (async (err) => HttpStreamResponse.of(await fallback(err))),
-    });
+    return this.#breakers.execute(
+      endpoint.origin,
+      (signal) => this.#sendStream(x, endpoint, signal),
+      streamBreakerOptions(x),
+    );
   };
 
   /**
@@ -779,7 +792,7 @@ export class NetworkClient {
     const sent = performance.now();
     let response: HttpResponse;
     try {
-      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal));
+      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal, false));
     } catch (error) {
       this.#attemptEnded(
         x,
@@ -810,19 +823,20 @@ export class NetworkClient {
     cluster.onStart(endpoint);
     this.#attemptStarted(x, endpoint);
     const sent = performance.now();
-    const response = await this.#pool
-      .stream(x.poolRequest(endpoint), x.poolOptions(signal))
-      .catch((error: unknown) => {
-        this.#attemptEnded(
-          x,
-          endpoint,
-          performance.now() - sent,
-          attemptErrorOutcome(x, signal, error),
-          undefined,
-          error,
-        );
-        throw error;
-      });
+    let response: HttpStreamResponse;
+    try {
+      response = await this.#pool.stream(x.poolRequest(endpoint), x.poolOptions(signal, true));
+    } catch (error) {
+      this.#attemptEnded(
+        x,
+        endpoint,
+        performance.now() - sent,
+        attemptErrorOutcome(x, signal, error),
+        undefined,
+        error,
+      );
+      throw error;
+    }
     x.respondedAt = performance.now();
     const rttMs = x.respondedAt - sent;
     const status = response.statusCode;
@@ -836,29 +850,43 @@ export class NetworkClient {
     x.permit?.sample({ rttMs, dropped: false });
     x.attemptObservation?.finished({ outcome, status });
     x.attemptObservation = undefined;
-    const stopCutting = x.signal && cutOnAbort(response, x.signal);
-    void response.ended.then((error) => {
-      stopCutting?.();
-      // A body that breaks off is the upstream's failure, unless the caller cut it.
-      const effect =
-        error === undefined
-          ? OUTCOME_EFFECTS[outcome].endpoint
-          : OUTCOME_EFFECTS[classifyOutcome(error, x)].endpoint;
-      cluster.onEnd(endpoint, { rttMs, effect });
-    });
+    x.bodyCut = x.signal && cutOnAbort(response, x.signal);
+    // `stream()` hands the endpoint the body's end (`#bodyEnded`), in the one reaction to `ended` it has.
+    x.bodyFrom = endpoint;
+    x.bodyRttMs = rttMs;
     return response;
   }
 
-  /** Counts an attempt and, with observers, tells them (with a copy of the headers they may add to). */
+  /** A stream's body is over: the endpoint it came from learns it (a body that breaks off is its failure, unless the caller cut it). */
+  #bodyEnded(x: Exchange, error: unknown): void {
+    x.bodyCut?.stop();
+    const endpoint = x.bodyFrom;
+    if (endpoint === undefined) return;
+    const effect =
+      error === undefined
+        ? OUTCOME_EFFECTS[x.outcome].endpoint
+        : OUTCOME_EFFECTS[classifyOutcome(error, x)].endpoint;
+    x.balancer.onEnd(endpoint, { rttMs: x.bodyRttMs, effect });
+  }
+
+  /**
+   * Counts an attempt and, with observers, tells them (with a copy of the headers when one of
+   * them adds to them, else with the request's own).
+   */
   #attemptStarted(x: Exchange, endpoint: EndpointState): void {
     const root = x.root;
     root.attempts = root.attempts + 1;
     const observation = x.observation;
     if (observation === undefined) return;
-    const headers: Record<string, string> = {};
     const own = x.req.headers;
-    if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
-    x.attemptHeaders = headers;
+    let headers: Record<string, string>;
+    if (this.#observer!.addsHeaders === true) {
+      headers = {};
+      if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
+      x.attemptHeaders = headers;
+    } else {
+      headers = own ?? NO_HEADERS;
+    }
     const n = root.attempts;
     x.attemptObservation = observation.attemptStarted(
       x.hedgeIndex > 0
@@ -892,19 +920,20 @@ export class NetworkClient {
   /** The logical request is over: its slot is freed, the route chooser and the monitor learn it; close() may proceed. */
   #end(x: Exchange, response: ResponseFigures | undefined, error: unknown): void {
     const outcome = requestOutcome(x, response, error);
+    const durationMs = performance.now() - x.start;
     x.permit?.release();
     if (x.route && x.permit) {
       const effect = OUTCOME_EFFECTS[outcome].endpoint;
       // A stream's latency is its time to the headers; its body may run for as long as its reader likes.
-      const latencyMs = (x.respondedAt || performance.now()) - x.start;
+      const latencyMs = x.respondedAt === 0 ? durationMs : x.respondedAt - x.start;
       if (effect !== 'ignore') this.#router.record(x.route, { latencyMs, error: effect === 'failure' });
     }
-    this.#record(x, response, error, outcome);
+    this.#record(x, response, error, outcome, durationMs);
     x.observation?.finished({
       outcome,
       status: response?.statusCode,
       error,
-      durationMs: performance.now() - x.start,
+      durationMs,
       attempts: x.attempts,
       endpoint: x.endpoint === NO_ENDPOINT ? undefined : x.endpoint,
       bytesOutWire: response?.bytesOutWire,
@@ -920,6 +949,7 @@ export class NetworkClient {
     response: ResponseFigures | undefined,
     error: unknown,
     outcome: OutcomeKind,
+    durationMs: number,
   ): void => {
     let bytesOutLogical = 0;
     let bytesOutWire = 0;
@@ -936,7 +966,7 @@ export class NetworkClient {
       endpoint: x.endpoint,
       route: x.route?.id ?? x.cluster,
       qosClass: x.qosClass,
-      durationMs: performance.now() - x.start,
+      durationMs,
       status: response?.statusCode,
       outcome,
       errorKind: error === undefined ? undefined : classifyError(error),
@@ -1049,6 +1079,23 @@ function hedgeView(x: Exchange, signal: AbortSignal, index: number): Exchange {
   return view;
 }
 
+/**
+ * The breaker options of a streamed attempt: the exchange itself (its signal, deadline, cluster,
+ * and `releasesSignal`: see `Exchange.poolOptions`), with its fallback's response as a stream.
+ */
+function streamBreakerOptions(x: Exchange): BreakerExecuteOptions<HttpStreamResponse> {
+  const fallback = x.fallback;
+  if (fallback === undefined)
+    return x as BreakerExecuteOptions<unknown> as BreakerExecuteOptions<HttpStreamResponse>;
+  return {
+    signal: x.signal,
+    deadline: x.deadline,
+    cluster: x.cluster,
+    releasesSignal: true,
+    fallback: async (err) => HttpStreamResponse.of(await fallback(err)),
+  };
+}
+
 /** Dumps the body of the 5xx/429 stream held on `x`, if any (read and dropped, so its connection is reused). */
 function dump(x: Exchange): void {
   const held = x.held;
@@ -1079,19 +1126,36 @@ function fallbackOf(config: CircuitBreakerConfig = {}): BreakerExecuteOptions<Ht
 
 /**
  * Destroys `response`'s body with a `RequestAbortedError` when `signal` aborts (the breaker's
- * call, which followed the signal until the headers, is over by then). Returns the undo, for
- * when the body is over: a long-lived caller signal keeps no listener per finished stream.
+ * call, which followed the signal until the headers, is over by then). `stop()` it when the body
+ * is over: a long-lived caller signal keeps no listener per finished stream. The listener is the
+ * object itself (`handleEvent`): no closures per stream.
  */
-function cutOnAbort(response: HttpStreamResponse, signal: AbortSignal): () => void {
-  const cut = (): void => {
-    response.body.destroy(
-      new RequestAbortedError('the request was aborted by the caller', { cause: signal.reason }),
+class BodyCut {
+  constructor(
+    private readonly response: HttpStreamResponse,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** The signal aborted: cut the body. */
+  handleEvent(): void {
+    this.response.body.destroy(
+      new RequestAbortedError('the request was aborted by the caller', { cause: this.signal.reason }),
     );
-  };
-  if (signal.aborted) {
-    cut();
-    return () => undefined;
   }
-  signal.addEventListener('abort', cut, { once: true });
-  return () => signal.removeEventListener('abort', cut);
+
+  /** Stops listening to the signal. */
+  stop(): void {
+    this.signal.removeEventListener('abort', this);
+  }
+}
+
+/** Cuts `response`'s body when `signal` aborts (at once when it has); undefined when it already did. */
+function cutOnAbort(response: HttpStreamResponse, signal: AbortSignal): BodyCut | undefined {
+  const cut = new BodyCut(response, signal);
+  if (signal.aborted) {
+    cut.handleEvent();
+    return undefined;
+  }
+  signal.addEventListener('abort', cut);
+  return cut;
 }

@@ -23,7 +23,15 @@ describe('NetworkClient with bad per-request input (issue #13)', () => {
     ['a path without /', { path: 'work' }, 'path'],
     ['a path with a space', { path: '/a b' }, 'path'],
     ['a method with a space', { path: '/work', method: 'GE T' }, 'method'],
+    ['a path with a non-ASCII character', { path: '/caf\u00e9' }, 'path'],
+    ['a path with DEL', { path: '/a\u007f' }, 'path'],
     ['CRLF in a header value', { path: '/work', headers: { 'x-a': 'v\r\nx-injected: 1' } }, 'headers["x-a"]'],
+    ['NUL in a header value', { path: '/work', headers: { 'x-a': 'v\u0000' } }, 'headers["x-a"]'],
+    [
+      'a connection-specific header',
+      { path: '/work', headers: { Connection: 'close' } },
+      'headers["Connection"]',
+    ],
     ['a header name with a colon', { path: '/work', headers: { 'x:a': 'v' } }, 'headers["x:a"]'],
     ['an object body', { path: '/work', method: 'POST', body: { a: 1 } }, 'body'],
     [
@@ -59,6 +67,10 @@ describe('NetworkClient with bad per-request input (issue #13)', () => {
   it('a valid request goes through, a matching content-length included', async () => {
     expect(
       (await client.request({ cluster: 'api', path: '/work', headers: { 'x-a': 'v' } })).statusCode,
+    ).toBe(200);
+    // A tab and obs-text (bytes above 0x7f) may travel in a header value.
+    expect(
+      (await client.request({ cluster: 'api', path: '/work', headers: { 'x-a': 'a\tb \u00e9' } })).statusCode,
     ).toBe(200);
     const body = 'héllo';
     const headers = { 'content-length': String(Buffer.byteLength(body)) };

@@ -23,7 +23,9 @@ export function validateRequestOptions(opts: unknown, kind: keyof typeof KEYS): 
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
     throw new InvalidRequestError('options', `expected an object, received ${String(opts)}`);
   const known: ReadonlySet<string> = KEYS[kind];
-  for (const [key, value] of Object.entries(opts)) {
+  for (const key in opts) {
+    if (!Object.hasOwn(opts, key)) continue;
+    const value = (opts as Record<string, unknown>)[key];
     if (value === undefined) continue;
     if (!known.has(key))
       throw new InvalidRequestError(
@@ -38,7 +40,7 @@ export function validateRequestOptions(opts: unknown, kind: keyof typeof KEYS): 
     if (bad)
       throw new InvalidRequestError(
         `options.${key}`,
-        `expected a valid ${key} (timeoutMs: a finite number > 0), received ${JSON.stringify(value) ?? String(value)}`,
+        `expected a valid ${key} (timeoutMs: a finite number > 0), received ${JSON.stringify(value) ?? `a ${typeof value}`}`,
       );
   }
 }

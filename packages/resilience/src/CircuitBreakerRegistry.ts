@@ -61,11 +61,22 @@ type Resolved = { -readonly [K in keyof typeof BREAKER_DEFAULTS]: number } & {
   cluster?: string;
 };
 
-interface Call {
-  run: (signal: AbortSignal) => Promise<unknown>;
-  controller: AbortController;
-  /** The caller's signal and deadline, for the classifier. */
-  context: BreakerExecuteOptions<unknown>;
+/**
+ * One call through a breaker: what opossum runs, with the controller of the signal given to it.
+ * It is also the listener of the caller's signal (`handleEvent`), so a call makes no closure.
+ */
+class Call {
+  constructor(
+    readonly run: (signal: AbortSignal) => Promise<unknown>,
+    readonly controller: AbortController,
+    /** The caller's signal and deadline, for the classifier. */
+    readonly context: BreakerExecuteOptions<unknown>,
+  ) {}
+
+  /** The caller's signal aborted: abort the call's. */
+  handleEvent(): void {
+    this.controller.abort(new RequestAbortedError('request aborted', { cause: this.context.signal?.reason }));
+  }
 }
 
 interface Entry {
@@ -132,16 +143,14 @@ export class CircuitBreakerRegistry {
     const reusable = options.releasesSignal === true;
     const controller = (reusable ? this.spareControllers.pop() : undefined) ?? new AbortController();
     const signal = options.signal;
-    // The listener exists only when the caller gave a signal (most calls give none).
-    const onCallerAbort =
-      signal &&
-      ((): void => controller.abort(new RequestAbortedError('request aborted', { cause: signal.reason })));
-    if (signal && onCallerAbort) {
-      if (signal.aborted) onCallerAbort();
-      else signal.addEventListener('abort', onCallerAbort, { once: true });
+    const call = new Call(fn, controller, options);
+    // The listener exists only when the caller gave a signal.
+    if (signal) {
+      if (signal.aborted) call.handleEvent();
+      else signal.addEventListener('abort', call);
     }
     try {
-      return (await entry.breaker.fire({ run: fn, controller, context: options })) as T;
+      return (await entry.breaker.fire(call)) as T;
     } catch (error) {
       const translated = this.translate(key, entry.options, error);
       if (BrokenCircuitError.is(translated) && options.fallback) {
@@ -150,7 +159,7 @@ export class CircuitBreakerRegistry {
       }
       throw translated;
     } finally {
-      if (signal && onCallerAbort) signal.removeEventListener('abort', onCallerAbort);
+      signal?.removeEventListener('abort', call);
       // A timed-out call was aborted (and may still run): its controller is never reused.
       if (reusable && !controller.signal.aborted && this.spareControllers.length < SPARE_CONTROLLERS)
         this.spareControllers.push(controller);

@@ -38,6 +38,7 @@ export function fanOutObservers(observers: readonly RequestObserver[]): RequestO
   if (observers.length === 0) return undefined;
   if (observers.length === 1) return observers[0];
   return {
+    addsHeaders: observers.some((o) => o.addsHeaders === true),
     requestStarted: (request: ObservedRequest) =>
       new FanOutObservation(observers.map((o) => o.requestStarted(request))),
   };

@@ -53,6 +53,8 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   protected readonly idempotent: boolean;
   /** `maxResponseSize` when the request was made, bytes; -1: no limit. */
   protected readonly maxResponseSize: number;
+  /** Whether the caller's signal covers the wait for the response headers only (`signalUntilHeaders`). */
+  protected readonly signalUntilHeaders: boolean;
   /** Request body bytes before compression. */
   protected bodyLogical = 0;
   /** Request body bytes as sent. */
@@ -86,6 +88,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     this.#resolve = resolve;
     this.#reject = reject;
     this.#signal = opts.signal;
+    this.signalUntilHeaders = opts.signalUntilHeaders === true;
     this.#compression = opts.compression;
     this.maxResponseSize = maxResponseSize;
     // A streamed body can be read once: its request is never replayed.

@@ -4,7 +4,7 @@ import { Readable, type Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { STREAM_DECODERS } from '../compression/codecs';
 import { corruptBody, decodedTooLarge } from '../errors/decodeErrors';
-import { HttpStreamResponse, type BodyMeter } from '../response/HttpStreamResponse';
+import { bodyEnd, HttpStreamResponse, type BodyMeter } from '../response/HttpStreamResponse';
 import { ExchangeTask } from './ExchangeTask';
 
 /**
@@ -19,6 +19,9 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
   bytesInWire = 0;
   /** @inheritdoc */
   bytesInLogical = 0;
+  /** @inheritdoc */
+  ended: Promise<SlipstreamError | undefined> | undefined;
+  #settleEnded: ((end: SlipstreamError | undefined) => void) | undefined;
   #body: Readable | undefined;
   /** The `content-encoding` token to decode, when there is a decoder for it. */
   #encoding: string | undefined;
@@ -35,18 +38,17 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
       delete headers['content-encoding'];
       delete headers['content-length'];
     }
-    const body = new Readable({
-      read: () => this.#pull(),
-      destroy: (err, callback) => {
-        this.#close(err);
-        callback(err);
-      },
-    });
+    const body = new TaskBody(this);
     this.#body = body;
+    // Settled by `close`, which every end of the body goes through: no `stream.finished`
+    // listeners. Its error is reported there, so it never goes unhandled, even before anyone reads.
+    this.ended = new Promise((resolve) => (this.#settleEnded = resolve));
+    body.on('error', reportedByEnded);
     this.owner.holdStream(this);
+    // The caller's signal cuts the body too, unless it covered the wait for the headers only.
     this.resolveWith(
       new HttpStreamResponse(statusCode, headers, body, this, this.bodyLogical, this.bodyWire),
-      true,
+      !this.signalUntilHeaders,
     );
   }
 
@@ -107,8 +109,8 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     }
   }
 
-  /** The reader wants more. */
-  #pull(): void {
+  /** The reader wants more (called by the body). */
+  pull(): void {
     this.controller?.resume();
     this.#decoder?.resume();
   }
@@ -121,10 +123,19 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     if (this.bytesInLogical === 0) body.resume();
   }
 
-  /** The body is over (ended, errored or destroyed): abort what is left on the wire, free the slot, count the bytes. */
-  #close(err: Error | null): void {
+  /**
+   * The body is over (ended, errored or destroyed; called by the body): abort what is left on
+   * the wire, free the slot, count the bytes.
+   */
+  close(err: Error | null): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Destroyed without an error before its end was read: cut short, as `stream.finished` reports it.
+    const end =
+      err === null && this.#body?.readableEnded === false
+        ? new Error('the body was destroyed before its end')
+        : err;
+    this.#settleEnded?.(bodyEnd(end));
     this.stopListening();
     this.owner.dropStream(this);
     this.#decoder?.destroy();
@@ -133,5 +144,28 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     const counters = this.owner.counters;
     counters.bytesInWire += this.bytesInWire;
     counters.bytesInLogical += this.bytesInLogical;
+  }
+}
+
+/** The listener that keeps a body's error from going unhandled: `ended` reports it. */
+function reportedByEnded(): void {}
+
+/**
+ * A streamed response's body: reading it pulls from its task, destroying it closes the task.
+ * A subclass rather than `new Readable({ read, destroy })`: no closures per body, and every body
+ * has the same shape (the options would add own `_read`/`_destroy` properties to each).
+ */
+class TaskBody extends Readable {
+  constructor(private readonly task: StreamTask) {
+    super();
+  }
+
+  override _read(): void {
+    this.task.pull();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.task.close(err);
+    callback(err);
   }
 }

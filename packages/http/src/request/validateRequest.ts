@@ -12,19 +12,33 @@ export interface RequestShape {
   body?: unknown;
 }
 
-/** Whether `text` holds a character that cannot travel in a request line or header value (CR, LF, NUL, other controls but tab). */
-function hasControl(text: string, allowSpaceAndTab: boolean): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x7f || (code < 0x20 && !(allowSpaceAndTab && code === 0x09))) return true;
-    if (code > 0x7f && !allowSpaceAndTab) return true; // a request target is ASCII: percent-encode the rest
-    if (code === 0x20 && !allowSpaceAndTab) return true;
-  }
-  return false;
-}
+/** A character that cannot travel in a request target: controls, space, DEL, and non-ASCII (percent-encode it). */
+const NOT_IN_TARGET = /[^\x21-\x7e]/;
+/** A character that cannot travel in a header value: CR, LF, NUL and the other controls but tab, and DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_IN_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/** Most header names remembered as checked (a token, not connection-specific), by the name as given. */
+const CHECKED_NAMES_MAX = 256;
+/** Header names already checked, with their lower-case form: requests repeat a few names. */
+const checkedNames = new Map<string, string>();
 
 /** Connection-specific headers: the pool owns them, a caller's would corrupt the connection. */
 const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
+
+/** Checks a header name not seen yet (a token, not connection-specific); returns its lower-case form. */
+function checkName(name: string): string {
+  if (!TOKEN.test(name))
+    throw new InvalidRequestError(`headers[${JSON.stringify(name)}]`, 'expected a header name token');
+  const lower = name.toLowerCase();
+  if (HOP_BY_HOP.has(lower))
+    throw new InvalidRequestError(
+      `headers[${JSON.stringify(name)}]`,
+      'a header that is not connection-specific (the pool manages connection, upgrade, transfer-encoding, te …)',
+    );
+  if (checkedNames.size < CHECKED_NAMES_MAX) checkedNames.set(name, lower);
+  return lower;
+}
 
 /** JSON rendering of a bad value with its type, for the error message. */
 function shown(value: unknown): string {
@@ -43,7 +57,7 @@ export function validateRequest(req: RequestShape): void {
   if (typeof req !== 'object' || req === null || Array.isArray(req))
     throw new InvalidRequestError('request', `expected an object with a path, received ${shown(req)}`);
   const { method, path, headers, body } = req;
-  if (typeof path !== 'string' || !path.startsWith('/') || hasControl(path, false))
+  if (typeof path !== 'string' || !path.startsWith('/') || NOT_IN_TARGET.test(path))
     throw new InvalidRequestError(
       'path',
       `expected a string starting with / without spaces or control characters, received ${shown(path)}`,
@@ -59,25 +73,24 @@ export function validateRequest(req: RequestShape): void {
       'method',
       `expected an upper-case HTTP method token like GET (CONNECT is not proxied), received ${shown(method)}`,
     );
+  // The name a `content-length` is given under, checked once the body is.
+  let contentLength: string | undefined;
   if (headers !== undefined) {
     if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
       throw new InvalidRequestError(
         'headers',
         `expected an object of header names to values, received ${shown(headers)}`,
       );
-    for (const [name, value] of Object.entries(headers)) {
-      if (!TOKEN.test(name))
-        throw new InvalidRequestError(`headers[${JSON.stringify(name)}]`, 'expected a header name token');
-      if (HOP_BY_HOP.has(name.toLowerCase()))
-        throw new InvalidRequestError(
-          `headers[${JSON.stringify(name)}]`,
-          'a header that is not connection-specific (the pool manages connection, upgrade, transfer-encoding, te …)',
-        );
-      if (typeof value !== 'string' || hasControl(value, true))
+    for (const name in headers) {
+      if (!Object.hasOwn(headers, name)) continue;
+      const value = (headers as Record<string, unknown>)[name];
+      const lower = checkedNames.get(name) ?? checkName(name);
+      if (typeof value !== 'string' || NOT_IN_VALUE.test(value))
         throw new InvalidRequestError(
           `headers[${JSON.stringify(name)}]`,
           `expected a string without CR, LF or other control characters, received ${shown(value)}`,
         );
+      if (lower === 'content-length') contentLength ??= name;
     }
   }
   if (
@@ -90,7 +103,8 @@ export function validateRequest(req: RequestShape): void {
       'body',
       `expected a string, a Buffer or a stream (serialise objects first), received ${shown(body)}`,
     );
-  checkContentLength(headers as Record<string, string> | undefined, body);
+  if (contentLength !== undefined)
+    checkContentLength(contentLength, (headers as Record<string, string>)[contentLength]!, body);
 }
 
 /**
@@ -98,10 +112,7 @@ export function validateRequest(req: RequestShape): void {
  * (none, a string, bytes), that body's length: a mismatch would fail on the wire as if the
  * upstream were at fault. A streamed body's length is only known as it is sent.
  */
-function checkContentLength(headers: Record<string, string> | undefined, body: unknown): void {
-  const name = Object.keys(headers ?? {}).find((h) => h.toLowerCase() === 'content-length');
-  if (name === undefined) return;
-  const declared = headers![name]!;
+function checkContentLength(name: string, declared: string, body: unknown): void {
   const field = `headers[${JSON.stringify(name)}]`;
   if (!/^\d+$/.test(declared))
     throw new InvalidRequestError(field, `expected a decimal byte count, received ${shown(declared)}`);

@@ -29,6 +29,12 @@ export interface HttpRequestOptions {
   /** Aborts the request; it rejects with `RequestAbortedError` and frees its queue slot or socket. */
   signal?: AbortSignal;
   /**
+   * For `stream()`: `signal` covers the wait for the response headers only. Once they arrive the
+   * request stops listening to it (its caller cuts the body by destroying it), so the caller may
+   * hand the signal to a later request. Defaults to false: the signal also cuts the body.
+   */
+  signalUntilHeaders?: boolean;
+  /**
    * Overall deadline from the call (queue wait included), ms; `RequestTimeoutError` after it. For
    * `stream()` it ends at the response headers (then `bodyTimeoutMs` applies between chunks). Defaults to none.
    */

@@ -9,6 +9,11 @@ export interface BodyMeter {
   readonly bytesInWire: number;
   /** Response body bytes delivered to `body` so far, after decoding. */
   readonly bytesInLogical: number;
+  /**
+   * When the exchange itself learns that its body is over: settles as `HttpStreamResponse.ended`
+   * says. Undefined: the response watches its body (`stream.finished`, a handful of listeners).
+   */
+  readonly ended?: Promise<SlipstreamError | undefined>;
 }
 
 /**
@@ -42,13 +47,11 @@ export class HttpStreamResponse {
     readonly bytesOutWire = 0,
   ) {
     this.#meter = meter;
-    this.ended = new Promise((resolve) => {
-      finished(body, (err) => {
-        if (err === undefined || err === null) resolve(undefined);
-        else if (SlipstreamError.is(err)) resolve(err);
-        else resolve(new RequestAbortedError('response body destroyed before its end', { cause: err }));
+    this.ended =
+      meter.ended ??
+      new Promise((resolve) => {
+        finished(body, (err) => resolve(bodyEnd(err)));
       });
-    });
   }
 
   /** A stream response over a buffered one (e.g. a breaker fallback): its body in one chunk. */
@@ -72,4 +75,14 @@ export class HttpStreamResponse {
   get bytesInLogical(): number {
     return this.#meter.bytesInLogical;
   }
+}
+
+/**
+ * What `HttpStreamResponse.ended` settles with for a body that ended with `err`: undefined for
+ * none, the `SlipstreamError` itself, else a `RequestAbortedError` caused by it.
+ */
+export function bodyEnd(err: Error | null | undefined): SlipstreamError | undefined {
+  if (err === undefined || err === null) return undefined;
+  if (SlipstreamError.is(err)) return err;
+  return new RequestAbortedError('response body destroyed before its end', { cause: err });
 }

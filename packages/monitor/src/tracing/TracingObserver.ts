@@ -130,6 +130,8 @@ function warnNoSdk(): void {
  * and no work per attempt; inside one, the caller's `traceparent` is still passed on.
  */
 export class TracingObserver implements RequestObserver {
+  /** It injects `traceparent` into each attempt's headers. */
+  readonly addsHeaders = true;
   private readonly tracer: Tracer;
 
   constructor(options: TracingObserverOptions = {}) {

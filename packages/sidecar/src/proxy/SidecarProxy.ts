@@ -12,6 +12,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { RefusedRequestError, type RefusalReason } from '../errors/RefusedRequestError';
 import { answerRpc, type RpcTarget } from '../rpc/answerRpc';
+import { abortConnection, connectionSignal } from './connectionSignal';
 import { readControlHeaders } from './controlHeaders';
 import { errorResponse } from './errorResponse';
 import { forwardedRequestHeaders } from './forwardedRequest';
@@ -62,7 +63,7 @@ const RPC_PREFIX = '/_slipstream/rpc/';
  * absolute-form authority served, `CONNECT` refused, head and body limits), its control headers
  * read and stripped, its hop-by-hop headers removed and `x-forwarded-for`, `forwarded` and `via`
  * added, then sent through the pipeline's `stream()`; the response streams back with
- * backpressure (the client's disconnect aborts the upstream request). Failures are answered as
+ * backpressure (the client's disconnect aborts the upstream request: `connectionSignal`). Failures are answered as
  * HTTP with a JSON body carrying the `SLIP_ERR_*` code. `POST /_slipstream/rpc/<cluster>` takes
  * single JSON-RPC calls for the batcher, `GET /_slipstream/stats` returns the counters.
  * Request bodies stream through unbuffered (so such a request is never retried), counted as they
@@ -161,7 +162,9 @@ export class SidecarProxy {
     const stats = this.#stats;
     stats.requests++;
     stats.inFlight++;
-    res.once('close', () => {
+    res.on('close', () => {
+      // Closed before its response was sent: the client went away, which cuts its upstream request.
+      if (!res.writableFinished) abortConnection(req.socket);
       stats.inFlight--;
       if (stats.inFlight === 0) {
         if (this.#draining) this.#server.closeIdleConnections();
@@ -177,7 +180,7 @@ export class SidecarProxy {
     if (path.startsWith(CONTROL_PREFIX)) return this.#control(req, res, path);
     const control = readControlHeaders(req.headers);
     const metered = meteredBody(req, this.#options.maxBodyBytes);
-    const abort = abortOnClose(res);
+    const signal = connectionSignal(req.socket);
     const method = req.method ?? 'GET';
     const request: ClientRequest = {
       method,
@@ -196,17 +199,18 @@ export class SidecarProxy {
       priority: control.priority,
       timeoutMs: control.timeoutMs,
       stickyKey: control.stickyKey,
-      signal: abort.signal,
+      signal,
     };
     const inbound = this.#options.inboundTraceContext;
-    const response = await (
-      inbound === undefined
+    let response: HttpStreamResponse;
+    try {
+      response = await (inbound === undefined
         ? this.#target.stream(request, options)
-        : inbound(req.headers, () => this.#target.stream(request, options))
-    ).catch((err: unknown) => {
+        : inbound(req.headers, () => this.#target.stream(request, options)));
+    } catch (err) {
       // The body passed the limit before the upstream answered: a 413, not the upstream's failure.
       throw metered.exceeded ?? err;
-    });
+    }
     const headers = responseHeaders(response.headers, VIA);
     if (this.#draining) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
@@ -219,11 +223,11 @@ export class SidecarProxy {
     }
     // `pipe`, not `pipeline`: pipeline allocates an AbortController per call and aborts it (a
     // DOMException) at the end, a measurable share of the proxy's CPU per request. A client that
-    // goes away aborts `abort.signal`, which destroys the body; a body that breaks off cuts `res`.
+    // goes away aborts the connection's signal, which destroys the body; a body that breaks off cuts `res`.
     const body = response.body;
     body.once('error', (err) => {
       res.destroy();
-      if (!abort.signal.aborted) this.#logger.debug('response body broke off', { path, error: String(err) });
+      if (!signal.aborted) this.#logger.debug('response body broke off', { path, error: String(err) });
     });
     body.pipe(res);
   }
@@ -267,12 +271,11 @@ export class SidecarProxy {
     const cluster = decodeURIComponent(pathname.slice(RPC_PREFIX.length));
     const control = readControlHeaders(req.headers);
     const body = await readBody(req, this.#options.maxBodyBytes);
-    const abort = abortOnClose(res);
     this.#stats.forwarded++;
     const answer = await answerRpc(this.#target, cluster, body, {
       priority: control.priority,
       timeoutMs: control.timeoutMs,
-      signal: abort.signal,
+      signal: connectionSignal(req.socket),
     });
     this.#stats.rpcCalls += answer.calls;
     if (answer.body === undefined) {
@@ -349,13 +352,4 @@ export class SidecarProxy {
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\nvia: ${VIA}\r\n\r\n${body}`,
     );
   }
-}
-
-/** An AbortController aborted when the client goes away before its response was sent. */
-function abortOnClose(res: ServerResponse): AbortController {
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort(new RequestAbortedError('the client closed the connection'));
-  });
-  return abort;
 }

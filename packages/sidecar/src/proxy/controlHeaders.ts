@@ -16,11 +16,7 @@ export interface ControlHeaders {
 
 /** Reads the control headers; a `RefusedRequestError('bad_request')` for a deadline that is not a positive integer. */
 export function readControlHeaders(headers: IncomingHttpHeaders): ControlHeaders {
-  const one = (name: string): string | undefined => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const timeout = one(CONTROL_HEADERS.timeoutMs);
+  const timeout = one(headers, CONTROL_HEADERS.timeoutMs);
   let timeoutMs: number | undefined;
   if (timeout !== undefined) {
     timeoutMs = Number(timeout);
@@ -32,9 +28,15 @@ export function readControlHeaders(headers: IncomingHttpHeaders): ControlHeaders
     }
   }
   return {
-    priority: one(CONTROL_HEADERS.priority),
+    priority: one(headers, CONTROL_HEADERS.priority),
     timeoutMs,
-    stickyKey: one(CONTROL_HEADERS.stickyKey),
-    cluster: one(CONTROL_HEADERS.cluster),
+    stickyKey: one(headers, CONTROL_HEADERS.stickyKey),
+    cluster: one(headers, CONTROL_HEADERS.cluster),
   };
+}
+
+/** The (first) value of header `name`. */
+function one(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

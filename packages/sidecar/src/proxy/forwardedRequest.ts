@@ -34,7 +34,8 @@ export function forwardedRequestHeaders(
 ): Record<string, string> {
   const listed = connectionTokens(headers);
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (
       value === undefined ||
       isHopByHop(name, listed) ||

@@ -6,11 +6,24 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** The header names the `Connection` field lists (lower case): hop-by-hop for this message too. */
+/** Most distinct `Connection` values whose token sets are kept (`keep-alive`, `close`, ...). */
+const KNOWN_VALUES = 64;
+const tokenSets = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The header names the `Connection` field lists (lower case): hop-by-hop for this message too.
+ * Almost every message says `keep-alive` or `close`: the sets of the first values seen are
+ * kept, so those cost no allocation per message.
+ */
 export function connectionTokens(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
   if (value === undefined) return NONE;
-  return new Set(value.split(',').map((token) => token.trim().toLowerCase()));
+  let tokens = tokenSets.get(value);
+  if (tokens === undefined) {
+    tokens = new Set(value.split(',').map((token) => token.trim().toLowerCase()));
+    if (tokenSets.size < KNOWN_VALUES) tokenSets.set(value, tokens);
+  }
+  return tokens;
 }
 
 /** Whether `name` (lower case) must not be forwarded: hop-by-hop, or listed in `Connection`. */
@@ -25,7 +38,8 @@ export function isHopByHop(name: string, listed: ReadonlySet<string>): boolean {
 export function responseHeaders(headers: IncomingHttpHeaders, via: string): OutgoingHttpHeaders {
   const listed = connectionTokens(headers);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value !== undefined && !isHopByHop(name, listed)) out[name] = value;
   }
   out.via = appendVia(headers.via, via);
