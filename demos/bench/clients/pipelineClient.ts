@@ -33,8 +33,6 @@ export interface PipelineClientOptions {
   fixedConcurrencyLimit?: number;
   /** The cluster's connection settings (TLS, protocol, lifetime limits). Defaults to none. */
   upstream?: UpstreamConnectionConfig;
-  /** Headers of every request. Defaults to none. */
-  headers?: Record<string, string>;
 }
 
 /** A `LoadClient` that also exposes the `NetworkClient` it drives. */
@@ -82,7 +80,7 @@ export function pipelineClient(url: URL, options: PipelineClientOptions): Pipeli
         }
       : {},
   );
-  const request = { method: 'GET', path: url.pathname + url.search, headers: options.headers };
+  const request = { method: 'GET', path: url.pathname + url.search };
   return {
     client,
     async get() {

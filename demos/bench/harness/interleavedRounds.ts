@@ -25,6 +25,7 @@ export interface InterleavedRounds<K extends string> {
 /**
  * `ctx.rounds` rounds (after one unrecorded warm-up round) of `runInterleaved(options)`, with a
  * progress line per variant and round, summarised per variant and ready for paired ratios.
+ * Throws when a variant had failed requests (the suite is then reported FAILED, not measured).
  */
 export async function runInterleavedRounds<K extends string>(
   ctx: SuiteContext,
@@ -48,6 +49,9 @@ export async function runInterleavedRounds<K extends string>(
   for (const name of names) {
     runs[name] = interleaved.map((r) => r[name]);
     summaries[name] = summarizeRuns(runs[name]);
+    // A failed request ends at once: a variant with failures would read as fast, not as broken.
+    if (summaries[name].errors > 0)
+      throw new Error(`${name}: ${summaries[name].errors} requests failed, so its figures mean nothing`);
   }
   const blocks = (name: K): BlockResult[] => runs[name].flatMap((r) => r.blocks);
   return {

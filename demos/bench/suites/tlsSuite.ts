@@ -27,8 +27,8 @@ const H1 = `HTTP/1.1, ${H1_CONNECTIONS} connections`;
 /**
  * Suite `tls`: the same small GET through Slipstream's full pipeline to upstreams over TLS
  * (private CA made at run time), four ways — an HTTPS upstream process with keep-alive, the
- * same with a new TLS connection per request (`connection: close`; the pool resumes TLS
- * sessions, as it would in production), and one HTTP/2 upstream process (`node:http2`, which
+ * same with a new TLS connection per request (the upstream answers `connection: close`; the pool
+ * resumes TLS sessions, as it would in production), and one HTTP/2 upstream process (`node:http2`, which
  * also answers HTTP/1.1) over 1 HTTP/2 connection or 8 HTTP/1.1 connections. Every variant has
  * 16 requests in flight (the pipeline's concurrency limit fixed at 16, so CPU per request
  * compares the protocols, not the load). Within a round the variants take turns in blocks of
@@ -52,6 +52,12 @@ export const tlsSuite: Suite = {
         { requestLogSize: 0, tls: { cert: certs.server.cert, key: certs.server.key } },
         async ([https]) => {
           const httpsUrl = new URL('/bench', https!.url);
+          // The upstream closes every connection on this path, so the pool opens (and the TLS
+          // session cache resumes) a new one per request: same pipeline, same client settings.
+          const freshUrl = new URL('/fresh', https!.url);
+          await https!.setBehaviour([
+            { match: { path: '/fresh' }, behaviour: { headers: { connection: 'close' } } },
+          ]);
           const h2Url = new URL('/bench', h2Upstream.origin);
           const fixed = { fixedConcurrencyLimit: CONCURRENCY };
           const clients = {
@@ -60,10 +66,9 @@ export const tlsSuite: Suite = {
               upstream: { tls },
               ...fixed,
             }),
-            [NEW_CONNECTION]: pipelineClient(httpsUrl, {
+            [NEW_CONNECTION]: pipelineClient(freshUrl, {
               connections: H1_CONNECTIONS,
               upstream: { tls },
-              headers: { connection: 'close' },
               ...fixed,
             }),
             [H2]: pipelineClient(h2Url, { connections: 1, upstream: { tls, protocol: 'h2' }, ...fixed }),
