@@ -3,10 +3,9 @@ import {
   NetworkPerformanceAgent,
   networkPerformanceModules,
 } from '@slipstream/agent-network-performance';
-import { TOKENS, type Logger, type Transport } from '@slipstream/contracts';
+import type { Logger } from '@slipstream/contracts';
 import { createLogger, Orchestrator } from '@slipstream/core';
 import { natsTransportModule, type NatsTransportOptions } from '@slipstream/transport-nats';
-import { ContainerModule } from 'inversify';
 import { watch, type FSWatcher } from 'node:fs';
 import { loadSidecarConfig } from './config/loadSidecarConfig';
 import { parseSidecarConfig, type SidecarConfig, type SidecarConfigInput } from './config/SidecarConfig';
@@ -15,7 +14,6 @@ import { FleetConfigAgent } from './fleet/FleetConfigAgent';
 import type { FleetConfig } from './fleet/parseFleetConfig';
 import { applyConfigChange, type ConfigChange } from './reload/applyConfigChange';
 import { SidecarAgent } from './SidecarAgent';
-import { stopOrchestratorWithin } from './stopOrchestratorWithin';
 import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
 
 /** Options of `startSidecar`: a config file (reloadable) or a config object. */
@@ -109,13 +107,8 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
         ? parseSidecarConfig(input ?? options.config)
         : loadSidecarConfig(file),
     );
-  /** The bus transport the orchestrator's container builds, kept to close it hard on a stuck stop. */
-  let transport: Transport | undefined;
-  const keepTransport = new ContainerModule(({ onActivation }) => {
-    onActivation<Transport>(TOKENS.Transport, (_ctx, built) => (transport = built));
-  });
   const orchestrator = new Orchestrator({ config: config.core, logger })
-    .use(natsTransportModule, keepTransport, ...networkPerformanceModules(network))
+    .use(natsTransportModule, ...networkPerformanceModules(network))
     .register(network)
     .register(new NetworkProxyAgent())
     .register(sidecar);
@@ -153,12 +146,8 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     reload,
     stop: () => {
       watcher?.close();
-      stopping ??= stopOrchestratorWithin(
-        orchestrator,
-        config.core.orchestrator.drainTimeoutMs,
-        () => transport,
-        logger,
-      );
+      // The orchestrator bounds its stop by the drain timeout, a bus that lost its server included.
+      stopping ??= orchestrator.stop();
       return stopping;
     },
   };

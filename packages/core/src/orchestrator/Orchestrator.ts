@@ -87,6 +87,8 @@ export class Orchestrator {
   private bus: EventBus | undefined;
   private discovery: NodeDiscovery | undefined;
   private phase: Phase = 'idle';
+  /** Whether a stop-phase wait on the bus was cut: the transport holds what it is given. */
+  private busStuck = false;
   private stopped: Promise<void> | undefined;
   private started: Promise<void> | undefined;
 
@@ -258,26 +260,34 @@ export class Orchestrator {
       else if (record.state === 'failed' && record.startCalled === true) await this.release(record);
     }
     this.discovery?.stop();
-    const flushed = this.bus
-      ?.flush()
-      .catch((err: unknown) =>
-        this.logger.warn('bus flush failed while stopping', { error: serializeError(err) }),
-      );
-    if ((await this.withinDrainTimeout(flushed)) === 'cut')
-      this.logger.warn('bus flush cut at the drain timeout (transport unreachable?)', {
-        drainTimeoutMs: this.config.orchestrator.drainTimeoutMs,
-      });
-    if ((await this.withinDrainTimeout(this.bus?.close())) === 'cut')
-      this.logger.warn('bus close cut at the drain timeout (transport unreachable?)', {
-        drainTimeoutMs: this.config.orchestrator.drainTimeoutMs,
-      });
+    // A transport that held a lifecycle event past the drain timeout holds the flush too.
+    if (!this.busStuck) {
+      const flushed = this.bus
+        ?.flush()
+        .catch((err: unknown) =>
+          this.logger.warn('bus flush failed while stopping', { error: serializeError(err) }),
+        );
+      await this.stopPhaseWait(flushed, 'bus flush');
+    }
+    await this.stopPhaseWait(this.bus?.close(), 'bus close');
     this.phase = 'stopped';
   }
 
   /**
-   * Waits for `work` at most the drain timeout: a transport that lost its server holds its
-   * publishes until it reconnects, which must not keep a stopping node alive.
+   * A stop-phase wait on the bus, at most the drain timeout: a transport that lost its server
+   * holds what it is given until it reconnects, which must not keep a stopping node alive. Once
+   * one is cut the bus counts as stuck, and later lifecycle events and the flush are not awaited
+   * (so a node stops within about one drain timeout of its agents, however many it has).
    */
+  private async stopPhaseWait(work: Promise<unknown> | undefined, what: string): Promise<void> {
+    if ((await this.withinDrainTimeout(work)) === 'done') return;
+    this.busStuck = true;
+    this.logger.warn(`${what} cut at the drain timeout (transport unreachable?)`, {
+      drainTimeoutMs: this.config.orchestrator.drainTimeoutMs,
+    });
+  }
+
+  /** Waits for `work` at most the drain timeout. */
   private async withinDrainTimeout(work: Promise<unknown> | undefined): Promise<'done' | 'cut'> {
     let timer: NodeJS.Timeout | undefined;
     const cut = new Promise<'cut'>((resolve) => {
@@ -364,7 +374,7 @@ export class Orchestrator {
   /** Publishes a lifecycle event; a failed publish is logged, never thrown into the lifecycle. */
   /**
    * Publishes a lifecycle event; a failure is logged, not thrown. While stopping, the wait is
-   * bounded by the drain timeout (a transport that lost its server holds publishes).
+   * bounded (`stopPhaseWait`), and skipped once the bus is stuck.
    */
   private async emit<T extends TopicName>(topic: T, payload: TopicPayload<T>): Promise<void> {
     const published = this.bus
@@ -373,10 +383,7 @@ export class Orchestrator {
         this.logger.error('lifecycle event could not be published', { topic, error: serializeError(err) }),
       );
     if (this.phase !== 'stopping') return void (await published);
-    if ((await this.withinDrainTimeout(published)) === 'cut')
-      this.logger.warn('lifecycle event not published within the drain timeout (transport unreachable?)', {
-        topic,
-      });
+    if (!this.busStuck) await this.stopPhaseWait(published, `lifecycle event ${topic}`);
   }
 
   private assertPhase(expected: Phase, method: string): void {
