@@ -794,14 +794,7 @@ export class NetworkClient {
     try {
       response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal, false));
     } catch (error) {
-      this.#attemptEnded(
-        x,
-        endpoint,
-        performance.now() - sent,
-        attemptErrorOutcome(x, signal, error),
-        undefined,
-        error,
-      );
+      this.#attemptFailed(x, endpoint, performance.now() - sent, signal, error);
       throw error;
     }
     const status = response.statusCode;
@@ -827,14 +820,7 @@ export class NetworkClient {
     try {
       response = await this.#pool.stream(x.poolRequest(endpoint), x.poolOptions(signal, true));
     } catch (error) {
-      this.#attemptEnded(
-        x,
-        endpoint,
-        performance.now() - sent,
-        attemptErrorOutcome(x, signal, error),
-        undefined,
-        error,
-      );
+      this.#attemptFailed(x, endpoint, performance.now() - sent, signal, error);
       throw error;
     }
     x.respondedAt = performance.now();
@@ -855,6 +841,17 @@ export class NetworkClient {
     x.bodyFrom = endpoint;
     x.bodyRttMs = rttMs;
     return response;
+  }
+
+  /** An attempt ended without a response: classified from its error, learned and recorded. */
+  #attemptFailed(
+    x: Exchange,
+    endpoint: EndpointState,
+    rttMs: number,
+    signal: AbortSignal,
+    error: unknown,
+  ): void {
+    this.#attemptEnded(x, endpoint, rttMs, attemptErrorOutcome(x, signal, error), undefined, error);
   }
 
   /** A stream's body is over: the endpoint it came from learns it (a body that breaks off is its failure, unless the caller cut it). */

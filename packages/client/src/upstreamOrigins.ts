@@ -47,26 +47,26 @@ export function skipsVerification(cluster: ClientClusterConfig): boolean {
  * prefixes where the cluster config sits (`prefixIssues`).
  */
 export function asClusterError(err: unknown, cluster: ClientClusterConfig): unknown {
-  if (!ConfigError.is(err)) return err;
-  const relabel = (path: string): string => {
-    const endpoints = cluster.endpoints ?? [];
+  const endpoints = cluster.endpoints ?? [];
+  return relabelIssues(err, (path) => {
     for (let i = 0; i < endpoints.length; i++) {
       const prefix = `origins.${endpoints[i]!.origin}`;
       if (path.startsWith(prefix)) return `endpoints[${i}]${path.slice(prefix.length)}`;
     }
     return path;
-  };
-  return new ConfigError(
-    err.issues.map((i) => ({ ...i, path: relabel(i.path) })),
-    { cause: err },
-  );
+  });
 }
 
 /** `err`'s issue paths with `prefix` in front (`clusters[2].`); any other error as it is. */
 export function prefixIssues(err: unknown, prefix: string): unknown {
+  return relabelIssues(err, (path) => `${prefix}${path}`);
+}
+
+/** A `ConfigError` like `err` with each issue's path mapped by `relabel`; any other error as it is. */
+function relabelIssues(err: unknown, relabel: (path: string) => string): unknown {
   if (!ConfigError.is(err)) return err;
   return new ConfigError(
-    err.issues.map((i) => ({ ...i, path: `${prefix}${i.path}` })),
+    err.issues.map((i) => ({ ...i, path: relabel(i.path) })),
     { cause: err },
   );
 }
