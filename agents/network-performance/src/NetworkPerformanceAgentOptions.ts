@@ -6,7 +6,7 @@ import type {
   RequestBatchingConfig,
   RouteConfig,
 } from '@slipstream/contracts';
-import type { ClientClusterConfig } from '@slipstream/client';
+import { checkClusterConnections, type ClientClusterConfig } from '@slipstream/client';
 import { agentOptionsSchema, parseConfig } from '@slipstream/config';
 
 /** The workload `optimizeNetworkPerformance` and `benchmarkNetworkPerformance` measure. */
@@ -66,6 +66,8 @@ export const AGENT_DEFAULTS = Object.freeze({
  */
 export function resolveAgentOptions(options: NetworkPerformanceAgentOptions): ResolvedAgentOptions {
   parseConfig(agentOptionsSchema, options);
+  // What the client's pools would refuse at start (h2 or TLS on an http origin, TLS files), now.
+  checkClusterConnections(options.clusters);
   const workload = options.workload ?? {};
   return {
     ...options,

@@ -159,6 +159,19 @@ const CASES: Case[] = [
     'clusters[0].endpoints',
   ],
   ['a workload on an unknown cluster', 'workload', { cluster: 'nope' }, 'workload.cluster', 'agent'],
+  // connection settings the pool refuses for the origin's scheme
+  [
+    'HTTP/2 to an http origin',
+    'clusters',
+    endpoint('http://h:1', { protocol: 'h2' }),
+    'clusters[0].endpoints[0].protocol',
+  ],
+  [
+    'TLS settings on an http origin',
+    'clusters',
+    endpoint('http://h:1', { tls: { servername: 'h' } }),
+    'clusters[0].endpoints[0].tls',
+  ],
 ];
 
 /** The paths of the issues of `fn`'s ConfigError (fails the test when it throws anything else, or nothing). */

@@ -1,4 +1,5 @@
 export { INSECURE_TLS_WARNING, NetworkClient, type NetworkClientStats } from './NetworkClient';
+export { checkClusterConnections } from './upstreamOrigins';
 export {
   CLIENT_DEFAULTS,
   resolveClientOptions,

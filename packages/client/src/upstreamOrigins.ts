@@ -1,6 +1,6 @@
 import { canonicalOrigin, sharedOriginConflicts } from '@slipstream/config';
 import { ConfigError } from '@slipstream/contracts';
-import { ORIGIN_DEFAULTS, type OriginSettings } from '@slipstream/http';
+import { ORIGIN_DEFAULTS, resolvePoolOptions, type OriginSettings } from '@slipstream/http';
 import type { ClientClusterConfig } from './NetworkClientOptions';
 
 const FIELDS = [
@@ -54,6 +54,22 @@ export function asClusterError(err: unknown, cluster: ClientClusterConfig): unkn
       if (path.startsWith(prefix)) return `endpoints[${i}]${path.slice(prefix.length)}`;
     }
     return path;
+  });
+}
+
+/**
+ * Checks each cluster's connection settings as its pool will take them (an h2 protocol on an
+ * http origin, TLS on an http origin, TLS files unreadable or a key not matching its cert, ...)
+ * without building anything; throws a `ConfigError` at the options' paths
+ * (`clusters[0].endpoints[0].tls.key`). For who holds cluster configs before a client exists.
+ */
+export function checkClusterConnections(clusters: readonly ClientClusterConfig[]): void {
+  clusters.forEach((cluster, i) => {
+    try {
+      resolvePoolOptions({ origins: upstreamOrigins(withCanonicalOrigins(cluster)) });
+    } catch (err) {
+      throw prefixIssues(asClusterError(err, cluster), `clusters[${i}].`);
+    }
   });
 }
 
