@@ -18,7 +18,7 @@ export type ClientRetryOptions = RetryPolicyOptions;
 
 /** Options of a `NetworkClient`, every one validated at construction (see `resolveClientOptions`). */
 export interface NetworkClientOptions {
-  /** The clusters requests can go to; at least one. Required. */
+  /** The clusters requests can go to. Required here; may be empty (`createNetworkClient` defaults it to [], and `configureCluster` adds clusters later). */
   clusters: ClientClusterConfig[];
   /** Route table. Defaults to [] (requests name their cluster). */
   routes?: RouteConfig[];
