@@ -12,7 +12,6 @@ export interface ServiceResolver {
  * installed copies of the contracts agree on them.
  */
 export const TOKENS = {
-  Config: Symbol.for('slipstream.Config'),
   Logger: Symbol.for('slipstream.Logger'),
   EventBus: Symbol.for('slipstream.EventBus'),
   Transport: Symbol.for('slipstream.Transport'),
@@ -22,10 +21,13 @@ export const TOKENS = {
   HealthChecker: Symbol.for('slipstream.HealthChecker'),
   BreakerRegistry: Symbol.for('slipstream.BreakerRegistry'),
   RetryPolicy: Symbol.for('slipstream.RetryPolicy'),
+  /** The implementation of each balancer algorithm name (`@slipstream/balancer`'s `BalancerAlgorithmRegistry`). */
+  BalancerAlgorithms: Symbol.for('slipstream.BalancerAlgorithms'),
+  /** Steps added to every attempt of the client's pipeline (multi-bound; `@slipstream/client`'s `PipelineStep`). */
+  PipelineStep: Symbol.for('slipstream.PipelineStep'),
   NetworkClient: Symbol.for('slipstream.NetworkClient'),
   RequestObserver: Symbol.for('slipstream.RequestObserver'),
   MetricsRegistry: Symbol.for('slipstream.MetricsRegistry'),
   AlertManager: Symbol.for('slipstream.AlertManager'),
   AdminServer: Symbol.for('slipstream.AdminServer'),
-  NetworkPerformanceAgent: Symbol.for('slipstream.NetworkPerformanceAgent'),
 } as const;

@@ -1,4 +1,3 @@
-import { TOKENS } from '@slipstream/contracts';
 import { clientModule } from '@slipstream/client';
 import { httpModule } from '@slipstream/http';
 import { createMonitorModule, monitorOptionsFromConfig } from '@slipstream/monitor';
@@ -11,8 +10,8 @@ import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
  * the http module (`TOKENS.PoolManager`), the monitor module (`TOKENS.MetricsRegistry`,
  * `TOKENS.AlertManager`, `TOKENS.AdminServer`, the snapshot publisher), the client module
  * (`TOKENS.NetworkClient`, the only way agents reach the network: `request`, `call` for batched
- * JSON-RPC, `stream` for responses read as they arrive) and the agent's own
- * (`TOKENS.NetworkPerformanceAgent`, its options). The owning packages' modules are reused
+ * JSON-RPC, `stream` for responses read as they arrive, with the components it resolves) and
+ * the agent's options. The owning packages' modules are reused
  * rather than their bindings copied, hence a list: an inversify 7 module cannot load others.
  * The snapshot publisher is built off; the agent sets its period and starts it in `start()`
  * (and changes the period at run time).
@@ -32,7 +31,6 @@ export function networkPerformanceModules(agent: NetworkPerformanceAgent): Conta
     }),
     new ContainerModule(({ bind }) => {
       bind(NETWORK_PERFORMANCE_OPTIONS).toConstantValue(options);
-      bind(TOKENS.NetworkPerformanceAgent).toConstantValue(agent);
     }),
   ];
 }

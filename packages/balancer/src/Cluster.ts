@@ -7,7 +7,7 @@ import type {
   LoadBalancingConfig,
 } from '@slipstream/contracts';
 import { clusterSchema, configIssue, parseConfig } from '@slipstream/config';
-import { createBalancer } from './algorithms/createBalancer';
+import { createBalancer, type BalancerAlgorithmRegistry } from './algorithms/createBalancer';
 import { EndpointState } from './EndpointState';
 import type { RequestOutcome } from './EndpointState';
 import type { LoadBalancer } from './LoadBalancer';
@@ -32,6 +32,8 @@ export interface ClusterDeps {
   random?: RandomSource;
   /** Replaces the algorithm named in the config. */
   balancer?: LoadBalancer;
+  /** The implementations of the algorithm names. Defaults to `DEFAULT_BALANCER_ALGORITHMS`. */
+  algorithms?: BalancerAlgorithmRegistry;
   hooks?: ClusterHooks;
   /** Decay time constant τ of the endpoints' peak EWMA, ms. Defaults to 10_000 ms. */
   ewmaDecayMs?: number;
@@ -97,7 +99,7 @@ export class Cluster {
     this.name = config.cluster;
     this.now = deps.now ?? Date.now;
     this.algorithmInForce = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
-    this.balancer = deps.balancer ?? createBalancer(this.algorithmInForce, deps.random);
+    this.balancer = deps.balancer ?? createBalancer(this.algorithmInForce, deps.random, deps.algorithms);
     this.outlier = new OutlierDetector(
       config.outlierDetection,
       {
@@ -140,7 +142,7 @@ export class Cluster {
     this.outlier.updateOptions(config.outlierDetection);
     const algorithm = config.algorithm ?? CLUSTER_DEFAULTS.algorithm;
     if (algorithm !== this.algorithmInForce && this.deps.balancer === undefined) {
-      this.balancer = createBalancer(algorithm, this.deps.random);
+      this.balancer = createBalancer(algorithm, this.deps.random, this.deps.algorithms);
       this.algorithmInForce = algorithm;
     }
     this.config = config;

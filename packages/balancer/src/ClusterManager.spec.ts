@@ -1,7 +1,6 @@
 import { Container } from 'inversify';
 import { TOKENS } from '@slipstream/contracts';
 import type { EventBus } from '@slipstream/contracts';
-import { balancerModule } from './balancerModule';
 import { ClusterManager } from './ClusterManager';
 import { HealthChecker } from './HealthChecker';
 
@@ -45,7 +44,7 @@ describe('ClusterManager', () => {
       m.close();
     });
 
-    it('when an endpoint is ejected, publishes network.endpoint.ejected on the bus', async () => {
+    it('when an endpoint is ejected, publishes network.endpoint.ejected on the bus', () => {
       const published: Array<[string, unknown]> = [];
       const bus = {
         publish: (topic: string, payload: unknown) => {
@@ -55,7 +54,8 @@ describe('ClusterManager', () => {
       } as unknown as EventBus;
       const container = new Container();
       container.bind(TOKENS.EventBus).toConstantValue(bus);
-      await container.load(balancerModule);
+      container.bind(TOKENS.HealthChecker).to(HealthChecker).inSingletonScope();
+      container.bind(TOKENS.ClusterManager).to(ClusterManager).inSingletonScope();
       const manager = container.get<ClusterManager>(TOKENS.ClusterManager);
       const cluster = manager.configure({
         cluster: 'api',

@@ -10,6 +10,7 @@ import type {
 } from '@slipstream/contracts';
 import { Cluster } from './Cluster';
 import type { ClusterDeps } from './Cluster';
+import type { BalancerAlgorithmRegistry } from './algorithms/createBalancer';
 import type { HealthChecker } from './HealthChecker';
 import { resolveHealthCheckOptions } from './HealthChecker';
 
@@ -35,6 +36,8 @@ export class ClusterManager {
     @inject(TOKENS.HealthChecker) private readonly healthChecker: HealthChecker,
     @inject(TOKENS.EventBus) @optional() private readonly bus?: EventBus,
     @inject(TOKENS.Logger) @optional() private readonly logger?: Logger,
+    /** The implementations of the algorithm names (a container module may rebind them). */
+    @inject(TOKENS.BalancerAlgorithms) @optional() private readonly algorithms?: BalancerAlgorithmRegistry,
   ) {}
 
   /**
@@ -56,6 +59,7 @@ export class ClusterManager {
       if (!healthOptions) for (const e of cluster.endpoints) cluster.setHealthy(e.origin, true);
     } else {
       cluster = new Cluster(config, {
+        algorithms: this.algorithms,
         ...deps,
         hooks: {
           onEjected: (e, durationMs, failures) =>

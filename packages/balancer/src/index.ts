@@ -1,11 +1,16 @@
 export { ConsistentHashBalancer } from './algorithms/ConsistentHashBalancer';
 export type { ConsistentHashOptions } from './algorithms/ConsistentHashBalancer';
-export { BALANCER_ALGORITHMS, createBalancer } from './algorithms/createBalancer';
+export {
+  BALANCER_ALGORITHMS,
+  createBalancer,
+  DEFAULT_BALANCER_ALGORITHMS,
+  type BalancerAlgorithmRegistry,
+  type BalancerFactory,
+} from './algorithms/createBalancer';
 export { LeastOutstandingBalancer } from './algorithms/LeastOutstandingBalancer';
 export { PeakEwmaBalancer } from './algorithms/PeakEwmaBalancer';
 export { RandomBalancer } from './algorithms/RandomBalancer';
 export { RoundRobinBalancer } from './algorithms/RoundRobinBalancer';
-export { balancerModule } from './balancerModule';
 export { Cluster, CLUSTER_DEFAULTS, validateClusterConfig } from './Cluster';
 export type { ClusterDeps, ClusterHooks, ClusterPickRequest } from './Cluster';
 export { ClusterManager } from './ClusterManager';

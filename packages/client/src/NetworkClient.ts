@@ -1,11 +1,14 @@
 /**
- * Pipeline order — every request walks these steps, in this order, built once per configuration:
+ * Pipeline order — every request walks these steps, in this order. Each is a `PipelineStep`
+ * (`pipeline/steps/`), composed into one chain per shape of request (retried or not, hedged or
+ * not, buffered or streamed), once: a policy that is off is not in the chain.
  *
- *   route → admit → retry → (hedge) → pick → breaker → send → (record)
+ *   route → admit → (retry) → (hedge) → pick → (added steps) → breaker → send → record
  *
  * - **route** first: the route decides the cluster, the QoS class and the policy (deadline,
- *   retries, request-body compression) every later step reads. A request without a matching route goes to the cluster it
- *   names, with the default class.
+ *   retries, hedging, request-body compression) every later step reads, and so which chain the
+ *   request takes. A request without a matching route goes to the cluster it names, with the
+ *   default class.
  * - **admit** before retry: retries of a request hold its one permit, so they count against the
  *   cluster's concurrency limit and cannot amplify an overload behind the scheduler's back; a
  *   request shed here never costs an upstream anything.
@@ -18,16 +21,18 @@
  * - **pick** before breaker: the breaker is per endpoint (with its cluster's settings), so it
  *   can only be chosen once the endpoint is; an open circuit fails that attempt fast and the retry tries an endpoint whose
  *   circuit is closed.
+ * - **added steps** (`TOKENS.PipelineStep`, or `createNetworkClient`'s `steps`): once per attempt,
+ *   knowing its endpoint, outside its breaker.
  * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue), within
  *   the route's `policy.perTryTimeoutMs`. Each attempt is classified once by the outcome
  *   classifier (`@slipstream/resilience`'s `OUTCOME_EFFECTS`): the endpoint state (latency
  *   estimate, outlier detection) and the limiter learn its verdict; the route chooser and the
  *   metrics registry (with the last attempt's wire and logical bytes) learn the logical
  *   request's verdict. Every bound `RequestObserver` is called at each of these points.
+ * - **record** when the logical request is over; with monitoring off it is absent (a no-op
+ *   method in its place), not a branch.
  *
- * With monitoring off the record step is absent (a no-op method in its place), not a branch.
- *
- * `stream()` walks the same steps, but its request ends when its body does: the permit, the
+ * `stream()` walks the same steps but for its send step, and its request ends when its body does: the permit, the
  * in-flight count, the endpoint's outcome and the record wait for the body to be read to its
  * end, to error or to be destroyed. The breaker's verdict is given at the headers, so that its
  * timeout bounds the wait for them and never cuts a long body.
@@ -35,52 +40,41 @@
 import {
   ClientClosedError,
   InvalidRequestError,
-  RequestAbortedError,
   TOKENS,
   type AdvancedRoutingConfig,
   type BatchStats,
   type BreakerStats,
-  type CompressionAlgorithm,
   type CircuitBreakerConfig,
   type ClusterStats,
   type ConnectionPoolingConfig,
   type Disposer,
   type EventBus,
   type Logger,
-  type AttemptObservation,
   type ObservedRequest,
   type OutcomeKind,
-  type RequestObservation,
   type RequestObserver,
   type QosClassConfig,
   type RequestBatchingConfig,
   type RoutingStats,
 } from '@slipstream/contracts';
-import { ClusterManager, HealthChecker, type Cluster, type EndpointState } from '@slipstream/balancer';
+import { ClusterManager, HealthChecker, type Cluster } from '@slipstream/balancer';
 import { mergeBatchStats, RequestBatcher, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
 import {
   HttpResponse,
-  HttpStreamResponse,
+  type HttpStreamResponse,
   isStreamedBody,
   type HttpPoolStats,
-  type HttpRequest,
-  type HttpRequestOptions,
   type PoolManager,
   validateRequest,
 } from '@slipstream/http';
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
   CircuitBreakerRegistry,
-  Hedger,
   type HedgeStats,
   classifyError as classifyOutcome,
-  classifyStatus as classifyStatusOutcome,
-  isRetryableOutcome,
   OUTCOME_EFFECTS,
   RetryPolicy,
   type BreakerExecuteOptions,
-  type RetryAttempt,
-  type RetryExecuteOptions,
   type RetryStats,
 } from '@slipstream/resilience';
 import {
@@ -89,9 +83,6 @@ import {
   applyRoutingConfig,
   Router,
   type ConcurrencySettings,
-  type Permit,
-  type ResolvedRoute,
-  type RoutePolicy,
 } from '@slipstream/routing';
 import { inject, injectable, multiInject, optional, unmanaged } from 'inversify';
 import type {
@@ -113,7 +104,22 @@ import {
 } from './upstreamOrigins';
 import { validateRequestOptions } from './validateRequestOptions';
 import { fanOutObservers } from './observe/fanOutObservers';
-import { UpstreamResponseError } from './errors/UpstreamResponseError';
+import {
+  dump,
+  Exchange,
+  NO_ENDPOINT,
+  requestOutcome,
+  streamBreakerOptions,
+  type ResponseFigures,
+} from './pipeline/Exchange';
+import { composeSteps, type PipelineResponse, type PipelineStep } from './pipeline/PipelineStep';
+import { AdmitStep } from './pipeline/steps/AdmitStep';
+import { BreakerStep } from './pipeline/steps/BreakerStep';
+import { HedgeStep } from './pipeline/steps/HedgeStep';
+import { PickStep } from './pipeline/steps/PickStep';
+import { RetryStep } from './pipeline/steps/RetryStep';
+import { SendStep } from './pipeline/steps/SendStep';
+import { StreamSendStep } from './pipeline/steps/StreamSendStep';
 import {
   CLIENT_DEFAULTS,
   resolveClientOptions,
@@ -137,136 +143,7 @@ export interface NetworkClientStats {
 
 /** Methods whose requests are retried unless the caller says otherwise. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-/** The hedge budget of a route (the retry policy's default budget). */
-const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
-/** The endpoint label of an outcome that reached no endpoint (shed, no route). */
-const NO_ENDPOINT = '(none)';
 const NO_OPTIONS: ClientRequestOptions = Object.freeze({});
-/** The headers observers read for a request without any. */
-const NO_HEADERS: Record<string, string> = Object.freeze({});
-
-/** What the learn and record steps read of a response, buffered or streamed. */
-type ResponseFigures = Pick<
-  HttpResponse,
-  'statusCode' | 'bytesOutLogical' | 'bytesOutWire' | 'bytesInLogical' | 'bytesInWire'
->;
-
-/**
- * One request on its way through the pipeline. It doubles as the options object of the
- * scheduler, the retry policy and the breaker, so a request allocates no option bags.
- */
-class Exchange implements RetryExecuteOptions, BreakerExecuteOptions<HttpResponse> {
-  readonly signal: AbortSignal | undefined;
-  /** The cluster's name (the breakers' options are per cluster). */
-  readonly cluster: string;
-  readonly bucket: ResolvedRoute['bucket'];
-  readonly deadline: number | undefined;
-  readonly start = performance.now();
-  /** The route's request-body compression; undefined: the origin's. */
-  readonly compression: CompressionAlgorithm | undefined;
-  /** The pool drops the breaker's signal when a request settles, so the breaker may reuse it. */
-  readonly releasesSignal = true;
-  /** The admission permit, once granted. */
-  permit: Permit | undefined;
-  /** When the response (its headers, for a stream) arrived; 0: not yet, or a buffered request. */
-  respondedAt = 0;
-  endpoint = NO_ENDPOINT;
-  /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */
-  held: HttpStreamResponse | undefined;
-  /** The endpoint a stream's body comes from, with its time to the headers: it learns the body's end. */
-  bodyFrom: EndpointState | undefined;
-  bodyRttMs = 0;
-  /** What cuts a stream's body when the caller aborts, until the body is over. */
-  bodyCut: BodyCut | undefined;
-  /** The retry policy's view of the attempt under way, when the retry step applies. */
-  attempt: RetryAttempt | undefined;
-  /** The classifier's verdict on the last attempt, and the error it ended with (if any). */
-  outcome: OutcomeKind = 'success';
-  attemptError: unknown = undefined;
-  /** The route's extra retryable statuses (`policy.retryOn`). */
-  readonly retryOn: readonly number[] | undefined;
-  /** The route's per-attempt time limit (`policy.perTryTimeoutMs`), ms. */
-  readonly perTryTimeoutMs: number | undefined;
-  /** The observers' view of this request; undefined when no observer is bound. */
-  observation: RequestObservation | undefined;
-  /** The observers' view of the attempt under way. */
-  attemptObservation: AttemptObservation | undefined;
-  /** The headers of the attempt under way, when observers may add to them (a copy per attempt). */
-  attemptHeaders: Record<string, string> | undefined;
-  /** Attempts started (retries and hedges included); counted on the request's own exchange. */
-  attempts = 0;
-  /** The request's own exchange (a hedged attempt's view points back to it). */
-  root: Exchange = this;
-  /** 0 for the primary attempt, n for the n-th hedge. */
-  hedgeIndex = 0;
-  /** The route's hedging policy, when this request may be hedged (idempotent). */
-  readonly hedge: RoutePolicy['hedge'];
-
-  constructor(
-    readonly req: ClientRequest,
-    readonly opts: ClientRequestOptions,
-    readonly method: string,
-    readonly route: ResolvedRoute | undefined,
-    readonly balancer: Cluster,
-    readonly qosClass: string,
-    readonly idempotent: boolean,
-    /** Whether the retry step applies: idempotent, and the route does not forbid retries. */
-    readonly retry: boolean,
-    /** The route's `policy.retries`; undefined: the retry policy's own. */
-    readonly maxRetries: number | undefined,
-    timeoutMs: number | undefined,
-    readonly fallback: BreakerExecuteOptions<HttpResponse>['fallback'],
-  ) {
-    this.signal = opts.signal;
-    this.cluster = balancer.name;
-    this.bucket = route?.bucket;
-    this.deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    this.compression = route?.policy.compression;
-    this.retryOn = route?.policy.retryOn;
-    this.perTryTimeoutMs = route?.policy.perTryTimeoutMs;
-    this.hedge = idempotent ? route?.policy.hedge : undefined;
-  }
-
-  /** Time left until the deadline, ms; undefined without one. */
-  remainingMs(): number | undefined {
-    return this.deadline === undefined ? undefined : Math.max(1, this.deadline - Date.now());
-  }
-
-  /** The pool request of an attempt on `endpoint`. */
-  poolRequest(endpoint: EndpointState): HttpRequest {
-    const req = this.req;
-    return {
-      origin: endpoint.origin,
-      path: req.path,
-      method: this.method,
-      headers: this.attemptHeaders ?? req.headers,
-      body: req.body,
-    };
-  }
-
-  /** The time limit of one attempt: the per-try timeout, within what is left of the deadline, ms. */
-  attemptTimeoutMs(): number | undefined {
-    const remaining = this.remainingMs();
-    const perTry = this.perTryTimeoutMs;
-    if (perTry === undefined) return remaining;
-    return remaining === undefined ? perTry : Math.min(perTry, remaining);
-  }
-
-  /**
-   * The pool options of an attempt whose breaker gave it `signal`. A stream's breaker call ends
-   * at the headers, and the caller's own signal cuts its body (`cutOnAbort`): its pool request
-   * listens to the breaker's signal until the headers only, so the breaker may reuse it.
-   */
-  poolOptions(signal: AbortSignal, stream: boolean): HttpRequestOptions {
-    return {
-      signal,
-      signalUntilHeaders: stream,
-      timeoutMs: this.attemptTimeoutMs(),
-      idempotent: this.idempotent,
-      compression: this.compression,
-    };
-  }
-}
 
 /** `process.emitWarning` code of a cluster that skips certificate verification, when no logger is given. */
 export const INSECURE_TLS_WARNING = 'SLIP_WARN_INSECURE_TLS';
@@ -314,10 +191,13 @@ export class NetworkClient {
   #inflight = 0;
   #idle: (() => void)[] = [];
   #closed = false;
-  /** The hedger of each hedging route, with the policy it was built from. */
-  readonly #hedgers = new Map<string, { config: NonNullable<RoutePolicy['hedge']>; hedger: Hedger }>();
   /** The bound request observers as one; undefined when none is bound. */
   readonly #observer: RequestObserver | undefined;
+  /** The steps a container module added (`TOKENS.PipelineStep`), in every attempt's chain. */
+  readonly #addedSteps: readonly PipelineStep<Exchange, PipelineResponse>[];
+  readonly #hedge = new HedgeStep<HttpResponse>();
+  /** The composed chains, by shape (`chainIndex`): built once each, on first use. */
+  readonly #chains: ((x: Exchange) => Promise<PipelineResponse>)[] = [];
 
   constructor(
     @inject(CLIENT_OPTIONS) options: NetworkClientOptions,
@@ -327,6 +207,14 @@ export class NetworkClient {
     @inject(TOKENS.Logger) @optional() logger?: Logger,
     /** Every bound request observer (tracing, access logs); none: no observer work at all. */
     @multiInject(TOKENS.RequestObserver) @optional() observers: readonly RequestObserver[] = [],
+    /** The breakers; default: a registry of its own. `configureBreakers` applies `options.breaker` to it. */
+    @inject(TOKENS.BreakerRegistry) @optional() breakers?: CircuitBreakerRegistry,
+    /** The retry policy; default: one built from `options.retry` (a bound one replaces `options.retry`). */
+    @inject(TOKENS.RetryPolicy) @optional() retry?: RetryPolicy,
+    /** The clusters (balancer algorithms, health checks, outlier detection); default: a manager of its own. */
+    @inject(TOKENS.ClusterManager) @optional() clusters?: ClusterManager,
+    /** Steps added to every attempt, after the pick and before the breaker, in binding order. */
+    @multiInject(TOKENS.PipelineStep) @optional() steps: readonly PipelineStep[] = [],
     /** Whether `close()` and `destroy()` also close `pool` (true when `createNetworkClient` built it). */
     @unmanaged() ownsPool = false,
   ) {
@@ -337,11 +225,12 @@ export class NetworkClient {
     this.#bus = bus;
     this.#logger = logger;
     this.#ownsPool = ownsPool;
-    this.#breakers = new CircuitBreakerRegistry(bus, logger);
+    this.#addedSteps = (steps ?? []) as unknown as readonly PipelineStep<Exchange, PipelineResponse>[];
+    this.#breakers = breakers ?? new CircuitBreakerRegistry(bus, logger);
     this.configureBreakers(options.breaker ?? {});
-    this.#retry = new RetryPolicy(options.retry);
+    this.#retry = retry ?? new RetryPolicy(options.retry);
     this.#batching = options.batching ?? {};
-    this.#clusters = new ClusterManager(new HealthChecker(), bus, logger);
+    this.#clusters = clusters ?? new ClusterManager(new HealthChecker(), bus, logger);
     try {
       options.clusters.forEach((cluster, i) => {
         try {
@@ -392,7 +281,7 @@ export class NetworkClient {
     let response: HttpResponse | undefined;
     let error: unknown;
     try {
-      response = await this.#admitted(x, x.hedge ? this.#hedgedAttempt : this.#attempt);
+      response = (await this.#chainOf(x, false)(x)) as HttpResponse;
     } catch (err) {
       error = err;
     }
@@ -417,9 +306,10 @@ export class NetworkClient {
     validateRequest(req);
     validateRequestOptions(opts, 'request');
     const x = this.#begin(req, opts, 'stream');
+    x.breakerOptions = streamBreakerOptions(x);
     let response: HttpStreamResponse;
     try {
-      response = await this.#admitted(x, this.#streamAttempt);
+      response = (await this.#chainOf(x, true)(x)) as HttpStreamResponse;
     } catch (err) {
       dump(x);
       this.#end(x, undefined, err);
@@ -584,7 +474,7 @@ export class NetworkClient {
       batching,
       routing: collectRoutingStats(this.#router, this.#scheduler),
       retry: this.#retry.stats(),
-      hedging: Object.fromEntries([...this.#hedgers].map(([id, h]) => [id, h.hedger.stats()])),
+      hedging: this.#hedge.stats(),
     };
   }
 
@@ -677,181 +567,27 @@ export class NetworkClient {
   }
 
   /**
-   * admit, then `attempt` once or under the retry policy (the permit stays on `x` for `#end`).
-   * Resolves with the response, whatever its status: a 5xx or 429 left after the last attempt too.
+   * The chain of `x`'s shape: admit → (retry) → (hedge) → pick → (added steps) → breaker → send.
+   * A policy that is off is not in it; request and stream differ only in the send step (a
+   * stream is never hedged: its body is read once). Composed once per shape.
    */
-  async #admitted<R extends HttpResponse | HttpStreamResponse>(
-    x: Exchange,
-    attempt: (x: Exchange, attempt?: RetryAttempt) => Promise<R>,
-  ): Promise<R> {
-    x.permit = await this.#scheduler.acquire(x.cluster, x.qosClass, x);
-    x.observation?.admitted(x.permit.queuedMs);
-    try {
-      return await (x.retry ? this.#retry.execute((a) => attempt(x, a), x) : attempt(x));
-    } catch (err) {
-      if (err instanceof UpstreamResponseError) return err.response as R;
-      throw err;
+  #chainOf(x: Exchange, stream: boolean): (x: Exchange) => Promise<PipelineResponse> {
+    const hedged = !stream && x.hedge !== undefined;
+    const index = (stream ? 4 : 0) + (x.retry ? 2 : 0) + (hedged ? 1 : 0);
+    let chain: ((x: Exchange) => Promise<PipelineResponse>) | undefined = this.#chains[index];
+    if (chain === undefined) {
+      const steps: PipelineStep<Exchange, PipelineResponse>[] = [new AdmitStep(this.#scheduler)];
+      if (x.retry) steps.push(new RetryStep(this.#retry));
+      if (hedged) steps.push(this.#hedge);
+      steps.push(new PickStep(), ...this.#addedSteps, new BreakerStep(this.#breakers));
+      const addsHeaders = this.#observer?.addsHeaders === true;
+      const send = stream
+        ? new StreamSendStep(this.#pool, addsHeaders).send
+        : new SendStep(this.#pool, addsHeaders).send;
+      chain = composeSteps(steps, send);
+      this.#chains[index] = chain;
     }
-  }
-
-  /** pick → breaker → send, for one attempt. */
-  readonly #attempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> => {
-    x.attempt = attempt;
-    const endpoint = this.#pick(x, attempt);
-    return this.#breakers.execute(endpoint.origin, (signal) => this.#send(x, endpoint, signal), x);
-  };
-
-  /**
-   * The hedge step around pick → breaker → send: the primary attempt, and after the route's
-   * delay a backup on another endpoint (each on its own view of `x`, with its own signal); the
-   * first answer wins and the others are aborted (their pool requests cut, their slots freed,
-   * their outcome a cancellation). Fails with the last failure when every attempt failed.
-   */
-  readonly #hedgedAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpResponse> => {
-    const hedger = this.#hedgerOf(x.route!, x.hedge!);
-    const busy = new Set<string>(attempt?.excluded);
-    return hedger.execute(
-      async (signal, index) => {
-        const view = hedgeView(x, signal, index);
-        const own: RetryAttempt = { attempt: attempt?.attempt ?? 0, excluded: busy, signal };
-        const endpoint = this.#pick(view, own);
-        busy.add(endpoint.origin);
-        if (index === 0 && attempt) attempt.endpoint = endpoint.origin;
-        try {
-          const response = await this.#breakers.execute(
-            endpoint.origin,
-            (s) => this.#send(view, endpoint, s),
-            view,
-          );
-          x.outcome = view.outcome;
-          x.endpoint = view.endpoint;
-          return response;
-        } catch (error) {
-          x.outcome = view.outcome;
-          x.attemptError = error;
-          if (attempt) attempt.outcome = view.outcome;
-          throw error;
-        }
-      },
-      { idempotent: true, signal: x.signal },
-    );
-  };
-
-  /** The hedger of a route's hedging policy (a new one when the policy changed). */
-  #hedgerOf(route: ResolvedRoute, config: NonNullable<RoutePolicy['hedge']>): Hedger {
-    const known = this.#hedgers.get(route.id);
-    if (known?.config === config) return known.hedger;
-    const hedger = new Hedger({
-      delayMs: config.delayMs,
-      percentile: config.quantile,
-      maxExtra: config.maxExtra,
-      // Budgeted like retries: 20 % of requests plus 10 per second.
-      budget: HEDGE_BUDGET,
-    });
-    this.#hedgers.set(route.id, { config, hedger });
-    return hedger;
-  }
-
-  /** The balancer's endpoint for one attempt (not one an earlier attempt failed on). */
-  #pick(x: Exchange, attempt: RetryAttempt | undefined): EndpointState {
-    const endpoint = x.balancer.pick({
-      stickyKey: x.opts.stickyKey,
-      headers: x.req.headers,
-      exclude: attempt?.excluded,
-    });
-    if (attempt) attempt.endpoint = endpoint.origin;
-    x.endpoint = endpoint.origin;
-    return endpoint;
-  }
-
-  /**
-   * pick → breaker → send for one streamed attempt. The breaker's call ends at the headers: it
-   * judges the exchange up to them, and its `timeoutMs` cannot cut a body that streams longer.
-   */
-  readonly #streamAttempt = (x: Exchange, attempt?: RetryAttempt): Promise<HttpStreamResponse> => {
-    dump(x);
-    x.respondedAt = 0;
-    x.attempt = attempt;
-    const endpoint = this.#pick(x, attempt);
-    return this.#breakers.execute(
-      endpoint.origin,
-      (signal) => this.#sendStream(x, endpoint, signal),
-      streamBreakerOptions(x),
-    );
-  };
-
-  /**
-   * Sends one attempt on the endpoint's pool; the attempt is classified once and the endpoint
-   * and the limiter learn its verdict. A response the retry step may act on (an upstream
-   * failure or overload, a status in the route's `retryOn`) throws `UpstreamResponseError`.
-   */
-  async #send(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpResponse> {
-    const cluster = x.balancer;
-    cluster.onStart(endpoint);
-    this.#attemptStarted(x, endpoint);
-    const sent = performance.now();
-    let response: HttpResponse;
-    try {
-      response = await this.#pool.request(x.poolRequest(endpoint), x.poolOptions(signal, false));
-    } catch (error) {
-      this.#attemptFailed(x, endpoint, performance.now() - sent, signal, error);
-      throw error;
-    }
-    const status = response.statusCode;
-    const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
-    this.#attemptEnded(x, endpoint, performance.now() - sent, outcome, status, undefined);
-    if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
-    return response;
-  }
-
-  /**
-   * Streams one attempt from the endpoint's pool and settles at the headers: a response the
-   * retry step may act on throws (held on `x` until the retry policy decides); any other is
-   * returned, and the endpoint learns the verdict, with the time to the headers, when the body
-   * is over (a body that breaks off counts against it: outlier detection and its latency
-   * estimate). The caller's signal still cuts the body after the breaker's call has ended.
-   */
-  async #sendStream(x: Exchange, endpoint: EndpointState, signal: AbortSignal): Promise<HttpStreamResponse> {
-    const cluster = x.balancer;
-    cluster.onStart(endpoint);
-    this.#attemptStarted(x, endpoint);
-    const sent = performance.now();
-    let response: HttpStreamResponse;
-    try {
-      response = await this.#pool.stream(x.poolRequest(endpoint), x.poolOptions(signal, true));
-    } catch (error) {
-      this.#attemptFailed(x, endpoint, performance.now() - sent, signal, error);
-      throw error;
-    }
-    x.respondedAt = performance.now();
-    const rttMs = x.respondedAt - sent;
-    const status = response.statusCode;
-    const outcome = classifyStatusOutcome(status, 'retry-after' in response.headers);
-    if (failsAttempt(outcome, status, x.retryOn)) {
-      this.#attemptEnded(x, endpoint, rttMs, outcome, status, undefined);
-      x.held = response;
-      throw new UpstreamResponseError(response);
-    }
-    x.outcome = outcome;
-    x.permit?.sample({ rttMs, dropped: false });
-    x.attemptObservation?.finished({ outcome, status });
-    x.attemptObservation = undefined;
-    x.bodyCut = x.signal && cutOnAbort(response, x.signal);
-    // `stream()` hands the endpoint the body's end (`#bodyEnded`), in the one reaction to `ended` it has.
-    x.bodyFrom = endpoint;
-    x.bodyRttMs = rttMs;
-    return response;
-  }
-
-  /** An attempt ended without a response: classified from its error, learned and recorded. */
-  #attemptFailed(
-    x: Exchange,
-    endpoint: EndpointState,
-    rttMs: number,
-    signal: AbortSignal,
-    error: unknown,
-  ): void {
-    this.#attemptEnded(x, endpoint, rttMs, attemptErrorOutcome(x, signal, error), undefined, error);
+    return chain;
   }
 
   /** A stream's body is over: the endpoint it came from learns it (a body that breaks off is its failure, unless the caller cut it). */
@@ -864,54 +600,6 @@ export class NetworkClient {
         ? OUTCOME_EFFECTS[x.outcome].endpoint
         : OUTCOME_EFFECTS[classifyOutcome(error, x)].endpoint;
     x.balancer.onEnd(endpoint, { rttMs: x.bodyRttMs, effect });
-  }
-
-  /**
-   * Counts an attempt and, with observers, tells them (with a copy of the headers when one of
-   * them adds to them, else with the request's own).
-   */
-  #attemptStarted(x: Exchange, endpoint: EndpointState): void {
-    const root = x.root;
-    root.attempts = root.attempts + 1;
-    const observation = x.observation;
-    if (observation === undefined) return;
-    const own = x.req.headers;
-    let headers: Record<string, string>;
-    if (this.#observer!.addsHeaders === true) {
-      headers = {};
-      if (own) for (const name of Object.keys(own)) headers[name] = String(own[name]);
-      x.attemptHeaders = headers;
-    } else {
-      headers = own ?? NO_HEADERS;
-    }
-    const n = root.attempts;
-    x.attemptObservation = observation.attemptStarted(
-      x.hedgeIndex > 0
-        ? { attempt: n, endpoint: endpoint.origin, reason: 'hedge' }
-        : n === 1
-          ? { attempt: 1, endpoint: endpoint.origin, reason: 'first' }
-          : { attempt: n, endpoint: endpoint.origin, reason: 'retry', retryOf: root.outcome },
-      headers,
-    );
-  }
-
-  /** One attempt is over with `outcome`: the retry step, the endpoint and the limiter learn it. */
-  #attemptEnded(
-    x: Exchange,
-    endpoint: EndpointState,
-    rttMs: number,
-    outcome: OutcomeKind,
-    status: number | undefined,
-    error: unknown,
-  ): void {
-    x.outcome = outcome;
-    x.attemptError = error;
-    if (x.attempt) x.attempt.outcome = outcome;
-    x.attemptObservation?.finished({ outcome, status, error });
-    x.attemptObservation = undefined;
-    const effects = OUTCOME_EFFECTS[outcome];
-    x.balancer.onEnd(endpoint, { rttMs, effect: effects.endpoint });
-    if (effects.limiter !== 'ignore') x.permit?.sample({ rttMs, dropped: effects.limiter === 'drop' });
   }
 
   /** The logical request is over: its slot is freed, the route chooser and the monitor learn it; close() may proceed. */
@@ -1043,63 +731,6 @@ export class NetworkClient {
   }
 }
 
-/** Whether an attempt's response fails it (breaker and retry act on it): an upstream failure or overload, or a `retryOn` status. */
-function failsAttempt(outcome: OutcomeKind, status: number, retryOn: readonly number[] | undefined): boolean {
-  return (
-    OUTCOME_EFFECTS[outcome].endpoint === 'failure' ||
-    (retryOn !== undefined && isRetryableOutcome(outcome, status, retryOn))
-  );
-}
-
-/** The verdict on an attempt that ended with `error` on the breaker's `signal`. */
-function attemptErrorOutcome(x: Exchange, signal: AbortSignal, error: unknown): OutcomeKind {
-  return classifyOutcome(error, { signal: x.signal, deadline: x.deadline, attemptSignal: signal });
-}
-
-/** The verdict on a logical request: its response's, its last attempt's, or that of an error raised around the attempts. */
-function requestOutcome(x: Exchange, response: ResponseFigures | undefined, error: unknown): OutcomeKind {
-  if (error === undefined) return response === undefined ? 'success' : x.outcome;
-  return error === x.attemptError ? x.outcome : classifyOutcome(error, x);
-}
-
-/**
- * A hedged attempt's view of `x`: the request's state through the prototype, its own signal
- * (aborted when another attempt wins or the caller aborts) and its own per-attempt fields.
- */
-function hedgeView(x: Exchange, signal: AbortSignal, index: number): Exchange {
-  const view = Object.create(x) as Exchange;
-  Object.defineProperty(view, 'signal', { value: signal });
-  view.hedgeIndex = index;
-  view.attempt = undefined;
-  view.attemptHeaders = undefined;
-  view.attemptObservation = undefined;
-  return view;
-}
-
-/**
- * The breaker options of a streamed attempt: the exchange itself (its signal, deadline, cluster,
- * and `releasesSignal`: see `Exchange.poolOptions`), with its fallback's response as a stream.
- */
-function streamBreakerOptions(x: Exchange): BreakerExecuteOptions<HttpStreamResponse> {
-  const fallback = x.fallback;
-  if (fallback === undefined)
-    return x as BreakerExecuteOptions<unknown> as BreakerExecuteOptions<HttpStreamResponse>;
-  return {
-    signal: x.signal,
-    deadline: x.deadline,
-    cluster: x.cluster,
-    releasesSignal: true,
-    fallback: async (err) => HttpStreamResponse.of(await fallback(err)),
-  };
-}
-
-/** Dumps the body of the 5xx/429 stream held on `x`, if any (read and dropped, so its connection is reused). */
-function dump(x: Exchange): void {
-  const held = x.held;
-  x.held = undefined;
-  held?.body.resume();
-}
-
 /** The record step when monitoring is off. */
 function skipRecord(): void {}
 
@@ -1119,40 +750,4 @@ function fallbackOf(config: CircuitBreakerConfig = {}): BreakerExecuteOptions<Ht
       { 'content-type': 'application/json', 'x-slipstream-fallback': '1' },
       body,
     );
-}
-
-/**
- * Destroys `response`'s body with a `RequestAbortedError` when `signal` aborts (the breaker's
- * call, which followed the signal until the headers, is over by then). `stop()` it when the body
- * is over: a long-lived caller signal keeps no listener per finished stream. The listener is the
- * object itself (`handleEvent`): no closures per stream.
- */
-class BodyCut {
-  constructor(
-    private readonly response: HttpStreamResponse,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  /** The signal aborted: cut the body. */
-  handleEvent(): void {
-    this.response.body.destroy(
-      new RequestAbortedError('the request was aborted by the caller', { cause: this.signal.reason }),
-    );
-  }
-
-  /** Stops listening to the signal. */
-  stop(): void {
-    this.signal.removeEventListener('abort', this);
-  }
-}
-
-/** Cuts `response`'s body when `signal` aborts (at once when it has); undefined when it already did. */
-function cutOnAbort(response: HttpStreamResponse, signal: AbortSignal): BodyCut | undefined {
-  const cut = new BodyCut(response, signal);
-  if (signal.aborted) {
-    cut.handleEvent();
-    return undefined;
-  }
-  signal.addEventListener('abort', cut);
-  return cut;
 }

@@ -2,6 +2,7 @@ import type { EventBus, Logger, RequestObserver } from '@slipstream/contracts';
 import { PoolManager } from '@slipstream/http';
 import type { MetricsRegistry } from '@slipstream/monitor';
 import { NetworkClient } from './NetworkClient';
+import type { PipelineStep } from './pipeline/PipelineStep';
 import { resolveClientOptions, type NetworkClientOptions } from './NetworkClientOptions';
 
 /** What `createNetworkClient` may be given; everything is optional. */
@@ -16,6 +17,8 @@ export interface NetworkClientDeps {
   logger?: Logger;
   /** Request observers (tracing, access logs), each called at every step they watch. Defaults to none. */
   observers?: readonly RequestObserver[];
+  /** Steps added to every attempt, after the pick and before the breaker, in this order. Defaults to none. */
+  steps?: readonly PipelineStep[];
 }
 
 /** What `createNetworkClient` takes: the client's options, every one optional (no clusters by default). */
@@ -48,6 +51,10 @@ export function createNetworkClient(
       deps.bus,
       deps.logger,
       deps.observers,
+      undefined,
+      undefined,
+      undefined,
+      deps.steps,
       deps.pool === undefined,
     );
   } catch (err) {

@@ -18,6 +18,7 @@ export { ClientDispatcher, type DispatchTarget } from './dispatcher/ClientDispat
 export { NoRouteError } from './errors/NoRouteError';
 export { UpstreamResponseError } from './errors/UpstreamResponseError';
 export { UnsupportedBodyError } from './errors/UnsupportedBodyError';
+export type { PipelineResponse, PipelineStep, StepContext } from './pipeline/PipelineStep';
 export { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 export { clientModule } from './clientModule';
 export {

@@ -9,21 +9,20 @@ import { CORE_TOKENS } from './CORE_TOKENS';
 
 /** What `coreModule` binds. */
 export interface CoreModuleOptions {
-  /** Core's parsed configuration, bound to `TOKENS.Config`. */
+  /** Core's parsed configuration (the bus settings, the node id). */
   config: CoreConfig;
   /** The root logger, bound to `TOKENS.Logger`. */
   logger: Logger;
 }
 
 /**
- * Core's bindings: `TOKENS.Config`, `TOKENS.Logger`, `TOKENS.EventBus` (a singleton
+ * Core's bindings: `TOKENS.Logger`, `TOKENS.EventBus` (a singleton
  * `MessageBus`), the in-process `TransportFactory`, and `TOKENS.Transport`: a singleton built
  * by the factory (bound to `CORE_TOKENS.TransportFactory` by any loaded module) whose name is
  * `bus.transport`. Resolving it throws a `ConfigError` on `bus.transport` when none serves it.
  */
 export function coreModule({ config, logger }: CoreModuleOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(TOKENS.Config).toConstantValue(config);
     bind(TOKENS.Logger).toConstantValue(logger);
     bind<MessageBusOptions>(CORE_TOKENS.MessageBusOptions).toConstantValue({
       source: config.nodeId,

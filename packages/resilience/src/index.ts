@@ -15,7 +15,6 @@ export type {
   OutcomeContext,
   OutcomeEffects,
 } from './outcome/classifyOutcome';
-export { resilienceModule } from './resilienceModule';
 export { parseRetryAfter, retryAfterMs } from './retryAfter';
 export { RetryBudget } from './RetryBudget';
 export type { RetryBudgetOptions } from './RetryBudget';

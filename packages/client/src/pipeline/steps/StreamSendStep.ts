@@ -1,0 +1,64 @@
+import type { HttpStreamResponse, PoolManager } from '@slipstream/http';
+import { classifyStatus } from '@slipstream/resilience';
+import { UpstreamResponseError } from '../../errors/UpstreamResponseError';
+import { attemptEnded, attemptStarted } from '../attemptEvents';
+import { cutOnAbort } from '../BodyCut';
+import { attemptErrorOutcome, dump, failsAttempt, type Exchange } from '../Exchange';
+
+/**
+ * send (`stream()`): one attempt streamed from the picked endpoint's pool, settled at the
+ * headers. A response the retry step may act on throws (held on `x` until the retry policy
+ * decides, dumped when it retries); any other is returned, and the endpoint learns the verdict,
+ * with the time to the headers, when the body is over (a body that breaks off counts against
+ * it). The caller's signal still cuts the body after the breaker's call has ended.
+ */
+export class StreamSendStep {
+  readonly name = 'send';
+
+  constructor(
+    private readonly pool: PoolManager,
+    private readonly observersAddHeaders: boolean,
+  ) {}
+
+  readonly send = async (x: Exchange): Promise<HttpStreamResponse> => {
+    dump(x);
+    x.respondedAt = 0;
+    const endpoint = x.picked!;
+    const signal = x.attemptSignal!;
+    x.balancer.onStart(endpoint);
+    attemptStarted(x, endpoint, this.observersAddHeaders);
+    const sent = performance.now();
+    let response: HttpStreamResponse;
+    try {
+      response = await this.pool.stream(x.poolRequest(endpoint), x.poolOptions(signal, true));
+    } catch (error) {
+      attemptEnded(
+        x,
+        endpoint,
+        performance.now() - sent,
+        attemptErrorOutcome(x, signal, error),
+        undefined,
+        error,
+      );
+      throw error;
+    }
+    x.respondedAt = performance.now();
+    const rttMs = x.respondedAt - sent;
+    const status = response.statusCode;
+    const outcome = classifyStatus(status, 'retry-after' in response.headers);
+    if (failsAttempt(outcome, status, x.retryOn)) {
+      attemptEnded(x, endpoint, rttMs, outcome, status, undefined);
+      x.held = response;
+      throw new UpstreamResponseError(response);
+    }
+    x.outcome = outcome;
+    x.permit?.sample({ rttMs, dropped: false });
+    x.attemptObservation?.finished({ outcome, status });
+    x.attemptObservation = undefined;
+    x.bodyCut = x.signal && cutOnAbort(response, x.signal);
+    // `stream()` hands the endpoint the body's end (`bodyEnded`), in the one reaction to `ended` it has.
+    x.bodyFrom = endpoint;
+    x.bodyRttMs = rttMs;
+    return response;
+  };
+}

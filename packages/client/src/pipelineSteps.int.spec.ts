@@ -1,0 +1,62 @@
+import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { createNetworkClient } from './createNetworkClient';
+import type { NetworkClient } from './NetworkClient';
+import type { PipelineResponse, PipelineStep, StepContext } from './pipeline/PipelineStep';
+
+/** Records the endpoint of every attempt it sees, and what each attempt ended with. */
+class AttemptLog implements PipelineStep {
+  readonly name = 'attempt-log';
+  readonly seen: string[] = [];
+  async handle(
+    ctx: StepContext,
+    next: (ctx: StepContext) => Promise<PipelineResponse>,
+  ): Promise<PipelineResponse> {
+    try {
+      const response = await next(ctx);
+      this.seen.push(`${ctx.endpoint} ${response.statusCode}`);
+      return response;
+    } catch (err) {
+      this.seen.push(`${ctx.endpoint} failed`);
+      throw err;
+    }
+  }
+}
+
+describe('createNetworkClient({ ... }, { steps })', () => {
+  let ups: Upstream[];
+  let client: NetworkClient | undefined;
+
+  beforeAll(async () => {
+    ups = await startUpstreams(2, { seed: 5 });
+  });
+  afterEach(async () => {
+    await client?.destroy();
+    client = undefined;
+  });
+  afterAll(async () => {
+    await Promise.all(ups.map((u) => u.close()));
+  });
+
+  it('runs an added step on each attempt, a retry on another endpoint included, inside the retry step', async () => {
+    ups[0]!.setBehaviour({ status: 503 });
+    const log = new AttemptLog();
+    client = createNetworkClient(
+      {
+        clusters: [
+          {
+            cluster: 'api',
+            algorithm: 'round-robin',
+            endpoints: ups.map((u) => ({ origin: u.origin })),
+          },
+        ],
+        breaker: { volumeThreshold: 1_000 },
+        retry: { baseDelayMs: 1, maxDelayMs: 1 },
+      },
+      { steps: [log] },
+    );
+    const res = await client.request({ path: '/a', cluster: 'api' });
+    expect(res.statusCode).toBe(200);
+    // The 503 attempt fails inside the breaker (an upstream failure); the step sees it fail, then the retry's 200.
+    expect(log.seen).toEqual([`${ups[0]!.origin} failed`, `${ups[1]!.origin} 200`]);
+  });
+});
