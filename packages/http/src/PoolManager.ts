@@ -27,28 +27,31 @@ const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
  * decoding, per-origin (or per-request) request compression, replays of idempotent requests
  * whose connection was lost before any response byte (a stale keep-alive socket, a GOAWAY, a cut
  * HTTP/2 connection), and measured per-origin stats.
+ *
+ * Its members are `private`, not `#` fields: the CLI runs through tsx, whose esbuild lowers the
+ * `#` fields of a decorated class to WeakMap lookups on every access (see `NetworkClient`).
  */
 @injectable()
 export class PoolManager {
-  #options: ResolvedPoolOptions;
+  private resolved: ResolvedPoolOptions;
   /** Pools by normalised origin. */
-  readonly #pools = new Map<string, OriginPool>();
+  private readonly pools = new Map<string, OriginPool>();
   /** Pools by the origin string callers used (avoids parsing URLs per request). */
-  readonly #aliases = new Map<string, OriginPool>();
-  readonly #unsubscribe: () => void;
-  #sweeper: NodeJS.Timeout | undefined;
-  #closed = false;
-  #dispatcher: PoolDispatcher | undefined;
+  private readonly aliases = new Map<string, OriginPool>();
+  private readonly unsubscribe: () => void;
+  private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
+  private dispatcher: PoolDispatcher | undefined;
 
   constructor(@inject(HTTP_OPTIONS) options: PoolManagerOptions = {}) {
-    this.#options = resolvePoolOptions(options);
-    this.#unsubscribe = subscribeConnectionChannels();
-    this.#armSweeper();
+    this.resolved = resolvePoolOptions(options);
+    this.unsubscribe = subscribeConnectionChannels();
+    this.armSweeper();
   }
 
   /** The pooling settings in force. */
   get options(): Readonly<Required<ConnectionPoolingConfig>> {
-    const { origins: _origins, ...pooling } = this.#options;
+    const { origins: _origins, ...pooling } = this.resolved;
     return pooling;
   }
 
@@ -58,7 +61,7 @@ export class PoolManager {
    * `ConnectionError`, `MalformedResponseError`, `ClientClosedError`, ...
    */
   request(req: HttpRequest, opts: HttpRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
-    return this.#send(RequestTask, req, opts);
+    return this.send(RequestTask, req, opts);
   }
 
   /**
@@ -71,13 +74,13 @@ export class PoolManager {
    * (`ResponseTooLargeError` past `maxResponseSize`, `MalformedResponseError`, `RequestAbortedError`, ...).
    */
   stream(req: HttpRequest, opts: HttpRequestOptions = NO_OPTIONS): Promise<HttpStreamResponse> {
-    return this.#send(StreamTask, req, opts);
+    return this.send(StreamTask, req, opts);
   }
 
   /** Measured stats of every origin, or of `origin` only (empty when it has no pool). */
   stats(origin?: string): HttpPoolStats[] {
-    if (origin === undefined) return [...this.#pools.values()].map((p) => p.stats());
-    const pool = this.#pools.get(normaliseOrigin(origin));
+    if (origin === undefined) return [...this.pools.values()].map((p) => p.stats());
+    const pool = this.pools.get(normaliseOrigin(origin));
     return pool ? [pool.stats()] : [];
   }
 
@@ -87,9 +90,9 @@ export class PoolManager {
    * new requests use the new pool while the old one finishes its in-flight requests.
    */
   updateOptions(partial: PoolManagerOptions): Readonly<Required<ConnectionPoolingConfig>> {
-    const previous = this.#options;
+    const previous = this.resolved;
     const next = resolvePoolOptions(partial, previous);
-    this.#options = next;
+    this.resolved = next;
     const recreate =
       next.connections !== previous.connections ||
       next.pipelining !== previous.pipelining ||
@@ -100,18 +103,18 @@ export class PoolManager {
       next.bodyTimeoutMs !== previous.bodyTimeoutMs ||
       next.maxResponseSize !== previous.maxResponseSize ||
       next.allowH2 !== previous.allowH2;
-    for (const pool of this.#pools.values()) pool.reconfigure(next, recreate);
-    if (next.idleOriginTtlMs !== previous.idleOriginTtlMs) this.#armSweeper();
+    for (const pool of this.pools.values()) pool.reconfigure(next, recreate);
+    if (next.idleOriginTtlMs !== previous.idleOriginTtlMs) this.armSweeper();
     return this.options;
   }
 
   /** An undici `Dispatcher` that routes by origin through these pools, queue bound and stats. */
   asDispatcher(): PoolDispatcher {
-    this.#dispatcher ??= new PoolDispatcher((origin) => {
-      if (this.#closed) throw new ClientClosedError('the pool manager is closed');
-      return this.#pool(origin);
+    this.dispatcher ??= new PoolDispatcher((origin) => {
+      if (this.closed) throw new ClientClosedError('the pool manager is closed');
+      return this.pool(origin);
     });
-    return this.#dispatcher;
+    return this.dispatcher;
   }
 
   /**
@@ -119,24 +122,24 @@ export class PoolManager {
    * readers are done with them), then closes every connection.
    */
   async close(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#sweeper);
-    await Promise.all([...this.#pools.values()].map((p) => p.close()));
-    this.#unsubscribe();
+    this.closed = true;
+    clearInterval(this.sweeper);
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.unsubscribe();
   }
 
   /** Refuses new requests and cuts queued and in-flight ones, open streamed bodies included, with `ClientClosedError`. */
   async destroy(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#sweeper);
+    this.closed = true;
+    clearInterval(this.sweeper);
     const err = new ClientClosedError('the pool manager was destroyed');
-    await Promise.all([...this.#pools.values()].map((p) => p.destroy(err)));
-    this.#unsubscribe();
+    await Promise.all([...this.pools.values()].map((p) => p.destroy(err)));
+    this.unsubscribe();
   }
 
   /** Submits a `Task` for `req` to its origin's pool; rejects at once when closed or `opts` are invalid. */
-  #send<R>(Task: ExchangeTaskClass<R>, req: HttpRequest, opts: HttpRequestOptions): Promise<R> {
-    if (this.#closed) return Promise.reject(new ClientClosedError('the pool manager is closed'));
+  private send<R>(Task: ExchangeTaskClass<R>, req: HttpRequest, opts: HttpRequestOptions): Promise<R> {
+    if (this.closed) return Promise.reject(new ClientClosedError('the pool manager is closed'));
     const compression = opts.compression;
     if (compression !== undefined && compression !== 'none' && !Object.hasOwn(ENCODERS, compression)) {
       return Promise.reject(
@@ -147,44 +150,44 @@ export class PoolManager {
     }
     let owner: OriginPool;
     try {
-      owner = this.#pool(req.origin);
+      owner = this.pool(req.origin);
     } catch (err) {
       return Promise.reject(toSlipstreamError(err, false));
     }
-    const maxResponseSize = this.#options.maxResponseSize;
+    const maxResponseSize = this.resolved.maxResponseSize;
     return new Promise<R>((resolve, reject) =>
       new Task(owner, req, opts, maxResponseSize, resolve, reject).begin(),
     );
   }
 
-  #pool(origin: string): OriginPool {
-    const known = this.#aliases.get(origin);
+  private pool(origin: string): OriginPool {
+    const known = this.aliases.get(origin);
     if (known !== undefined && !known.closed) return known;
     const key = normaliseOrigin(origin);
-    let pool = this.#pools.get(key);
+    let pool = this.pools.get(key);
     if (pool === undefined) {
-      pool = new OriginPool(key, this.#options);
-      this.#pools.set(key, pool);
+      pool = new OriginPool(key, this.resolved);
+      this.pools.set(key, pool);
     }
-    this.#aliases.set(origin, pool);
+    this.aliases.set(origin, pool);
     return pool;
   }
 
-  #armSweeper(): void {
-    clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
-    const ttl = this.#options.idleOriginTtlMs;
-    if (ttl === 0 || this.#closed) return;
-    this.#sweeper = setInterval(() => this.#sweep(), ttl);
-    this.#sweeper.unref();
+  private armSweeper(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    const ttl = this.resolved.idleOriginTtlMs;
+    if (ttl === 0 || this.closed) return;
+    this.sweeper = setInterval(() => this.sweep(), ttl);
+    this.sweeper.unref();
   }
 
   /** Evicts origins that were idle (no request, nothing queued or in flight) for a whole sweep period. */
-  #sweep(): void {
-    for (const [key, pool] of this.#pools) {
+  private sweep(): void {
+    for (const [key, pool] of this.pools) {
       if (pool.idle && pool.counters.requests === pool.requestsAtLastSweep) {
-        this.#pools.delete(key);
-        for (const [alias, p] of this.#aliases) if (p === pool) this.#aliases.delete(alias);
+        this.pools.delete(key);
+        for (const [alias, p] of this.aliases) if (p === pool) this.aliases.delete(alias);
         void pool.close();
       } else {
         pool.requestsAtLastSweep = pool.counters.requests;
