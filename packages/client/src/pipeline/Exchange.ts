@@ -59,6 +59,8 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
   endpoint = NO_ENDPOINT;
   /** The endpoint the pick step chose for the attempt under way. */
   picked: EndpointState | undefined;
+  /** When the attempt under way left for its endpoint (`performance.now()`). */
+  sentAt = 0;
   /** The breaker's signal of the attempt under way (aborted when the breaker or the caller gives up on it). */
   attemptSignal: AbortSignal | undefined;
   /** A stream's 5xx/429 response held back while the retry policy decides; dumped when it retries. */

@@ -1,8 +1,9 @@
-import type { HttpResponse, PoolManager } from '@slipstream/http';
+import type { HttpRequest, HttpRequestOptions, HttpResponse, PoolManager } from '@slipstream/http';
 import { classifyStatus } from '@slipstream/resilience';
 import { UpstreamResponseError } from '../../errors/UpstreamResponseError';
-import { attemptEnded, attemptStarted } from '../attemptEvents';
-import { attemptErrorOutcome, failsAttempt, type Exchange } from '../Exchange';
+import { attemptEnded } from '../attemptEvents';
+import { failsAttempt, type Exchange } from '../Exchange';
+import { sendOnPool } from '../sendOnPool';
 
 /**
  * send (`request()`): one attempt on the picked endpoint's pool, within the route's per-try
@@ -12,35 +13,20 @@ import { attemptErrorOutcome, failsAttempt, type Exchange } from '../Exchange';
  */
 export class SendStep {
   readonly name = 'send';
+  private readonly request: (request: HttpRequest, options: HttpRequestOptions) => Promise<HttpResponse>;
 
   constructor(
-    private readonly pool: PoolManager,
+    pool: PoolManager,
     private readonly observersAddHeaders: boolean,
-  ) {}
+  ) {
+    this.request = pool.request.bind(pool);
+  }
 
   readonly send = async (x: Exchange): Promise<HttpResponse> => {
-    const endpoint = x.picked!;
-    const signal = x.attemptSignal!;
-    x.balancer.onStart(endpoint);
-    attemptStarted(x, endpoint, this.observersAddHeaders);
-    const sent = performance.now();
-    let response: HttpResponse;
-    try {
-      response = await this.pool.request(x.poolRequest(endpoint), x.poolOptions(signal, false));
-    } catch (error) {
-      attemptEnded(
-        x,
-        endpoint,
-        performance.now() - sent,
-        attemptErrorOutcome(x, signal, error),
-        undefined,
-        error,
-      );
-      throw error;
-    }
+    const response = await sendOnPool(x, this.observersAddHeaders, this.request, false);
     const status = response.statusCode;
     const outcome = classifyStatus(status, 'retry-after' in response.headers);
-    attemptEnded(x, endpoint, performance.now() - sent, outcome, status, undefined);
+    attemptEnded(x, x.picked!, performance.now() - x.sentAt, outcome, status, undefined);
     if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
     return response;
   };

@@ -1,9 +1,10 @@
-import type { HttpStreamResponse, PoolManager } from '@slipstream/http';
+import type { HttpRequest, HttpRequestOptions, HttpStreamResponse, PoolManager } from '@slipstream/http';
 import { classifyStatus } from '@slipstream/resilience';
 import { UpstreamResponseError } from '../../errors/UpstreamResponseError';
-import { attemptEnded, attemptStarted } from '../attemptEvents';
+import { attemptEnded } from '../attemptEvents';
 import { cutOnAbort } from '../BodyCut';
-import { attemptErrorOutcome, dump, failsAttempt, type Exchange } from '../Exchange';
+import { dump, failsAttempt, type Exchange } from '../Exchange';
+import { sendOnPool } from '../sendOnPool';
 
 /**
  * send (`stream()`): one attempt streamed from the picked endpoint's pool, settled at the
@@ -14,36 +15,22 @@ import { attemptErrorOutcome, dump, failsAttempt, type Exchange } from '../Excha
  */
 export class StreamSendStep {
   readonly name = 'send';
+  private readonly stream: (request: HttpRequest, options: HttpRequestOptions) => Promise<HttpStreamResponse>;
 
   constructor(
-    private readonly pool: PoolManager,
+    pool: PoolManager,
     private readonly observersAddHeaders: boolean,
-  ) {}
+  ) {
+    this.stream = pool.stream.bind(pool);
+  }
 
   readonly send = async (x: Exchange): Promise<HttpStreamResponse> => {
     dump(x);
     x.respondedAt = 0;
+    const response = await sendOnPool(x, this.observersAddHeaders, this.stream, true);
     const endpoint = x.picked!;
-    const signal = x.attemptSignal!;
-    x.balancer.onStart(endpoint);
-    attemptStarted(x, endpoint, this.observersAddHeaders);
-    const sent = performance.now();
-    let response: HttpStreamResponse;
-    try {
-      response = await this.pool.stream(x.poolRequest(endpoint), x.poolOptions(signal, true));
-    } catch (error) {
-      attemptEnded(
-        x,
-        endpoint,
-        performance.now() - sent,
-        attemptErrorOutcome(x, signal, error),
-        undefined,
-        error,
-      );
-      throw error;
-    }
     x.respondedAt = performance.now();
-    const rttMs = x.respondedAt - sent;
+    const rttMs = x.respondedAt - x.sentAt;
     const status = response.statusCode;
     const outcome = classifyStatus(status, 'retry-after' in response.headers);
     if (failsAttempt(outcome, status, x.retryOn)) {

@@ -1,0 +1,35 @@
+import type { HttpRequest, HttpRequestOptions } from '@slipstream/http';
+import { attemptEnded, attemptStarted } from './attemptEvents';
+import { attemptErrorOutcome, type Exchange } from './Exchange';
+
+/**
+ * Sends the attempt under way (`x.picked`, `x.attemptSignal`) with `send` (the pool's `request`
+ * or `stream`): the endpoint and the observers learn it started, `x.sentAt` is when it left. An
+ * attempt that gets no response is classified from its error and learned, and the error thrown.
+ */
+export async function sendOnPool<R>(
+  x: Exchange,
+  observersAddHeaders: boolean,
+  send: (request: HttpRequest, options: HttpRequestOptions) => Promise<R>,
+  stream: boolean,
+): Promise<R> {
+  const endpoint = x.picked!;
+  const signal = x.attemptSignal!;
+  x.balancer.onStart(endpoint);
+  attemptStarted(x, endpoint, observersAddHeaders);
+  const sent = performance.now();
+  x.sentAt = sent;
+  try {
+    return await send(x.poolRequest(endpoint), x.poolOptions(signal, stream));
+  } catch (error) {
+    attemptEnded(
+      x,
+      endpoint,
+      performance.now() - sent,
+      attemptErrorOutcome(x, signal, error),
+      undefined,
+      error,
+    );
+    throw error;
+  }
+}
