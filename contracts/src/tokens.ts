@@ -23,6 +23,8 @@ export const TOKENS = {
   RetryPolicy: Symbol.for('slipstream.RetryPolicy'),
   /** The implementation of each balancer algorithm name (`@slipstream/balancer`'s `BalancerAlgorithmRegistry`). */
   BalancerAlgorithms: Symbol.for('slipstream.BalancerAlgorithms'),
+  /** How the client builds its router, scheduler, batchers and hedgers (`@slipstream/client`'s `ClientFactories`). */
+  ClientFactories: Symbol.for('slipstream.ClientFactories'),
   /** Steps added to every attempt of the client's pipeline (multi-bound; `@slipstream/client`'s `PipelineStep`). */
   PipelineStep: Symbol.for('slipstream.PipelineStep'),
   NetworkClient: Symbol.for('slipstream.NetworkClient'),

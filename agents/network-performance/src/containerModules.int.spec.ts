@@ -6,10 +6,18 @@ import {
   type BalancerAlgorithmRegistry,
   type LoadBalancer,
 } from '@slipstream/balancer';
-import type { NetworkClient, PipelineResponse, PipelineStep, StepContext } from '@slipstream/client';
+import {
+  DEFAULT_CLIENT_FACTORIES,
+  type ClientFactories,
+  type NetworkClient,
+  type PipelineResponse,
+  type PipelineStep,
+  type StepContext,
+} from '@slipstream/client';
 import { Orchestrator } from '@slipstream/core';
 import { ContainerModule } from 'inversify';
 import { NetworkPerformanceAgent } from './NetworkPerformanceAgent';
+import type { NetworkPerformanceAgentOptions } from './NetworkPerformanceAgentOptions';
 import { networkPerformanceModules } from './networkPerformanceModules';
 
 /** A loopback upstream that answers 200 and keeps the headers of every request it received. */
@@ -17,8 +25,15 @@ async function recordingUpstream(): Promise<{ origin: string; seen: IncomingHttp
   const seen: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     seen.push(req.headers);
-    req.resume();
-    req.on('end', () => res.end('ok'));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (req.method !== 'POST') return res.end('ok');
+      // A JSON-RPC batch: each call answered with its method's name.
+      const calls = JSON.parse(Buffer.concat(chunks).toString()) as { id?: number; method: string }[];
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', id: c.id, result: c.method }))));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
@@ -28,11 +43,13 @@ async function recordingUpstream(): Promise<{ origin: string; seen: IncomingHttp
 async function startNode(
   origins: string[],
   extra: ContainerModule[],
+  routes?: NetworkPerformanceAgentOptions['routes'],
 ): Promise<[Orchestrator, ServiceResolver]> {
   const agent = new NetworkPerformanceAgent({
     clusters: [
       { cluster: 'api', algorithm: 'round-robin', endpoints: origins.map((origin) => ({ origin })) },
     ],
+    routes,
     monitoring: { snapshotIntervalMs: 0 },
   });
   let services: ServiceResolver | undefined;
@@ -135,5 +152,57 @@ describe('the sidecar container: components resolved from their tokens', () => {
     for (const u of upstreams) {
       expect(u.seen.map((h) => h['x-stamp'])).toEqual([`api ${u.origin}`, `api ${u.origin}`]);
     }
+  });
+
+  it('when a module rebinds TOKENS.ClientFactories, the router, scheduler, batcher and hedger it builds serve real requests', async () => {
+    const used = { router: 0, scheduler: 0, batcher: 0, hedger: 0 };
+    const counting: ClientFactories = {
+      router: (options, bus) => {
+        const router = DEFAULT_CLIENT_FACTORIES.router(options, bus);
+        const resolve = router.resolve.bind(router);
+        router.resolve = (request) => {
+          used.router += 1;
+          return resolve(request);
+        };
+        return router;
+      },
+      scheduler: (options, bus) => {
+        const scheduler = DEFAULT_CLIENT_FACTORIES.scheduler(options, bus);
+        const acquire = scheduler.acquire.bind(scheduler);
+        scheduler.acquire = (...args) => {
+          used.scheduler += 1;
+          return acquire(...args);
+        };
+        return scheduler;
+      },
+      batcher: (send, options) =>
+        DEFAULT_CLIENT_FACTORIES.batcher((batch, signal) => {
+          used.batcher += 1;
+          return send(batch, signal);
+        }, options),
+      hedger: (options) => {
+        const hedger = DEFAULT_CLIENT_FACTORIES.hedger(options);
+        const execute = hedger.execute.bind(hedger);
+        hedger.execute = (...args) => {
+          used.hedger += 1;
+          return execute(...args);
+        };
+        return hedger;
+      },
+    };
+    const rebind = new ContainerModule(({ rebindSync }) => {
+      rebindSync<ClientFactories>(TOKENS.ClientFactories).toConstantValue(counting);
+    });
+    let services: ServiceResolver;
+    [node, services] = await startNode(
+      upstreams.map((u) => u.origin),
+      [rebind],
+      [{ id: 'hedged', match: { path: '/x' }, cluster: 'api', policy: { hedge: { delayMs: 5_000 } } }],
+    );
+    expect(await send(services, 3)).toEqual([200, 200, 200]);
+    const client = services.get<NetworkClient>(TOKENS.NetworkClient);
+    expect(await client.call('ping', undefined, { cluster: 'api' })).toBe('ping');
+    // 3 GETs and 1 batch: each routed (the batch by its cluster) and admitted; the GETs hedged.
+    expect(used).toEqual({ router: 3, scheduler: 4, batcher: 1, hedger: 3 });
   });
 });

@@ -53,12 +53,12 @@ import {
   type ObservedRequest,
   type OutcomeKind,
   type RequestObserver,
-  type QosClassConfig,
   type RequestBatchingConfig,
   type RoutingStats,
 } from '@slipstream/contracts';
 import { ClusterManager, HealthChecker, type Cluster } from '@slipstream/balancer';
-import { mergeBatchStats, RequestBatcher, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
+import type { RequestBatcher } from '@slipstream/batching';
+import { mergeBatchStats, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
 import {
   HttpResponse,
   type HttpStreamResponse,
@@ -79,9 +79,9 @@ import {
 } from '@slipstream/resilience';
 import {
   collectRoutingStats,
-  QosScheduler,
   applyRoutingConfig,
-  Router,
+  type QosScheduler,
+  type Router,
   type ConcurrencySettings,
 } from '@slipstream/routing';
 import { inject, injectable, multiInject, optional, unmanaged } from 'inversify';
@@ -92,6 +92,7 @@ import type {
   ClientRequestOptions,
 } from './ClientRequest';
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
+import { DEFAULT_CLIENT_FACTORIES, type ClientFactories } from './ClientFactories';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
 import { NoRouteError } from './errors/NoRouteError';
 import {
@@ -200,7 +201,8 @@ export class NetworkClient {
   private readonly observer: RequestObserver | undefined;
   /** The steps a container module added (`TOKENS.PipelineStep`), in every attempt's chain. */
   private readonly addedSteps: readonly PipelineStep<Exchange, PipelineResponse>[];
-  private readonly hedge = new HedgeStep<HttpResponse>();
+  private readonly factories: ClientFactories;
+  private readonly hedge: HedgeStep<HttpResponse>;
   /** The composed chains, by shape (`chainIndex`): built once each, on first use. */
   private readonly chains: ((x: Exchange) => Promise<PipelineResponse>)[] = [];
 
@@ -218,6 +220,8 @@ export class NetworkClient {
     @inject(TOKENS.RetryPolicy) @optional() retry?: RetryPolicy,
     /** The clusters (balancer algorithms, health checks, outlier detection); default: a manager of its own. */
     @inject(TOKENS.ClusterManager) @optional() clusters?: ClusterManager,
+    /** How the router, the scheduler, the batchers and the hedgers are built; default: the built-in ones. */
+    @inject(TOKENS.ClientFactories) @optional() factories: ClientFactories = DEFAULT_CLIENT_FACTORIES,
     /** Steps added to every attempt, after the pick and before the breaker, in binding order. */
     @multiInject(TOKENS.PipelineStep) @optional() steps: readonly PipelineStep[] = [],
     /** Whether `close()` and `destroy()` also close `pool` (true when `createNetworkClient` built it). */
@@ -230,6 +234,8 @@ export class NetworkClient {
     this.bus = bus;
     this.logger = logger;
     this.ownsPool = ownsPool;
+    this.factories = factories ?? DEFAULT_CLIENT_FACTORIES;
+    this.hedge = new HedgeStep((hedger) => this.factories.hedger(hedger));
     this.addedSteps = (steps ?? []) as unknown as readonly PipelineStep<Exchange, PipelineResponse>[];
     this.breakers = breakers ?? new CircuitBreakerRegistry(bus, logger);
     this.configureBreakers(options.breaker ?? {});
@@ -244,7 +250,7 @@ export class NetworkClient {
           throw prefixIssues(err, `clusters[${i}].`);
         }
       });
-      this.router = new Router(
+      this.router = factories.router(
         {
           routes: options.routes,
           classes: options.classes,
@@ -253,7 +259,10 @@ export class NetworkClient {
         },
         bus,
       );
-      this.scheduler = this.newScheduler(options);
+      this.scheduler = factories.scheduler(
+        { classes: options.classes, concurrency: options.adaptiveConcurrency },
+        bus,
+      );
     } catch (err) {
       this.clusters.close();
       throw err;
@@ -674,7 +683,7 @@ export class NetworkClient {
     let batcher = this.batchers.get(cluster);
     const path = this.batchPaths.get(cluster);
     if (batcher || path === undefined) return batcher;
-    batcher = new RequestBatcher(
+    batcher = this.factories.batcher(
       (batch, signal) => this.sendBatch(cluster, path, batch, signal),
       this.batching,
     );
@@ -707,13 +716,6 @@ export class NetworkClient {
       'batch',
     );
     return { status: response.statusCode, headers: response.headers, body: response.body };
-  }
-
-  private newScheduler(config: {
-    classes?: readonly QosClassConfig[];
-    adaptiveConcurrency?: AdvancedRoutingConfig['adaptiveConcurrency'];
-  }): QosScheduler {
-    return new QosScheduler({ classes: config.classes, concurrency: config.adaptiveConcurrency }, this.bus);
   }
 
   private registerSources(metrics: MetricsRegistry): void {

@@ -54,6 +54,7 @@ export function createNetworkClient(
       undefined,
       undefined,
       undefined,
+      undefined,
       deps.steps,
       deps.pool === undefined,
     );

@@ -20,6 +20,7 @@ export { UpstreamResponseError } from './errors/UpstreamResponseError';
 export { UnsupportedBodyError } from './errors/UnsupportedBodyError';
 export type { PipelineResponse, PipelineStep, StepContext } from './pipeline/PipelineStep';
 export { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
+export { DEFAULT_CLIENT_FACTORIES, type ClientFactories } from './ClientFactories';
 export { clientModule } from './clientModule';
 export {
   createNetworkClient,

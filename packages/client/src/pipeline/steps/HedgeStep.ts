@@ -1,4 +1,4 @@
-import { Hedger, type HedgeStats, type RetryAttempt } from '@slipstream/resilience';
+import type { Hedger, HedgerOptions, HedgeStats, RetryAttempt } from '@slipstream/resilience';
 import type { ResolvedRoute, RoutePolicy } from '@slipstream/routing';
 import { hedgeView, type Exchange } from '../Exchange';
 import type { PipelineResponse, PipelineStep } from '../PipelineStep';
@@ -16,6 +16,9 @@ const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
 export class HedgeStep<R extends PipelineResponse> implements PipelineStep<Exchange, R> {
   readonly name = 'hedge';
   readonly #hedgers = new Map<string, { config: NonNullable<RoutePolicy['hedge']>; hedger: Hedger }>();
+
+  /** `newHedger` builds a route's hedger (the client's `ClientFactories.hedger`). */
+  constructor(private readonly newHedger: (options: HedgerOptions) => Hedger) {}
 
   handle(x: Exchange, next: (x: Exchange) => Promise<R>): Promise<R> {
     const hedger = this.#hedgerOf(x.route!, x.hedge!);
@@ -54,7 +57,7 @@ export class HedgeStep<R extends PipelineResponse> implements PipelineStep<Excha
   #hedgerOf(route: ResolvedRoute, config: NonNullable<RoutePolicy['hedge']>): Hedger {
     const known = this.#hedgers.get(route.id);
     if (known?.config === config) return known.hedger;
-    const hedger = new Hedger({
+    const hedger = this.newHedger({
       delayMs: config.delayMs,
       percentile: config.quantile,
       maxExtra: config.maxExtra,
