@@ -12,16 +12,16 @@ function startOnly(config: NetworkMonitoringConfig): Record<string, unknown> {
 }
 
 /**
- * Refuses a `network.monitoring.configure` that changes `tracing`, `accessLog` or `prometheus`:
- * their observers and exporter are bound into the pipeline when it is built, so a change needs a
- * restart. A payload
- * without them, or with the values in force, passes. Throws a `ConfigError` naming each field.
+ * Refuses a `network.monitoring.configure` that changes `tracing`, `accessLog` or `prometheus`
+ * from what the pipeline was built with (`builtWith`): their observers and exporter are bound
+ * into the pipeline when it is built, so a change needs a restart. A payload without them, or
+ * with the values in force, passes. Throws a `ConfigError` naming each field.
  */
 export function refuseStartOnlyMonitoring(
-  inForce: NetworkMonitoringConfig,
+  builtWith: NetworkMonitoringConfig,
   next: NetworkMonitoringConfig,
 ): void {
-  const was = startOnly(inForce);
+  const was = startOnly(builtWith);
   const issues: ConfigIssue[] = [];
   for (const [path, value] of Object.entries(startOnly(next))) {
     const section = path.split('.', 1)[0] as 'tracing' | 'accessLog' | 'prometheus';
