@@ -28,6 +28,7 @@ import type { PoolManager } from '@slipstream/http';
 import {
   MONITOR_TOKENS,
   monitoringSettings,
+  refuseStartOnlyMonitoring,
   type AdminServer,
   type AlertManager,
   type MetricsRegistry,
@@ -41,7 +42,6 @@ import { machineInfo } from './measure/machineInfo';
 import { benchmarkWorkload } from './measure/benchmarkWorkload';
 import { directTarget } from './measure/directTarget';
 import { measureWorkload, type Workload } from './measure/measureWorkload';
-import { refuseStartOnlyMonitoring } from './monitoring/refuseStartOnlyMonitoring';
 import { NETWORK_PERFORMANCE_OPTIONS } from './NETWORK_PERFORMANCE_OPTIONS';
 import {
   AGENT_DEFAULTS,

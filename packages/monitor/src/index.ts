@@ -37,6 +37,7 @@ export { MONITOR_TOKENS } from './tokens';
 export { createMonitorModule, monitorModule, type MonitorModuleOptions } from './monitorModule';
 export { monitorOptionsFromConfig } from './monitorOptionsFromConfig';
 export { monitoringSettings, type MonitoringServices } from './monitoringSettings';
+export { refuseStartOnlyMonitoring } from './refuseStartOnlyMonitoring';
 export { TracingObserver, TRACER_NAME, type TracingObserverOptions } from './tracing/TracingObserver';
 export {
   withInboundTraceContext,
