@@ -18,7 +18,10 @@ import type { ClientClusterConfig } from './NetworkClientOptions';
 export interface NetworkClientSettings {
   /** The pools' settings (`PoolManager.options`). */
   pool: Readonly<Required<ConnectionPoolingConfig>>;
-  /** Every cluster's config, as `configureCluster` applied it (origins canonical), in the order they were first configured. */
+  /**
+   * Every cluster's config, as `configureCluster` applied it (origins canonical), in the order
+   * they were first configured. These are the client's own objects: read them, do not change them.
+   */
   clusters: ClientClusterConfig[];
   /** Breaker settings of every cluster without settings of its own (`CircuitBreakerRegistry.currentOptions`). */
   breaker: CircuitBreakerConfig;
