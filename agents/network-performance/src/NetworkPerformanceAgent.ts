@@ -27,6 +27,8 @@ import type { ClientClusterConfig, NetworkClient } from '@slipstream/client';
 import type { PoolManager } from '@slipstream/http';
 import {
   MONITOR_TOKENS,
+  monitoringSettings,
+  refuseStartOnlyMonitoring,
   type AdminServer,
   type AlertManager,
   type MetricsRegistry,
@@ -36,9 +38,6 @@ import { inject, injectable } from 'inversify';
 import { checkPayload } from './commands/checkPayload';
 import { registerCommands } from './commands/registerCommands';
 import { AgentNotStartedError } from './errors/AgentNotStartedError';
-import { batchingInForce } from './inForce/batchingInForce';
-import { breakerInForce } from './inForce/breakerInForce';
-import { refuseStartOnlyMonitoring } from './inForce/refuseStartOnlyMonitoring';
 import { machineInfo } from './measure/machineInfo';
 import { benchmarkWorkload } from './measure/benchmarkWorkload';
 import { directTarget } from './measure/directTarget';
@@ -69,7 +68,8 @@ interface Services {
  * resolved from the container in `start()` and drained in `stop()`; it configures them on
  * request (`implement*`, also as `network.*.configure` bus commands) and measures them
  * (`benchmarkNetworkPerformance`, `optimizeNetworkPerformance`). The hot path stays in the
- * pipeline: the agent only configures and measures.
+ * pipeline: the agent only configures and measures. It keeps no settings of its own: what is in
+ * force is what the client (`NetworkClient.settings()`) and the monitor services report.
  */
 @injectable()
 export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract {
@@ -89,15 +89,6 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   readonly options: ResolvedAgentOptions;
   #services: Services | undefined;
   #logger: Logger | undefined;
-  readonly #clusters = new Map<string, ClientClusterConfig>();
-  #batching: RequestBatchingConfig;
-  /** Breaker settings given for every cluster (no `cluster` field). */
-  #breaker: CircuitBreakerConfig;
-  /** Breaker settings given for one cluster, over `#breaker` (as the breaker registry layers them). */
-  readonly #clusterBreakers = new Map<string, CircuitBreakerConfig>();
-  #monitoring: NetworkMonitoringConfig;
-  #routing: AdvancedRoutingConfig;
-  #adminStarted = false;
   #commands: Disposer[] = [];
   /** Measurements run one at a time, so two never share (and skew) the pipeline. */
   #measuring: Promise<unknown> = Promise.resolve();
@@ -105,13 +96,6 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   /** Validates `options` (a `ConfigError` naming the path when invalid). */
   constructor(@inject(NETWORK_PERFORMANCE_OPTIONS) options: NetworkPerformanceAgentOptions) {
     this.options = resolveAgentOptions(options);
-    for (const cluster of this.options.clusters) this.#clusters.set(cluster.cluster, cluster);
-    this.#batching = this.options.batching ?? {};
-    const { cluster, ...breaker } = this.options.breaker ?? {};
-    this.#breaker = cluster === undefined ? breaker : {};
-    if (cluster !== undefined) this.#clusterBreakers.set(cluster, breaker);
-    this.#monitoring = this.options.monitoring;
-    this.#routing = { routes: this.options.routes ?? [], classes: this.options.classes };
   }
 
   /**
@@ -131,19 +115,17 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       admin: get(TOKENS.AdminServer),
     };
     this.#services = services;
+    const monitoring = this.options.monitoring;
     try {
       services.alerts.start();
-      services.snapshots.setIntervalMs(
-        this.#monitoring.snapshotIntervalMs ?? AGENT_DEFAULTS.snapshotIntervalMs,
-      );
+      services.snapshots.setIntervalMs(monitoring.snapshotIntervalMs ?? AGENT_DEFAULTS.snapshotIntervalMs);
       services.snapshots.start();
-      if (this.#monitoring.admin?.enabled === true) await this.#startAdmin(services.admin);
+      if (monitoring.admin?.enabled === true) await services.admin.start();
       this.#commands = registerCommands(ctx.bus, this);
     } catch (err) {
       services.snapshots.stop();
       services.alerts.stop();
-      if (this.#adminStarted) await services.admin.close();
-      this.#adminStarted = false;
+      await services.admin.close();
       this.#services = undefined;
       throw err;
     }
@@ -156,8 +138,7 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     if (!services) return;
     services.snapshots.stop();
     services.alerts.stop();
-    if (this.#adminStarted) await services.admin.close();
-    this.#adminStarted = false;
+    await services.admin.close();
     await services.client.close();
     await services.pool.close();
     services.registry.close();
@@ -196,9 +177,8 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       checkPayload('network.batching.configure', config);
       const { client } = this.#started();
       client.configureBatching(config);
-      this.#batching = { ...this.#batching, ...config };
       return {
-        applied: batchingInForce(this.#batching),
+        applied: client.settings().batching,
         stats: mergeBatchStats(Object.values(client.stats().batching)),
       };
     });
@@ -207,23 +187,23 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   /**
    * Builds or replaces a cluster: fields omitted keep their value in force (a new cluster needs
    * `endpoints`). A config naming only the cluster changes nothing and returns its stats.
+   * `applied` is the cluster's config in force as the client reports it (origins canonical).
    */
   implementLoadBalancing(config: LoadBalancingConfig): Promise<LoadBalancingResult> {
     return this.#run(() => {
       checkPayload('network.balancing.configure', config);
       const { client } = this.#started();
-      const current = this.#clusters.get(config.cluster);
+      const current = clusterOf(client, config.cluster);
       if (!current && config.endpoints === undefined) {
         throw new ConfigError([
           { path: 'endpoints', expected: 'the endpoints of the new cluster', received: 'undefined' },
         ]);
       }
-      const next: ClientClusterConfig = { ...current, ...config };
-      if (!current || Object.keys(config).length > 1) {
-        client.configureCluster(next);
-        this.#clusters.set(next.cluster, next);
-      }
-      return { applied: next, stats: this.#clusterStats(client, next.cluster) };
+      if (!current || Object.keys(config).length > 1) client.configureCluster({ ...current, ...config });
+      return {
+        applied: clusterOf(client, config.cluster)!,
+        stats: this.#clusterStats(client, config.cluster),
+      };
     });
   }
 
@@ -232,25 +212,24 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
    * cluster's breakers, over the settings for every cluster; without, to every cluster (a
    * cluster's own settings still win, as in the breaker registry). `applied` carries every
    * setting in force where the config applied — that cluster's, or those for every cluster —
-   * defaults filled in by the resilience package; `breakers` the stats of the same scope.
+   * as the client's breaker registry reports them, defaults filled in (the open-circuit
+   * `fallback` is applied but not reported); `breakers` the stats of the same scope.
    */
   implementCircuitBreaker(config: CircuitBreakerConfig): Promise<CircuitBreakerResult> {
     return this.#run(() => {
       checkPayload('network.breaker.configure', config);
       const { client } = this.#started();
-      const cluster = config.cluster === undefined ? undefined : this.#clusters.get(config.cluster);
-      if (config.cluster !== undefined && !cluster) {
-        throw new ConfigError([
-          { path: 'cluster', expected: [...this.#clusters.keys()].join(' | '), received: config.cluster },
-        ]);
+      const name = config.cluster;
+      const cluster = name === undefined ? undefined : clusterOf(client, name);
+      if (name !== undefined && !cluster) {
+        const names = client.settings().clusters.map((c) => c.cluster);
+        throw new ConfigError([{ path: 'cluster', expected: names.join(' | '), received: name }]);
       }
       client.configureBreakers(config);
-      const { cluster: name, ...settings } = config;
-      if (name === undefined) this.#breaker = { ...this.#breaker, ...settings };
-      else this.#clusterBreakers.set(name, { ...this.#clusterBreakers.get(name), ...settings });
-      const origins = cluster ? new Set(cluster.endpoints?.map((e) => new URL(e.origin).origin)) : undefined;
+      const origins = cluster ? new Set(originsOf(cluster)) : undefined;
       const breakers = client.stats().breakers.filter((b) => !origins || origins.has(b.endpoint));
-      return { applied: this.#breakerInForce(name), breakers };
+      const settings = client.settings();
+      return { applied: name === undefined ? settings.breaker : settings.clusterBreakers[name]!, breakers };
     });
   }
 
@@ -261,18 +240,21 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
    * refused with a `ConfigError` naming the field and nothing changes. The admin server is
    * dealt with first: when it cannot listen (new address, or being switched on) it is put back
    * as it was, the alert rules too, and the step rejects with the listen error before any
-   * other setting changed. `applied` reports the objective and window in force. `tracing` and
-   * `accessLog` are set when the pipeline is built: a change of them is refused (`ConfigError`).
+   * other setting changed. `applied` reports every setting in force as the monitor services
+   * report them (`monitoringSettings`; `admin.enabled`: whether it listens), with `tracing`,
+   * `accessLog` and `prometheus` as the pipeline was built: a change of them is refused
+   * (`ConfigError`).
    */
   implementNetworkMonitoring(config: NetworkMonitoringConfig): Promise<NetworkMonitoringResult> {
     return this.#run(async () => {
       checkPayload('network.monitoring.configure', config);
-      refuseStartOnlyMonitoring(this.#monitoring, config);
+      const { tracing, accessLog, prometheus } = this.options.monitoring;
+      refuseStartOnlyMonitoring({ tracing, accessLog, prometheus }, config);
       const services = this.#started();
       const { registry, alerts, admin, snapshots } = services;
-      const previousRules = this.#monitoring.alertRules ?? [];
+      const previousRules = alerts.rules;
       if (config.alertRules) alerts.setRules(config.alertRules);
-      const previousAdmin = this.#monitoring.admin ?? {};
+      const previousAdmin = admin.settings;
       const adminConfig = { ...previousAdmin, ...config.admin };
       try {
         await this.#moveAdmin(admin, previousAdmin, adminConfig);
@@ -289,38 +271,29 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       if (config.sloLatencyMs !== undefined) registry.setSloLatencyMs(config.sloLatencyMs);
       if (config.windowMs !== undefined) registry.setWindowMs(config.windowMs);
       if (config.snapshotIntervalMs !== undefined) snapshots.setIntervalMs(config.snapshotIntervalMs);
-      this.#monitoring = { ...this.#monitoring, ...config, admin: adminConfig };
       const result: NetworkMonitoringResult = {
-        applied: { ...this.#monitoring, sloLatencyMs: registry.sloLatencyMs, windowMs: registry.windowMs },
+        applied: { ...monitoringSettings(services), tracing, accessLog, prometheus },
         health: registry.health(),
         metrics: registry.performance(),
         metricsCollected: registry.metricsCollected,
         alertsFired: alerts.alertsFired,
       };
-      if (this.#adminStarted && admin.url !== undefined) result.adminUrl = admin.url;
+      if (admin.url !== undefined) result.adminUrl = admin.url;
       return result;
     });
   }
 
   /**
    * Replaces routes, classes and (when given) the concurrency settings; an invalid table is refused
-   * and the old one stays. `applied` reports the default class and the concurrency settings in
-   * force, defaults filled in.
+   * and the old one stays. `applied` reports the routes, classes, default class and concurrency
+   * settings in force as the client reports them, defaults filled in.
    */
   implementAdvancedRouting(config: AdvancedRoutingConfig): Promise<AdvancedRoutingResult> {
     return this.#run(() => {
       checkPayload('network.routing.configure', config);
       const { client } = this.#started();
       client.configureRouting(config);
-      this.#routing = { ...this.#routing, ...config };
-      return {
-        applied: {
-          ...this.#routing,
-          defaultClass: client.defaultQosClass,
-          adaptiveConcurrency: client.concurrencySettings,
-        },
-        stats: client.stats().routing,
-      };
+      return { applied: client.settings().routing, stats: client.stats().routing };
     });
   }
 
@@ -336,12 +309,15 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         client,
         workload: this.options.workload,
         logger: this.#logger,
-        settings: () => ({
-          pool: client.configurePooling({}),
-          clusters: [...this.#clusters.values()],
-          breakerResetMs: this.#breakerInForce(undefined).resetTimeoutMs!,
-          batchDelayMs: batchingInForce(this.#batching).maxDelayMs!,
-        }),
+        settings: () => {
+          const { pool, clusters, breaker, batching } = client.settings();
+          return {
+            pool,
+            clusters,
+            breakerResetMs: breaker.resetTimeoutMs!,
+            batchDelayMs: batching.maxDelayMs!,
+          };
+        },
         configure: (patch) => applyPatch(this, patch),
       });
     });
@@ -369,7 +345,7 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         maxDurationMs: options.maxDurationMs ?? this.options.workload.maxDurationMs,
       };
       const figures = await benchmarkWorkload(
-        directTarget(this.#originsOf(workload.cluster)),
+        directTarget(this.#originsOf(client, workload.cluster)),
         client,
         workload,
         () => this.#warmUp(client, workload),
@@ -399,16 +375,9 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   }
 
   /** The origins of a configured cluster's endpoints (all clusters' when it is not configured). */
-  #originsOf(cluster: string | undefined): string[] {
-    const configured = cluster === undefined ? undefined : this.#clusters.get(cluster);
-    const clusters = configured ? [configured] : [...this.#clusters.values()];
-    return clusters.flatMap((c) => c.endpoints?.map((e) => new URL(e.origin).origin) ?? []);
-  }
-
-  /** Every breaker setting in force for `cluster` (its own over those for every cluster), or for every cluster. */
-  #breakerInForce(cluster: string | undefined): CircuitBreakerConfig {
-    if (cluster === undefined) return breakerInForce(this.#breaker);
-    return breakerInForce({ ...this.#breaker, ...this.#clusterBreakers.get(cluster), cluster });
+  #originsOf(client: NetworkClient, cluster: string | undefined): string[] {
+    const configured = cluster === undefined ? undefined : clusterOf(client, cluster);
+    return (configured ? [configured] : client.settings().clusters).flatMap(originsOf);
   }
 
   #target(client: NetworkClient, target: string | undefined): Pick<Workload, 'path' | 'cluster'> {
@@ -467,19 +436,21 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     });
   }
 
-  /** Starts (true) or closes (false) the admin server when that changes its state; undefined changes nothing. */
+  /** Starts (true) or closes (false) the admin server; undefined changes nothing. */
   async #switchAdmin(admin: AdminServer, enabled: boolean | undefined): Promise<void> {
-    if (enabled === true && !this.#adminStarted) await this.#startAdmin(admin);
-    if (enabled === false && this.#adminStarted) {
-      await admin.close();
-      this.#adminStarted = false;
-    }
+    if (enabled === true) await admin.start();
+    if (enabled === false) await admin.close();
   }
+}
 
-  async #startAdmin(admin: AdminServer): Promise<void> {
-    await admin.start();
-    this.#adminStarted = true;
-  }
+/** The config in force of the client's cluster `name` (origins canonical), if it has one. */
+function clusterOf(client: NetworkClient, name: string): ClientClusterConfig | undefined {
+  return client.settings().clusters.find((c) => c.cluster === name);
+}
+
+/** The origins of a cluster's endpoints. */
+function originsOf(cluster: ClientClusterConfig): string[] {
+  return cluster.endpoints?.map((e) => new URL(e.origin).origin) ?? [];
 }
 
 /** Warm-up pass of `#warmUp`: this many requests per worker (bounded by the workload's count). */

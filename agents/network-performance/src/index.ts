@@ -19,7 +19,7 @@ export {
   type PlannedStep,
 } from './optimize/planOptimizations';
 export { goodput } from './optimize/interleavedAb';
-export { COMMAND_SCHEMAS } from '@slipstream/config';
+export { NETWORK_COMMANDS, type NetworkCommand } from './commands/NETWORK_COMMANDS';
 export { checkPayload } from './commands/checkPayload';
 export { registerCommands } from './commands/registerCommands';
 export { AgentNotStartedError } from './errors/AgentNotStartedError';

@@ -1,5 +1,6 @@
 export { RequestBatcher } from './RequestBatcher';
 export { DEFAULTS, resolveBatcherOptions } from './RequestBatcherOptions';
+export { batchingSettings } from './batchingSettings';
 export type { RequestBatcherOptions, ResolvedBatcherOptions } from './RequestBatcherOptions';
 export type { CallOptions, CallPriority, NotifyOptions } from './CallOptions';
 export type { BatchSender, EncodedBatch } from './BatchSender';

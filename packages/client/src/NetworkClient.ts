@@ -128,6 +128,7 @@ import {
   type NetworkClientOptions,
   type ResolvedClientOptions,
 } from './NetworkClientOptions';
+import { collectClientSettings, type NetworkClientSettings } from './NetworkClientSettings';
 
 /** Everything a `NetworkMetricsSnapshot` needs from the pipeline, measured now. */
 export interface NetworkClientStats {
@@ -494,6 +495,21 @@ export class NetworkClient {
       retry: this.retry.stats(),
       hedging: this.hedge.stats(),
     };
+  }
+
+  /**
+   * The settings in force of every stage, as its component reports them, defaults filled in:
+   * pools, clusters, breakers (without the fallback), batching, routes, classes and concurrency.
+   */
+  settings(): NetworkClientSettings {
+    return collectClientSettings({
+      pool: this.pool,
+      clusters: this.clusterConfigs.values(),
+      breakers: this.breakers,
+      batching: this.batching,
+      router: this.router,
+      scheduler: this.scheduler,
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 export { INSECURE_TLS_WARNING, NetworkClient, type NetworkClientStats } from './NetworkClient';
 export { checkClusterConnections } from './upstreamOrigins';
+export type { NetworkClientSettings } from './NetworkClientSettings';
 export {
   CLIENT_DEFAULTS,
   resolveClientOptions,

@@ -22,7 +22,6 @@ export {
   healthCheckSchema,
   outlierDetectionSchema,
 } from './schemas/clusterSchema';
-export { COMMAND_SCHEMAS } from './schemas/commandSchemas';
 export { alertRuleSchema, monitoringSchema } from './schemas/monitoringSchema';
 export { originSettingsSchema, poolingSchema, poolManagerOptionsSchema } from './schemas/poolingSchema';
 export {

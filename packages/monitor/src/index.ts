@@ -25,12 +25,19 @@ export {
 } from './export/RequestMetrics';
 export { LATENCY_BUCKETS_MS, latencyBucketIndex } from './export/LATENCY_BUCKETS_MS';
 export { LabelTree, OVERFLOW_LABEL } from './export/LabelTree';
-export { AdminServer, ADMIN_DEFAULT_PORT, type AdminServerOptions } from './admin/AdminServer';
+export {
+  AdminServer,
+  ADMIN_DEFAULT_PORT,
+  type AdminServerOptions,
+  type AdminServerSettings,
+} from './admin/AdminServer';
 export { AccessLogObserver, ACCESS_LOG_MESSAGE, type AccessLogOptions } from './accesslog/AccessLogObserver';
 export { SnapshotPublisher, type SnapshotPublisherOptions } from './snapshot/SnapshotPublisher';
 export { MONITOR_TOKENS } from './tokens';
 export { createMonitorModule, monitorModule, type MonitorModuleOptions } from './monitorModule';
 export { monitorOptionsFromConfig } from './monitorOptionsFromConfig';
+export { monitoringSettings, type MonitoringServices } from './monitoringSettings';
+export { refuseStartOnlyMonitoring } from './refuseStartOnlyMonitoring';
 export { TracingObserver, TRACER_NAME, type TracingObserverOptions } from './tracing/TracingObserver';
 export {
   withInboundTraceContext,

@@ -1,12 +1,13 @@
 import type { NetworkCommandName } from '@slipstream/contracts';
-import { COMMAND_SCHEMAS, parseConfig } from '@slipstream/config';
+import { parseConfig } from '@slipstream/config';
 import type { z } from 'zod';
+import { NETWORK_COMMANDS } from './NETWORK_COMMANDS';
 
 /**
- * Checks a command payload against the same schema as the constructor option it sets
- * (`COMMAND_SCHEMAS` of `@slipstream/config`); throws a `ConfigError` naming each bad path.
+ * Checks a command payload against its schema in `NETWORK_COMMANDS` (the same as the
+ * constructor option it sets); throws a `ConfigError` naming each bad path.
  */
 export function checkPayload(command: NetworkCommandName, payload: unknown): void {
-  const schema: z.ZodType = COMMAND_SCHEMAS[command];
+  const schema: z.ZodType = NETWORK_COMMANDS[command].schema;
   parseConfig(schema, payload);
 }

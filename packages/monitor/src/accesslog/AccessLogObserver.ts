@@ -17,6 +17,9 @@ export interface AccessLogOptions {
   random?: () => number;
 }
 
+/** Defaults of `AccessLogOptions`. */
+export const ACCESS_LOG_DEFAULTS = Object.freeze({ sampleRate: 1 });
+
 /** The message of every access-log line. */
 export const ACCESS_LOG_MESSAGE = 'access';
 
@@ -88,7 +91,7 @@ export class AccessLogObserver implements RequestObserver {
     private readonly logger: Logger,
     options: AccessLogOptions = {},
   ) {
-    this.sampleRate = options.sampleRate ?? 1;
+    this.sampleRate = options.sampleRate ?? ACCESS_LOG_DEFAULTS.sampleRate;
     this.random = options.random ?? Math.random;
     if (!(this.sampleRate >= 0 && this.sampleRate <= 1)) {
       throw new ConfigError([

@@ -38,10 +38,18 @@ const DEFAULTS = Object.freeze({
   dashboardIntervalMs: 1_000,
 });
 
-/** The validated address and token of the admin server. */
-interface AdminAddress {
+/** The address and token settings of the admin server, defaults filled in (see `AdminServer.settings`). */
+export interface AdminServerSettings {
   host: string;
   port: number;
+  allowRemote: boolean;
+  /** Absent when requests need no token. */
+  bearerToken?: string;
+}
+
+/** The validated address and token of the admin server, with the header value a request must carry. */
+interface AdminAddress {
+  settings: AdminServerSettings;
   token: Buffer | undefined;
 }
 
@@ -72,8 +80,10 @@ function resolveAddress(
   if (options.bearerToken !== undefined && options.bearerToken === '') {
     throw new ConfigError([{ path: 'admin.bearerToken', expected: 'a non-empty string', received: '""' }]);
   }
-  const token = options.bearerToken === undefined ? undefined : Buffer.from(`Bearer ${options.bearerToken}`);
-  return { host, port, token };
+  const settings: AdminServerSettings = { host, port, allowRemote };
+  if (options.bearerToken === undefined) return { settings, token: undefined };
+  settings.bearerToken = options.bearerToken;
+  return { settings, token: Buffer.from(`Bearer ${options.bearerToken}`) };
 }
 
 /**
@@ -142,7 +152,12 @@ export class AdminServer {
 
   /** The configured port (0: any free one); `url` says where it listens once started. */
   get port(): number {
-    return this.address.port;
+    return this.address.settings.port;
+  }
+
+  /** The address and token in force (`reconfigure` changes them), defaults filled in. */
+  get settings(): Readonly<AdminServerSettings> {
+    return { ...this.address.settings };
   }
 
   /** Where the server listens, once started. */
@@ -170,7 +185,7 @@ export class AdminServer {
           reject(err);
         };
         server.once('error', fail);
-        server.listen(this.address.port, this.address.host, () => {
+        server.listen(this.address.settings.port, this.address.settings.host, () => {
           server.off('error', fail);
           resolve();
         });

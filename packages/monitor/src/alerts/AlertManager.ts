@@ -108,6 +108,14 @@ export class AlertManager {
     return this.fired;
   }
 
+  /** The rule table in force, each rule's defaults (`forMs`, `hysteresis`, `severity`) filled in. */
+  get rules(): AlertRuleConfig[] {
+    return this.entries.map(({ rule }) => {
+      const { cluster, ...rest } = rule;
+      return cluster === undefined ? rest : { ...rest, cluster };
+    });
+  }
+
   /**
    * Replaces the rule table. An invalid table throws a `ConfigError` listing every issue and
    * the old table stays. Rules kept by name keep their state; dropped firing rules resolve

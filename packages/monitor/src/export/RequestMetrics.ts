@@ -21,7 +21,8 @@ export interface RequestMetricsOptions {
   maxSeries?: number;
 }
 
-const DEFAULTS = Object.freeze({ maxSeries: 1_000 });
+/** Defaults of `RequestMetricsOptions`. */
+export const REQUEST_METRICS_DEFAULTS = Object.freeze({ maxSeries: 1_000 });
 
 /** The endpoint label of a request that reached no endpoint (shed, open circuit, no route). */
 export const NO_ENDPOINT_LABEL = '(none)';
@@ -120,7 +121,7 @@ export class RequestMetrics implements RequestObserver {
   readonly attempts = new Map<string, AttemptCounts>();
 
   constructor(options: RequestMetricsOptions = {}) {
-    const maxSeries = options.maxSeries ?? DEFAULTS.maxSeries;
+    const maxSeries = options.maxSeries ?? REQUEST_METRICS_DEFAULTS.maxSeries;
     if (!Number.isInteger(maxSeries) || maxSeries < 1) {
       throw new ConfigError([
         { path: 'prometheus.maxSeries', expected: 'an integer ≥ 1', received: String(options.maxSeries) },

@@ -73,6 +73,11 @@ export class Router {
     return this.current;
   }
 
+  /** The QoS classes policies may name now (`replace` and `apply` may change them). */
+  get qosClasses(): readonly QosClassConfig[] {
+    return this.classes;
+  }
+
   /**
    * Checks a new table (and classes and default class, when given) against the known clusters
    * without applying it. Throws a `ConfigError` with every reason when it is invalid.
