@@ -182,6 +182,17 @@ describe(NetworkPerformanceAgent, () => {
       expect(result.applied.volumeThreshold).toBe(10);
     });
 
+    it('reports the open-circuit fallback in force, and none once it is taken back with null', async () => {
+      const fallback = { status: 503, body: { error: 'down' } };
+      const set = await bus.request('network.breaker.configure', { fallback }, BUS_TIMEOUT);
+      expect(set.applied.fallback).toEqual(fallback);
+      expect((await bus.request('network.breaker.configure', {}, BUS_TIMEOUT)).applied.fallback).toEqual(
+        fallback,
+      );
+      const cleared = await bus.request('network.breaker.configure', { fallback: null }, BUS_TIMEOUT);
+      expect(cleared.applied.fallback).toBeNull();
+    });
+
     it("when a cluster's settings precede a global change, reports each scope's own settings (regression: cluster settings reported as global)", async () => {
       const clustered = await agent.implementCircuitBreaker({ cluster: 'api', volumeThreshold: 7 });
       expect(clustered.applied).toMatchObject({ cluster: 'api', volumeThreshold: 7 });

@@ -182,6 +182,9 @@ export class NetworkClient {
   private readonly batchers = new Map<string, RequestBatcher>();
   private batching: RequestBatchingConfig;
   private fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
+  /** The configs of `fallback` and of `clusterFallbacks`, as given (null: none), for `settings()`. */
+  private fallbackConfig: CircuitBreakerConfig['fallback'] = null;
+  private readonly clusterFallbackConfigs = new Map<string, CircuitBreakerConfig['fallback']>();
   /** Fallbacks of clusters configured on their own (`undefined`: none, even when a default exists). */
   private readonly clusterFallbacks = new Map<string, BreakerExecuteOptions<HttpResponse>['fallback']>();
   private readonly record: (
@@ -447,8 +450,13 @@ export class NetworkClient {
   configureBreakers(config: CircuitBreakerConfig): void {
     this.breakers.updateOptions(breakerOptions(config));
     if (config.fallback === undefined) return;
-    if (config.cluster === undefined) this.fallback = fallbackOf(config);
-    else this.clusterFallbacks.set(config.cluster, fallbackOf(config));
+    if (config.cluster === undefined) {
+      this.fallback = fallbackOf(config);
+      this.fallbackConfig = config.fallback;
+    } else {
+      this.clusterFallbacks.set(config.cluster, fallbackOf(config));
+      this.clusterFallbackConfigs.set(config.cluster, config.fallback);
+    }
   }
 
   /**
@@ -499,13 +507,15 @@ export class NetworkClient {
 
   /**
    * The settings in force of every stage, as its component reports them, defaults filled in:
-   * pools, clusters, breakers (without the fallback), batching, routes, classes and concurrency.
+   * pools, clusters, breakers (with their fallbacks), batching, routes, classes and concurrency.
    */
   settings(): NetworkClientSettings {
     return collectClientSettings({
       pool: this.pool,
       clusters: this.clusterConfigs.values(),
       breakers: this.breakers,
+      fallback: this.fallbackConfig,
+      clusterFallbacks: this.clusterFallbackConfigs,
       batching: this.batching,
       router: this.router,
       scheduler: this.scheduler,

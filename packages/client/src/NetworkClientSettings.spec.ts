@@ -18,8 +18,10 @@ describe('NetworkClient.settings()', () => {
     const settings = client.settings();
     expect(settings.pool.connections).toEqual(expect.any(Number));
     expect(settings.clusters).toEqual([{ cluster: 'api', endpoints: [{ origin: 'http://127.0.0.1' }] }]);
-    expect(settings.breaker).toEqual(BREAKER_DEFAULTS);
-    expect(settings.clusterBreakers).toEqual({ api: { ...BREAKER_DEFAULTS, cluster: 'api' } });
+    expect(settings.breaker).toEqual({ ...BREAKER_DEFAULTS, fallback: null });
+    expect(settings.clusterBreakers).toEqual({
+      api: { ...BREAKER_DEFAULTS, cluster: 'api', fallback: null },
+    });
     expect(settings.batching).toMatchObject({
       maxDelayMs: DEFAULTS.maxDelayMs,
       maxBatchSize: DEFAULTS.maxBatchSize,
@@ -57,13 +59,40 @@ describe('NetworkClient.settings()', () => {
       ['api', 'round-robin'],
       ['jobs', undefined],
     ]);
-    expect(settings.breaker).toEqual({ ...BREAKER_DEFAULTS, resetTimeoutMs: 12_345 });
+    expect(settings.breaker).toEqual({ ...BREAKER_DEFAULTS, resetTimeoutMs: 12_345, fallback: null });
     expect(settings.clusterBreakers).toEqual({
-      api: { ...BREAKER_DEFAULTS, resetTimeoutMs: 12_345, volumeThreshold: 7, cluster: 'api' },
-      jobs: { ...BREAKER_DEFAULTS, resetTimeoutMs: 12_345, cluster: 'jobs' },
+      api: {
+        ...BREAKER_DEFAULTS,
+        resetTimeoutMs: 12_345,
+        volumeThreshold: 7,
+        cluster: 'api',
+        fallback: null,
+      },
+      jobs: { ...BREAKER_DEFAULTS, resetTimeoutMs: 12_345, cluster: 'jobs', fallback: null },
     });
     expect(settings.batching).toMatchObject({ maxDelayMs: 9, maxBatchBytes: 4_096 });
     expect(settings.routing.routes.map((r) => r.id)).toEqual(['jobs']);
     expect(settings.routing.defaultClass).toBe('bulk');
+  });
+
+  it('reports the open-circuit fallbacks: the default, a cluster’s own, and one taken back with null', () => {
+    client = createNetworkClient({
+      clusters: [
+        { cluster: 'api', endpoints: [{ origin: 'http://127.0.0.1:8081' }] },
+        { cluster: 'rpc', endpoints: [{ origin: 'http://127.0.0.1:8082' }] },
+      ],
+    });
+    const shared = { status: 503, body: { error: 'unavailable' } };
+    const own = { status: 200, body: { cached: true } };
+    client.configureBreakers({ fallback: shared });
+    client.configureBreakers({ cluster: 'rpc', fallback: own });
+    let settings = client.settings();
+    expect(settings.breaker.fallback).toEqual(shared);
+    expect(settings.clusterBreakers.api!.fallback).toEqual(shared);
+    expect(settings.clusterBreakers.rpc!.fallback).toEqual(own);
+    client.configureBreakers({ cluster: 'rpc', fallback: null });
+    settings = client.settings();
+    expect(settings.clusterBreakers.rpc!.fallback).toBeNull();
+    expect(settings.clusterBreakers.api!.fallback).toEqual(shared);
   });
 });

@@ -12,8 +12,7 @@ import type { ClientClusterConfig } from './NetworkClientOptions';
 
 /**
  * The settings in force of every stage of a `NetworkClient` (`NetworkClient.settings()`), as
- * each component reports them, defaults filled in. The breakers' open-circuit `fallback` is not
- * among them: the client keeps it as the response it serves, not as settings.
+ * each component reports them, defaults filled in.
  */
 export interface NetworkClientSettings {
   /** The pools' settings (`PoolManager.options`). */
@@ -23,9 +22,15 @@ export interface NetworkClientSettings {
    * they were first configured. These are the client's own objects: read them, do not change them.
    */
   clusters: ClientClusterConfig[];
-  /** Breaker settings of every cluster without settings of its own (`CircuitBreakerRegistry.currentOptions`). */
+  /**
+   * Breaker settings of every cluster without settings of its own (`CircuitBreakerRegistry.currentOptions`),
+   * with the open-circuit `fallback` (null: none).
+   */
   breaker: CircuitBreakerConfig;
-  /** By cluster name: the breaker settings its endpoints use (its own over `breaker`), labelled with the cluster. */
+  /**
+   * By cluster name: the breaker settings its endpoints use (its own over `breaker`), labelled with
+   * the cluster, with the fallback it answers with (its own when it was given one, else `breaker`'s).
+   */
   clusterBreakers: Record<string, CircuitBreakerConfig>;
   /** The settings of every batcher, and of those made later (see `batchingSettings` of `@slipstream/batching`). */
   batching: RequestBatchingConfig;
@@ -38,6 +43,10 @@ export interface ClientComponents {
   pool: PoolManager;
   clusters: Iterable<ClientClusterConfig>;
   breakers: CircuitBreakerRegistry;
+  /** The open-circuit fallback of clusters without one of their own (null: none). */
+  fallback: CircuitBreakerConfig['fallback'];
+  /** The fallbacks clusters were given on their own (null: none, even when `fallback` is set). */
+  clusterFallbacks: ReadonlyMap<string, CircuitBreakerConfig['fallback']>;
   /** The batching settings given so far (each batcher resolves them over the batching package's defaults). */
   batching: RequestBatchingConfig;
   router: Router;
@@ -49,11 +58,15 @@ export function collectClientSettings(components: ClientComponents): NetworkClie
   const { breakers, router } = components;
   const clusters = [...components.clusters];
   const clusterBreakers: Record<string, CircuitBreakerConfig> = {};
-  for (const { cluster } of clusters) clusterBreakers[cluster] = { ...breakers.optionsFor(cluster), cluster };
+  const { fallback, clusterFallbacks } = components;
+  for (const { cluster } of clusters) {
+    const own = clusterFallbacks.has(cluster) ? clusterFallbacks.get(cluster) : fallback;
+    clusterBreakers[cluster] = { ...breakers.optionsFor(cluster), cluster, fallback: own ?? null };
+  }
   return {
     pool: components.pool.options,
     clusters,
-    breaker: breakers.currentOptions,
+    breaker: { ...breakers.currentOptions, fallback: fallback ?? null },
     clusterBreakers,
     batching: batchingSettings(resolveBatcherOptions(components.batching)),
     routing: {
