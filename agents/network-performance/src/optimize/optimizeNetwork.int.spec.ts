@@ -77,9 +77,11 @@ describe('network.optimize', () => {
     }
   });
 
-  it("finds a 10× latency spread on round-robin from each endpoint's measured answer time", async () => {
+  it("finds a wide latency spread on round-robin from each endpoint's measured answer time", async () => {
+    // 3 ms against 300 ms: on a loaded machine the fast endpoint's measured time grows by tens of
+    // ms, and the spread must stay past the planner's threshold all the same.
     upstreams[0]!.setBehaviour({ latencyMs: 3 });
-    upstreams[1]!.setBehaviour({ latencyMs: 30 });
+    upstreams[1]!.setBehaviour({ latencyMs: 300 });
     const { bus, stop } = await sidecar(
       upstreams,
       { pool: { connections: 16 }, workload: { requests: 80, concurrency: 8, maxDurationMs: 20_000 } },
@@ -89,9 +91,9 @@ describe('network.optimize', () => {
       const result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
       const slow = result.measurement.endpoints.find((e) => e.origin === upstreams[1]!.origin)!;
       const fast = result.measurement.endpoints.find((e) => e.origin === upstreams[0]!.origin)!;
-      expect(slow.latencyMs).toBeGreaterThanOrEqual(30);
+      expect(slow.latencyMs).toBeGreaterThanOrEqual(300);
       expect(fast.latencyMs).toBeGreaterThanOrEqual(3);
-      expect(fast.latencyMs).toBeLessThan(30);
+      expect(slow.latencyMs / fast.latencyMs).toBeGreaterThanOrEqual(PLAN_THRESHOLDS.latencySpread);
       const change = result.plan.find((c) => c.setting === 'cluster.api.algorithm');
       expect(change).toMatchObject({ from: 'round-robin', to: 'p2c-peak-ewma' });
       expect(change!.motivation.measurement).toBe('endpoint.latencySpread api');
@@ -100,7 +102,7 @@ describe('network.optimize', () => {
       await stop();
       for (const u of upstreams) u.setBehaviour({ latencyMs: 2 });
     }
-  });
+  }, 60_000);
 
   it('finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B', async () => {
     // 10 ms upstreams: waiting for the one connection costs far more than the machine's noise.
