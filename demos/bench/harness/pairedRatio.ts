@@ -34,18 +34,32 @@ export function pairedRatio<R>(
 ): PairedRatio {
   const ratios: number[] = [];
   for (let i = 0; i < Math.min(candidate.length, baseline.length); i++) {
-    const c = metric(candidate[i]!);
-    const b = metric(baseline[i]!);
-    if (c > 0 && b > 0 && Number.isFinite(c) && Number.isFinite(b)) ratios.push(ratio(c, b));
+    const r = runRatio(candidate[i]!, baseline[i]!, metric);
+    if (r !== undefined) ratios.push(r);
   }
+  return ratioSummary(ratios);
+}
+
+/**
+ * `metric` of `candidate` ÷ `metric` of `baseline`; undefined when either is not a finite
+ * number > 0 (a block cut short by the time bound).
+ */
+export function runRatio<R>(candidate: R, baseline: R, metric: (run: R) => number): number | undefined {
+  const c = metric(candidate);
+  const b = metric(baseline);
+  return c > 0 && b > 0 && Number.isFinite(c) && Number.isFinite(b) ? c / b : undefined;
+}
+
+/** The median of `ratios` (one per pair), its 95 % confidence interval (`medianInterval`) and their range. */
+export function ratioSummary(ratios: readonly number[]): PairedRatio {
   const interval = medianInterval(ratios) ?? { low: 0, high: 0, confidence: 0 };
   return {
     median: ratio(median(ratios), 1),
     low: ratio(interval.low, 1),
     high: ratio(interval.high, 1),
     confidence: ratio(interval.confidence, 1),
-    min: ratios.length === 0 ? 0 : Math.min(...ratios),
-    max: ratios.length === 0 ? 0 : Math.max(...ratios),
+    min: ratios.length === 0 ? 0 : ratio(Math.min(...ratios), 1),
+    max: ratios.length === 0 ? 0 : ratio(Math.max(...ratios), 1),
     pairs: ratios.length,
   };
 }
