@@ -4,6 +4,7 @@ import { runInterleaved, type InterleavedLoopOptions } from './interleavedLoop';
 import { crossoverRatios } from './crossoverRatios';
 import { ratioSummary, type PairedRatio } from './pairedRatio';
 import type { SuiteContext } from './suite';
+import { median, ratio } from './summarize';
 
 /** Requests per ms of wall time in one block. */
 export const blockThroughput = (b: BlockResult): number => b.operations / b.durationMs;
@@ -19,7 +20,8 @@ export interface InterleavedRounds<K extends string> {
   /**
    * Candidate ÷ baseline of `metric` (default: throughput), one ratio per mirrored pair of turns
    * of every round (`crossoverRatios`): blocks run close together, so load from other processes
-   * cancels, and in both orders, so what favours running first or second cancels too.
+   * cancels, and in both orders, so what favours running first or second cancels too. With the
+   * lowest and highest of the rounds' own medians (`PairedRatio.rounds`).
    */
   paired: (candidate: K, baseline: K, metric?: (b: BlockResult) => number) => PairedRatio;
 }
@@ -67,11 +69,15 @@ export async function runInterleavedRounds<K extends string>(
   return {
     runs,
     summaries,
-    paired: (candidate, baseline, metric = blockThroughput) =>
-      ratioSummary(
-        runs[candidate].flatMap((run, round) =>
-          crossoverRatios(run.blocks, runs[baseline][round]!.blocks, metric),
-        ),
-      ),
+    paired: (candidate, baseline, metric = blockThroughput) => {
+      const perRound = runs[candidate].map((run, round) =>
+        crossoverRatios(run.blocks, runs[baseline][round]!.blocks, metric),
+      );
+      const medians = perRound.filter((r) => r.length > 0).map((r) => ratio(median(r), 1));
+      const summary = ratioSummary(perRound.flat());
+      return medians.length === 0
+        ? summary
+        : { ...summary, rounds: { low: Math.min(...medians), high: Math.max(...medians) } };
+    },
   };
 }

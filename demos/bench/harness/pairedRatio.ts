@@ -17,6 +17,13 @@ export interface PairedRatio {
   max: number;
   /** Pairs compared. */
   pairs: number;
+  /**
+   * The lowest and highest of the rounds' own medians, when the pairs came from several rounds.
+   * Load from other processes that changes between rounds (or state that drifts over a run,
+   * such as an adaptive limit) moves them; the interval above, which takes every pair for an
+   * independent draw, does not show that. Undefined: not grouped in rounds.
+   */
+  rounds?: { low: number; high: number };
 }
 
 /**
@@ -69,7 +76,11 @@ export function describePairedRatio(name: string, r: PairedRatio): string {
   return `${name}: median of ${r.pairs} paired ratios ${r.median} (${describeInterval(r)})`;
 }
 
-/** The median's interval and the paired range: "95 % CI 0.96–1.01, range 0.9–1.07". */
+/**
+ * The median's interval, the paired range and, when grouped in rounds, the rounds' medians:
+ * "95 % CI 0.96–1.01, range 0.9–1.07, rounds' medians 0.95–1.02".
+ */
 export function describeInterval(r: PairedRatio): string {
-  return `${Math.floor(r.confidence * 100)} % CI ${r.low}–${r.high}, range ${r.min}–${r.max}`;
+  const rounds = r.rounds === undefined ? '' : `, rounds' medians ${r.rounds.low}–${r.rounds.high}`;
+  return `${Math.floor(r.confidence * 100)} % CI ${r.low}–${r.high}, range ${r.min}–${r.max}${rounds}`;
 }
