@@ -1,8 +1,8 @@
 import { runInterleaved } from './interleavedLoop';
 
 describe('runInterleaved()', () => {
-  it('runs every variant to its count, taking turns a block at a time with a rotating first', async () => {
-    // Consecutive operations of one variant, as [variant, count] (turns a|b, b|a, a|b).
+  it('runs every variant to its count, taking turns a block at a time in the order turnOrder gives', async () => {
+    // Consecutive operations of one variant, as [variant, count] (turns a|b, b|a, b|a, a|b).
     const stretches: [string, number][] = [];
     const op = (name: string) => async (): Promise<void> => {
       const last = stretches[stretches.length - 1];
@@ -11,21 +11,24 @@ describe('runInterleaved()', () => {
       await Promise.resolve();
     };
     const results = await runInterleaved({
-      operations: 30,
+      operations: 40,
       blockOperations: 10,
       concurrency: 2,
       maxDurationMs: 10_000,
       variants: { a: op('a'), b: op('b') },
     });
-    expect(results.a).toMatchObject({ operations: 30, errors: 0 });
-    expect(results.b).toMatchObject({ operations: 30, errors: 0 });
+    expect(results.a).toMatchObject({ operations: 40, errors: 0 });
+    expect(results.b).toMatchObject({ operations: 40, errors: 0 });
     expect(stretches).toEqual([
       ['a', 10],
       ['b', 20],
+      ['a', 10],
+      ['b', 10],
       ['a', 20],
       ['b', 10],
     ]);
-    expect(results.a.latency.count).toBe(30);
+    expect(results.a.latency.count).toBe(40);
+    expect(results.a.blocks).toHaveLength(4);
   });
 
   it('counts rejections as errors of their own variant only', async () => {

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
 import { LoadTally, runBlock, type ClosedLoopResult } from './closedLoop';
+import { forceGc } from './forceGc';
+import { turnOrder } from './turnOrder';
 
 /** Options of `runInterleaved`. */
 export interface InterleavedLoopOptions<K extends string> {
@@ -14,14 +16,22 @@ export interface InterleavedLoopOptions<K extends string> {
   maxDurationMs: number;
   /** One operation of each variant; a rejection counts as an error. */
   variants: Record<K, (index: number) => Promise<unknown>>;
+  /**
+   * The number of this run's first turn in `turnOrder`, so that successive runs continue the
+   * rotation instead of each starting it over. Defaults to 0.
+   */
+  firstTurn?: number;
 }
 
 /**
- * Closed-loop runs of several variants that take turns in blocks of `blockOperations` (the
- * first variant of each turn rotating), so that load from other processes, which on a shared
- * machine comes and goes within seconds, falls on every variant alike instead of on whichever
- * ran during it. Each variant's result covers only its own blocks: their latencies, their
- * wall time (throughput) and the CPU time spent in them.
+ * Closed-loop runs of several variants that take turns in blocks of `blockOperations`, in the
+ * order `turnOrder` gives (rotating, every other turn backwards), so that load from other
+ * processes, which on a shared machine comes and goes within seconds, falls on every variant
+ * alike instead of on whichever ran during it, and so that what one block leaves behind falls
+ * on the blocks after it in both orders. Before each block a full garbage collection runs,
+ * outside the block's time: a block pays for collecting its own garbage, not an earlier
+ * variant's (in the http suite a block's GC pauses ranged from 3 ms to 30 ms by variant). Each variant's result covers only its own blocks: their latencies, their wall
+ * time (throughput) and the CPU time spent in them.
  */
 export async function runInterleaved<K extends string>(
   options: InterleavedLoopOptions<K>,
@@ -30,10 +40,11 @@ export async function runInterleaved<K extends string>(
   const tallies = new Map(names.map((name) => [name, new LoadTally(options.operations)]));
   const deadline = performance.now() + options.maxDurationMs;
   const maxTurns = Math.ceil(options.operations / options.blockOperations);
+  const firstTurn = options.firstTurn ?? 0;
   for (let turn = 0; turn < maxTurns && performance.now() < deadline; turn++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(i + turn) % names.length]!;
+    for (const name of turnOrder(names, firstTurn + turn)) {
       const tally = tallies.get(name)!;
+      forceGc();
       await runBlock(tally, options.blockOperations, options.concurrency, deadline, options.variants[name]);
     }
   }

@@ -1,8 +1,10 @@
 import type { BlockResult, ClosedLoopResult } from './closedLoop';
 import { runRounds, summarizeRuns, type VariantSummary } from './compare';
 import { runInterleaved, type InterleavedLoopOptions } from './interleavedLoop';
-import { pairedRatio, type PairedRatio } from './pairedRatio';
+import { crossoverRatios } from './crossoverRatios';
+import { ratioSummary, type PairedRatio } from './pairedRatio';
 import type { SuiteContext } from './suite';
+import { median, ratio } from './summarize';
 
 /** Requests per ms of wall time in one block. */
 export const blockThroughput = (b: BlockResult): number => b.operations / b.durationMs;
@@ -16,8 +18,10 @@ export interface InterleavedRounds<K extends string> {
   /** Medians over the rounds (the table rows). */
   summaries: Record<K, VariantSummary>;
   /**
-   * Candidate ÷ baseline of `metric` (default: throughput) over the two variants' blocks of one
-   * turn, across every round: blocks run close together, so load from other processes cancels.
+   * Candidate ÷ baseline of `metric` (default: throughput), one ratio per mirrored pair of turns
+   * of every round (`crossoverRatios`): blocks run close together, so load from other processes
+   * cancels, and in both orders, so what favours running first or second cancels too. With the
+   * lowest and highest of the rounds' own medians (`PairedRatio.rounds`).
    */
   paired: (candidate: K, baseline: K, metric?: (b: BlockResult) => number) => PairedRatio;
 }
@@ -32,9 +36,18 @@ export async function runInterleavedRounds<K extends string>(
   options: InterleavedLoopOptions<K>,
 ): Promise<InterleavedRounds<K>> {
   const names = Object.keys(options.variants) as K[];
+  // Each round continues the turn order where the last one stopped, at an even turn.
+  const turnsPerRound = Math.ceil(options.operations / options.blockOperations);
+  let firstTurn = 0;
   const { interleaved } = await runRounds(
     ctx.rounds,
-    { interleaved: () => runInterleaved(options) },
+    {
+      interleaved: () => {
+        const run = runInterleaved({ ...options, firstTurn });
+        firstTurn += turnsPerRound + (turnsPerRound % 2);
+        return run;
+      },
+    },
     {
       onRound: (n, _name, r) => {
         for (const name of names)
@@ -53,11 +66,18 @@ export async function runInterleavedRounds<K extends string>(
     if (summaries[name].errors > 0)
       throw new Error(`${name}: ${summaries[name].errors} requests failed, so its figures mean nothing`);
   }
-  const blocks = (name: K): BlockResult[] => runs[name].flatMap((r) => r.blocks);
   return {
     runs,
     summaries,
-    paired: (candidate, baseline, metric = blockThroughput) =>
-      pairedRatio(blocks(candidate), blocks(baseline), metric),
+    paired: (candidate, baseline, metric = blockThroughput) => {
+      const perRound = runs[candidate].map((run, round) =>
+        crossoverRatios(run.blocks, runs[baseline][round]!.blocks, metric),
+      );
+      const medians = perRound.filter((r) => r.length > 0).map((r) => ratio(median(r), 1));
+      const summary = ratioSummary(perRound.flat());
+      return medians.length === 0
+        ? summary
+        : { ...summary, rounds: { low: Math.min(...medians), high: Math.max(...medians) } };
+    },
   };
 }

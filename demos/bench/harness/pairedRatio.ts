@@ -17,6 +17,13 @@ export interface PairedRatio {
   max: number;
   /** Pairs compared. */
   pairs: number;
+  /**
+   * The lowest and highest of the rounds' own medians, when the pairs came from several rounds.
+   * Load from other processes that changes between rounds (or state that drifts over a run,
+   * such as an adaptive limit) moves them; the interval above, which takes every pair for an
+   * independent draw, does not show that. Undefined: not grouped in rounds.
+   */
+  rounds?: { low: number; high: number };
 }
 
 /**
@@ -34,18 +41,32 @@ export function pairedRatio<R>(
 ): PairedRatio {
   const ratios: number[] = [];
   for (let i = 0; i < Math.min(candidate.length, baseline.length); i++) {
-    const c = metric(candidate[i]!);
-    const b = metric(baseline[i]!);
-    if (c > 0 && b > 0 && Number.isFinite(c) && Number.isFinite(b)) ratios.push(ratio(c, b));
+    const r = runRatio(candidate[i]!, baseline[i]!, metric);
+    if (r !== undefined) ratios.push(r);
   }
+  return ratioSummary(ratios);
+}
+
+/**
+ * `metric` of `candidate` ÷ `metric` of `baseline`; undefined when either is not a finite
+ * number > 0 (a block cut short by the time bound).
+ */
+export function runRatio<R>(candidate: R, baseline: R, metric: (run: R) => number): number | undefined {
+  const c = metric(candidate);
+  const b = metric(baseline);
+  return c > 0 && b > 0 && Number.isFinite(c) && Number.isFinite(b) ? c / b : undefined;
+}
+
+/** The median of `ratios` (one per pair), its 95 % confidence interval (`medianInterval`) and their range. */
+export function ratioSummary(ratios: readonly number[]): PairedRatio {
   const interval = medianInterval(ratios) ?? { low: 0, high: 0, confidence: 0 };
   return {
     median: ratio(median(ratios), 1),
     low: ratio(interval.low, 1),
     high: ratio(interval.high, 1),
     confidence: ratio(interval.confidence, 1),
-    min: ratios.length === 0 ? 0 : Math.min(...ratios),
-    max: ratios.length === 0 ? 0 : Math.max(...ratios),
+    min: ratios.length === 0 ? 0 : ratio(Math.min(...ratios), 1),
+    max: ratios.length === 0 ? 0 : ratio(Math.max(...ratios), 1),
     pairs: ratios.length,
   };
 }
@@ -55,7 +76,11 @@ export function describePairedRatio(name: string, r: PairedRatio): string {
   return `${name}: median of ${r.pairs} paired ratios ${r.median} (${describeInterval(r)})`;
 }
 
-/** The median's interval and the paired range: "95 % CI 0.96–1.01, range 0.9–1.07". */
+/**
+ * The median's interval, the paired range and, when grouped in rounds, the rounds' medians:
+ * "95 % CI 0.96–1.01, range 0.9–1.07, rounds' medians 0.95–1.02".
+ */
 export function describeInterval(r: PairedRatio): string {
-  return `${Math.floor(r.confidence * 100)} % CI ${r.low}–${r.high}, range ${r.min}–${r.max}`;
+  const rounds = r.rounds === undefined ? '' : `, rounds' medians ${r.rounds.low}–${r.rounds.high}`;
+  return `${Math.floor(r.confidence * 100)} % CI ${r.low}–${r.high}, range ${r.min}–${r.max}${rounds}`;
 }

@@ -18,6 +18,15 @@ describe(judgeRatio, () => {
     expect(judgeRatio(interval(0.9, 1.0), { op: '≤', value: 1.02 })).toBe('met');
   });
 
+  it("is within noise when the rounds' medians straddle the target though the pairs' interval does not", () => {
+    const drifting = { ...interval(0.9, 0.95), rounds: { low: 0.88, high: 1.05 } };
+    expect(judgeRatio(drifting, { op: '≤', value: 1.02 })).toBe('within noise');
+    expect(judgeRatio(drifting, { op: '≥', value: 0.85 })).toBe('met');
+    expect(
+      judgeRatio({ ...interval(0.6, 0.7), rounds: { low: 0.5, high: 0.8 } }, { op: '≥', value: 0.9 }),
+    ).toBe('not met');
+  });
+
   it('is within noise when the interval straddles the target, or nothing was paired', () => {
     expect(judgeRatio(interval(0.46, 1.9), { op: '≥', value: 0.85 })).toBe('within noise');
     expect(
@@ -33,6 +42,11 @@ describe(ratioVerdict, () => {
   it('prints the target, the median, its interval, the range and the verdict', () => {
     expect(ratioVerdict('x', interval(1.1, 1.3), { op: '≥', value: 1 })).toBe(
       'target x ≥ 1: median 1.2000000000000002 of 40 paired ratios (96 % CI 1.1–1.3, range 0.8–1.6): met',
+    );
+    expect(
+      ratioVerdict('x', { ...interval(1.1, 1.3), rounds: { low: 0.9, high: 1.2 } }, { op: '≥', value: 1 }),
+    ).toBe(
+      "target x ≥ 1: median 1.2000000000000002 of 40 paired ratios (96 % CI 1.1–1.3, range 0.8–1.6, rounds' medians 0.9–1.2): within noise",
     );
   });
 });

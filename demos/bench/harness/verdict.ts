@@ -10,17 +10,22 @@ export interface RatioTarget {
 }
 
 /**
- * The verdict of a paired ratio on its target, from the confidence interval of its median:
- * `met` when the whole interval lies on the target's side, `not met` when it lies wholly on the
- * other side, `within noise` when it straddles the target (the run cannot tell). The paired
- * range [min, max] is not used: it only widens as pairs are added, so more pairs would make a
- * verdict less likely, and one outlier pair flips it.
+ * The verdict of a paired ratio on its target: `met` when the median's confidence interval,
+ * widened to the rounds' own medians when the pairs came from several rounds, lies wholly on
+ * the target's side, `not met` when it lies wholly on the other side, `within noise` when it
+ * straddles the target (the run cannot tell). The rounds' medians count because load from
+ * other processes changes between rounds, and a figure it moves across the target (say, under
+ * load 5 in one round and 8 in the next) would otherwise be met in one run and not met in the
+ * next. The paired range [min, max] is not used: it only widens as pairs are added, so more
+ * pairs would make a verdict less likely, and one outlier pair flips it.
  */
 export function judgeRatio(r: PairedRatio, target: RatioTarget): RangeVerdict {
   const ok = (x: number): boolean => (target.op === '≥' ? x >= target.value : x <= target.value);
   if (r.pairs === 0) return 'within noise';
-  if (ok(r.low) && ok(r.high)) return 'met';
-  if (!ok(r.low) && !ok(r.high)) return 'not met';
+  const low = Math.min(r.low, r.rounds?.low ?? r.low);
+  const high = Math.max(r.high, r.rounds?.high ?? r.high);
+  if (ok(low) && ok(high)) return 'met';
+  if (!ok(low) && !ok(high)) return 'not met';
   return 'within noise';
 }
 

@@ -20,6 +20,14 @@ const BLOCK_OPERATIONS = 500;
 const CONCURRENCY = 32;
 /** A round ends early after this long, ms. */
 const MAX_ROUND_MS = 60_000;
+/**
+ * The upstream's keep-alive timeout, ms: longer than any idle gap of one variant's connections
+ * (up to two turns of all eight variants, which a loaded machine stretches past the default
+ * 5 s), so every pooled client finds its connections open, as under a continuous load, instead
+ * of reconnecting in some blocks (or, with node:http's agent, reusing a socket the upstream is
+ * closing and failing with ECONNRESET).
+ */
+const UPSTREAM_KEEP_ALIVE_MS = 120_000;
 const PIPELINE = 'slipstream pipeline';
 const PIPELINE_FIXED = 'slipstream pipeline (fixed limit)';
 const PIPELINE_UNTRACED = 'slipstream pipeline (fixed limit, no tracing)';
@@ -34,125 +42,139 @@ const DISPATCH = 'undici dispatch';
  * at the 32 in flight the other clients get, and with the fixed limit but without the tracing
  * observer (its ratio to the fixed-limit row is the cost of tracing on `@opentelemetry/api` with
  * no SDK registered: the API's no-op spans, the observer fan-out). Every pooled variant has 32 connections (fetch's
- * default agent opens as many as the 32 in flight need) and the same warm-up round. Within a
- * round the variants take turns in blocks of 500 requests, the first of each turn rotating; the
- * ratios are medians over the turns of every round of the ratio of the two variants' blocks in
- * that turn, each printed with its paired range and a verdict (met / not met / within noise
- * when the range straddles the target). Sizes: 4 000 requests per variant per round, 32 in
+ * default agent opens as many as the 32 in flight need) and the same warm-up round; the
+ * dispatch baseline also has the pipeline's pool settings and request headers
+ * (`undiciDispatchClient`). Within a round the variants take turns in blocks of 500 requests,
+ * in mirrored pairs of turns (`turnOrder`), each block after a full GC; the ratios are medians
+ * over the mirrored pairs of every round of the geometric mean of the two variants' block
+ * ratios in the pair (`crossoverRatios`), each printed with its interval, its range and a
+ * verdict (met / not met / within noise when the interval straddles the target). Sizes: 4 000 requests per variant per round, 32 in
  * flight, at most 60 s per round.
  */
 export const httpSuite: Suite = {
   name: 'http',
   description: `new connection vs fetch vs keep-alive vs undici Pool vs undici dispatch vs pipeline, with and without tracing (${OPERATIONS} GETs × ${CONCURRENCY} in flight per run)`,
   run: (ctx) =>
-    withUpstreams(1, { requestLogSize: 0 }, async ([upstream]) => {
-      const url = new URL('/bench', upstream!.url);
-      const adaptive = pipelineClient(url, { connections: CONCURRENCY });
-      const clients = {
-        'new connection': newConnectionClient(url),
-        fetch: fetchClient(url),
-        'node:http keep-alive': keepAliveClient(url, CONCURRENCY),
-        'undici Pool': undiciPoolClient(url, CONCURRENCY),
-        [DISPATCH]: undiciDispatchClient(url, CONCURRENCY),
-        [PIPELINE]: adaptive,
-        [PIPELINE_FIXED]: pipelineClient(url, {
-          connections: CONCURRENCY,
-          fixedConcurrencyLimit: CONCURRENCY,
-        }),
-        [PIPELINE_UNTRACED]: pipelineClient(url, {
-          connections: CONCURRENCY,
-          fixedConcurrencyLimit: CONCURRENCY,
-          tracing: false,
-        }),
-      } satisfies Record<string, LoadClient>;
-      type Name = keyof typeof clients;
-      try {
-        const variants = {} as Record<Name, () => Promise<void>>;
-        for (const name of Object.keys(clients) as Name[]) variants[name] = () => clients[name].get();
-        const { summaries: s, paired } = await runInterleavedRounds(ctx, {
-          operations: OPERATIONS,
-          blockOperations: BLOCK_OPERATIONS,
-          concurrency: CONCURRENCY,
-          maxDurationMs: MAX_ROUND_MS,
-          variants,
-        });
-        const adaptiveLimit = Object.values(adaptive.client.stats().routing.concurrencyLimits)[0] ?? 0;
-        const p = {
-          tracedVsUntracedThroughput: paired(PIPELINE_FIXED, PIPELINE_UNTRACED),
-          tracedVsUntracedCpu: paired(PIPELINE_FIXED, PIPELINE_UNTRACED, blockCpuPerOperation),
-          fixedVsDispatchThroughput: paired(PIPELINE_FIXED, DISPATCH),
-          fixedVsDispatchCpu: paired(PIPELINE_FIXED, DISPATCH, blockCpuPerOperation),
-          pipelineVsUndiciThroughput: paired(PIPELINE, 'undici Pool'),
-          pipelineVsUndiciCpu: paired(PIPELINE, 'undici Pool', blockCpuPerOperation),
-          fixedVsUndiciThroughput: paired(PIPELINE_FIXED, 'undici Pool'),
-          fixedVsUndiciCpu: paired(PIPELINE_FIXED, 'undici Pool', blockCpuPerOperation),
-          pooledVsNewConnection: paired('undici Pool', 'new connection'),
-          pooledVsFetch: paired('undici Pool', 'fetch'),
-          pipelineVsNewConnection: paired(PIPELINE, 'new connection'),
-          pipelineVsFetch: paired(PIPELINE, 'fetch'),
-        };
-        const ratios = {
-          tracingApiNoSdkVsNoTracingThroughput: p.tracedVsUntracedThroughput.median,
-          tracingApiNoSdkVsNoTracingCpuPerRequest: p.tracedVsUntracedCpu.median,
-          pipelineFixedLimitVsDispatchThroughput: p.fixedVsDispatchThroughput.median,
-          pipelineFixedLimitVsDispatchCpuPerRequest: p.fixedVsDispatchCpu.median,
-          pipelineVsUndiciThroughput: p.pipelineVsUndiciThroughput.median,
-          pipelineVsUndiciCpuPerRequest: p.pipelineVsUndiciCpu.median,
-          pipelineFixedLimitVsUndiciThroughput: p.fixedVsUndiciThroughput.median,
-          pipelineFixedLimitVsUndiciCpuPerRequest: p.fixedVsUndiciCpu.median,
-          pooledVsNewConnection: p.pooledVsNewConnection.median,
-          pooledVsFetch: p.pooledVsFetch.median,
-          pipelineVsNewConnection: p.pipelineVsNewConnection.median,
-          pipelineVsFetch: p.pipelineVsFetch.median,
-          pipelineAdaptiveLimit: adaptiveLimit,
-        };
-        return {
-          ratios,
-          results: { ...s, pairedRatios: p },
-          table: (Object.keys(s) as Name[]).map((name) => summaryRow(name, s[name])),
-          notes: [
-            ratioVerdict(
-              'pipeline with tracing (@opentelemetry/api, no SDK registered) ÷ without the tracing observer, throughput',
-              p.tracedVsUntracedThroughput,
-              { op: '≥', value: 0.98 },
-            ),
-            describePairedRatio(
-              'CPU per request with tracing (API, no SDK) ÷ without',
-              p.tracedVsUntracedCpu,
-            ),
-            ratioVerdict('pipeline (fixed limit) ÷ undici dispatch throughput', p.fixedVsDispatchThroughput, {
-              op: '≤',
-              value: 1.02,
-            }),
-            // Issue #12's targets for the pipeline against undici used the same way.
-            ratioVerdict('pipeline (fixed limit) ÷ undici dispatch throughput', p.fixedVsDispatchThroughput, {
-              op: '≥',
-              value: 0.9,
-            }),
-            ratioVerdict(
-              "pipeline (fixed limit) ÷ undici dispatch CPU per request (the pipeline's true overhead)",
-              p.fixedVsDispatchCpu,
-              { op: '≤', value: 1.2 },
-            ),
-            ratioVerdict('pipeline ÷ undici Pool throughput', p.pipelineVsUndiciThroughput, {
-              op: '≥',
-              value: 0.85,
-            }),
-            ratioVerdict('pipeline ÷ undici Pool CPU per request', p.pipelineVsUndiciCpu, {
-              op: '≤',
-              value: 1.3,
-            }),
-            ratioVerdict('pooled (undici Pool) ÷ new connection per request', p.pooledVsNewConnection, {
-              op: '≥',
-              value: 4,
-            }),
-            ratioVerdict('pooled (undici Pool) ÷ global fetch', p.pooledVsFetch, { op: '≥', value: 3 }),
-            `the pipeline's adaptive concurrency limit ended the run at ${adaptiveLimit} in flight (it starts at its default and shrinks when latency rises); the fixed-limit row and every other variant hold ${CONCURRENCY}, so the dispatch comparison is like for like`,
-            `sizes: ${OPERATIONS} requests per variant and round in turns of ${BLOCK_OPERATIONS}, ${CONCURRENCY} in flight, ≤ ${MAX_ROUND_MS} ms per round, one warm-up round; table: medians of ${ctx.rounds} rounds`,
-          ],
-        };
-      } finally {
-        await Promise.all(Object.values(clients).map((c: LoadClient) => c.close()));
-      }
-    }),
+    withUpstreams(
+      1,
+      { requestLogSize: 0, keepAliveTimeoutMs: UPSTREAM_KEEP_ALIVE_MS },
+      async ([upstream]) => {
+        const url = new URL('/bench', upstream!.url);
+        const adaptive = pipelineClient(url, { connections: CONCURRENCY });
+        const clients = {
+          'new connection': newConnectionClient(url),
+          fetch: fetchClient(url),
+          'node:http keep-alive': keepAliveClient(url, CONCURRENCY),
+          'undici Pool': undiciPoolClient(url, CONCURRENCY),
+          [DISPATCH]: undiciDispatchClient(url, CONCURRENCY),
+          [PIPELINE]: adaptive,
+          [PIPELINE_FIXED]: pipelineClient(url, {
+            connections: CONCURRENCY,
+            fixedConcurrencyLimit: CONCURRENCY,
+          }),
+          [PIPELINE_UNTRACED]: pipelineClient(url, {
+            connections: CONCURRENCY,
+            fixedConcurrencyLimit: CONCURRENCY,
+            tracing: false,
+          }),
+        } satisfies Record<string, LoadClient>;
+        type Name = keyof typeof clients;
+        try {
+          const variants = {} as Record<Name, () => Promise<void>>;
+          for (const name of Object.keys(clients) as Name[]) variants[name] = () => clients[name].get();
+          const { summaries: s, paired } = await runInterleavedRounds(ctx, {
+            operations: OPERATIONS,
+            blockOperations: BLOCK_OPERATIONS,
+            concurrency: CONCURRENCY,
+            maxDurationMs: MAX_ROUND_MS,
+            variants,
+          });
+          const adaptiveLimit = Object.values(adaptive.client.stats().routing.concurrencyLimits)[0] ?? 0;
+          const p = {
+            tracedVsUntracedThroughput: paired(PIPELINE_FIXED, PIPELINE_UNTRACED),
+            tracedVsUntracedCpu: paired(PIPELINE_FIXED, PIPELINE_UNTRACED, blockCpuPerOperation),
+            fixedVsDispatchThroughput: paired(PIPELINE_FIXED, DISPATCH),
+            fixedVsDispatchCpu: paired(PIPELINE_FIXED, DISPATCH, blockCpuPerOperation),
+            pipelineVsUndiciThroughput: paired(PIPELINE, 'undici Pool'),
+            pipelineVsUndiciCpu: paired(PIPELINE, 'undici Pool', blockCpuPerOperation),
+            fixedVsUndiciThroughput: paired(PIPELINE_FIXED, 'undici Pool'),
+            fixedVsUndiciCpu: paired(PIPELINE_FIXED, 'undici Pool', blockCpuPerOperation),
+            pooledVsNewConnection: paired('undici Pool', 'new connection'),
+            pooledVsFetch: paired('undici Pool', 'fetch'),
+            pipelineVsNewConnection: paired(PIPELINE, 'new connection'),
+            pipelineVsFetch: paired(PIPELINE, 'fetch'),
+          };
+          const ratios = {
+            tracingApiNoSdkVsNoTracingThroughput: p.tracedVsUntracedThroughput.median,
+            tracingApiNoSdkVsNoTracingCpuPerRequest: p.tracedVsUntracedCpu.median,
+            pipelineFixedLimitVsDispatchThroughput: p.fixedVsDispatchThroughput.median,
+            pipelineFixedLimitVsDispatchCpuPerRequest: p.fixedVsDispatchCpu.median,
+            pipelineVsUndiciThroughput: p.pipelineVsUndiciThroughput.median,
+            pipelineVsUndiciCpuPerRequest: p.pipelineVsUndiciCpu.median,
+            pipelineFixedLimitVsUndiciThroughput: p.fixedVsUndiciThroughput.median,
+            pipelineFixedLimitVsUndiciCpuPerRequest: p.fixedVsUndiciCpu.median,
+            pooledVsNewConnection: p.pooledVsNewConnection.median,
+            pooledVsFetch: p.pooledVsFetch.median,
+            pipelineVsNewConnection: p.pipelineVsNewConnection.median,
+            pipelineVsFetch: p.pipelineVsFetch.median,
+            pipelineAdaptiveLimit: adaptiveLimit,
+          };
+          return {
+            ratios,
+            results: { ...s, pairedRatios: p },
+            table: (Object.keys(s) as Name[]).map((name) => summaryRow(name, s[name])),
+            notes: [
+              ratioVerdict(
+                'pipeline with tracing (@opentelemetry/api, no SDK registered) ÷ without the tracing observer, throughput',
+                p.tracedVsUntracedThroughput,
+                { op: '≥', value: 0.98 },
+              ),
+              describePairedRatio(
+                'CPU per request with tracing (API, no SDK) ÷ without',
+                p.tracedVsUntracedCpu,
+              ),
+              ratioVerdict(
+                'pipeline (fixed limit) ÷ undici dispatch throughput',
+                p.fixedVsDispatchThroughput,
+                {
+                  op: '≤',
+                  value: 1.02,
+                },
+              ),
+              // Issue #12's targets for the pipeline against undici used the same way.
+              ratioVerdict(
+                'pipeline (fixed limit) ÷ undici dispatch throughput',
+                p.fixedVsDispatchThroughput,
+                {
+                  op: '≥',
+                  value: 0.9,
+                },
+              ),
+              ratioVerdict(
+                "pipeline (fixed limit) ÷ undici dispatch CPU per request (the pipeline's true overhead)",
+                p.fixedVsDispatchCpu,
+                { op: '≤', value: 1.2 },
+              ),
+              ratioVerdict('pipeline ÷ undici Pool throughput', p.pipelineVsUndiciThroughput, {
+                op: '≥',
+                value: 0.85,
+              }),
+              ratioVerdict('pipeline ÷ undici Pool CPU per request', p.pipelineVsUndiciCpu, {
+                op: '≤',
+                value: 1.3,
+              }),
+              ratioVerdict('pooled (undici Pool) ÷ new connection per request', p.pooledVsNewConnection, {
+                op: '≥',
+                value: 4,
+              }),
+              ratioVerdict('pooled (undici Pool) ÷ global fetch', p.pooledVsFetch, { op: '≥', value: 3 }),
+              `the pipeline's adaptive concurrency limit ended the run at ${adaptiveLimit} in flight (it starts at its default and shrinks when latency rises); the fixed-limit row and every other variant hold ${CONCURRENCY}, so the dispatch comparison is like for like`,
+              `sizes: ${OPERATIONS} requests per variant and round in turns of ${BLOCK_OPERATIONS}, ${CONCURRENCY} in flight, ≤ ${MAX_ROUND_MS} ms per round, one warm-up round; table: medians of ${ctx.rounds} rounds`,
+            ],
+          };
+        } finally {
+          await Promise.all(Object.values(clients).map((c: LoadClient) => c.close()));
+        }
+      },
+    ),
 };

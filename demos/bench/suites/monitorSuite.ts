@@ -27,7 +27,8 @@ const ON = 'monitoring on';
  * API with no SDK registered) vs off. Within a round the two take turns in blocks of
  * `BLOCK_OPERATIONS` requests (`runInterleaved`), so bursts of load from other processes fall on
  * both; both hold a fixed concurrency limit of 32 (see `pipelineClient`); one unrecorded warm-up
- * round; the headline ratios are medians over the paired blocks (`pairedRatio`), with their range.
+ * round; the headline ratios are medians over mirrored pairs of turns (`crossoverRatios`), with
+ * their interval and range.
  * Sizes: `OPERATIONS` requests per variant per round, 32 in flight, at most 20 s per round.
  */
 export const monitorSuite: Suite = {
@@ -50,7 +51,7 @@ export const monitorSuite: Suite = {
           maxDurationMs: MAX_ROUND_MS,
           variants: { [OFF]: () => off.get(), [ON]: () => on.get() },
         });
-        // Pairs are the two blocks of one turn, over every round: back to back, 50–150 ms each.
+        // A pair is two mirrored turns (on then off, off then on), over every round: 50–150 ms blocks.
         const throughput = paired(ON, OFF);
         const cpu = paired(ON, OFF, blockCpuPerOperation);
         const ratios = {

@@ -13,6 +13,7 @@ export {
   type OriginSettings,
   type ResolvedPoolOptions,
 } from './options/PoolManagerOptions';
+export { ACCEPT_ENCODING } from './compression/codecs';
 export { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 export { toSlipstreamError } from './errors/toSlipstreamError';
 export { HTTP_OPTIONS } from './HTTP_OPTIONS';
