@@ -64,7 +64,7 @@ export const adaptiveConcurrencySchema = z.strictObject({
   windowMs: z.number().min(0).optional(),
   /** Samples a window needs before the limit moves. */
   minWindowSamples: positiveInt.optional(),
-  /** Requests queued beyond the limit before shedding. */
+  /** Headroom the limit grows by in a window without congestion (the limiter's `queueSize`). */
   queueSize: z.number().min(0).optional(),
 });
 
