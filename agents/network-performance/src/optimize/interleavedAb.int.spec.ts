@@ -66,7 +66,7 @@ describe(interleavedAb, () => {
       improved: 'at most 1',
       worse: 'at most 2',
     });
-  });
+  }, 90_000);
 });
 
 /** `x` with 3 decimals, for the failure message. */
