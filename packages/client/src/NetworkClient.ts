@@ -61,7 +61,7 @@ import type { RequestBatcher } from '@slipstream/batching';
 import { mergeBatchStats, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
 import {
   HttpResponse,
-  type HttpStreamResponse,
+  HttpStreamResponse,
   isStreamedBody,
   type HttpPoolStats,
   type PoolManager,
@@ -327,7 +327,9 @@ export class NetworkClient {
     x.breakerOptions = streamBreakerOptions(x);
     let response: HttpStreamResponse;
     try {
-      response = (await this.chainOf(x, true)(x)) as HttpStreamResponse;
+      const answer = await this.chainOf(x, true)(x);
+      // An added step may answer without sending (a cache, a stub) with a buffered response.
+      response = answer instanceof HttpStreamResponse ? answer : HttpStreamResponse.of(answer);
     } catch (err) {
       dump(x);
       this.end(x, undefined, err);

@@ -1,3 +1,4 @@
+import { HttpResponse } from '@slipstream/http';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
@@ -58,5 +59,24 @@ describe('createNetworkClient({ ... }, { steps })', () => {
     expect(res.statusCode).toBe(200);
     // The 503 attempt fails inside the breaker (an upstream failure); the step sees it fail, then the retry's 200.
     expect(log.seen).toEqual([`${ups[0]!.origin} failed`, `${ups[1]!.origin} 200`]);
+  });
+
+  it('when a step answers without calling next, stream() hands its buffered answer over as a stream and the request ends with its body', async () => {
+    const answer: PipelineStep = {
+      name: 'answer',
+      handle: () =>
+        Promise.resolve(new HttpResponse(200, { 'x-answered': 'step' }, Buffer.from('from the step'))),
+    };
+    client = createNetworkClient(
+      { clusters: [{ cluster: 'api', endpoints: ups.map((u) => ({ origin: u.origin })) }] },
+      { steps: [answer] },
+    );
+    const res = await client.stream({ path: '/a', cluster: 'api' });
+    let body = '';
+    for await (const chunk of res.body) body += String(chunk);
+    expect([res.statusCode, res.headers['x-answered'], body]).toEqual([200, 'step', 'from the step']);
+    expect(await res.ended).toBeUndefined();
+    // The request ended with its body: its permit is back and close() has nothing left to wait for.
+    await client.close();
   });
 });

@@ -23,7 +23,11 @@ export interface StepContext {
   setHeader(name: string, value: string): void;
 }
 
-/** A response as the pipeline hands it on: buffered (`request()`), or with its body as a stream (`stream()`). */
+/**
+ * A response as the pipeline hands it on: buffered (`request()`), or with its body as a stream
+ * (`stream()`). A step that answers without calling `next` may answer a `stream()` with a buffered
+ * response: `stream()` hands it over as a stream (`HttpStreamResponse.of`).
+ */
 export type PipelineResponse = HttpResponse | HttpStreamResponse;
 
 /**
