@@ -1,3 +1,6 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvalidRequestError } from '@slipstream/contracts';
 import { HttpResponse } from '@slipstream/http';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
@@ -78,5 +81,56 @@ describe('createNetworkClient({ ... }, { steps })', () => {
     expect(await res.ended).toBeUndefined();
     // The request ended with its body: its permit is back and close() has nothing left to wait for.
     await client.close();
+  });
+
+  describe('StepContext.setHeader', () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('ok');
+    });
+    let origin: string;
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    /** A client whose one step sets `name: value` on every attempt. */
+    function clientSetting(name: string, value: string): NetworkClient {
+      const set: PipelineStep = {
+        name: 'set',
+        handle: (ctx, next) => {
+          ctx.setHeader(name, value);
+          return next(ctx);
+        },
+      };
+      return createNetworkClient(
+        {
+          clusters: [{ cluster: 'api', endpoints: [{ origin }] }],
+          breaker: { volumeThreshold: 1, errorThresholdPercentage: 1 },
+        },
+        { steps: [set] },
+      );
+    }
+
+    it("replaces the caller's header of the same name in another case (one value goes)", async () => {
+      client = clientSetting('X-Tenant', 'from-step');
+      await client.request({ path: '/', cluster: 'api', headers: { 'x-TENANT': 'from-caller' } });
+      expect(seen.at(-1)!['x-tenant']).toBe('from-step');
+    });
+
+    it('refuses a value with CR or LF with InvalidRequestError: nothing is sent and no breaker counts it', async () => {
+      client = clientSetting('x-bad', 'a\r\ninjected: 1');
+      const sent = seen.length;
+      for (let i = 0; i < 2; i++)
+        await expect(client.request({ path: '/', cluster: 'api' })).rejects.toThrow(InvalidRequestError);
+      expect(seen.length).toBe(sent);
+      expect(client.stats().breakers.filter((b) => b.failures > 0)).toEqual([]);
+    });
   });
 });
