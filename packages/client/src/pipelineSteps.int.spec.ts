@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidRequestError } from '@slipstream/contracts';
+import { ConfigError, InvalidRequestError } from '@slipstream/contracts';
 import { HttpResponse } from '@slipstream/http';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
@@ -81,6 +81,20 @@ describe('createNetworkClient({ ... }, { steps })', () => {
     expect(await res.ended).toBeUndefined();
     // The request ended with its body: its permit is back and close() has nothing left to wait for.
     await client.close();
+  });
+
+  it('refuses a step without a handle function or a name when the client is built, naming it', () => {
+    const build = (steps: unknown): unknown =>
+      createNetworkClient(
+        { clusters: [{ cluster: 'api', endpoints: ups.map((u) => ({ origin: u.origin })) }] },
+        { steps: steps as PipelineStep[] },
+      );
+    expect(() => build([{ name: 'ok', handle: () => Promise.reject(new Error('unused')) }, {}])).toThrow(
+      ConfigError,
+    );
+    expect(() => build([{ name: 'n', handle: 42 }])).toThrow(/steps\[0\]\.handle: expected a function/);
+    expect(() => build([null])).toThrow(/steps\[0\]: expected a pipeline step/);
+    expect(() => build('x')).toThrow(/steps: expected an array/);
   });
 
   describe('StepContext.setHeader', () => {
