@@ -212,8 +212,8 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
    * cluster's breakers, over the settings for every cluster; without, to every cluster (a
    * cluster's own settings still win, as in the breaker registry). `applied` carries every
    * setting in force where the config applied — that cluster's, or those for every cluster —
-   * as the client's breaker registry reports them, defaults filled in (the open-circuit
-   * `fallback` is applied but not reported); `breakers` the stats of the same scope.
+   * as the client reports them (`NetworkClient.settings()`), defaults filled in, with the
+   * open-circuit `fallback` that scope answers with (null: none); `breakers` the stats of the same scope.
    */
   implementCircuitBreaker(config: CircuitBreakerConfig): Promise<CircuitBreakerResult> {
     return this.#run(() => {

@@ -61,7 +61,7 @@ import type { RequestBatcher } from '@slipstream/batching';
 import { mergeBatchStats, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
 import {
   HttpResponse,
-  type HttpStreamResponse,
+  HttpStreamResponse,
   isStreamedBody,
   type HttpPoolStats,
   type PoolManager,
@@ -113,6 +113,7 @@ import {
   streamBreakerOptions,
   type ResponseFigures,
 } from './pipeline/Exchange';
+import { checkSteps } from './pipeline/checkSteps';
 import { composeSteps, type PipelineResponse, type PipelineStep } from './pipeline/PipelineStep';
 import { AdmitStep } from './pipeline/steps/AdmitStep';
 import { BreakerStep } from './pipeline/steps/BreakerStep';
@@ -240,7 +241,10 @@ export class NetworkClient {
     this.ownsPool = ownsPool;
     this.factories = factories ?? DEFAULT_CLIENT_FACTORIES;
     this.hedge = new HedgeStep((hedger) => this.factories.hedger(hedger));
-    this.addedSteps = (steps ?? []) as unknown as readonly PipelineStep<Exchange, PipelineResponse>[];
+    this.addedSteps = checkSteps(steps ?? []) as unknown as readonly PipelineStep<
+      Exchange,
+      PipelineResponse
+    >[];
     this.breakers = breakers ?? new CircuitBreakerRegistry(bus, logger);
     this.configureBreakers(options.breaker ?? {});
     this.retry = retry ?? new RetryPolicy(options.retry);
@@ -327,7 +331,9 @@ export class NetworkClient {
     x.breakerOptions = streamBreakerOptions(x);
     let response: HttpStreamResponse;
     try {
-      response = (await this.chainOf(x, true)(x)) as HttpStreamResponse;
+      const answer = await this.chainOf(x, true)(x);
+      // An added step may answer without sending (a cache, a stub) with a buffered response.
+      response = answer instanceof HttpStreamResponse ? answer : HttpStreamResponse.of(answer);
     } catch (err) {
       dump(x);
       this.end(x, undefined, err);

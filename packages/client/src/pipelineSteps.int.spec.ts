@@ -1,3 +1,7 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, InvalidRequestError } from '@slipstream/contracts';
+import { HttpResponse } from '@slipstream/http';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
@@ -58,5 +62,89 @@ describe('createNetworkClient({ ... }, { steps })', () => {
     expect(res.statusCode).toBe(200);
     // The 503 attempt fails inside the breaker (an upstream failure); the step sees it fail, then the retry's 200.
     expect(log.seen).toEqual([`${ups[0]!.origin} failed`, `${ups[1]!.origin} 200`]);
+  });
+
+  it('when a step answers without calling next, stream() hands its buffered answer over as a stream and the request ends with its body', async () => {
+    const answer: PipelineStep = {
+      name: 'answer',
+      handle: () =>
+        Promise.resolve(new HttpResponse(200, { 'x-answered': 'step' }, Buffer.from('from the step'))),
+    };
+    client = createNetworkClient(
+      { clusters: [{ cluster: 'api', endpoints: ups.map((u) => ({ origin: u.origin })) }] },
+      { steps: [answer] },
+    );
+    const res = await client.stream({ path: '/a', cluster: 'api' });
+    let body = '';
+    for await (const chunk of res.body) body += String(chunk);
+    expect([res.statusCode, res.headers['x-answered'], body]).toEqual([200, 'step', 'from the step']);
+    expect(await res.ended).toBeUndefined();
+    // The request ended with its body: its permit is back and close() has nothing left to wait for.
+    await client.close();
+  });
+
+  it('refuses a step without a handle function or a name when the client is built, naming it', () => {
+    const build = (steps: unknown): unknown =>
+      createNetworkClient(
+        { clusters: [{ cluster: 'api', endpoints: ups.map((u) => ({ origin: u.origin })) }] },
+        { steps: steps as PipelineStep[] },
+      );
+    expect(() => build([{ name: 'ok', handle: () => Promise.reject(new Error('unused')) }, {}])).toThrow(
+      ConfigError,
+    );
+    expect(() => build([{ name: 'n', handle: 42 }])).toThrow(/steps\[0\]\.handle: expected a function/);
+    expect(() => build([null])).toThrow(/steps\[0\]: expected a pipeline step/);
+    expect(() => build('x')).toThrow(/steps: expected an array/);
+  });
+
+  describe('StepContext.setHeader', () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('ok');
+    });
+    let origin: string;
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    /** A client whose one step sets `name: value` on every attempt. */
+    function clientSetting(name: string, value: string): NetworkClient {
+      const set: PipelineStep = {
+        name: 'set',
+        handle: (ctx, next) => {
+          ctx.setHeader(name, value);
+          return next(ctx);
+        },
+      };
+      return createNetworkClient(
+        {
+          clusters: [{ cluster: 'api', endpoints: [{ origin }] }],
+          breaker: { volumeThreshold: 1, errorThresholdPercentage: 1 },
+        },
+        { steps: [set] },
+      );
+    }
+
+    it("replaces the caller's header of the same name in another case (one value goes)", async () => {
+      client = clientSetting('X-Tenant', 'from-step');
+      await client.request({ path: '/', cluster: 'api', headers: { 'x-TENANT': 'from-caller' } });
+      expect(seen.at(-1)!['x-tenant']).toBe('from-step');
+    });
+
+    it('refuses a value with CR or LF with InvalidRequestError: nothing is sent and no breaker counts it', async () => {
+      client = clientSetting('x-bad', 'a\r\ninjected: 1');
+      const sent = seen.length;
+      for (let i = 0; i < 2; i++)
+        await expect(client.request({ path: '/', cluster: 'api' })).rejects.toThrow(InvalidRequestError);
+      expect(seen.length).toBe(sent);
+      expect(client.stats().breakers.filter((b) => b.failures > 0)).toEqual([]);
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   type HttpRequest,
   type HttpRequestOptions,
   type HttpResponse,
+  validateRequest,
 } from '@slipstream/http';
 import {
   classifyError as classifyOutcome,
@@ -131,9 +132,15 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
     return this.route?.id;
   }
 
+  /** See `StepContext.setHeader`. */
   setHeader(name: string, value: string): void {
+    validateRequest({ path: this.req.path, headers: { [name]: value }, body: this.req.body });
     if (this.attemptHeaders === undefined) this.attemptHeaders = copyHeaders(this.req.headers);
-    this.attemptHeaders[name.toLowerCase()] = value;
+    const headers = this.attemptHeaders;
+    const lower = name.toLowerCase();
+    for (const own of Object.keys(headers))
+      if (own !== lower && own.toLowerCase() === lower) delete headers[own];
+    headers[lower] = value;
   }
 
   /** Time left until the deadline, ms; undefined without one. */

@@ -19,11 +19,20 @@ export interface StepContext {
   readonly qosClass: string;
   /** The origin of the endpoint the attempt goes to (`'(none)'` before the pick). */
   readonly endpoint: string;
-  /** Sets a header on this attempt's request only (the caller's headers object is not touched). */
+  /**
+   * Sets a header on this attempt's request only (the caller's headers object is not touched),
+   * replacing one of the same name in any case. Checked as the caller's headers are: a name that
+   * is not a token or is connection-specific, or a value with CR, LF or another control, throws
+   * `InvalidRequestError` and the attempt is not sent.
+   */
   setHeader(name: string, value: string): void;
 }
 
-/** A response as the pipeline hands it on: buffered (`request()`), or with its body as a stream (`stream()`). */
+/**
+ * A response as the pipeline hands it on: buffered (`request()`), or with its body as a stream
+ * (`stream()`). A step that answers without calling `next` may answer a `stream()` with a buffered
+ * response: `stream()` hands it over as a stream (`HttpStreamResponse.of`).
+ */
 export type PipelineResponse = HttpResponse | HttpStreamResponse;
 
 /**
