@@ -115,6 +115,7 @@ import {
 } from './pipeline/Exchange';
 import { checkSteps } from './pipeline/checkSteps';
 import { composeSteps, type PipelineResponse, type PipelineStep } from './pipeline/PipelineStep';
+import { AddedSteps } from './pipeline/steps/AddedSteps';
 import { AdmitStep } from './pipeline/steps/AdmitStep';
 import { BreakerStep } from './pipeline/steps/BreakerStep';
 import { HedgeStep } from './pipeline/steps/HedgeStep';
@@ -221,7 +222,7 @@ export class NetworkClient {
     @multiInject(TOKENS.RequestObserver) @optional() observers: readonly RequestObserver[] = [],
     /** The breakers; default: a registry of its own. `configureBreakers` applies `options.breaker` to it. */
     @inject(TOKENS.BreakerRegistry) @optional() breakers?: CircuitBreakerRegistry,
-    /** The retry policy; default: one built from `options.retry` (a bound one replaces `options.retry`). */
+    /** The retry policy; default: one built from `options.retry` (applied to a bound one too, when given). */
     @inject(TOKENS.RetryPolicy) @optional() retry?: RetryPolicy,
     /** The clusters (balancer algorithms, health checks, outlier detection); default: a manager of its own. */
     @inject(TOKENS.ClusterManager) @optional() clusters?: ClusterManager,
@@ -248,6 +249,8 @@ export class NetworkClient {
     this.breakers = breakers ?? new CircuitBreakerRegistry(bus, logger);
     this.configureBreakers(options.breaker ?? {});
     this.retry = retry ?? new RetryPolicy(options.retry);
+    // A bound policy takes `options.retry` when given, as a bound breaker registry takes `options.breaker`.
+    if (retry !== undefined && options.retry !== undefined) retry.updateOptions(options.retry);
     this.batching = options.batching ?? {};
     this.clusters = clusters ?? new ClusterManager(new HealthChecker(), bus, logger);
     try {
@@ -628,7 +631,9 @@ export class NetworkClient {
       const steps: PipelineStep<Exchange, PipelineResponse>[] = [new AdmitStep(this.scheduler)];
       if (x.retry) steps.push(new RetryStep(this.retry));
       if (hedged) steps.push(this.hedge);
-      steps.push(new PickStep(), ...this.addedSteps, new BreakerStep(this.breakers));
+      steps.push(new PickStep());
+      if (this.addedSteps.length > 0) steps.push(new AddedSteps(this.addedSteps, stream));
+      steps.push(new BreakerStep(this.breakers));
       const addsHeaders = this.observer?.addsHeaders === true;
       const send = stream
         ? new StreamSendStep(this.pool, addsHeaders).send

@@ -17,6 +17,7 @@ export type {
 } from './ClientRequest';
 export { ClientDispatcher, type DispatchTarget } from './dispatcher/ClientDispatcher';
 export { NoRouteError } from './errors/NoRouteError';
+export { PipelineStepError } from './errors/PipelineStepError';
 export { UpstreamResponseError } from './errors/UpstreamResponseError';
 export { UnsupportedBodyError } from './errors/UnsupportedBodyError';
 export type { PipelineResponse, PipelineStep, StepContext } from './pipeline/PipelineStep';

@@ -1,9 +1,15 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, InvalidRequestError } from '@slipstream/contracts';
-import { HttpResponse } from '@slipstream/http';
+import {
+  ConfigError,
+  InvalidRequestError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '@slipstream/contracts';
+import { HttpResponse, HttpStreamResponse } from '@slipstream/http';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
+import { PipelineStepError } from './errors/PipelineStepError';
 import type { NetworkClient } from './NetworkClient';
 import type { PipelineResponse, PipelineStep, StepContext } from './pipeline/PipelineStep';
 
@@ -62,6 +68,69 @@ describe('createNetworkClient({ ... }, { steps })', () => {
     expect(res.statusCode).toBe(200);
     // The 503 attempt fails inside the breaker (an upstream failure); the step sees it fail, then the retry's 200.
     expect(log.seen).toEqual([`${ups[0]!.origin} failed`, `${ups[1]!.origin} 200`]);
+  });
+
+  /** A client on both upstreams (healthy), with `step` added and retries on. */
+  const withStep = (step: PipelineStep) =>
+    createNetworkClient(
+      {
+        clusters: [
+          { cluster: 'api', algorithm: 'round-robin', endpoints: ups.map((u) => ({ origin: u.origin })) },
+        ],
+        breaker: { volumeThreshold: 1 },
+        retry: { baseDelayMs: 1, maxDelayMs: 1 },
+      },
+      { steps: [step] },
+    );
+
+  it('when a step throws, the request fails with PipelineStepError once: not retried, no endpoint or breaker blamed', async () => {
+    for (const u of ups) u.setBehaviour({});
+    let calls = 0;
+    client = withStep({
+      name: 'broken',
+      handle: () => {
+        calls += 1;
+        throw new Error('no credentials');
+      },
+    });
+    const err = await client.request({ path: '/a', cluster: 'api' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PipelineStepError);
+    expect((err as PipelineStepError).cause).toEqual(new Error('no credentials'));
+    expect(calls).toBe(1);
+    const stats = client.stats();
+    expect(stats.retry.retries).toBe(0);
+    expect(stats.clusters[0]!.endpoints.map((e) => e.failures)).toEqual([0, 0]);
+    expect(stats.breakers.every((b) => b.state === 'closed')).toBe(true);
+    // The next request, through a step that calls next, is served.
+    client = withStep({ name: 'pass', handle: (ctx, next) => next(ctx) });
+    expect((await client.request({ path: '/a', cluster: 'api' })).statusCode).toBe(200);
+  });
+
+  it('when a step never settles, the request ends at its deadline and close() drains', async () => {
+    client = withStep({ name: 'stuck', handle: () => new Promise<PipelineResponse>(() => undefined) });
+    const started = performance.now();
+    await expect(client.request({ path: '/a', cluster: 'api' }, { timeoutMs: 200 })).rejects.toBeInstanceOf(
+      RequestTimeoutError,
+    );
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const aborts = new AbortController();
+    const aborted = client.request({ path: '/a', cluster: 'api' }, { signal: aborts.signal });
+    aborts.abort();
+    await expect(aborted).rejects.toBeInstanceOf(RequestAbortedError);
+    await client.close();
+  });
+
+  it('when a step answers request() with a stream, the request fails with PipelineStepError and the stream is cut', async () => {
+    let answered: HttpStreamResponse | undefined;
+    client = withStep({
+      name: 'streams',
+      handle: () => {
+        answered = HttpStreamResponse.of(new HttpResponse(200, {}, Buffer.from('x')));
+        return Promise.resolve(answered);
+      },
+    });
+    await expect(client.request({ path: '/a', cluster: 'api' })).rejects.toBeInstanceOf(PipelineStepError);
+    expect(answered!.body.destroyed).toBe(true);
   });
 
   it('when a step answers without calling next, stream() hands its buffered answer over as a stream and the request ends with its body', async () => {

@@ -60,6 +60,8 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
   endpoint = NO_ENDPOINT;
   /** The endpoint the pick step chose for the attempt under way. */
   picked: EndpointState | undefined;
+  /** The error the rest of the chain gave the added steps, to tell it from theirs (`AddedSteps`). */
+  downstreamError: unknown = undefined;
   /** When the attempt under way left for its endpoint (`performance.now()`). */
   sentAt = 0;
   /** The breaker's signal of the attempt under way (aborted when the breaker or the caller gives up on it). */

@@ -68,6 +68,7 @@ const LOCAL_CODES: ReadonlySet<string> = new Set([
   'SLIP_ERR_CONFIG',
   'SLIP_ERR_INVALID_REQUEST',
   'SLIP_ERR_UNKNOWN_QOS_CLASS',
+  'SLIP_ERR_PIPELINE_STEP',
 ]);
 
 /** Codes of the caller's own abort (ours, undici's, the DOM's). */

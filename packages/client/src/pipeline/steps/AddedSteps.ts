@@ -1,0 +1,90 @@
+import { RequestAbortedError, RequestTimeoutError, SlipstreamError } from '@slipstream/contracts';
+import { HttpStreamResponse } from '@slipstream/http';
+import { PipelineStepError } from '../../errors/PipelineStepError';
+import type { Exchange } from '../Exchange';
+import { composeSteps, type PipelineResponse, type PipelineStep } from '../PipelineStep';
+
+/**
+ * The steps a container module or `createNetworkClient` added, as one link of the chain (in it
+ * only when there are any). It keeps their failures apart from the rest of the attempt's: an
+ * error that came back from `next`, or a `SlipstreamError` a step raised (it chose its code),
+ * passes through as it is; any other error a step raised becomes a `PipelineStepError` (a local
+ * rejection: no endpoint blamed, not retried), and so does a stream answered to `request()`. The steps run within the request's deadline and the caller's signal,
+ * which nothing else bounds before the breaker: a step that never settles ends the request with
+ * `RequestTimeoutError` / `RequestAbortedError`.
+ */
+export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exchange, R> {
+  readonly name = 'added steps';
+  private chain: ((x: Exchange) => Promise<R>) | undefined;
+
+  constructor(
+    private readonly steps: readonly PipelineStep<Exchange, R>[],
+    /** Whether the chain is `stream()`'s (a buffered answer is then made a stream by `stream()`). */
+    private readonly stream: boolean,
+  ) {}
+
+  async handle(x: Exchange, next: (x: Exchange) => Promise<R>): Promise<R> {
+    this.chain ??= composeSteps(this.steps, async (ctx) => {
+      try {
+        return await next(ctx);
+      } catch (err) {
+        ctx.downstreamError = err;
+        throw err;
+      }
+    });
+    x.downstreamError = undefined;
+    let response: R;
+    try {
+      response = await withinRequest(x, this.chain(x));
+    } catch (err) {
+      // The rest of the chain's errors, and a step's own SlipstreamError (it chose its code), pass as they are.
+      if (err === x.downstreamError || err instanceof SlipstreamError) throw err;
+      throw new PipelineStepError(`a pipeline step failed: ${describe(err)}`, { cause: err });
+    }
+    if (!this.stream && response instanceof HttpStreamResponse) {
+      response.body.destroy();
+      throw new PipelineStepError('a pipeline step answered a buffered request() with a stream');
+    }
+    return response;
+  }
+}
+
+/** `work`, cut short by the request's deadline or the caller's signal (whichever comes first). */
+function withinRequest<T>(x: Exchange, work: Promise<T>): Promise<T> {
+  const signal = x.signal;
+  const remaining = x.remainingMs();
+  if (signal === undefined && remaining === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const timer =
+      remaining === undefined
+        ? undefined
+        : setTimeout(() => {
+            done();
+            reject(new RequestTimeoutError('the request deadline passed in a pipeline step'));
+          }, remaining);
+    const onAbort = (): void => {
+      done();
+      reject(new RequestAbortedError('the request was aborted by the caller', { cause: signal?.reason }));
+    };
+    const done = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (err: Error) => {
+        done();
+        reject(err);
+      },
+    );
+  });
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
