@@ -1,4 +1,4 @@
-import { judgeRatio, ratioVerdict } from './verdict';
+import { judgeRatio, ratioVerdict, roundsVerdict } from './verdict';
 
 /** A ratio whose median's interval is [low, high] and whose paired range is wider. */
 const interval = (low: number, high: number) => ({
@@ -27,6 +27,13 @@ describe(judgeRatio, () => {
     ).toBe('not met');
   });
 
+  it("reads '<' strictly: an interval that reaches the value is not wholly below it", () => {
+    expect(judgeRatio(interval(0.8, 0.99), { op: '<', value: 1 })).toBe('met');
+    expect(judgeRatio(interval(0.9, 1), { op: '<', value: 1 })).toBe('within noise');
+    expect(judgeRatio(interval(0.9, 1), { op: '≤', value: 1 })).toBe('met');
+    expect(judgeRatio(interval(1, 1.2), { op: '<', value: 1 })).toBe('not met');
+  });
+
   it('is within noise when the interval straddles the target, or nothing was paired', () => {
     expect(judgeRatio(interval(0.46, 1.9), { op: '≥', value: 0.85 })).toBe('within noise');
     expect(
@@ -47,6 +54,26 @@ describe(ratioVerdict, () => {
       ratioVerdict('x', { ...interval(1.1, 1.3), rounds: { low: 0.9, high: 1.2 } }, { op: '≥', value: 1 }),
     ).toBe(
       "target x ≥ 1: median 1.2000000000000002 of 40 paired ratios (96 % CI 1.1–1.3, range 0.8–1.6, rounds' medians 0.9–1.2): within noise",
+    );
+  });
+});
+
+describe(roundsVerdict, () => {
+  it("prints the median of the rounds' values with its interval, and judges it like a paired ratio", () => {
+    // Five rounds: too few for 95 %, so the interval is the range (coverage 93 %).
+    expect(
+      roundsVerdict('x/s', [1_200_000, 1_100_000, 1_300_000, 1_050_000, 1_250_000], {
+        op: '≥',
+        value: 1_000_000,
+      }),
+    ).toBe(
+      'target x/s ≥ 1000000: median 1200000 of 5 rounds (93 % CI 1050000–1300000, range 1050000–1300000): met',
+    );
+    expect(roundsVerdict('x/s', [1_200_000, 950_000, 1_300_000], { op: '≥', value: 1_000_000 })).toMatch(
+      /: within noise$/,
+    );
+    expect(roundsVerdict('x/s', [900_000, 950_000, 800_000], { op: '≥', value: 1_000_000 })).toMatch(
+      /: not met$/,
     );
   });
 });
