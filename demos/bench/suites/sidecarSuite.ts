@@ -5,7 +5,7 @@ import { processTreeCpuUs } from '../harness/processCpu';
 import { runAutocannon } from '../harness/runAutocannon';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite, TableRow } from '../harness/suite';
-import { verdict } from '../harness/verdict';
+import { ratioVerdict } from '../harness/verdict';
 import { ensureDebianPackage } from '../proxies/ensureDebianPackage';
 import { ExternalProxy } from '../proxies/ExternalProxy';
 import { direct, minimalNodeProxy, sidecarProcess, type ProxyUnderTest } from '../proxies/ProxyUnderTest';
@@ -143,10 +143,14 @@ export const sidecarSuite: Suite = {
           results: summaries,
           table: Object.entries(summaries).map(([name, s]) => row(name, s, base)),
           notes: [
-            verdict('sidecar ≥ 0.8 × minimal Node proxy throughput', vsMinimal.throughput.median >= 0.8),
-            verdict('sidecar CPU per request ≤ 1.3 × minimal Node proxy', vsMinimal.cpu.median <= 1.3),
-            describePairedRatio('sidecar ÷ minimal throughput', vsMinimal.throughput),
-            describePairedRatio('sidecar ÷ minimal CPU/req', vsMinimal.cpu),
+            ratioVerdict('sidecar ÷ minimal Node proxy throughput', vsMinimal.throughput, {
+              op: '≥',
+              value: 0.8,
+            }),
+            ratioVerdict('sidecar ÷ minimal Node proxy CPU per request', vsMinimal.cpu, {
+              op: '≤',
+              value: 1.3,
+            }),
             ...anchors,
             ...skipped,
             'added latency = the row’s median p50/p99 minus the direct row’s; proxy CPU from /proc (10 ms ticks) of the proxy process and its direct children (nginx’s worker); the direct row has no proxy (NaN)',

@@ -7,7 +7,7 @@ import { spawnHttp2Upstream } from '../harness/spawnHttp2Upstream';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
-import { verdict } from '../harness/verdict';
+import { ratioVerdict } from '../harness/verdict';
 
 /** Requests per variant per round. */
 const OPERATIONS = 1_000;
@@ -112,11 +112,10 @@ export const tlsSuite: Suite = {
               },
               table: (Object.keys(s) as Name[]).map((name) => summaryRow(name, s[name])),
               notes: [
-                verdict(
-                  'HTTPS keep-alive ≥ 5 × a new TLS connection per request (throughput)',
-                  ratios.keepAliveVsNewTlsConnectionThroughput >= 5,
-                ),
-                describePairedRatio('keep-alive ÷ new TLS connection throughput', keepAlive),
+                ratioVerdict('HTTPS keep-alive ÷ a new TLS connection per request, throughput', keepAlive, {
+                  op: '≥',
+                  value: 5,
+                }),
                 describePairedRatio('new TLS connection ÷ keep-alive CPU per request', newConnectionCpu),
                 describePairedRatio(`HTTP/2 × 1 ÷ HTTP/1.1 × ${H1_CONNECTIONS} throughput`, h2),
                 describePairedRatio(`HTTP/2 × 1 ÷ HTTP/1.1 × ${H1_CONNECTIONS} CPU per request`, h2Cpu),
