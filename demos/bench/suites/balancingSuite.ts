@@ -2,12 +2,13 @@ import type { BalancerAlgorithm } from '@slipstream/contracts';
 
 import { pipelineClient, type PipelineLoadClient } from '../clients/pipelineClient';
 import { runClosedLoop } from '../harness/closedLoop';
-import { compareRounds } from '../harness/compare';
+import { runRounds, summarizeRuns, type VariantSummary } from '../harness/compare';
+import { pairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
 import { ratio } from '../harness/summarize';
-import { verdict } from '../harness/verdict';
+import { ratioVerdict } from '../harness/verdict';
 
 /** Requests per run of one variant. */
 const OPERATIONS = 1_500;
@@ -60,7 +61,7 @@ export const balancingSuite: Suite = {
           operation: () => client.get(),
         });
       try {
-        const s = await compareRounds(
+        const runs = await runRounds(
           ctx.rounds,
           {
             'round-robin': loop(clients['round-robin']),
@@ -71,6 +72,15 @@ export const balancingSuite: Suite = {
             onRound: (round, name, r) =>
               ctx.progress(`round ${round + 1}/${ctx.rounds} ${name}: p99 ${r.latency.p99.toFixed(1)} ms`),
           },
+        );
+        const s = Object.fromEntries(
+          ALGORITHMS.map((algorithm) => [algorithm, summarizeRuns(runs[algorithm])]),
+        ) as Record<(typeof ALGORITHMS)[number], VariantSummary>;
+        // One pair per round: the two algorithms' runs of that round.
+        const p2cEwmaVsRoundRobinP99 = pairedRatio(
+          runs['p2c-peak-ewma'],
+          runs['round-robin'],
+          (r) => r.latency.p99,
         );
         const slow = upstreams[ENDPOINTS - 1]!.origin;
         const slowShare = (algorithm: (typeof ALGORITHMS)[number]): number => {
@@ -85,13 +95,16 @@ export const balancingSuite: Suite = {
         };
         return {
           ratios,
-          results: s,
+          results: { ...s, pairedRatios: { p2cEwmaVsRoundRobinP99 } },
           table: ALGORITHMS.map((algorithm) => ({
             ...summaryRow(algorithm, s[algorithm]),
             'share to slow endpoint': Math.round(slowShare(algorithm) * 1000) / 1000,
           })),
           notes: [
-            verdict('P2C + peak EWMA p99 ≤ ⅓ of round-robin p99', ratios.p2cEwmaVsRoundRobinP99 <= 1 / 3),
+            ratioVerdict('P2C + peak EWMA p99 ÷ round-robin p99', p2cEwmaVsRoundRobinP99, {
+              op: '≤',
+              value: 1 / 3,
+            }),
             'share to slow endpoint: requests the client sent to the slow endpoint over all rounds (warm-up included), from its cluster stats',
             `sizes: ${OPERATIONS} requests per run, ${CONCURRENCY} in flight, ≤ ${MAX_RUN_MS} ms per run, endpoints at ${BASE_LATENCY_MS} ms and one at ${BASE_LATENCY_MS + EXTRA_LATENCY_MS} ms; medians of ${ctx.rounds} rounds`,
           ],

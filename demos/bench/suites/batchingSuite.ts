@@ -5,10 +5,11 @@ import type { SpawnedUpstream } from '@slipstream/testkit';
 
 import { runClosedLoop, type ClosedLoopResult } from '../harness/closedLoop';
 import { runRounds, summarizeRuns } from '../harness/compare';
+import { pairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { median, ratio } from '../harness/summarize';
-import { verdict } from '../harness/verdict';
+import { ratioVerdict } from '../harness/verdict';
 
 /** Logical calls per run of one variant. */
 const CALLS = 4_000;
@@ -139,6 +140,8 @@ export const batchingSuite: Suite = {
           ]),
         );
         const s = (name: keyof typeof runs) => summaries[name]!;
+        // One pair per round: the two variants' runs of that round.
+        const batch10VsIndividual = pairedRatio(runs['batch 10'], runs.individual, (r) => r.throughput);
         const ratios = {
           batch10VsIndividual: ratio(s('batch 10').throughput, s('individual').throughput),
           batch50VsIndividual: ratio(s('batch 50').throughput, s('individual').throughput),
@@ -154,7 +157,7 @@ export const batchingSuite: Suite = {
         };
         return {
           ratios,
-          results: summaries,
+          results: { ...summaries, pairedRatios: { batch10VsIndividual } },
           table: Object.entries(summaries).map(([variant, v]) => ({
             variant,
             'calls/s': v.throughput,
@@ -166,7 +169,10 @@ export const batchingSuite: Suite = {
             errors: v.errors,
           })),
           notes: [
-            verdict('batched (size 10) ≥ 5 × individual calls per second', ratios.batch10VsIndividual >= 5),
+            ratioVerdict('batched (size 10) ÷ individual calls per second', batch10VsIndividual, {
+              op: '≥',
+              value: 5,
+            }),
             'wire bytes: request bodies as the upstream received them (headers not counted)',
             `sizes: ${CALLS} calls per run, ${CONCURRENCY} in flight, ${CONNECTIONS} connections, ≤ ${MAX_RUN_MS} ms per run; medians of ${ctx.rounds} rounds`,
           ],

@@ -3,10 +3,11 @@ import { createNetworkClient, type NetworkClient } from '@slipstream/client';
 import { assertOk } from '../clients/assertOk';
 import { runClosedLoop, type ClosedLoopResult } from '../harness/closedLoop';
 import { runRounds, summarizeRuns } from '../harness/compare';
+import { pairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { median, ratio } from '../harness/summarize';
-import { verdict } from '../harness/verdict';
+import { ratioVerdict } from '../harness/verdict';
 
 /** Concurrency slots of the admission step (fixed limit). */
 const SLOTS = 8;
@@ -97,6 +98,12 @@ export const qosSuite: Suite = {
           }),
         );
         const at = (name: keyof typeof runs) => summary[name]!;
+        // One pair per round: the two overloaded runs of that round.
+        const criticalP99QosOnVsOff = pairedRatio(
+          runs['QoS on (2× overload)'],
+          runs['QoS off (2× overload)'],
+          (r) => r.critical.latency.p99,
+        );
         const ratios = {
           criticalP99QosOnVsOff: ratio(
             at('QoS on (2× overload)').critical.p99,
@@ -113,7 +120,7 @@ export const qosSuite: Suite = {
         };
         return {
           ratios,
-          results: summary,
+          results: { ...summary, pairedRatios: { criticalP99QosOnVsOff } },
           table: Object.entries(summary).map(([variant, v]) => ({
             variant,
             'critical req/s': v.critical.throughput,
@@ -125,7 +132,10 @@ export const qosSuite: Suite = {
             'bulk errors (shed)': v.bulk ? v.bulk.errors : '—',
           })),
           notes: [
-            verdict('critical p99 with QoS on < QoS off under overload', ratios.criticalP99QosOnVsOff < 1),
+            ratioVerdict('critical p99 under overload, QoS on ÷ off', criticalP99QosOnVsOff, {
+              op: '<',
+              value: 1,
+            }),
             'errors are summed over rounds; a shed request (OverloadedError, QueueTimeoutError) counts as one, and its caller sends the next at once',
             `overload: ${CRITICAL_CALLERS} critical + ${BULK_CALLERS} bulk closed-loop callers on a fixed limit of ${SLOTS} slots (2×); upstream ${LATENCY_MS} ms per request`,
             `sizes: ${RUN_MS} ms per run; medians of ${ctx.rounds} rounds`,
