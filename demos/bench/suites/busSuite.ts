@@ -6,7 +6,7 @@ import { createLogger, InProcessTransport, MessageBus } from '@slipstream/core';
 import { runRounds } from '../harness/compare';
 import type { Suite, TableRow } from '../harness/suite';
 import { median, ratio } from '../harness/summarize';
-import { verdict } from '../harness/verdict';
+import { roundsVerdict } from '../harness/verdict';
 
 /** Events published per round and variant. */
 const EVENTS = 1_000_000;
@@ -144,6 +144,8 @@ export const busSuite: Suite = {
       'max ops/s': Math.round(Math.max(...rates(name))),
       'vs eventemitter3': ratio(med(name), med(baselineOf(name))),
     }));
+    const perRound = (name: Variant): number[] => rates(name).map(Math.round);
+    const target = { op: '≥', value: TARGET_EVENTS_PER_S } as const;
     const eventsPerSecond = med('bus publish (check off)');
     const checkedEventsPerSecond = med('bus publish (check on)');
     return {
@@ -160,13 +162,16 @@ export const busSuite: Suite = {
       },
       table,
       notes: [
-        verdict(
-          `bus ≥ ${TARGET_EVENTS_PER_S} events/s (check off, the production default)`,
-          eventsPerSecond >= TARGET_EVENTS_PER_S,
+        // An absolute target, with no baseline to pair with: judged on the rounds' own rates.
+        roundsVerdict(
+          'bus events/s (check off, the production default)',
+          perRound('bus publish (check off)'),
+          target,
         ),
-        verdict(
-          `bus ≥ ${TARGET_EVENTS_PER_S} events/s (check on, the development default)`,
-          checkedEventsPerSecond >= TARGET_EVENTS_PER_S,
+        roundsVerdict(
+          'bus events/s (check on, the development default)',
+          perRound('bus publish (check on)'),
+          target,
         ),
         `sizes: ${EVENTS} events and ${REQUESTS} requests (${CONCURRENCY} in flight) per run, ≤ ${MAX_ROUND_MS} ms per run; medians of ${ctx.rounds} rounds`,
       ],
