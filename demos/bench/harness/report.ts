@@ -25,7 +25,7 @@ export function markdownReport(
 ): string {
   const parts = [
     '# Benchmarks',
-    'Written by the command below (`demos/bench/`). Every suite runs its baseline and candidate in the same run, alternating over rounds (http and monitor: taking turns in blocks of a few hundred requests within each round, their ratios the medians of the paired blocks’ ratios), and reports medians and ratios (candidate ÷ baseline as named); the client under test is the bench process, upstreams run in their own processes (testkit). Absolute figures depend on the machine and its load; read the ratios.',
+    'Written by the command below (`demos/bench/`). Every suite runs its baseline and candidate in the same run, alternating over rounds (http, monitor and tls: taking turns in blocks of a few hundred requests within each round, their ratios the medians of the paired blocks’ ratios), and reports medians and ratios (candidate ÷ baseline as named); the client under test is the bench process, upstreams run in their own processes (testkit). Absolute figures depend on the machine and its load; read the ratios.',
     `Command: \`${command}\``,
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average (1, 5, 15 min) ${machine.loadAverage.join(' / ')} at the start, ${loadAverageAtEnd.join(' / ')} at the end`,
   ];
