@@ -4,10 +4,11 @@ import type { BehaviourRule, SpawnedUpstream } from '@slipstream/testkit';
 import { assertOk } from '../clients/assertOk';
 import { runClosedLoop, type ClosedLoopResult } from '../harness/closedLoop';
 import { runRounds, summarizeRuns } from '../harness/compare';
-import { describePairedRatio, pairedRatio } from '../harness/pairedRatio';
+import { pairedRatio } from '../harness/pairedRatio';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
+import { ratioVerdict } from '../harness/verdict';
 
 /** Requests per run of one variant. */
 const OPERATIONS = 600;
@@ -107,8 +108,11 @@ export const hedgeSuite: Suite = {
           results: { ...s, p99, upstream, hedging, upstreamRequestsPerCall: sent },
           table: Object.entries(s).map(([name, summary]) => summaryRow(name, summary)),
           notes: [
-            describePairedRatio('p99 with ÷ without hedging (target ≤ 0.5)', p99),
-            describePairedRatio('upstream requests per call with ÷ without (target ≤ 1.15)', upstream),
+            ratioVerdict('p99 with ÷ without hedging', p99, { op: '≤', value: 0.5 }),
+            ratioVerdict('upstream requests per call with ÷ without hedging', upstream, {
+              op: '≤',
+              value: 1.15,
+            }),
             `hedger: ${hedging?.hedges ?? 0} backups for ${hedging?.requests ?? 0} requests, ${hedging?.hedgeWins ?? 0} won; delay in force ${hedging?.delayMs?.toFixed(1) ?? '-'} ms`,
             `sizes: ${OPERATIONS} requests per run, ${CONCURRENCY} in flight, ≤ ${MAX_RUN_MS} ms per run; ${ctx.rounds} rounds alternating, after one warm-up run each`,
           ],
