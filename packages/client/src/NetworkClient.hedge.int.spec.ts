@@ -1,4 +1,13 @@
+import {
+  DEFAULT_BALANCER_ALGORITHMS,
+  type BalancerAlgorithmRegistry,
+  type LoadBalancer,
+} from '@slipstream/balancer';
+import { TOKENS } from '@slipstream/contracts';
+import { httpModule } from '@slipstream/http';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { Container, ContainerModule } from 'inversify';
+import { clientModule } from './clientModule';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
 
@@ -96,5 +105,57 @@ describe('NetworkClient (hedging, policy.hedge)', () => {
     await expect(pending).rejects.toThrow();
     expect(received()).toBe(1);
     expect(c.stats().hedging).toEqual({});
+  });
+});
+
+describe('NetworkClient (hedging under retries)', () => {
+  let ups: Upstream[];
+
+  beforeAll(async () => {
+    ups = await startUpstreams(3, { seed: 17 });
+  });
+  afterAll(async () => {
+    await Promise.all(ups.map((u) => u.close()));
+  });
+
+  it('when a hedged attempt fails on every endpoint it went to, the retry goes to none of them', async () => {
+    // A and B answer 503 after 40 ms; C answers at once. The algorithm takes the first candidate,
+    // so the primary goes to A, its hedge (after 10 ms) to B, and the retry to the first endpoint
+    // neither of them was on.
+    ups[0]!.setBehaviour({ status: 503, latencyMs: 40 });
+    ups[1]!.setBehaviour({ status: 503, latencyMs: 40 });
+    const first: LoadBalancer = { name: 'first', pick: (endpoints) => endpoints[0] };
+    const container = new Container();
+    await container.load(
+      httpModule(),
+      clientModule({
+        clusters: [
+          { cluster: 'api', algorithm: 'round-robin', endpoints: ups.map((u) => ({ origin: u.origin })) },
+        ],
+        routes: [
+          {
+            id: 'work',
+            match: { path: PATH },
+            cluster: 'api',
+            policy: { hedge: { delayMs: 10 }, retries: 1 },
+          },
+        ],
+        breaker: { volumeThreshold: 100_000 },
+        retry: { baseDelayMs: 1, maxDelayMs: 1 },
+      }),
+      new ContainerModule(({ rebindSync }) => {
+        rebindSync<BalancerAlgorithmRegistry>(TOKENS.BalancerAlgorithms).toConstantValue({
+          ...DEFAULT_BALANCER_ALGORITHMS,
+          'round-robin': () => first,
+        });
+      }),
+    );
+    const client = container.get<NetworkClient>(TOKENS.NetworkClient);
+    try {
+      expect((await client.request({ path: PATH })).statusCode).toBe(200);
+      expect(ups.map((u) => u.counters().requestsReceived)).toEqual([1, 1, 1]);
+    } finally {
+      await container.unbindAll();
+    }
   });
 });

@@ -41,6 +41,8 @@ export interface RetryAttempt {
   readonly signal: AbortSignal | undefined;
   /** Set it to the endpoint this attempt went to; on failure it joins `excluded`. */
   endpoint?: string;
+  /** Set it when the attempt went to several endpoints at once (hedged): on failure they all join `excluded`. */
+  endpoints?: Iterable<string>;
   /**
    * Set it to the classifier's verdict on this attempt when it failed (the caller knows the
    * context best); unset, the policy classifies the error itself with its signal and deadline.
@@ -149,6 +151,8 @@ export class RetryPolicy {
         return await fn(current);
       } catch (error) {
         if (current.endpoint !== undefined) (excluded ??= new Set()).add(current.endpoint);
+        if (current.endpoints !== undefined)
+          for (const e of current.endpoints) (excluded ??= new Set()).add(e);
         const retryable =
           mayRetry &&
           attempt < maxRetries &&

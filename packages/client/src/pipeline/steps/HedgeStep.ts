@@ -24,6 +24,8 @@ export class HedgeStep<R extends PipelineResponse> implements PipelineStep<Excha
     const hedger = this.#hedgerOf(x.route!, x.hedge!);
     const attempt = x.attempt;
     const busy = new Set<string>(attempt?.excluded);
+    // Every endpoint the attempt went to is excluded from the next one when all of them failed.
+    if (attempt) attempt.endpoints = busy;
     return hedger.execute(
       async (signal, index) => {
         const own: RetryAttempt = { attempt: attempt?.attempt ?? 0, excluded: busy, signal };
