@@ -42,12 +42,11 @@ describe('the access log, set in the sidecar config file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Starts a sidecar from a file with `monitoring`, sends `paths` through it, stops it; returns the access-log lines. */
-  async function accessLinesOf(
+  /** Writes `file` with `monitoring` and starts a sidecar from it whose JSON log lines collect in `chunks`. */
+  async function startLogged(
+    file: string,
     monitoring: string,
-    paths: readonly string[],
-  ): Promise<Record<string, unknown>[]> {
-    const file = join(dir, `sidecar-${paths.length}-${monitoring.length}.yaml`);
+  ): Promise<{ sidecar: Awaited<ReturnType<typeof startSidecar>>; chunks: string[] }> {
     await writeFile(file, configFile(upstream.origin, monitoring));
     const out = new PassThrough();
     const chunks: string[] = [];
@@ -56,6 +55,16 @@ describe('the access log, set in the sidecar config file', () => {
       configFile: file,
       logger: createLogger({ destination: out, format: 'json' }),
     });
+    return { sidecar, chunks };
+  }
+
+  /** Starts a sidecar from a file with `monitoring`, sends `paths` through it, stops it; returns the access-log lines. */
+  async function accessLinesOf(
+    monitoring: string,
+    paths: readonly string[],
+  ): Promise<Record<string, unknown>[]> {
+    const file = join(dir, `sidecar-${paths.length}-${monitoring.length}.yaml`);
+    const { sidecar, chunks } = await startLogged(file, monitoring);
     try {
       for (const path of paths) expect((await send(sidecar.proxyUrl, { path })).status).toBe(200);
     } finally {
@@ -131,14 +140,7 @@ describe('the access log, set in the sidecar config file', () => {
 
   it('when a reload would switch the access log off, refuses it (set at start) and keeps logging', async () => {
     const file = join(dir, 'reload.yaml');
-    await writeFile(file, configFile(upstream.origin, 'accessLog: { enabled: true }'));
-    const out = new PassThrough();
-    const chunks: string[] = [];
-    out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-    const sidecar = await startSidecar({
-      configFile: file,
-      logger: createLogger({ destination: out, format: 'json' }),
-    });
+    const { sidecar, chunks } = await startLogged(file, 'accessLog: { enabled: true }');
     try {
       await writeFile(file, configFile(upstream.origin, 'accessLog: { enabled: false }'));
       await expect(sidecar.reload()).rejects.toThrow(/accessLog\.enabled: expected the value in force, true/);
