@@ -59,8 +59,8 @@ import {
 import { ClusterManager, HealthChecker, type Cluster } from '@slipstream/balancer';
 import type { RequestBatcher } from '@slipstream/batching';
 import { mergeBatchStats, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
+import type { HttpResponse } from '@slipstream/http';
 import {
-  HttpResponse,
   HttpStreamResponse,
   isStreamedBody,
   type HttpPoolStats,
@@ -74,7 +74,6 @@ import {
   classifyError as classifyOutcome,
   OUTCOME_EFFECTS,
   RetryPolicy,
-  type BreakerExecuteOptions,
   type RetryStats,
 } from '@slipstream/resilience';
 import {
@@ -91,6 +90,7 @@ import type {
   ClientRequest,
   ClientRequestOptions,
 } from './ClientRequest';
+import { breakerFallback, NO_FALLBACK, type BreakerFallback } from './BreakerFallback';
 import { CLIENT_OPTIONS } from './CLIENT_OPTIONS';
 import { DEFAULT_CLIENT_FACTORIES, type ClientFactories } from './ClientFactories';
 import { ClientDispatcher } from './dispatcher/ClientDispatcher';
@@ -183,12 +183,10 @@ export class NetworkClient {
   private readonly clusterConfigs = new Map<string, ClientClusterConfig>();
   private readonly batchers = new Map<string, RequestBatcher>();
   private batching: RequestBatchingConfig;
-  private fallback: BreakerExecuteOptions<HttpResponse>['fallback'] = undefined;
-  /** The configs of `fallback` and of `clusterFallbacks`, as given (null: none), for `settings()`. */
-  private fallbackConfig: CircuitBreakerConfig['fallback'] = null;
-  private readonly clusterFallbackConfigs = new Map<string, CircuitBreakerConfig['fallback']>();
-  /** Fallbacks of clusters configured on their own (`undefined`: none, even when a default exists). */
-  private readonly clusterFallbacks = new Map<string, BreakerExecuteOptions<HttpResponse>['fallback']>();
+  /** The open-circuit fallback of clusters without one of their own. */
+  private fallback: BreakerFallback = NO_FALLBACK;
+  /** Fallbacks of clusters configured on their own (`NO_FALLBACK`: none, even when a default exists). */
+  private readonly clusterFallbacks = new Map<string, BreakerFallback>();
   private readonly record: (
     x: Exchange,
     response: ResponseFigures | undefined,
@@ -459,13 +457,8 @@ export class NetworkClient {
   configureBreakers(config: CircuitBreakerConfig): void {
     this.breakers.updateOptions(breakerOptions(config));
     if (config.fallback === undefined) return;
-    if (config.cluster === undefined) {
-      this.fallback = fallbackOf(config);
-      this.fallbackConfig = config.fallback;
-    } else {
-      this.clusterFallbacks.set(config.cluster, fallbackOf(config));
-      this.clusterFallbackConfigs.set(config.cluster, config.fallback);
-    }
+    if (config.cluster === undefined) this.fallback = breakerFallback(config.fallback);
+    else this.clusterFallbacks.set(config.cluster, breakerFallback(config.fallback));
   }
 
   /**
@@ -523,8 +516,8 @@ export class NetworkClient {
       pool: this.pool,
       clusters: this.clusterConfigs.values(),
       breakers: this.breakers,
-      fallback: this.fallbackConfig,
-      clusterFallbacks: this.clusterFallbackConfigs,
+      fallback: this.fallback,
+      clusterFallbacks: this.clusterFallbacks,
       batching: this.batching,
       router: this.router,
       scheduler: this.scheduler,
@@ -594,9 +587,7 @@ export class NetworkClient {
       idempotent && retries !== 0,
       retries,
       timeoutMs,
-      this.clusterFallbacks.size > 0 && this.clusterFallbacks.has(cluster.name)
-        ? this.clusterFallbacks.get(cluster.name)
-        : this.fallback,
+      (this.clusterFallbacks.get(cluster.name) ?? this.fallback).respond,
     );
   }
 
@@ -784,17 +775,4 @@ function skipRecord(): void {}
 function breakerOptions(config: CircuitBreakerConfig = {}): Omit<CircuitBreakerConfig, 'fallback'> {
   const { fallback: _fallback, ...options } = config;
   return options;
-}
-
-/** The breaker fallback of a config: a static response, or none (fail fast with `BrokenCircuitError`). */
-function fallbackOf(config: CircuitBreakerConfig = {}): BreakerExecuteOptions<HttpResponse>['fallback'] {
-  const fallback = config.fallback;
-  if (!fallback) return undefined;
-  const body = Buffer.from(JSON.stringify(fallback.body));
-  return () =>
-    new HttpResponse(
-      fallback.status,
-      { 'content-type': 'application/json', 'x-slipstream-fallback': '1' },
-      body,
-    );
 }

@@ -8,6 +8,7 @@ import { batchingSettings, resolveBatcherOptions } from '@slipstream/batching';
 import type { PoolManager } from '@slipstream/http';
 import type { CircuitBreakerRegistry } from '@slipstream/resilience';
 import type { QosScheduler, Router } from '@slipstream/routing';
+import type { BreakerFallback } from './BreakerFallback';
 import type { ClientClusterConfig } from './NetworkClientOptions';
 
 /**
@@ -43,10 +44,10 @@ export interface ClientComponents {
   pool: PoolManager;
   clusters: Iterable<ClientClusterConfig>;
   breakers: CircuitBreakerRegistry;
-  /** The open-circuit fallback of clusters without one of their own (null: none). */
-  fallback: CircuitBreakerConfig['fallback'];
-  /** The fallbacks clusters were given on their own (null: none, even when `fallback` is set). */
-  clusterFallbacks: ReadonlyMap<string, CircuitBreakerConfig['fallback']>;
+  /** The open-circuit fallback of clusters without one of their own. */
+  fallback: BreakerFallback;
+  /** The fallbacks clusters were given on their own (taking precedence over `fallback`, none included). */
+  clusterFallbacks: ReadonlyMap<string, BreakerFallback>;
   /** The batching settings given so far (each batcher resolves them over the batching package's defaults). */
   batching: RequestBatchingConfig;
   router: Router;
@@ -60,13 +61,13 @@ export function collectClientSettings(components: ClientComponents): NetworkClie
   const clusterBreakers: Record<string, CircuitBreakerConfig> = {};
   const { fallback, clusterFallbacks } = components;
   for (const { cluster } of clusters) {
-    const own = clusterFallbacks.has(cluster) ? clusterFallbacks.get(cluster) : fallback;
-    clusterBreakers[cluster] = { ...breakers.optionsFor(cluster), cluster, fallback: own ?? null };
+    const own = (clusterFallbacks.get(cluster) ?? fallback).config;
+    clusterBreakers[cluster] = { ...breakers.optionsFor(cluster), cluster, fallback: own };
   }
   return {
     pool: components.pool.options,
     clusters,
-    breaker: { ...breakers.currentOptions, fallback: fallback ?? null },
+    breaker: { ...breakers.currentOptions, fallback: fallback.config },
     clusterBreakers,
     batching: batchingSettings(resolveBatcherOptions(components.batching)),
     routing: {
