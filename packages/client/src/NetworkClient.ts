@@ -59,14 +59,8 @@ import {
 import { ClusterManager, HealthChecker, type Cluster } from '@slipstream/balancer';
 import type { RequestBatcher } from '@slipstream/batching';
 import { mergeBatchStats, type EncodedBatch, type BatchResponse } from '@slipstream/batching';
-import type { HttpResponse } from '@slipstream/http';
-import {
-  HttpStreamResponse,
-  isStreamedBody,
-  type HttpPoolStats,
-  type PoolManager,
-  validateRequest,
-} from '@slipstream/http';
+import type { HttpResponse, HttpStreamResponse } from '@slipstream/http';
+import { isStreamedBody, type HttpPoolStats, type PoolManager, validateRequest } from '@slipstream/http';
 import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
 import {
   CircuitBreakerRegistry,
@@ -332,9 +326,7 @@ export class NetworkClient {
     x.breakerOptions = streamBreakerOptions(x);
     let response: HttpStreamResponse;
     try {
-      const answer = await this.chainOf(x, true)(x);
-      // An added step may answer without sending (a cache, a stub) with a buffered response.
-      response = answer instanceof HttpStreamResponse ? answer : HttpStreamResponse.of(answer);
+      response = (await this.chainOf(x, true)(x)) as HttpStreamResponse;
     } catch (err) {
       dump(x);
       this.end(x, undefined, err);

@@ -9,7 +9,8 @@ import { composeSteps, type PipelineResponse, type PipelineStep } from '../Pipel
  * only when there are any). It keeps their failures apart from the rest of the attempt's: an
  * error that came back from `next`, or a `SlipstreamError` a step raised (it chose its code),
  * passes through as it is; any other error a step raised becomes a `PipelineStepError` (a local
- * rejection: no endpoint blamed, not retried), and so does a stream answered to `request()`. The steps run within the request's deadline and the caller's signal,
+ * rejection: no endpoint blamed, not retried), and so does a stream answered to `request()`; a
+ * buffered answer to `stream()` is handed on as a stream. The steps run within the request's deadline and the caller's signal,
  * which nothing else bounds before the breaker: a step that never settles ends the request with
  * `RequestTimeoutError` / `RequestAbortedError`.
  */
@@ -19,7 +20,7 @@ export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exch
 
   constructor(
     private readonly steps: readonly PipelineStep<Exchange, R>[],
-    /** Whether the chain is `stream()`'s (a buffered answer is then made a stream by `stream()`). */
+    /** Whether the chain is `stream()`'s. */
     private readonly stream: boolean,
   ) {}
 
@@ -41,11 +42,13 @@ export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exch
       if (err === x.downstreamError || err instanceof SlipstreamError) throw err;
       throw new PipelineStepError(`a pipeline step failed: ${describe(err)}`, { cause: err });
     }
-    if (!this.stream && response instanceof HttpStreamResponse) {
+    if (response instanceof HttpStreamResponse) {
+      if (this.stream) return response;
       response.body.destroy();
       throw new PipelineStepError('a pipeline step answered a buffered request() with a stream');
     }
-    return response;
+    // A step may answer `stream()` without sending (a cache, a stub) with a buffered response.
+    return (this.stream ? HttpStreamResponse.of(response) : response) as R;
   }
 }
 
