@@ -5,3 +5,10 @@ export interface LoadClient {
   /** Closes every connection the client opened. */
   close(): Promise<void>;
 }
+
+/** The benchmark variants of `clients`: one `get()` each, by the same names. */
+export function variantsOf<K extends string>(clients: Record<K, LoadClient>): Record<K, () => Promise<void>> {
+  const variants = {} as Record<K, () => Promise<void>>;
+  for (const name of Object.keys(clients) as K[]) variants[name] = () => clients[name].get();
+  return variants;
+}

@@ -1,6 +1,6 @@
 import { fetchClient } from '../clients/fetchClient';
 import { keepAliveClient } from '../clients/keepAliveClient';
-import type { LoadClient } from '../clients/LoadClient';
+import { variantsOf, type LoadClient } from '../clients/LoadClient';
 import { newConnectionClient } from '../clients/newConnectionClient';
 import { pipelineClient } from '../clients/pipelineClient';
 import { undiciDispatchClient } from '../clients/undiciDispatchClient';
@@ -80,14 +80,12 @@ export const httpSuite: Suite = {
         } satisfies Record<string, LoadClient>;
         type Name = keyof typeof clients;
         try {
-          const variants = {} as Record<Name, () => Promise<void>>;
-          for (const name of Object.keys(clients) as Name[]) variants[name] = () => clients[name].get();
           const { summaries: s, paired } = await runInterleavedRounds(ctx, {
             operations: OPERATIONS,
             blockOperations: BLOCK_OPERATIONS,
             concurrency: CONCURRENCY,
             maxDurationMs: MAX_ROUND_MS,
-            variants,
+            variants: variantsOf(clients),
           });
           const adaptiveLimit = Object.values(adaptive.client.stats().routing.concurrencyLimits)[0] ?? 0;
           const p = {

@@ -1,5 +1,5 @@
 import { makeTestCertificates } from '@slipstream/testkit';
-import type { LoadClient } from '../clients/LoadClient';
+import { variantsOf, type LoadClient } from '../clients/LoadClient';
 import { pipelineClient, type PipelineLoadClient } from '../clients/pipelineClient';
 import { blockCpuPerOperation, runInterleavedRounds } from '../harness/interleavedRounds';
 import { describePairedRatio } from '../harness/pairedRatio';
@@ -80,14 +80,12 @@ export const tlsSuite: Suite = {
           } satisfies Record<string, PipelineLoadClient>;
           type Name = keyof typeof clients;
           try {
-            const variants = {} as Record<Name, () => Promise<void>>;
-            for (const name of Object.keys(clients) as Name[]) variants[name] = () => clients[name].get();
             const { summaries: s, paired } = await runInterleavedRounds(ctx, {
               operations: OPERATIONS,
               blockOperations: BLOCK_OPERATIONS,
               concurrency: CONCURRENCY,
               maxDurationMs: MAX_ROUND_MS,
-              variants,
+              variants: variantsOf(clients),
             });
             const keepAlive = paired(KEEP_ALIVE, NEW_CONNECTION);
             const newConnectionCpu = paired(NEW_CONNECTION, KEEP_ALIVE, blockCpuPerOperation);
