@@ -27,7 +27,7 @@ export interface ClosedLoopResult {
   operations: number;
   errors: number;
   durationMs: number;
-  /** Completed operations per second. */
+  /** Operations per second that succeeded (a failed or shed one is no throughput). */
   throughput: number;
   latency: LatencySummary;
   /** Client CPU time (user + system) per operation, µs, from `process.cpuUsage`. */
@@ -66,7 +66,7 @@ export class LoadTally {
       operations: this.done,
       errors: this.errors,
       durationMs: this.durationMs,
-      throughput: this.durationMs === 0 ? 0 : (this.done / this.durationMs) * 1000,
+      throughput: this.durationMs === 0 ? 0 : ((this.done - this.errors) / this.durationMs) * 1000,
       latency: summarize(this.latencies.subarray(0, this.done)),
       cpuPerOpUs: this.done === 0 ? 0 : this.cpuUs / this.done,
       blocks: this.blocks,
