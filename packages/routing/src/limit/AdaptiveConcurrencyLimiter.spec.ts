@@ -1,5 +1,5 @@
 import { ConfigError } from '@slipstream/contracts';
-import { AdaptiveConcurrencyLimiter } from './AdaptiveConcurrencyLimiter';
+import { AdaptiveConcurrencyLimiter, MIN_QUEUE_BUDGET_MS } from './AdaptiveConcurrencyLimiter';
 
 describe(AdaptiveConcurrencyLimiter, () => {
   beforeEach(() => jest.useFakeTimers());
@@ -148,18 +148,23 @@ describe(AdaptiveConcurrencyLimiter, () => {
   });
 
   describe('.queueBudgetMs', () => {
-    it('is Infinity until a window measures queueing, then half the no-load RTT for windowMs', () => {
+    it('is Infinity until a window measures queueing, then half the no-load RTT (at least MIN_QUEUE_BUDGET_MS) for 2 × windowMs', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20, windowMs: 1_000 });
-      feedRound(limiter, 50);
-      feedRound(limiter, 60); // 1.2 × the baseline: below the queueing mark of 1.25 ×
+      feedRound(limiter, 200);
+      feedRound(limiter, 220); // 1.1 × the baseline: below the queueing mark of 1.125 ×
       expect(limiter.queueBudgetMs).toBe(Infinity);
-      feedRound(limiter, 65); // 1.3 ×: queueing, though within the tolerance (no cut)
+      feedRound(limiter, 260); // 1.3 ×: queueing, though within the tolerance (no cut)
       expect(limiter.probing).toBe(false);
-      expect(limiter.queueBudgetMs).toBe(25);
-      jest.advanceTimersByTime(999);
-      expect(limiter.queueBudgetMs).toBe(25);
+      expect(limiter.queueBudgetMs).toBe(100);
+      jest.advanceTimersByTime(1_999);
+      expect(limiter.queueBudgetMs).toBe(100);
       jest.advanceTimersByTime(1);
       expect(limiter.queueBudgetMs).toBe(Infinity);
+      // Against a 20 ms upstream, half its RTT would be 10 ms: the budget stays at MIN_QUEUE_BUDGET_MS.
+      const fast = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedRound(fast, 20);
+      feedRound(fast, 24);
+      expect(fast.queueBudgetMs).toBe(MIN_QUEUE_BUDGET_MS);
     });
 
     it('is Infinity after app-limited windows and a burst of slow start, however many wait', () => {

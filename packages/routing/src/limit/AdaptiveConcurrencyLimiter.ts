@@ -8,6 +8,13 @@ import {
   type NormalizedLimiterSettings,
 } from './normalizeLimiterSettings';
 
+/**
+ * The shortest queue budget, ms: a wait shorter than this is not worth an error to a caller
+ * (against a fast upstream that shares the client's CPU, half its no-load RTT is a fraction of a
+ * millisecond, below the event loop's own jitter).
+ */
+export const MIN_QUEUE_BUDGET_MS = 50;
+
 /** Options of an {@link AdaptiveConcurrencyLimiter}: its settings, plus identity and plumbing. */
 export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettings {
   /** Cluster name, for events. Defaults to 'default'. */
@@ -32,9 +39,10 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
  *
  * - **Baseline**: `noLoadRtt` = the lowest `shortRtt` since the last probe (a window that
  *   matches or lowers it confirms it). Sustained queueing cannot drag it upwards.
- * - **Queueing**: `shortRtt` at least halfway from `noLoadRtt` to its tolerance
- *   (`(1 + rttTolerance) ÷ 2 × noLoadRtt`), or a dropped request: the upstream is past its
- *   capacity and queues, though the limit may hold there.
+ * - **Queueing**: `shortRtt` at least a quarter of the way from `noLoadRtt` to its tolerance
+ *   (`(1 + (rttTolerance − 1) ÷ 4) × noLoadRtt`), or a dropped request: the upstream is past
+ *   its capacity and queues, though the limit may hold there (it settles between that mark and
+ *   the tolerance).
  * - **Cut**: `gradient = clamp(rttTolerance × noLoadRtt / shortRtt, 0.5, 1)` (0.5 with a drop);
  *   below 1, `limit = limit × gradient` at once.
  * - **Slow start**: a binding window without a cut doubles the limit, until a cut measured
@@ -44,8 +52,9 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
  *   `[minLimit, maxLimit]`.
  * - **App-limited** (in-flight never reached half the limit, nothing dropped): the window says
  *   nothing about capacity, so the limit neither grows nor shrinks (only the baseline learns).
- * - **Queue budget**: for `windowMs` after a window measured queueing, a request may wait at
- *   most half a `noLoadRtt` for a slot (`queueBudgetMs`; after CoDel): the upstream serves all
+ * - **Queue budget**: for 2 × `windowMs` after a window measured queueing, a request may wait at
+ *   most half a `noLoadRtt`, and at least `MIN_QUEUE_BUDGET_MS`, for a slot (`queueBudgetMs`;
+ *   after CoDel): the upstream serves all
  *   it can, so a standing queue in the client would only add its wait to every answer; the
  *   scheduler sheds what would wait longer. Otherwise the budget is unbounded: a queue that
  *   absorbs a burst to a healthy upstream is served, not shed.
@@ -107,9 +116,10 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     return this.noLoadRtt;
   }
 
-  /** How long a request may wait for a slot now, ms: half the no-load RTT while the upstream queues, else `Infinity`. */
+  /** How long a request may wait for a slot now, ms: half the no-load RTT, at least `MIN_QUEUE_BUDGET_MS`, while the upstream queues; else `Infinity`. */
   get queueBudgetMs(): number {
-    return this.clock() - this.congestedAt < this.settings.windowMs ? this.noLoadRtt / 2 : Infinity;
+    if (this.clock() - this.congestedAt >= 2 * this.settings.windowMs) return Infinity;
+    return Math.max(this.noLoadRtt / 2, MIN_QUEUE_BUDGET_MS);
   }
 
   /** Whether a probe of the no-load RTT is running (the limit is lowered meanwhile). */
@@ -173,9 +183,9 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const gradient = dropped
       ? 0.5
       : Math.max(0.5, Math.min(1, (o.rttTolerance * this.noLoadRtt) / Math.max(shortRtt, 1e-3)));
-    // Queueing: the upstream is past its capacity (answers slower than at no load by half the
-    // tolerance or more), though the limit may hold there.
-    const queueing = dropped || shortRtt >= ((1 + o.rttTolerance) / 2) * this.noLoadRtt;
+    // Queueing: the upstream is past its capacity (answers slower than at no load by a quarter
+    // of the tolerance or more), though the limit may hold there.
+    const queueing = dropped || shortRtt >= (1 + (o.rttTolerance - 1) / 4) * this.noLoadRtt;
     if (queueing) this.congestedAt = now;
     if (!dropped && usedInflight < this.estimate / 2) {
       // App-limited: nothing learned about capacity.
