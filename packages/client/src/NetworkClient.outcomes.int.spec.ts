@@ -58,6 +58,31 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect((await c.request({ path: PATH, cluster: 'api' })).statusCode).toBe(200);
   });
 
+  it('when requests wait for the client’s own pool, that wait is not the upstream’s RTT: the adaptive limit neither cuts nor sheds', async () => {
+    ups[0]!.setBehaviour({ latencyMs: 20 });
+    client = createNetworkClient({
+      clusters: [
+        { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+      ],
+      pool: { connections: 1 },
+      retry: { maxRetries: 0 },
+    });
+    const c = client;
+    // One caller first: the limit learns the upstream's 20 ms. Then 20 callers, 10 requests each,
+    // on one connection: each waits about 19 × 20 ms for it, which the upstream is not slower by.
+    for (let i = 0; i < 30; i++)
+      expect((await c.request({ path: PATH, cluster: 'api' })).statusCode).toBe(200);
+    const failures: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let i = 0; i < 10; i++)
+          await c.request({ path: PATH, cluster: 'api' }).catch((e: unknown) => failures.push(e));
+      }),
+    );
+    expect(failures).toEqual([]);
+    expect(c.stats().routing.concurrencyLimits.api).toBeGreaterThanOrEqual(20);
+  });
+
   it('when an endpoint accepts and never answers, its per-try timeouts are charged to it and outlier detection ejects it (repro 2)', async () => {
     ups[1]!.setBehaviour({ hang: true });
     client = createNetworkClient({

@@ -153,6 +153,27 @@ describe(PoolManager, () => {
       });
     });
 
+    it('reports how long each request waited for a connection (queuedMs), apart from the upstream’s time', async () => {
+      pm = new PoolManager({ connections: 1 });
+      up.setBehaviour({ latencyMs: 100 });
+      const started = performance.now();
+      const [first, second] = await Promise.all([
+        pm.request({ origin: up.origin, path: '/first', method: 'GET' }),
+        pm.request({ origin: up.origin, path: '/second', method: 'GET' }),
+      ]);
+      const elapsed = performance.now() - started;
+      // The second waited on the one connection for the first's 100 ms; the first waited only to connect.
+      expect(first.queuedMs).toBeLessThan(second.queuedMs - 90);
+      expect(second.queuedMs).toBeGreaterThanOrEqual(100);
+      expect(second.queuedMs).toBeLessThan(elapsed - 100);
+      const streamed = pm.stream({ origin: up.origin, path: '/third', method: 'GET' });
+      const queued = pm.request({ origin: up.origin, path: '/fourth', method: 'GET' });
+      const third = await streamed;
+      await drain(third.body);
+      expect((await queued).queuedMs).toBeGreaterThanOrEqual(100);
+      expect(third.queuedMs).toBeLessThan(100);
+    });
+
     it('when maxPending requests wait on a hanging upstream, rejects the next one at once with QueueFullError', async () => {
       pm = new PoolManager({ connections: 1, maxPending: 100, queueTimeoutMs: 60_000 });
       up.setBehaviour({ hang: true });

@@ -62,7 +62,7 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
   picked: EndpointState | undefined;
   /** The error the rest of the chain gave the added steps, to tell it from theirs (`AddedSteps`). */
   downstreamError: unknown = undefined;
-  /** When the attempt under way left for its endpoint (`performance.now()`). */
+  /** When the attempt under way was handed to the pool (`performance.now()`); its response's `queuedMs` of that was the wait for a connection. */
   sentAt = 0;
   /** The breaker's signal of the attempt under way (aborted when the breaker or the caller gives up on it). */
   attemptSignal: AbortSignal | undefined;

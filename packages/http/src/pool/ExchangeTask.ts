@@ -61,6 +61,13 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   protected bodyWire = 0;
   /** The response's status once its headers arrived; 0 before. */
   protected statusCode = 0;
+  /**
+   * How long the request waited in the client for a connection, ms: from the task's creation to
+   * its last attempt's start on a connection (the pool's queue and undici's).
+   */
+  protected queuedMs = 0;
+  /** When the task was created, ms (`performance.now()`). */
+  private readonly createdAt = performance.now();
   /** undici's controller of the attempt on the wire; null before it starts and once it is over. */
   protected controller: Dispatcher.DispatchController | null = null;
   readonly #dispatch: Dispatcher.DispatchOptions;
@@ -266,6 +273,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   /** @inheritdoc */
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    this.queuedMs = performance.now() - this.createdAt;
     // Settled before undici took it (aborted or timed out while waiting for a socket).
     if (this.#settled) controller.abort(this.#error ?? new RequestAbortedError('request aborted'));
   }

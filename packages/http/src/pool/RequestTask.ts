@@ -59,6 +59,14 @@ export class RequestTask extends ExchangeTask<HttpResponse> {
   }
 
   #response(headers: IncomingHttpHeaders, body: Buffer): HttpResponse {
-    return new HttpResponse(this.statusCode, headers, body, this.#wireBytes, this.bodyLogical, this.bodyWire);
+    return new HttpResponse(
+      this.statusCode,
+      headers,
+      body,
+      this.#wireBytes,
+      this.bodyLogical,
+      this.bodyWire,
+      this.queuedMs,
+    );
   }
 }

@@ -47,7 +47,7 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     this.owner.holdStream(this);
     // The caller's signal cuts the body too, unless it covered the wait for the headers only.
     this.resolveWith(
-      new HttpStreamResponse(statusCode, headers, body, this, this.bodyLogical, this.bodyWire),
+      new HttpStreamResponse(statusCode, headers, body, this, this.bodyLogical, this.bodyWire, this.queuedMs),
       !this.signalUntilHeaders,
     );
   }

@@ -45,6 +45,11 @@ export class HttpStreamResponse {
     readonly bytesOutLogical = 0,
     /** Request body bytes as sent (after compression). Defaults to 0. */
     readonly bytesOutWire = 0,
+    /**
+     * How long the request waited in the client for a connection (the pool's queue and undici's,
+     * until its last attempt started on one), ms: not the upstream's time. Defaults to 0.
+     */
+    readonly queuedMs = 0,
   ) {
     this.#meter = meter;
     this.ended =
@@ -63,6 +68,7 @@ export class HttpStreamResponse {
       res,
       res.bytesOutLogical,
       res.bytesOutWire,
+      res.queuedMs,
     );
   }
 

@@ -26,7 +26,8 @@ export class SendStep {
     const response = await sendOnPool(x, this.observersAddHeaders, this.request, false);
     const status = response.statusCode;
     const outcome = classifyStatus(status, 'retry-after' in response.headers);
-    attemptEnded(x, x.picked!, performance.now() - x.sentAt, outcome, status, undefined);
+    // The upstream's time: what the request spent waiting for a connection was the client's.
+    attemptEnded(x, x.picked!, performance.now() - x.sentAt - response.queuedMs, outcome, status, undefined);
     if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
     return response;
   };

@@ -30,7 +30,8 @@ export class StreamSendStep {
     const response = await sendOnPool(x, this.observersAddHeaders, this.stream, true);
     const endpoint = x.picked!;
     x.respondedAt = performance.now();
-    const rttMs = x.respondedAt - x.sentAt;
+    // The upstream's time: what the request spent waiting for a connection was the client's.
+    const rttMs = x.respondedAt - x.sentAt - response.queuedMs;
     const status = response.statusCode;
     const outcome = classifyStatus(status, 'retry-after' in response.headers);
     if (failsAttempt(outcome, status, x.retryOn)) {
