@@ -8,8 +8,9 @@ import {
   type ServiceResolver,
 } from '@slipstream/contracts';
 import type { NetworkClient } from '@slipstream/client';
+import type { AdminServer } from '@slipstream/monitor';
 import { Orchestrator } from '@slipstream/core';
-import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { makeTestCertificates, startUpstreams, type Upstream } from '@slipstream/testkit';
 import { NetworkPerformanceAgent } from './NetworkPerformanceAgent';
 import { networkPerformanceModules } from './networkPerformanceModules';
 
@@ -167,6 +168,29 @@ describe(NetworkPerformanceAgent, () => {
       );
     });
 
+    it('when a cluster gets a client certificate over the bus, uses its key and never echoes it in the reply', async () => {
+      const certs = makeTestCertificates();
+      try {
+        const tls = { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key };
+        const result = await bus.request(
+          'network.balancing.configure',
+          {
+            cluster: 'mtls',
+            tls,
+            endpoints: [{ origin: 'https://127.0.0.1:9', tls: { servername: 'localhost' } }],
+          },
+          BUS_TIMEOUT,
+        );
+        expect(result.applied.tls).toEqual({ ca: certs.ca.cert, cert: certs.client.cert });
+        expect(JSON.stringify(result)).not.toContain(certs.client.key);
+        const client = services.get<NetworkClient>(TOKENS.NetworkClient);
+        const inForce = client.settings().clusters.find((c) => c.cluster === 'mtls')!;
+        expect(inForce.tls?.key).toBe(certs.client.key);
+      } finally {
+        certs.remove();
+      }
+    });
+
     it('when invalid, rejects with a ConfigError and keeps the old cluster', async () => {
       await expect(agent.implementLoadBalancing({ cluster: 'api', endpoints: [] })).rejects.toThrow(
         ConfigError,
@@ -244,6 +268,18 @@ describe(NetworkPerformanceAgent, () => {
       expect(result.applied).toMatchObject({ sloLatencyMs: 500, windowMs: 30_000 });
       expect(result.health.sloLatencyMs).toBe(500);
       expect(result.metrics.requests).toBe(0);
+    });
+
+    it('when the admin server gets a bearer token over the bus, applies it and never echoes it in the reply', async () => {
+      const result = await bus.request(
+        'network.monitoring.configure',
+        { admin: { port: 0, bearerToken: 'n0t-for-the-bus' } },
+        BUS_TIMEOUT,
+      );
+      expect(result.applied.admin).toMatchObject({ port: 0, host: '127.0.0.1' });
+      expect(JSON.stringify(result)).not.toContain('n0t-for-the-bus');
+      const admin = services.get<AdminServer>(TOKENS.AdminServer);
+      expect(admin.settings.bearerToken).toBe('n0t-for-the-bus');
     });
 
     it('when a setting is invalid, rejects with a ConfigError and keeps the old config', async () => {

@@ -35,6 +35,7 @@ import {
   type SnapshotPublisher,
 } from '@slipstream/monitor';
 import { inject, injectable } from 'inversify';
+import { withoutTlsKeys } from './commands/withoutTlsKeys';
 import { checkPayload } from './commands/checkPayload';
 import { registerCommands } from './commands/registerCommands';
 import { AgentNotStartedError } from './errors/AgentNotStartedError';
@@ -187,7 +188,8 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   /**
    * Builds or replaces a cluster: fields omitted keep their value in force (a new cluster needs
    * `endpoints`). A config naming only the cluster changes nothing and returns its stats.
-   * `applied` is the cluster's config in force as the client reports it (origins canonical).
+   * `applied` is the cluster's config in force as the client reports it (origins canonical),
+   * without the private keys of its client certificates (`withoutTlsKeys`).
    */
   implementLoadBalancing(config: LoadBalancingConfig): Promise<LoadBalancingResult> {
     return this.#run(() => {
@@ -201,7 +203,7 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
       }
       if (!current || Object.keys(config).length > 1) client.configureCluster({ ...current, ...config });
       return {
-        applied: clusterOf(client, config.cluster)!,
+        applied: withoutTlsKeys(clusterOf(client, config.cluster)!),
         stats: this.#clusterStats(client, config.cluster),
       };
     });

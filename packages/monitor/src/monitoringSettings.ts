@@ -15,17 +15,24 @@ export interface MonitoringServices {
 /**
  * The run-time monitoring settings in force, as each service reports them, in the shape of
  * `NetworkMonitoringConfig` (the inverse of `monitorOptionsFromConfig`): the objective and
- * window, the alert rules, the snapshot period, and the admin server's address and token
- * (`admin.enabled`: whether it listens). `tracing`, `accessLog` and `prometheus` are bound when
- * the module is built and are not among them.
+ * window, the alert rules, the snapshot period, and the admin server's address
+ * (`admin.enabled`: whether it listens). The admin server's bearer token is never reported:
+ * these settings travel the bus in replies. `tracing`, `accessLog` and `prometheus` are bound
+ * when the module is built and are not among them.
  */
 export function monitoringSettings(services: MonitoringServices): NetworkMonitoringConfig {
   const { registry, alerts, snapshots, admin } = services;
+  const settings = admin.settings;
   return {
     sloLatencyMs: registry.sloLatencyMs,
     windowMs: registry.windowMs,
     alertRules: alerts.rules,
     snapshotIntervalMs: snapshots.intervalMs,
-    admin: { ...admin.settings, enabled: admin.listening },
+    admin: {
+      host: settings.host,
+      port: settings.port,
+      allowRemote: settings.allowRemote,
+      enabled: admin.listening,
+    },
   };
 }
