@@ -1,4 +1,4 @@
-import { SlipstreamError } from './SlipstreamError';
+import { SlipstreamError, type SerializedError } from './SlipstreamError';
 
 /** One reason a configuration value was refused. */
 export interface ConfigIssue {
@@ -24,5 +24,10 @@ export class ConfigError extends SlipstreamError {
         .join('; ')}`,
       options,
     );
+  }
+
+  /** The JSON form, with every issue: a remote caller reads each refused path, not only the message. */
+  override toJSON(): SerializedError {
+    return { ...super.toJSON(), issues: this.issues };
   }
 }

@@ -1,3 +1,5 @@
+import type { ConfigIssue } from './ConfigError';
+
 const kSlipstreamError = Symbol.for('slipstream.error');
 
 /** Options every Slipstream error accepts. */
@@ -14,6 +16,8 @@ export interface SerializedError {
   code: string;
   message: string;
   retryable: boolean;
+  /** A `ConfigError`'s refused values, each with its path, what was expected and what was received. */
+  issues?: readonly ConfigIssue[];
 }
 
 /**

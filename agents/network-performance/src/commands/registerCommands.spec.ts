@@ -135,6 +135,9 @@ describe(registerCommands, () => {
       await expect(reply).rejects.toThrow(RemoteError);
       await expect(reply).rejects.toMatchObject({ remote: { code: 'SLIP_ERR_CONFIG' } });
       await expect(reply).rejects.toThrow(path);
+      // The reply carries each issue, so a remote caller can act on the path without parsing the message.
+      const { remote } = (await reply.catch((e: unknown) => e)) as RemoteError;
+      expect(remote.issues?.map((i) => i.path)).toContain(path);
       expect(agent.calls).toEqual([]);
     },
   );
