@@ -12,12 +12,6 @@ export interface LimitSample {
 export interface ConcurrencyLimit {
   /** Requests that may be in flight now; an integer ≥ 1. */
   readonly limit: number;
-  /**
-   * How long a request may wait for a slot now, ms: short while the limit has measured that the
-   * upstream is congested (its latency rose with load), so that a standing queue is shed rather
-   * than served late; `Infinity` otherwise (a queue that only absorbs a burst is kept).
-   */
-  readonly queueBudgetMs: number;
   /** Records one outcome. */
   onSample(sample: LimitSample): void;
 }

@@ -9,9 +9,6 @@ export class FixedConcurrencyLimit implements ConcurrencyLimit {
     }
   }
 
-  /** `Infinity`: a fixed limit measures no congestion, so only the classes' queue timeouts bound a wait. */
-  readonly queueBudgetMs = Infinity;
-
   /** Ignores the sample. */
   onSample(): void {}
 }

@@ -9,7 +9,7 @@ export interface AdaptiveLimiterSettings {
   minLimit?: number;
   /** Highest limit, requests. Defaults to 1_000. */
   maxLimit?: number;
-  /** Share of `queueSize` the limit grows by per window while the upstream queues within `rttTolerance`, 0..1 (without queueing it doubles; a cut applies at once). Defaults to 0.2. */
+  /** Weight of a window's new limit against the old one, 0..1. Defaults to 0.2. */
   smoothing?: number;
   /** Minimum length of a sample window, ms. Defaults to 1_000 ms. */
   windowMs?: number;
@@ -19,7 +19,7 @@ export interface AdaptiveLimiterSettings {
   rttTolerance?: number;
   /** Re-measure the no-load RTT when no window has confirmed it for this long, ms. Defaults to 30_000 ms. */
   probeIntervalMs?: number;
-  /** Headroom the limit probes upwards by (× `smoothing`) per window while the upstream queues within `rttTolerance`, requests. Defaults to 4. */
+  /** Headroom added to the limit in a window without congestion, requests (probes upwards). Defaults to 4. */
   queueSize?: number;
 }
 

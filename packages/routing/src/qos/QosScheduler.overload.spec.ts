@@ -3,34 +3,26 @@ import { RollingPercentile } from './RollingPercentile';
 import { QosScheduler } from './QosScheduler';
 
 /**
- * A simulated upstream with `slots` workers that each take `serviceMs` per request (± `spread`,
- * a share of it, varied deterministically); requests beyond the slots wait in its own FIFO
- * (queueing inside the upstream). Driven by fake timers.
+ * A simulated upstream with `slots` workers that each take `serviceMs` per request; requests
+ * beyond the slots wait in its own FIFO (queueing inside the upstream). Driven by fake timers.
  */
 class SimulatedUpstream {
   private busy = 0;
-  private served = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(
     readonly slots: number,
     public serviceMs: number,
-    readonly spread = 0,
   ) {}
 
   call(): Promise<void> {
     return new Promise((resolve) => {
       const run = (): void => {
         this.busy++;
-        // Golden-ratio steps spread the service times evenly over ±spread, without randomness.
-        const jitter = this.spread * (2 * ((this.served++ * 0.618_034) % 1) - 1);
-        setTimeout(
-          () => {
-            this.busy--;
-            this.waiting.shift()?.();
-            resolve();
-          },
-          this.serviceMs * (1 + jitter),
-        );
+        setTimeout(() => {
+          this.busy--;
+          this.waiting.shift()?.();
+          resolve();
+        }, this.serviceMs);
       };
       if (this.busy < this.slots) run();
       else this.waiting.push(run);
@@ -157,54 +149,8 @@ function expectOverloadHandled(r: OverloadRun, firstP99Factor = 2): void {
   expect(r.bulk.overloaded).toBeGreaterThanOrEqual(0.95 * (r.bulk.overloaded + r.bulk.timedOut));
   // Bulk may queue what drains within 90 % of its 5 s timeout at its ~100/s: about 450, far below maxQueue.
   expect(Math.max(r.maxQueuedFirst, r.maxQueuedLast)).toBeLessThanOrEqual(600);
-  // Not growing: a queue of a few requests (under two rounds of the upstream's 10 slots) is noise, not growth.
-  expect(r.maxQueuedLast).toBeLessThanOrEqual(Math.max(1.25 * r.maxQueuedFirst, 20));
+  expect(r.maxQueuedLast).toBeLessThanOrEqual(1.25 * r.maxQueuedFirst);
   expect(r.pendingAfterDrain).toBe(0);
-}
-
-/** What a closed loop measured after its warm-up: answers' p99 (queue wait included), answers per second, shed requests. */
-interface ClosedLoopRun {
-  p99: number;
-  answeredPerSecond: number;
-  shed: number;
-}
-
-/**
- * `callers` closed-loop callers of one class through `scheduler` to an upstream of 16 slots ×
- * 50 ms ± 20 % that queues the rest (about 320/s), for 2 s of warm-up and 4 s measured; a shed
- * caller waits 50 ms before its next request. Fake time; every loop bounded by the clock.
- */
-async function runClosedLoop(scheduler: QosScheduler, callers = 100): Promise<ClosedLoopRun> {
-  const upstream = new SimulatedUpstream(16, 50, 0.2);
-  const start = performance.now();
-  const measuredFrom = start + 2_000;
-  const end = measuredFrom + 4_000;
-  const latency = new RollingPercentile(100_000);
-  let answered = 0;
-  let shed = 0;
-  const caller = async (): Promise<void> => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      try {
-        const permit = await scheduler.acquire('upstream', 'standard');
-        const sent = performance.now();
-        await upstream.call();
-        permit.release({ rttMs: performance.now() - sent });
-        if (t0 >= measuredFrom) {
-          latency.add(performance.now() - t0);
-          answered++;
-        }
-      } catch (e) {
-        if (!OverloadedError.is(e)) throw e;
-        if (t0 >= measuredFrom) shed++;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  };
-  const done = Promise.all(Array.from({ length: callers }, caller));
-  while (performance.now() < end + 5_000) await jest.advanceTimersByTimeAsync(5);
-  await done;
-  return { p99: latency.quantile(0.99), answeredPerSecond: answered / 4, shed };
 }
 
 describe(QosScheduler, () => {
@@ -231,20 +177,6 @@ describe(QosScheduler, () => {
       expect(r.limits[1]).toBeLessThanOrEqual(16);
       // It settles above the upstream's N = 10 (some queueing inside it, within rttTolerance).
       expect(r.limits.at(-1)).toBeGreaterThanOrEqual(10);
-    });
-
-    it('regression (issue 12): when 100 closed-loop callers congest an upstream of 16 slots, the adaptive limit sheds the standing queue: p99 ≤ 0.5 × a limit of 1000, at the same goodput', async () => {
-      const fixed = await runClosedLoop(
-        new QosScheduler({ concurrency: { enabled: false, initialLimit: 1_000 } }),
-      );
-      const adaptive = await runClosedLoop(new QosScheduler());
-      process.stdout.write(
-        `closed loop: fixed 1000 ${JSON.stringify(fixed)}, adaptive ${JSON.stringify(adaptive)}\n`,
-      );
-      expect(fixed.shed).toBe(0);
-      expect(adaptive.shed).toBeGreaterThan(0);
-      expect(adaptive.p99).toBeLessThanOrEqual(0.5 * fixed.p99);
-      expect(adaptive.answeredPerSecond).toBeGreaterThanOrEqual(0.95 * fixed.answeredPerSecond);
     });
 
     it('when the no-load RTT is re-probed during the overload, still keeps critical p99 within 2×', async () => {

@@ -112,12 +112,7 @@ const DEFAULTS = Object.freeze({
  * - **Shaping**: the class's token bucket and the route's (`options.bucket`); an empty bucket
  *   sheds at once with `OverloadedError`, `retryAfterMs` = time until a token.
  * - **Shedding**: a request whose estimated queue time is beyond its class's queue timeout is
- *   refused at once (with `queueTimeoutHeadroom`, 10 %, of the timeout kept free), and so is one
- *   beyond the limit's queue budget (`ConcurrencyLimit.queueBudgetMs`: while an adaptive limit
- *   measures queueing in the upstream, half its no-load RTT). The first priority is exempt when lower ones exist
- *   (they are shed for it); with a single priority level every class is held to the budget.
- *   The budget is checked on arrival only: what was queued before congestion was measured (a
- *   burst) is served. The estimate is `(requests ahead + 1) ÷ (limit ÷ mean RTT − arrival rate
+ *   refused at once (with `queueTimeoutHeadroom`, 10 %, of the timeout kept free). The estimate is `(requests ahead + 1) ÷ (limit ÷ mean RTT − arrival rate
  *   of higher priorities)`: the requests ahead count the queues of higher priority and its
  *   share of equal priority; the cluster serves `limit ÷ RTT` a ms (measured RTT), of which the
  *   higher priorities keep taking their measured arrival rate while it waits. Lower classes
@@ -145,11 +140,6 @@ export class QosScheduler {
   private readonly headroom: number;
   private readonly bus: EventPublisher | undefined;
   private concurrency: { enabled: boolean; settings: NormalizedLimiterSettings };
-  /**
-   * The priority served first, when there are lower ones: it is not held to a congested limit's
-   * queue budget, since it waits only behind its own requests and the lower levels are shed for it.
-   */
-  private budgetExemptPriority: number | undefined;
 
   constructor(options: QosSchedulerOptions = {}, bus?: EventPublisher) {
     this.clock = options.clock ?? monotonicClock;
@@ -217,8 +207,6 @@ export class QosScheduler {
           waits: new RollingPercentile(this.waitSamples),
         });
     }
-    const levels = new Set(normalized.map((c) => c.priority));
-    this.budgetExemptPriority = levels.size > 1 ? Math.min(...levels) : undefined;
     // A class whose in-flight share rose may take free slots now.
     for (const c of this.clusters.values()) this.dispatch(c);
   }
@@ -260,15 +248,12 @@ export class QosScheduler {
       const why = `queue of class "${className}" is full (${cls.config.maxQueue})`;
       return Promise.reject(this.shed(cls, why, c, estimate));
     }
-    const budgetMs = this.queueBudgetOf(c, cls);
-    const maxWaitMs = Math.min((1 - this.headroom) * cls.config.queueTimeoutMs, budgetMs);
+    const maxWaitMs = (1 - this.headroom) * cls.config.queueTimeoutMs;
     if (estimate !== undefined && estimate > maxWaitMs) {
       // Shed others only when that is enough: the estimate with every eligible victim gone.
       const best = this.estimateWaitMs(c, cls, now, (other) => this.isVictimClass(other.config, cls.config))!;
       if (best > maxWaitMs) {
-        const why =
-          `estimated queue time ${Math.round(estimate)} ms exceeds ${Math.round(maxWaitMs)} ms` +
-          (maxWaitMs === budgetMs ? ' (the upstream is congested: its queue budget)' : '');
+        const why = `estimated queue time ${Math.round(estimate)} ms exceeds ${Math.round(maxWaitMs)} ms`;
         return Promise.reject(this.shed(cls, why, c, estimate));
       }
     }
@@ -497,11 +482,6 @@ export class QosScheduler {
     if (i === -1) return;
     q!.splice(i, 1);
     w.cluster.queued--;
-  }
-
-  /** How long a request of `cls` may wait for a slot of `c` beyond its class's timeout: the limit's queue budget, unless `cls` is of the exempt first priority. */
-  private queueBudgetOf(c: ClusterState, cls: ClassState): number {
-    return cls.config.priority === this.budgetExemptPriority ? Infinity : c.limit.queueBudgetMs;
   }
 
   /** Requests of `cls` the cluster lets in flight at once: its share of the limit, at least one. */

@@ -18,12 +18,6 @@ export class RollingPercentile {
     this.size = Math.min(this.size + 1, this.capacity);
   }
 
-  /** Forgets every sample. */
-  clear(): void {
-    this.next = 0;
-    this.size = 0;
-  }
-
   /** The nearest-rank `q`-quantile (0..1) of the retained samples; 0 when there are none. */
   quantile(q: number): number {
     if (this.size === 0) return 0;
