@@ -14,7 +14,8 @@ describe('runInterleaved()', () => {
       operations: 40,
       blockOperations: 10,
       concurrency: 2,
-      maxDurationMs: 10_000,
+      // Generous: each block starts with a full GC, which a big, busy test worker can make slow.
+      maxDurationMs: 60_000,
       variants: { a: op('a'), b: op('b') },
     });
     expect(results.a).toMatchObject({ operations: 40, errors: 0 });
