@@ -59,6 +59,18 @@ const CASES: Case[] = [
     [{ id: 'r', match: {}, cluster: 'api', policy: { retry: 2 } }],
     'routes[0].policy.retry',
   ],
+  [
+    'a route deadline longer than a Node timer keeps (2³¹ ms: it would fire at once)',
+    'routes',
+    [{ id: 'r', match: {}, cluster: 'api', policy: { timeoutMs: 3_000_000_000 } }],
+    'routes[0].policy.timeoutMs',
+  ],
+  [
+    'a breaker timeout longer than a Node timer keeps',
+    'breaker',
+    { timeoutMs: 2 ** 31 },
+    'breaker.timeoutMs',
+  ],
   ['typo in a class key', 'classes', [{ name: 'c', priority: 0, wieght: 1 }], 'classes[0].wieght'],
   ['top-level typo', 'retires', 3, 'retires'],
   ['typo in the retry settings', 'retry', { maxRetry: 3 }, 'retry.maxRetry', 'client'],

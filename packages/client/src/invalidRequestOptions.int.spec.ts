@@ -32,6 +32,10 @@ describe('NetworkClient: bad per-request input', () => {
       () => client.request({ path: '/x', cluster: 'api' }, { timeoutMs: '50' as never }),
     ],
     ['timeoutMs negative', () => client.request({ path: '/x', cluster: 'api' }, { timeoutMs: -5 })],
+    [
+      'timeoutMs beyond a Node timer (2³¹ ms: it would fire at once)',
+      () => client.request({ path: '/x', cluster: 'api' }, { timeoutMs: 2 ** 31 }),
+    ],
     ['an unknown option', () => client.request({ path: '/x', cluster: 'api' }, { timeoutMS: 5 } as never)],
     ['method CONNECT', () => client.request({ path: '/x', cluster: 'api', method: 'CONNECT' })],
     ['a lower-case method', () => client.request({ path: '/x', cluster: 'api', method: 'get' })],

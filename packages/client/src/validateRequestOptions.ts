@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '@slipstream/config';
 import { InvalidRequestError } from '@slipstream/contracts';
 
 const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -33,14 +34,14 @@ export function validateRequestOptions(opts: unknown, kind: keyof typeof KEYS): 
         `expected one of ${[...known].join(', ')}, received an unknown option`,
       );
     const bad =
-      (key === 'timeoutMs' && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) ||
+      (key === 'timeoutMs' && !(typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS)) ||
       ((key === 'priority' || key === 'stickyKey' || key === 'cluster') && typeof value !== 'string') ||
       (key === 'idempotent' && typeof value !== 'boolean') ||
       (key === 'signal' && !(value instanceof AbortSignal));
     if (bad)
       throw new InvalidRequestError(
         `options.${key}`,
-        `expected a valid ${key} (timeoutMs: a finite number > 0), received ${JSON.stringify(value) ?? `a ${typeof value}`}`,
+        `expected a valid ${key} (timeoutMs: a number > 0 and ≤ ${MAX_TIMER_MS}), received ${JSON.stringify(value) ?? `a ${typeof value}`}`,
       );
   }
 }

@@ -27,6 +27,7 @@ export { originSettingsSchema, poolingSchema, poolManagerOptionsSchema } from '.
 export {
   count,
   isOrigin,
+  MAX_TIMER_MS,
   ms,
   name,
   origin,

@@ -195,6 +195,15 @@ describe(startSidecar, () => {
       const res = await send(url, { path: '/api/x', headers: { 'x-slipstream-timeout-ms': 'soon' } });
       expect(res.status).toBe(400);
     });
+
+    it('refuses a deadline longer than a Node timer keeps (2³¹ ms) with 400 and sends nothing upstream (it fired at once, was retried and opened the breaker)', async () => {
+      const served = a.counters().requestsServed;
+      const res = await send(url, { path: '/api/x', headers: { 'x-slipstream-timeout-ms': '3000000000' } });
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ error: { message: expect.stringContaining('2147483647') } });
+      expect(a.counters().requestsServed).toBe(served);
+      expect((await send(url, { path: '/api/x' })).status).toBe(200);
+    });
   });
 
   describe('no open proxy', () => {

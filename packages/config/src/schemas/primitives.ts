@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
+/**
+ * The longest duration a Node timer keeps, ms (2³¹ − 1, about 24.8 days): a longer one fires
+ * after 1 ms (with a `TimeoutOverflowWarning`), so every duration setting is capped here.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
 /** A duration in whole ms, 0 allowed. */
-export const ms = z.number().int().min(0);
+export const ms = z.number().int().min(0).max(MAX_TIMER_MS);
 /** A duration in whole ms, above 0. */
-export const positiveMs = z.number().int().positive();
+export const positiveMs = z.number().int().positive().max(MAX_TIMER_MS);
 /** A whole count above 0. */
 export const positiveInt = z.number().int().positive();
 /** A whole count, 0 allowed. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compression, count, name, positiveInt, urlPath } from './primitives';
+import { compression, count, MAX_TIMER_MS, name, positiveInt, urlPath } from './primitives';
 
 /** An HTTP method name (letters; matched case-insensitively). */
 const method = z.string().regex(/^[A-Za-z]+$/, 'an HTTP method (letters only)');
@@ -18,16 +18,16 @@ export const routeSchema = z.strictObject({
   cluster: z.union([name, z.array(name).min(1)]),
   policy: z
     .strictObject({
-      timeoutMs: z.number().min(0).optional(),
+      timeoutMs: z.number().min(0).max(MAX_TIMER_MS).optional(),
       retries: count.optional(),
       qosClass: name.optional(),
       compression: compression.optional(),
       rateLimit: rateLimit.optional(),
-      perTryTimeoutMs: z.number().positive().optional(),
+      perTryTimeoutMs: z.number().positive().max(MAX_TIMER_MS).optional(),
       retryOn: z.array(z.number().int().min(400).max(599)).optional(),
       hedge: z
         .strictObject({
-          delayMs: z.number().min(0).optional(),
+          delayMs: z.number().min(0).max(MAX_TIMER_MS).optional(),
           quantile: z.number().gt(0).lt(1).optional(),
           maxExtra: z.number().int().min(1).optional(),
         })

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '@slipstream/config';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RefusedRequestError } from '../errors/RefusedRequestError';
 import { CONTROL_HEADERS } from './forwardedRequest';
@@ -14,16 +15,16 @@ export interface ControlHeaders {
   cluster?: string;
 }
 
-/** Reads the control headers; a `RefusedRequestError('bad_request')` for a deadline that is not a positive integer. */
+/** Reads the control headers; a `RefusedRequestError('bad_request')` for a deadline that is not a positive integer up to `MAX_TIMER_MS` (a longer timer would fire at once). */
 export function readControlHeaders(headers: IncomingHttpHeaders): ControlHeaders {
   const timeout = one(headers, CONTROL_HEADERS.timeoutMs);
   let timeoutMs: number | undefined;
   if (timeout !== undefined) {
     timeoutMs = Number(timeout);
-    if (!/^\d+$/.test(timeout.trim()) || !Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
+    if (!/^\d+$/.test(timeout.trim()) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
       throw new RefusedRequestError(
         'bad_request',
-        `${CONTROL_HEADERS.timeoutMs}: expected a positive integer (ms), received ${JSON.stringify(timeout)}`,
+        `${CONTROL_HEADERS.timeoutMs}: expected a positive integer of ms up to ${MAX_TIMER_MS}, received ${JSON.stringify(timeout)}`,
       );
     }
   }
