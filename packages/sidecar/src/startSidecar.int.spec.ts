@@ -200,7 +200,7 @@ describe(startSidecar, () => {
       const served = a.counters().requestsServed;
       const res = await send(url, { path: '/api/x', headers: { 'x-slipstream-timeout-ms': '3000000000' } });
       expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ error: { message: expect.stringContaining('2147483647') } });
+      expect(JSON.stringify(res.json)).toContain('up to 2147483647');
       expect(a.counters().requestsServed).toBe(served);
       expect((await send(url, { path: '/api/x' })).status).toBe(200);
     });
