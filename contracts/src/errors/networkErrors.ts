@@ -86,10 +86,20 @@ export class MalformedResponseError extends SlipstreamError {
   static override readonly code = 'SLIP_ERR_MALFORMED_RESPONSE';
 }
 
-/** The circuit for this endpoint is open; the call failed fast without reaching it. */
+/**
+ * The circuit for this endpoint is open; the call failed fast without reaching it.
+ * `retryAfterMs`, when known, is how long until the circuit lets a probe through.
+ */
 export class BrokenCircuitError extends SlipstreamError {
   static override readonly code = 'SLIP_ERR_BROKEN_CIRCUIT';
   static override readonly retryable = true;
+  constructor(
+    message: string,
+    options?: SlipstreamErrorOptions,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, options);
+  }
 }
 
 /** No endpoint of the cluster can take the request (all ejected, open or unhealthy). */

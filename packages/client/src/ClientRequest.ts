@@ -35,6 +35,12 @@ export interface ClientRequestOptions {
   timeoutMs?: number;
   /** Whether the request may be retried. Defaults to true for GET, HEAD, OPTIONS, PUT, DELETE, TRACE. */
   idempotent?: boolean;
+  /**
+   * Whether the response body is decoded as its `content-encoding` says. False: it is handed over
+   * as the upstream sent it, `content-encoding` kept, and no `accept-encoding` is added to the
+   * request (the sidecar passes bodies through so). Defaults to true.
+   */
+  decode?: boolean;
 }
 
 /** Options of `NetworkClient.call()`. */

@@ -1,6 +1,7 @@
 import { BrokenCircuitError } from '@slipstream/contracts';
 import { MetricsRegistry } from '@slipstream/monitor';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { gunzipSync } from 'node:zlib';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
 
@@ -36,6 +37,21 @@ describe('NetworkClient (route policies, per-cluster breakers, wire bytes)', () 
   });
 
   describe('.request()', () => {
+    it('with decode: false, hands the body over as the upstream sent it (request and stream)', async () => {
+      ups[0]!.setBehaviour({ compress: 'gzip', bodySize: 4_096 });
+      client = createNetworkClient({ clusters: [cluster('api', ups[0]!)] });
+      const req = { path: PATH, cluster: 'api', headers: { 'accept-encoding': 'gzip' } };
+      const decoded = await client.request(req);
+      const raw = await client.request(req, { decode: false });
+      expect(decoded.headers['content-encoding']).toBeUndefined();
+      expect(raw.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(raw.body).equals(decoded.body)).toBe(true);
+      const streamed = await client.stream(req, { decode: false });
+      const chunks: Buffer[] = [];
+      for await (const chunk of streamed.body) chunks.push(chunk as Buffer);
+      expect(gunzipSync(Buffer.concat(chunks)).equals(decoded.body)).toBe(true);
+    });
+
     it("when a route sets policy.retries, that request is retried as often as the route says, not the client's default", async () => {
       ups[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 503 } }]);
       client = createNetworkClient({

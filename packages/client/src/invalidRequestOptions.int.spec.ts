@@ -36,6 +36,7 @@ describe('NetworkClient: bad per-request input', () => {
       'timeoutMs beyond a Node timer (2³¹ ms: it would fire at once)',
       () => client.request({ path: '/x', cluster: 'api' }, { timeoutMs: 2 ** 31 }),
     ],
+    ['decode as a string', () => client.stream({ path: '/x', cluster: 'api' }, { decode: 'no' as never })],
     ['an unknown option', () => client.request({ path: '/x', cluster: 'api' }, { timeoutMS: 5 } as never)],
     ['method CONNECT', () => client.request({ path: '/x', cluster: 'api', method: 'CONNECT' })],
     ['a lower-case method', () => client.request({ path: '/x', cluster: 'api', method: 'get' })],

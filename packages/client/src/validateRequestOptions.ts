@@ -7,6 +7,7 @@ const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set([
   'signal',
   'timeoutMs',
   'idempotent',
+  'decode',
 ]);
 const KEYS = {
   request: REQUEST_OPTION_KEYS,
@@ -16,7 +17,7 @@ const KEYS = {
 
 /**
  * Checks the per-request options of `request()`/`stream()`, `call()` or `notify()` (`kind`) before anything is queued: unknown keys, a `timeoutMs` that is not a finite
- * number > 0, non-string `priority`/`stickyKey`/`cluster`, non-boolean `idempotent`, a `signal`
+ * number > 0, non-string `priority`/`stickyKey`/`cluster`, non-boolean `idempotent` or `decode`, a `signal`
  * that is not an `AbortSignal`. Throws `InvalidRequestError` naming the option; a bad option is the
  * caller's fault and never reaches (or is charged to) an upstream.
  */
@@ -36,7 +37,7 @@ export function validateRequestOptions(opts: unknown, kind: keyof typeof KEYS): 
     const bad =
       (key === 'timeoutMs' && !(typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS)) ||
       ((key === 'priority' || key === 'stickyKey' || key === 'cluster') && typeof value !== 'string') ||
-      (key === 'idempotent' && typeof value !== 'boolean') ||
+      ((key === 'idempotent' || key === 'decode') && typeof value !== 'boolean') ||
       (key === 'signal' && !(value instanceof AbortSignal));
     if (bad)
       throw new InvalidRequestError(

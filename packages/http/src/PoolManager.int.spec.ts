@@ -9,6 +9,7 @@ import {
 } from '@slipstream/contracts';
 import { startUpstream, type RequestRecord, type Upstream } from '@slipstream/testkit';
 import type { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { fetch, request } from 'undici';
 import { PoolManager } from './PoolManager';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
@@ -310,6 +311,25 @@ describe(PoolManager, () => {
       },
     );
 
+    it('with decode: false, adds no accept-encoding and hands a compressed body over as sent, corrupt or not', async () => {
+      pm = new PoolManager();
+      up.setBehaviour({ compress: 'gzip', bodySize: 64 * 1_024 });
+      const plain = await pm.stream(get('/plain'), { decode: false });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect((await served(up, '/plain')).contentEncoding).toBe('identity');
+      await drain(plain.body);
+      const asked = { ...get('/asked'), headers: { 'accept-encoding': 'gzip' } };
+      const res = await pm.stream(asked, { decode: false });
+      expect(res.headers['content-encoding']).toBe('gzip');
+      const { bytes, error } = await drain(res.body);
+      expect(error).toBeUndefined();
+      expect(bytes.length).toBe((await served(up, '/asked')).bytesOutWire);
+      expect(JSON.parse(gunzipSync(bytes).toString('utf8'))).toBeDefined();
+      up.setBehaviour({ corruptCompression: true });
+      const corrupt = await drain((await pm.stream(asked, { decode: false })).body);
+      expect(corrupt.error).toBeUndefined();
+    });
+
     it('when the compressed body is corrupt, errors the stream with MalformedResponseError', async () => {
       pm = new PoolManager();
       up.setBehaviour({ corruptCompression: true });
@@ -498,6 +518,16 @@ describe(PoolManager, () => {
         expect(res.bytesInLogical).toBe(seen.bytesOutLogical);
       },
     );
+
+    it('with decode: false, hands a compressed body over as sent, content-encoding kept', async () => {
+      pm = new PoolManager();
+      up.setBehaviour({ compress: 'gzip', bodySize: 8_192 });
+      const req = { origin: up.origin, path: '/big', method: 'GET', headers: { 'accept-encoding': 'gzip' } };
+      const res = await pm.request(req, { decode: false });
+      expect(res.headers['content-encoding']).toBe('gzip');
+      expect(res.body.length).toBe(up.counters().requests.at(-1)!.bytesOutWire);
+      expect(JSON.parse(gunzipSync(res.body).toString('utf8'))).toBeDefined();
+    });
 
     it('when the compressed body is corrupt, rejects with MalformedResponseError', async () => {
       pm = new PoolManager();

@@ -102,6 +102,8 @@ interface Entry {
   /** The options in force for this breaker (timeout, cluster label). */
   options: Resolved;
   state: BreakerState;
+  /** When the circuit last opened (`Date.now()`): the reset timeout runs from there. */
+  openedAt: number;
   lastFailure: string;
   stats: BreakerStats;
 }
@@ -168,7 +170,7 @@ export class CircuitBreakerRegistry {
     try {
       return (await entry.breaker.fire(call)) as T;
     } catch (error) {
-      const translated = this.translate(key, entry.options, error);
+      const translated = this.translate(key, entry, error);
       if (BrokenCircuitError.is(translated) && options.fallback) {
         entry.stats.fallbacks += 1;
         return await options.fallback(translated);
@@ -306,6 +308,7 @@ export class CircuitBreakerRegistry {
       cluster,
       options: o,
       state: 'closed',
+      openedAt: 0,
       lastFailure: 'none',
       stats: stats ?? {
         endpoint: key,
@@ -338,6 +341,7 @@ export class CircuitBreakerRegistry {
     );
     breaker.on('open', () => {
       entry.stats.opens += 1;
+      entry.openedAt = Date.now();
       const { failures, fires } = breaker.stats;
       this.transition(
         key,
@@ -375,11 +379,14 @@ export class CircuitBreakerRegistry {
       );
   }
 
-  private translate(key: string, options: Resolved, error: unknown): unknown {
+  private translate(key: string, entry: Entry, error: unknown): unknown {
     if (!(error instanceof Error) || !CircuitBreaker.isOurError(error)) return error;
+    const { options } = entry;
     const code = (error as { code?: unknown }).code;
-    if (code === 'EOPENBREAKER')
-      return new BrokenCircuitError(`circuit for ${key} is open`, { cause: error });
+    if (code === 'EOPENBREAKER') {
+      const untilProbe = Math.max(0, entry.openedAt + options.resetTimeoutMs - Date.now());
+      return new BrokenCircuitError(`circuit for ${key} is open`, { cause: error }, untilProbe);
+    }
     if (code === 'ETIMEDOUT')
       return new RequestTimeoutError(`call to ${key} exceeded ${options.timeoutMs} ms`, {
         cause: error,

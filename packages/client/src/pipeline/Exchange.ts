@@ -182,6 +182,7 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
       timeoutMs: this.attemptTimeoutMs(),
       idempotent: this.idempotent,
       compression: this.compression,
+      decode: this.opts.decode,
     };
   }
 }

@@ -27,6 +27,7 @@ const MAX_CONNECTION_REPLAYS = 4;
 const DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'accept-encoding': ACCEPT_ENCODING,
 });
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * Listens to a task's caller signal on its behalf, holding the task only while it listens.
@@ -71,6 +72,8 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   protected readonly maxResponseSize: number;
   /** Whether the caller's signal covers the wait for the response headers only (`signalUntilHeaders`). */
   protected readonly signalUntilHeaders: boolean;
+  /** Whether the response body is decoded (`HttpRequestOptions.decode`). */
+  protected readonly decode: boolean;
   /** Request body bytes before compression. */
   protected bodyLogical = 0;
   /** Request body bytes as sent. */
@@ -114,6 +117,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     this.#reject = reject;
     this.#signal = opts.signal;
     this.signalUntilHeaders = opts.signalUntilHeaders === true;
+    this.decode = opts.decode !== false;
     this.#compression = opts.compression;
     this.maxResponseSize = maxResponseSize;
     // A streamed body can be read once: its request is never replayed.
@@ -124,8 +128,9 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
       origin: owner.origin,
       path: req.path,
       method: req.method,
-      headers:
-        headers === undefined
+      headers: !this.decode
+        ? (headers ?? NO_HEADERS)
+        : headers === undefined
           ? DEFAULT_HEADERS
           : headers['accept-encoding'] === undefined
             ? { ...headers, 'accept-encoding': ACCEPT_ENCODING }

@@ -34,7 +34,7 @@ export class RequestTask extends ExchangeTask<HttpResponse> {
     const counters = this.owner.counters;
     counters.bytesInWire += wire;
     if (this.settled) return;
-    const encoding = wire === 0 ? undefined : this.#headers['content-encoding'];
+    const encoding = wire === 0 || !this.decode ? undefined : this.#headers['content-encoding'];
     const decode = encoding === undefined ? undefined : DECODERS[encoding.trim().toLowerCase()];
     if (encoding === undefined || decode === undefined) {
       counters.bytesInLogical += wire;

@@ -33,7 +33,7 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     if (this.settled) return;
     this.statusCode = statusCode;
     const encoding = headers['content-encoding']?.trim().toLowerCase();
-    if (encoding !== undefined && STREAM_DECODERS[encoding] !== undefined) {
+    if (this.decode && encoding !== undefined && STREAM_DECODERS[encoding] !== undefined) {
       this.#encoding = encoding;
       delete headers['content-encoding'];
       delete headers['content-length'];

@@ -41,4 +41,12 @@ export interface HttpRequestOptions {
   timeoutMs?: number;
   /** Whether a replay is safe. Defaults to true for GET, HEAD, OPTIONS, PUT, DELETE, TRACE. */
   idempotent?: boolean;
+  /**
+   * Whether the response body is decoded as its `content-encoding` says (and `accept-encoding`
+   * announcing the decoders is added to a request without one). False: the body is handed over
+   * as the upstream sent it, `content-encoding` and `content-length` kept, and the request's own
+   * `accept-encoding` (if any) goes as given — what a proxy passing bodies through wants.
+   * Defaults to true.
+   */
+  decode?: boolean;
 }
