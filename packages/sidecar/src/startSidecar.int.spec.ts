@@ -1,4 +1,6 @@
 import { createLogger } from '@slipstream/core';
+import { connect } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { startUpstream, type Upstream } from '@slipstream/testkit';
 import type { SidecarConfigInput } from './config/SidecarConfig';
 import { startSidecar, type RunningSidecar } from './startSidecar';
@@ -12,6 +14,7 @@ describe(startSidecar, () => {
   let b: Upstream;
   let bad: Upstream;
   let good: Upstream;
+  let slow: Upstream;
   let recorder: RecordingServer;
   let victim: RecordingServer;
   let sidecar: RunningSidecar;
@@ -24,6 +27,8 @@ describe(startSidecar, () => {
         { cluster: 'b', endpoints: [{ origin: b.origin }] },
         { cluster: 'rec', endpoints: [{ origin: recorder.origin }] },
         { cluster: 'pair', endpoints: [{ origin: bad.origin }, { origin: good.origin }] },
+        { cluster: 'slow', endpoints: [{ origin: slow.origin }] },
+        { cluster: 'down', endpoints: [{ origin: bad.origin }] },
       ],
       routes: [
         { id: 'api', match: { path: '/api/' }, cluster: 'a' },
@@ -35,6 +40,8 @@ describe(startSidecar, () => {
         },
         { id: 'rec', match: { path: '/headers' }, cluster: 'rec' },
         { id: 'pair', match: { path: '/pair/' }, cluster: 'pair' },
+        { id: 'slow', match: { path: '/slow/' }, cluster: 'slow' },
+        { id: 'down', match: { path: '/down/' }, cluster: 'down' },
         { id: 'vhost', match: { host: 'svc.local', path: '/' }, cluster: 'b' },
       ],
       batching: { maxBatchSize: 50, maxDelayMs: 50 },
@@ -48,11 +55,12 @@ describe(startSidecar, () => {
   });
 
   beforeAll(async () => {
-    [a, b, bad, good] = await Promise.all([
+    [a, b, bad, good, slow] = await Promise.all([
       startUpstream({ name: 'a' }),
       startUpstream({ name: 'b' }),
       startUpstream({ name: 'bad', behaviour: { status: 500 } }),
       startUpstream({ name: 'good' }),
+      startUpstream({ name: 'slow', behaviour: { latencyMs: 300 } }),
     ]);
     [recorder, victim] = await Promise.all([startRecordingServer(), startRecordingServer()]);
     sidecar = await startSidecar({ config: config(), logger });
@@ -61,7 +69,7 @@ describe(startSidecar, () => {
 
   afterAll(async () => {
     await sidecar.stop();
-    await Promise.all([a, b, bad, good, recorder, victim].map((s) => s.close()));
+    await Promise.all([a, b, bad, good, slow, recorder, victim].map((s) => s.close()));
   });
 
   describe('forwarding', () => {
@@ -77,6 +85,8 @@ describe(startSidecar, () => {
           'x-slipstream-priority': 'critical',
           'x-slipstream-sticky-key': 'user-1',
           'x-custom': 'kept',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'bank.example',
         },
       });
       expect(res.status).toBe(200);
@@ -85,6 +95,9 @@ describe(startSidecar, () => {
       expect(seen.headers).toMatchObject({
         'x-custom': 'kept',
         'x-forwarded-for': '127.0.0.1',
+        // The client's own claims are replaced: it reached this first hop over plain HTTP.
+        'x-forwarded-proto': 'http',
+        'x-forwarded-host': new URL(url).host,
         via: '1.1 slipstream',
       });
       expect(seen.headers.forwarded).toContain('for=127.0.0.1');
@@ -112,6 +125,21 @@ describe(startSidecar, () => {
         chunks: [Buffer.alloc(70_000, 2), Buffer.alloc(30_000, 3)],
       });
       expect(chunked.json).toMatchObject({ upstream: 'a', bytes: 100_000 });
+    });
+
+    it('passes a compressed body through as the upstream sent it, for the encodings the client accepts, corrupt or not', async () => {
+      a.setBehaviour({ compress: 'gzip', bodySize: 32_768 });
+      const plain = await send(url, { path: '/api/zip' });
+      const zipped = await send(url, { path: '/api/zip', headers: { 'accept-encoding': 'gzip' } });
+      a.setBehaviour({ compress: 'gzip', corruptCompression: true });
+      const corrupt = await send(url, { path: '/api/zip', headers: { 'accept-encoding': 'gzip' } });
+      a.setBehaviour({});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+      expect(zipped.body.length).toBeLessThan(plain.body.length);
+      // Not the sidecar's to judge: the client gets the upstream's bytes whole, as from any proxy.
+      expect([corrupt.status, corrupt.headers['content-encoding']]).toEqual([200, 'gzip']);
     });
 
     it('streams a large response body', async () => {
@@ -164,6 +192,15 @@ describe(startSidecar, () => {
       expect(second.status).toBe(503);
       expect(Number(second.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(second.json).toMatchObject({ error: { code: 'SLIP_ERR_OVERLOADED', retryable: true } });
+    });
+
+    it("answers an open circuit with 503 and retry-after: the time until it lets a probe through (the default reset, 60 s), not the sidecar's 1 s default", async () => {
+      let res = await send(url, { path: '/down/x' });
+      for (let i = 0; i < 40 && res.status !== 503; i++) res = await send(url, { path: '/down/x' });
+      expect(res.json).toMatchObject({ error: { code: 'SLIP_ERR_BROKEN_CIRCUIT' } });
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(30);
+      expect(retryAfter).toBeLessThanOrEqual(60);
     });
 
     it('answers a passed deadline (x-slipstream-timeout-ms) with 504', async () => {
@@ -224,6 +261,16 @@ describe(startSidecar, () => {
       expect(victim.seen).toHaveLength(0);
     });
 
+    it('refuses a request with two Host fields (RFC 9112 §3.2: 400), forwarding nothing', async () => {
+      const before = recorder.seen.length;
+      const text = await rawExchange(
+        url,
+        `GET /headers HTTP/1.1\r\nHost: ${new URL(url).host}\r\nHost: ${new URL(victim.origin).host}\r\nconnection: close\r\n\r\n`,
+      );
+      expect(text).toMatch(/^HTTP\/1\.1 400 /);
+      expect(recorder.seen.length).toBe(before);
+    });
+
     it('serves an absolute URI naming the sidecar itself', async () => {
       const res = await send(url, { path: `${url}/api/self` });
       expect(res.json).toMatchObject({ upstream: 'a', path: '/api/self' });
@@ -243,10 +290,79 @@ describe(startSidecar, () => {
       expect([declared.status, streamed.status]).toEqual([413, 413]);
     });
 
+    it('answers expect: 100-continue with 413 for a declared body beyond the limit, without inviting it; with 100 Continue otherwise', async () => {
+      const head = (length: number): string =>
+        `POST /api/up HTTP/1.1\r\nHost: ${new URL(url).host}\r\nexpect: 100-continue\r\n` +
+        `content-length: ${length}\r\nconnection: close\r\n\r\n`;
+      const refused = await rawExchange(url, head(2_000_000));
+      expect(refused).toMatch(/^HTTP\/1\.1 413 /);
+      expect(refused).not.toContain('100 Continue');
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      const read: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => {
+        read.push(chunk);
+        if (Buffer.concat(read).includes('100 Continue\r\n\r\n') && read.length === 1) socket.write('hello');
+      });
+      socket.write(head(5));
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(Buffer.concat(read).toString('latin1')).toMatch(
+        /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /,
+      );
+    });
+
     it('answers a head beyond maxHeaderBytes with 431', async () => {
       const res = await send(url, { path: '/api/x', headers: { 'x-big': 'y'.repeat(8_000) } });
       expect(res.status).toBe(431);
       expect(sidecar.stats().refused.header_too_large).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('pipelined requests', () => {
+    const get = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: ${new URL(url).host}\r\n\r\n`;
+
+    /** Waits (at most 2 s) until the sidecar has no request in flight; returns how many are left. */
+    async function settledInFlight(): Promise<number> {
+      const deadline = Date.now() + 2_000;
+      while (sidecar.stats().inFlight > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return sidecar.stats().inFlight;
+    }
+
+    it('refuses a malformed request behind two others after answering them, in order, and keeps nothing in flight', async () => {
+      const text = await rawExchange(url, `${get('/api/one')}${get('/slow/two')}GET\x01 bad\r\n\r\n`);
+      const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+      expect(statuses).toEqual([200, 200, 400]);
+      expect(text.indexOf('"path":"/api/one"')).toBeLessThan(text.indexOf('"path":"/slow/two"'));
+      expect(text.indexOf('"path":"/slow/two"')).toBeLessThan(text.indexOf('SLIP_ERR_REFUSED'));
+      expect(await settledInFlight()).toBe(0);
+    });
+
+    it('cuts a request whose body the client cut short (half-close): nothing stays in flight, no refusal is counted or sent', async () => {
+      const before = sidecar.stats();
+      const text = await rawExchange(
+        url,
+        `POST /api/up HTTP/1.1\r\nHost: ${new URL(url).host}\r\ncontent-length: 100\r\n\r\n${'x'.repeat(50)}`,
+        { halfClose: true },
+      );
+      expect(text).toBe('');
+      expect(await settledInFlight()).toBe(0);
+      const after = sidecar.stats();
+      expect(after.requests - before.requests).toBe(1);
+      expect(after.refused.bad_request ?? 0).toBe(before.refused.bad_request ?? 0);
+    });
+
+    it('stops counting a queued response in flight when its client goes away', async () => {
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(`${get('/slow/first')}${get('/slow/queued')}`);
+      const deadline = Date.now() + 2_000;
+      while (sidecar.stats().inFlight < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(sidecar.stats().inFlight).toBe(2);
+      socket.destroy();
+      expect(await settledInFlight()).toBe(0);
     });
   });
 
@@ -273,6 +389,14 @@ describe(startSidecar, () => {
       const counters = a.counters();
       expect(counters.rpcCalls).toBe(50);
       expect((counters.requestsByRoute['/rpc'] ?? 0) / 50).toBeLessThanOrEqual(0.2);
+    });
+
+    it('answers a GET with 405 and allow: POST, a malformed cluster escape with 400', async () => {
+      const get = await send(url, { path: '/_slipstream/rpc/a' });
+      expect([get.status, get.headers.allow]).toEqual([405, 'POST']);
+      const malformed = await send(url, { method: 'POST', path: '/_slipstream/rpc/%E0%A4%A', body: '{}' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.json).toMatchObject({ error: { code: 'SLIP_ERR_REFUSED' } });
     });
 
     it("answers a call's error object to its caller", async () => {

@@ -4,6 +4,8 @@ import { SlipstreamError } from '@slipstream/contracts';
 export type RefusalReason =
   /** A `CONNECT` request: the sidecar tunnels nothing. */
   | 'connect'
+  /** A method the sidecar's own endpoint does not take (e.g. GET on the JSON-RPC endpoint). */
+  | 'method'
   /** An absolute-form request target naming a host the sidecar does not serve. */
   | 'absolute_form'
   /** A `Host` that neither names the sidecar nor matches a configured route. */
@@ -22,6 +24,7 @@ export type RefusalReason =
 /** The HTTP status each refusal is answered with. */
 export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = Object.freeze({
   connect: 405,
+  method: 405,
   absolute_form: 421,
   unknown_host: 421,
   no_route: 404,
@@ -38,6 +41,8 @@ export class RefusedRequestError extends SlipstreamError {
   constructor(
     readonly reason: RefusalReason,
     message: string,
+    /** The methods the target takes, for a 405's `allow`. */
+    readonly allow?: string,
   ) {
     super(message, { retryable: reason === 'draining' });
   }

@@ -1,6 +1,6 @@
 import { RequestAbortedError } from '@slipstream/contracts';
 import { setMaxListeners } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RefusedRequestError } from '../errors/RefusedRequestError';
 
@@ -15,6 +15,8 @@ const CONNECTIONS = new WeakMap<Socket, ClientConnection>();
 export class ClientConnection {
   /** Responses owed on this connection: received, not yet closed. */
   readonly open = new Set<ServerResponse>();
+  /** The request received last: a parse error while its body is incomplete is that body's. */
+  current: IncomingMessage | undefined;
   /**
    * A malformed request pipelined behind others: its raw refusal goes out once the responses
    * ahead of it are sent, so that it does not overtake them (and the connection closes after it).

@@ -10,7 +10,10 @@ export interface ProxyStatsSnapshot {
   inFlight: number;
   /** Responses sent, by status code. */
   byStatus: Record<string, number>;
-  /** Requests refused without forwarding, by reason. */
+  /**
+   * Requests refused, by reason: before forwarding, but for a `body_too_large` body that passed
+   * the limit on the way (that request is in `forwarded` too: its upstream request was cut).
+   */
   refused: Partial<Record<RefusalReason, number>>;
   /** Requests that got no upstream response, by `SLIP_ERR_*` code. */
   errors: Record<string, number>;

@@ -12,7 +12,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { RefusedRequestError, type RefusalReason } from '../errors/RefusedRequestError';
 import { answerRpc, type RpcTarget } from '../rpc/answerRpc';
-import { abortConnection, connectionSignal } from './connectionSignal';
+import { ClientConnection } from './ClientConnection';
 import { readControlHeaders } from './controlHeaders';
 import { errorResponse } from './errorResponse';
 import { forwardedRequestHeaders } from './forwardedRequest';
@@ -57,13 +57,39 @@ const VIA = '1.1 slipstream';
 /** Path prefix of the sidecar's own endpoints on the proxy port. */
 const CONTROL_PREFIX = '/_slipstream/';
 const RPC_PREFIX = '/_slipstream/rpc/';
+/** The methods the proxy forwards (every one but CONNECT), for a 405's `allow`. */
+const FORWARDED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE';
+
+/** Sends `100 Continue` to a client that waits for it before sending its body. */
+function invitedBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+}
+
+/** How many `Host` fields a request head carries (Node keeps the first of several). */
+function hostFields(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') count++;
+  }
+  return count;
+}
+
+/** The cluster a JSON-RPC endpoint path names, percent-decoded; a malformed escape is the caller's 400. */
+function clusterOf(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new RefusedRequestError('bad_request', `malformed cluster name ${JSON.stringify(segment)}`);
+  }
+}
 
 /**
  * The sidecar's HTTP/1.1 reverse proxy on loopback. Each request is checked (Host or
  * absolute-form authority served, `CONNECT` refused, head and body limits), its control headers
  * read and stripped, its hop-by-hop headers removed and `x-forwarded-for`, `forwarded` and `via`
  * added, then sent through the pipeline's `stream()`; the response streams back with
- * backpressure (the client's disconnect aborts the upstream request: `connectionSignal`). Failures are answered as
+ * backpressure (the client's disconnect aborts the upstream request: `ClientConnection`). Failures are answered as
  * HTTP with a JSON body carrying the `SLIP_ERR_*` code. `POST /_slipstream/rpc/<cluster>` takes
  * single JSON-RPC calls for the batcher, `GET /_slipstream/stats` returns the counters.
  * Request bodies stream through unbuffered (so such a request is never retried), counted as they
@@ -85,6 +111,10 @@ export class SidecarProxy {
     this.#options = options;
     this.#logger = logger;
     this.#server = createServer({ maxHeaderSize: options.maxHeaderBytes }, this.#onRequest);
+    this.#server.on('connection', this.#onConnection);
+    // `expect: 100-continue` is answered once the request is accepted, not on arrival: a refused
+    // one (413 for its declared length, 421, 404…) gets its refusal without inviting the body.
+    this.#server.on('checkContinue', this.#onRequest);
     this.#server.on('connect', this.#onConnect);
     this.#server.on('clientError', this.#onClientError);
   }
@@ -158,29 +188,52 @@ export class SidecarProxy {
     return this.#server.address() as AddressInfo;
   }
 
-  readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const stats = this.#stats;
-    stats.requests++;
-    stats.inFlight++;
-    res.on('close', () => {
-      // Closed before its response was sent: the client went away, which cuts its upstream request.
-      if (!res.writableFinished) abortConnection(req.socket);
-      stats.inFlight--;
-      if (stats.inFlight === 0) {
-        if (this.#draining) this.#server.closeIdleConnections();
-        for (const resolve of this.#idle.splice(0)) resolve();
-      }
+  readonly #onConnection = (socket: Socket): void => {
+    const connection = ClientConnection.accept(socket);
+    socket.once('close', () => {
+      // A response still owed is never sent (one queued behind a pipelined request never gets the
+      // socket, nor a 'close' of its own): its upstream call is cut and it stops counting in flight.
+      for (const res of connection.open) if (!res.writableFinished) connection.abort();
+      for (const res of connection.open) this.#settle(connection, res);
     });
-    this.#handle(req, res).catch((err: unknown) => this.#sendError(res, err));
   };
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    this.#stats.requests++;
+    this.#stats.inFlight++;
+    const connection = ClientConnection.of(req.socket);
+    connection.current = req;
+    connection.open.add(res);
+    res.on('close', () => {
+      // Closed before its response was sent: the client went away, which cuts its upstream request.
+      if (!res.writableFinished) connection.abort();
+      this.#settle(connection, res);
+    });
+    this.#handle(req, res, connection).catch((err: unknown) => this.#sendError(res, err));
+  };
+
+  /** `res` is sent or can no longer be: once per response, whichever of its close and its connection's comes first. */
+  #settle(connection: ClientConnection, res: ServerResponse): void {
+    if (!connection.open.delete(res)) return;
+    const refusal = connection.refusal;
+    if (refusal !== undefined && connection.open.size === 0) {
+      connection.refusal = undefined;
+      this.#refuseRaw(connection.socket, refusal);
+    }
+    if (--this.#stats.inFlight === 0) {
+      if (this.#draining) this.#server.closeIdleConnections();
+      for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse, connection: ClientConnection): Promise<void> {
     if (this.#draining) throw new RefusedRequestError('draining', 'the sidecar is draining');
     const { path, host } = this.#requestTarget(req);
-    if (path.startsWith(CONTROL_PREFIX)) return this.#control(req, res, path);
+    if (path.startsWith(CONTROL_PREFIX)) return this.#control(req, res, path, connection.signal);
     const control = readControlHeaders(req.headers);
     const metered = meteredBody(req, this.#options.maxBodyBytes);
-    const signal = connectionSignal(req.socket);
+    invitedBody(req, res);
+    const signal = connection.signal;
     const method = req.method ?? 'GET';
     const request: ClientRequest = {
       method,
@@ -200,6 +253,8 @@ export class SidecarProxy {
       timeoutMs: control.timeoutMs,
       stickyKey: control.stickyKey,
       signal,
+      // Bodies pass through as the upstream encoded them, for the client's own accept-encoding.
+      decode: false,
     };
     const inbound = this.#options.inboundTraceContext;
     let response: HttpStreamResponse;
@@ -235,6 +290,9 @@ export class SidecarProxy {
   /** The path and host a request asks for; refuses CONNECT-like targets, unknown hosts and absolute URIs to other hosts. */
   #requestTarget(req: IncomingMessage): { path: string; host: string } {
     const target = req.url ?? '/';
+    if (hostFields(req.rawHeaders) > 1) {
+      throw new RefusedRequestError('bad_request', 'the request has more than one Host (RFC 9112 §3.2)');
+    }
     if (target.startsWith('/')) {
       const host = req.headers.host;
       if (host === undefined || host === '')
@@ -260,22 +318,31 @@ export class SidecarProxy {
   }
 
   /** The sidecar's own endpoints: the JSON-RPC coalescing endpoint and the counters. */
-  async #control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  async #control(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     const pathname = path.split('?', 1)[0]!;
     if (pathname === '/_slipstream/stats' && req.method === 'GET') {
       return this.#sendJson(res, 200, JSON.stringify(this.stats()));
     }
-    if (!pathname.startsWith(RPC_PREFIX) || req.method !== 'POST') {
+    if (!pathname.startsWith(RPC_PREFIX)) {
       throw new RefusedRequestError('no_route', `no sidecar endpoint ${req.method ?? ''} ${pathname}`);
     }
-    const cluster = decodeURIComponent(pathname.slice(RPC_PREFIX.length));
+    if (req.method !== 'POST') {
+      throw new RefusedRequestError('method', `${pathname} takes POST, not ${req.method ?? ''}`, 'POST');
+    }
+    const cluster = clusterOf(pathname.slice(RPC_PREFIX.length));
     const control = readControlHeaders(req.headers);
+    invitedBody(req, res);
     const body = await readBody(req, this.#options.maxBodyBytes);
     this.#stats.forwarded++;
     const answer = await answerRpc(this.#target, cluster, body, {
       priority: control.priority,
       timeoutMs: control.timeoutMs,
-      signal: connectionSignal(req.socket),
+      signal,
     });
     this.#stats.rpcCalls += answer.calls;
     if (answer.body === undefined) {
@@ -314,6 +381,7 @@ export class SidecarProxy {
     }
     const extra: Record<string, string | number> = {};
     if (answer.retryAfterSec !== undefined) extra['retry-after'] = answer.retryAfterSec;
+    if (RefusedRequestError.is(err) && err.allow !== undefined) extra.allow = err.allow;
     // The rest of a refused body is not read: the connection cannot carry another request.
     if (RefusedRequestError.is(err) && !res.req.complete) extra.connection = 'close';
     this.#sendJson(res, answer.status, answer.body, extra);
@@ -323,7 +391,11 @@ export class SidecarProxy {
     this.#stats.requests++;
     this.#refuseRaw(
       socket,
-      new RefusedRequestError('connect', 'CONNECT is refused: the sidecar tunnels nothing'),
+      new RefusedRequestError(
+        'connect',
+        'CONNECT is refused: the sidecar tunnels nothing',
+        FORWARDED_METHODS,
+      ),
     );
   };
 
@@ -332,12 +404,24 @@ export class SidecarProxy {
       socket.destroy();
       return;
     }
+    const connection = ClientConnection.of(socket);
+    // The parser stays in error: each further chunk of the same connection reports it again.
+    if (connection.refusal !== undefined) return;
+    if (connection.current?.complete === false) {
+      // Inside a forwarded request's body (cut short, or badly chunked): that request cannot
+      // complete, and no answer can follow it on this connection. Closing it aborts its upstream call.
+      socket.destroy();
+      return;
+    }
     this.#stats.requests++;
     const reason: RefusalReason = err.code === 'HPE_HEADER_OVERFLOW' ? 'header_too_large' : 'bad_request';
-    this.#refuseRaw(
-      socket,
-      new RefusedRequestError(reason, `malformed or oversized request: ${err.code ?? err.message}`),
+    const refusal = new RefusedRequestError(
+      reason,
+      `malformed or oversized request: ${err.code ?? err.message}`,
     );
+    // Pipelined behind requests not yet answered: refused after them, in order.
+    if (connection.open.size > 0) connection.refusal = refusal;
+    else this.#refuseRaw(socket, refusal);
   };
 
   /** Answers a refusal on a raw socket (no `ServerResponse` exists for it) and closes the connection. */
@@ -345,11 +429,13 @@ export class SidecarProxy {
     // Detached from the HTTP parser, the socket has no error listener: a client's reset must not crash the process.
     socket.on('error', () => socket.destroy());
     this.#stats.refused(err.reason);
+    if (!socket.writable) return;
     const { status, body } = errorResponse(err, this.#options.retryAfterSec);
     this.#stats.responded(status);
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\nvia: ${VIA}\r\n\r\n${body}`,
+        `content-length: ${Buffer.byteLength(body)}\r\n${err.allow === undefined ? '' : `allow: ${err.allow}\r\n`}` +
+        `connection: close\r\nvia: ${VIA}\r\n\r\n${body}`,
     );
   }
 }

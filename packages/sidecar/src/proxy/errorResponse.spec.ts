@@ -16,6 +16,8 @@ describe(errorResponse, () => {
     [new OverloadedError('shed', 2_500), 503, 3],
     [new QueueFullError('full'), 503, 7],
     [new BrokenCircuitError('open'), 503, 7],
+    [new BrokenCircuitError('open', {}, 29_001), 503, 30],
+    [new BrokenCircuitError('half-open: its probe is out', {}, 0), 503, 1],
     [new NoHealthyEndpointError('none'), 503, 7],
     [new RequestTimeoutError('late'), 504, undefined],
     [new ConnectionError('reset'), 502, undefined],

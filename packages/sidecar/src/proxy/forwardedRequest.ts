@@ -26,7 +26,8 @@ export interface RequestOrigin {
  * A request's headers as the sidecar forwards them (lower-case names, repeated fields joined):
  * hop-by-hop fields, the `x-slipstream-*` control headers, `host` and `content-length` removed
  * (the pool sets them for the endpoint and the body it sends); `x-forwarded-for`,
- * `x-forwarded-host`, `x-forwarded-proto`, `forwarded` (RFC 7239) and `via` appended to.
+ * `forwarded` (RFC 7239) and `via` appended to; `x-forwarded-host` and `x-forwarded-proto` set
+ * (a client's own values replaced: the sidecar is the first hop, reached over plain HTTP).
  */
 export function forwardedRequestHeaders(
   headers: IncomingHttpHeaders,
@@ -50,8 +51,9 @@ export function forwardedRequestHeaders(
     ? `"[${origin.clientAddress}]"`
     : origin.clientAddress;
   out['x-forwarded-for'] = join(out['x-forwarded-for'], origin.clientAddress);
-  out['x-forwarded-host'] ??= origin.host;
-  out['x-forwarded-proto'] ??= 'http';
+  // The client's own values are not trusted: this hop is the first, over plain HTTP.
+  out['x-forwarded-host'] = origin.host;
+  out['x-forwarded-proto'] = 'http';
   out.forwarded = join(out.forwarded, `for=${forAddress};host="${origin.host}";proto=http`);
   out.via = appendVia(out.via, origin.via);
   return out;

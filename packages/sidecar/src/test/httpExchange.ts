@@ -71,11 +71,16 @@ export function send(url: string, options: SendOptions): Promise<Exchanged> {
   });
 }
 
-/** Writes `text` on a raw TCP connection to `url`'s port and resolves with everything read until the server closes. */
-export function rawExchange(url: string, text: string): Promise<string> {
+/**
+ * Writes `text` on a raw TCP connection to `url`'s port and resolves with everything read until
+ * the server closes; with `halfClose`, ends the client's side once `text` is written.
+ */
+export function rawExchange(url: string, text: string, opts: { halfClose?: boolean } = {}): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(text));
+    const socket = connect(Number(port), hostname, () =>
+      opts.halfClose === true ? socket.end(text) : socket.write(text),
+    );
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
