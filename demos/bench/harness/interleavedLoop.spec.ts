@@ -14,7 +14,7 @@ describe('runInterleaved()', () => {
       operations: 40,
       blockOperations: 10,
       concurrency: 2,
-      // Generous: each block starts with a full GC, which a big, busy test worker can make slow.
+      // Generous: each block starts with a GC, which a big, busy test worker can make slow.
       maxDurationMs: 60_000,
       variants: { a: op('a'), b: op('b') },
     });
