@@ -20,6 +20,8 @@ export interface BlockResult {
   durationMs: number;
   /** Client CPU time (user + system) spent in the block, µs. */
   cpuUs: number;
+  /** CPU time the process serving the load spent in the block, µs, when the load names it (`peerCpuUs`). */
+  peerCpuUs?: number;
 }
 
 /** What one closed-loop run measured. */
@@ -77,7 +79,8 @@ export class LoadTally {
 /**
  * Runs up to `count` more operations of `tally`'s load with `concurrency` workers, stopping
  * early at `deadline` (a `performance.now()` time), and adds their latencies, errors and the
- * block's wall and CPU time to `tally` (and the block to its `blocks`).
+ * block's wall and CPU time to `tally` (and the block to its `blocks`); with `peerCpuUs` (the CPU
+ * time used so far by the process serving the load, µs), the block records that process's CPU too.
  */
 export async function runBlock(
   tally: LoadTally,
@@ -85,10 +88,12 @@ export async function runBlock(
   concurrency: number,
   deadline: number,
   operation: (index: number) => Promise<unknown>,
+  peerCpuUs?: () => number,
 ): Promise<void> {
   const first = tally.done;
   const end = first + Math.min(count, tally.remaining);
   let next = first;
+  const peerBefore = peerCpuUs?.();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const worker = async (): Promise<void> => {
@@ -105,11 +110,12 @@ export async function runBlock(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const cpu = process.cpuUsage(cpuBefore);
-  const block = {
+  const block: BlockResult = {
     operations: tally.done - first,
     durationMs: performance.now() - started,
     cpuUs: cpu.user + cpu.system,
   };
+  if (peerBefore !== undefined) block.peerCpuUs = peerCpuUs!() - peerBefore;
   tally.blocks.push(block);
   tally.durationMs += block.durationMs;
   tally.cpuUs += block.cpuUs;

@@ -21,6 +21,11 @@ export interface InterleavedLoopOptions<K extends string> {
    * rotation instead of each starting it over. Defaults to 0.
    */
   firstTurn?: number;
+  /**
+   * The CPU time used so far by the process serving the load (the upstream), µs: each block
+   * records what it spent serving that block (`BlockResult.peerCpuUs`). Defaults to none.
+   */
+  peerCpuUs?: () => number;
 }
 
 /**
@@ -48,7 +53,14 @@ export async function runInterleaved<K extends string>(
     for (const name of turnOrder(names, firstTurn + turn)) {
       const tally = tallies.get(name)!;
       collectYoungGeneration();
-      await runBlock(tally, options.blockOperations, options.concurrency, deadline, options.variants[name]);
+      await runBlock(
+        tally,
+        options.blockOperations,
+        options.concurrency,
+        deadline,
+        options.variants[name],
+        options.peerCpuUs,
+      );
     }
   }
   const results = {} as Record<K, ClosedLoopResult>;

@@ -10,6 +10,11 @@ import { median, ratio } from './summarize';
 export const blockThroughput = (b: BlockResult): number => b.operations / b.durationMs;
 /** CPU µs per operation in one block. */
 export const blockCpuPerOperation = (b: BlockResult): number => b.cpuUs / b.operations;
+/** CPU µs per operation of the process serving the load in one block (NaN when not measured). */
+export const blockPeerCpuPerOperation = (b: BlockResult): number =>
+  (b.peerCpuUs ?? Number.NaN) / b.operations;
+/** Cores the client kept busy in one block: its CPU time ÷ the block's wall time. */
+export const blockClientCores = (b: BlockResult): number => b.cpuUs / 1_000 / b.durationMs;
 
 /** What `runInterleavedRounds` measured, per variant. */
 export interface InterleavedRounds<K extends string> {

@@ -5,17 +5,24 @@ import { newConnectionClient } from '../clients/newConnectionClient';
 import { pipelineClient } from '../clients/pipelineClient';
 import { undiciDispatchClient } from '../clients/undiciDispatchClient';
 import { undiciPoolClient } from '../clients/undiciPoolClient';
-import { blockCpuPerOperation, runInterleavedRounds } from '../harness/interleavedRounds';
+import {
+  blockClientCores,
+  blockCpuPerOperation,
+  blockPeerCpuPerOperation,
+  runInterleavedRounds,
+} from '../harness/interleavedRounds';
+import { processThreadsCpuUs } from '../harness/processCpu';
 import { withUpstreams } from '../harness/spawnUpstreams';
 import type { Suite } from '../harness/suite';
 import { summaryRow } from '../harness/summaryRow';
 import { describePairedRatio } from '../harness/pairedRatio';
 import { ratioVerdict } from '../harness/verdict';
+import { median } from '../harness/summarize';
 
 /** Requests per variant per round. */
-const OPERATIONS = 4_000;
-/** Requests per block: the variants take turns every 500 requests within a round. */
-const BLOCK_OPERATIONS = 500;
+const OPERATIONS = 8_000;
+/** Requests per block: the variants take turns every 1 000 requests within a round (30–100 ms a block). */
+const BLOCK_OPERATIONS = 1_000;
 /** Requests in flight (and pool connections of the pooled clients). */
 const CONCURRENCY = 32;
 /** A round ends early after this long, ms. */
@@ -45,11 +52,14 @@ const DISPATCH = 'undici dispatch';
  * default agent opens as many as the 32 in flight need) and the same warm-up round; the
  * dispatch baseline also has the pipeline's pool settings and request headers
  * (`undiciDispatchClient`). Within a round the variants take turns in blocks of 500 requests,
- * in mirrored pairs of turns (`turnOrder`), each block after a full GC; the ratios are medians
+ * in mirrored pairs of turns (`turnOrder`), each block after a young-generation GC; the ratios are medians
  * over the mirrored pairs of every round of the geometric mean of the two variants' block
  * ratios in the pair (`crossoverRatios`), each printed with its interval, its range and a
- * verdict (met / not met / within noise when the interval straddles the target). Sizes: 4 000 requests per variant per round, 32 in
- * flight, at most 60 s per round.
+ * verdict (met / not met / within noise when the interval straddles the target). The upstream's
+ * CPU per request is measured per block too (`/proc` schedstat of its threads), and the cores each
+ * client kept busy: when neither client keeps a core busy, the upstream bounds throughput, and the
+ * throughput ratio says how efficiently it served each client, not what the client costs (its CPU
+ * per request does). Sizes: 8 000 requests per variant per round, 32 in flight, at most 60 s per round.
  */
 export const httpSuite: Suite = {
   name: 'http',
@@ -80,19 +90,29 @@ export const httpSuite: Suite = {
         } satisfies Record<string, LoadClient>;
         type Name = keyof typeof clients;
         try {
-          const { summaries: s, paired } = await runInterleavedRounds(ctx, {
+          const upstreamPid = upstream!.pid!;
+          const {
+            summaries: s,
+            paired,
+            runs,
+          } = await runInterleavedRounds(ctx, {
             operations: OPERATIONS,
             blockOperations: BLOCK_OPERATIONS,
             concurrency: CONCURRENCY,
             maxDurationMs: MAX_ROUND_MS,
             variants: variantsOf(clients),
+            peerCpuUs: () => processThreadsCpuUs(upstreamPid),
           });
+          const coresOf = (name: Name): number =>
+            median(runs[name].flatMap((run) => run.blocks.map(blockClientCores)));
+          const cores = { fixed: coresOf(PIPELINE_FIXED), dispatch: coresOf(DISPATCH) };
           const adaptiveLimit = Object.values(adaptive.client.stats().routing.concurrencyLimits)[0] ?? 0;
           const p = {
             tracedVsUntracedThroughput: paired(PIPELINE_FIXED, PIPELINE_UNTRACED),
             tracedVsUntracedCpu: paired(PIPELINE_FIXED, PIPELINE_UNTRACED, blockCpuPerOperation),
             fixedVsDispatchThroughput: paired(PIPELINE_FIXED, DISPATCH),
             fixedVsDispatchCpu: paired(PIPELINE_FIXED, DISPATCH, blockCpuPerOperation),
+            fixedVsDispatchUpstreamCpu: paired(PIPELINE_FIXED, DISPATCH, blockPeerCpuPerOperation),
             pipelineVsUndiciThroughput: paired(PIPELINE, 'undici Pool'),
             pipelineVsUndiciCpu: paired(PIPELINE, 'undici Pool', blockCpuPerOperation),
             fixedVsUndiciThroughput: paired(PIPELINE_FIXED, 'undici Pool'),
@@ -107,6 +127,9 @@ export const httpSuite: Suite = {
             tracingApiNoSdkVsNoTracingCpuPerRequest: p.tracedVsUntracedCpu.median,
             pipelineFixedLimitVsDispatchThroughput: p.fixedVsDispatchThroughput.median,
             pipelineFixedLimitVsDispatchCpuPerRequest: p.fixedVsDispatchCpu.median,
+            upstreamCpuServingPipelineFixedLimitVsDispatch: p.fixedVsDispatchUpstreamCpu.median,
+            clientCoresPipelineFixedLimit: cores.fixed,
+            clientCoresDispatch: cores.dispatch,
             pipelineVsUndiciThroughput: p.pipelineVsUndiciThroughput.median,
             pipelineVsUndiciCpuPerRequest: p.pipelineVsUndiciCpu.median,
             pipelineFixedLimitVsUndiciThroughput: p.fixedVsUndiciThroughput.median,
@@ -153,6 +176,11 @@ export const httpSuite: Suite = {
                 p.fixedVsDispatchCpu,
                 { op: '≤', value: 1.2 },
               ),
+              describePairedRatio(
+                "the upstream's CPU per request serving the pipeline (fixed limit) ÷ serving undici dispatch",
+                p.fixedVsDispatchUpstreamCpu,
+              ),
+              bottleneckNote(cores, p.fixedVsDispatchUpstreamCpu.median),
               ratioVerdict('pipeline ÷ undici Pool throughput', p.pipelineVsUndiciThroughput, {
                 op: '≥',
                 value: 0.85,
@@ -176,3 +204,19 @@ export const httpSuite: Suite = {
       },
     ),
 };
+
+/**
+ * What bounds the throughput of the pipeline and of undici dispatch, from the cores each client
+ * kept busy (median over its blocks) and the upstream's CPU per request serving one ÷ the other.
+ */
+function bottleneckNote(cores: { fixed: number; dispatch: number }, upstreamCpuRatio: number): string {
+  const busy = `the clients kept ${cores.fixed.toFixed(2)} (pipeline, fixed limit) and ${cores.dispatch.toFixed(2)} (undici dispatch) cores busy`;
+  if (Math.max(cores.fixed, cores.dispatch) >= 0.95)
+    return `${busy}: a client bounds throughput, so the throughput ratio compares the clients`;
+  return (
+    `${busy}: neither is the bottleneck, the upstream is; the throughput ratio then says how efficiently ` +
+    `the upstream served each (its CPU per request serving the pipeline ÷ serving dispatch: ${upstreamCpuRatio.toFixed(3)}; ` +
+    'below 1, it read more requests per wakeup from the client that sends each a little later), ' +
+    'and CPU per request is what compares the clients'
+  );
+}
