@@ -18,6 +18,8 @@ export type RefusalReason =
   | 'body_too_large'
   /** A malformed request or control header. */
   | 'bad_request'
+  /** A request body in a transfer coding other than chunked (e.g. `gzip, chunked`). */
+  | 'transfer_coding'
   /** The sidecar is draining and takes no new requests. */
   | 'draining';
 
@@ -31,6 +33,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = Object.fr
   header_too_large: 431,
   body_too_large: 413,
   bad_request: 400,
+  transfer_coding: 501,
   draining: 503,
 });
 

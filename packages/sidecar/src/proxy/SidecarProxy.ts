@@ -18,6 +18,7 @@ import { errorResponse } from './errorResponse';
 import { forwardedRequestHeaders } from './forwardedRequest';
 import { responseHeaders } from './hopByHop';
 import { HostGuard } from './HostGuard';
+import { isValidHost } from './hostSyntax';
 import { meteredBody } from './meteredBody';
 import { ProxyStats, type ProxyStatsSnapshot } from './ProxyStats';
 import { readBody } from './readBody';
@@ -73,6 +74,20 @@ function hostFields(rawHeaders: readonly string[]): number {
     if (name.length === 4 && name.toLowerCase() === 'host') count++;
   }
   return count;
+}
+
+/**
+ * The refusal of a request body in transfer codings besides chunked: 501 when chunked is last
+ * (a coding the sidecar does not apply), 400 when it is not (its length cannot be known: RFC 9112 §6.3).
+ */
+function transferCodingRefusal(te: string): RefusedRequestError {
+  const last = te
+    .slice(te.lastIndexOf(',') + 1)
+    .trim()
+    .toLowerCase();
+  return last === 'chunked'
+    ? new RefusedRequestError('transfer_coding', `transfer coding ${JSON.stringify(te)} is not supported`)
+    : new RefusedRequestError('bad_request', `transfer coding ${JSON.stringify(te)} does not end in chunked`);
 }
 
 /** The cluster a JSON-RPC endpoint path names, percent-decoded; a malformed escape is the caller's 400. */
@@ -226,11 +241,23 @@ export class SidecarProxy {
     }
   }
 
+  /**
+   * Whether `res` is the last response a draining sidecar owes on its connection, so it closes
+   * the connection. Not an earlier one: the requests pipelined behind it were received, and may
+   * have run upstream, before the drain began; their responses still go out, then the last closes
+   * (or, once nothing is in flight, the drain closes the connections left idle).
+   */
+  #lastOnConnection(res: ServerResponse): boolean {
+    return this.#draining && ClientConnection.of(res.req.socket).open.size <= 1;
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse, connection: ClientConnection): Promise<void> {
     if (this.#draining) throw new RefusedRequestError('draining', 'the sidecar is draining');
     const { path, host } = this.#requestTarget(req);
     if (path.startsWith(CONTROL_PREFIX)) return this.#control(req, res, path, connection.signal);
     const control = readControlHeaders(req.headers);
+    const te = req.headers['transfer-encoding'];
+    if (te !== undefined && te.toLowerCase() !== 'chunked') throw transferCodingRefusal(te);
     const metered = meteredBody(req, this.#options.maxBodyBytes);
     invitedBody(req, res);
     const signal = connection.signal;
@@ -267,7 +294,9 @@ export class SidecarProxy {
       throw metered.exceeded ?? err;
     }
     const headers = responseHeaders(response.headers, VIA);
-    if (this.#draining) headers.connection = 'close';
+    // The rest of the request body will not be read (the upstream answered before it ended):
+    // the connection cannot carry another request.
+    if (this.#lastOnConnection(res) || !req.complete) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
     this.#stats.responded(response.statusCode);
     if (method === 'HEAD') {
@@ -297,6 +326,8 @@ export class SidecarProxy {
       const host = req.headers.host;
       if (host === undefined || host === '')
         throw new RefusedRequestError('bad_request', 'the request has no Host');
+      if (!isValidHost(host))
+        throw new RefusedRequestError('bad_request', `malformed Host ${JSON.stringify(host)}`);
       if (!this.#guard.allows(host)) {
         throw new RefusedRequestError(
           'unknown_host',
@@ -363,7 +394,7 @@ export class SidecarProxy {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       via: VIA,
-      ...(this.#draining ? { connection: 'close' } : {}),
+      ...(this.#lastOnConnection(res) ? { connection: 'close' } : {}),
       ...extra,
     });
     res.end(body);
@@ -389,14 +420,12 @@ export class SidecarProxy {
 
   readonly #onConnect = (_req: IncomingMessage, socket: Socket): void => {
     this.#stats.requests++;
-    this.#refuseRaw(
-      socket,
-      new RefusedRequestError(
-        'connect',
-        'CONNECT is refused: the sidecar tunnels nothing',
-        FORWARDED_METHODS,
-      ),
+    const refusal = new RefusedRequestError(
+      'connect',
+      'CONNECT is refused: the sidecar tunnels nothing',
+      FORWARDED_METHODS,
     );
+    this.#refuseInOrder(ClientConnection.of(socket), refusal);
   };
 
   readonly #onClientError = (err: NodeJS.ErrnoException, socket: Socket): void => {
@@ -419,10 +448,14 @@ export class SidecarProxy {
       reason,
       `malformed or oversized request: ${err.code ?? err.message}`,
     );
-    // Pipelined behind requests not yet answered: refused after them, in order.
-    if (connection.open.size > 0) connection.refusal = refusal;
-    else this.#refuseRaw(socket, refusal);
+    this.#refuseInOrder(connection, refusal);
   };
+
+  /** Refuses on the raw socket at once, or, pipelined behind requests not yet answered, after them, in order. */
+  #refuseInOrder(connection: ClientConnection, refusal: RefusedRequestError): void {
+    if (connection.open.size > 0) connection.refusal = refusal;
+    else this.#refuseRaw(connection.socket, refusal);
+  }
 
   /** Answers a refusal on a raw socket (no `ServerResponse` exists for it) and closes the connection. */
   #refuseRaw(socket: Socket, err: RefusedRequestError): void {

@@ -4,7 +4,7 @@ import { responseHeaders } from './hopByHop';
 describe(forwardedRequestHeaders, () => {
   const origin = { clientAddress: '127.0.0.1', host: '127.0.0.1:15001', via: '1.1 slipstream' };
 
-  it('drops hop-by-hop fields, those Connection names, control headers, host and content-length', () => {
+  it('drops hop-by-hop fields, those Connection names, control headers and host; keeps content-length', () => {
     const out = forwardedRequestHeaders(
       {
         connection: 'close, X-Trace',
@@ -19,7 +19,15 @@ describe(forwardedRequestHeaders, () => {
       origin,
     );
     expect(Object.keys(out).sort()).toEqual(
-      ['accept', 'forwarded', 'via', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'].sort(),
+      [
+        'accept',
+        'content-length',
+        'forwarded',
+        'via',
+        'x-forwarded-for',
+        'x-forwarded-host',
+        'x-forwarded-proto',
+      ].sort(),
     );
   });
 

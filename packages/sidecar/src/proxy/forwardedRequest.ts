@@ -9,8 +9,12 @@ export const CONTROL_HEADERS = Object.freeze({
   cluster: 'x-slipstream-cluster',
 });
 
-/** Header fields the sidecar sets itself for the upstream hop instead of copying them. */
-const REPLACED: ReadonlySet<string> = new Set(['host', 'content-length', 'expect']);
+/**
+ * Header fields the sidecar sets itself for the upstream hop instead of copying them.
+ * `content-length` is kept: the body streams through as received, and the pool sends exactly
+ * that many bytes or fails the request (a route that compresses the body drops it).
+ */
+const REPLACED: ReadonlySet<string> = new Set(['host', 'expect']);
 
 /** Where a request came from, for `x-forwarded-for`, `forwarded` and `via`. */
 export interface RequestOrigin {
@@ -24,8 +28,8 @@ export interface RequestOrigin {
 
 /**
  * A request's headers as the sidecar forwards them (lower-case names, repeated fields joined):
- * hop-by-hop fields, the `x-slipstream-*` control headers, `host` and `content-length` removed
- * (the pool sets them for the endpoint and the body it sends); `x-forwarded-for`,
+ * hop-by-hop fields (`transfer-encoding` among them), the `x-slipstream-*` control headers,
+ * `host` and `expect` removed (the pool sets the endpoint's host; a length it does not know goes chunked); `x-forwarded-for`,
  * `forwarded` (RFC 7239) and `via` appended to; `x-forwarded-host` and `x-forwarded-proto` set
  * (a client's own values replaced: the sidecar is the first hop, reached over plain HTTP).
  */

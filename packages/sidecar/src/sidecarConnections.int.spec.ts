@@ -1,0 +1,154 @@
+import { createLogger } from '@slipstream/core';
+import { startUpstream, type Upstream } from '@slipstream/testkit';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { SidecarConfigInput } from './config/SidecarConfig';
+import { startSidecar, type RunningSidecar } from './startSidecar';
+import { rawExchange, send } from './test/httpExchange';
+import { startRecordingServer, type RecordingServer } from './test/recordingServer';
+
+const logger = createLogger({ silent: true });
+
+/** The statuses of the responses in `text`, in order. */
+const statuses = (text: string): number[] =>
+  [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+
+/** Connects to `url`'s port, writes `text`, and resolves with everything read until the server closes. */
+function openExchange(url: string, text: string): { socket: Socket; read: Promise<string> } {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  socket.on('error', () => undefined);
+  socket.write(text);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const read = new Promise<string>((resolve) =>
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1'))),
+  );
+  return { socket, read };
+}
+
+/**
+ * What the sidecar owes a client connection: every request it received gets its response, in
+ * order, whatever comes behind it on the connection (a CONNECT, a drain), and a request it cannot
+ * serve is refused without anything reaching an upstream.
+ */
+describe('the sidecar and its client connections', () => {
+  let slow: Upstream;
+  let recorder: RecordingServer;
+  let early: Server;
+  let earlyOrigin: string;
+
+  const config = (): SidecarConfigInput => ({
+    network: {
+      clusters: [
+        { cluster: 'slow', endpoints: [{ origin: slow.origin }] },
+        { cluster: 'rec', endpoints: [{ origin: recorder.origin }] },
+        { cluster: 'early', endpoints: [{ origin: earlyOrigin }] },
+      ],
+      routes: [
+        { id: 'slow', match: { path: '/slow/' }, cluster: 'slow' },
+        { id: 'rec', match: { path: '/rec' }, cluster: 'rec' },
+        { id: 'early', match: { path: '/early' }, cluster: 'early' },
+        { id: 'users', match: { host: 'users.local', path: '/' }, cluster: 'rec' },
+      ],
+    },
+    sidecar: { listen: { port: 0 }, admin: { port: 0 }, watch: false },
+  });
+
+  beforeAll(async () => {
+    slow = await startUpstream({ name: 'slow', behaviour: { latencyMs: 200 } });
+    recorder = await startRecordingServer();
+    // Answers 413 at once, without reading the request body.
+    early = createServer((_req, res) => res.writeHead(413, { 'content-length': 0 }).end());
+    await new Promise<void>((resolve) => early.listen(0, '127.0.0.1', resolve));
+    earlyOrigin = `http://127.0.0.1:${(early.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    early.closeAllConnections();
+    await new Promise((resolve) => early.close(resolve));
+    await Promise.all([slow.close(), recorder.close()]);
+  });
+
+  describe('while serving', () => {
+    let sidecar: RunningSidecar;
+    let url: string;
+    let host: string;
+
+    beforeAll(async () => {
+      sidecar = await startSidecar({ config: config(), logger });
+      url = sidecar.proxyUrl;
+      host = new URL(url).host;
+    });
+    afterAll(() => sidecar.stop());
+
+    it('answers a CONNECT pipelined behind a request after that request, in order', async () => {
+      const text = await rawExchange(
+        url,
+        `GET /slow/x HTTP/1.1\r\nHost: ${host}\r\n\r\nCONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n`,
+      );
+      expect(statuses(text)).toEqual([200, 405]);
+      expect(text).toContain('allow: GET, HEAD, POST');
+    });
+
+    it.each([
+      ['a quote breaking out of forwarded', 'users.local:x";for="6.6.6.6'],
+      ['a list', 'users.local:80, evil.example'],
+      ['a signed port', `127.0.0.1:+${'PORT'}`],
+      ['a fractional port', `127.0.0.1:${'PORT'}.0`],
+    ])('refuses a malformed Host (%s) with 400, forwarding nothing', async (_name, value) => {
+      const before = recorder.seen.length;
+      const text = await rawExchange(
+        url,
+        `GET /rec HTTP/1.1\r\nHost: ${value.replace('PORT', new URL(url).port)}\r\nconnection: close\r\n\r\n`,
+      );
+      expect(statuses(text)).toEqual([400]);
+      expect(recorder.seen.length).toBe(before);
+    });
+
+    it('refuses a body in a transfer coding besides chunked: 501 when chunked is last, 400 when it is not', async () => {
+      const post = (te: string): string =>
+        `POST /rec HTTP/1.1\r\nHost: ${host}\r\ntransfer-encoding: ${te}\r\n\r\n5\r\nhello\r\n0\r\n\r\n`;
+      const before = recorder.seen.length;
+      expect(statuses(await rawExchange(url, post('gzip, chunked')))).toEqual([501]);
+      expect(statuses(await rawExchange(url, post('chunked, gzip')))).toEqual([400]);
+      expect(recorder.seen.length).toBe(before);
+    });
+
+    it('passes a declared content-length through with a streamed body (it went chunked past 64 KiB: legacy upstreams answer 411)', async () => {
+      await send(url, { method: 'POST', path: '/rec', body: Buffer.alloc(70_000) });
+      expect(recorder.seen.at(-1)!.headers).toMatchObject({ 'content-length': '70000' });
+      expect(recorder.seen.at(-1)!.headers['transfer-encoding']).toBeUndefined();
+    });
+
+    it("closes the connection after an upstream's answer that came before the request body ended", async () => {
+      const { socket, read } = openExchange(
+        url,
+        `POST /early HTTP/1.1\r\nHost: ${host}\r\ncontent-length: 1000000\r\n\r\n${'x'.repeat(1_000)}`,
+      );
+      const timer = setTimeout(() => socket.destroy(), 3_000);
+      const text = await read;
+      clearTimeout(timer);
+      expect(statuses(text)).toEqual([413]);
+      expect(text.toLowerCase()).toContain('connection: close');
+    });
+  });
+
+  it('on a drain, answers every request pipelined before it on a connection, then closes it', async () => {
+    const sidecar = await startSidecar({ config: config(), logger });
+    const host = new URL(sidecar.proxyUrl).host;
+    const post = (path: string): string =>
+      `POST ${path} HTTP/1.1\r\nHost: ${host}\r\ncontent-length: 2\r\n\r\nhi`;
+    const served = slow.counters().requestsReceived;
+    const { read } = openExchange(sidecar.proxyUrl, `${post('/slow/1')}${post('/slow/2')}${post('/slow/3')}`);
+    const deadline = Date.now() + 2_000;
+    while (sidecar.stats().inFlight < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(sidecar.stats().inFlight).toBe(3);
+    await sidecar.stop();
+    const text = await read;
+    expect(statuses(text)).toEqual([200, 200, 200]);
+    expect(text.indexOf('"/slow/1"')).toBeLessThan(text.indexOf('"/slow/3"'));
+    expect(slow.counters().requestsReceived - served).toBe(3);
+  });
+});
