@@ -105,6 +105,14 @@ describe('the sidecar and its client connections', () => {
       expect(recorder.seen.length).toBe(before);
     });
 
+    it('refuses an HTTP/1.1 request without Host with its own JSON 400, and counts it', async () => {
+      const before = sidecar.stats().refused.bad_request ?? 0;
+      const text = await rawExchange(url, 'GET /rec HTTP/1.1\r\nconnection: close\r\n\r\n');
+      expect(statuses(text)).toEqual([400]);
+      expect(text).toContain('SLIP_ERR_REFUSED');
+      expect(sidecar.stats().refused.bad_request).toBe(before + 1);
+    });
+
     it('refuses a body in a transfer coding besides chunked: 501 when chunked is last, 400 when it is not', async () => {
       const post = (te: string): string =>
         `POST /rec HTTP/1.1\r\nHost: ${host}\r\ntransfer-encoding: ${te}\r\n\r\n5\r\nhello\r\n0\r\n\r\n`;

@@ -125,7 +125,11 @@ export class SidecarProxy {
     this.#target = target;
     this.#options = options;
     this.#logger = logger;
-    this.#server = createServer({ maxHeaderSize: options.maxHeaderBytes }, this.#onRequest);
+    this.#server = createServer(
+      // No Host is the sidecar's own 400 (`#requestTarget`): counted, with its JSON body.
+      { maxHeaderSize: options.maxHeaderBytes, requireHostHeader: false },
+      this.#onRequest,
+    );
     this.#server.on('connection', this.#onConnection);
     // `expect: 100-continue` is answered once the request is accepted, not on arrival: a refused
     // one (413 for its declared length, 421, 404…) gets its refusal without inviting the body.
