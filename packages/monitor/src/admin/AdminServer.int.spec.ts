@@ -142,6 +142,20 @@ describe('AdminServer', () => {
       expect(res.statusCode).toBe(405);
     });
 
+    it('when the Host is not a loopback name and no token is set, answers 421 (DNS rebinding); a token lifts it', async () => {
+      const get = async (base: string, headers: Record<string, string>): Promise<number> => {
+        const res = await request(`${base}/stats`, { headers });
+        await res.body.dump();
+        return res.statusCode;
+      };
+      const port = new URL(url).port;
+      expect(await get(url, { host: `rebound.example:${port}` })).toBe(421);
+      expect(await get(url, { host: `localhost:${port}` })).toBe(200);
+      expect(await get(url, { host: `127.0.0.1:${port}` })).toBe(200);
+      const withToken = { host: 'rebound.example', authorization: 'Bearer s3cret' };
+      expect(await get(securedUrl, withToken)).toBe(200);
+    });
+
     it('when the path is unknown, answers 404', async () => {
       const res = await request(`${url}/nope`);
       await res.body.dump();

@@ -211,6 +211,11 @@ export class AdminServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.servesHost(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain' });
+      res.end('misdirected request: the admin server without a bearer token answers loopback hosts only');
+      return;
+    }
     if (!this.authorized(req)) {
       res.writeHead(401, { 'www-authenticate': 'Bearer', 'content-type': 'text/plain' });
       res.end('unauthorized');
@@ -268,6 +273,18 @@ export class AdminServer {
   private send(res: ServerResponse, status: number, contentType: string, body: string): void {
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
     res.end(res.req.method === 'HEAD' ? undefined : body);
+  }
+
+  /**
+   * Whether the request names a host the admin server answers: any with a bearer token (a
+   * browser never adds one on its own), else a loopback name only, so that a web page whose
+   * name an attacker re-points at 127.0.0.1 (DNS rebinding) cannot read the metrics or stats.
+   */
+  private servesHost(req: IncomingMessage): boolean {
+    if (this.address.token) return true;
+    const host = (req.headers.host ?? '').toLowerCase();
+    const colon = host.lastIndexOf(':');
+    return isLoopbackHost(colon > host.lastIndexOf(']') ? host.slice(0, colon) : host);
   }
 
   private authorized(req: IncomingMessage): boolean {
