@@ -188,6 +188,12 @@ describe('the outcome classifier and its learners', () => {
     expect(await attempts([500])).toBe(2);
   });
 
+  it("a 508 (Loop Detected: the request's own route loops) is a client error: no endpoint blamed, no retry", () => {
+    expect(classifyStatus(508)).toBe('client_error');
+    expect(classifyError(new UpstreamStatusError(508, 'loop'), {})).toBe('client_error');
+    expect(classifyStatus(507)).toBe('upstream_failure');
+  });
+
   it('a route may make a client error retryable (retryOn) through the same table', async () => {
     const retry = new RetryPolicy({ maxRetries: 1, baseDelayMs: 0, maxDelayMs: 0 });
     let attempts = 0;

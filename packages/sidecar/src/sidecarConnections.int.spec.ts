@@ -141,6 +141,24 @@ describe('the sidecar and its client connections', () => {
     });
   });
 
+  it('refuses a request that went round a loop back to it (a cluster pointing at the sidecar) with 508 after 5 hops', async () => {
+    const sidecar = await startSidecar({ config: config(), logger });
+    try {
+      const looped = config();
+      looped.network!.clusters!.push({ cluster: 'loop', endpoints: [{ origin: sidecar.proxyUrl }] });
+      looped.network!.routes!.push({ id: 'loop', match: { path: '/loop' }, cluster: 'loop' });
+      await sidecar.reload(looped);
+      const res = await send(sidecar.proxyUrl, {
+        path: '/loop',
+        headers: { 'x-slipstream-timeout-ms': '3000' },
+      });
+      expect(res.status).toBe(508);
+      expect(sidecar.stats().refused.loop).toBe(1);
+    } finally {
+      await sidecar.stop();
+    }
+  });
+
   it('on a drain, answers every request pipelined before it on a connection, then closes it', async () => {
     const sidecar = await startSidecar({ config: config(), logger });
     const host = new URL(sidecar.proxyUrl).host;

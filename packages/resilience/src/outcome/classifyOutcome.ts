@@ -92,12 +92,13 @@ const DEADLINE_SLACK_MS = 5;
 
 /**
  * The verdict on a response status: 1xx–3xx success, 429 (and 503 with `retry-after`) overload,
- * other 5xx upstream failure, other 4xx client error.
+ * 508 (Loop Detected: the request's own route goes round in circles, which no endpoint is to
+ * blame for and no retry mends) client error, other 5xx upstream failure, other 4xx client error.
  */
 export function classifyStatus(status: number, retryAfter = false): OutcomeKind {
   if (status < 400) return 'success';
   if (status === 429 || (status === 503 && retryAfter)) return 'upstream_overload';
-  if (status >= 500) return 'upstream_failure';
+  if (status >= 500 && status !== 508) return 'upstream_failure';
   return 'client_error';
 }
 

@@ -20,6 +20,8 @@ export type RefusalReason =
   | 'bad_request'
   /** A request body in a transfer coding other than chunked (e.g. `gzip, chunked`). */
   | 'transfer_coding'
+  /** A request that already passed through `MAX_SIDECAR_HOPS` sidecars (`via`): a routing loop. */
+  | 'loop'
   /** The sidecar is draining and takes no new requests. */
   | 'draining';
 
@@ -34,6 +36,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = Object.fr
   body_too_large: 413,
   bad_request: 400,
   transfer_coding: 501,
+  loop: 508,
   draining: 503,
 });
 

@@ -58,6 +58,20 @@ const VIA = '1.1 slipstream';
 /** Path prefix of the sidecar's own endpoints on the proxy port. */
 const CONTROL_PREFIX = '/_slipstream/';
 const RPC_PREFIX = '/_slipstream/rpc/';
+/**
+ * Sidecars a request may already have passed (its `via` entries by this hop's name): a chain of
+ * sidecars is a few hops long; a cluster that points back at a sidecar on the way is a loop, which
+ * would otherwise go round until the deadline, a request in flight per turn.
+ */
+const MAX_SIDECAR_HOPS = 5;
+
+/** How many of `via`'s entries are a Slipstream sidecar's. */
+function sidecarHops(via: string): number {
+  let hops = 0;
+  for (const entry of via.split(',')) if (entry.trim() === VIA) hops++;
+  return hops;
+}
+
 /** The methods the proxy forwards (every one but CONNECT), for a 405's `allow`. */
 const FORWARDED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE';
 
@@ -260,6 +274,13 @@ export class SidecarProxy {
     const { path, host } = this.#requestTarget(req);
     if (path.startsWith(CONTROL_PREFIX)) return this.#control(req, res, path, connection.signal);
     const control = readControlHeaders(req.headers);
+    const via = req.headers.via;
+    if (via !== undefined && sidecarHops(via) >= MAX_SIDECAR_HOPS) {
+      throw new RefusedRequestError(
+        'loop',
+        `the request already passed ${MAX_SIDECAR_HOPS} sidecars (via: ${via}): a routing loop`,
+      );
+    }
     const te = req.headers['transfer-encoding'];
     if (te !== undefined && te.toLowerCase() !== 'chunked') throw transferCodingRefusal(te);
     const metered = meteredBody(req, this.#options.maxBodyBytes);
