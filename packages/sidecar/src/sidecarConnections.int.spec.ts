@@ -145,8 +145,8 @@ describe('the sidecar and its client connections', () => {
     const sidecar = await startSidecar({ config: config(), logger });
     try {
       const looped = config();
-      looped.network!.clusters!.push({ cluster: 'loop', endpoints: [{ origin: sidecar.proxyUrl }] });
-      looped.network!.routes!.push({ id: 'loop', match: { path: '/loop' }, cluster: 'loop' });
+      looped.network.clusters.push({ cluster: 'loop', endpoints: [{ origin: sidecar.proxyUrl }] });
+      looped.network.routes!.push({ id: 'loop', match: { path: '/loop' }, cluster: 'loop' });
       await sidecar.reload(looped);
       const res = await send(sidecar.proxyUrl, {
         path: '/loop',
