@@ -90,6 +90,19 @@ describe('the sidecar and its client connections', () => {
       expect(text).toContain('allow: GET, HEAD, POST');
     });
 
+    it('answers a request with upgrade (ignored) and closes the connection: nothing pipelined behind it would be read', async () => {
+      const { socket, read } = openExchange(
+        url,
+        `GET /rec HTTP/1.1\r\nHost: ${host}\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n` +
+          `GET /rec HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
+      );
+      const timer = setTimeout(() => socket.destroy(), 3_000);
+      const text = await read;
+      clearTimeout(timer);
+      expect(statuses(text)).toEqual([200]);
+      expect(text.toLowerCase()).toContain('connection: close');
+    });
+
     it.each([
       ['a quote breaking out of forwarded', 'users.local:x";for="6.6.6.6'],
       ['a list', 'users.local:80, evil.example'],

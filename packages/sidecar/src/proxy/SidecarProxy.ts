@@ -319,9 +319,11 @@ export class SidecarProxy {
       throw metered.exceeded ?? err;
     }
     const headers = responseHeaders(response.headers, VIA);
-    // The rest of the request body will not be read (the upstream answered before it ended):
-    // the connection cannot carry another request.
-    if (this.#lastOnConnection(res) || !req.complete) headers.connection = 'close';
+    // The connection cannot carry another request when the rest of the request body will not be
+    // read (the upstream answered before it ended), or after an `upgrade` request (ignored: the
+    // sidecar tunnels nothing, and Node's parser reads nothing after one).
+    if (this.#lastOnConnection(res) || !req.complete || req.headers.upgrade !== undefined)
+      headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
     this.#stats.responded(response.statusCode);
     if (method === 'HEAD') {
