@@ -118,6 +118,18 @@ describe('the sidecar and its client connections', () => {
       expect(recorder.seen.length).toBe(before);
     });
 
+    it('invites a body (100 Continue) only once the request is on its way: a request no route serves gets its 404 without', async () => {
+      const head = (path: string): string =>
+        `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nexpect: 100-continue\r\ncontent-length: 5\r\nconnection: close\r\n\r\n`;
+      const refused = await rawExchange(url, head('/nowhere'));
+      expect(statuses(refused)).toEqual([404]);
+      expect(refused).not.toContain('100 Continue');
+      const { socket, read } = openExchange(url, head('/rec'));
+      socket.once('data', () => socket.write('hello'));
+      expect(statuses(await read)).toEqual([100, 200]);
+      expect(recorder.seen.at(-1)!.headers['content-length']).toBe('5');
+    });
+
     it('refuses an HTTP/1.1 request without Host with its own JSON 400, and counts it', async () => {
       const before = sidecar.stats().refused.bad_request ?? 0;
       const text = await rawExchange(url, 'GET /rec HTTP/1.1\r\nconnection: close\r\n\r\n');

@@ -75,9 +75,9 @@ function sidecarHops(via: string): number {
 /** The methods the proxy forwards (every one but CONNECT), for a 405's `allow`. */
 const FORWARDED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE';
 
-/** Sends `100 Continue` to a client that waits for it before sending its body. */
-function invitedBody(req: IncomingMessage, res: ServerResponse): void {
-  if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+/** Whether the client waits for `100 Continue` before sending its body. */
+function expectsContinue(req: IncomingMessage): boolean {
+  return req.headers.expect?.toLowerCase() === '100-continue';
 }
 
 /** How many `Host` fields a request head carries (Node keeps the first of several). */
@@ -284,7 +284,10 @@ export class SidecarProxy {
     const te = req.headers['transfer-encoding'];
     if (te !== undefined && te.toLowerCase() !== 'chunked') throw transferCodingRefusal(te);
     const metered = meteredBody(req, this.#options.maxBodyBytes);
-    invitedBody(req, res);
+    // Invited when the pool starts sending it, after routing and admission: a request refused on
+    // the way (404, 503) gets its answer without its body having been sent.
+    if (metered.body !== undefined && expectsContinue(req))
+      metered.body.once('resume', () => res.writeContinue());
     const signal = connection.signal;
     const method = req.method ?? 'GET';
     const request: ClientRequest = {
@@ -394,7 +397,7 @@ export class SidecarProxy {
     }
     const cluster = clusterOf(pathname.slice(RPC_PREFIX.length));
     const control = readControlHeaders(req.headers);
-    invitedBody(req, res);
+    if (expectsContinue(req)) res.writeContinue();
     const body = await readBody(req, this.#options.maxBodyBytes);
     this.#stats.forwarded++;
     const answer = await answerRpc(this.#target, cluster, body, {

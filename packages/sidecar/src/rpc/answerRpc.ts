@@ -120,7 +120,9 @@ async function answerOne(
     if (PayloadNotSerializableError.is(err)) {
       return response(
         id,
-        errorMember(INVALID_PARAMS, `invalid params: ${err.reason}`, { code: PayloadNotSerializableError.code }),
+        errorMember(INVALID_PARAMS, `invalid params: ${err.reason}`, {
+          code: PayloadNotSerializableError.code,
+        }),
       );
     }
     if (!inArray) throw err;
