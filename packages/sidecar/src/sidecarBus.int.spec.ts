@@ -76,6 +76,24 @@ describe('the sidecar on the bus and its config file', () => {
       expect((await send(sidecar.proxyUrl, { path: '/api/x' })).json).toMatchObject({ upstream: 'b' });
     });
 
+    it('serves the hosts of routes set over the bus and refuses with 421 a host whose route the bus removed', async () => {
+      const api = { id: 'api', match: { path: '/api/' }, cluster: 'b' };
+      const withHost = (host: string) => send(sidecar.proxyUrl, { path: '/x', headers: { host } });
+      await bus.request('network.routing.configure', {
+        routes: [api, { id: 'old', match: { host: 'old.local' }, cluster: 'a' }],
+      });
+      const old = await withHost('old.local');
+      expect([old.status, (old.json as { upstream?: string }).upstream]).toEqual([200, 'a']);
+      await bus.request('network.routing.configure', {
+        routes: [api, { id: 'new', match: { host: 'new.local:8080' }, cluster: 'b' }],
+      });
+      const [added, removed] = await Promise.all([withHost('new.local:8080'), withHost('old.local')]);
+      expect([added.status, (added.json as { upstream?: string }).upstream]).toEqual([200, 'b']);
+      expect(removed.status).toBe(421);
+      await bus.request('network.routing.configure', { routes: [api] });
+      expect((await withHost('new.local:8080')).status).toBe(421);
+    });
+
     it('answers network.proxy.request (a command merged into CommandMap by this package)', async () => {
       const reply = await bus.request('network.proxy.request', { req: { path: '/api/y' }, opts: {} });
       expect(reply.statusCode).toBe(200);

@@ -69,7 +69,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   else throw new TypeError('startSidecar needs `configFile` or `config`');
   const logger = options.logger ?? createLogger(config.core.log);
   const network = new NetworkPerformanceAgent(config.network);
-  const sidecar = new SidecarAgent(config.sidecar, config.network.routes ?? []);
+  const sidecar = new SidecarAgent(config.sidecar);
   /** The `network` section of the fleet revision in force; it overrides the file's. */
   let fleetNetwork: FleetConfig['network'] | undefined;
   let reloading: Promise<unknown> = Promise.resolve();
@@ -86,9 +86,9 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       const composed = fleetNet === undefined ? next : { ...next, network: fleetNet };
       let change: ConfigChange;
       try {
-        change = await applyConfigChange(config, composed, network, sidecar);
+        change = await applyConfigChange(config, composed, network);
       } catch (err) {
-        await applyConfigChange(composed, config, network, sidecar).catch((undo: unknown) =>
+        await applyConfigChange(composed, config, network).catch((undo: unknown) =>
           logger.error('config reload failed and could not be undone', { error: String(undo) }),
         );
         throw err;
