@@ -1,3 +1,4 @@
+import { RemoteError } from '@slipstream/contracts';
 import { createLogger, MessageBus } from '@slipstream/core';
 import { startUpstream, type Upstream } from '@slipstream/testkit';
 import { NatsTransport } from '@slipstream/transport-nats';
@@ -101,6 +102,28 @@ describe('the sidecar on the bus and its config file', () => {
       const reply = await bus.request('network.proxy.request', { req: { path: '/api/y' }, opts: {} });
       expect(reply.statusCode).toBe(200);
       expect(JSON.parse(reply.body)).toMatchObject({ path: '/api/y' });
+    });
+
+    it('answers network.proxy.request with a response too large for a bus reply (1 MiB and more) with the error, at once, not a timeout', async () => {
+      for (const up of [a, b])
+        up.setBehaviour([{ match: { path: '/api/big' }, behaviour: { bodySize: 1_100_000 } }]);
+      try {
+        const started = performance.now();
+        const error: unknown = await bus
+          .request('network.proxy.request', { req: { path: '/api/big' }, opts: {} }, { timeoutMs: 5_000 })
+          .then(
+            () => undefined,
+            (err: unknown) => err,
+          );
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(error).toBeInstanceOf(RemoteError);
+        expect((error as RemoteError).remote.code).toBe('SLIP_ERR_PAYLOAD_TOO_LARGE');
+        // The responder is still there: the next (small) reply gets through.
+        const reply = await bus.request('network.proxy.request', { req: { path: '/api/small' }, opts: {} });
+        expect(reply.statusCode).toBe(200);
+      } finally {
+        for (const up of [a, b]) up.setBehaviour({});
+      }
     });
   });
 
