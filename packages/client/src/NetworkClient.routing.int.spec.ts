@@ -154,6 +154,33 @@ describe('NetworkClient (routing and admission)', () => {
       expect(client.stats().routing.requestsByRoute).toEqual({ work: 1 });
     });
 
+    it('tells onRoutesChange listeners the routes in force after each change, not after a refused one, and stops once disposed', () => {
+      const work = { id: 'work', match: { path: PATH }, cluster: 'api' };
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        routes: [work],
+      });
+      const first = client.routes;
+      expect(first).toEqual([work]);
+      expect(client.routes).toBe(first);
+      const told: (readonly unknown[])[] = [];
+      const dispose = client.onRoutesChange((routes) => told.push(routes));
+      const host = { id: 'host', match: { host: 'svc.local' }, cluster: 'api' };
+      client.configureRouting({ routes: [work, host] });
+      expect(told).toEqual([[work, host]]);
+      expect(told[0]).toBe(client.routes);
+      expect(() =>
+        client!.configureRouting({ routes: [{ id: 'bad', match: {}, cluster: 'nowhere' }] }),
+      ).toThrow(ConfigError);
+      expect(told).toHaveLength(1);
+      dispose();
+      client.configureRouting({ routes: [work] });
+      expect(told).toHaveLength(1);
+      expect(client.routes).toEqual([work]);
+    });
+
     it('when the default class changes, requests that name no class are admitted in the new one', async () => {
       client = createNetworkClient({
         clusters: [

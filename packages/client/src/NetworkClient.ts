@@ -54,6 +54,7 @@ import {
   type OutcomeKind,
   type RequestObserver,
   type RequestBatchingConfig,
+  type RouteConfig,
   type RoutingStats,
 } from '@slipstream/contracts';
 import { ClusterManager, HealthChecker, type Cluster } from '@slipstream/balancer';
@@ -203,6 +204,8 @@ export class NetworkClient {
   private readonly hedge: HedgeStep<HttpResponse>;
   /** The composed chains, by shape (`chainIndex`): built once each, on first use. */
   private readonly chains: ((x: Exchange) => Promise<PipelineResponse>)[] = [];
+  /** Told the routes in force after each change of the route table (`onRoutesChange`). */
+  private readonly routeListeners = new Set<(routes: readonly RouteConfig[]) => void>();
 
   constructor(
     @inject(CLIENT_OPTIONS) options: NetworkClientOptions,
@@ -460,7 +463,38 @@ export class NetworkClient {
    * the route they resolved when they started.
    */
   configureRouting(config: AdvancedRoutingConfig): void {
+    const before = this.router.table;
     applyRoutingConfig(this.router, this.scheduler, config);
+    if (this.router.table === before) return;
+    const routes = this.router.table.routes;
+    for (const listener of [...this.routeListeners]) {
+      try {
+        listener(routes);
+      } catch (err) {
+        // The table is in force already: a listener's failure is its own.
+        this.logger?.error('a route table listener failed', { error: String(err) });
+      }
+    }
+  }
+
+  /**
+   * The routes in force, as configured: the route table's own frozen array, the same object until
+   * the table changes (so a reader may cache what it derives from them by identity).
+   */
+  get routes(): readonly RouteConfig[] {
+    return this.router.table.routes;
+  }
+
+  /**
+   * Calls `listener` with the routes in force after each change of the route table
+   * (`configureRouting`, whoever calls it: a bus command, a config reload), synchronously, before
+   * `configureRouting` returns. Returns the disposer that stops it.
+   */
+  onRoutesChange(listener: (routes: readonly RouteConfig[]) => void): Disposer {
+    this.routeListeners.add(listener);
+    return () => {
+      this.routeListeners.delete(listener);
+    };
   }
 
   /** The QoS class of requests that name none and whose route names none (`configureRouting` may change it). */

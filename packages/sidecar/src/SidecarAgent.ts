@@ -4,8 +4,8 @@ import {
   type Agent,
   type AgentContext,
   type AgentHealth,
+  type Disposer,
   type Logger,
-  type RouteConfig,
 } from '@slipstream/contracts';
 import {
   AdminServer,
@@ -35,23 +35,28 @@ export class SidecarAgent implements Agent {
   readonly capabilities = ['http-proxy', 'json-rpc-coalescing'] as const;
   readonly dependsOn = ['network-performance'] as const;
   readonly #section: SidecarSection;
-  #routes: readonly RouteConfig[];
   #proxy: SidecarProxy | undefined;
   #admin: AdminServer | undefined;
   #logger: Logger | undefined;
   #lastDrain: DrainReport | undefined;
+  #unwatchRoutes: Disposer | undefined;
 
-  constructor(section: SidecarSection, routes: readonly RouteConfig[]) {
+  constructor(section: SidecarSection) {
     this.#section = section;
-    this.#routes = routes;
   }
 
-  /** Listens on `sidecar.listen` and, when enabled, starts the admin server on `sidecar.admin`. */
+  /**
+   * Listens on `sidecar.listen` and, when enabled, starts the admin server on `sidecar.admin`.
+   * The proxy's Host check follows the client's route table: it takes the routes in force now,
+   * then each new table as the client applies it, whichever way the change came (a config
+   * reload, SIGHUP, a fleet revision, `network.routing.configure` over the bus).
+   */
   async start(ctx: AgentContext): Promise<void> {
     const { listen, limits, admin, retryAfterSec } = this.#section;
     this.#logger = ctx.logger;
+    const client = ctx.services.get<NetworkClient>(TOKENS.NetworkClient);
     const proxy = new SidecarProxy(
-      ctx.services.get<NetworkClient>(TOKENS.NetworkClient),
+      client,
       {
         host: listen.host,
         port: listen.port,
@@ -63,7 +68,8 @@ export class SidecarAgent implements Agent {
       },
       ctx.logger,
     );
-    proxy.setRoutes(this.#routes);
+    proxy.setRoutes(client.routes);
+    this.#unwatchRoutes = client.onRoutesChange((routes) => proxy.setRoutes(routes));
     this.#proxy = proxy;
     const url = await proxy.listen();
     if (admin.enabled) {
@@ -89,17 +95,13 @@ export class SidecarAgent implements Agent {
 
   /** Drains the proxy (within `sidecar.drainTimeoutMs`), then closes the admin server. */
   async stop(): Promise<void> {
+    this.#unwatchRoutes?.();
+    this.#unwatchRoutes = undefined;
     if (this.#proxy) {
       this.#lastDrain = await this.#proxy.drain(this.#section.drainTimeoutMs);
       this.#logger?.info('sidecar drained', { ...this.#lastDrain });
     }
     await this.#admin?.close();
-  }
-
-  /** Takes a new route table (its host constraints decide which `Host` values are served). */
-  setRoutes(routes: readonly RouteConfig[]): void {
-    this.#routes = routes;
-    this.#proxy?.setRoutes(routes);
   }
 
   /** The proxy's URL, once listening. */

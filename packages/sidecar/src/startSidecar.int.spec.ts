@@ -434,6 +434,19 @@ describe(startSidecar, () => {
       await sidecar.reload(config());
     });
 
+    it('serves the host of a route a reload added, and refuses it (421) once a reload removed it', async () => {
+      const next = config();
+      next.network.routes = [
+        ...next.network.routes!,
+        { id: 'added', match: { host: 'added.local' }, cluster: 'b' },
+      ];
+      await sidecar.reload(next);
+      const added = await send(url, { path: '/x', headers: { host: 'added.local' } });
+      expect([added.status, (added.json as { upstream?: string }).upstream]).toEqual([200, 'b']);
+      await sidecar.reload(config());
+      expect((await send(url, { path: '/x', headers: { host: 'added.local' } })).status).toBe(421);
+    });
+
     it('refuses an invalid config and keeps the one in force', async () => {
       const next = config();
       next.network.routes = [{ id: 'broken', match: { path: '/api/' }, cluster: 'missing' }];

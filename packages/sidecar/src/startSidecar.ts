@@ -6,13 +6,13 @@ import {
 import type { Logger } from '@slipstream/contracts';
 import { createLogger, Orchestrator } from '@slipstream/core';
 import { natsTransportModule, type NatsTransportOptions } from '@slipstream/transport-nats';
-import { watch, type FSWatcher } from 'node:fs';
 import { loadSidecarConfig } from './config/loadSidecarConfig';
 import { parseSidecarConfig, type SidecarConfig, type SidecarConfigInput } from './config/SidecarConfig';
 import { NetworkProxyAgent } from './remote/NetworkProxyAgent';
 import { FleetConfigAgent } from './fleet/FleetConfigAgent';
 import type { FleetConfig } from './fleet/parseFleetConfig';
 import { applyConfigChange, type ConfigChange } from './reload/applyConfigChange';
+import { watchConfigFile, type ConfigFileWatch } from './reload/watchConfigFile';
 import { SidecarAgent } from './SidecarAgent';
 import type { ProxyStatsSnapshot } from './proxy/ProxyStats';
 
@@ -69,7 +69,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   else throw new TypeError('startSidecar needs `configFile` or `config`');
   const logger = options.logger ?? createLogger(config.core.log);
   const network = new NetworkPerformanceAgent(config.network);
-  const sidecar = new SidecarAgent(config.sidecar, config.network.routes ?? []);
+  const sidecar = new SidecarAgent(config.sidecar);
   /** The `network` section of the fleet revision in force; it overrides the file's. */
   let fleetNetwork: FleetConfig['network'] | undefined;
   let reloading: Promise<unknown> = Promise.resolve();
@@ -86,9 +86,9 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       const composed = fleetNet === undefined ? next : { ...next, network: fleetNet };
       let change: ConfigChange;
       try {
-        change = await applyConfigChange(config, composed, network, sidecar);
+        change = await applyConfigChange(config, composed, network);
       } catch (err) {
-        await applyConfigChange(composed, config, network, sidecar).catch((undo: unknown) =>
+        await applyConfigChange(composed, config, network).catch((undo: unknown) =>
           logger.error('config reload failed and could not be undone', { error: String(undo) }),
         );
         throw err;
@@ -153,17 +153,19 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   };
 }
 
-/** Reloads when `file` changes (editors write in bursts: one reload per 100 ms quiet spell); a refused config is logged. */
-function watchFile(file: string, reload: () => Promise<ConfigChange>, logger: Logger): FSWatcher {
-  let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(file, () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+/**
+ * Reloads when `file` changes, however it is saved (in place, by rename, deleted and created
+ * again, a symlink pointed elsewhere: see `watchConfigFile`); editors write in bursts: one reload
+ * per 100 ms quiet spell. A refused config is logged.
+ */
+function watchFile(file: string, reload: () => Promise<ConfigChange>, logger: Logger): ConfigFileWatch {
+  return watchConfigFile(
+    file,
+    () => {
       reload().catch((err: unknown) =>
         logger.error('config reload refused; the config in force stays', { error: String(err) }),
       );
-    }, 100);
-  });
-  watcher.on('close', () => clearTimeout(timer));
-  return watcher;
+    },
+    { debounceMs: 100, logger },
+  );
 }

@@ -57,6 +57,33 @@ describe(MessageBus, () => {
       await expect(bus.request('network.optimize', {})).resolves.toEqual({ done: true });
     });
 
+    it('when the reply cannot be sent (over the transport’s size limit), the requester gets that error at once, not a timeout', async () => {
+      /** An in-process transport that refuses envelopes above 1 000 bytes of JSON, as NATS refuses 1 MiB. */
+      class LimitedTransport extends InProcessTransport {
+        override publish(envelope: Envelope): Promise<void> {
+          if (JSON.stringify(envelope).length > 1_000)
+            return Promise.reject(
+              Object.assign(new Error('too large'), { code: 'SLIP_ERR_PAYLOAD_TOO_LARGE' }),
+            );
+          return super.publish(envelope);
+        }
+      }
+      const limited = new MessageBus(new LimitedTransport(), silentLogger, {
+        source: 'spec',
+        requestTimeoutMs: 3_000,
+      });
+      try {
+        limited.respond('network.optimize', () => ({ big: 'x'.repeat(2_000) }) as never);
+        const started = performance.now();
+        const err = await limited.request('network.optimize', {}).catch((e: unknown) => e);
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(RemoteError.is(err)).toBe(true);
+        expect((err as RemoteError).remote).toMatchObject({ code: 'SLIP_ERR_PAYLOAD_TOO_LARGE' });
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('when the request payload is not serialisable, rejects before sending', async () => {
       let calls = 0;
       bus.respond('network.optimize', () => (calls++, {}) as never);

@@ -224,14 +224,23 @@ export class MessageBus implements EventBus {
     return { ok: false, error: new PayloadNotSerializableError(request.topic, reason).toJSON() };
   }
 
-  /** Sends `reply` to the request's `replyTo`; a reply that cannot be sent is logged. */
+  /**
+   * Sends `reply` to the request's `replyTo`. A reply that cannot be sent (larger than the
+   * transport's payload limit, say) is logged, and the requester is answered with that error
+   * instead (a `RemoteError` carrying its code), so it does not wait for its timeout; when that
+   * cannot be sent either, the requester's timeout remains.
+   */
   private reply(request: Envelope, reply: ReplyPayload): Promise<void> {
-    return this.transport.publish(this.envelope(request.replyTo!, reply, request.id)).catch((err: unknown) =>
-      this.logger.error('bus reply could not be sent', {
-        topic: request.topic,
-        error: serializeError(err),
-      }),
-    );
+    return this.transport
+      .publish(this.envelope(request.replyTo!, reply, request.id))
+      .catch((err: unknown) => {
+        const error = serializeError(err);
+        this.logger.error('bus reply could not be sent', { topic: request.topic, error });
+        const failure: ReplyPayload = { ok: false, error };
+        return this.transport
+          .publish(this.envelope(request.replyTo!, failure, request.id))
+          .catch(() => undefined);
+      });
   }
 
   private track(dispose: Disposer): Disposer {

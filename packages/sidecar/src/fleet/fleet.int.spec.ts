@@ -133,6 +133,17 @@ describe('sidecars following a fleet configuration bucket (three processes on on
     );
   });
 
+  it('a pushed revision adding a host route: all three serve that Host (it was refused, 421, before)', async () => {
+    const host = (sidecar: ForkedSidecar) =>
+      send(sidecar.proxyUrl, { path: '/x', headers: { host: 'fleet.local' } }).then((r) => r.status);
+    expect(await Promise.all(sidecars.map(host))).toEqual([421, 421, 421]);
+    const withHost = network('b');
+    withHost.routes = [...withHost.routes!, { id: 'fleet', match: { host: 'fleet.local' }, cluster: 'a' }];
+    const revision = await push({ network: withHost });
+    await waitFor('three config.applied', () => applied.filter((e) => e.revision === revision).length === 3);
+    expect(await Promise.all(sidecars.map(host))).toEqual([200, 200, 200]);
+  });
+
   it('pushConfig refuses an invalid file with a ConfigError naming the path, and stores nothing', async () => {
     const before = (await configStatus({ servers: SERVERS, bucket })).latest;
     await expect(push({ network: network('b'), sidecar: {} })).rejects.toMatchObject({

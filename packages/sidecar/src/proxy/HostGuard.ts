@@ -11,6 +11,8 @@ const LOOPBACK_NAMES: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '
  */
 export class HostGuard {
   #port = 0;
+  /** The route table whose hosts `#routeHosts` holds (a table handed over again is not read again). */
+  #routes: readonly RouteConfig[] | undefined;
   #routeHosts: string[] = [];
 
   /** Sets the port the sidecar listens on (its own address is served). */
@@ -18,8 +20,14 @@ export class HostGuard {
     this.#port = port;
   }
 
-  /** Takes the host constraints of `routes` (called again on every route table change). */
+  /**
+   * Takes the host constraints of `routes`: the route table in force, handed over again on every
+   * change of it (the sidecar agent follows `NetworkClient.onRoutesChange`). They are derived
+   * once per table, never per request.
+   */
   setRoutes(routes: readonly RouteConfig[]): void {
+    if (routes === this.#routes) return;
+    this.#routes = routes;
     this.#routeHosts = routes.flatMap((r) =>
       r.match.host === undefined ? [] : [r.match.host.toLowerCase()],
     );

@@ -1,7 +1,6 @@
 import type { NetworkPerformanceAgent } from '@slipstream/agent-network-performance';
 import { isDeepStrictEqual } from 'node:util';
 import type { SidecarConfig } from '../config/SidecarConfig';
-import type { SidecarAgent } from '../SidecarAgent';
 
 /** What a reload changed. */
 export interface ConfigChange {
@@ -15,7 +14,8 @@ export interface ConfigChange {
  * Applies the difference between the config in force and `next` through the agent's own
  * `implement*` paths (the handlers of the `network.*.configure` commands), each validated there:
  * clusters (new or changed), pools, batching, breakers, monitoring, then routes and classes (so
- * a route never points at a cluster not yet built); the proxy then takes the new route hosts.
+ * a route never points at a cluster not yet built). The proxy's Host check follows the client's
+ * route table by itself (`NetworkClient.onRoutesChange`), as for a bus command.
  * Settings of the process itself (the `sidecar`, `fleet` and `agents` sections and core's) and removed clusters are
  * listed in `needsRestart`, not applied. A step that throws leaves the steps before it applied.
  */
@@ -23,7 +23,6 @@ export async function applyConfigChange(
   current: SidecarConfig,
   next: SidecarConfig,
   agent: NetworkPerformanceAgent,
-  sidecar: SidecarAgent,
 ): Promise<ConfigChange> {
   const applied: string[] = [];
   const needsRestart: string[] = [];
@@ -60,7 +59,6 @@ export async function applyConfigChange(
       routes: now.routes ?? [],
       ...(now.classes ? { classes: now.classes } : {}),
     });
-    sidecar.setRoutes(now.routes ?? []);
     applied.push('routing');
   }
   if (!isDeepStrictEqual(current.sidecar, next.sidecar)) needsRestart.push('sidecar');
