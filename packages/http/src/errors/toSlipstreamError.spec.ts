@@ -1,4 +1,9 @@
-import { ConnectionError, SlipstreamError, StreamResetError } from '@slipstream/contracts';
+import {
+  ConnectionError,
+  MalformedResponseError,
+  SlipstreamError,
+  StreamResetError,
+} from '@slipstream/contracts';
 import { errors } from 'undici';
 import { isConnectionLoss, toSlipstreamError } from './toSlipstreamError';
 
@@ -31,5 +36,14 @@ describe('toSlipstreamError', () => {
   it('maps a socket failure to a ConnectionError and leaves unknown errors untyped', () => {
     expect(ConnectionError.is(toSlipstreamError(new errors.SocketError('closed'), true))).toBe(true);
     expect(toSlipstreamError(new Error('boom'), true)).toMatchObject({ code: SlipstreamError.code });
+  });
+
+  it('maps a response undici refused itself (a 100 Continue: "bad response") to a MalformedResponseError, not a lost connection', () => {
+    for (const refused of [new errors.SocketError('bad response'), new errors.SocketError('bad upgrade')]) {
+      expect(isConnectionLoss(refused)).toBe(false);
+      const err = toSlipstreamError(refused, true);
+      expect(MalformedResponseError.is(err)).toBe(true);
+      expect(err).toMatchObject({ retryable: false, cause: refused });
+    }
   });
 });

@@ -27,6 +27,23 @@ const LOST_STREAM_CODES: ReadonlySet<string> = new Set([
   'ERR_HTTP2_SESSION_ERROR',
 ]);
 
+/**
+ * Messages of the `UND_ERR_SOCKET` errors undici's HTTP/1.1 client destroys a connection with
+ * when it refuses the response itself (client-h1.js `onMessageBegin`, `onHeadersComplete`): a
+ * `100 Continue`, which it takes for a bad response whether asked for or not; an upgrade (101)
+ * the request did not ask for; a response with no request in flight.
+ */
+const REFUSED_RESPONSE_MESSAGES: ReadonlySet<string> = new Set(['bad response', 'bad upgrade']);
+
+/**
+ * Whether undici refused the upstream's response itself (see `REFUSED_RESPONSE_MESSAGES`): the
+ * upstream answered, so the connection was not lost under the request, and the same request
+ * draws the same answer again.
+ */
+function isRefusedResponse(err: unknown, code: string | undefined): boolean {
+  return code === 'UND_ERR_SOCKET' && REFUSED_RESPONSE_MESSAGES.has((err as Error).message);
+}
+
 /** Error codes of a connection that could not be made. */
 const CONNECT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -71,7 +88,11 @@ function codeOf(err: unknown): string | undefined {
  */
 export function isConnectionLoss(err: unknown): boolean {
   const code = codeOf(err);
-  return code !== undefined && (SOCKET_CODES.has(code) || LOST_STREAM_CODES.has(code));
+  return (
+    code !== undefined &&
+    (SOCKET_CODES.has(code) || LOST_STREAM_CODES.has(code)) &&
+    !isRefusedResponse(err, code)
+  );
 }
 
 /**
@@ -98,6 +119,12 @@ export function toSlipstreamError(err: unknown, idempotent: boolean): Slipstream
       return new MalformedResponseError(message, { cause: err });
   }
   if (code?.startsWith('HPE_')) return new MalformedResponseError(message, { cause: err });
+  if (isRefusedResponse(err, code)) {
+    return new MalformedResponseError(
+      `${message}: the HTTP/1.1 client refused the upstream's response (a 100 Continue, an unrequested upgrade)`,
+      { cause: err },
+    );
+  }
   if (code !== undefined && isTlsCode(code)) return new TlsError(`TLS: ${message}`, code, { cause: err });
   if (code === 'UND_ERR_INFO' || code?.startsWith('ERR_HTTP2_')) {
     return new StreamResetError(message, { cause: err, retryable: idempotent });

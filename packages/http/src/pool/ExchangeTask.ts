@@ -306,15 +306,41 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     if (this.#settled) controller.abort(this.#error ?? new RequestAbortedError('request aborted'));
   }
 
-  /** @inheritdoc */
-  abstract onResponseStart(
-    controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: IncomingHttpHeaders,
-  ): void;
+  /**
+   * undici calls this for every interim (1xx) response before the final one too (its HTTP/1.1
+   * client skips their bodies and goes on to the next response; RFC 9110 §15.2 has a client
+   * parse 1xx responses it did not ask for): those are skipped, the final response goes to
+   * `onFinalResponse`.
+   */
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return;
+    this.statusCode = statusCode;
+    this.onFinalResponse(statusCode, headers);
+  }
+
+  /** Whether the final response has no body whatever its headers say (RFC 9112 §6.3): a HEAD's, a 204, a 304. */
+  protected get bodiless(): boolean {
+    return this.statusCode === 204 || this.statusCode === 304 || this.#dispatch.method === 'HEAD';
+  }
+
+  /** The final (non-1xx) response's status and headers arrived; `statusCode` is set. */
+  protected abstract onFinalResponse(statusCode: number, headers: IncomingHttpHeaders): void;
 
   /** @inheritdoc */
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+  abstract onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void;
+
+  /** @inheritdoc */
+  onResponseError(controller: Dispatcher.DispatchController, err: Error): void {
+    // A 304 has no body whatever its headers say (RFC 9112 §6.3), and its `content-length` is the
+    // length its 200 would have had (RFC 9110 §8.6); undici's HTTP/1.1 client parses it without a
+    // body, then fails it for that length (client-h1.js `onMessageComplete` exempts HEAD only)
+    // and destroys the connection. The response is whole: it ends as it is.
+    if (
+      this.statusCode === 304 &&
+      (err as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+    ) {
+      return this.onResponseEnd(controller, {});
+    }
     if (
       !this.#settled &&
       this.statusCode === 0 &&

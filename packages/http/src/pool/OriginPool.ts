@@ -86,7 +86,11 @@ export class OriginPool {
         }),
       },
       this.counters,
-      { maxRequestsPerConnection: s.maxRequestsPerConnection, requireH2: s.protocol === 'h2' },
+      {
+        maxRequestsPerConnection: s.maxRequestsPerConnection,
+        requireH2: s.protocol === 'h2',
+        pipelining: this.#perConnection,
+      },
     );
     const maxAge = s.maxConnectionAgeMs;
     const pool = new Pool(this.origin, {

@@ -14,8 +14,7 @@ export class RequestTask extends ExchangeTask<HttpResponse> {
   #wireBytes = 0;
 
   /** @inheritdoc */
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    this.statusCode = statusCode;
+  protected onFinalResponse(_statusCode: number, headers: IncomingHttpHeaders): void {
     this.#headers = headers;
   }
 

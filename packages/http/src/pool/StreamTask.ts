@@ -27,11 +27,12 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
   #encoding: string | undefined;
   #decoder: Transform | undefined;
   #closed = false;
+  /** A bodiless response, handed over at its end (see `onFinalResponse`). */
+  #whole: HttpStreamResponse | undefined;
 
   /** @inheritdoc */
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  protected onFinalResponse(statusCode: number, headers: IncomingHttpHeaders): void {
     if (this.settled) return;
-    this.statusCode = statusCode;
     const encoding = headers['content-encoding']?.trim().toLowerCase();
     if (this.decode && encoding !== undefined && STREAM_DECODERS[encoding] !== undefined) {
       this.#encoding = encoding;
@@ -45,11 +46,21 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     this.ended = new Promise((resolve) => (this.#settleEnded = resolve));
     body.on('error', reportedByEnded);
     this.owner.holdStream(this);
-    // The caller's signal cuts the body too, unless it covered the wait for the headers only.
-    this.resolveWith(
-      new HttpStreamResponse(statusCode, headers, body, this, this.bodyLogical, this.bodyWire, this.queuedMs),
-      !this.signalUntilHeaders,
+    const response = new HttpStreamResponse(
+      statusCode,
+      headers,
+      body,
+      this,
+      this.bodyLogical,
+      this.bodyWire,
+      this.queuedMs,
     );
+    // A response without a body is whole at its end, which follows its headers at once: it is
+    // handed over then, so that what undici finds wrong with the message (a 204 with body bytes)
+    // fails the request instead of breaking off a body after its status was passed on.
+    if (this.bodiless) this.#whole = response;
+    // The caller's signal cuts the body too, unless it covered the wait for the headers only.
+    else this.resolveWith(response, !this.signalUntilHeaders);
   }
 
   /** @inheritdoc */
@@ -65,6 +76,7 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
   onResponseEnd(): void {
     // The socket is undici's again; the slot stays held until the reader is done with the body.
     this.controller = null;
+    if (this.#whole !== undefined) this.resolveWith(this.#whole, !this.signalUntilHeaders);
     if (this.#decoder === undefined) this.#end();
     else this.#decoder.end();
   }
@@ -81,8 +93,9 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
 
   /** @inheritdoc */
   protected override failed(err: SlipstreamError): void {
-    if (this.#body === undefined) this.rejectWith(err);
-    else this.#body.destroy(err);
+    // Not handed over yet (before the headers, or a bodiless response before its end): the request fails.
+    if (!this.settled) this.rejectWith(err);
+    this.#body?.destroy(err);
   }
 
   /** A decoder for the first body chunk of an encoded body (an empty body never needs one). */
