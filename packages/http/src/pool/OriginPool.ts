@@ -86,11 +86,7 @@ export class OriginPool {
         }),
       },
       this.counters,
-      {
-        maxRequestsPerConnection: s.maxRequestsPerConnection,
-        requireH2: s.protocol === 'h2',
-        pipelining: this.#perConnection,
-      },
+      { maxRequestsPerConnection: s.maxRequestsPerConnection, requireH2: s.protocol === 'h2' },
     );
     const maxAge = s.maxConnectionAgeMs;
     const pool = new Pool(this.origin, {

@@ -4,15 +4,12 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import { buildConnector, errors } from 'undici';
-import { skipContinues } from '../pool/skipContinues';
 import type { OriginCounters } from './OriginCounters';
 
 /** One of our sockets: whose counters it feeds and how many requests it carried. */
 interface SocketRecord {
   counters: OriginCounters;
   requests: number;
-  /** Told when a request's head goes out on an HTTP/1.1 socket (see `skipContinues`). */
-  requestSent: (() => void) | undefined;
 }
 
 /**
@@ -30,10 +27,7 @@ function onConnected(message: unknown): void {
 
 function onSendHeaders(message: unknown): void {
   const record = owners.get((message as { socket: Socket }).socket);
-  if (record) {
-    record.requests++;
-    record.requestSent?.();
-  }
+  if (record) record.requests++;
 }
 
 /** What a tracked connector enforces and measures besides undici's own connector. */
@@ -42,11 +36,6 @@ export interface ConnectorLimits {
   maxRequestsPerConnection: number;
   /** Refuse a connection on which ALPN did not pick HTTP/2. */
   requireH2: boolean;
-  /**
-   * Requests an HTTP/1.1 connection carries at once; with 1, its sockets drop the `100 Continue`
-   * responses undici would fail them on (`skipContinues`).
-   */
-  pipelining: number;
 }
 
 /**
@@ -69,9 +58,7 @@ export function trackedConnector(
         counters.connectErrors++;
         return (callback as (e: Error | null, s: Socket | null) => void)(err, null);
       }
-      const h1 = (socket as TLSSocket).alpnProtocol !== 'h2';
-      const requestSent = h1 && limits.pipelining === 1 ? skipContinues(socket) : undefined;
-      const record: SocketRecord = { counters, requests: 0, requestSent };
+      const record: SocketRecord = { counters, requests: 0 };
       owners.set(socket, record);
       const max = limits.maxRequestsPerConnection;
       if (max > 0) {
