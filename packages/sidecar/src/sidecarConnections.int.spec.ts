@@ -104,6 +104,36 @@ describe('the sidecar and its client connections', () => {
     });
 
     it.each([
+      ['no route (404)', '/nowhere'],
+      ["the sidecar's own stats endpoint", '/_slipstream/stats'],
+    ])(
+      'closes the connection after answering an upgrade request with %s, so nothing behind it waits',
+      async (_name, path) => {
+        const { socket, read } = openExchange(
+          url,
+          `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n` +
+            `GET /rec HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
+        );
+        const timer = setTimeout(() => socket.destroy(), 3_000);
+        const text = await read;
+        clearTimeout(timer);
+        expect(statuses(text)).toHaveLength(1);
+        expect(text.toLowerCase()).toContain('connection: close');
+      },
+    );
+
+    it('answers HEAD on the stats endpoint, and on the JSON-RPC endpoint refuses a declared body over the limit without inviting it', async () => {
+      const head = await send(url, { method: 'HEAD', path: '/_slipstream/stats' });
+      expect(head.status).toBe(200);
+      const refused = await rawExchange(
+        url,
+        `POST /_slipstream/rpc/rec HTTP/1.1\r\nHost: ${host}\r\nexpect: 100-continue\r\n` +
+          `content-length: 999999999\r\nconnection: close\r\n\r\n`,
+      );
+      expect(statuses(refused)).toEqual([413]);
+    });
+
+    it.each([
       ['a quote breaking out of forwarded', 'users.local:x";for="6.6.6.6'],
       ['a list', 'users.local:80, evil.example'],
       ['a signed port', `127.0.0.1:+${'PORT'}`],

@@ -269,6 +269,17 @@ export class SidecarProxy {
     return this.#draining && ClientConnection.of(res.req.socket).open.size <= 1;
   }
 
+  /**
+   * Whether the connection closes after `res`: the last response a drain owes on it, or one to a
+   * request whose body will not be read to its end (an upstream answer or a refusal before it
+   * ended), or to an `upgrade` request (ignored: the sidecar tunnels nothing, and Node's parser
+   * reads nothing after one), so a request pipelined behind either would never be answered.
+   */
+  #closesAfter(res: ServerResponse): boolean {
+    const req = res.req;
+    return this.#lastOnConnection(res) || !req.complete || req.headers.upgrade !== undefined;
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse, connection: ClientConnection): Promise<void> {
     if (this.#draining) throw new RefusedRequestError('draining', 'the sidecar is draining');
     const { path, host } = this.#requestTarget(req);
@@ -322,11 +333,7 @@ export class SidecarProxy {
       throw metered.exceeded ?? err;
     }
     const headers = responseHeaders(response.headers, VIA);
-    // The connection cannot carry another request when the rest of the request body will not be
-    // read (the upstream answered before it ended), or after an `upgrade` request (ignored: the
-    // sidecar tunnels nothing, and Node's parser reads nothing after one).
-    if (this.#lastOnConnection(res) || !req.complete || req.headers.upgrade !== undefined)
-      headers.connection = 'close';
+    if (this.#closesAfter(res)) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
     this.#stats.responded(response.statusCode);
     if (method === 'HEAD') {
@@ -386,7 +393,7 @@ export class SidecarProxy {
     signal: AbortSignal,
   ): Promise<void> {
     const pathname = path.split('?', 1)[0]!;
-    if (pathname === '/_slipstream/stats' && req.method === 'GET') {
+    if (pathname === '/_slipstream/stats' && (req.method === 'GET' || req.method === 'HEAD')) {
       return this.#sendJson(res, 200, JSON.stringify(this.stats()));
     }
     if (!pathname.startsWith(RPC_PREFIX)) {
@@ -397,8 +404,11 @@ export class SidecarProxy {
     }
     const cluster = clusterOf(pathname.slice(RPC_PREFIX.length));
     const control = readControlHeaders(req.headers);
-    if (expectsContinue(req)) res.writeContinue();
-    const body = await readBody(req, this.#options.maxBodyBytes);
+    const body = await readBody(
+      req,
+      this.#options.maxBodyBytes,
+      expectsContinue(req) ? () => res.writeContinue() : undefined,
+    );
     this.#stats.forwarded++;
     const answer = await answerRpc(this.#target, cluster, body, {
       priority: control.priority,
@@ -424,7 +434,7 @@ export class SidecarProxy {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       via: VIA,
-      ...(this.#lastOnConnection(res) ? { connection: 'close' } : {}),
+      ...(this.#closesAfter(res) ? { connection: 'close' } : {}),
       ...extra,
     });
     res.end(body);
@@ -443,8 +453,6 @@ export class SidecarProxy {
     const extra: Record<string, string | number> = {};
     if (answer.retryAfterSec !== undefined) extra['retry-after'] = answer.retryAfterSec;
     if (RefusedRequestError.is(err) && err.allow !== undefined) extra.allow = err.allow;
-    // The rest of a refused body is not read: the connection cannot carry another request.
-    if (RefusedRequestError.is(err) && !res.req.complete) extra.connection = 'close';
     this.#sendJson(res, answer.status, answer.body, extra);
   }
 

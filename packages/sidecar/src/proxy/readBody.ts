@@ -6,12 +6,19 @@ import { RefusedRequestError } from '../errors/RefusedRequestError';
  * Collects `req`'s body, at most `maxBytes`: undefined for a request without one. Rejects with
  * `RefusedRequestError('body_too_large')` as soon as the declared or the received length passes
  * the limit (the rest is not read), and with the stream's error when the client goes away.
+ * `invite` (sending `100 Continue` to a client that waits for it) is called once the declared
+ * length is accepted, so a body over the limit is refused without having been invited.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+export function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  invite?: () => void,
+): Promise<Buffer | undefined> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
     return Promise.reject(tooLarge(maxBytes));
   }
+  invite?.();
   if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
     return Promise.resolve(undefined);
   }
