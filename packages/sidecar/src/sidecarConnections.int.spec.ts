@@ -219,9 +219,11 @@ describe('the sidecar and its client connections', () => {
     const host = new URL(sidecar.proxyUrl).host;
     const post = (path: string): string =>
       `POST ${path} HTTP/1.1\r\nHost: ${host}\r\ncontent-length: 2\r\n\r\nhi`;
+    // The first takes 2 s: the three stay in flight (the others queued behind it) while the test looks.
+    slow.setBehaviour([{ match: { path: '/slow/1' }, behaviour: { latencyMs: 2_000 } }]);
     const served = slow.counters().requestsReceived;
     const { read } = openExchange(sidecar.proxyUrl, `${post('/slow/1')}${post('/slow/2')}${post('/slow/3')}`);
-    const deadline = Date.now() + 2_000;
+    const deadline = Date.now() + 1_500;
     while (sidecar.stats().inFlight < 3 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -353,16 +353,19 @@ describe(startSidecar, () => {
     });
 
     it('stops counting a queued response in flight when its client goes away', async () => {
+      // The first takes 2 s: both stay in flight while the test looks, however loaded the machine.
+      slow.setBehaviour([{ match: { path: '/slow/first' }, behaviour: { latencyMs: 2_000 } }]);
       const socket = connect(Number(new URL(url).port), '127.0.0.1');
       socket.on('error', () => undefined);
       socket.write(`${get('/slow/first')}${get('/slow/queued')}`);
-      const deadline = Date.now() + 2_000;
+      const deadline = Date.now() + 1_500;
       while (sidecar.stats().inFlight < 2 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       expect(sidecar.stats().inFlight).toBe(2);
       socket.destroy();
       expect(await settledInFlight()).toBe(0);
+      slow.setBehaviour([]);
     });
   });
 
