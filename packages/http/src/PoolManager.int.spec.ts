@@ -484,6 +484,19 @@ describe(PoolManager, () => {
       expect(up.counters().requests.at(-1)!.contentEncoding).toBe('identity');
     });
 
+    it("when it compresses a body whose caller set its content-length, sends the compressed body's length", async () => {
+      pm = new PoolManager();
+      const body = 'z'.repeat(8_192);
+      const res = await pm.request(
+        { origin: up.origin, path: '/ingest', method: 'POST', body, headers: { 'content-length': '8192' } },
+        { compression: 'gzip' },
+      );
+      expect(res.statusCode).toBe(200);
+      const seen = up.counters().requests.at(-1)!;
+      expect(seen.contentEncoding).toBe('gzip');
+      expect(seen.bytesInDecoded).toBe(8_192);
+    });
+
     it('when a request names an unknown compression, rejects with ConfigError naming it', async () => {
       pm = new PoolManager();
       const err = await pm

@@ -178,7 +178,9 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
         if (this.#settled) return;
         this.bodyWire = compressed.length;
         this.#dispatch.body = compressed;
-        this.#dispatch.headers = { ...headers, 'content-encoding': requestCompression };
+        // A caller's content-length was the uncompressed body's: undici sets the sent one's.
+        const { 'content-length': _length, ...rest } = headers;
+        this.#dispatch.headers = { ...rest, 'content-encoding': requestCompression };
         this.owner.submit(this);
       },
       (err: unknown) => this.rejectWith(toSlipstreamError(err, this.idempotent)),
