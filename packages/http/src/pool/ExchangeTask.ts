@@ -317,7 +317,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return;
     this.statusCode = statusCode;
-    this.onFinalResponse(statusCode, headers);
+    this.onFinalResponse(headers);
   }
 
   /** Whether the final response has no body whatever its headers say (RFC 9112 §6.3): a HEAD's, a 204, a 304. */
@@ -326,7 +326,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   }
 
   /** The final (non-1xx) response's status and headers arrived; `statusCode` is set. */
-  protected abstract onFinalResponse(statusCode: number, headers: IncomingHttpHeaders): void;
+  protected abstract onFinalResponse(headers: IncomingHttpHeaders): void;
 
   /** @inheritdoc */
   abstract onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void;

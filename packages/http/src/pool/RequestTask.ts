@@ -14,7 +14,7 @@ export class RequestTask extends ExchangeTask<HttpResponse> {
   #wireBytes = 0;
 
   /** @inheritdoc */
-  protected onFinalResponse(_statusCode: number, headers: IncomingHttpHeaders): void {
+  protected onFinalResponse(headers: IncomingHttpHeaders): void {
     this.#headers = headers;
   }
 

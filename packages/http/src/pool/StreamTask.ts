@@ -31,7 +31,7 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
   #whole: HttpStreamResponse | undefined;
 
   /** @inheritdoc */
-  protected onFinalResponse(statusCode: number, headers: IncomingHttpHeaders): void {
+  protected onFinalResponse(headers: IncomingHttpHeaders): void {
     if (this.settled) return;
     const encoding = headers['content-encoding']?.trim().toLowerCase();
     if (this.decode && encoding !== undefined && STREAM_DECODERS[encoding] !== undefined) {
@@ -47,7 +47,7 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     body.on('error', reportedByEnded);
     this.owner.holdStream(this);
     const response = new HttpStreamResponse(
-      statusCode,
+      this.statusCode,
       headers,
       body,
       this,

@@ -1,6 +1,6 @@
 import { RequestAbortedError } from '@slipstream/contracts';
 import { setMaxListeners } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RefusedRequestError } from '../errors/RefusedRequestError';
 
@@ -13,10 +13,8 @@ const CONNECTIONS = new WeakMap<Socket, ClientConnection>();
  * signal its requests' upstream calls listen to.
  */
 export class ClientConnection {
-  /** Responses owed on this connection: received, not yet closed. */
+  /** Responses owed on this connection: received, not yet closed, in the order of their requests. */
   readonly open = new Set<ServerResponse>();
-  /** The request received last: a parse error while its body is incomplete is that body's. */
-  current: IncomingMessage | undefined;
   /**
    * A malformed request pipelined behind others: its raw refusal goes out once the responses
    * ahead of it are sent, so that it does not overtake them (and the connection closes after it).
@@ -31,6 +29,16 @@ export class ClientConnection {
     const connection = new ClientConnection(socket);
     CONNECTIONS.set(socket, connection);
     return connection;
+  }
+
+  /**
+   * The response owed to the latest request, if it is still owed: a parse error while that
+   * request's body is incomplete is that body's.
+   */
+  latestOpen(): ServerResponse | undefined {
+    let latest: ServerResponse | undefined;
+    for (const res of this.open) latest = res;
+    return latest;
   }
 
   /** The state of an accepted connection. */

@@ -18,7 +18,7 @@ import { errorResponse } from './errorResponse';
 import { forwardedRequestHeaders } from './forwardedRequest';
 import { responseHeaders } from './hopByHop';
 import { HostGuard } from './HostGuard';
-import { isValidHost } from './hostSyntax';
+import { hostFields, isValidHost } from './hostSyntax';
 import { meteredBody } from './meteredBody';
 import { ProxyStats, type ProxyStatsSnapshot } from './ProxyStats';
 import { readBody } from './readBody';
@@ -78,16 +78,6 @@ const FORWARDED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE';
 /** Whether the client waits for `100 Continue` before sending its body. */
 function expectsContinue(req: IncomingMessage): boolean {
   return req.headers.expect?.toLowerCase() === '100-continue';
-}
-
-/** How many `Host` fields a request head carries (Node keeps the first of several). */
-function hostFields(rawHeaders: readonly string[]): number {
-  let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length === 4 && name.toLowerCase() === 'host') count++;
-  }
-  return count;
 }
 
 /**
@@ -235,7 +225,6 @@ export class SidecarProxy {
     this.#stats.requests++;
     this.#stats.inFlight++;
     const connection = ClientConnection.of(req.socket);
-    connection.current = req;
     connection.open.add(res);
     res.on('close', () => {
       // Closed before its response was sent: the client went away, which cuts its upstream request.
@@ -260,24 +249,21 @@ export class SidecarProxy {
   }
 
   /**
-   * Whether `res` is the last response a draining sidecar owes on its connection, so it closes
-   * the connection. Not an earlier one: the requests pipelined behind it were received, and may
-   * have run upstream, before the drain began; their responses still go out, then the last closes
-   * (or, once nothing is in flight, the drain closes the connections left idle).
-   */
-  #lastOnConnection(res: ServerResponse): boolean {
-    return this.#draining && ClientConnection.of(res.req.socket).open.size <= 1;
-  }
-
-  /**
-   * Whether the connection closes after `res`: the last response a drain owes on it, or one to a
-   * request whose body will not be read to its end (an upstream answer or a refusal before it
-   * ended), or to an `upgrade` request (ignored: the sidecar tunnels nothing, and Node's parser
-   * reads nothing after one), so a request pipelined behind either would never be answered.
+   * Whether the connection closes after `res`: one to a request whose body will not be read to
+   * its end (an upstream answer or a refusal before it ended), or to an `upgrade` request
+   * (ignored: the sidecar tunnels nothing, and Node's parser reads nothing after one), so a
+   * request pipelined behind either would never be answered; and, in a drain, the last response
+   * owed on the connection. Not an earlier one: the requests pipelined behind it were received,
+   * and may have run upstream, before the drain began; their responses still go out, then the
+   * last closes (or, once nothing is in flight, the drain closes the connections left idle).
    */
   #closesAfter(res: ServerResponse): boolean {
     const req = res.req;
-    return this.#lastOnConnection(res) || !req.complete || req.headers.upgrade !== undefined;
+    return (
+      !req.complete ||
+      req.headers.upgrade !== undefined ||
+      (this.#draining && ClientConnection.of(req.socket).open.size <= 1)
+    );
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse, connection: ClientConnection): Promise<void> {
@@ -474,7 +460,7 @@ export class SidecarProxy {
     const connection = ClientConnection.of(socket);
     // The parser stays in error: each further chunk of the same connection reports it again.
     if (connection.refusal !== undefined) return;
-    if (connection.current?.complete === false) {
+    if (connection.latestOpen()?.req.complete === false) {
       // Inside a forwarded request's body (cut short, or badly chunked): that request cannot
       // complete, and no answer can follow it on this connection. Closing it aborts its upstream call.
       socket.destroy();

@@ -10,3 +10,13 @@ const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 export function isValidHost(host: string): boolean {
   return HOST.test(host);
 }
+
+/** How many `Host` fields a request head carries (Node keeps the first of several; RFC 9112 §3.2: more than one is a 400). */
+export function hostFields(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') count++;
+  }
+  return count;
+}
