@@ -122,6 +122,15 @@ describe('the sidecar and its client connections', () => {
       },
     );
 
+    it('keeps the connection after the stats endpoint answers, for the requests pipelined behind it', async () => {
+      const text = await rawExchange(
+        url,
+        `GET /_slipstream/stats HTTP/1.1\r\nHost: ${host}\r\n\r\n` +
+          `GET /rec HTTP/1.1\r\nHost: ${host}\r\nconnection: close\r\n\r\n`,
+      );
+      expect(statuses(text)).toEqual([200, 200]);
+    });
+
     it('answers HEAD on the stats endpoint, and on the JSON-RPC endpoint refuses a declared body over the limit without inviting it', async () => {
       const head = await send(url, { method: 'HEAD', path: '/_slipstream/stats' });
       expect(head.status).toBe(200);

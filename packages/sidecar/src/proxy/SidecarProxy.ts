@@ -75,6 +75,16 @@ function sidecarHops(via: string): number {
 /** The methods the proxy forwards (every one but CONNECT), for a 405's `allow`. */
 const FORWARDED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE';
 
+/**
+ * Whether `req` has a body not read to its end. A request without one is not `complete` until the
+ * parser finishes its head, which is after an answer given at once (the stats endpoint's).
+ */
+function bodyUnread(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /** Whether the client waits for `100 Continue` before sending its body. */
 function expectsContinue(req: IncomingMessage): boolean {
   return req.headers.expect?.toLowerCase() === '100-continue';
@@ -260,7 +270,7 @@ export class SidecarProxy {
   #closesAfter(res: ServerResponse): boolean {
     const req = res.req;
     return (
-      !req.complete ||
+      bodyUnread(req) ||
       req.headers.upgrade !== undefined ||
       (this.#draining && ClientConnection.of(req.socket).open.size <= 1)
     );
