@@ -177,6 +177,37 @@ describe('the sidecar and its client connections', () => {
       expect(sidecar.stats().refused.bad_request).toBe(before + 1);
     });
 
+    it.each([['/rec/../admin'], ['/rec/%2E%2e/admin'], ['/rec/./x'], ['/rec/..']])(
+      'refuses a path with a dot segment (%s) with 400, forwarding nothing: a prefix route would not bound it',
+      async (path) => {
+        const before = recorder.seen.length;
+        const text = await rawExchange(
+          url,
+          `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nconnection: close\r\n\r\n`,
+        );
+        expect(statuses(text)).toEqual([400]);
+        expect(recorder.seen.length).toBe(before);
+      },
+    );
+
+    it('serves a path whose segments only contain dots among other characters', async () => {
+      const dotted = await rawExchange(
+        url,
+        `GET /rec/..x/y.json HTTP/1.1\r\nHost: ${host}\r\nconnection: close\r\n\r\n`,
+      );
+      expect(statuses(dotted)).toEqual([200]);
+    });
+
+    it('refuses an absolute-form target with userinfo (RFC 9110 §4.2.4) with 400', async () => {
+      const before = recorder.seen.length;
+      const text = await rawExchange(
+        url,
+        `GET http://evil.example@${host}/rec HTTP/1.1\r\nHost: ${host}\r\nconnection: close\r\n\r\n`,
+      );
+      expect(statuses(text)).toEqual([400]);
+      expect(recorder.seen.length).toBe(before);
+    });
+
     it('refuses a body in a transfer coding besides chunked: 501 when chunked is last, 400 when it is not', async () => {
       const post = (te: string): string =>
         `POST /rec HTTP/1.1\r\nHost: ${host}\r\ntransfer-encoding: ${te}\r\n\r\n5\r\nhello\r\n0\r\n\r\n`;

@@ -72,6 +72,13 @@ function sidecarHops(via: string): number {
   return hops;
 }
 
+/**
+ * A `.` or `..` path segment, plain or percent-encoded, in an origin-form target: an upstream that
+ * resolves it would serve a path outside the prefix the route matched (`/public/../admin`).
+ * (An absolute-form target's path is resolved by `URL` before routing.)
+ */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+
 /** The methods the proxy forwards (every one but CONNECT), for a 405's `allow`. */
 const FORWARDED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE';
 
@@ -367,11 +374,20 @@ export class SidecarProxy {
           `Host ${JSON.stringify(host)} matches no route of this sidecar`,
         );
       }
+      if (DOT_SEGMENT.test(target)) {
+        throw new RefusedRequestError(
+          'bad_request',
+          `request target ${JSON.stringify(target)} has a dot segment: a route's path prefix would not bound it`,
+        );
+      }
       return { path: target, host };
     }
     if (!URL.canParse(target))
       throw new RefusedRequestError('bad_request', `request target ${JSON.stringify(target)}`);
     const url = new URL(target);
+    if (url.username !== '' || url.password !== '') {
+      throw new RefusedRequestError('bad_request', 'an http URI with userinfo (RFC 9110 §4.2.4)');
+    }
     if (url.protocol !== 'http:' || !this.#guard.allows(url.host)) {
       throw new RefusedRequestError(
         'absolute_form',
