@@ -1,7 +1,7 @@
 import { RequestAbortedError, RequestTimeoutError, SlipstreamError } from '@slipstream/contracts';
 import { HttpStreamResponse } from '@slipstream/http';
 import { PipelineStepError } from '../../errors/PipelineStepError';
-import type { Exchange } from '../Exchange';
+import { abandonStream, type Exchange } from '../Exchange';
 import { composeSteps, type PipelineResponse, type PipelineStep } from '../PipelineStep';
 
 /**
@@ -38,6 +38,8 @@ export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exch
     try {
       response = await withinRequest(x, this.chain(x));
     } catch (err) {
+      // A stream that had its headers when a step failed, or the request's deadline or signal cut it.
+      abandonStream(x);
       // The rest of the chain's errors, and a step's own SlipstreamError (it chose its code), pass as they are.
       if (err === x.downstreamError || err instanceof SlipstreamError) throw err;
       throw new PipelineStepError(`a pipeline step failed: ${describe(err)}`, { cause: err });
@@ -52,7 +54,10 @@ export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exch
   }
 }
 
-/** `work`, cut short by the request's deadline or the caller's signal (whichever comes first). */
+/**
+ * `work`, cut short by the request's deadline or the caller's signal (whichever comes first). A
+ * stream that `work` yields after that is abandoned (`abandonStream`).
+ */
 function withinRequest<T>(x: Exchange, work: Promise<T>): Promise<T> {
   const signal = x.signal;
   const remaining = x.remainingMs();
@@ -69,14 +74,15 @@ function withinRequest<T>(x: Exchange, work: Promise<T>): Promise<T> {
       done();
       reject(new RequestAbortedError('the request was aborted by the caller', { cause: signal?.reason }));
     };
+    let cut = false;
     const done = (): void => {
+      cut = true;
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
+        if (cut && value instanceof HttpStreamResponse) abandonStream(x, value);
         done();
         resolve(value);
       },
@@ -85,6 +91,8 @@ function withinRequest<T>(x: Exchange, work: Promise<T>): Promise<T> {
         reject(err);
       },
     );
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
