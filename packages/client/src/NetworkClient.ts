@@ -16,7 +16,8 @@
  *   attempts failed on, so a retry lands on another endpoint; every retry is paid from the
  *   retry budget, within the overall deadline.
  * - **hedge** (a route's `policy.hedge`, idempotent requests) inside retry: after the delay a
- *   backup attempt goes to another endpoint; the first answer (a stream's headers) wins and the
+ *   backup attempt goes to another endpoint (the same one when every other is busy with the
+ *   request or unhealthy); the first answer (a stream's headers) wins and the
  *   others are aborted.
  *   A retry after a hedged attempt that failed altogether is hedged again.
  * - **pick** before breaker: the breaker is per endpoint (with its cluster's settings), so it

@@ -62,6 +62,8 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
   picked: EndpointState | undefined;
   /** The error the rest of the chain gave the added steps, to tell it from theirs (`AddedSteps`). */
   downstreamError: unknown = undefined;
+  /** The stream the rest of the chain gave the added steps, to let go of it when they hand over another or fail (`AddedSteps`). */
+  downstreamStream: HttpStreamResponse | undefined;
   /** When the attempt under way was handed to the pool (`performance.now()`); its response's `queuedMs` of that was the wait for a connection. */
   sentAt = 0;
   /** The breaker's signal of the attempt under way (aborted when the breaker or the caller gives up on it). */

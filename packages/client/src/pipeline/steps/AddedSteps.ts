@@ -27,23 +27,30 @@ export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exch
   async handle(x: Exchange, next: (x: Exchange) => Promise<R>): Promise<R> {
     this.chain ??= composeSteps(this.steps, async (ctx) => {
       try {
-        return await next(ctx);
+        const response = await next(ctx);
+        if (response instanceof HttpStreamResponse) ctx.downstreamStream = response;
+        return response;
       } catch (err) {
         ctx.downstreamError = err;
         throw err;
       }
     });
     x.downstreamError = undefined;
+    x.downstreamStream = undefined;
     let response: R;
     try {
       response = await withinRequest(x, this.chain(x));
     } catch (err) {
-      // A stream that had its headers when a step failed, or the request's deadline or signal cut it.
-      abandonStream(x);
+      // A stream that had its headers when a step failed, or the request's deadline or signal cut
+      // it (a stream that arrives after that is let go of by `withinRequest`).
+      abandonStream(x, x.downstreamStream);
       // The rest of the chain's errors, and a step's own SlipstreamError (it chose its code), pass as they are.
       if (err === x.downstreamError || err instanceof SlipstreamError) throw err;
       throw new PipelineStepError(`a pipeline step failed: ${describe(err)}`, { cause: err });
     }
+    // A step that answered with something else than the stream the rest of the chain gave it.
+    if (x.downstreamStream !== undefined && response !== x.downstreamStream)
+      abandonStream(x, x.downstreamStream);
     if (response instanceof HttpStreamResponse) {
       if (this.stream) return response;
       response.body.destroy();

@@ -10,7 +10,8 @@ const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
 
 /**
  * hedge (a route's `policy.hedge`, idempotent requests, buffered or streamed): runs the rest of
- * the attempt, and after the route's delay a backup on another endpoint, each on its own view of
+ * the attempt, and after the route's delay a backup on another endpoint (the pick step prefers
+ * endpoints the request is not on: with none left, the same one), each on its own view of
  * `x` with its own signal; the first answer (a stream's: its headers) wins and the others are
  * aborted (their pool requests cut, their slots freed, their outcome a cancellation). A stream
  * that lost after its headers arrived has its body destroyed and its endpoint's count ended. Fails
