@@ -3,7 +3,7 @@ import {
   type BalancerAlgorithmRegistry,
   type LoadBalancer,
 } from '@slipstream/balancer';
-import { TOKENS } from '@slipstream/contracts';
+import { RequestTimeoutError, TOKENS } from '@slipstream/contracts';
 import { httpModule } from '@slipstream/http';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { Container, ContainerModule } from 'inversify';
@@ -218,6 +218,19 @@ describe('NetworkClient (hedging, policy.hedge)', () => {
     expect(await eventually(() => ups.every((u) => u.counters().inFlight === 0))).toBe(true);
     expect(await eventually(() => c.stats().pools.every((p) => p.running === 0))).toBe(true);
     expect(c.stats().clusters[0]!.endpoints.map((e) => e.inflight)).toEqual([0, 0]);
+  });
+
+  it('a request whose hedged attempts all outlast its deadline fails with the deadline the caller set, not what was left of it', async () => {
+    for (const u of ups) u.setBehaviour({ latencyMs: 1_000 });
+    client = hedged({ delayMs: 100 });
+    for (const send of [
+      () => client!.request({ path: PATH }, { timeoutMs: 300 }),
+      () => client!.stream({ path: PATH }, { timeoutMs: 300 }),
+    ]) {
+      const err = await send().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RequestTimeoutError);
+      expect((err as Error).message).toBe("no response within the request's deadline of 300 ms (2 attempts)");
+    }
   });
 
   it('when the policy is off, a request waits for its hanging endpoint (no hedge is sent)', async () => {

@@ -106,6 +106,7 @@ import {
   dump,
   Exchange,
   NO_ENDPOINT,
+  requestError,
   requestOutcome,
   streamBreakerOptions,
   type ResponseFigures,
@@ -308,7 +309,7 @@ export class NetworkClient {
       error = err;
     }
     this.end(x, response, error);
-    if (response === undefined) throw error;
+    if (response === undefined) throw requestError(x, error);
     return response;
   }
 
@@ -335,7 +336,7 @@ export class NetworkClient {
     } catch (err) {
       dump(x);
       this.end(x, undefined, err);
-      throw err;
+      throw requestError(x, err);
     }
     if (x.held !== response) dump(x);
     this.streams.add(response);

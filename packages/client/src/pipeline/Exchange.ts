@@ -1,4 +1,5 @@
 import {
+  RequestTimeoutError,
   type AttemptObservation,
   type CompressionAlgorithm,
   type OutcomeKind,
@@ -111,7 +112,8 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
     readonly retry: boolean,
     /** The route's `policy.retries`; undefined: the retry policy's own. */
     readonly maxRetries: number | undefined,
-    timeoutMs: number | undefined,
+    /** The request's overall time limit, ms (its `deadline` from now); undefined without one. */
+    readonly timeoutMs: number | undefined,
     readonly fallback: BreakerExecuteOptions<HttpResponse>['fallback'],
   ) {
     this.signal = opts.signal;
@@ -205,6 +207,20 @@ export function failsAttempt(
   return (
     OUTCOME_EFFECTS[outcome].endpoint === 'failure' ||
     (retryOn !== undefined && isRetryableOutcome(outcome, status, retryOn))
+  );
+}
+
+/**
+ * The error a request that failed with `error` rejects with: a timeout at the request's deadline
+ * is named for the deadline (the attempt's own says what was left of it when it started, which
+ * after a retry or a hedge is less than the caller asked for); any other error as it is.
+ */
+export function requestError(x: Exchange, error: unknown): unknown {
+  if (!(error instanceof RequestTimeoutError) || x.deadline === undefined || Date.now() < x.deadline)
+    return error;
+  return new RequestTimeoutError(
+    `no response within the request's deadline of ${x.timeoutMs} ms (${x.attempts} attempt${x.attempts === 1 ? '' : 's'})`,
+    { cause: error },
   );
 }
 
