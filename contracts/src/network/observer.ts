@@ -56,6 +56,12 @@ export interface AttemptObservation {
 export interface RequestObservation {
   /** The request was admitted by the QoS scheduler after `queueWaitMs` in its queue. */
   admitted(queueWaitMs: number): void;
+  /**
+   * Whether this request's attempts may have headers added, when its observer `addsHeaders`:
+   * false lets the pipeline hand it the request's own headers, to read only, and spare the
+   * copy per attempt (a request the observer does not trace). Defaults to true.
+   */
+  readonly addsHeaders?: boolean;
   /** An attempt is about to be sent; `headers` may be added to before it goes when the observer `addsHeaders`. */
   attemptStarted(attempt: ObservedAttempt, headers: Record<string, string>): AttemptObservation;
   finished(result: ObservedResult): void;

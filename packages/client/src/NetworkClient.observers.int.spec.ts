@@ -144,6 +144,26 @@ describe('NetworkClient (request observers)', () => {
     expect(seen.map((h) => h['x-caller'])).toEqual(['1', '1']);
   });
 
+  it('when the observations of an observer that adds headers say they add none, hands each attempt the caller’s own headers', async () => {
+    const handed: Record<string, string>[] = [];
+    const observation = (addsHeaders: boolean | undefined) => ({
+      addsHeaders,
+      admitted: () => undefined,
+      attemptStarted(_attempt: unknown, headers: Record<string, string>) {
+        handed.push(headers);
+        return { finished: () => undefined };
+      },
+      finished: () => undefined,
+    });
+    const untraced: RequestObserver = { addsHeaders: true, requestStarted: () => observation(false) };
+    const reader: RequestObserver = { requestStarted: () => observation(undefined) };
+    client = createNetworkClient(options(), { observers: [untraced, reader] });
+    const headers = { 'x-caller': '1' };
+    expect((await client.request({ path: '/work', headers })).statusCode).toBe(200);
+    expect(handed).toEqual([headers, headers]);
+    expect(handed.every((h) => h === headers)).toBe(true);
+  });
+
   it('when no observer is bound, sends the caller’s headers as they are', async () => {
     client = createNetworkClient(options());
     await client.request({ path: '/work', headers: { 'x-caller': '1' } });

@@ -10,7 +10,17 @@ import type {
 
 /** The observations of one request by several observers, called in their order. */
 class FanOutObservation implements RequestObservation {
-  constructor(private readonly observations: readonly RequestObservation[]) {}
+  /** Whether any observation adds headers (its observer `addsHeaders` and it does not say it will not). */
+  readonly addsHeaders: boolean;
+
+  constructor(
+    private readonly observations: readonly RequestObservation[],
+    observers: readonly RequestObserver[],
+  ) {
+    this.addsHeaders = observations.some(
+      (o, i) => observers[i]!.addsHeaders === true && o.addsHeaders !== false,
+    );
+  }
 
   admitted(queueWaitMs: number): void {
     for (const o of this.observations) o.admitted(queueWaitMs);
@@ -40,6 +50,9 @@ export function fanOutObservers(observers: readonly RequestObserver[]): RequestO
   return {
     addsHeaders: observers.some((o) => o.addsHeaders === true),
     requestStarted: (request: ObservedRequest) =>
-      new FanOutObservation(observers.map((o) => o.requestStarted(request))),
+      new FanOutObservation(
+        observers.map((o) => o.requestStarted(request)),
+        observers,
+      ),
   };
 }

@@ -5,7 +5,8 @@ import { copyHeaders, type Exchange } from './Exchange';
 
 /**
  * An attempt leaves for `endpoint`: it is counted and, with observers, they are told (with a
- * copy of the attempt's headers when one of them adds to them, else with the headers as they are).
+ * copy of the attempt's headers when one of them adds to them and the request's observation does
+ * not say it will not, else with the headers as they are).
  */
 export function attemptStarted(x: Exchange, endpoint: EndpointState, observersAddHeaders: boolean): void {
   const root = x.root;
@@ -13,7 +14,7 @@ export function attemptStarted(x: Exchange, endpoint: EndpointState, observersAd
   const observation = x.observation;
   if (observation === undefined) return;
   let headers: Record<string, string>;
-  if (observersAddHeaders) {
+  if (observersAddHeaders && observation.addsHeaders !== false) {
     headers = copyHeaders(x.attemptHeaders ?? x.req.headers);
     x.attemptHeaders = headers;
   } else {

@@ -26,6 +26,8 @@ describe('TracingObserver', () => {
         });
         o.finished({ outcome: 'success', durationMs: 1, attempts: 1 });
         expect(headers).toEqual({});
+        // Nothing to add: the pipeline need not copy the attempts' headers.
+        expect(o.addsHeaders).toBe(false);
       }
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn.mock.calls[0]![1]).toMatchObject({ code: TRACING_NO_SDK_WARNING });
@@ -51,6 +53,22 @@ describe('TracingObserver', () => {
     } finally {
       propagation.disable();
       context.disable();
+    }
+  });
+
+  it('when an SDK is registered after the observer was made, traces from then on', async () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const observer = new TracingObserver();
+    observer.requestStarted(REQUEST).finished({ outcome: 'success', durationMs: 1, attempts: 1 });
+    const tracing = installTestTracing();
+    try {
+      const o = observer.requestStarted(REQUEST);
+      expect(o.addsHeaders).toBeUndefined();
+      o.finished({ outcome: 'success', durationMs: 1, attempts: 1 });
+      expect(tracing.spans().map((s) => s.name)).toEqual(['POST chain']);
+    } finally {
+      await tracing.uninstall();
+      warn.mockRestore();
     }
   });
 

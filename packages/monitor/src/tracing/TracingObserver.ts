@@ -2,6 +2,8 @@ import {
   context,
   isSpanContextValid,
   propagation,
+  ProxyTracer,
+  ProxyTracerProvider,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -45,6 +47,7 @@ function setOutcome(span: Span, outcome: ObservedOutcome): void {
 const NO_ATTEMPT_SPAN: AttemptObservation = Object.freeze({ finished: () => undefined });
 /** A request that is not traced (no SDK registered, no caller's trace): no span work per attempt. */
 const UNTRACED: RequestObservation = Object.freeze({
+  addsHeaders: false,
   admitted: () => undefined,
   attemptStarted: () => NO_ATTEMPT_SPAN,
   finished: () => undefined,
@@ -126,20 +129,34 @@ function warnNoSdk(): void {
  * message's extracted one included), with a child span per attempt and per hedge (endpoint,
  * status, retry reason), whose W3C `traceparent`/`tracestate` the registered propagator injects
  * into the attempt's headers. Without an SDK registered the API hands out non-recording spans
- * and a no-op propagator: a request outside any caller's trace then costs one non-recording span
- * and no work per attempt; inside one, the caller's `traceparent` is still passed on.
+ * and a no-op propagator: a request outside any caller's trace then costs no span (one
+ * non-recording span with a `tracer` of the caller's) and no work per attempt, and its attempts'
+ * headers are not copied (its observation does not add to them); inside one, the caller's
+ * `traceparent` is still passed on.
  */
 export class TracingObserver implements RequestObserver {
   /** It injects `traceparent` into each attempt's headers. */
   readonly addsHeaders = true;
   private readonly tracer: Tracer;
+  /**
+   * The API's proxy provider `tracer` came from while it has no SDK to delegate to (see
+   * `untraced`); undefined once one is registered, or when the tracer is not the proxy's.
+   */
+  private sdkless: ProxyTracerProvider | undefined;
 
   constructor(options: TracingObserverOptions = {}) {
-    this.tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
+    const provider = trace.getTracerProvider();
+    this.tracer = options.tracer ?? provider.getTracer(TRACER_NAME);
+    this.sdkless =
+      this.tracer instanceof ProxyTracer && provider instanceof ProxyTracerProvider ? provider : undefined;
   }
 
   requestStarted(request: ObservedRequest): RequestObservation {
     const parent = context.active();
+    if (this.untraced(parent)) {
+      warnNoSdk();
+      return UNTRACED;
+    }
     const span = this.tracer.startSpan(
       `${request.method} ${request.route === '' ? request.cluster : request.route}`,
       {
@@ -162,5 +179,22 @@ export class TracingObserver implements RequestObserver {
       return UNTRACED;
     }
     return new RequestSpan(this.tracer, span, trace.setSpan(parent, span));
+  }
+
+  /**
+   * Whether a request in `parent` is known untraced before any span is built: the tracer is the
+   * API's proxy, its provider has no SDK to delegate to yet (so it would hand out the no-op
+   * tracer's non-recording span) and `parent` holds no caller's trace. An SDK may be registered
+   * at any time: the proxy then delegates to it for good, and so this stops checking.
+   */
+  private untraced(parent: Context): boolean {
+    const provider = this.sdkless;
+    if (provider === undefined) return false;
+    if (provider.getDelegateTracer(TRACER_NAME) !== undefined) {
+      this.sdkless = undefined;
+      return false;
+    }
+    const caller = trace.getSpanContext(parent);
+    return caller === undefined || !isSpanContextValid(caller);
   }
 }
