@@ -8,6 +8,7 @@ import {
   RequestTimeoutError,
 } from '@slipstream/contracts';
 import { startUpstream, type RequestRecord, type Upstream } from '@slipstream/testkit';
+import { getEventListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { fetch, request } from 'undici';
@@ -222,6 +223,35 @@ describe(PoolManager, () => {
       first.abort();
       expect(RequestAbortedError.is(await onWire.catch((e: unknown) => e))).toBe(true);
       expect(await socketsFreed()).toBe(true);
+    });
+
+    it('when a reused signal serves request after request, one listener stays on it, and it still cuts the request in flight', async () => {
+      pm = new PoolManager({ connections: 2 });
+      const reused = new AbortController();
+      const opts = { signal: reused.signal, reusedSignal: true };
+      for (let i = 0; i < 3; i++)
+        expect((await pm.request({ origin: up.origin, path: '/a', method: 'GET' }, opts)).statusCode).toBe(
+          200,
+        );
+      expect(getEventListeners(reused.signal, 'abort')).toHaveLength(1);
+      // Shared by two requests in flight together after all: the second listens on its own, and lets go.
+      up.setBehaviour({ hang: true });
+      const first = pm.request({ origin: up.origin, path: '/a', method: 'GET' }, opts);
+      const second = pm.request({ origin: up.origin, path: '/b', method: 'GET' }, opts);
+      await up.waitForInFlight(2);
+      expect(getEventListeners(reused.signal, 'abort')).toHaveLength(2);
+      reused.abort();
+      expect(RequestAbortedError.is(await first.catch((e: unknown) => e))).toBe(true);
+      expect(RequestAbortedError.is(await second.catch((e: unknown) => e))).toBe(true);
+      expect(getEventListeners(reused.signal, 'abort')).toHaveLength(1);
+      expect(await socketsFreed()).toBe(true);
+    });
+
+    it('when a signal is not marked reused, no listener stays on it', async () => {
+      pm = new PoolManager();
+      const signal = new AbortController().signal;
+      await pm.request({ origin: up.origin, path: '/a', method: 'GET' }, { signal });
+      expect(getEventListeners(signal, 'abort')).toHaveLength(0);
     });
 
     it('when the origin is not an http origin, rejects with ConfigError', async () => {

@@ -177,12 +177,14 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
   /**
    * The pool options of an attempt whose breaker gave it `signal`. A stream's breaker call ends
    * at the headers, and the caller's own signal cuts its body (`cutOnAbort`): its pool request
-   * listens to the breaker's signal until the headers only, so the breaker may reuse it.
+   * listens to the breaker's signal until the headers only, so the breaker may reuse it. The
+   * breaker reuses its signals from attempt to attempt (`releasesSignal`): `reusedSignal`.
    */
   poolOptions(signal: AbortSignal, stream: boolean): HttpRequestOptions {
     return {
       signal,
       signalUntilHeaders: stream,
+      reusedSignal: true,
       timeoutMs: this.attemptTimeoutMs(),
       idempotent: this.idempotent,
       compression: this.compression,

@@ -35,14 +35,27 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
  * AbortSignal survives young-generation collections (it is promoted to the old generation). A
  * task listening itself so kept its whole request (dispatch options, response, the caller's
  * promise chain) alive on every request, the breaker's signals being reused and long-lived.
+ *
+ * On a `reusedSignal`, the first listener stays (`kept`, found in `KEPT_LISTENERS`) and serves
+ * the signal's tasks one at a time: a lookup per request instead of an `addEventListener` and a
+ * `removeEventListener`. A task whose signal's kept listener is busy (the signal is shared by
+ * requests in flight together after all) gets a listener of its own, removed when it stops
+ * listening, as does every task on a signal that is not reused.
  */
 class AbortListener {
-  constructor(public task: ExchangeTask<never> | undefined) {}
+  constructor(
+    public task: ExchangeTask<never> | undefined,
+    /** Whether it stays on its signal once its task stops listening. */
+    readonly kept: boolean,
+  ) {}
 
   handleEvent(): void {
     this.task?.callerAborted();
   }
 }
+
+/** The listener that stays on each reused signal a task listened to (see `AbortListener`). */
+const KEPT_LISTENERS = new WeakMap<AbortSignal, AbortListener>();
 
 /** A concrete task class: what `PoolManager` instantiates per request. */
 export type ExchangeTaskClass<R> = new (
@@ -55,7 +68,7 @@ export type ExchangeTaskClass<R> = new (
  * the replays of an idempotent request whose connection was lost before any response byte (a
  * stale kept-alive socket, a GOAWAY, a cut HTTP/2 connection), and the slot
  * it holds. The task is also its own undici dispatch handler, so a request allocates this and
- * its promise (and, with a signal, an `AbortListener`). Subclasses take the response
+ * its promise (and, with a signal seen for the first time or busy, an `AbortListener`). Subclasses take the response
  * (`onResponseStart` / `Data` / `End`) and settle with `resolveWith`; failures reach them
  * through `failed`.
  */
@@ -91,6 +104,8 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   protected controller: Dispatcher.DispatchController | null = null;
   readonly #dispatch: Dispatcher.DispatchOptions;
   readonly #signal: AbortSignal | undefined;
+  /** Whether `#signal` is reused request after request (`HttpRequestOptions.reusedSignal`). */
+  readonly #reusedSignal: boolean;
   /** Listens to `#signal` until the task stops listening (see `AbortListener`). */
   #listener: AbortListener | undefined;
   readonly #compression: CompressionAlgorithm | undefined;
@@ -116,6 +131,7 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     this.#resolve = resolve;
     this.#reject = reject;
     this.#signal = opts.signal;
+    this.#reusedSignal = opts.reusedSignal === true;
     this.signalUntilHeaders = opts.signalUntilHeaders === true;
     this.decode = opts.decode !== false;
     this.#compression = opts.compression;
@@ -152,8 +168,17 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     const signal = this.#signal;
     if (signal) {
       if (signal.aborted) return this.callerAborted();
-      this.#listener = new AbortListener(this);
-      signal.addEventListener('abort', this.#listener);
+      const kept = this.#reusedSignal ? KEPT_LISTENERS.get(signal) : undefined;
+      if (kept !== undefined && kept.task === undefined) {
+        kept.task = this;
+        this.#listener = kept;
+      } else {
+        const keep = this.#reusedSignal && kept === undefined;
+        const listener = new AbortListener(this, keep);
+        if (keep) KEPT_LISTENERS.set(signal, listener);
+        signal.addEventListener('abort', listener);
+        this.#listener = listener;
+      }
     }
     if (this.#source !== undefined) {
       this.#streamBody(this.#source);
@@ -291,12 +316,12 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
     return this.#settled;
   }
 
-  /** Removes the abort listener (and the listener's hold on the task). */
+  /** Stops listening: the listener lets go of the task, and is removed unless it stays on its signal. */
   protected stopListening(): void {
     const listener = this.#listener;
     if (listener === undefined) return;
     this.#listener = undefined;
-    this.#signal!.removeEventListener('abort', listener);
+    if (!listener.kept) this.#signal!.removeEventListener('abort', listener);
     listener.task = undefined;
   }
 

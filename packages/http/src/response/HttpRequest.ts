@@ -35,6 +35,14 @@ export interface HttpRequestOptions {
    */
   signalUntilHeaders?: boolean;
   /**
+   * Whether `signal` is handed to request after request, one at a time (the client's circuit
+   * breaker reuses its attempts' signals so): the pool then leaves one listener on it for good,
+   * serving its requests in turn, instead of adding and removing one per request (about 0.2 µs
+   * on Node 20). Not for a signal that may be dropped before it aborts (`AbortSignal.timeout()`,
+   * `AbortSignal.any()`): a listener keeps such a signal alive until it does. Defaults to false.
+   */
+  reusedSignal?: boolean;
+  /**
    * Overall deadline from the call (queue wait included), ms; `RequestTimeoutError` after it. For
    * `stream()` it ends at the response headers (then `bodyTimeoutMs` applies between chunks). Defaults to none.
    */
