@@ -22,13 +22,16 @@ export class SendStep {
     this.request = pool.request.bind(pool);
   }
 
-  readonly send = async (x: Exchange): Promise<HttpResponse> => {
-    const response = await sendOnPool(x, this.observersAddHeaders, this.request, false);
-    const status = response.statusCode;
-    const outcome = classifyStatus(status, 'retry-after' in response.headers);
-    // The upstream's time: what the request spent waiting for a connection was the client's.
-    attemptEnded(x, x.picked!, performance.now() - x.sentAt - response.queuedMs, outcome, status, undefined);
-    if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
-    return response;
-  };
+  readonly send = (x: Exchange): Promise<HttpResponse> =>
+    sendOnPool(x, this.observersAddHeaders, this.request, false, learnResponse);
+}
+
+/** The attempt's response arrived: the attempt is classified and learned; one the retry step may act on throws. */
+function learnResponse(x: Exchange, response: HttpResponse): HttpResponse {
+  const status = response.statusCode;
+  const outcome = classifyStatus(status, 'retry-after' in response.headers);
+  // The upstream's time: what the request spent waiting for a connection was the client's.
+  attemptEnded(x, x.picked!, performance.now() - x.sentAt - response.queuedMs, outcome, status, undefined);
+  if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
+  return response;
 }
