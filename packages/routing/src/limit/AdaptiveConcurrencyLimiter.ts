@@ -17,13 +17,16 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
   bus?: EventPublisher;
 }
 
+/** The quantile of a window's RTTs that stands for the window (see `windowRtt`). */
+const RTT_QUANTILE = 0.5;
+
 /**
  * A Gradient2-style adaptive concurrency limit (after Netflix's concurrency-limits) whose
  * baseline is the upstream's no-load RTT, kept fresh by a probe (after BBR's ProbeRTT and
  * Envoy's minRTT window).
  *
  * Samples are grouped in windows (at least `windowMs` long and `minWindowSamples` big). At the
- * end of each window, with `shortRtt` = the window's mean RTT:
+ * end of each window, with `shortRtt` = the window's median RTT (see `windowRtt`):
  *
  * - **Baseline**: `noLoadRtt` = the lowest `shortRtt` since the last probe (a window that
  *   matches or lowers it confirms it). Sustained queueing cannot drag it upwards.
@@ -40,7 +43,7 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
  *   nothing about capacity, so the limit neither grows nor shrinks (only the baseline learns).
  * - **Probe**: when no window has confirmed `noLoadRtt` for `probeIntervalMs`, the limit drops
  *   to `limit ÷ (rttTolerance + 1)` until `minWindowSamples` requests that started with at most
- *   that many in flight have completed; their mean RTT becomes the new `noLoadRtt` (it may go
+ *   that many in flight have completed; their median RTT becomes the new `noLoadRtt` (it may go
  *   up: the upstream really got slower). Since the limit settles where the RTT is
  *   `rttTolerance ×` the no-load one, i.e. near `rttTolerance ×` the upstream's capacity, the
  *   probe limit is below that capacity and the probe sees no queueing.
@@ -57,8 +60,8 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private confirmedAt: number;
   private probeLimit = 0;
   private windowStart: number;
-  private windowSum = 0;
-  private windowCount = 0;
+  /** RTTs of the window (or the probe) so far, ms. */
+  private readonly windowRtts: number[] = [];
   private windowMaxInflight = 0;
   private windowDropped = false;
   /** Whether the limit still doubles per binding window (until the first congestion signal). */
@@ -112,20 +115,20 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const now = this.clock();
     if (this.probing) {
       if (sample.inflight > this.probeLimit) return; // started before the probe drained the upstream
-      this.windowSum += sample.rttMs;
-      if (++this.windowCount >= this.settings.minWindowSamples) this.endProbe(now);
+      this.windowRtts.push(sample.rttMs);
+      if (this.windowRtts.length >= this.settings.minWindowSamples) this.endProbe(now);
       return;
     }
-    this.windowSum += sample.rttMs;
-    this.windowCount++;
+    this.windowRtts.push(sample.rttMs);
+    const count = this.windowRtts.length;
     this.windowMaxInflight = Math.max(this.windowMaxInflight, sample.inflight);
     this.windowDropped ||= sample.dropped === true;
-    if (this.windowCount < this.settings.minWindowSamples) return;
+    if (count < this.settings.minWindowSamples) return;
     // A binding window closes after one round of the limit, not after windowMs: growth in slow
     // start and a cut under congestion both take one round trip.
-    const roundDone = this.windowMaxInflight >= this.limit && this.windowCount >= this.limit;
+    const roundDone = this.windowMaxInflight >= this.limit && count >= this.limit;
     if (!roundDone && now - this.windowStart < this.settings.windowMs) return;
-    const shortRtt = this.windowSum / this.windowCount;
+    const shortRtt = this.windowRtt();
     const dropped = this.windowDropped;
     const usedInflight = this.windowMaxInflight;
     this.resetWindow(now);
@@ -157,11 +160,24 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
 
   private endProbe(now: number): void {
     const before = this.limit;
-    this.noLoadRtt = this.windowSum / this.windowCount;
+    this.noLoadRtt = this.windowRtt();
     this.confirmedAt = now;
     this.probeLimit = 0;
     this.resetWindow(now);
     this.announce(before);
+  }
+
+  /**
+   * The window's RTT: its median (`RTT_QUANTILE`), for the baseline and the gradient alike (as Envoy's
+   * gradient controller aggregates its samples, p50 by default). Queueing in the upstream delays most
+   * requests, so it raises the median as it raises the mean, but a slow minority does not move it: the
+   * first windows of a cold client (new connections) and the slow-start round that overshoots the
+   * upstream's capacity (where the excess queued in the upstream) left the mean-based baseline at
+   * 1.5–2× the no-load RTT, and the limit settled where the upstream queued that much more.
+   */
+  private windowRtt(): number {
+    const rtts = this.windowRtts.sort((a, b) => a - b);
+    return rtts[Math.floor(RTT_QUANTILE * (rtts.length - 1))]!;
   }
 
   private probeLimitFor(estimate: number): number {
@@ -174,8 +190,7 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
 
   private resetWindow(now: number): void {
     this.windowStart = now;
-    this.windowSum = 0;
-    this.windowCount = 0;
+    this.windowRtts.length = 0;
     this.windowMaxInflight = 0;
     this.windowDropped = false;
   }
