@@ -39,6 +39,13 @@ const RTT_QUANTILE = 0.5;
  *   in which the limit was binding (in-flight reached it) doubles the limit, and such a window
  *   closes after a limit's worth of samples (one round trip of the limit) instead of waiting
  *   for `windowMs`: the default limit is never what holds a healthy upstream back for long.
+ * - **Fail fast under congestion**: after the first sign of congestion the limit tracks the
+ *   upstream's capacity, so a request waiting locally for a slot only adds a queue in the client
+ *   to the one in the upstream: `maxQueueWaitMs` becomes `maxQueueWaitRtts × noLoadRtt` and the
+ *   scheduler sheds a request whose estimated wait is longer with `OverloadedError` (as Netflix's
+ *   limiters and Envoy's adaptive concurrency reject the excess). In slow start it is undefined:
+ *   a burst waits (up to its class's queue timeout) while the limit doubles. During a probe too:
+ *   the probe holds the limit below capacity on purpose for a round trip or two.
  * - **App-limited** (in-flight never reached half the limit, nothing dropped): the window says
  *   nothing about capacity, so the limit neither grows nor shrinks (only the baseline learns).
  * - **Probe**: when no window has confirmed `noLoadRtt` for `probeIntervalMs`, the limit drops
@@ -80,6 +87,16 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   get limit(): number {
     if (this.probing) return this.probeLimit;
     return Math.max(this.settings.minLimit, Math.floor(this.estimate));
+  }
+
+  /**
+   * How long a request that finds no free slot may wait for one, ms: `maxQueueWaitRtts ×` the
+   * no-load RTT once latency rose with load (congestion avoidance); undefined in slow start (the
+   * class's queue timeout bounds it while the limit doubles).
+   */
+  get maxQueueWaitMs(): number | undefined {
+    // A probe holds the limit below the capacity on purpose, for a round trip or two: waiting it out is its cost.
+    return this.slowStart || this.probing ? undefined : this.settings.maxQueueWaitRtts * this.noLoadRtt;
   }
 
   /** The no-load RTT the limit is measured against, ms (0 before the first window closed). */

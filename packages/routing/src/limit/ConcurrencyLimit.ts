@@ -12,6 +12,11 @@ export interface LimitSample {
 export interface ConcurrencyLimit {
   /** Requests that may be in flight now; an integer ≥ 1. */
   readonly limit: number;
+  /**
+   * How long a request that finds no free slot may wait for one, ms: the scheduler sheds a newcomer whose
+   * estimated wait is longer. Undefined: only the class's queue timeout bounds the wait.
+   */
+  readonly maxQueueWaitMs?: number | undefined;
   /** Records one outcome. */
   onSample(sample: LimitSample): void;
 }
