@@ -87,6 +87,51 @@ describe('NetworkClient (routing and admission)', () => {
       expect(client.stats().routing.classes['bulk']!.shed).toBe(bulkErrors.length);
     }, 60_000);
 
+    it('when the upstream queues beyond its capacity, the adaptive limit sheds the excess at once instead of queueing it (issue 12 (b))', async () => {
+      // The upstream serves 4 at once (40 ms each) and queues the rest: with every caller in flight
+      // (or queued in the client, which costs the same), a request takes 24 ÷ 4 × 40 ms ≈ 240 ms.
+      // The limit starts at the capacity, so its first window measures the no-load RTT (the default
+      // of 20 would be 5× this small upstream's capacity: see the README).
+      ups[0]!.setBehaviour({ latencyMs: 40, maxConcurrent: 4 });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        adaptiveConcurrency: { initialLimit: 4 },
+      });
+      const started = performance.now();
+      const measuredFrom = started + 1_500;
+      const answered: number[] = [];
+      let shed = 0;
+      let maxQueued = 0;
+      const caller = async (): Promise<void> => {
+        // Bounded: 2.5 s, and 500 tries at most.
+        for (let i = 0; i < 500 && performance.now() - started < 2_500; i++) {
+          const t0 = performance.now();
+          try {
+            await client!.request({ path: PATH, cluster: 'api' });
+            if (t0 >= measuredFrom) answered.push(performance.now() - t0);
+          } catch (err) {
+            if (!OverloadedError.is(err)) throw err;
+            shed++;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          if (t0 >= measuredFrom) maxQueued = Math.max(maxQueued, client!.stats().routing.classes.standard!.queued);
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: 24 }, caller));
+      } finally {
+        ups[0]!.setBehaviour({});
+      }
+      expect(shed).toBeGreaterThan(0);
+      expect(answered.length).toBeGreaterThan(20);
+      // Within the limit's tolerated queueing (1.5× the no-load RTT) and the short wait allowed for a slot:
+      // about 120 ms; 280 ms when the excess waited in the client's queue.
+      expect(p99(answered)).toBeLessThan(180);
+      expect(maxQueued).toBeLessThanOrEqual(8);
+    });
+
     it('when the primary cluster slows, traffic moves to the alternative and back after recovery', async () => {
       const { bus, events } = recordingBus();
       const [primary, backup] = ups as [Upstream, Upstream];
@@ -152,6 +197,21 @@ describe('NetworkClient (routing and admission)', () => {
       ).toThrow(ConfigError);
       expect((await client.request({ path: PATH })).statusCode).toBe(200);
       expect(client.stats().routing.requestsByRoute).toEqual({ work: 1 });
+    });
+
+    it('when maxQueueWaitRtts is invalid, refuses it naming the path, at creation and at run time; a valid one applies', () => {
+      const clusters = [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }];
+      expect(() => createNetworkClient({ clusters, adaptiveConcurrency: { maxQueueWaitRtts: -1 } })).toThrow(
+        /adaptiveConcurrency\.maxQueueWaitRtts: expected number >= 0, received -1/,
+      );
+      client = createNetworkClient({ clusters });
+      expect(client.settings().routing.adaptiveConcurrency.maxQueueWaitRtts).toBe(0.5);
+      expect(() =>
+        client!.configureRouting({ adaptiveConcurrency: { maxQueueWaitRtts: 'short' as unknown as number } }),
+      ).toThrow(/adaptiveConcurrency\.maxQueueWaitRtts/);
+      expect(client.settings().routing.adaptiveConcurrency.maxQueueWaitRtts).toBe(0.5);
+      client.configureRouting({ adaptiveConcurrency: { maxQueueWaitRtts: 0 } });
+      expect(client.settings().routing.adaptiveConcurrency.maxQueueWaitRtts).toBe(0);
     });
 
     it('tells onRoutesChange listeners the routes in force after each change, not after a refused one, and stops once disposed', () => {

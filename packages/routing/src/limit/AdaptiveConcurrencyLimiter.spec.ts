@@ -76,6 +76,45 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.limit).toBeLessThan(2 * after);
     });
 
+    it('regression (issue 12 (b)): when a minority of a window queued (slow-start overshoot, cold connections), the baseline is the no-load RTT, not the mean', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      // 16 served at once in 50 ms, 4 queued behind them: the mean is 60 ms, the median 50 ms.
+      for (let i = 0; i < 20; i++) {
+        jest.advanceTimersByTime(5);
+        limiter.onSample({ rttMs: i < 16 ? 50 : 100, inflight: 20 });
+      }
+      expect(limiter.baselineRttMs).toBe(50);
+      // At 80 ms (1.6× the no-load RTT, within 1.5× the mean's 60) the limit falls.
+      const before = limiter.limit;
+      feedWindow(limiter, 80, before, 100);
+      expect(limiter.limit).toBeLessThan(before);
+    });
+
+    it('when the limit binds in slow start, allows any wait for a slot; once latency rose with load, maxQueueWaitRtts × the no-load RTT', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      feedWindow(limiter, 40, 20, 100);
+      expect(limiter.limit).toBe(40); // slow start: doubled, a burst may wait for it
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      feedWindow(limiter, 100, 40, 100); // 2.5× the no-load RTT
+      expect(limiter.limit).toBeLessThan(40);
+      expect(limiter.maxQueueWaitMs).toBe(20); // 0.5 × 40 ms
+      limiter.update({ maxQueueWaitRtts: 0 });
+      expect(limiter.maxQueueWaitMs).toBe(0);
+      expect(() => limiter.update({ maxQueueWaitRtts: -0.5 })).toThrow(/adaptiveConcurrency\.maxQueueWaitRtts/);
+    });
+
+    it('while a probe holds the limit down, allows any wait for a slot (the probe is waited out, not shed)', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20, probeIntervalMs: 2_000 });
+      feedWindow(limiter, 40, 20, 100);
+      for (let w = 0; w < 10 && !limiter.probing; w++) feedWindow(limiter, 100, 10, 1_000, limiter.limit);
+      expect(limiter.probing).toBe(true);
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      feedWindow(limiter, 40, 10, 100, 1);
+      expect(limiter.probing).toBe(false);
+      expect(limiter.maxQueueWaitMs).toBe(20);
+    });
+
     it('when a request is dropped, halves the window gradient', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 100, smoothing: 1 });
       feedWindow(limiter, 10, 10, 1_000, 10);
