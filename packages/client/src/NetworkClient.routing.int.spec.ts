@@ -116,7 +116,8 @@ describe('NetworkClient (routing and admission)', () => {
             shed++;
             await new Promise((r) => setTimeout(r, 20));
           }
-          if (t0 >= measuredFrom) maxQueued = Math.max(maxQueued, client!.stats().routing.classes.standard!.queued);
+          if (t0 >= measuredFrom)
+            maxQueued = Math.max(maxQueued, client!.stats().routing.classes.standard!.queued);
         }
       };
       try {

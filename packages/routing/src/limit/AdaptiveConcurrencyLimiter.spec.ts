@@ -101,7 +101,9 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.maxQueueWaitMs).toBe(20); // 0.5 × 40 ms
       limiter.update({ maxQueueWaitRtts: 0 });
       expect(limiter.maxQueueWaitMs).toBe(0);
-      expect(() => limiter.update({ maxQueueWaitRtts: -0.5 })).toThrow(/adaptiveConcurrency\.maxQueueWaitRtts/);
+      expect(() => limiter.update({ maxQueueWaitRtts: -0.5 })).toThrow(
+        /adaptiveConcurrency\.maxQueueWaitRtts/,
+      );
     });
 
     it('while a probe holds the limit down, allows any wait for a slot (the probe is waited out, not shed)', () => {

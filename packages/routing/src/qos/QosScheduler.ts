@@ -250,7 +250,10 @@ export class QosScheduler {
     }
     // Under congestion an adaptive limit is the upstream's capacity: waiting beyond a short bound only
     // moves the upstream's queue into this one, so the excess is shed at once instead.
-    const maxWaitMs = Math.min((1 - this.headroom) * cls.config.queueTimeoutMs, c.limit.maxQueueWaitMs ?? Infinity);
+    const maxWaitMs = Math.min(
+      (1 - this.headroom) * cls.config.queueTimeoutMs,
+      c.limit.maxQueueWaitMs ?? Infinity,
+    );
     if (estimate !== undefined && estimate > maxWaitMs) {
       // Shed others only when that is enough: the estimate with every eligible victim gone.
       const best = this.estimateWaitMs(c, cls, now, (other) => this.isVictimClass(other.config, cls.config))!;
