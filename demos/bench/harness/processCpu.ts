@@ -23,12 +23,15 @@ function readStat(pid: number): { ppid: number; ticks: number } | undefined {
  */
 export function processTreeCpuUs(pid: number): number {
   let ticks = readStat(pid)?.ticks ?? 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (stat?.ppid === pid) ticks += stat.ticks;
-  }
+  for (const child of childPids(pid)) ticks += readStat(child)?.ticks ?? 0;
   return (ticks / TICKS_PER_S) * 1_000_000;
+}
+
+/** The pids of `pid`'s direct children (nginx's and HAProxy's workers), from `/proc`. */
+export function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && readStat(Number(entry))?.ppid === pid)
+    .map(Number);
 }
 
 /**

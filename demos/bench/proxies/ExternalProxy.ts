@@ -50,6 +50,27 @@ export class ExternalProxy {
 
   /** nginx (one worker) with a keep-alive upstream block to `upstream` (an origin). */
   static nginx(upstream: string): Promise<ExternalProxy> {
+    return ExternalProxy.nginxWith([
+      `  upstream u { server ${new URL(upstream).host}; keepalive 64; }`,
+      '  server { listen 127.0.0.1:$PORT; location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } }',
+    ]);
+  }
+
+  /**
+   * nginx (one worker) answering every request itself with `body` (200, `application/json`),
+   * keeping connections for as long and as many requests as a bench run lasts: an upstream that
+   * costs a client-side benchmark less CPU per request than the clients it serves.
+   */
+  static nginxAnswering(body: string): Promise<ExternalProxy> {
+    return ExternalProxy.nginxWith([
+      '  keepalive_timeout 300s;',
+      '  keepalive_requests 100000000;',
+      `  server { listen 127.0.0.1:$PORT; location / { default_type application/json; return 200 '${body}'; } }`,
+    ]);
+  }
+
+  /** nginx (one worker, no access log, its files in its own folder) with `http` inside its `http` block (`$PORT`: the port it listens on). */
+  private static nginxWith(http: readonly string[]): Promise<ExternalProxy> {
     return ExternalProxy.start('nginx', (dir, port) => {
       const file = join(dir, 'nginx.conf');
       writeFileSync(
@@ -64,8 +85,7 @@ export class ExternalProxy {
           'http {',
           '  access_log off;',
           ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`),
-          `  upstream u { server ${new URL(upstream).host}; keepalive 64; }`,
-          `  server { listen 127.0.0.1:${port}; location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } }`,
+          ...http.map((line) => line.replace('$PORT', String(port))),
           '}',
           '',
         ].join('\n'),

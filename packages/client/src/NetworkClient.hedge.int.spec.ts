@@ -10,6 +10,7 @@ import { Container, ContainerModule } from 'inversify';
 import { clientModule } from './clientModule';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
+import type { PipelineStep } from './pipeline/PipelineStep';
 
 const PATH = '/work';
 
@@ -88,6 +89,135 @@ describe('NetworkClient (hedging, policy.hedge)', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(settled).toBe(6);
+  });
+
+  it("stream(): when the first endpoint is slow to answer, the hedge's stream wins; the loser is cut upstream and every count ends with the body", async () => {
+    ups[0]!.setBehaviour({ latencyMs: 2_000 });
+    client = hedged({ delayMs: 30 });
+    const c = client;
+    let settled = 0;
+    const started = performance.now();
+    // Round-robin sends the primaries alternately to the slow and the fast endpoint.
+    const calls = Array.from({ length: 4 }, async () => {
+      const response = await c.stream({ path: PATH });
+      const text = await new Response(response.body).text();
+      settled += 1;
+      return { status: response.statusCode, text };
+    });
+    const answers = await Promise.all(calls);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    for (const a of answers) expect(JSON.parse(a.text)).toMatchObject({ method: 'GET', path: PATH });
+    // Nobody waited for the slow endpoint's 2 s.
+    expect(performance.now() - started).toBeLessThan(1_500);
+    const stats = c.stats();
+    expect(stats.hedging.work!.hedges).toBeGreaterThanOrEqual(2);
+    expect(stats.hedging.work!.hedgeWins).toBeGreaterThanOrEqual(2);
+    // The losers were cut before their headers: the slow endpoint served none of them.
+    expect(await eventually(() => ups[0]!.counters().inFlight === 0)).toBe(true);
+    expect(ups[0]!.counters().requestsServed).toBe(0);
+    const endpoints = c.stats().clusters[0]!.endpoints;
+    expect(endpoints.map((e) => e.inflight)).toEqual([0, 0]);
+    expect(endpoints.map((e) => e.failures)).toEqual([0, 0]);
+    expect(await eventually(() => c.stats().pools.every((p) => p.running === 0))).toBe(true);
+    expect(settled).toBe(4);
+  });
+
+  it("stream(): a stream whose headers arrive after another attempt won has its body destroyed and its endpoint's count ended", async () => {
+    // The first endpoint answers at once with a body that trickles for seconds, but a step holds
+    // its headers back for 150 ms: its hedge on the second endpoint wins, and its stream reaches
+    // the hedge step after the win.
+    ups[0]!.setBehaviour({ bodySize: 4_000, slowBody: { chunkBytes: 100, intervalMs: 100 } });
+    const holdFirst: PipelineStep = {
+      name: 'hold-first',
+      handle: async (ctx, next) => {
+        const response = await next(ctx);
+        if (ctx.endpoint === ups[0]!.origin) await new Promise((resolve) => setTimeout(resolve, 150));
+        return response;
+      },
+    };
+    client = createNetworkClient(
+      {
+        clusters: [
+          {
+            cluster: 'api',
+            algorithm: 'round-robin',
+            endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
+            healthCheck: { intervalMs: 60_000 },
+          },
+        ],
+        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { hedge: { delayMs: 30 } } }],
+        breaker: { volumeThreshold: 100_000 },
+      },
+      { steps: [holdFirst] },
+    );
+    const c = client;
+    // Two in turn: round-robin puts one primary on the first endpoint.
+    for (let i = 0; i < 2; i++) {
+      const response = await c.stream({ path: PATH });
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(await new Response(response.body as unknown as ReadableStream).text())).toMatchObject(
+        {
+          path: PATH,
+        },
+      );
+    }
+    expect(c.stats().hedging.work!.hedgeWins).toBe(1);
+    // The loser's trickling body was destroyed: the first endpoint's response is no longer in flight.
+    expect(ups[0]!.counters().requestsReceived).toBe(1);
+    expect(await eventually(() => ups[0]!.counters().inFlight === 0)).toBe(true);
+    const endpoints = c.stats().clusters[0]!.endpoints;
+    expect(endpoints.map((e) => e.inflight)).toEqual([0, 0]);
+    expect(endpoints.map((e) => e.failures)).toEqual([0, 0]);
+    expect(await eventually(() => c.stats().pools.every((p) => p.running === 0))).toBe(true);
+  });
+
+  it("stream(): the caller's signal still cuts the body of a stream the hedge won", async () => {
+    ups[0]!.setBehaviour({ hang: true });
+    ups[1]!.setBehaviour({ bodySize: 4_000, slowBody: { chunkBytes: 100, intervalMs: 100 } });
+    client = hedged({ delayMs: 30 });
+    const c = client;
+    // Round-robin: the first primary goes to the hanging endpoint, its hedge to the trickling one.
+    const controller = new AbortController();
+    const response = await c.stream({ path: PATH }, { signal: controller.signal });
+    expect(c.stats().hedging.work!.hedgeWins).toBe(1);
+    const read = new Response(response.body).text();
+    controller.abort();
+    await expect(read).rejects.toThrow();
+    expect(await eventually(() => ups[1]!.counters().inFlight === 0)).toBe(true);
+    expect(await eventually(() => c.stats().clusters[0]!.endpoints.every((e) => e.inflight === 0))).toBe(
+      true,
+    );
+    expect(c.stats().clusters[0]!.endpoints.map((e) => e.failures)).toEqual([0, 0]);
+  });
+
+  it('stream(): when every hedged attempt answers 503, the last is handed over and the others are dumped', async () => {
+    for (const u of ups) u.setBehaviour({ status: 503, latencyMs: 60, bodySize: 200_000 });
+    client = createNetworkClient({
+      clusters: [
+        {
+          cluster: 'api',
+          algorithm: 'round-robin',
+          endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
+          healthCheck: { intervalMs: 60_000 },
+        },
+      ],
+      routes: [
+        { id: 'work', match: { path: PATH }, cluster: 'api', policy: { hedge: { delayMs: 20 }, retries: 0 } },
+      ],
+      breaker: { volumeThreshold: 100_000 },
+    });
+    const c = client;
+    const response = await c.stream({ path: PATH });
+    expect(response.statusCode).toBe(503);
+    expect((await new Response(response.body as unknown as ReadableStream).text()).length).toBeGreaterThan(
+      100_000,
+    );
+    expect(c.stats().hedging.work!.hedges).toBe(1);
+    expect(ups[0]!.counters().requestsReceived + ups[1]!.counters().requestsReceived).toBe(2);
+    // The other 503's body was read and dropped: both upstreams finished, no connection is busy.
+    expect(await eventually(() => ups.every((u) => u.counters().inFlight === 0))).toBe(true);
+    expect(await eventually(() => c.stats().pools.every((p) => p.running === 0))).toBe(true);
+    expect(c.stats().clusters[0]!.endpoints.map((e) => e.inflight)).toEqual([0, 0]);
   });
 
   it('when the policy is off, a request waits for its hanging endpoint (no hedge is sent)', async () => {

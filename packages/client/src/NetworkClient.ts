@@ -16,7 +16,9 @@
  *   attempts failed on, so a retry lands on another endpoint; every retry is paid from the
  *   retry budget, within the overall deadline.
  * - **hedge** (a route's `policy.hedge`, idempotent requests) inside retry: after the delay a
- *   backup attempt goes to another endpoint; the first answer wins and the others are aborted.
+ *   backup attempt goes to another endpoint (the same one when every other is busy with the
+ *   request or unhealthy); the first answer (a stream's headers) wins and the
+ *   others are aborted.
  *   A retry after a hedged attempt that failed altogether is hedged again.
  * - **pick** before breaker: the breaker is per endpoint (with its cluster's settings), so it
  *   can only be chosen once the endpoint is; an open circuit fails that attempt fast and the retry tries an endpoint whose
@@ -638,10 +640,10 @@ export class NetworkClient {
   /**
    * The chain of `x`'s shape: admit → (retry) → (hedge) → pick → (added steps) → breaker → send.
    * A policy that is off is not in it; request and stream differ only in the send step (a
-   * stream is never hedged: its body is read once). Composed once per shape.
+   * streamed request body is read once, so such a request has no `hedge`). Composed once per shape.
    */
   private chainOf(x: Exchange, stream: boolean): (x: Exchange) => Promise<PipelineResponse> {
-    const hedged = !stream && x.hedge !== undefined;
+    const hedged = x.hedge !== undefined;
     const index = (stream ? 4 : 0) + (x.retry ? 2 : 0) + (hedged ? 1 : 0);
     let chain: ((x: Exchange) => Promise<PipelineResponse>) | undefined = this.chains[index];
     if (chain === undefined) {

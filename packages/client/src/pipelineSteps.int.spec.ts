@@ -152,6 +152,61 @@ describe('createNetworkClient({ ... }, { steps })', () => {
     await client.close();
   });
 
+  describe('a stream the rest of the chain answered, which a step does not hand over', () => {
+    /** A client whose endpoints stream a 4 MB body, with `step` added and retries off. */
+    const streaming = (step: PipelineStep) => {
+      for (const u of ups) u.setBehaviour({ bodySize: 4_000_000 });
+      return createNetworkClient(
+        {
+          clusters: [{ cluster: 'api', endpoints: ups.map((u) => ({ origin: u.origin })) }],
+          retry: { maxRetries: 0 },
+        },
+        { steps: [step] },
+      );
+    };
+    /** Every count is back to zero: the endpoints', the pools' and the upstreams' own; close() resolves. */
+    const released = async (c: NetworkClient): Promise<void> => {
+      expect(c.stats().clusters[0]!.endpoints.map((e) => e.inflight)).toEqual([0, 0]);
+      for (let i = 0; i < 200 && c.stats().pools.some((p) => p.running > 0); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(c.stats().pools.map((p) => p.running)).toEqual([0]);
+      await expect(
+        Promise.race([
+          c.close().then(() => 'closed'),
+          new Promise((r) => setTimeout(() => r('pending'), 2_000)),
+        ]),
+      ).resolves.toBe('closed');
+      for (const u of ups) u.setBehaviour({});
+    };
+
+    it('when a step throws after the headers arrived, the stream is destroyed and its endpoint released', async () => {
+      client = streaming({
+        name: 'refuses-after',
+        handle: async (ctx, next) => {
+          await next(ctx);
+          throw new Error('not this one');
+        },
+      });
+      await expect(client.stream({ path: '/a', cluster: 'api' })).rejects.toBeInstanceOf(PipelineStepError);
+      await released(client);
+    });
+
+    it('when a step answers with its own response instead, the stream is destroyed and its endpoint released', async () => {
+      client = streaming({
+        name: 'replaces',
+        handle: async (ctx, next) => {
+          await next(ctx);
+          return new HttpResponse(200, {}, Buffer.from('replaced'));
+        },
+      });
+      const res = await client.stream({ path: '/a', cluster: 'api' });
+      let body = '';
+      for await (const chunk of res.body) body += String(chunk);
+      expect(body).toBe('replaced');
+      await released(client);
+    });
+  });
+
   it('refuses a step without a handle function or a name when the client is built, naming it', () => {
     const build = (steps: unknown): unknown =>
       createNetworkClient(

@@ -24,7 +24,7 @@ describe(Hedger, () => {
   afterEach(() => jest.useRealTimers());
 
   describe('.execute()', () => {
-    it('when the first attempt is slower than the observed p95, a backup answers and the loser is aborted', async () => {
+    it('when the first attempt is slower than the observed p95, a backup answers and the loser is aborted (the winner is not)', async () => {
       const hedger = new Hedger({ minSamples: 20, budget: { minPerSecond: 5 } });
       await warmUp(hedger, 10, 20);
       expect(hedger.delayMs()).toBe(10);
@@ -39,6 +39,8 @@ describe(Hedger, () => {
       await jest.advanceTimersByTimeAsync(20);
       await expect(result).resolves.toBe('attempt 1');
       expect(signals[0]!.aborted).toBe(true);
+      // A streamed answer is still read under the winner's signal.
+      expect(signals[1]!.aborted).toBe(false);
       expect(hedger.stats()).toMatchObject({ hedges: 1, hedgeWins: 1 });
     });
 

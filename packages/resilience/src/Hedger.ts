@@ -57,7 +57,7 @@ const RESORT_EVERY = 16;
 /**
  * Hedged requests for idempotent calls: when the first attempt has not answered after the
  * observed latency percentile (p95 by default), a backup attempt goes out, within its own
- * budget; the first answer wins and the other attempt is aborted. A failure of the only
+ * budget; the first answer wins and the other attempts are aborted (the winner's signal is not). A failure of the only
  * attempt in flight rejects at once (retries are the retry policy's business).
  */
 export class Hedger {
@@ -134,8 +134,8 @@ export class Hedger {
       let settled = false;
       let pending = 0;
       let timer: NodeJS.Timeout | undefined = undefined;
-      const abortAll = (reason: unknown): void => {
-        for (const c of controllers) c.abort(reason);
+      const abortAll = (reason: unknown, except?: AbortController): void => {
+        for (const c of controllers) if (c !== except) c.abort(reason);
       };
       const onCallerAbort = (): void =>
         abortAll(new RequestAbortedError('request aborted', { cause: signal?.reason }));
@@ -154,7 +154,8 @@ export class Hedger {
             finish();
             this.record(this.now() - started);
             if (attempt > 0) this.counters.hedgeWins += 1;
-            abortAll(new RequestAbortedError('another attempt answered first'));
+            // The winner's signal stays open: a streamed answer may still be read under it.
+            abortAll(new RequestAbortedError('another attempt answered first'), controller);
             resolve(value);
           },
           // Typed Error for the linter; whatever `fn` rejected with is passed on unchanged.

@@ -31,4 +31,5 @@ it.each(['schema', 'reference'] as const)('the checked-in %s is current', (which
 it('the reference lists every option of the schema, with its default', () => {
   expect(generated.reference).toContain('| `network.clusters[].endpoints[].origin` | string');
   expect(generated.reference).toContain('| `orchestrator.drainTimeoutMs` | integer (> 0) | `10000` |');
+  expect(generated.reference).toContain('| `network.routes[].policy.hedge.quantile` | number (> 0, < 1) |');
 });

@@ -11,6 +11,7 @@ function typeOf(node: JsonSchemaNode): string {
   if (node.exclusiveMinimum !== undefined) bounds.push(`> ${node.exclusiveMinimum}`);
   if (node.minimum !== undefined) bounds.push(`≥ ${node.minimum}`);
   if (node.maximum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER) bounds.push(`≤ ${node.maximum}`);
+  if (node.exclusiveMaximum !== undefined) bounds.push(`< ${node.exclusiveMaximum}`);
   if (node.minItems !== undefined) bounds.push(`at least ${node.minItems} item(s)`);
   if (node.minLength !== undefined && node.minLength > 0) bounds.push('non-empty');
   if (type === 'array' && node.items !== undefined)

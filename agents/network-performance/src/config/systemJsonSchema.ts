@@ -10,6 +10,7 @@ export interface JsonSchemaNode {
   const?: unknown;
   minimum?: number;
   exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   maximum?: number;
   minItems?: number;
   minLength?: number;

@@ -62,6 +62,8 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
   picked: EndpointState | undefined;
   /** The error the rest of the chain gave the added steps, to tell it from theirs (`AddedSteps`). */
   downstreamError: unknown = undefined;
+  /** The stream the rest of the chain gave the added steps, to let go of it when they hand over another or fail (`AddedSteps`). */
+  downstreamStream: HttpStreamResponse | undefined;
   /** When the attempt under way was handed to the pool (`performance.now()`); its response's `queuedMs` of that was the wait for a connection. */
   sentAt = 0;
   /** The breaker's signal of the attempt under way (aborted when the breaker or the caller gives up on it). */
@@ -223,13 +225,18 @@ export function requestOutcome(
 
 /**
  * A hedged attempt's view of `x`: the request's state through the prototype, its own signal
- * (aborted when another attempt wins or the caller aborts) and its own per-attempt fields.
+ * (aborted when another attempt wins or the caller aborts) and its own per-attempt fields (a
+ * stream's held response and body state included).
  */
 export function hedgeView(x: Exchange, signal: AbortSignal, index: number, attempt: RetryAttempt): Exchange {
   const view = Object.create(x) as Exchange;
   Object.defineProperty(view, 'signal', { value: signal });
   view.hedgeIndex = index;
-  view.breakerOptions = view;
+  // A request's breaker options are the exchange itself; a stream's with a fallback are its own.
+  view.breakerOptions = x.breakerOptions === x ? view : streamBreakerOptions(view);
+  view.held = undefined;
+  view.bodyFrom = undefined;
+  view.bodyCut = undefined;
   view.attempt = attempt;
   view.attemptHeaders = undefined;
   view.attemptObservation = undefined;
@@ -241,6 +248,23 @@ export function dump(x: Exchange): void {
   const held = x.held;
   x.held = undefined;
   held?.body.resume();
+}
+
+/**
+ * Lets go of a stream that reached its headers on `x`'s attempt but will not be handed over (it
+ * lost a hedge, or the attempt failed above the send step): the endpoint's count ends as a
+ * cancellation (once: `bodyFrom` is cleared), and `response`'s body, when given, is destroyed so
+ * its connection does not wait on a body nobody reads.
+ */
+export function abandonStream(x: Exchange, response?: HttpStreamResponse): void {
+  const endpoint = x.bodyFrom;
+  if (endpoint !== undefined) {
+    x.bodyFrom = undefined;
+    x.bodyCut?.stop();
+    x.bodyCut = undefined;
+    x.balancer.onEnd(endpoint, { rttMs: x.bodyRttMs, effect: OUTCOME_EFFECTS.cancelled.endpoint });
+  }
+  response?.body.destroy();
 }
 
 /**

@@ -1,7 +1,7 @@
 import { RequestAbortedError, RequestTimeoutError, SlipstreamError } from '@slipstream/contracts';
 import { HttpStreamResponse } from '@slipstream/http';
 import { PipelineStepError } from '../../errors/PipelineStepError';
-import type { Exchange } from '../Exchange';
+import { abandonStream, type Exchange } from '../Exchange';
 import { composeSteps, type PipelineResponse, type PipelineStep } from '../PipelineStep';
 
 /**
@@ -27,21 +27,30 @@ export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exch
   async handle(x: Exchange, next: (x: Exchange) => Promise<R>): Promise<R> {
     this.chain ??= composeSteps(this.steps, async (ctx) => {
       try {
-        return await next(ctx);
+        const response = await next(ctx);
+        if (response instanceof HttpStreamResponse) ctx.downstreamStream = response;
+        return response;
       } catch (err) {
         ctx.downstreamError = err;
         throw err;
       }
     });
     x.downstreamError = undefined;
+    x.downstreamStream = undefined;
     let response: R;
     try {
       response = await withinRequest(x, this.chain(x));
     } catch (err) {
+      // A stream that had its headers when a step failed, or the request's deadline or signal cut
+      // it (a stream that arrives after that is let go of by `withinRequest`).
+      abandonStream(x, x.downstreamStream);
       // The rest of the chain's errors, and a step's own SlipstreamError (it chose its code), pass as they are.
       if (err === x.downstreamError || err instanceof SlipstreamError) throw err;
       throw new PipelineStepError(`a pipeline step failed: ${describe(err)}`, { cause: err });
     }
+    // A step that answered with something else than the stream the rest of the chain gave it.
+    if (x.downstreamStream !== undefined && response !== x.downstreamStream)
+      abandonStream(x, x.downstreamStream);
     if (response instanceof HttpStreamResponse) {
       if (this.stream) return response;
       response.body.destroy();
@@ -52,7 +61,10 @@ export class AddedSteps<R extends PipelineResponse> implements PipelineStep<Exch
   }
 }
 
-/** `work`, cut short by the request's deadline or the caller's signal (whichever comes first). */
+/**
+ * `work`, cut short by the request's deadline or the caller's signal (whichever comes first). A
+ * stream that `work` yields after that is abandoned (`abandonStream`).
+ */
 function withinRequest<T>(x: Exchange, work: Promise<T>): Promise<T> {
   const signal = x.signal;
   const remaining = x.remainingMs();
@@ -69,14 +81,15 @@ function withinRequest<T>(x: Exchange, work: Promise<T>): Promise<T> {
       done();
       reject(new RequestAbortedError('the request was aborted by the caller', { cause: signal?.reason }));
     };
+    let cut = false;
     const done = (): void => {
+      cut = true;
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
+        if (cut && value instanceof HttpStreamResponse) abandonStream(x, value);
         done();
         resolve(value);
       },
@@ -85,6 +98,8 @@ function withinRequest<T>(x: Exchange, work: Promise<T>): Promise<T> {
         reject(err);
       },
     );
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

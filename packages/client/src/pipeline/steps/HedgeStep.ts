@@ -1,17 +1,22 @@
+import { RequestAbortedError } from '@slipstream/contracts';
+import { HttpStreamResponse } from '@slipstream/http';
 import type { Hedger, HedgerOptions, HedgeStats, RetryAttempt } from '@slipstream/resilience';
 import type { ResolvedRoute, RoutePolicy } from '@slipstream/routing';
-import { hedgeView, type Exchange } from '../Exchange';
+import { abandonStream, dump, hedgeView, type Exchange } from '../Exchange';
 import type { PipelineResponse, PipelineStep } from '../PipelineStep';
 
 /** The hedge budget of a route (the retry policy's default budget). */
 const HEDGE_BUDGET = Object.freeze({ ratio: 0.2, minPerSecond: 10 });
 
 /**
- * hedge (a route's `policy.hedge`, idempotent requests): runs the rest of the attempt, and
- * after the route's delay a backup on another endpoint, each on its own view of `x` with its
- * own signal; the first answer wins and the others are aborted (their pool requests cut, their
- * slots freed, their outcome a cancellation). Fails with the last failure when every attempt
- * failed; a retry after that is hedged again. One `Hedger` (delay estimate, budget) per route.
+ * hedge (a route's `policy.hedge`, idempotent requests, buffered or streamed): runs the rest of
+ * the attempt, and after the route's delay a backup on another endpoint (the pick step prefers
+ * endpoints the request is not on: with none left, the same one), each on its own view of
+ * `x` with its own signal; the first answer (a stream's: its headers) wins and the others are
+ * aborted (their pool requests cut, their slots freed, their outcome a cancellation). A stream
+ * that lost after its headers arrived has its body destroyed and its endpoint's count ended. Fails
+ * with the last failure when every attempt failed; a retry after that is hedged again. One
+ * `Hedger` (delay estimate, budget) per route.
  */
 export class HedgeStep<R extends PipelineResponse> implements PipelineStep<Exchange, R> {
   readonly name = 'hedge';
@@ -26,6 +31,9 @@ export class HedgeStep<R extends PipelineResponse> implements PipelineStep<Excha
     const busy = new Set<string>(attempt?.excluded);
     // Every endpoint the attempt went to is excluded from the next one when all of them failed.
     if (attempt) attempt.endpoints = busy;
+    // A stream's response held from the attempt before (a retry) goes before this one's.
+    dump(x);
+    let won = false;
     return hedger.execute(
       async (signal, index) => {
         const own: RetryAttempt = { attempt: attempt?.attempt ?? 0, excluded: busy, signal };
@@ -34,17 +42,31 @@ export class HedgeStep<R extends PipelineResponse> implements PipelineStep<Excha
         const pending = next(view);
         busy.add(view.endpoint);
         if (index === 0 && attempt) attempt.endpoint = view.endpoint;
+        let response: R;
         try {
-          const response = await pending;
-          x.outcome = view.outcome;
-          x.endpoint = view.endpoint;
-          return response;
+          response = await pending;
         } catch (error) {
+          // A stream that had its headers when the attempt failed above its send step.
+          abandonStream(view);
+          if (won) {
+            dump(view);
+            throw error;
+          }
+          // The hedger rejects with the last failure: the request keeps that one's verdict and held stream.
+          dump(x);
+          x.held = view.held;
           x.outcome = view.outcome;
           x.attemptError = error;
           if (attempt) attempt.outcome = view.outcome;
           throw error;
         }
+        if (won) {
+          if (response instanceof HttpStreamResponse) abandonStream(view, response);
+          throw new RequestAbortedError('another attempt answered first');
+        }
+        won = true;
+        winOn(x, view);
+        return response;
       },
       { idempotent: true, signal: x.signal },
     );
@@ -69,4 +91,14 @@ export class HedgeStep<R extends PipelineResponse> implements PipelineStep<Excha
     this.#hedgers.set(route.id, { config, hedger });
     return hedger;
   }
+}
+
+/** `view` answered first: the request takes its verdict, endpoint and, for a stream, what its body's end needs. */
+function winOn(x: Exchange, view: Exchange): void {
+  x.outcome = view.outcome;
+  x.endpoint = view.endpoint;
+  x.respondedAt = view.respondedAt;
+  x.bodyFrom = view.bodyFrom;
+  x.bodyRttMs = view.bodyRttMs;
+  x.bodyCut = view.bodyCut;
 }

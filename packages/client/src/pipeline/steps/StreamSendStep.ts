@@ -43,7 +43,9 @@ export class StreamSendStep {
     x.permit?.sample({ rttMs, dropped: false });
     x.attemptObservation?.finished({ outcome, status });
     x.attemptObservation = undefined;
-    x.bodyCut = x.signal && cutOnAbort(response, x.signal);
+    // The caller's signal (a hedged attempt's own one is aborted when another attempt wins).
+    const callerSignal = x.root.signal;
+    x.bodyCut = callerSignal && cutOnAbort(response, callerSignal);
     // `stream()` hands the endpoint the body's end (`bodyEnded`), in the one reaction to `ended` it has.
     x.bodyFrom = endpoint;
     x.bodyRttMs = rttMs;
