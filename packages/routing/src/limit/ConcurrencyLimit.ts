@@ -6,6 +6,8 @@ export interface LimitSample {
   inflight: number;
   /** Whether the request was dropped (timed out, refused, 503): an overload signal. */
   dropped?: boolean;
+  /** Requests of the cluster waiting for a slot when this one ended (the demand the limit holds back). Defaults to 0. */
+  queued?: number;
 }
 
 /** A per-cluster concurrency limit that may learn from measured outcomes. */
