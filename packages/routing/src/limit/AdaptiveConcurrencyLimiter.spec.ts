@@ -117,6 +117,25 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.maxQueueWaitMs).toBe(20);
     });
 
+    it('regression (issue 12): requests dropped at once (503s) do not lower the no-load baseline, so a healed upstream is not measured against it', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 20, 10, 1_000, 10);
+      expect(limiter.baselineRttMs).toBe(20);
+      // A run of 503s answered within 1 ms: an overload signal, not an RTT.
+      for (let w = 0; w < 5; w++) {
+        for (let i = 0; i < 10; i++) {
+          jest.advanceTimersByTime(100);
+          limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
+        }
+      }
+      expect(limiter.limit).toBeLessThan(20);
+      expect(limiter.baselineRttMs).toBe(20);
+      // Healed at 20 ms: no congestion there (with a 1 ms baseline the limit kept falling to 1).
+      const low = limiter.limit;
+      for (let w = 0; w < 5; w++) feedWindow(limiter, 20, 10, 1_000, limiter.limit);
+      expect(limiter.limit).toBeGreaterThan(low);
+    });
+
     it('when a request is dropped, halves the window gradient', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 100, smoothing: 1 });
       feedWindow(limiter, 10, 10, 1_000, 10);

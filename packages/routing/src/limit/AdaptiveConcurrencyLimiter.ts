@@ -67,8 +67,10 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private confirmedAt: number;
   private probeLimit = 0;
   private windowStart: number;
-  /** RTTs of the window (or the probe) so far, ms. */
+  /** RTTs of the window (or the probe) so far, ms; dropped requests have none. */
   private readonly windowRtts: number[] = [];
+  /** Samples in the window, dropped ones included. */
+  private windowSamples = 0;
   private windowMaxInflight = 0;
   private windowDropped = false;
   /** Whether the limit still doubles per binding window (until the first congestion signal). */
@@ -132,12 +134,15 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const now = this.clock();
     if (this.probing) {
       if (sample.inflight > this.probeLimit) return; // started before the probe drained the upstream
+      if (sample.dropped === true) return; // a refusal's RTT is not the upstream's service time
       this.windowRtts.push(sample.rttMs);
       if (this.windowRtts.length >= this.settings.minWindowSamples) this.endProbe(now);
       return;
     }
-    this.windowRtts.push(sample.rttMs);
-    const count = this.windowRtts.length;
+    // A dropped request is an overload signal of its own; its RTT (a 503 answered at once, a timeout) says
+    // nothing about the upstream's service time and would drag the no-load baseline down (or up).
+    if (sample.dropped !== true) this.windowRtts.push(sample.rttMs);
+    const count = ++this.windowSamples;
     this.windowMaxInflight = Math.max(this.windowMaxInflight, sample.inflight);
     this.windowDropped ||= sample.dropped === true;
     if (count < this.settings.minWindowSamples) return;
@@ -145,23 +150,30 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     // start and a cut under congestion both take one round trip.
     const roundDone = this.windowMaxInflight >= this.limit && count >= this.limit;
     if (!roundDone && now - this.windowStart < this.settings.windowMs) return;
-    const shortRtt = this.windowRtt();
+    const shortRtt = this.windowRtts.length > 0 ? this.windowRtt() : undefined;
     const dropped = this.windowDropped;
     const usedInflight = this.windowMaxInflight;
     this.resetWindow(now);
     this.closeWindow(now, shortRtt, dropped, usedInflight);
   }
 
-  private closeWindow(now: number, shortRtt: number, dropped: boolean, usedInflight: number): void {
+  private closeWindow(
+    now: number,
+    shortRtt: number | undefined,
+    dropped: boolean,
+    usedInflight: number,
+  ): void {
     const o = this.settings;
     const before = this.limit;
-    if (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt) {
+    if (shortRtt !== undefined && (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt)) {
       this.noLoadRtt = shortRtt;
       this.confirmedAt = now;
     }
-    const gradient = dropped
-      ? 0.5
-      : Math.max(0.5, Math.min(1, (o.rttTolerance * this.noLoadRtt) / Math.max(shortRtt, 1e-3)));
+    // Only dropped requests (no RTT) means dropped: the gradient is 0.5 either way.
+    const gradient =
+      dropped || shortRtt === undefined
+        ? 0.5
+        : Math.max(0.5, Math.min(1, (o.rttTolerance * this.noLoadRtt) / Math.max(shortRtt, 1e-3)));
     if (gradient < 1) this.slowStart = false;
     if (!dropped && usedInflight < this.estimate / 2) {
       // App-limited: nothing learned about capacity.
@@ -210,6 +222,7 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     this.windowRtts.length = 0;
     this.windowMaxInflight = 0;
     this.windowDropped = false;
+    this.windowSamples = 0;
   }
 
   private announce(before: number): void {
