@@ -22,10 +22,11 @@ export interface AdaptiveLimiterSettings {
   /** Headroom added to the limit in a window without congestion, requests (probes upwards). Defaults to 4. */
   queueSize?: number;
   /**
-   * Once latency has risen with load (the limit found the upstream's capacity), how long a request that finds
-   * no free slot may wait for one, in no-load RTTs: one whose estimated wait is longer is shed at once with
-   * `OverloadedError` (0: every one). Before that (slow start) the class's queue timeout alone bounds the wait,
-   * so a burst waits while the limit doubles. Defaults to 0.5.
+   * While latency is elevated (the last window's RTT was not near the no-load one, or it had a drop, or the
+   * limit sits at the upstream's capacity learned under congestion), how long a request that finds no free slot
+   * may wait for one, in no-load RTTs: one whose estimated wait is longer is shed at once with `OverloadedError`
+   * (0: every one). Otherwise (slow start, recovery) the class's queue timeout alone bounds the wait, so a burst
+   * waits while the limit grows. Defaults to 0.5.
    */
   maxQueueWaitRtts?: number;
 }
