@@ -133,6 +133,94 @@ describe('NetworkClient (routing and admission)', () => {
       expect(maxQueued).toBeLessThanOrEqual(8);
     });
 
+    it('regression (issue 12): after a burst of 503s cut the adaptive limit, a healed upstream gets its concurrency back within 2 s and nothing more is shed', async () => {
+      // 48 callers of a 50 ms upstream: growing back from 1 or 2 by 0.8 a round (additively) would take ~3 s.
+      const callers = 48;
+      ups[0]!.setBehaviour({ latencyMs: 50 });
+      client = createNetworkClient({
+        clusters: [
+          {
+            cluster: 'api',
+            endpoints: [{ origin: ups[0]!.origin }],
+            healthCheck: { intervalMs: 60_000 },
+            // The limiter is under test, not the endpoint's ejection or its breaker.
+            outlierDetection: { consecutiveFailures: 1_000_000 },
+          },
+        ],
+        breaker: { volumeThreshold: 1_000_000 },
+        retry: { maxRetries: 0 },
+      });
+      const limit = (): number => client!.stats().routing.concurrencyLimits['api'] ?? 0;
+      /** `concurrency` closed-loop callers for `ms` (or until `until()`); a refused one waits 20 ms. Returns when each request ended (ms from the start) and how. */
+      const load = async (
+        ms: number,
+        concurrency = callers,
+        until = (): boolean => false,
+      ): Promise<{ at: number; outcome: 'ok' | 'shed' | 'other' }[]> => {
+        const started = performance.now();
+        const results: { at: number; outcome: 'ok' | 'shed' | 'other' }[] = [];
+        const caller = async (): Promise<void> => {
+          // Bounded: `ms`, and 2_000 tries at most.
+          for (let i = 0; i < 2_000 && performance.now() - started < ms && !until(); i++) {
+            let outcome: 'ok' | 'shed' | 'other';
+            try {
+              const res = await client!.request({ path: PATH, cluster: 'api' });
+              outcome = res.statusCode === 200 ? 'ok' : 'other';
+            } catch (err) {
+              outcome = OverloadedError.is(err) ? 'shed' : 'other';
+            }
+            results.push({ at: performance.now() - started, outcome });
+            if (outcome !== 'ok') await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, caller));
+        return results;
+      };
+      await load(500);
+      expect(limit()).toBeGreaterThanOrEqual(callers);
+
+      // Overload: the upstream refuses with 503 and retry-after at once, twice as many callers push; the
+      // limiter's drop signal cuts the limit (bounded: 5 s).
+      ups[0]!.setBehaviour({ status: 503, retryAfter: 1 });
+      try {
+        await load(5_000, 2 * callers, () => limit() <= 2);
+      } finally {
+        ups[0]!.setBehaviour({ latencyMs: 50 });
+      }
+      expect(limit()).toBeLessThanOrEqual(2);
+
+      // Healed: within 2 s the limit is no longer what holds the callers back, and none is shed after that.
+      const healed = await load(3_000);
+      const limitAfter = limit();
+      const late = healed.filter((r) => r.at >= 2_000);
+      expect(late.length).toBeGreaterThan(100);
+      expect({
+        shed: late.filter((r) => r.outcome === 'shed').length,
+        other: late.filter((r) => r.outcome === 'other').length,
+      }).toEqual({ shed: 0, other: 0 });
+      expect(limitAfter).toBeGreaterThanOrEqual(callers);
+    }, 30_000);
+
+    it('regression (issue 12): 100 concurrent requests to a healthy 2.5 s upstream all succeed with the default limit', async () => {
+      ups[0]!.setBehaviour({ latencyMs: 2_500 });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+      });
+      try {
+        const results = await Promise.allSettled(
+          Array.from({ length: 100 }, () => client!.request({ path: PATH, cluster: 'api' })),
+        );
+        // The names of the failures (QueueTimeoutError for the last 40 when the limit only doubled per 2.5 s round).
+        const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
+        expect(failed).toEqual([]);
+        expect(results.every((r) => r.status === 'fulfilled' && r.value.statusCode === 200)).toBe(true);
+      } finally {
+        ups[0]!.setBehaviour({});
+      }
+    }, 30_000);
+
     it('when the primary cluster slows, traffic moves to the alternative and back after recovery', async () => {
       const { bus, events } = recordingBus();
       const [primary, backup] = ups as [Upstream, Upstream];
