@@ -340,6 +340,12 @@ export interface AdvancedRoutingConfig {
     rttTolerance?: number;
     /** Re-measure the no-load RTT with a brief low-limit probe this often, ms. Defaults to 30_000 ms. */
     probeIntervalMs?: number;
+    /**
+     * Once latency has risen with load, the longest estimated queue wait a request that finds no free slot is
+     * given, in no-load RTTs; one that would wait longer is shed at once with `OverloadedError` (0: every one).
+     * Defaults to 0.5.
+     */
+    maxQueueWaitRtts?: number;
   };
 }
 

@@ -87,6 +87,140 @@ describe('NetworkClient (routing and admission)', () => {
       expect(client.stats().routing.classes['bulk']!.shed).toBe(bulkErrors.length);
     }, 60_000);
 
+    it('when the upstream queues beyond its capacity, the adaptive limit sheds the excess at once instead of queueing it (issue 12 (b))', async () => {
+      // The upstream serves 4 at once (40 ms each) and queues the rest: with every caller in flight
+      // (or queued in the client, which costs the same), a request takes 24 ÷ 4 × 40 ms ≈ 240 ms.
+      // The limit starts at the capacity, so its first window measures the no-load RTT (the default
+      // of 20 would be 5× this small upstream's capacity: see the README).
+      ups[0]!.setBehaviour({ latencyMs: 40, maxConcurrent: 4 });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        adaptiveConcurrency: { initialLimit: 4 },
+      });
+      const started = performance.now();
+      const measuredFrom = started + 1_500;
+      const answered: number[] = [];
+      let shed = 0;
+      let maxQueued = 0;
+      const caller = async (): Promise<void> => {
+        // Bounded: 2.5 s, and 500 tries at most.
+        for (let i = 0; i < 500 && performance.now() - started < 2_500; i++) {
+          const t0 = performance.now();
+          try {
+            await client!.request({ path: PATH, cluster: 'api' });
+            if (t0 >= measuredFrom) answered.push(performance.now() - t0);
+          } catch (err) {
+            if (!OverloadedError.is(err)) throw err;
+            shed++;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          if (t0 >= measuredFrom)
+            maxQueued = Math.max(maxQueued, client!.stats().routing.classes.standard!.queued);
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: 24 }, caller));
+      } finally {
+        ups[0]!.setBehaviour({});
+      }
+      expect(shed).toBeGreaterThan(0);
+      expect(answered.length).toBeGreaterThan(20);
+      // Within the limit's tolerated queueing (1.5× the no-load RTT) and the short wait allowed for a slot:
+      // about 120 ms; 280 ms when the excess waited in the client's queue.
+      expect(p99(answered)).toBeLessThan(180);
+      expect(maxQueued).toBeLessThanOrEqual(8);
+    });
+
+    it('regression (issue 12): after a burst of 503s cut the adaptive limit, a healed upstream gets its concurrency back within 2 s and nothing more is shed', async () => {
+      // 48 callers of a 50 ms upstream: growing back from 1 or 2 by 0.8 a round (additively) would take ~3 s.
+      const callers = 48;
+      ups[0]!.setBehaviour({ latencyMs: 50 });
+      client = createNetworkClient({
+        clusters: [
+          {
+            cluster: 'api',
+            endpoints: [{ origin: ups[0]!.origin }],
+            healthCheck: { intervalMs: 60_000 },
+            // The limiter is under test, not the endpoint's ejection or its breaker.
+            outlierDetection: { consecutiveFailures: 1_000_000 },
+          },
+        ],
+        breaker: { volumeThreshold: 1_000_000 },
+        retry: { maxRetries: 0 },
+      });
+      const limit = (): number => client!.stats().routing.concurrencyLimits['api'] ?? 0;
+      /** `concurrency` closed-loop callers for `ms` (or until `until()`); a refused one waits 20 ms. Returns when each request ended (ms from the start) and how. */
+      const load = async (
+        ms: number,
+        concurrency = callers,
+        until = (): boolean => false,
+      ): Promise<{ at: number; outcome: 'ok' | 'shed' | 'other' }[]> => {
+        const started = performance.now();
+        const results: { at: number; outcome: 'ok' | 'shed' | 'other' }[] = [];
+        const caller = async (): Promise<void> => {
+          // Bounded: `ms`, and 2_000 tries at most.
+          for (let i = 0; i < 2_000 && performance.now() - started < ms && !until(); i++) {
+            let outcome: 'ok' | 'shed' | 'other';
+            try {
+              const res = await client!.request({ path: PATH, cluster: 'api' });
+              outcome = res.statusCode === 200 ? 'ok' : 'other';
+            } catch (err) {
+              outcome = OverloadedError.is(err) ? 'shed' : 'other';
+            }
+            results.push({ at: performance.now() - started, outcome });
+            if (outcome !== 'ok') await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, caller));
+        return results;
+      };
+      await load(500);
+      expect(limit()).toBeGreaterThanOrEqual(callers);
+
+      // Overload: the upstream refuses with 503 and retry-after at once, twice as many callers push; the
+      // limiter's drop signal cuts the limit (bounded: 5 s).
+      ups[0]!.setBehaviour({ status: 503, retryAfter: 1 });
+      try {
+        await load(5_000, 2 * callers, () => limit() <= 2);
+      } finally {
+        ups[0]!.setBehaviour({ latencyMs: 50 });
+      }
+      expect(limit()).toBeLessThanOrEqual(2);
+
+      // Healed: within 2 s the limit is no longer what holds the callers back, and none is shed after that.
+      const healed = await load(3_000);
+      const limitAfter = limit();
+      const late = healed.filter((r) => r.at >= 2_000);
+      expect(late.length).toBeGreaterThan(100);
+      expect({
+        shed: late.filter((r) => r.outcome === 'shed').length,
+        other: late.filter((r) => r.outcome === 'other').length,
+      }).toEqual({ shed: 0, other: 0 });
+      expect(limitAfter).toBeGreaterThanOrEqual(callers);
+    }, 30_000);
+
+    it('regression (issue 12): 100 concurrent requests to a healthy 2.5 s upstream all succeed with the default limit', async () => {
+      ups[0]!.setBehaviour({ latencyMs: 2_500 });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+      });
+      try {
+        const results = await Promise.allSettled(
+          Array.from({ length: 100 }, () => client!.request({ path: PATH, cluster: 'api' })),
+        );
+        // The names of the failures (QueueTimeoutError for the last 40 when the limit only doubled per 2.5 s round).
+        const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
+        expect(failed).toEqual([]);
+        expect(results.every((r) => r.status === 'fulfilled' && r.value.statusCode === 200)).toBe(true);
+      } finally {
+        ups[0]!.setBehaviour({});
+      }
+    }, 30_000);
+
     it('when the primary cluster slows, traffic moves to the alternative and back after recovery', async () => {
       const { bus, events } = recordingBus();
       const [primary, backup] = ups as [Upstream, Upstream];
@@ -152,6 +286,21 @@ describe('NetworkClient (routing and admission)', () => {
       ).toThrow(ConfigError);
       expect((await client.request({ path: PATH })).statusCode).toBe(200);
       expect(client.stats().routing.requestsByRoute).toEqual({ work: 1 });
+    });
+
+    it('when maxQueueWaitRtts is invalid, refuses it naming the path, at creation and at run time; a valid one applies', () => {
+      const clusters = [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }];
+      expect(() => createNetworkClient({ clusters, adaptiveConcurrency: { maxQueueWaitRtts: -1 } })).toThrow(
+        /adaptiveConcurrency\.maxQueueWaitRtts: expected number >= 0, received -1/,
+      );
+      client = createNetworkClient({ clusters });
+      expect(client.settings().routing.adaptiveConcurrency.maxQueueWaitRtts).toBe(0.5);
+      expect(() =>
+        client!.configureRouting({ adaptiveConcurrency: { maxQueueWaitRtts: 'short' as unknown as number } }),
+      ).toThrow(/adaptiveConcurrency\.maxQueueWaitRtts/);
+      expect(client.settings().routing.adaptiveConcurrency.maxQueueWaitRtts).toBe(0.5);
+      client.configureRouting({ adaptiveConcurrency: { maxQueueWaitRtts: 0 } });
+      expect(client.settings().routing.adaptiveConcurrency.maxQueueWaitRtts).toBe(0);
     });
 
     it('tells onRoutesChange listeners the routes in force after each change, not after a refused one, and stops once disposed', () => {

@@ -6,7 +6,7 @@ import type { Router } from './router/Router';
 /**
  * Applies a routing configuration at run time to a router and its scheduler: the routes, the
  * classes, the default class and every `adaptiveConcurrency` setting (`enabled`, the limits, `smoothing`,
- * `rttTolerance`, `probeIntervalMs`). Validates all of it first and applies all or none: an
+ * `rttTolerance`, `probeIntervalMs`, `maxQueueWaitRtts`). Validates all of it first and applies all or none: an
  * invalid one is refused with every reason (a `ConfigError`) and the old table, classes and
  * limiter settings keep serving. Omitted fields keep their value; learned limits are kept.
  * The shape (unknown keys, types, ranges) is checked first by `advancedRoutingSchema` of

@@ -5,7 +5,10 @@ describe(AdaptiveConcurrencyLimiter, () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  /** Feeds one window: `samples` samples at `rttMs` and `inflight` (the limit), spread over `windowMs` of fake time. */
+  /**
+   * Feeds one window: `samples` samples at `rttMs` and `inflight` (the limit), spread over `windowMs` of fake time
+   * after one round trip (so that each was sent after the window began, as in a closed loop).
+   */
   function feedWindow(
     limiter: AdaptiveConcurrencyLimiter,
     rttMs: number,
@@ -13,6 +16,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     windowMs = 1_000,
     inflight = limiter.limit,
   ): void {
+    jest.advanceTimersByTime(rttMs);
     for (let i = 0; i < samples; i++) {
       jest.advanceTimersByTime(windowMs / samples);
       limiter.onSample({ rttMs, inflight });
@@ -62,18 +66,152 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.limit).toBeLessThan(10);
     });
 
-    it('when the limit binds and latency holds, doubles it every round of the limit (slow start)', () => {
+    it('when the limit binds and latency holds, doubles it every round of the limit (slow start); after latency rose, grows additively at the learned limit until latency has been back near no-load for windowMs, then doubles again', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
       feedWindow(limiter, 10, 20, 100);
       expect(limiter.limit).toBe(40);
       feedWindow(limiter, 10, 40, 100);
       expect(limiter.limit).toBe(80);
-      // Latency rises beyond rttTolerance: slow start ends and the limit falls.
+      // Latency rises beyond rttTolerance: slow start ends, and the overshoot is undone whole (not below 40).
       feedWindow(limiter, 40, 80, 100);
-      expect(limiter.limit).toBeLessThan(80);
-      const after = limiter.limit;
-      feedWindow(limiter, 10, after, 100);
-      expect(limiter.limit).toBeLessThan(2 * after);
+      expect(limiter.limit).toBe(40);
+      // Within the tolerance (1.4× the no-load RTT): the limit learned under congestion, probed additively.
+      feedWindow(limiter, 14, 40, 100);
+      expect(limiter.limit).toBe(40);
+      // Back near the no-load RTT while the limit binds: one round is not enough (the first round after a
+      // cut reads near no-load even above capacity), but for windowMs (1 s) it is: the upstream recovered or
+      // grew, and the limit doubles again (issue 12: it grows quickly while it is what holds requests back,
+      // until latency rises).
+      feedWindow(limiter, 10, 40, 100);
+      expect(limiter.limit).toBeLessThan(44);
+      for (let w = 0; w < 10 && limiter.limit < 60; w++) feedWindow(limiter, 10, limiter.limit, 300);
+      expect(limiter.limit).toBeGreaterThanOrEqual(80);
+    });
+
+    it('regression (issue 12): when a window binds with requests waiting, grows to the demand in one round if that is more than double', () => {
+      // 100 requests at once to a slow upstream: 20 in flight, 80 waiting. Doubling per round trip would leave
+      // the last 40 waiting two round trips, past a 5 s queue timeout at 2.5 s each.
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      jest.advanceTimersByTime(2_500);
+      for (let i = 0; i < 20; i++) limiter.onSample({ rttMs: 2_500, inflight: i + 1, queued: 80 - i });
+      expect(limiter.limit).toBe(100);
+    });
+
+    it('after a cut, leaves out requests sent before it (they measure the old limit)', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 10, 20, 100);
+      feedWindow(limiter, 40, 40, 100);
+      expect(limiter.limit).toBe(20);
+      // The upstream's queue built by 40 in flight drains for a round trip: those answers are slow but stale.
+      const now = performance.now();
+      for (let i = 0; i < 20; i++) limiter.onSample({ rttMs: 40 + i, inflight: 20 });
+      expect(performance.now()).toBe(now);
+      expect(limiter.limit).toBe(20);
+    });
+
+    it('regression (issue 12 (b)): when a minority of a window queued (slow-start overshoot, cold connections), the baseline is the no-load RTT, not the mean', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      // 16 served at once in 50 ms, 4 queued behind them: the mean is 60 ms, the median 50 ms.
+      for (let i = 0; i < 20; i++) {
+        jest.advanceTimersByTime(5);
+        limiter.onSample({ rttMs: i < 16 ? 50 : 100, inflight: 20 });
+      }
+      expect(limiter.baselineRttMs).toBe(50);
+      // At 80 ms (1.6× the no-load RTT, within 1.5× the mean's 60) the limit falls.
+      const before = limiter.limit;
+      feedWindow(limiter, 80, before, 100);
+      expect(limiter.limit).toBeLessThan(before);
+    });
+
+    it('when the limit binds in slow start, allows any wait for a slot; while latency is elevated, maxQueueWaitRtts × the no-load RTT (plus the drain of a whole cut); once it is back near no-load, any again', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      feedWindow(limiter, 40, 20, 100);
+      expect(limiter.limit).toBe(40); // slow start: doubled, a burst may wait for it
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      feedWindow(limiter, 100, 40, 100); // 2.5× the no-load RTT
+      expect(limiter.limit).toBe(24); // cut whole: 40 × 1.5 × 40 ÷ 100
+      // The 16 in flight above the new limit drain within the RTT that caused the cut (100 ms): a newcomer
+      // may wait for that (a critical request would be shed for the client's own excess).
+      expect(limiter.maxQueueWaitMs).toBe(20 + 100);
+      // Within the tolerance but not near no-load (1.4×): still elevated.
+      feedWindow(limiter, 56, limiter.limit, 100);
+      expect(limiter.maxQueueWaitMs).toBe(20); // 0.5 × 40 ms
+      // Near no-load, at the limit learned under congestion: fail fast until that has lasted windowMs.
+      feedWindow(limiter, 40, limiter.limit, 100);
+      expect(limiter.maxQueueWaitMs).toBe(20);
+      for (let w = 0; w < 5; w++) feedWindow(limiter, 40, limiter.limit, 300);
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      feedWindow(limiter, 100, limiter.limit, 100);
+      expect(limiter.maxQueueWaitMs).toBeGreaterThanOrEqual(20);
+      feedWindow(limiter, 56, limiter.limit, 100);
+      expect(limiter.maxQueueWaitMs).toBe(20);
+      limiter.update({ maxQueueWaitRtts: 0 });
+      expect(limiter.maxQueueWaitMs).toBe(0);
+      expect(() => limiter.update({ maxQueueWaitRtts: -0.5 })).toThrow(
+        /adaptiveConcurrency\.maxQueueWaitRtts/,
+      );
+    });
+
+    it('while a probe holds the limit down, allows any wait for a slot (the probe is waited out, not shed)', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20, probeIntervalMs: 2_000 });
+      feedWindow(limiter, 40, 20, 100);
+      for (let w = 0; w < 10 && !limiter.probing; w++) feedWindow(limiter, 100, 10, 1_000, limiter.limit);
+      expect(limiter.probing).toBe(true);
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      feedWindow(limiter, 40, 10, 100, 1);
+      expect(limiter.probing).toBe(false);
+      expect(limiter.maxQueueWaitMs).toBe(20);
+    });
+
+    it('regression (issue 12): after a run of dropped requests (503s answered at once) cut the limit to 1, a healed upstream gets it back fast: the refusals do not lower the baseline, and the limit doubles', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 20, 20, 100);
+      expect(limiter.limit).toBe(40);
+      // Overload: every answer a 503 within 1 ms.
+      for (let w = 0; w < 40 && limiter.limit > 1; w++) {
+        for (let i = 0; i < Math.max(10, limiter.limit); i++) {
+          jest.advanceTimersByTime(1);
+          limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
+        }
+      }
+      expect(limiter.limit).toBe(1);
+      expect(limiter.baselineRttMs).toBe(20);
+      expect(limiter.maxQueueWaitMs).toBe(10); // the upstream said it is overloaded: fail fast
+      // Healed: 20 ms answers, 16 callers (15 waiting). The limit doubles (to the demand) up to half where the run
+      // of drops began, then, latency near no-load for windowMs, on; nothing is shed once it is no longer binding.
+      const windows: number[] = [];
+      for (let w = 0; w < 30 && limiter.limit < 16; w++) {
+        const limit = limiter.limit;
+        jest.advanceTimersByTime(20);
+        for (let i = 0; i < Math.max(10, limit); i++) {
+          jest.advanceTimersByTime(20 / limit);
+          limiter.onSample({ rttMs: 20, inflight: limit, queued: 16 - limit });
+        }
+        windows.push(limiter.limit);
+      }
+      expect(limiter.limit).toBeGreaterThanOrEqual(16);
+      expect(windows.length).toBeLessThanOrEqual(20);
+      expect(windows[0]).toBe(16); // 1 + 15 waiting, more than double
+    });
+
+    it('regression (issue 12): requests dropped at once (503s) do not lower the no-load baseline, so a healed upstream is not measured against it', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 20, 10, 1_000, 10);
+      expect(limiter.baselineRttMs).toBe(20);
+      // A run of 503s answered within 1 ms: an overload signal, not an RTT.
+      for (let w = 0; w < 5; w++) {
+        for (let i = 0; i < 10; i++) {
+          jest.advanceTimersByTime(100);
+          limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
+        }
+      }
+      expect(limiter.limit).toBeLessThan(20);
+      expect(limiter.baselineRttMs).toBe(20);
+      // Healed at 20 ms: no congestion there (with a 1 ms baseline the limit kept falling to 1).
+      const low = limiter.limit;
+      for (let w = 0; w < 5; w++) feedWindow(limiter, 20, 10, 1_000, limiter.limit);
+      expect(limiter.limit).toBeGreaterThan(low);
     });
 
     it('when a request is dropped, halves the window gradient', () => {

@@ -17,30 +17,67 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
   bus?: EventPublisher;
 }
 
+/** The quantile of a window's RTTs that stands for the window (see `windowRtt`). */
+const RTT_QUANTILE = 0.5;
+
+/**
+ * A window's RTT is near the no-load one when it exceeds it by at most this share of the tolerated excess
+ * (`rttTolerance − 1`): with the default tolerance of 1.5, within 1.25× the no-load RTT.
+ */
+const NEAR_NO_LOAD = 0.5;
+
+/**
+ * Windows in a row whose RTT is near the no-load one (and without a drop), lasting `windowMs` at least,
+ * before the limit learned under congestion is taken as outdated: the growth ceiling goes and fail-fast stops.
+ * A window or two is not enough: the first round after a cut enters a drained upstream, and above its capacity
+ * (below twice it) the median of a round in which most requests found a free worker reads the no-load RTT.
+ */
+const RECOVERED_WINDOWS = 3;
+
 /**
  * A Gradient2-style adaptive concurrency limit (after Netflix's concurrency-limits) whose
  * baseline is the upstream's no-load RTT, kept fresh by a probe (after BBR's ProbeRTT and
  * Envoy's minRTT window).
  *
  * Samples are grouped in windows (at least `windowMs` long and `minWindowSamples` big). At the
- * end of each window, with `shortRtt` = the window's mean RTT:
+ * end of each window, with `shortRtt` = the window's median RTT (see `windowRtt`):
  *
  * - **Baseline**: `noLoadRtt` = the lowest `shortRtt` since the last probe (a window that
- *   matches or lowers it confirms it). Sustained queueing cannot drag it upwards.
+ *   matches or lowers it confirms it). Sustained queueing cannot drag it upwards. A dropped
+ *   request (503, 429, timeout) counts towards its window but its RTT does not: a refusal answered
+ *   at once is not the upstream's service time.
  * - **Gradient**: `clamp(rttTolerance × noLoadRtt / shortRtt, 0.5, 1)`; 0.5 for a window with a
- *   dropped request. Under congestion (gradient below 1) `limit = limit × gradient` at once;
- *   else `limit = (1 − smoothing) × limit + smoothing × (limit + queueSize)` (probe upwards);
- *   clamped to `[minLimit, maxLimit]`. A window in which the limit was binding closes after a
- *   limit's worth of samples (one round trip), so both directions react within a round.
- * - **Slow start**: until the first sign of congestion (a gradient below 1 or a drop), a window
- *   in which the limit was binding (in-flight reached it) doubles the limit, and such a window
- *   closes after a limit's worth of samples (one round trip of the limit) instead of waiting
- *   for `windowMs`: the default limit is never what holds a healthy upstream back for long.
- * - **App-limited** (in-flight never reached half the limit, nothing dropped): the window says
+ *   dropped request. Under congestion (gradient below 1) `limit = limit × gradient`, smoothed
+ *   (`(1 − smoothing) × limit + smoothing × target`) except right after fast growth: then whole,
+ *   but not below the limit before that growth (it undoes the overshoot in a round or two).
+ *   Without congestion, in congestion avoidance, `limit + queueSize` smoothed (probe upwards).
+ *   Clamped to `[minLimit, maxLimit]`. A binding window (in-flight reached the limit, or requests
+ *   waited for a slot) closes after a limit's worth of samples (one round trip), so both
+ *   directions react within a round. After a whole cut or fast growth, requests sent before it are
+ *   left out (they measure the old limit: after a cut the upstream's queue drains for a round trip).
+ * - **Fast growth (slow start), with a ceiling** (after TCP's ssthresh): a binding window without
+ *   congestion below `growthCeiling` doubles the limit, or raises it to the demand it held back
+ *   (limit + requests waiting) when that is more (100 requests at once to a 2.5 s upstream are all
+ *   in flight after one round, not three: a 5 s queue timeout would cut the last 40), up to the
+ *   ceiling. The ceiling is unbounded at first; latency rising with load sets it to the new limit
+ *   (congestion avoidance from there); a run of drops halves it once (where the run began). Once
+ *   latency has been near the no-load RTT (within half the tolerated excess) for `windowMs` and
+ *   `RECOVERED_WINDOWS` windows in a row, what was learned no longer holds (the upstream recovered
+ *   or grew): the ceiling goes and the limit doubles again while it binds.
+ * - **Fail fast while latency is elevated**: when the last window's RTT was not near the no-load
+ *   one, or it had a drop, or the limit is at the ceiling learned under congestion (until latency
+ *   has been back near no-load as above), a request waiting locally for a slot only adds a queue in
+ *   the client to the one in the upstream: `maxQueueWaitMs` is `maxQueueWaitRtts × noLoadRtt`
+ *   (plus, right after a whole cut, the RTT that caused it: the client's own excess drains) and the
+ *   scheduler sheds a request whose estimated wait is longer with `OverloadedError` (as Netflix's
+ *   limiters and Envoy's adaptive concurrency reject the excess). Otherwise it is undefined: a
+ *   burst waits (up to its class's queue timeout) while the limit grows. During a probe too: the
+ *   probe holds the limit below capacity on purpose for a round trip or two.
+ * - **App-limited** (in-flight never reached half the limit, nobody waited, nothing dropped): the window says
  *   nothing about capacity, so the limit neither grows nor shrinks (only the baseline learns).
  * - **Probe**: when no window has confirmed `noLoadRtt` for `probeIntervalMs`, the limit drops
  *   to `limit ÷ (rttTolerance + 1)` until `minWindowSamples` requests that started with at most
- *   that many in flight have completed; their mean RTT becomes the new `noLoadRtt` (it may go
+ *   that many in flight have completed; their median RTT becomes the new `noLoadRtt` (it may go
  *   up: the upstream really got slower). Since the limit settles where the RTT is
  *   `rttTolerance ×` the no-load one, i.e. near `rttTolerance ×` the upstream's capacity, the
  *   probe limit is below that capacity and the probe sees no queueing.
@@ -57,12 +94,47 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private confirmedAt: number;
   private probeLimit = 0;
   private windowStart: number;
-  private windowSum = 0;
-  private windowCount = 0;
+  /** RTTs of the window (or the probe) so far, ms. */
+  private readonly windowRtts: number[] = [];
   private windowMaxInflight = 0;
   private windowDropped = false;
-  /** Whether the limit still doubles per binding window (until the first congestion signal). */
-  private slowStart = true;
+  /** Most requests seen waiting for a slot in the window. */
+  private windowMaxQueued = 0;
+  /** Samples in the window, dropped ones included (they have no RTT in `windowRtts`). */
+  private windowSamples = 0;
+  /**
+   * The limit grows multiplicatively below this (slow start, TCP's ssthresh): unbounded at first, the limit
+   * after a cut when latency rose, half the limit when a run of dropped requests began.
+   */
+  private growthCeiling = Infinity;
+  /** Whether the last closed window's latency was elevated (beyond near no-load) or it had a drop: fail fast. */
+  private elevated = false;
+  /** Closed windows in a row with the RTT near the no-load one and no drop. */
+  private nearStreak = 0;
+  /** When the first window of `nearStreak` started, ms. */
+  private nearSince = 0;
+  /** Whether latency has been near the no-load RTT long enough that the learned ceiling is outdated. */
+  private recovered = false;
+  /**
+   * Whether the limit grew multiplicatively and has not been cut back to `growthBase` since: a cut is then whole,
+   * not smoothed (it undoes the overshoot within a round or two), but not below `growthBase`.
+   */
+  private overshooting = false;
+  /** The limit before the last multiplicative growth (latency held there). */
+  private growthBase = 0;
+  /**
+   * When the limit last changed multiplicatively (a whole cut or fast growth): requests sent before it measure
+   * the old limit, not this one, and are left out of the next window.
+   */
+  private changedAt = -Infinity;
+  /**
+   * After a whole cut, until the next window closes: how long the requests in flight above the new limit (the
+   * client's own excess) take to drain, ms (the RTT that caused the cut); 0 otherwise. A newcomer may wait that
+   * much longer rather than be shed for the client's own excess (critical requests would be).
+   */
+  private drainMs = 0;
+  /** Whether the last closed window had a dropped request. */
+  private lastDropped = false;
 
   constructor(options: AdaptiveConcurrencyLimiterOptions = {}) {
     this.settings = normalizeLimiterSettings(options);
@@ -77,6 +149,21 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   get limit(): number {
     if (this.probing) return this.probeLimit;
     return Math.max(this.settings.minLimit, Math.floor(this.estimate));
+  }
+
+  /**
+   * How long a request that finds no free slot may wait for one, ms: `maxQueueWaitRtts ×` the
+   * no-load RTT (plus the drain of a whole cut) while latency is elevated (the last window's RTT was
+   * not near the no-load one, or it had a drop) or the limit sits at the ceiling learned under
+   * congestion; otherwise undefined: the class's queue timeout bounds it while the limit grows.
+   */
+  get maxQueueWaitMs(): number | undefined {
+    // A probe holds the limit below the capacity on purpose, for a round trip or two: waiting it out is its cost.
+    if (this.probing) return undefined;
+    // At the capacity learned under congestion, until latency has been back near no-load for a few windows.
+    const atCapacity = this.estimate >= this.growthCeiling && !this.recovered;
+    if (!this.elevated && !atCapacity) return undefined;
+    return this.settings.maxQueueWaitRtts * this.noLoadRtt + this.drainMs;
   }
 
   /** The no-load RTT the limit is measured against, ms (0 before the first window closed). */
@@ -112,44 +199,94 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const now = this.clock();
     if (this.probing) {
       if (sample.inflight > this.probeLimit) return; // started before the probe drained the upstream
-      this.windowSum += sample.rttMs;
-      if (++this.windowCount >= this.settings.minWindowSamples) this.endProbe(now);
+      if (sample.dropped === true) return; // a refusal's RTT is not the upstream's service time
+      this.windowRtts.push(sample.rttMs);
+      if (this.windowRtts.length >= this.settings.minWindowSamples) this.endProbe(now);
       return;
     }
-    this.windowSum += sample.rttMs;
-    this.windowCount++;
+    // Sent before the limit last changed multiplicatively: it measures the old limit (the upstream's queue
+    // built by the old limit drains for a round trip after a cut; counting it would cut again, and again).
+    if (now - sample.rttMs < this.changedAt) return;
+    // A dropped request is an overload signal of its own; its RTT (a 503 answered at once, a timeout) says
+    // nothing about the upstream's service time and would drag the no-load baseline down (or up).
+    if (sample.dropped !== true) this.windowRtts.push(sample.rttMs);
+    const count = ++this.windowSamples;
     this.windowMaxInflight = Math.max(this.windowMaxInflight, sample.inflight);
     this.windowDropped ||= sample.dropped === true;
-    if (this.windowCount < this.settings.minWindowSamples) return;
-    // A binding window closes after one round of the limit, not after windowMs: growth in slow
-    // start and a cut under congestion both take one round trip.
-    const roundDone = this.windowMaxInflight >= this.limit && this.windowCount >= this.limit;
+    this.windowMaxQueued = Math.max(this.windowMaxQueued, sample.queued ?? 0);
+    if (count < this.settings.minWindowSamples) return;
+    // A binding window (in-flight reached the limit, or requests waited for a slot) closes after one round
+    // of the limit, not after windowMs: growth in slow start and a cut under congestion both take one round trip.
+    const binding = this.windowMaxInflight >= this.limit || this.windowMaxQueued > 0;
+    const roundDone = binding && count >= this.limit;
     if (!roundDone && now - this.windowStart < this.settings.windowMs) return;
-    const shortRtt = this.windowSum / this.windowCount;
+    const shortRtt = this.windowRtts.length > 0 ? this.windowRtt() : undefined;
     const dropped = this.windowDropped;
     const usedInflight = this.windowMaxInflight;
+    const queued = this.windowMaxQueued;
+    const started = this.windowStart;
     this.resetWindow(now);
-    this.closeWindow(now, shortRtt, dropped, usedInflight);
+    this.closeWindow(now, started, shortRtt, dropped, binding, usedInflight, queued);
   }
 
-  private closeWindow(now: number, shortRtt: number, dropped: boolean, usedInflight: number): void {
+  private closeWindow(
+    now: number,
+    started: number,
+    shortRtt: number | undefined,
+    dropped: boolean,
+    binding: boolean,
+    usedInflight: number,
+    queued: number,
+  ): void {
     const o = this.settings;
     const before = this.limit;
-    if (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt) {
+    if (shortRtt !== undefined && (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt)) {
       this.noLoadRtt = shortRtt;
       this.confirmedAt = now;
     }
-    const gradient = dropped
-      ? 0.5
-      : Math.max(0.5, Math.min(1, (o.rttTolerance * this.noLoadRtt) / Math.max(shortRtt, 1e-3)));
-    if (gradient < 1) this.slowStart = false;
-    if (!dropped && usedInflight < this.estimate / 2) {
+    // Only drops (dropped requests have no RTT): the ratio does not matter, the gradient is 0.5.
+    const ratio = shortRtt === undefined ? Infinity : shortRtt / Math.max(this.noLoadRtt, 1e-3);
+    const nearNoLoad = ratio <= 1 + NEAR_NO_LOAD * (o.rttTolerance - 1);
+    const gradient = dropped ? 0.5 : Math.max(0.5, Math.min(1, o.rttTolerance / ratio));
+    this.elevated = dropped || !nearNoLoad;
+    this.nearStreak = this.elevated ? 0 : this.nearStreak + 1;
+    if (this.nearStreak === 1) this.nearSince = started;
+    this.recovered = this.nearStreak >= RECOVERED_WINDOWS && now - this.nearSince >= o.windowMs;
+    this.drainMs = 0;
+    const startsDropRun = dropped && !this.lastDropped;
+    this.lastDropped = dropped;
+    if (!dropped && !binding && usedInflight < this.estimate / 2) {
       // App-limited: nothing learned about capacity.
-    } else if (this.slowStart && usedInflight >= Math.floor(this.estimate)) {
-      this.estimate = this.clamp(this.estimate * 2);
+    } else if (gradient < 1) {
+      // Congestion: a run of drops halves the ceiling once (not at every window of the run, which would
+      // leave a healed upstream to additive growth from the bottom); rising latency sets it to the new limit.
+      if (startsDropRun) this.growthCeiling = Math.min(this.growthCeiling, this.estimate / 2);
+      const target = this.estimate * gradient;
+      // Right after multiplicative growth the cut is whole: it undoes the overshoot within a round or two.
+      if (this.overshooting) {
+        this.estimate = this.clamp(Math.max(target, this.growthBase));
+        this.overshooting = this.estimate > this.growthBase;
+        this.changedAt = now;
+        this.drainMs = shortRtt ?? 0;
+      } else {
+        this.estimate = this.clamp((1 - o.smoothing) * this.estimate + o.smoothing * target);
+      }
+      if (!dropped) this.growthCeiling = this.estimate;
+    } else if (binding && (this.estimate < this.growthCeiling || this.recovered)) {
+      // The limit holds requests back and latency holds: grow fast (slow start), to the demand seen if
+      // that is more than twice the limit, up to the ceiling. At the ceiling with the RTT near the no-load
+      // one, what was learned there no longer holds (the upstream recovered or grew): the ceiling goes.
+      if (this.estimate >= this.growthCeiling) this.growthCeiling = Infinity;
+      const grown = Math.max(2 * this.estimate, this.estimate + queued);
+      this.growthBase = this.estimate;
+      this.estimate = this.clamp(Math.max(this.estimate, Math.min(this.growthCeiling, grown)));
+      this.overshooting = true;
+      this.changedAt = now;
     } else {
-      const target = gradient < 1 ? this.estimate * gradient : this.estimate + o.queueSize;
-      this.estimate = this.clamp((1 - o.smoothing) * this.estimate + o.smoothing * target);
+      this.estimate = this.clamp(
+        (1 - o.smoothing) * this.estimate + o.smoothing * (this.estimate + o.queueSize),
+      );
+      this.overshooting = false;
     }
     if (now - this.confirmedAt >= o.probeIntervalMs) this.probeLimit = this.probeLimitFor(this.estimate);
     this.announce(before);
@@ -157,11 +294,27 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
 
   private endProbe(now: number): void {
     const before = this.limit;
-    this.noLoadRtt = this.windowSum / this.windowCount;
+    this.noLoadRtt = this.windowRtt();
     this.confirmedAt = now;
     this.probeLimit = 0;
+    // Requests sent during the probe measure its limit, not the one restored; the excess of a cut drained in it.
+    this.changedAt = now;
+    this.drainMs = 0;
     this.resetWindow(now);
     this.announce(before);
+  }
+
+  /**
+   * The window's RTT: its median (`RTT_QUANTILE`), for the baseline and the gradient alike (as Envoy's
+   * gradient controller aggregates its samples, p50 by default). Queueing in the upstream delays most
+   * requests, so it raises the median as it raises the mean, but a slow minority does not move it: the
+   * first windows of a cold client (new connections) and the slow-start round that overshoots the
+   * upstream's capacity (where the excess queued in the upstream) left the mean-based baseline at
+   * 1.5–2× the no-load RTT, and the limit settled where the upstream queued that much more.
+   */
+  private windowRtt(): number {
+    const rtts = this.windowRtts.sort((a, b) => a - b);
+    return rtts[Math.floor(RTT_QUANTILE * (rtts.length - 1))]!;
   }
 
   private probeLimitFor(estimate: number): number {
@@ -174,10 +327,11 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
 
   private resetWindow(now: number): void {
     this.windowStart = now;
-    this.windowSum = 0;
-    this.windowCount = 0;
+    this.windowRtts.length = 0;
     this.windowMaxInflight = 0;
     this.windowDropped = false;
+    this.windowMaxQueued = 0;
+    this.windowSamples = 0;
   }
 
   private announce(before: number): void {

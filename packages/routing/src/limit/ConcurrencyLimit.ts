@@ -6,12 +6,19 @@ export interface LimitSample {
   inflight: number;
   /** Whether the request was dropped (timed out, refused, 503): an overload signal. */
   dropped?: boolean;
+  /** Requests of the cluster waiting for a slot when this one ended (the demand the limit holds back). Defaults to 0. */
+  queued?: number;
 }
 
 /** A per-cluster concurrency limit that may learn from measured outcomes. */
 export interface ConcurrencyLimit {
   /** Requests that may be in flight now; an integer ≥ 1. */
   readonly limit: number;
+  /**
+   * How long a request that finds no free slot may wait for one, ms: the scheduler sheds a newcomer whose
+   * estimated wait is longer. Undefined: only the class's queue timeout bounds the wait.
+   */
+  readonly maxQueueWaitMs?: number | undefined;
   /** Records one outcome. */
   onSample(sample: LimitSample): void;
 }

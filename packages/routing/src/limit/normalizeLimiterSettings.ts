@@ -21,6 +21,14 @@ export interface AdaptiveLimiterSettings {
   probeIntervalMs?: number;
   /** Headroom added to the limit in a window without congestion, requests (probes upwards). Defaults to 4. */
   queueSize?: number;
+  /**
+   * While latency is elevated (the last window's RTT was not near the no-load one, or it had a drop, or the
+   * limit sits at the upstream's capacity learned under congestion), how long a request that finds no free slot
+   * may wait for one, in no-load RTTs: one whose estimated wait is longer is shed at once with `OverloadedError`
+   * (0: every one). Otherwise (slow start, recovery) the class's queue timeout alone bounds the wait, so a burst
+   * waits while the limit grows. Defaults to 0.5.
+   */
+  maxQueueWaitRtts?: number;
 }
 
 /** Limiter settings with every default filled in. */
@@ -37,6 +45,7 @@ export const LIMITER_DEFAULTS: NormalizedLimiterSettings = Object.freeze({
   rttTolerance: 1.5,
   probeIntervalMs: 30_000,
   queueSize: 4,
+  maxQueueWaitRtts: 0.5,
 });
 
 /** The config package's schema of these settings (`enabled` is the scheduler's, not the limiter's). */

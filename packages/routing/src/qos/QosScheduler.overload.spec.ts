@@ -149,7 +149,9 @@ function expectOverloadHandled(r: OverloadRun, firstP99Factor = 2): void {
   expect(r.bulk.overloaded).toBeGreaterThanOrEqual(0.95 * (r.bulk.overloaded + r.bulk.timedOut));
   // Bulk may queue what drains within 90 % of its 5 s timeout at its ~100/s: about 450, far below maxQueue.
   expect(Math.max(r.maxQueuedFirst, r.maxQueuedLast)).toBeLessThanOrEqual(600);
-  expect(r.maxQueuedLast).toBeLessThanOrEqual(1.25 * r.maxQueuedFirst);
+  // Not growing; a queue the adaptive limit keeps near empty (it sheds the excess under congestion) may hold a
+  // few more while a probe holds the limit down.
+  expect(r.maxQueuedLast).toBeLessThanOrEqual(Math.max(1.25 * r.maxQueuedFirst, 10));
   expect(r.pendingAfterDrain).toBe(0);
 }
 
@@ -174,9 +176,15 @@ describe(QosScheduler, () => {
       const r = await runOverload(scheduler);
       report('adaptive', r);
       expectOverloadHandled(r, 5);
-      expect(r.limits[1]).toBeLessThanOrEqual(16);
+      // Cut within the first second (the slow-start overshoot to 40 is undone whole): 24 after it before.
+      expect(r.limits[0]).toBeLessThanOrEqual(17);
       // It settles above the upstream's N = 10 (some queueing inside it, within rttTolerance).
       expect(r.limits.at(-1)).toBeGreaterThanOrEqual(10);
+      // Issue 12 (b): once latency rose with load, the excess is shed at once, not queued behind the limit (a
+      // queue in the client costs as much latency as one in the upstream): about 480 queued before. In the first
+      // second a few more wait (13) while the client's own excess drains after the slow-start overshoot is cut.
+      expect(r.maxQueuedFirst).toBeLessThanOrEqual(20);
+      expect(r.maxQueuedLast).toBeLessThanOrEqual(10);
     });
 
     it('when the no-load RTT is re-probed during the overload, still keeps critical p99 within 2×', async () => {

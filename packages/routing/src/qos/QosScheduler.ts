@@ -248,7 +248,12 @@ export class QosScheduler {
       const why = `queue of class "${className}" is full (${cls.config.maxQueue})`;
       return Promise.reject(this.shed(cls, why, c, estimate));
     }
-    const maxWaitMs = (1 - this.headroom) * cls.config.queueTimeoutMs;
+    // Under congestion an adaptive limit is the upstream's capacity: waiting beyond a short bound only
+    // moves the upstream's queue into this one, so the excess is shed at once instead.
+    const maxWaitMs = Math.min(
+      (1 - this.headroom) * cls.config.queueTimeoutMs,
+      c.limit.maxQueueWaitMs ?? Infinity,
+    );
     if (estimate !== undefined && estimate > maxWaitMs) {
       // Shed others only when that is enough: the estimate with every eligible victim gone.
       const best = this.estimateWaitMs(c, cls, now, (other) => this.isVictimClass(other.config, cls.config))!;
@@ -507,7 +512,7 @@ export class QosScheduler {
   /** Learns from one attempt of a permit's request (bound once, shared by every permit). */
   private readonly onSample = (c: ClusterState, inflight: number, outcome: PermitOutcome): void => {
     c.rttMs = c.rttMs === 0 ? outcome.rttMs : c.rttMs + DEFAULTS.rttAlpha * (outcome.rttMs - c.rttMs);
-    c.limit.onSample({ rttMs: outcome.rttMs, inflight, dropped: outcome.dropped });
+    c.limit.onSample({ rttMs: outcome.rttMs, inflight, dropped: outcome.dropped, queued: c.queued });
   };
 
   /** Returns a permit's slot and serves the queue (bound once, shared by every permit). */
