@@ -1,8 +1,8 @@
 import { createLogger } from '@slipstream/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseExposition } from '../../monitor/src/test/parseExposition';
 import { startSidecar, type RunningSidecar } from './startSidecar';
+import { clusterCounter } from './test/clusterCounter';
 import { send } from './test/httpExchange';
 
 /** A server that answers every request after `latencyMs`, counting those it received and those whose client went away first. */
@@ -76,13 +76,7 @@ describe('the sidecar hedges idempotent requests under the route policy', () => 
     }
   });
 
-  const hedges = async (): Promise<number> => {
-    const text = await (await fetch(`${sidecar.adminUrl!}/metrics`)).text();
-    const sample = parseExposition(text).find(
-      (s) => s.name === 'slipstream_hedges_total' && s.labels.cluster === 'api',
-    );
-    return sample?.value ?? 0;
-  };
+  const hedges = (): Promise<number> => clusterCounter(sidecar.adminUrl!, 'slipstream_hedges_total', 'api');
 
   it('a GET whose primary goes to the slow endpoint is answered by the hedge; the slow attempt is cut upstream', async () => {
     const before = await hedges();

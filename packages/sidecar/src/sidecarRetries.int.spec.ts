@@ -1,8 +1,8 @@
 import { createLogger } from '@slipstream/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseExposition } from '../../monitor/src/test/parseExposition';
 import { startSidecar, type RunningSidecar } from './startSidecar';
+import { clusterCounter } from './test/clusterCounter';
 import { send } from './test/httpExchange';
 
 /**
@@ -51,13 +51,8 @@ describe('the sidecar retries failed idempotent requests under the route policy'
     await new Promise<void>((resolve) => upstream.close(() => resolve()));
   });
 
-  const retries = async (): Promise<number> => {
-    const text = await (await fetch(`${sidecar.adminUrl!}/metrics`)).text();
-    const sample = parseExposition(text).find(
-      (s) => s.name === 'slipstream_retries_total' && s.labels.cluster === 'flaky',
-    );
-    return sample?.value ?? 0;
-  };
+  const retries = (): Promise<number> =>
+    clusterCounter(sidecar.adminUrl!, 'slipstream_retries_total', 'flaky');
 
   it('retries a GET answered 503 and returns the retry’s 200; slipstream_retries_total counts it', async () => {
     const before = await retries();
