@@ -28,6 +28,8 @@ export interface BlockResult {
 export interface ClosedLoopResult {
   operations: number;
   errors: number;
+  /** The first failure's error, when there was one (what a failed run reports). */
+  firstError?: unknown;
   durationMs: number;
   /** Operations per second that succeeded (a failed or shed one is no throughput). */
   throughput: number;
@@ -46,6 +48,7 @@ export class LoadTally {
   readonly latencies: Float64Array;
   done = 0;
   errors = 0;
+  firstError: unknown = undefined;
   durationMs = 0;
   cpuUs = 0;
   readonly blocks: BlockResult[] = [];
@@ -67,6 +70,7 @@ export class LoadTally {
     return {
       operations: this.done,
       errors: this.errors,
+      firstError: this.firstError,
       durationMs: this.durationMs,
       throughput: this.durationMs === 0 ? 0 : ((this.done - this.errors) / this.durationMs) * 1000,
       latency: summarize(this.latencies.subarray(0, this.done)),
@@ -102,8 +106,8 @@ export async function runBlock(
       const t0 = performance.now();
       try {
         await operation(index);
-      } catch {
-        tally.errors++;
+      } catch (err) {
+        if (tally.errors++ === 0) tally.firstError = err;
       }
       tally.latencies[tally.done++] = performance.now() - t0;
     }

@@ -68,8 +68,13 @@ export async function runInterleavedRounds<K extends string>(
     runs[name] = interleaved.map((r) => r[name]);
     summaries[name] = summarizeRuns(runs[name]);
     // A failed request ends at once: a variant with failures would read as fast, not as broken.
-    if (summaries[name].errors > 0)
-      throw new Error(`${name}: ${summaries[name].errors} requests failed, so its figures mean nothing`);
+    if (summaries[name].errors > 0) {
+      const first = runs[name].find((run) => run.errors > 0)?.firstError;
+      throw new Error(
+        `${name}: ${summaries[name].errors} requests failed, so its figures mean nothing (the first: ${String(first)})`,
+        { cause: first },
+      );
+    }
   }
   return {
     runs,
