@@ -224,10 +224,28 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.limit).toBe(50);
     });
 
-    it('when app-limited (in-flight below half the limit), neither grows nor shrinks the limit, whatever the RTT', () => {
+    it('when app-limited (in-flight below half the limit), neither grows nor shrinks the limit while latency is within the tolerance; beyond it, caps the limit at the in-flight used, never lower', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 50 });
-      for (let w = 0; w < 30; w++) feedWindow(limiter, 10 * (w + 1), 10, 1_000, 3);
+      for (let w = 0; w < 10; w++) feedWindow(limiter, w % 2 === 0 ? 10 : 14, 10, 1_000, 3);
       expect(limiter.limit).toBe(50);
+      feedWindow(limiter, 30, 10, 1_000, 3); // 3× the no-load RTT
+      expect(limiter.limit).toBe(3); // what the client sends, no lower (from here it binds: the gradient applies)
+    });
+
+    it('regression (issue 12): when the upstream degrades after slow start left the limit at twice the demand, the unused headroom goes and the limit cuts in', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 64 });
+      feedWindow(limiter, 20, 64, 100);
+      expect(limiter.limit).toBe(128); // slow start: 64 in flight bound the limit
+      feedWindow(limiter, 20, 60, 1_000, 60);
+      expect(limiter.limit).toBe(128); // app-limited, latency normal: nothing learned
+      // The upstream now serves 8 at once: 60 in flight take 150 ms, 7.5× the no-load RTT.
+      feedWindow(limiter, 150, 60, 1_000, 60);
+      expect(limiter.limit).toBe(60); // the headroom the client did not use goes
+      expect(limiter.maxQueueWaitMs).toBe(10); // elevated: fail fast
+      // The next windows bind, and their gradient cuts (smoothed) while latency stays up.
+      for (let w = 0; w < 20; w++) feedWindow(limiter, 150, limiter.limit, 200);
+      expect(limiter.limit).toBeLessThan(16);
+      expect(limiter.baselineRttMs).toBe(20);
     });
 
     it('regression (issue 12): 12 s of one-at-a-time traffic leaves the default limit at 20, not 3', () => {

@@ -256,7 +256,14 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const startsDropRun = dropped && !this.lastDropped;
     this.lastDropped = dropped;
     if (!dropped && !binding && usedInflight < this.estimate / 2) {
-      // App-limited: nothing learned about capacity.
+      // App-limited: nothing learned about capacity while latency is normal. When it rose beyond the tolerance
+      // (the upstream degraded while the client sends less than the limit allows), the unused headroom goes:
+      // the limit is capped at the in-flight the window used, so the next window binds and its gradient cuts.
+      // Never below what the client sends, so noise cannot shrink it further.
+      if (gradient < 1) {
+        this.estimate = this.clamp(Math.min(this.estimate, usedInflight));
+        this.overshooting = false;
+      }
     } else if (gradient < 1) {
       // Congestion: a run of drops halves the ceiling once (not at every window of the run, which would
       // leave a healed upstream to additive growth from the bottom); rising latency sets it to the new limit.
