@@ -195,6 +195,36 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(windows[0]).toBe(16); // 1 + 15 waiting, more than double
     });
 
+    it('regression (issue 12): after a storm of 503s cut the limit to 1, a slow (1 s) healed upstream gets the limit back to the demand within 4 round trips', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 1_000, 20, 100);
+      expect(limiter.limit).toBe(40);
+      for (let w = 0; w < 40 && limiter.limit > 1; w++) {
+        for (let i = 0; i < Math.max(10, limiter.limit); i++) {
+          jest.advanceTimersByTime(1);
+          limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
+        }
+      }
+      expect(limiter.limit).toBe(1);
+      // Healed: 1 s answers, 48 callers. Each round trip, the `limit` requests sent at its start end.
+      const demand = 48;
+      const limits: number[] = [];
+      for (let round = 0; round < 10 && limiter.limit < demand; round++) {
+        const limit = limiter.limit;
+        jest.advanceTimersByTime(1_000);
+        for (let i = 0; i < limit; i++) {
+          jest.advanceTimersByTime(1);
+          limiter.onSample({ rttMs: 1_000, inflight: limit, queued: demand - limit });
+        }
+        limits.push(limiter.limit);
+      }
+      // A window at limit 1 closes after its one sample (not after minWindowSamples = 10 round trips).
+      expect(limits[0]).toBeGreaterThan(1);
+      expect(limits.length).toBeLessThanOrEqual(4);
+      expect(limiter.limit).toBeGreaterThanOrEqual(demand);
+      expect(limiter.baselineRttMs).toBe(1_000);
+    });
+
     it('regression (issue 12): requests dropped at once (503s) do not lower the no-load baseline, so a healed upstream is not measured against it', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
       feedWindow(limiter, 20, 10, 1_000, 10);
