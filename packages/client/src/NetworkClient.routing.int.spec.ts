@@ -221,6 +221,31 @@ describe('NetworkClient (routing and admission)', () => {
       }
     }, 30_000);
 
+    it('regression (issue 12): a cold burst to a slow healthy upstream does not shed the request just after it while the limit is about to grow', async () => {
+      ups[0]!.setBehaviour({ latencyMs: { distribution: 'uniform', min: 1_000, max: 1_500 } });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        pool: { connections: 1_000 },
+      });
+      try {
+        const burst = Array.from({ length: 150 }, () => client!.request({ path: PATH, cluster: 'api' }));
+        // After the first answers (an RTT is measured), before the first window closed: an estimate from the
+        // initial limit of 20 was 130 × 1.1 s ÷ 20 ≈ 7 s, beyond the 4.5 s allowed, and shed it.
+        await new Promise((r) => setTimeout(r, 1_150));
+        const late = await client.request({ path: PATH, cluster: 'api' }).then(
+          (res) => res.statusCode,
+          (err: Error) => err.name,
+        );
+        expect(late).toBe(200);
+        const results = await Promise.allSettled(burst);
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      } finally {
+        ups[0]!.setBehaviour({});
+      }
+    }, 30_000);
+
     it('regression (issue 12): when the upstream degrades after slow start left the limit at twice the demand, the limit cuts in', async () => {
       // 64 callers of a healthy 20 ms upstream: slow start takes the limit to 128. Then the upstream serves 8 at
       // once: 64 in flight take ~160 ms. Answered latency must come back near the tolerated 1.5× no-load.

@@ -166,6 +166,17 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     return this.settings.maxQueueWaitRtts * this.noLoadRtt + this.drainMs;
   }
 
+  /**
+   * Whether the limit grows multiplicatively the next time it binds (slow start: latency not elevated, below the
+   * ceiling learned under congestion or recovered from it, below `maxLimit`, no probe): an estimated queue time
+   * from the current limit overstates the wait, so the scheduler does not shed by it.
+   */
+  get growing(): boolean {
+    if (this.probing || this.elevated) return false;
+    if (this.estimate >= this.settings.maxLimit) return false;
+    return this.estimate < this.growthCeiling || this.recovered;
+  }
+
   /** The no-load RTT the limit is measured against, ms (0 before the first window closed). */
   get baselineRttMs(): number {
     return this.noLoadRtt;
