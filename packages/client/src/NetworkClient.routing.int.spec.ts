@@ -221,6 +221,73 @@ describe('NetworkClient (routing and admission)', () => {
       }
     }, 30_000);
 
+    it('regression (issue 12): a cold burst to a slow healthy upstream does not shed the request just after it while the limit is about to grow', async () => {
+      ups[0]!.setBehaviour({ latencyMs: { distribution: 'uniform', min: 1_000, max: 1_500 } });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        pool: { connections: 1_000 },
+      });
+      try {
+        const burst = Array.from({ length: 150 }, () => client!.request({ path: PATH, cluster: 'api' }));
+        // After the first answers (an RTT is measured), before the first window closed: an estimate from the
+        // initial limit of 20 was 130 × 1.1 s ÷ 20 ≈ 7 s, beyond the 4.5 s allowed, and shed it.
+        await new Promise((r) => setTimeout(r, 1_150));
+        const late = await client.request({ path: PATH, cluster: 'api' }).then(
+          (res) => res.statusCode,
+          (err: Error) => err.name,
+        );
+        expect(late).toBe(200);
+        const results = await Promise.allSettled(burst);
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      } finally {
+        ups[0]!.setBehaviour({});
+      }
+    }, 30_000);
+
+    it('regression (issue 12): when the upstream degrades after slow start left the limit at twice the demand, the limit cuts in', async () => {
+      // 64 callers of a healthy 20 ms upstream: slow start takes the limit to 128. Then the upstream serves 8 at
+      // once: 64 in flight take ~160 ms. Answered latency must come back near the tolerated 1.5× no-load.
+      ups[0]!.setBehaviour({ latencyMs: 20 });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+      });
+      const started = performance.now();
+      const degradeAt = 1_500;
+      const measuredFrom = degradeAt + 2_000;
+      const answered: number[] = [];
+      const caller = async (): Promise<void> => {
+        // Bounded: 4.5 s, and 5_000 tries at most.
+        for (let i = 0; i < 5_000 && performance.now() - started < 4_500; i++) {
+          const t0 = performance.now();
+          try {
+            await client!.request({ path: PATH, cluster: 'api' });
+            if (t0 - started >= measuredFrom) answered.push(performance.now() - t0);
+          } catch (err) {
+            if (!OverloadedError.is(err)) throw err;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
+      };
+      const degrade = (async () => {
+        await new Promise((r) => setTimeout(r, degradeAt));
+        ups[0]!.setBehaviour({ latencyMs: 20, maxConcurrent: 8 });
+      })();
+      try {
+        await Promise.all([...Array.from({ length: 64 }, caller), degrade]);
+      } finally {
+        ups[0]!.setBehaviour({});
+      }
+      const sorted = [...answered].sort((a, b) => a - b);
+      expect(sorted.length).toBeGreaterThan(50);
+      // ~160 ms when the limit stayed at 128 (every window app-limited); ~40 ms once it cut in.
+      expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(100);
+      expect(client.stats().routing.concurrencyLimits['api']).toBeLessThan(32);
+    }, 30_000);
+
     it('when the primary cluster slows, traffic moves to the alternative and back after recovery', async () => {
       const { bus, events } = recordingBus();
       const [primary, backup] = ups as [Upstream, Upstream];

@@ -195,6 +195,36 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(windows[0]).toBe(16); // 1 + 15 waiting, more than double
     });
 
+    it('regression (issue 12): after a storm of 503s cut the limit to 1, a slow (1 s) healed upstream gets the limit back to the demand within 4 round trips', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 1_000, 20, 100);
+      expect(limiter.limit).toBe(40);
+      for (let w = 0; w < 40 && limiter.limit > 1; w++) {
+        for (let i = 0; i < Math.max(10, limiter.limit); i++) {
+          jest.advanceTimersByTime(1);
+          limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
+        }
+      }
+      expect(limiter.limit).toBe(1);
+      // Healed: 1 s answers, 48 callers. Each round trip, the `limit` requests sent at its start end.
+      const demand = 48;
+      const limits: number[] = [];
+      for (let round = 0; round < 10 && limiter.limit < demand; round++) {
+        const limit = limiter.limit;
+        jest.advanceTimersByTime(1_000);
+        for (let i = 0; i < limit; i++) {
+          jest.advanceTimersByTime(1);
+          limiter.onSample({ rttMs: 1_000, inflight: limit, queued: demand - limit });
+        }
+        limits.push(limiter.limit);
+      }
+      // A window at limit 1 closes after its one sample (not after minWindowSamples = 10 round trips).
+      expect(limits[0]).toBeGreaterThan(1);
+      expect(limits.length).toBeLessThanOrEqual(4);
+      expect(limiter.limit).toBeGreaterThanOrEqual(demand);
+      expect(limiter.baselineRttMs).toBe(1_000);
+    });
+
     it('regression (issue 12): requests dropped at once (503s) do not lower the no-load baseline, so a healed upstream is not measured against it', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
       feedWindow(limiter, 20, 10, 1_000, 10);
@@ -224,10 +254,28 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.limit).toBe(50);
     });
 
-    it('when app-limited (in-flight below half the limit), neither grows nor shrinks the limit, whatever the RTT', () => {
+    it('when app-limited (in-flight below half the limit), neither grows nor shrinks the limit while latency is within the tolerance; beyond it, caps the limit at the in-flight used, never lower', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 50 });
-      for (let w = 0; w < 30; w++) feedWindow(limiter, 10 * (w + 1), 10, 1_000, 3);
+      for (let w = 0; w < 10; w++) feedWindow(limiter, w % 2 === 0 ? 10 : 14, 10, 1_000, 3);
       expect(limiter.limit).toBe(50);
+      feedWindow(limiter, 30, 10, 1_000, 3); // 3× the no-load RTT
+      expect(limiter.limit).toBe(3); // what the client sends, no lower (from here it binds: the gradient applies)
+    });
+
+    it('regression (issue 12): when the upstream degrades after slow start left the limit at twice the demand, the unused headroom goes and the limit cuts in', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 64 });
+      feedWindow(limiter, 20, 64, 100);
+      expect(limiter.limit).toBe(128); // slow start: 64 in flight bound the limit
+      feedWindow(limiter, 20, 60, 1_000, 60);
+      expect(limiter.limit).toBe(128); // app-limited, latency normal: nothing learned
+      // The upstream now serves 8 at once: 60 in flight take 150 ms, 7.5× the no-load RTT.
+      feedWindow(limiter, 150, 60, 1_000, 60);
+      expect(limiter.limit).toBe(60); // the headroom the client did not use goes
+      expect(limiter.maxQueueWaitMs).toBe(10); // elevated: fail fast
+      // The next windows bind, and their gradient cuts (smoothed) while latency stays up.
+      for (let w = 0; w < 20; w++) feedWindow(limiter, 150, limiter.limit, 200);
+      expect(limiter.limit).toBeLessThan(16);
+      expect(limiter.baselineRttMs).toBe(20);
     });
 
     it('regression (issue 12): 12 s of one-at-a-time traffic leaves the default limit at 20, not 3', () => {

@@ -166,6 +166,17 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     return this.settings.maxQueueWaitRtts * this.noLoadRtt + this.drainMs;
   }
 
+  /**
+   * Whether the limit grows multiplicatively the next time it binds (slow start: latency not elevated, below the
+   * ceiling learned under congestion or recovered from it, below `maxLimit`, no probe): an estimated queue time
+   * from the current limit overstates the wait, so the scheduler does not shed by it.
+   */
+  get growing(): boolean {
+    if (this.probing || this.elevated) return false;
+    if (this.estimate >= this.settings.maxLimit) return false;
+    return this.estimate < this.growthCeiling || this.recovered;
+  }
+
   /** The no-load RTT the limit is measured against, ms (0 before the first window closed). */
   get baselineRttMs(): number {
     return this.noLoadRtt;
@@ -214,11 +225,14 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     this.windowMaxInflight = Math.max(this.windowMaxInflight, sample.inflight);
     this.windowDropped ||= sample.dropped === true;
     this.windowMaxQueued = Math.max(this.windowMaxQueued, sample.queued ?? 0);
-    if (count < this.settings.minWindowSamples) return;
     // A binding window (in-flight reached the limit, or requests waited for a slot) closes after one round
     // of the limit, not after windowMs: growth in slow start and a cut under congestion both take one round trip.
+    // Below minWindowSamples too when in-flight reached the limit: at limit 1 a window of 10 samples is 10 round
+    // trips (10 s to a 1 s upstream healing from a storm of 503s).
     const binding = this.windowMaxInflight >= this.limit || this.windowMaxQueued > 0;
     const roundDone = binding && count >= this.limit;
+    const bound = this.windowMaxInflight >= this.limit;
+    if (count < this.settings.minWindowSamples && !(bound && roundDone)) return;
     if (!roundDone && now - this.windowStart < this.settings.windowMs) return;
     const shortRtt = this.windowRtts.length > 0 ? this.windowRtt() : undefined;
     const dropped = this.windowDropped;
@@ -226,7 +240,8 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const queued = this.windowMaxQueued;
     const started = this.windowStart;
     this.resetWindow(now);
-    this.closeWindow(now, started, shortRtt, dropped, binding, usedInflight, queued);
+    const small = count < this.settings.minWindowSamples;
+    this.closeWindow(now, started, shortRtt, dropped, binding, usedInflight, queued, small);
   }
 
   private closeWindow(
@@ -237,11 +252,14 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     binding: boolean,
     usedInflight: number,
     queued: number,
+    small = false,
   ): void {
     const o = this.settings;
     const before = this.limit;
     if (shortRtt !== undefined && (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt)) {
-      this.noLoadRtt = shortRtt;
+      // A window smaller than minWindowSamples (a round at a low limit) confirms the baseline but does not lower
+      // it: the lowest of many noisy medians of a few samples would sit below the no-load RTT.
+      if (!small || this.noLoadRtt === 0) this.noLoadRtt = shortRtt;
       this.confirmedAt = now;
     }
     // Only drops (dropped requests have no RTT): the ratio does not matter, the gradient is 0.5.
@@ -256,7 +274,14 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const startsDropRun = dropped && !this.lastDropped;
     this.lastDropped = dropped;
     if (!dropped && !binding && usedInflight < this.estimate / 2) {
-      // App-limited: nothing learned about capacity.
+      // App-limited: nothing learned about capacity while latency is normal. When it rose beyond the tolerance
+      // (the upstream degraded while the client sends less than the limit allows), the unused headroom goes:
+      // the limit is capped at the in-flight the window used, so the next window binds and its gradient cuts.
+      // Never below what the client sends, so noise cannot shrink it further.
+      if (gradient < 1) {
+        this.estimate = this.clamp(Math.min(this.estimate, usedInflight));
+        this.overshooting = false;
+      }
     } else if (gradient < 1) {
       // Congestion: a run of drops halves the ceiling once (not at every window of the run, which would
       // leave a healed upstream to additive growth from the bottom); rising latency sets it to the new limit.

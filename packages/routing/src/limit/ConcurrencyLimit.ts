@@ -19,6 +19,11 @@ export interface ConcurrencyLimit {
    * estimated wait is longer. Undefined: only the class's queue timeout bounds the wait.
    */
   readonly maxQueueWaitMs?: number | undefined;
+  /**
+   * Whether the limit is about to grow (slow start while it binds): an estimated queue time from the current
+   * limit is then too long, so the scheduler does not shed by it (the class's queue timeout still bounds the wait).
+   */
+  readonly growing?: boolean;
   /** Records one outcome. */
   onSample(sample: LimitSample): void;
 }

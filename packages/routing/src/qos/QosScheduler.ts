@@ -254,6 +254,9 @@ export class QosScheduler {
       (1 - this.headroom) * cls.config.queueTimeoutMs,
       c.limit.maxQueueWaitMs ?? Infinity,
     );
+    // While the limit is about to grow (slow start), the estimate from the current limit overstates the wait:
+    // nothing is shed by it (a cold burst to a slow upstream would shed the requests just after it).
+    if (c.limit.growing === true) estimate = undefined;
     if (estimate !== undefined && estimate > maxWaitMs) {
       // Shed others only when that is enough: the estimate with every eligible victim gone.
       const best = this.estimateWaitMs(c, cls, now, (other) => this.isVictimClass(other.config, cls.config))!;
