@@ -123,6 +123,17 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(limiter.limit).toBeLessThan(before);
     });
 
+    it("fails fast no sooner than 20 ms: a sub-millisecond upstream's half RTT is below the client's own jitter", () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      feedWindow(limiter, 0.5, 20, 100);
+      feedWindow(limiter, 2, limiter.limit, 100); // 4× the no-load RTT: elevated
+      expect(limiter.maxQueueWaitMs).toBeGreaterThanOrEqual(20);
+      for (let w = 0; w < 3; w++) feedWindow(limiter, 0.7, limiter.limit, 100); // 1.4×: still elevated
+      expect(limiter.maxQueueWaitMs).toBe(20);
+      limiter.update({ maxQueueWaitRtts: 0 });
+      expect(limiter.maxQueueWaitMs).toBe(0);
+    });
+
     it('when the limit binds in slow start, allows any wait for a slot; while latency is elevated, maxQueueWaitRtts × the no-load RTT (plus the drain of a whole cut); once it is back near no-load, any again', () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
       expect(limiter.maxQueueWaitMs).toBeUndefined();
@@ -177,7 +188,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
       }
       expect(limiter.limit).toBe(1);
       expect(limiter.baselineRttMs).toBe(20);
-      expect(limiter.maxQueueWaitMs).toBe(10); // the upstream said it is overloaded: fail fast
+      expect(limiter.maxQueueWaitMs).toBe(20); // the upstream said it is overloaded: fail fast (0.5 × 20 ms, raised to the 20 ms floor)
       // Healed: 20 ms answers, 16 callers (15 waiting). The limit doubles (to the demand) up to half where the run
       // of drops began, then, latency near no-load for windowMs, on; nothing is shed once it is no longer binding.
       const windows: number[] = [];
@@ -271,7 +282,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
       // The upstream now serves 8 at once: 60 in flight take 150 ms, 7.5× the no-load RTT.
       feedWindow(limiter, 150, 60, 1_000, 60);
       expect(limiter.limit).toBe(60); // the headroom the client did not use goes
-      expect(limiter.maxQueueWaitMs).toBe(10); // elevated: fail fast
+      expect(limiter.maxQueueWaitMs).toBe(20); // elevated: fail fast (0.5 × 20 ms, raised to the 20 ms floor)
       // The next windows bind, and their gradient cuts (smoothed) while latency stays up.
       for (let w = 0; w < 20; w++) feedWindow(limiter, 150, limiter.limit, 200);
       expect(limiter.limit).toBeLessThan(16);
