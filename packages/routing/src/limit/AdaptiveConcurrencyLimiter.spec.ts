@@ -9,6 +9,16 @@ describe(AdaptiveConcurrencyLimiter, () => {
    * Feeds one window: `samples` samples at `rttMs` and `inflight` (the limit), spread over `windowMs` of fake time
    * after one round trip (so that each was sent after the window began, as in a closed loop).
    */
+  /** A storm of overload: every answer dropped (a 503 within 1 ms), until the limit is 1. */
+  function dropToOne(limiter: AdaptiveConcurrencyLimiter): void {
+    for (let w = 0; w < 40 && limiter.limit > 1; w++) {
+      for (let i = 0; i < Math.max(10, limiter.limit); i++) {
+        jest.advanceTimersByTime(1);
+        limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
+      }
+    }
+  }
+
   function feedWindow(
     limiter: AdaptiveConcurrencyLimiter,
     rttMs: number,
@@ -180,12 +190,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
       feedWindow(limiter, 20, 20, 100);
       expect(limiter.limit).toBe(40);
       // Overload: every answer a 503 within 1 ms.
-      for (let w = 0; w < 40 && limiter.limit > 1; w++) {
-        for (let i = 0; i < Math.max(10, limiter.limit); i++) {
-          jest.advanceTimersByTime(1);
-          limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
-        }
-      }
+      dropToOne(limiter);
       expect(limiter.limit).toBe(1);
       expect(limiter.baselineRttMs).toBe(20);
       expect(limiter.maxQueueWaitMs).toBe(20); // the upstream said it is overloaded: fail fast (0.5 × 20 ms, raised to the 20 ms floor)
@@ -210,12 +215,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
       const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
       feedWindow(limiter, 1_000, 20, 100);
       expect(limiter.limit).toBe(40);
-      for (let w = 0; w < 40 && limiter.limit > 1; w++) {
-        for (let i = 0; i < Math.max(10, limiter.limit); i++) {
-          jest.advanceTimersByTime(1);
-          limiter.onSample({ rttMs: 1, inflight: limiter.limit, dropped: true });
-        }
-      }
+      dropToOne(limiter);
       expect(limiter.limit).toBe(1);
       // Healed: 1 s answers, 48 callers. Each round trip, the `limit` requests sent at its start end.
       const demand = 48;
