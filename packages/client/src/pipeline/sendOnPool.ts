@@ -6,18 +6,17 @@ import { attemptErrorOutcome, type Exchange } from './Exchange';
  * Sends the attempt under way (`x.picked`, `x.attemptSignal`) with `send` (the pool's `request`
  * or `stream`): the endpoint and the observers learn it started, `x.sentAt` is when it left. An
  * attempt that gets no response is classified from its error and learned, and the error thrown.
- * With `then`, resolves with what `then` makes of the response (in the same async step: a send
- * step that only looks at the response passes it here instead of awaiting this, which spares
- * every request a promise and a turn of the microtask queue); a `then` that throws is not the
- * attempt's error.
+ * Resolves with what `then` (the send step's handling of a response) makes of the response, in
+ * the same async step (awaiting this and then handling it would cost every request a promise and
+ * a turn of the microtask queue); a `then` that throws is not the attempt's error.
  */
-export async function sendOnPool<R, T = R>(
+export async function sendOnPool<R>(
   x: Exchange,
   observersAddHeaders: boolean,
   send: (request: HttpRequest, options: HttpRequestOptions) => Promise<R>,
   stream: boolean,
-  then?: (x: Exchange, response: R) => T,
-): Promise<T> {
+  then: (x: Exchange, response: R) => R,
+): Promise<R> {
   const endpoint = x.picked!;
   const signal = x.attemptSignal!;
   x.balancer.onStart(endpoint);
@@ -38,5 +37,5 @@ export async function sendOnPool<R, T = R>(
     );
     throw error;
   }
-  return then === undefined ? (response as unknown as T) : then(x, response);
+  return then(x, response);
 }

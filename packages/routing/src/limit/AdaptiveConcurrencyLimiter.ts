@@ -240,31 +240,22 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     // of the limit, not after windowMs: growth in slow start and a cut under congestion both take one round trip.
     // Below minWindowSamples too when in-flight reached the limit: at limit 1 a window of 10 samples is 10 round
     // trips (10 s to a 1 s upstream healing from a storm of 503s).
-    const binding = this.windowMaxInflight >= this.limit || this.windowMaxQueued > 0;
-    const roundDone = binding && count >= this.limit;
     const bound = this.windowMaxInflight >= this.limit;
+    const binding = bound || this.windowMaxQueued > 0;
+    const roundDone = binding && count >= this.limit;
     if (count < this.settings.minWindowSamples && !(bound && roundDone)) return;
     if (!roundDone && now - this.windowStart < this.settings.windowMs) return;
+    this.closeWindow(now, binding, count < this.settings.minWindowSamples);
+  }
+
+  /** Ends the window: the baseline, the limit and the fail-fast state learn from it. `small`: fewer than minWindowSamples. */
+  private closeWindow(now: number, binding: boolean, small: boolean): void {
     const shortRtt = this.windowRtts.length > 0 ? this.windowRtt() : undefined;
     const dropped = this.windowDropped;
     const usedInflight = this.windowMaxInflight;
     const queued = this.windowMaxQueued;
     const started = this.windowStart;
     this.resetWindow(now);
-    const small = count < this.settings.minWindowSamples;
-    this.closeWindow(now, started, shortRtt, dropped, binding, usedInflight, queued, small);
-  }
-
-  private closeWindow(
-    now: number,
-    started: number,
-    shortRtt: number | undefined,
-    dropped: boolean,
-    binding: boolean,
-    usedInflight: number,
-    queued: number,
-    small = false,
-  ): void {
     const o = this.settings;
     const before = this.limit;
     if (shortRtt !== undefined && (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt)) {

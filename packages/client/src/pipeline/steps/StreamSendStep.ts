@@ -24,31 +24,38 @@ export class StreamSendStep {
     this.stream = pool.stream.bind(pool);
   }
 
-  readonly send = async (x: Exchange): Promise<HttpStreamResponse> => {
+  readonly send = (x: Exchange): Promise<HttpStreamResponse> => {
     dump(x);
     x.respondedAt = 0;
-    const response = await sendOnPool(x, this.observersAddHeaders, this.stream, true);
-    const endpoint = x.picked!;
-    x.respondedAt = performance.now();
-    // The upstream's time: what the request spent waiting for a connection was the client's.
-    const rttMs = x.respondedAt - x.sentAt - response.queuedMs;
-    const status = response.statusCode;
-    const outcome = classifyStatus(status, 'retry-after' in response.headers);
-    if (failsAttempt(outcome, status, x.retryOn)) {
-      attemptEnded(x, endpoint, rttMs, outcome, status, undefined);
-      x.held = response;
-      throw new UpstreamResponseError(response);
-    }
-    x.outcome = outcome;
-    x.permit?.sample({ rttMs, dropped: false });
-    x.attemptObservation?.finished({ outcome, status });
-    x.attemptObservation = undefined;
-    // The caller's signal (a hedged attempt's own one is aborted when another attempt wins).
-    const callerSignal = x.root.signal;
-    x.bodyCut = callerSignal && cutOnAbort(response, callerSignal);
-    // `stream()` hands the endpoint the body's end (`bodyEnded`), in the one reaction to `ended` it has.
-    x.bodyFrom = endpoint;
-    x.bodyRttMs = rttMs;
-    return response;
+    return sendOnPool(x, this.observersAddHeaders, this.stream, true, learnStream);
   };
+}
+
+/**
+ * The attempt's headers arrived: one the retry step may act on is learned at once and throws,
+ * held; any other is kept for the end of its body, which the endpoint learns then.
+ */
+function learnStream(x: Exchange, response: HttpStreamResponse): HttpStreamResponse {
+  const endpoint = x.picked!;
+  x.respondedAt = performance.now();
+  // The upstream's time: what the request spent waiting for a connection was the client's.
+  const rttMs = x.respondedAt - x.sentAt - response.queuedMs;
+  const status = response.statusCode;
+  const outcome = classifyStatus(status, 'retry-after' in response.headers);
+  if (failsAttempt(outcome, status, x.retryOn)) {
+    attemptEnded(x, endpoint, rttMs, outcome, status, undefined);
+    x.held = response;
+    throw new UpstreamResponseError(response);
+  }
+  x.outcome = outcome;
+  x.permit?.sample({ rttMs, dropped: false });
+  x.attemptObservation?.finished({ outcome, status });
+  x.attemptObservation = undefined;
+  // The caller's signal (a hedged attempt's own one is aborted when another attempt wins).
+  const callerSignal = x.root.signal;
+  x.bodyCut = callerSignal && cutOnAbort(response, callerSignal);
+  // `stream()` hands the endpoint the body's end (`bodyEnded`), in the one reaction to `ended` it has.
+  x.bodyFrom = endpoint;
+  x.bodyRttMs = rttMs;
+  return response;
 }
