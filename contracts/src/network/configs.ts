@@ -342,8 +342,8 @@ export interface AdvancedRoutingConfig {
     probeIntervalMs?: number;
     /**
      * Once latency has risen with load, the longest estimated queue wait a request that finds no free slot is
-     * given, in no-load RTTs; one that would wait longer is shed at once with `OverloadedError` (0: every one).
-     * Defaults to 0.5.
+     * given, in no-load RTTs (at least 20 ms unless 0); one that would wait longer is shed at once with
+     * `OverloadedError` (0: every one). Defaults to 0.5.
      */
     maxQueueWaitRtts?: number;
   };

@@ -66,7 +66,7 @@ export const adaptiveConcurrencySchema = z.strictObject({
   minWindowSamples: positiveInt.optional(),
   /** Headroom the limit grows by in a window without congestion (the limiter's `queueSize`). */
   queueSize: z.number().min(0).optional(),
-  /** While latency is elevated (or the limit sits at the learned capacity), the longest estimated queue wait admitted, in no-load RTTs (the limiter's `maxQueueWaitRtts`). */
+  /** While latency is elevated (or the limit sits at the learned capacity), the longest estimated queue wait admitted, in no-load RTTs, at least 20 ms unless 0 (the limiter's `maxQueueWaitRtts`). */
   maxQueueWaitRtts: z.number().min(0).optional(),
 });
 

@@ -24,8 +24,8 @@ export interface AdaptiveLimiterSettings {
   /**
    * While latency is elevated (the last window's RTT was not near the no-load one, or it had a drop, or the
    * limit sits at the upstream's capacity learned under congestion), how long a request that finds no free slot
-   * may wait for one, in no-load RTTs: one whose estimated wait is longer is shed at once with `OverloadedError`
-   * (0: every one). Otherwise (slow start, recovery) the class's queue timeout alone bounds the wait, so a burst
+   * may wait for one, in no-load RTTs (at least 20 ms unless 0): one whose estimated wait is longer is shed at
+   * once with `OverloadedError` (0: every one). Otherwise (slow start, recovery) the class's queue timeout alone bounds the wait, so a burst
    * waits while the limit grows. Defaults to 0.5.
    */
   maxQueueWaitRtts?: number;
