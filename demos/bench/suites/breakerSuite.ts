@@ -14,8 +14,12 @@ import { ratioVerdict } from '../harness/verdict';
 const CONCURRENCY = 16;
 /** Healthy traffic before the outage, ms. */
 const BEFORE_MS = 1_000;
-/** The outage: one of the three endpoints answers every request 503 for this long, ms. */
-const OUTAGE_MS = 3_000;
+/**
+ * The outage: one of the three endpoints answers every request 503 for this long, ms. Not a sum of
+ * the ejection times (500 ms × n: 500, 1 500, 3 000 ms): at 3 000 ms the heal fell exactly where
+ * the third ejection ended, and recovery read 0 ms whatever ejection cost.
+ */
+const OUTAGE_MS = 3_250;
 /** Traffic after the endpoint healed, ms. */
 const AFTER_MS = 2_000;
 /** Width of the time bins detection and recovery are read from, ms. */
@@ -37,7 +41,10 @@ interface Call {
 interface OutageRun {
   /** Successful calls per second during the outage. */
   goodput: number;
-  /** ms from the outage's start until no call failed any more for the rest of it; the outage length when never. */
+  /**
+   * ms from the outage's start to the failed call after which none failed for `BIN_MS` (the endpoint
+   * was taken out of rotation); the outage length when calls kept failing to its end.
+   */
   detectMs: number;
   /** ms from the heal until the healed endpoint served half its fair share in a bin; the run's rest when never. */
   recoverMs: number;
@@ -47,12 +54,12 @@ interface OutageRun {
 
 /**
  * Suite `breaker`: a partial outage. Three upstream processes in one cluster; after 1 s of
- * healthy traffic one of them answers every request 503 for 3 s, then heals, and traffic goes
+ * healthy traffic one of them answers every request 503 for 3.25 s, then heals, and traffic goes
  * on for 2 s. Two pipelines, alike in pool, balancer (round-robin, which on its own never avoids
  * a failing endpoint), retries (none) and warm-up: one with
  * per-endpoint breakers (5 calls, 50 %, reset 500 ms) and outlier ejection (3 consecutive
  * failures, 500 ms), one with neither. Measured per run: goodput during the outage, time to
- * detect (until no call fails any more during the outage) and time to recover (until the healed
+ * detect (until the first 100 ms without a failed call: the endpoint is out) and time to recover (until the healed
  * endpoint serves half its fair share of a 100 ms bin again). The variants alternate, the first
  * of each round alternating too; goodput is compared pair by pair (median, paired range, verdict).
  */
@@ -198,8 +205,7 @@ async function outage(client: NetworkClient, setBroken: (broken: boolean) => Pro
 function measureRun(calls: readonly Call[], failing: string, endpoints: number): OutageRun {
   const during = calls.filter((c) => c.at >= 0 && c.at < OUTAGE_MS);
   const failures = during.filter((c) => !c.ok);
-  const lastFailure = failures.reduce((t, c) => Math.max(t, c.at), 0);
-  const detectMs = failures.length === 0 ? 0 : lastFailure >= OUTAGE_MS - BIN_MS ? OUTAGE_MS : lastFailure;
+  const detectMs = timeToFirstQuiet(failures.map((c) => c.at).sort((a, b) => a - b));
   const after = calls.filter((c) => c.at >= OUTAGE_MS);
   let recoverMs = AFTER_MS;
   for (let bin = 0; bin * BIN_MS < AFTER_MS; bin++) {
@@ -218,4 +224,14 @@ function measureRun(calls: readonly Call[], failing: string, endpoints: number):
     recoverMs,
     failures: failures.length,
   };
+}
+
+/** The time of the first of `failedAt` (sorted, ms into the outage) followed by `BIN_MS` without one; `OUTAGE_MS` when none is. */
+function timeToFirstQuiet(failedAt: readonly number[]): number {
+  if (failedAt.length === 0) return 0;
+  for (let i = 0; i < failedAt.length; i++) {
+    const next = i + 1 < failedAt.length ? failedAt[i + 1]! : OUTAGE_MS;
+    if (next - failedAt[i]! >= BIN_MS) return failedAt[i]!;
+  }
+  return OUTAGE_MS;
 }
