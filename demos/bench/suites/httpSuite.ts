@@ -180,7 +180,11 @@ export const httpSuite: Suite = {
               value: 4,
             }),
             ratioVerdict('pooled (undici Pool) ÷ global fetch', p.pooledVsFetch, { op: '≥', value: 3 }),
-            `the pipeline's adaptive concurrency limit ended the run at ${adaptiveLimit} in flight (it starts at its default and shrinks when latency rises); the fixed-limit row and every other variant hold ${CONCURRENCY}, so the dispatch comparison is like for like`,
+            describePairedRatio('pipeline (fixed limit) ÷ undici Pool throughput', p.fixedVsUndiciThroughput),
+            describePairedRatio('pipeline (fixed limit) ÷ undici Pool CPU per request', p.fixedVsUndiciCpu),
+            describePairedRatio('pipeline ÷ new connection per request', p.pipelineVsNewConnection),
+            describePairedRatio('pipeline ÷ global fetch', p.pipelineVsFetch),
+            `the pipeline's adaptive concurrency limit ended the run at ${adaptiveLimit} in flight (it starts at its default, 20, grows while it holds requests back and shrinks when latency rises); the fixed-limit row and every other variant hold ${CONCURRENCY}, so the dispatch comparison is like for like`,
             `sizes: ${OPERATIONS} requests per variant and round in turns of ${BLOCK_OPERATIONS}, ${CONCURRENCY} in flight, ≤ ${MAX_ROUND_MS} ms per round, one warm-up round; table: medians of ${ctx.rounds} rounds`,
           ],
         };
