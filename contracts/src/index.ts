@@ -12,6 +12,7 @@ export * from './network/metrics';
 export * from './network/configs';
 export * from './network/results';
 export * from './network/pairedComparison';
+export * from './network/medianInterval';
 export * from './network/NetworkPerformanceAgentContract';
 export * from './network/outcome';
 export * from './network/observer';

@@ -13,6 +13,7 @@ import { Orchestrator } from '@slipstream/core';
 import { makeTestCertificates, startUpstreams, type Upstream } from '@slipstream/testkit';
 import { NetworkPerformanceAgent } from './NetworkPerformanceAgent';
 import { networkPerformanceModules } from './networkPerformanceModules';
+import { AB_PAIRS } from './optimize/interleavedAb';
 
 /** An agent that only hands the test the bus and the container's services, as any agent gets them. */
 function busProbe(): Agent & { bus?: EventBus; services?: ServiceResolver } {
@@ -400,8 +401,8 @@ describe(NetworkPerformanceAgent, () => {
 
   describe('.benchmarkNetworkPerformance()', () => {
     it('measures the workload without the pipeline (baseline) and through it, warmed, in interleaved pairs of blocks (regression: one unpaired pass each)', async () => {
-      const result = await bus.request('network.benchmark', { requests: 42, concurrency: 4 }, BUS_TIMEOUT);
-      expect(result.pairs).toBe(8);
+      const result = await bus.request('network.benchmark', { requests: 62, concurrency: 4 }, BUS_TIMEOUT);
+      expect(result.pairs).toBe(AB_PAIRS);
       expect(result.baseline.requests).toBe(6);
       expect(result.candidate.requests).toBe(6);
       for (const k of ['throughput', 'latencyP99', 'latency'] as const) {

@@ -24,6 +24,27 @@ describe(comparePaired, () => {
     expect(c).toMatchObject({ verdict: 'worse', median: 0.5 });
   });
 
+  it('from 9 pairs on, bounds the median by the second-lowest and second-highest ratio, so one stray pair cannot veto', () => {
+    const old = Array.from({ length: 10 }, () => 10);
+    const candidate = [0.5, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9].map((r) => 10 * r);
+    const c = comparePaired('goodput', 'higher', old, candidate);
+    expect(c).toMatchObject({ verdict: 'improved', pairs: 10 });
+    expect(c.low).toBeCloseTo(1.1, 10);
+    expect(c.high).toBeCloseTo(1.8, 10);
+    expect(c.level).toBeCloseTo(1 - 22 / 1024, 10);
+    // Two pairs against: 8 of 10 above 1 happens by chance 5.5 % of the time, too often to conclude.
+    candidate[1] = 9;
+    expect(comparePaired('goodput', 'higher', old, candidate).verdict).toBe('no measurable change');
+    // Up to 8 pairs the interval is the whole paired range.
+    expect(
+      comparePaired('goodput', 'higher', old.slice(0, 8), [5, 11, 12, 13, 14, 15, 16, 17]),
+    ).toMatchObject({
+      verdict: 'no measurable change',
+      low: 0.5,
+      level: 1 - 2 / 256,
+    });
+  });
+
   it('with fewer than 5 usable pairs, never concludes', () => {
     expect(comparePaired('g', 'higher', [1, 1, 1, 1, Number.NaN], [2, 2, 2, 2, 2]).verdict).toBe(
       'no measurable change',

@@ -1,4 +1,4 @@
-import { medianInterval } from './medianInterval';
+import { medianInterval } from '@slipstream/contracts';
 import { median, ratio } from './summarize';
 
 /** Candidate ÷ baseline of one metric, taken pair by pair, and the spread over the pairs. */

@@ -54,10 +54,10 @@ describe(interleavedAb, () => {
         `${comparison.verdict} ${fixed(comparison.median)} [${fixed(comparison.low)}, ${fixed(comparison.high)}]`,
       );
     }
-    // With nothing changed each A/B says `improved` with probability 1/256 (all 8 pairs above 1),
-    // so 2 or more of 20 happen by chance 0.3 % of the time: the acceptance's bound. A false
-    // `worse` only reverts a change; bounded at 2 (3 or more by chance: under 0.01 %). A rule
-    // without the sign test says one or the other about every other time.
+    // With nothing changed each A/B says `improved` with probability 12/2048 (10 or 11 of the 11
+    // pairs above 1), so 2 or more of 20 happen by chance 0.6 % of the time: the acceptance's
+    // bound. A false `worse` only reverts a change; bounded at 2 (3 or more by chance: 0.02 %).
+    // A rule without the sign test says one or the other about every other time.
     const tally = (v: AbVerdict, most: number): string => {
       const n = verdicts.filter((x) => x === v).length;
       return n <= most ? `at most ${most}` : `${n} of ${RUNS}: ${ranges.join('; ')}`;
