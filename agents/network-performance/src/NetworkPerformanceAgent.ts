@@ -312,12 +312,17 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
         workload: this.options.workload,
         logger: this.#logger,
         settings: () => {
-          const { pool, clusters, breaker, batching } = client.settings();
+          const { pool, clusters, breaker, batching, routing } = client.settings();
           return {
             pool,
             clusters,
             breakerResetMs: breaker.resetTimeoutMs!,
             batchDelayMs: batching.maxDelayMs!,
+            concurrency: {
+              enabled: routing.adaptiveConcurrency.enabled!,
+              initialLimit: routing.adaptiveConcurrency.initialLimit!,
+              maxLimit: routing.adaptiveConcurrency.maxLimit!,
+            },
           };
         },
         configure: (patch) => applyPatch(this, patch),

@@ -175,6 +175,8 @@ export interface RoutingStats {
       queueWaitP99Ms: number;
       /** Of `shed`, those that waited their whole queue timeout. */
       timedOut?: number;
+      /** Of `shed`, those refused by the class's or their route's rate limit. */
+      rateLimited?: number;
     }
   >;
   /** Adaptive concurrency limit per cluster now. */

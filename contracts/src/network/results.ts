@@ -123,6 +123,12 @@ export interface EndpointMeasurement {
   ewmaMs: number;
   /** Mean round trip of the endpoint's answers during the pass, ms (0 without answers). */
   latencyMs: number;
+  /**
+   * Mean round trip of its answers in each of `LATENCY_SLICES` equal spans of the pass's time,
+   * in order, ms; null for a span with no answer. Two endpoints compared span by span tell a
+   * lasting difference from one burst (a GC pause, a cold connection) that moved a mean.
+   */
+  sliceLatencyMs: (number | null)[];
 }
 
 /**
@@ -136,8 +142,8 @@ export interface SystemMeasurement {
   endpoints: EndpointMeasurement[];
   /** Breaker transitions during the pass, per breaker that had any. */
   breakers: { endpoint: string; cluster?: string; opens: number; closes: number }[];
-  /** Per QoS class: admitted, shed and of those shed the queue timeouts, during the pass. */
-  qos: { class: string; admitted: number; shed: number; timedOut: number }[];
+  /** Per QoS class: admitted, shed and of those shed the queue timeouts and the rate-limited, during the pass. */
+  qos: { class: string; admitted: number; shed: number; timedOut: number; rateLimited: number }[];
   /** Per cluster with a batcher: batches and calls sent during the pass. */
   batching: { cluster: string; batches: number; calls: number; meanBatchSize: number }[];
 }

@@ -3,7 +3,7 @@ import type { QosScheduler } from './qos/QosScheduler';
 import type { QosClassStats } from './qos/QosSchedulerStats';
 import type { Router } from './router/Router';
 
-/** The contracts' `RoutingStats`, measured from a router and its scheduler; each class also carries `timedOut`. */
+/** The contracts' `RoutingStats`, measured from a router and its scheduler; each class also carries `timedOut` and `rateLimited`. */
 export function collectRoutingStats(
   router: Router,
   scheduler: QosScheduler,

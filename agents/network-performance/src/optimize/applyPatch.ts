@@ -6,5 +6,6 @@ export function applyPatch(agent: NetworkPerformanceAgentContract, patch: Config
   if ('pooling' in patch) return agent.implementConnectionPooling(patch.pooling);
   if ('cluster' in patch) return agent.implementLoadBalancing(patch.cluster);
   if ('breaker' in patch) return agent.implementCircuitBreaker(patch.breaker);
+  if ('routing' in patch) return agent.implementAdvancedRouting(patch.routing);
   return agent.implementRequestBatching(patch.batching);
 }

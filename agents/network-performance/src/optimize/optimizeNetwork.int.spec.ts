@@ -1,6 +1,6 @@
 import type { Agent, BalancerAlgorithm, EventBus, NetworkOptimizationResult } from '@slipstream/contracts';
 import { Orchestrator } from '@slipstream/core';
-import { startUpstreams, type Upstream } from '@slipstream/testkit';
+import { spawnUpstream, startUpstreams, type SpawnedUpstream, type Upstream } from '@slipstream/testkit';
 import { NetworkPerformanceAgent } from '../NetworkPerformanceAgent';
 import type { NetworkPerformanceAgentOptions } from '../NetworkPerformanceAgentOptions';
 import { networkPerformanceModules } from '../networkPerformanceModules';
@@ -10,7 +10,7 @@ const BUS_TIMEOUT = { timeoutMs: 60_000 };
 
 /** Starts a sidecar on `upstreams` (one cluster `api` on `algorithm`) with `options` and hands back its bus; `stop` ends it. */
 async function sidecar(
-  upstreams: readonly Upstream[],
+  upstreams: readonly { origin: string }[],
   options: Omit<NetworkPerformanceAgentOptions, 'clusters'>,
   algorithm: BalancerAlgorithm = 'p2c-peak-ewma',
 ): Promise<{ bus: EventBus; agent: NetworkPerformanceAgent; stop: () => Promise<void> }> {
@@ -49,29 +49,35 @@ function motivated(result: NetworkOptimizationResult): boolean {
 
 describe('network.optimize', () => {
   let upstreams: Upstream[];
+  /** Upstreams in child processes: with no latency of their own, what a 1-connection pool costs is the round trips between processes, not this process's event loop. */
+  let spawned: SpawnedUpstream[];
 
   beforeAll(async () => {
     upstreams = await startUpstreams(2, { seed: 5, behaviour: { latencyMs: 2 } });
-  });
+    spawned = await Promise.all([spawnUpstream(), spawnUpstream()]);
+  }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(upstreams.map((u) => u.close()));
+    await Promise.all([...upstreams, ...spawned].map((u) => u.close()));
   });
 
   it('A/A: 20 runs on a well-tuned system give at most 1 `improved` and apply nothing unmotivated', async () => {
-    const { bus, agent, stop } = await sidecar(upstreams, {
-      pool: { connections: 16 },
-      workload: { requests: 40, concurrency: 8, maxDurationMs: 10_000 },
-    });
+    // Round-robin over identical endpoints: the spread rule could fire on noise here, P2C never.
+    const { bus, agent, stop } = await sidecar(
+      upstreams,
+      { pool: { connections: 16 }, workload: { requests: 200, concurrency: 8, maxDurationMs: 10_000 } },
+      'round-robin',
+    );
     try {
       const results: NetworkOptimizationResult[] = [];
       for (let i = 0; i < 20; i++) results.push(await bus.request('network.optimize', {}, BUS_TIMEOUT));
       expect(results.filter((r) => r.verdict === 'improved').length).toBeLessThanOrEqual(1);
       expect(results.every(motivated)).toBe(true);
       expect(results.every((r) => r.plan.length > 0 || (!r.applied && r.blocks.length === 0))).toBe(true);
-      expect(results.every((r) => r.measurement.workload.requests === 40)).toBe(true);
+      expect(results.every((r) => r.measurement.workload.requests === 200)).toBe(true);
       // Nothing was measured past a threshold, so the settings are the ones it was given.
       expect((await agent.implementConnectionPooling({})).applied.connections).toBe(16);
+      expect((await agent.implementLoadBalancing({ cluster: 'api' })).applied.algorithm).toBe('round-robin');
     } finally {
       await stop();
     }
@@ -104,28 +110,64 @@ describe('network.optimize', () => {
     }
   }, 60_000);
 
-  it('finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B', async () => {
-    // 10 ms upstreams: waiting for the one connection costs far more than the machine's noise.
+  it.each([
+    ['10 ms upstreams in this process', () => upstreams, 10],
+    ['0 ms upstreams in their own processes', () => spawned, 0],
+  ])(
+    'finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B (%s)',
+    async (_name, targets, latencyMs) => {
+      for (const u of targets()) await u.setBehaviour({ latencyMs });
+      const { bus, agent, stop } = await sidecar(targets(), {
+        pool: { connections: 1 },
+        workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },
+      });
+      try {
+        const result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
+        const change = result.plan.find((c) => c.setting === 'pool.connections');
+        expect(change).toMatchObject({ from: 1 });
+        expect(change!.motivation.measurement).toMatch(/^pool\.queuedShare /);
+        expect(change!.motivation.value).toBeGreaterThanOrEqual(PLAN_THRESHOLDS.queuedShare);
+        expect(Number(change!.to)).toBeGreaterThan(1);
+        // The whole comparison, so that a failure shows the pairs' figures.
+        expect(result.comparison).toMatchObject({ verdict: 'improved' });
+        expect(result.comparison!.low).toBeGreaterThan(1);
+        expect(result.comparison!.pairs).toBeGreaterThanOrEqual(5);
+        expect(result.blocks.filter((b) => b.settings === 'old')).toHaveLength(result.comparison!.pairs);
+        expect(result.applied).toBe(true);
+        expect((await agent.implementConnectionPooling({})).applied.connections).toBe(change!.to);
+      } finally {
+        await stop();
+      }
+    },
+    60_000,
+  );
+
+  it('finds requests shed under a fixed concurrency limit from the shed count, doubles the limit and proves the gain by A/B', async () => {
     for (const u of upstreams) u.setBehaviour({ latencyMs: 10 });
+    // A fixed limit of 2 in flight and a 30 ms queue timeout: 32 callers would wait ~150 ms, so
+    // most are shed at admission; the pool (16 connections) never fills.
     const { bus, agent, stop } = await sidecar(upstreams, {
-      pool: { connections: 1 },
+      pool: { connections: 16 },
+      classes: [{ name: 'standard', priority: 0, queueTimeoutMs: 30 }],
       workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },
     });
     try {
+      await bus.request('network.routing.configure', {
+        adaptiveConcurrency: { enabled: false, initialLimit: 2 },
+      });
       const result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
-      const change = result.plan.find((c) => c.setting === 'pool.connections');
-      expect(change).toMatchObject({ from: 1 });
-      expect(change!.motivation.measurement).toMatch(/^pool\.queuedShare /);
-      expect(change!.motivation.value).toBeGreaterThanOrEqual(PLAN_THRESHOLDS.queuedShare);
-      expect(Number(change!.to)).toBeGreaterThan(1);
-      expect(result.verdict).toBe('improved');
-      expect(result.comparison!.low).toBeGreaterThan(1);
-      expect(result.comparison!.pairs).toBeGreaterThanOrEqual(5);
-      expect(result.blocks.filter((b) => b.settings === 'old')).toHaveLength(result.comparison!.pairs);
+      expect(result.plan).toHaveLength(1);
+      const [change] = result.plan;
+      expect(change).toMatchObject({ setting: 'routing.adaptiveConcurrency.initialLimit', from: 2, to: 4 });
+      expect(change!.motivation.measurement).toBe('qos.shedShare standard');
+      expect(change!.motivation.value).toBeGreaterThanOrEqual(PLAN_THRESHOLDS.shedShare);
+      expect(result.measurement.qos.find((c) => c.class === 'standard')!.shed).toBeGreaterThan(0);
+      expect(result.comparison).toMatchObject({ verdict: 'improved' });
       expect(result.applied).toBe(true);
-      expect((await agent.implementConnectionPooling({})).applied.connections).toBe(change!.to);
+      const { applied } = await agent.implementAdvancedRouting({});
+      expect(applied.adaptiveConcurrency).toMatchObject({ enabled: false, initialLimit: 4 });
     } finally {
       await stop();
     }
-  });
+  }, 60_000);
 });

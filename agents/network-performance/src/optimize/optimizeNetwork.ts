@@ -13,6 +13,13 @@ import {
 /** Warm-up of a block: this many requests per worker, unmeasured, after the settings switched. */
 const WARMUP_ROUNDS = 2;
 
+/**
+ * Shortest A/B block, ms (as the probe ran): a block repeats the workload until the probe's
+ * duration × repeats reaches it. A block of a few tens of ms is decided by one GC pause or
+ * scheduler hiccup; at a quarter second those average out.
+ */
+export const MIN_BLOCK_MS = 250;
+
 /** What `optimizeNetwork` needs of the agent. */
 export interface OptimizeDeps {
   client: NetworkClient;
@@ -30,8 +37,9 @@ export interface OptimizeDeps {
  * after a warm-up pass), plans from that measurement (`planOptimizations`) and, with an empty
  * plan, stops there: nothing changed, verdict 'nothing to change', no improvement claimed.
  * Otherwise it runs an interleaved A/B of the plan (`interleavedAb`: old and new settings in
- * alternating blocks of the same workload, each after its own warm-up) and keeps the new
- * settings unless the verdict is `worse`, in which case it puts the old ones back.
+ * alternating blocks of the same workload, each after its own warm-up; a block is the workload
+ * repeated as often as it takes the probe to last `MIN_BLOCK_MS`, the same count for both sides)
+ * and keeps the new settings unless the verdict is `worse`, in which case it puts the old ones back.
  */
 export async function optimizeNetwork(deps: OptimizeDeps): Promise<NetworkOptimizationResult> {
   const { client, workload } = deps;
@@ -62,10 +70,11 @@ export async function optimizeNetwork(deps: OptimizeDeps): Promise<NetworkOptimi
   };
   const forward = steps.map((s: PlannedStep) => s.apply);
   const backward = steps.map((s: PlannedStep) => s.undo).reverse();
+  const block = repeated(workload, measurement.workload.durationMs);
   const ab = await interleavedAb({
     useOld: () => apply(backward),
     useNew: () => apply(forward),
-    block: () => abBlock(client, workload),
+    block: () => abBlock(client, block),
   });
   const keep = ab.comparison.verdict !== 'worse';
   const last = ab.blocks[ab.blocks.length - 1]!.settings;
@@ -85,6 +94,15 @@ export async function optimizeNetwork(deps: OptimizeDeps): Promise<NetworkOptimi
 export async function abBlock(client: NetworkClient, workload: Workload): Promise<PerformanceMetrics> {
   await warmUp(client, workload);
   return measureWorkload(client, workload);
+}
+
+/**
+ * `workload` repeated so that, at the pace of a run that took `probeMs`, it lasts `MIN_BLOCK_MS`;
+ * its `maxDurationMs` still caps the whole block.
+ */
+function repeated(workload: Workload, probeMs: number): Workload {
+  const times = Math.max(1, Math.ceil(MIN_BLOCK_MS / Math.max(1, probeMs)));
+  return { ...workload, requests: workload.requests * times };
 }
 
 /** `WARMUP_ROUNDS` × `concurrency` requests (at most the workload's count), unmeasured. */

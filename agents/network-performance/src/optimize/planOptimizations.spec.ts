@@ -13,8 +13,17 @@ const pool = {
   saturation: 0.5,
   peakDemand: 1,
 };
-/** An endpoint whose answers took `latencyMs` on average; its P2C estimate is left flat at 1 ms, which the planner must not read. */
-const endpoint = (origin: string, latencyMs: number, failures = 0) => ({
+/**
+ * An endpoint whose answers took `latencyMs` on average, `slices` in each tenth of the probe
+ * (`latencyMs` in every one by default); its P2C estimate is left flat at 1 ms, which the
+ * planner must not read.
+ */
+const endpoint = (
+  origin: string,
+  latencyMs: number,
+  failures = 0,
+  slices: (number | null)[] = Array.from({ length: 10 }, () => latencyMs),
+) => ({
   cluster: 'api',
   origin,
   requests: 50,
@@ -22,6 +31,7 @@ const endpoint = (origin: string, latencyMs: number, failures = 0) => ({
   errorRate: failures / 50,
   ewmaMs: 1,
   latencyMs,
+  sliceLatencyMs: slices,
 });
 
 function input(
@@ -40,6 +50,7 @@ function input(
     ],
     breakerResetMs: 1_000,
     batchDelayMs: 2,
+    concurrency: { enabled: true, initialLimit: 20, maxLimit: 1_000 },
     ...over,
   };
 }
@@ -80,12 +91,60 @@ describe(planOptimizations, () => {
     ).toEqual([]);
   });
 
+  it('when a class sheds under a fixed concurrency limit, doubles the limit and names the sheds; not for rate-limit refusals or under the adaptive limit', () => {
+    const qos = { class: 'standard', admitted: 100, shed: 20, timedOut: 5, rateLimited: 0 };
+    const fixed = { concurrency: { enabled: false, initialLimit: 4, maxLimit: 1_000 } };
+    const [step, ...rest] = planOptimizations(input({ qos: [qos] }, fixed));
+    expect(rest).toEqual([]);
+    expect(step!.change).toMatchObject({
+      setting: 'routing.adaptiveConcurrency.initialLimit',
+      from: 4,
+      to: 8,
+      motivation: {
+        measurement: 'qos.shedShare standard',
+        threshold: PLAN_THRESHOLDS.shedShare,
+        comparator: '≥',
+      },
+    });
+    expect(step!.change.motivation.value).toBeCloseTo(20 / 120, 10);
+    expect(step!.change.motivation.finding).toContain(
+      '20 of 120 requests of class standard were shed (5 after their queue timeout)',
+    );
+    expect(step!.apply).toEqual({ routing: { adaptiveConcurrency: { initialLimit: 8 } } });
+    expect(step!.undo).toEqual({ routing: { adaptiveConcurrency: { initialLimit: 4 } } });
+    expect(planOptimizations(input({ qos: [{ ...qos, rateLimited: 20 }] }, fixed))).toEqual([]);
+    expect(planOptimizations(input({ qos: [qos] }))).toEqual([]);
+    expect(
+      planOptimizations(
+        input({ qos: [qos] }, { concurrency: { enabled: false, initialLimit: 4, maxLimit: 4 } }),
+      ),
+    ).toEqual([]);
+  });
+
   it('when a latency-blind cluster has a 3× slower endpoint, moves it to p2c-peak-ewma', () => {
     const [step] = planOptimizations(
       input({ endpoints: [endpoint('http://a', 2), endpoint('http://b', 40)] }),
     );
     expect(step!.change).toMatchObject({ setting: 'cluster.api.algorithm', to: 'p2c-peak-ewma' });
     expect(step!.change.motivation.value).toBe(20);
+    expect(step!.change.motivation.finding).toContain('slower in 10 of 10 spans');
+  });
+
+  it('when one burst made an endpoint 3× slower on average but not span by span, plans nothing', () => {
+    // Identical endpoints, one of whose spans caught a 100 ms stall: mean 10.9 against 1 ms.
+    const burst = [1, 1, 1, 1, 100, 1, 1, 1, 1, 1];
+    expect(
+      planOptimizations(
+        input({ endpoints: [endpoint('http://a', 1), endpoint('http://b', 10.9, 0, burst)] }),
+      ),
+    ).toEqual([]);
+    // Slower in 8 of the 9 spans where both answered (the span without an answer is left out) is lasting.
+    const lasting = [5, 5, 5, 0.5, null, 5, 5, 5, 5, 5];
+    expect(
+      planOptimizations(
+        input({ endpoints: [endpoint('http://a', 1), endpoint('http://b', 4.5, 0, lasting)] }),
+      ),
+    ).toHaveLength(1);
   });
 
   it('when one endpoint fails while the rest do not, ejects sooner; breaker flaps and thin batches each get their change', () => {

@@ -1,9 +1,12 @@
-import type {
-  CircuitBreakerConfig,
-  ConnectionPoolingConfig,
-  PlannedChange,
-  RequestBatchingConfig,
-  SystemMeasurement,
+import {
+  comparePaired,
+  type AdvancedRoutingConfig,
+  type CircuitBreakerConfig,
+  type ConnectionPoolingConfig,
+  type EndpointMeasurement,
+  type PlannedChange,
+  type RequestBatchingConfig,
+  type SystemMeasurement,
 } from '@slipstream/contracts';
 import type { ClientClusterConfig } from '@slipstream/client';
 
@@ -19,6 +22,8 @@ export interface OptimizationInput {
   breakerResetMs: number;
   /** Batch flush delay in force, ms. */
   batchDelayMs: number;
+  /** QoS concurrency settings in force (`enabled: false`: a fixed limit of `initialLimit`). */
+  concurrency: { enabled: boolean; initialLimit: number; maxLimit: number };
 }
 
 /** A configure call: what one planned change (or its undoing) sends. */
@@ -26,7 +31,8 @@ export type ConfigPatch =
   | { pooling: ConnectionPoolingConfig }
   | { cluster: ClientClusterConfig }
   | { breaker: CircuitBreakerConfig }
-  | { batching: RequestBatchingConfig };
+  | { batching: RequestBatchingConfig }
+  | { routing: AdvancedRoutingConfig };
 
 /** A planned change with the configure calls that apply and undo it. */
 export interface PlannedStep {
@@ -43,6 +49,10 @@ export const PLAN_THRESHOLDS = Object.freeze({
   saturation: 0.9,
   /** Pool rule: most connections per origin it sets. */
   maxConnections: 256,
+  /** Shed rule: share of a class's requests shed (queue timeouts included, rate-limit refusals not) … */
+  shedShare: 0.05,
+  /** … and at least this many of them. */
+  minShed: 5,
   /** Spread rule: slowest ÷ fastest endpoint's mean answer time during the probe. */
   latencySpread: 3,
   /** Spread and error rules: fewest requests per endpoint during the probe. */
@@ -78,19 +88,26 @@ const DEFAULT_EJECT_AFTER = 5;
  *   while the pool was ≥ `saturation` full → connections per origin = the largest peak demand
  *   (in flight + waiting) over the origins ÷ pipelining, up to `maxConnections`;
  * - latency spread: a cluster on a latency-blind algorithm whose slowest endpoint's mean answer
- *   time during the probe is ≥ `latencySpread` × its fastest's (each with ≥ `minEndpointRequests`) → `p2c-peak-ewma`;
+ *   time during the probe is ≥ `latencySpread` × its fastest's (each with ≥ `minEndpointRequests`),
+ *   and slower span by span (`sliceLatencyMs`, the sign test of `comparePaired`: at least 9 of
+ *   10 spans), not by one burst → `p2c-peak-ewma`;
  * - endpoint errors: an endpoint failing ≥ `endpointErrorRate` of its requests while the rest of
  *   its cluster fails < `healthyErrorRate` → outlier ejection after `ejectAfterFailures`
  *   consecutive failures (when it ejects later now);
  * - breaker flapping: a breaker that opened ≥ `breakerOpens` times → breaker reset doubled;
  * - batch fill: ≥ `minBatches` batches of fewer than `smallBatch` calls → flush delay
  *   + `batchStepMs`, up to `maxBatchDelayMs`.
- * Shed and queue-timeout counts are measured and reported in the measurement; a shed caused by
- * a full pool is the pool rule's, and no setting of the sidecar removes an upstream's overload.
+ * - sheds: a QoS class that had ≥ `shedShare` (and ≥ `minShed`) of its requests shed or timed out
+ *   in its queue (its rate limit's refusals left out: they are its policy) under a fixed
+ *   concurrency limit (adaptive concurrency off): the limit is what refused them → the limit
+ *   doubled, up to its `maxLimit`. Under the adaptive limit a request is shed only once the
+ *   upstream's latency rose with load, which no setting of the sidecar removes: nothing is
+ *   planned for those.
  */
 export function planOptimizations(input: OptimizationInput): PlannedStep[] {
   return [
     ...poolRule(input),
+    ...shedRule(input),
     ...spreadRule(input),
     ...errorRule(input),
     ...flapRule(input),
@@ -109,24 +126,58 @@ function poolRule({ measurement, pool }: OptimizationInput): PlannedStep[] {
   const to = Math.min(t.maxConnections, Math.ceil(demand / pool.pipelining));
   if (to <= pool.connections) return [];
   return [
+    connectionsStep(pool.connections, to, {
+      measurement: `pool.queuedShare ${worst.origin}`,
+      value: worst.queuedShare,
+      threshold: t.queuedShare,
+      comparator: '≥',
+      finding:
+        `requests waited for a slot in ${pct(worst.queuedShare)} of ${worst.samples} samples ` +
+        `(mean ${worst.queuedMean.toFixed(1)} waiting) with the pool ${pct(worst.saturation)} full; ` +
+        `peak demand ${demand}`,
+    }),
+  ];
+}
+
+/** The step that sets connections per origin `from` → `to`, for `motivation`. */
+function connectionsStep(from: number, to: number, motivation: PlannedChange['motivation']): PlannedStep {
+  return {
+    change: { setting: 'pool.connections', from, to, motivation },
+    apply: { pooling: { connections: to } },
+    undo: { pooling: { connections: from } },
+  };
+}
+
+function shedRule({ measurement, concurrency }: OptimizationInput): PlannedStep[] {
+  const t = PLAN_THRESHOLDS;
+  if (concurrency.enabled) return [];
+  const shedding = measurement.qos
+    .map((c) => ({ ...c, shed: c.shed - c.rateLimited }))
+    .map((c) => ({ ...c, share: c.shed / Math.max(1, c.admitted + c.shed) }))
+    .filter((c) => c.shed >= t.minShed && c.share >= t.shedShare);
+  if (shedding.length === 0) return [];
+  const worst = shedding.reduce((a, b) => (b.share > a.share ? b : a));
+  const from = concurrency.initialLimit;
+  const to = Math.min(concurrency.maxLimit, 2 * from);
+  if (to <= from) return [];
+  return [
     {
       change: {
-        setting: 'pool.connections',
-        from: pool.connections,
+        setting: 'routing.adaptiveConcurrency.initialLimit',
+        from,
         to,
         motivation: {
-          measurement: `pool.queuedShare ${worst.origin}`,
-          value: worst.queuedShare,
-          threshold: t.queuedShare,
+          measurement: `qos.shedShare ${worst.class}`,
+          value: worst.share,
+          threshold: t.shedShare,
           comparator: '≥',
           finding:
-            `requests waited for a slot in ${pct(worst.queuedShare)} of ${worst.samples} samples ` +
-            `(mean ${worst.queuedMean.toFixed(1)} waiting) with the pool ${pct(worst.saturation)} full; ` +
-            `peak demand ${demand}`,
+            `${worst.shed} of ${worst.admitted + worst.shed} requests of class ${worst.class} were shed ` +
+            `(${worst.timedOut} after their queue timeout) under the fixed concurrency limit of ${from}`,
         },
       },
-      apply: { pooling: { connections: to } },
-      undo: { pooling: { connections: pool.connections } },
+      apply: { routing: { adaptiveConcurrency: { initialLimit: to } } },
+      undo: { routing: { adaptiveConcurrency: { initialLimit: from } } },
     },
   ];
 }
@@ -143,8 +194,18 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
     if (measured.length < 2) continue;
     const fastest = Math.min(...measured.map((e) => e.latencyMs));
     const slowest = measured.reduce((a, b) => (b.latencyMs > a.latencyMs ? b : a));
+    const fast = measured.find((e) => e.latencyMs === fastest)!;
     const spread = slowest.latencyMs / fastest;
     if (spread < t.latencySpread) continue;
+    // A burst that hit one endpoint (a GC pause, a cold connection) moves its mean too; a
+    // lasting difference shows span by span, which the sign test of the A/B tells apart.
+    const lasting = comparePaired(
+      'latencyMs',
+      'higher',
+      fast.sliceLatencyMs.map(orNaN),
+      slowest.sliceLatencyMs.map(orNaN),
+    );
+    if (lasting.verdict !== 'improved') continue;
     steps.push({
       change: {
         setting: `cluster.${cluster.cluster}.algorithm`,
@@ -155,7 +216,10 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
           value: spread,
           threshold: t.latencySpread,
           comparator: '≥',
-          finding: `${slowest.origin} answers in ${slowest.latencyMs.toFixed(1)} ms on average, the fastest in ${fastest.toFixed(1)} ms, and ${algorithm} ignores it`,
+          finding:
+            `${slowest.origin} answers in ${slowest.latencyMs.toFixed(1)} ms on average, the fastest in ` +
+            `${fastest.toFixed(1)} ms, slower in ${slower(fast, slowest)} of ${lasting.pairs} spans of the probe ` +
+            `(${lasting.median.toFixed(1)}× at the median), and ${algorithm} ignores it`,
         },
       },
       apply: { cluster: { ...cluster, algorithm: 'p2c-peak-ewma' } },
@@ -256,6 +320,19 @@ function batchRule({ measurement, batchDelayMs }: OptimizationInput): PlannedSte
       undo: { batching: { maxDelayMs: batchDelayMs } },
     },
   ];
+}
+
+/** A span's latency with null (no answer) as NaN, which `comparePaired` leaves out. */
+function orNaN(ms: number | null): number {
+  return ms ?? Number.NaN;
+}
+
+/** Spans in which `slow` answered slower than `fast`, both having answered. */
+function slower(fast: EndpointMeasurement, slow: EndpointMeasurement): number {
+  return slow.sliceLatencyMs.filter((ms, i) => {
+    const other = fast.sliceLatencyMs[i];
+    return ms !== null && other != null && ms > other;
+  }).length;
 }
 
 /** A fraction as a percentage with no decimals. */

@@ -259,6 +259,8 @@ describe(QosScheduler, () => {
       await expect(s.acquire('c', 'standard', { bucket: route })).rejects.toMatchObject({
         retryAfterMs: 900,
       });
+      // Both refusals count as shed and, apart, as rate-limited (the optimizer reads them apart).
+      expect(s.stats().classes.standard).toMatchObject({ shed: 2, rateLimited: 2, timedOut: 0 });
     });
 
     it('when a request is refused because its queue is full, takes no token (regression: refusals drained the rate)', async () => {
@@ -296,7 +298,7 @@ describe(QosScheduler, () => {
       now = 0; // the clock never advances again, so the bucket cannot refill
       const held = await s.acquire('c', 'standard');
       await expect(s.acquire('c', 'standard')).rejects.toMatchObject({ code: 'SLIP_ERR_OVERLOADED' });
-      expect(s.stats().classes.standard).toMatchObject({ admitted: 2, shed: 1, queued: 0 });
+      expect(s.stats().classes.standard).toMatchObject({ admitted: 2, shed: 1, rateLimited: 0, queued: 0 });
       held.release({ rttMs: 200 });
       // 5 tokens - 2 admitted = 3 left: the shed request took none.
       for (let i = 0; i < 3; i++) (await s.acquire('c', 'standard')).release({ rttMs: 200 });

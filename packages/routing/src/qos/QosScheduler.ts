@@ -73,6 +73,7 @@ interface ClassState {
   admitted: number;
   shed: number;
   timedOut: number;
+  rateLimited: number;
   waits: RollingPercentile;
 }
 
@@ -204,6 +205,7 @@ export class QosScheduler {
           admitted: 0,
           shed: 0,
           timedOut: 0,
+          rateLimited: 0,
           waits: new RollingPercentile(this.waitSamples),
         });
     }
@@ -226,6 +228,7 @@ export class QosScheduler {
     const refillMs = Math.max(routeBucket?.waitTimeMs(1, now) ?? 0, classBucket?.waitTimeMs(1, now) ?? 0);
     if (refillMs > 0) {
       cls.shed++;
+      cls.rateLimited++;
       return Promise.reject(
         new OverloadedError(`rate limit of class "${className}" or its route reached`, Math.ceil(refillMs)),
       );
@@ -342,7 +345,7 @@ export class QosScheduler {
     return { enabled: this.concurrency.enabled, ...this.concurrency.settings };
   }
 
-  /** Measured state: per class admitted, shed (of which timed out), queued now, p99 queue wait; per cluster the limit and in-flight now. */
+  /** Measured state: per class admitted, shed (of which timed out or rate-limited), queued now, p99 queue wait; per cluster the limit and in-flight now. */
   stats(): QosSchedulerStats {
     const classes: QosSchedulerStats['classes'] = {};
     for (const [name, s] of this.classes) {
@@ -352,6 +355,7 @@ export class QosScheduler {
         admitted: s.admitted,
         shed: s.shed,
         timedOut: s.timedOut,
+        rateLimited: s.rateLimited,
         queued,
         queueWaitP99Ms: s.waits.quantile(0.99),
       };
