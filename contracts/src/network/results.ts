@@ -83,7 +83,7 @@ export interface NetworkBenchmarkResult {
     latencyP99: number;
     latency: number;
   };
-  /** The paired range [lowest, highest per-pair ratio] of each ratio. */
+  /** Each ratio's interval [low, high] as `comparePaired` gives it (the median's sign-test interval; the paired range up to 8 pairs). */
   ranges: {
     throughput: [number, number];
     latencyP99: [number, number];

@@ -107,7 +107,7 @@ export const optimizerLoop: Scenario = {
         property: kept
           ? `optimizer applied ${JSON.stringify(kept.change)} (${kept.rule}) and kept it: ${kept.metric} ` +
             `${round(kept.before, 3)} → ${round(kept.after ?? NaN, 3)} (medians of the A/B blocks, ` +
-            `paired ratio ${round(kept.comparison?.median ?? NaN, 2)}, range ${round(kept.comparison?.low ?? NaN, 2)}–` +
+            `paired ratio ${round(kept.comparison?.median ?? NaN, 2)}, interval ${round(kept.comparison?.low ?? NaN, 2)}–` +
             `${round(kept.comparison?.high ?? NaN, 2)}, verdict ${kept.comparison?.verdict ?? 'none'}); ${inForce} connections in force; ` +
             `${optimized.failedTasks} failed tasks`
           : `no change kept within ${LOOP_TIMEOUT_MS} ms (${log.count('optimizer.recommendation')} recommended, ` +
@@ -132,7 +132,7 @@ function revertedBecause(log: EventLog): string {
     OptimizerEvent | undefined;
   const c = event?.comparison;
   if (!c) return '';
-  return `: ${c.metric} paired ratio ${round(c.median, 2)}, range ${round(c.low, 2)}–${round(c.high, 2)}, margin ${round(c.margin, 2)}, ${c.verdict}`;
+  return `: ${c.metric} paired ratio ${round(c.median, 2)}, interval ${round(c.low, 2)}–${round(c.high, 2)}, margin ${round(c.margin, 2)}, ${c.verdict}`;
 }
 
 async function submit(tracker: TaskTracker, phase: string, i: number): Promise<void> {

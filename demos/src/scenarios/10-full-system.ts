@@ -23,7 +23,7 @@ const LATENCY_MS = 10;
  * and `network.optimize` (measure, plan from the measurement, A/B the plan) and then
  * `network.benchmark` run on the sidecar, all asked over the bus. Baseline and optimized are
  * the median A/B blocks of the old and the new settings (the probe when no A/B ran). It passes
- * when network.optimize found the queueing, proved its plan `improved` with a paired range above
+ * when network.optimize found the queueing, proved its plan `improved` with an interval above
  * 1, claimed only what it measured, and Sarah completed every task. Switched off, the sidecar is
  * left well-tuned, so the plan is empty (a no-op) and nothing can be shown improved.
  */
@@ -104,7 +104,7 @@ export const fullSystem: Scenario = {
           `(${optimize.plan.map((c) => c.motivation.measurement).join(', ') || 'none past a threshold'}), ` +
           `verdict ${optimize.verdict}` +
           (optimize.comparison
-            ? ` (goodput ratio ${round(optimize.comparison.median, 3)}, paired range ${round(optimize.comparison.low, 3)}–${round(optimize.comparison.high, 3)})`
+            ? ` (goodput ratio ${round(optimize.comparison.median, 3)}, interval ${round(optimize.comparison.low, 3)}–${round(optimize.comparison.high, 3)})`
             : '') +
           `; network.benchmark measured ${benchmark.pairs} interleaved pairs of blocks ` +
           `of ${benchmark.baseline.requests} requests on ${benchmark.machine.cores} cores, ` +

@@ -14,7 +14,7 @@ export type BenchmarkFigures = Pick<NetworkBenchmarkResult, 'ratios' | 'ranges' 
  * Runs `workload` on `baseline` and `candidate` in `AB_PAIRS` pairs of blocks, alternating
  * (baseline-candidate, candidate-baseline, …) so a drift of the machine's load favours neither,
  * each block a `1 / AB_PAIRS` share of the requests; each ratio (candidate ÷ baseline) is the
- * median of the per-pair ratios with its paired range. The candidate is warmed first by
+ * median of the per-pair ratios with its interval (`comparePaired`). The candidate is warmed first by
  * `warm` (unmeasured).
  */
 export async function benchmarkWorkload(
