@@ -433,7 +433,7 @@ describe(NetworkPerformanceAgent, () => {
 
     it('on a system with nothing measured past a threshold, changes nothing and claims nothing', async () => {
       expect(result.success).toBe(true);
-      expect(result.measurement.workload.requests).toBe(60);
+      expect(result.measurement.workload.requests).toBeGreaterThanOrEqual(60); // on past 60 until it lasted 250 ms
       expect(result.measurement.pools.every((p) => p.samples > 0)).toBe(true);
       expect(result.plan).toEqual([]);
       expect(result.verdict).toBe('nothing to change');

@@ -93,6 +93,8 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
   #commands: Disposer[] = [];
   /** Measurements run one at a time, so two never share (and skew) the pipeline. */
   #measuring: Promise<unknown> = Promise.resolve();
+  /** True while `network.optimize` sends one of its own configure calls (which must not wait for itself). */
+  #optimizerConfiguring = false;
 
   /** Validates `options` (a `ConfigError` naming the path when invalid). */
   constructor(@inject(NETWORK_PERFORMANCE_OPTIONS) options: NetworkPerformanceAgentOptions) {
@@ -325,7 +327,14 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
             },
           };
         },
-        configure: (patch) => applyPatch(this, patch),
+        configure: (patch) => {
+          this.#optimizerConfiguring = true;
+          try {
+            return applyPatch(this, patch);
+          } finally {
+            this.#optimizerConfiguring = false;
+          }
+        },
       });
     });
   }
@@ -410,9 +419,14 @@ export class NetworkPerformanceAgent implements NetworkPerformanceAgentContract 
     return this.#services;
   }
 
-  /** Runs a configure step as a promise, so a synchronous refusal becomes a rejection. */
+  /**
+   * Runs a configure step as a promise, so a synchronous refusal becomes a rejection. While an
+   * optimize or benchmark runs, the step waits for it to end (an operator's change made during
+   * the A/B would otherwise be overwritten by its undo); the optimizer's own calls go at once.
+   */
   async #run<T>(step: () => T | Promise<T>): Promise<T> {
-    return step();
+    if (this.#optimizerConfiguring) return step();
+    return this.#measuring.then(step, step);
   }
 
   #exclusive<T>(step: () => Promise<T>): Promise<T> {

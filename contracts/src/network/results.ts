@@ -172,11 +172,11 @@ export interface PlannedChange {
  * Result of `optimizeNetworkPerformance`. The plan comes from `measurement`; when it is empty
  * nothing is changed, no A/B runs and no improvement is claimed (`verdict` 'nothing to change').
  * Otherwise the old and the new settings run in interleaved blocks of the same workload
- * (`comparison`: median of the paired ratios of goodput and their range); a `worse` plan is
- * reverted.
+ * (`comparison`: median of the paired ratios of goodput and its interval); the plan stays in
+ * force only when `improved`, and is reverted otherwise.
  */
 export interface NetworkOptimizationResult {
-  /** Whether every planned change applied (and, when worse, reverted) without an error. */
+  /** Whether every planned change applied (and, unless improved, reverted) without an error. */
   success: boolean;
   measurement: SystemMeasurement;
   plan: PlannedChange[];

@@ -1,5 +1,5 @@
 import { ConfigError, ConnectionError, type PoolStats } from '@slipstream/contracts';
-import { measureWorkload, type WorkloadTarget } from './measureWorkload';
+import { MAX_REPEATS, measureWorkload, type WorkloadTarget } from './measureWorkload';
 
 /** A target whose n-th request fails when `fail(n)`; opens a connection every `reuse`-th request. */
 function fakeTarget(fail: (n: number) => boolean, reuse: number): WorkloadTarget & { sent: number } {
@@ -47,6 +47,37 @@ describe(measureWorkload, () => {
     });
     expect(target.sent).toBe(3);
     expect(m.efficiency).toBe(0);
+  });
+
+  it('with minDurationMs, goes on past the count until the run lasted that long, up to MAX_REPEATS × the count', async () => {
+    const slow = fakeTarget(() => false, 1);
+    const answerIn1Ms = {
+      ...slow,
+      request: () => new Promise<{ statusCode: number }>((r) => setTimeout(() => r({ statusCode: 200 }), 1)),
+    };
+    const m = await measureWorkload(answerIn1Ms, {
+      path: '/',
+      requests: 4,
+      concurrency: 2,
+      maxDurationMs: 10_000,
+      minDurationMs: 60,
+    });
+    expect(m.durationMs).toBeGreaterThanOrEqual(60);
+    expect(m.requests).toBeGreaterThan(4);
+    expect(m.requests).toBeLessThanOrEqual(4 * MAX_REPEATS);
+    // Instant answers: the cap on the count ends the run first.
+    const fast = fakeTarget(() => false, 1);
+    await measureWorkload(fast, {
+      path: '/',
+      requests: 2,
+      concurrency: 1,
+      maxDurationMs: 10_000,
+      minDurationMs: 60_000,
+    });
+    expect(fast.sent).toBe(2 * MAX_REPEATS);
+    await expect(
+      measureWorkload(fast, { path: '/', requests: 2, concurrency: 1, maxDurationMs: 1, minDurationMs: -1 }),
+    ).rejects.toThrow(/minDurationMs/);
   });
 
   it('when a bound is not a positive integer, throws a ConfigError naming it', async () => {

@@ -27,11 +27,21 @@ export interface Workload {
   concurrency: number;
   /** Hard cap on the run, ms; no new request starts after it and those in flight are aborted. */
   maxDurationMs: number;
+  /**
+   * Shortest run, ms: once `requests` were sent, workers go on sending until the run has lasted
+   * this long (up to `MAX_REPEATS` × `requests` in all, and within `maxDurationMs`), so a fast
+   * workload is measured over enough time that one GC pause does not decide it. Defaults to 0.
+   */
+  minDurationMs?: number;
 }
 
+/** Most times `minDurationMs` may repeat a workload's request count. */
+export const MAX_REPEATS = 64;
+
 /**
- * Sends `workload` through `target` and measures it. Bounded in count (`requests`) and time
- * (`maxDurationMs`: later requests are not started, in-flight ones are aborted). Definitions:
+ * Sends `workload` through `target` and measures it. Bounded in count (`requests`; with
+ * `minDurationMs`, up to `MAX_REPEATS` × as many) and time (`maxDurationMs`: later requests are
+ * not started, in-flight ones are aborted). Definitions:
  * - `latency`, `latencyP50`, `latencyP99`: mean and nearest-rank percentiles of the time from
  *   call to settle of every request that finished (failures included), ms;
  * - `throughput`: finished requests ÷ wall-clock seconds of the run;
@@ -50,6 +60,10 @@ export async function measureWorkload(
       throw new ConfigError([{ path: key, expected: 'an integer ≥ 1', received: String(workload[key]) }]);
     }
   }
+  const min = workload.minDurationMs;
+  if (min !== undefined && !(Number.isFinite(min) && min >= 0)) {
+    throw new ConfigError([{ path: 'minDurationMs', expected: 'a number of ms ≥ 0', received: String(min) }]);
+  }
   const poolsBefore = poolTotals(target.stats().pools);
   const latencies: number[] = [];
   let errors = 0;
@@ -62,8 +76,12 @@ export async function measureWorkload(
   const cap = setTimeout(() => abort.abort(), workload.maxDurationMs);
   cap.unref();
   const req = { method: 'GET', path: workload.path, cluster: workload.cluster };
+  const minDurationMs = min ?? 0;
+  const most = workload.requests * (minDurationMs > 0 ? MAX_REPEATS : 1);
+  const more = (): boolean =>
+    started < workload.requests || (started < most && performance.now() - start < minDurationMs);
   const worker = async (): Promise<void> => {
-    while (started < workload.requests && !abort.signal.aborted) {
+    while (more() && !abort.signal.aborted) {
       started++;
       const sent = performance.now();
       try {

@@ -56,7 +56,7 @@ describe(interleavedAb, () => {
     }
     // With nothing changed each A/B says `improved` with probability 12/2048 (10 or 11 of the 11
     // pairs above 1), so 2 or more of 20 happen by chance 0.6 % of the time: the acceptance's
-    // bound. A false `worse` only reverts a change; bounded at 2 (3 or more by chance: 0.02 %).
+    // bound. A false `worse` reverts, as `no measurable change` does; bounded at 2 (3 or more by chance: 0.02 %).
     // A rule without the sign test says one or the other about every other time.
     const tally = (v: AbVerdict, most: number): string => {
       const n = verdicts.filter((x) => x === v).length;

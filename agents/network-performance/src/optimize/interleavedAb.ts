@@ -33,7 +33,8 @@ export function goodput(m: PerformanceMetrics): number {
 /**
  * Runs `pairs` pairs of blocks, old and new settings alternating and the order inside a pair
  * alternating too (old-new, new-old, …), so a steady drift of the machine's load favours
- * neither side; compares their goodput pair by pair (`comparePaired`). Leaves the settings
+ * neither side; compares their goodput pair by pair (`comparePaired`; a pair with no goodput on
+ * either side is left out). Leaves the settings
  * of the last block in force; the caller decides which to keep.
  */
 export async function interleavedAb(subject: AbSubject, pairs = AB_PAIRS): Promise<AbOutcome> {
@@ -56,6 +57,11 @@ export async function interleavedAb(subject: AbSubject, pairs = AB_PAIRS): Promi
       candidate.push(await run('new'));
       old.push(await run('old'));
     }
+  }
+  // A pair in which neither side answered anything (the client closing, the upstream gone)
+  // measured nothing: left out, not counted as "no change".
+  for (let i = 0; i < old.length; i++) {
+    if (old[i] === 0 && candidate[i] === 0) old[i] = candidate[i] = Number.NaN;
   }
   return { blocks, comparison: comparePaired('goodput', 'higher', old, candidate) };
 }

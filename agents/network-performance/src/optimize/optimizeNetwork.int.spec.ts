@@ -71,7 +71,7 @@ describe('network.optimize', () => {
       expect(results.filter((r) => r.verdict === 'improved').length).toBeLessThanOrEqual(1);
       expect(results.every(motivated)).toBe(true);
       expect(results.every((r) => r.plan.length > 0 || (!r.applied && r.blocks.length === 0))).toBe(true);
-      expect(results.every((r) => r.measurement.workload.requests === 200)).toBe(true);
+      expect(results.every((r) => r.measurement.workload.requests >= 200)).toBe(true);
       // Nothing was measured past a threshold, so the settings are the ones it was given.
       expect((await agent.implementConnectionPooling({})).applied.connections).toBe(16);
       expect((await agent.implementLoadBalancing({ cluster: 'api' })).applied.algorithm).toBe('round-robin');
@@ -167,6 +167,26 @@ describe('network.optimize', () => {
       expect(applied.adaptiveConcurrency).toMatchObject({ enabled: false, initialLimit: 4 });
     } finally {
       await stop();
+    }
+  }, 60_000);
+
+  it("waits with a configure command sent during its A/B, so the operator's change is not overwritten by the A/B's undo", async () => {
+    for (const u of upstreams) u.setBehaviour({ latencyMs: 10 });
+    const { bus, agent, stop } = await sidecar(upstreams, {
+      pool: { connections: 1 },
+      workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },
+    });
+    try {
+      const optimizing = bus.request('network.optimize', {}, BUS_TIMEOUT);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the probe is over, the A/B runs
+      const configured = bus.request('network.pooling.configure', { connections: 100 }, BUS_TIMEOUT);
+      const result = await optimizing;
+      expect(result.blocks.length).toBeGreaterThan(0);
+      expect((await configured).applied.connections).toBe(100);
+      expect((await agent.implementConnectionPooling({})).applied.connections).toBe(100);
+    } finally {
+      await stop();
+      for (const u of upstreams) u.setBehaviour({ latencyMs: 2 });
     }
   }, 60_000);
 });

@@ -14,9 +14,10 @@ import {
 const WARMUP_ROUNDS = 2;
 
 /**
- * Shortest A/B block, ms (as the probe ran): a block repeats the workload until the probe's
- * duration × repeats reaches it. A block of a few tens of ms is decided by one GC pause or
- * scheduler hiccup; at a quarter second those average out.
+ * Shortest probe and A/B block, ms (`Workload.minDurationMs`: the workload goes on past its
+ * request count until then). A block of a few tens of ms is decided by one GC pause or
+ * scheduler hiccup, and a probe that short gives the pool sampler a handful of samples; at a
+ * quarter second those average out.
  */
 export const MIN_BLOCK_MS = 250;
 
@@ -37,15 +38,17 @@ export interface OptimizeDeps {
  * after a warm-up pass), plans from that measurement (`planOptimizations`) and, with an empty
  * plan, stops there: nothing changed, verdict 'nothing to change', no improvement claimed.
  * Otherwise it runs an interleaved A/B of the plan (`interleavedAb`: old and new settings in
- * alternating blocks of the same workload, each after its own warm-up; a block is the workload
- * repeated as often as it takes the probe to last `MIN_BLOCK_MS`, the same count for both sides)
- * and keeps the new settings unless the verdict is `worse`, in which case it puts the old ones back.
+ * alternating blocks of the same workload, each after its own warm-up and lasting at least
+ * `MIN_BLOCK_MS`, as the probe does) and keeps the new settings only when the verdict is
+ * `improved`; otherwise it puts the old ones back. A change the A/B cannot show to help is not
+ * left in force: kept on `no measurable change`, settings would ratchet up on noise.
  */
 export async function optimizeNetwork(deps: OptimizeDeps): Promise<NetworkOptimizationResult> {
   const { client, workload } = deps;
   await warmUp(client, workload);
   const limit = deps.settings().pool.connections * deps.settings().pool.pipelining;
-  const measurement = await measureSystem(client, workload, limit);
+  const measured = { ...workload, minDurationMs: MIN_BLOCK_MS };
+  const measurement = await measureSystem(client, measured, limit);
   const steps = planOptimizations({ ...deps.settings(), measurement });
   const result: NetworkOptimizationResult = {
     success: true,
@@ -70,13 +73,12 @@ export async function optimizeNetwork(deps: OptimizeDeps): Promise<NetworkOptimi
   };
   const forward = steps.map((s: PlannedStep) => s.apply);
   const backward = steps.map((s: PlannedStep) => s.undo).reverse();
-  const block = repeated(workload, measurement.workload.durationMs);
   const ab = await interleavedAb({
     useOld: () => apply(backward),
     useNew: () => apply(forward),
-    block: () => abBlock(client, block),
+    block: () => abBlock(client, measured),
   });
-  const keep = ab.comparison.verdict !== 'worse';
+  const keep = ab.comparison.verdict === 'improved';
   const last = ab.blocks[ab.blocks.length - 1]!.settings;
   if (keep && last === 'old') await apply(forward);
   if (!keep && last === 'new') await apply(backward);
@@ -96,17 +98,8 @@ export async function abBlock(client: NetworkClient, workload: Workload): Promis
   return measureWorkload(client, workload);
 }
 
-/**
- * `workload` repeated so that, at the pace of a run that took `probeMs`, it lasts `MIN_BLOCK_MS`;
- * its `maxDurationMs` still caps the whole block.
- */
-function repeated(workload: Workload, probeMs: number): Workload {
-  const times = Math.max(1, Math.ceil(MIN_BLOCK_MS / Math.max(1, probeMs)));
-  return { ...workload, requests: workload.requests * times };
-}
-
-/** `WARMUP_ROUNDS` × `concurrency` requests (at most the workload's count), unmeasured. */
+/** `WARMUP_ROUNDS` × `concurrency` requests (at most the workload's count), unmeasured, however short. */
 async function warmUp(client: NetworkClient, workload: Workload): Promise<void> {
   const requests = Math.min(workload.requests, WARMUP_ROUNDS * workload.concurrency);
-  await measureWorkload(client, { ...workload, requests });
+  await measureWorkload(client, { ...workload, requests, minDurationMs: 0 });
 }

@@ -127,7 +127,7 @@ describe(planOptimizations, () => {
     );
     expect(step!.change).toMatchObject({ setting: 'cluster.api.algorithm', to: 'p2c-peak-ewma' });
     expect(step!.change.motivation.value).toBe(20);
-    expect(step!.change.motivation.finding).toContain('slower in 10 of 10 spans');
+    expect(step!.change.motivation.finding).toContain('slower span by span: 20.0× at the median of 10 spans');
   });
 
   it('when one burst made an endpoint 3× slower on average but not span by span, plans nothing', () => {
@@ -138,7 +138,7 @@ describe(planOptimizations, () => {
         input({ endpoints: [endpoint('http://a', 1), endpoint('http://b', 10.9, 0, burst)] }),
       ),
     ).toEqual([]);
-    // Slower in 8 of the 9 spans where both answered (the span without an answer is left out) is lasting.
+    // Slower in 8 of the 9 spans where it answered (the span without its answers is left out) is lasting.
     const lasting = [5, 5, 5, 0.5, null, 5, 5, 5, 5, 5];
     expect(
       planOptimizations(

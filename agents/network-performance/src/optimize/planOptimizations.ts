@@ -1,9 +1,10 @@
 import {
   comparePaired,
+  type EndpointMeasurement,
+  type PairedComparison,
   type AdvancedRoutingConfig,
   type CircuitBreakerConfig,
   type ConnectionPoolingConfig,
-  type EndpointMeasurement,
   type PlannedChange,
   type RequestBatchingConfig,
   type SystemMeasurement,
@@ -89,8 +90,8 @@ const DEFAULT_EJECT_AFTER = 5;
  *   (in flight + waiting) over the origins ÷ pipelining, up to `maxConnections`;
  * - latency spread: a cluster on a latency-blind algorithm whose slowest endpoint's mean answer
  *   time during the probe is ≥ `latencySpread` × its fastest's (each with ≥ `minEndpointRequests`),
- *   and slower span by span (`sliceLatencyMs`, the sign test of `comparePaired`: at least 9 of
- *   10 spans), not by one burst → `p2c-peak-ewma`;
+ *   and slower span by span, not by one burst (`lastingSpread`: in all or all but one of the
+ *   spans where it answered, the sign test of `comparePaired`) → `p2c-peak-ewma`;
  * - endpoint errors: an endpoint failing ≥ `endpointErrorRate` of its requests while the rest of
  *   its cluster fails < `healthyErrorRate` → outlier ejection after `ejectAfterFailures`
  *   consecutive failures (when it ejects later now);
@@ -199,12 +200,7 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
     if (spread < t.latencySpread) continue;
     // A burst that hit one endpoint (a GC pause, a cold connection) moves its mean too; a
     // lasting difference shows span by span, which the sign test of the A/B tells apart.
-    const lasting = comparePaired(
-      'latencyMs',
-      'higher',
-      fast.sliceLatencyMs.map(orNaN),
-      slowest.sliceLatencyMs.map(orNaN),
-    );
+    const lasting = lastingSpread(fast, slowest);
     if (lasting.verdict !== 'improved') continue;
     steps.push({
       change: {
@@ -218,8 +214,9 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
           comparator: '≥',
           finding:
             `${slowest.origin} answers in ${slowest.latencyMs.toFixed(1)} ms on average, the fastest in ` +
-            `${fastest.toFixed(1)} ms, slower in ${slower(fast, slowest)} of ${lasting.pairs} spans of the probe ` +
-            `(${lasting.median.toFixed(1)}× at the median), and ${algorithm} ignores it`,
+            `${fastest.toFixed(1)} ms, and slower span by span: ${lasting.median.toFixed(1)}× at the median of ` +
+            `${lasting.pairs} spans of the probe (interval ${lasting.low.toFixed(1)}–${lasting.high.toFixed(1)}×); ` +
+            `${algorithm} ignores it`,
         },
       },
       apply: { cluster: { ...cluster, algorithm: 'p2c-peak-ewma' } },
@@ -327,12 +324,15 @@ function orNaN(ms: number | null): number {
   return ms ?? Number.NaN;
 }
 
-/** Spans in which `slow` answered slower than `fast`, both having answered. */
-function slower(fast: EndpointMeasurement, slow: EndpointMeasurement): number {
-  return slow.sliceLatencyMs.filter((ms, i) => {
-    const other = fast.sliceLatencyMs[i];
-    return ms !== null && other != null && ms > other;
-  }).length;
+/**
+ * How `slow` compares with `fast` span by span (`comparePaired` on their `sliceLatencyMs`:
+ * `improved` means slower in all or all but one of the spans where `slow` answered, a sign
+ * test). A span in which `fast` had no answer — all callers waiting on `slow`, which answers in
+ * waves, one per round trip — compares with `fast`'s mean over the probe.
+ */
+function lastingSpread(fast: EndpointMeasurement, slow: EndpointMeasurement): PairedComparison {
+  const fastSpans = fast.sliceLatencyMs.map((ms) => ms ?? fast.latencyMs);
+  return comparePaired('latencyMs', 'higher', fastSpans, slow.sliceLatencyMs.map(orNaN));
 }
 
 /** A fraction as a percentage with no decimals. */
