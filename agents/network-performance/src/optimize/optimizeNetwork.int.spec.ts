@@ -109,37 +109,34 @@ describe('network.optimize', () => {
 
   // Upstreams with latency of their own: what one connection costs is waiting, not CPU. With 0 ms
   // upstreams on a 2-core machine the CPU bounds both settings, and a busy machine (CI) makes the
-  // honest verdict `no measurable change`; the closing note gives those runs' figures.
-  it.each([10, 2])(
-    'finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B (%i ms upstreams)',
-    async (latencyMs) => {
-      for (const u of upstreams) u.setBehaviour({ latencyMs });
-      const { bus, agent, stop } = await sidecar(upstreams, {
-        pool: { connections: 1 },
-        workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },
-      });
-      try {
-        const result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
-        const change = result.plan.find((c) => c.setting === 'pool.connections');
-        expect(change).toMatchObject({ from: 1 });
-        expect(change!.motivation.measurement).toMatch(/^pool\.queuedShare /);
-        expect(change!.motivation.value).toBeGreaterThanOrEqual(PLAN_THRESHOLDS.queuedShare);
-        expect(Number(change!.to)).toBeGreaterThan(1);
-        // As one line, so that a failure shows the pairs' figures.
-        const { verdict, median, low, high } = result.comparison!;
-        expect(`${verdict} ${median} [${low}, ${high}]`).toMatch(/^improved /);
-        expect(low).toBeGreaterThan(1);
-        expect(result.comparison!.pairs).toBeGreaterThanOrEqual(5);
-        expect(result.blocks.filter((b) => b.settings === 'old')).toHaveLength(result.comparison!.pairs);
-        expect(result.applied).toBe(true);
-        expect((await agent.implementConnectionPooling({})).applied.connections).toBe(change!.to);
-      } finally {
-        await stop();
-        for (const u of upstreams) u.setBehaviour({ latencyMs: 2 });
-      }
-    },
-    60_000,
-  );
+  // honest verdict `no measurable change` (so, at times, with 2 ms); the closing note gives those
+  // runs' figures.
+  it('finds a one-connection pool under 32 callers from its queueing and proves the gain by A/B (10 ms upstreams)', async () => {
+    for (const u of upstreams) u.setBehaviour({ latencyMs: 10 });
+    const { bus, agent, stop } = await sidecar(upstreams, {
+      pool: { connections: 1 },
+      workload: { requests: 96, concurrency: 32, maxDurationMs: 20_000 },
+    });
+    try {
+      const result = await bus.request('network.optimize', {}, BUS_TIMEOUT);
+      const change = result.plan.find((c) => c.setting === 'pool.connections');
+      expect(change).toMatchObject({ from: 1 });
+      expect(change!.motivation.measurement).toMatch(/^pool\.queuedShare /);
+      expect(change!.motivation.value).toBeGreaterThanOrEqual(PLAN_THRESHOLDS.queuedShare);
+      expect(Number(change!.to)).toBeGreaterThan(1);
+      // As one line, so that a failure shows the pairs' figures.
+      const { verdict, median, low, high } = result.comparison!;
+      expect(`${verdict} ${median} [${low}, ${high}]`).toMatch(/^improved /);
+      expect(low).toBeGreaterThan(1);
+      expect(result.comparison!.pairs).toBeGreaterThanOrEqual(5);
+      expect(result.blocks.filter((b) => b.settings === 'old')).toHaveLength(result.comparison!.pairs);
+      expect(result.applied).toBe(true);
+      expect((await agent.implementConnectionPooling({})).applied.connections).toBe(change!.to);
+    } finally {
+      await stop();
+      for (const u of upstreams) u.setBehaviour({ latencyMs: 2 });
+    }
+  }, 60_000);
 
   it('finds requests shed under a fixed concurrency limit from the shed count, doubles the limit and proves the gain by A/B', async () => {
     for (const u of upstreams) u.setBehaviour({ latencyMs: 10 });
