@@ -60,9 +60,11 @@ export async function measureWorkload(
       throw new ConfigError([{ path: key, expected: 'an integer ≥ 1', received: String(workload[key]) }]);
     }
   }
-  const min = workload.minDurationMs;
-  if (min !== undefined && !(Number.isFinite(min) && min >= 0)) {
-    throw new ConfigError([{ path: 'minDurationMs', expected: 'a number of ms ≥ 0', received: String(min) }]);
+  const minDurationMs = workload.minDurationMs ?? 0;
+  if (!(Number.isFinite(minDurationMs) && minDurationMs >= 0)) {
+    throw new ConfigError([
+      { path: 'minDurationMs', expected: 'a number of ms ≥ 0', received: String(minDurationMs) },
+    ]);
   }
   const poolsBefore = poolTotals(target.stats().pools);
   const latencies: number[] = [];
@@ -76,7 +78,6 @@ export async function measureWorkload(
   const cap = setTimeout(() => abort.abort(), workload.maxDurationMs);
   cap.unref();
   const req = { method: 'GET', path: workload.path, cluster: workload.cluster };
-  const minDurationMs = min ?? 0;
   const most = workload.requests * (minDurationMs > 0 ? MAX_REPEATS : 1);
   const more = (): boolean =>
     started < workload.requests || (started < most && performance.now() - start < minDurationMs);

@@ -127,34 +127,36 @@ function poolRule({ measurement, pool }: OptimizationInput): PlannedStep[] {
   const to = Math.min(t.maxConnections, Math.ceil(demand / pool.pipelining));
   if (to <= pool.connections) return [];
   return [
-    connectionsStep(pool.connections, to, {
-      measurement: `pool.queuedShare ${worst.origin}`,
-      value: worst.queuedShare,
-      threshold: t.queuedShare,
-      comparator: '≥',
-      finding:
-        `requests waited for a slot in ${pct(worst.queuedShare)} of ${worst.samples} samples ` +
-        `(mean ${worst.queuedMean.toFixed(1)} waiting) with the pool ${pct(worst.saturation)} full; ` +
-        `peak demand ${demand}`,
-    }),
+    {
+      change: {
+        setting: 'pool.connections',
+        from: pool.connections,
+        to,
+        motivation: {
+          measurement: `pool.queuedShare ${worst.origin}`,
+          value: worst.queuedShare,
+          threshold: t.queuedShare,
+          comparator: '≥',
+          finding:
+            `requests waited for a slot in ${pct(worst.queuedShare)} of ${worst.samples} samples ` +
+            `(mean ${worst.queuedMean.toFixed(1)} waiting) with the pool ${pct(worst.saturation)} full; ` +
+            `peak demand ${demand}`,
+        },
+      },
+      apply: { pooling: { connections: to } },
+      undo: { pooling: { connections: pool.connections } },
+    },
   ];
-}
-
-/** The step that sets connections per origin `from` → `to`, for `motivation`. */
-function connectionsStep(from: number, to: number, motivation: PlannedChange['motivation']): PlannedStep {
-  return {
-    change: { setting: 'pool.connections', from, to, motivation },
-    apply: { pooling: { connections: to } },
-    undo: { pooling: { connections: from } },
-  };
 }
 
 function shedRule({ measurement, concurrency }: OptimizationInput): PlannedStep[] {
   const t = PLAN_THRESHOLDS;
   if (concurrency.enabled) return [];
   const shedding = measurement.qos
-    .map((c) => ({ ...c, shed: c.shed - c.rateLimited }))
-    .map((c) => ({ ...c, share: c.shed / Math.max(1, c.admitted + c.shed) }))
+    .map((c) => {
+      const shed = c.shed - c.rateLimited;
+      return { ...c, shed, share: shed / Math.max(1, c.admitted + shed) };
+    })
     .filter((c) => c.shed >= t.minShed && c.share >= t.shedShare);
   if (shedding.length === 0) return [];
   const worst = shedding.reduce((a, b) => (b.share > a.share ? b : a));
@@ -193,10 +195,9 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
       (e) => e.cluster === cluster.cluster && e.requests >= t.minEndpointRequests && e.latencyMs > 0,
     );
     if (measured.length < 2) continue;
-    const fastest = Math.min(...measured.map((e) => e.latencyMs));
+    const fast = measured.reduce((a, b) => (b.latencyMs < a.latencyMs ? b : a));
     const slowest = measured.reduce((a, b) => (b.latencyMs > a.latencyMs ? b : a));
-    const fast = measured.find((e) => e.latencyMs === fastest)!;
-    const spread = slowest.latencyMs / fastest;
+    const spread = slowest.latencyMs / fast.latencyMs;
     if (spread < t.latencySpread) continue;
     // A burst that hit one endpoint (a GC pause, a cold connection) moves its mean too; a
     // lasting difference shows span by span, which the sign test of the A/B tells apart.
@@ -214,7 +215,7 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
           comparator: '≥',
           finding:
             `${slowest.origin} answers in ${slowest.latencyMs.toFixed(1)} ms on average, the fastest in ` +
-            `${fastest.toFixed(1)} ms, and slower span by span: ${lasting.median.toFixed(1)}× at the median of ` +
+            `${fast.latencyMs.toFixed(1)} ms, and slower span by span: ${lasting.median.toFixed(1)}× at the median of ` +
             `${lasting.pairs} spans of the probe (interval ${lasting.low.toFixed(1)}–${lasting.high.toFixed(1)}×); ` +
             `${algorithm} ignores it`,
         },
@@ -319,11 +320,6 @@ function batchRule({ measurement, batchDelayMs }: OptimizationInput): PlannedSte
   ];
 }
 
-/** A span's latency with null (no answer) as NaN, which `comparePaired` leaves out. */
-function orNaN(ms: number | null): number {
-  return ms ?? Number.NaN;
-}
-
 /**
  * How `slow` compares with `fast` span by span (`comparePaired` on their `sliceLatencyMs`:
  * `improved` means slower in all or all but one of the spans where `slow` answered, a sign
@@ -332,7 +328,9 @@ function orNaN(ms: number | null): number {
  */
 function lastingSpread(fast: EndpointMeasurement, slow: EndpointMeasurement): PairedComparison {
   const fastSpans = fast.sliceLatencyMs.map((ms) => ms ?? fast.latencyMs);
-  return comparePaired('latencyMs', 'higher', fastSpans, slow.sliceLatencyMs.map(orNaN));
+  // A span without answers from `slow` is NaN, which `comparePaired` leaves out.
+  const slowSpans = slow.sliceLatencyMs.map((ms) => ms ?? Number.NaN);
+  return comparePaired('latencyMs', 'higher', fastSpans, slowSpans);
 }
 
 /** A fraction as a percentage with no decimals. */
