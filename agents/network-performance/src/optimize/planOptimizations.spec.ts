@@ -162,4 +162,27 @@ describe(planOptimizations, () => {
     ]);
     expect(steps.map((s) => s.change.motivation.comparator)).toEqual(['≥', '≥', '<']);
   });
+
+  it('when the spread and the error rule both change one cluster, each patch names only its field, so neither undoes the other', () => {
+    const steps = planOptimizations(
+      input({ endpoints: [endpoint('http://a', 2, 25), endpoint('http://b', 40)] }),
+    );
+    expect(steps.map((s) => s.change.setting)).toEqual([
+      'cluster.api.algorithm',
+      'cluster.api.outlierDetection.consecutiveFailures',
+    ]);
+    // Applied in order over the config in force, as the agent's configure merges them (regression:
+    // the second patch carried the whole old config, algorithm round-robin included).
+    const base = input({}).clusters[0]!;
+    const merge = (patches: { cluster?: object }[]) =>
+      patches.reduce<object>((config, p) => ({ ...config, ...p.cluster }), base);
+    expect(merge(steps.map((s) => s.apply as { cluster: object }))).toMatchObject({
+      algorithm: 'p2c-peak-ewma',
+      outlierDetection: { consecutiveFailures: PLAN_THRESHOLDS.ejectAfterFailures },
+    });
+    expect(merge(steps.map((s) => s.undo as { cluster: object }).reverse())).toMatchObject({
+      algorithm: 'round-robin',
+      outlierDetection: { consecutiveFailures: 5 },
+    });
+  });
 });

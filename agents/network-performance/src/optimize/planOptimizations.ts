@@ -5,6 +5,7 @@ import {
   type AdvancedRoutingConfig,
   type CircuitBreakerConfig,
   type ConnectionPoolingConfig,
+  type LoadBalancingConfig,
   type PlannedChange,
   type RequestBatchingConfig,
   type SystemMeasurement,
@@ -27,10 +28,14 @@ export interface OptimizationInput {
   concurrency: { enabled: boolean; initialLimit: number; maxLimit: number };
 }
 
-/** A configure call: what one planned change (or its undoing) sends. */
+/**
+ * A configure call: what one planned change (or its undoing) sends. A cluster patch names only
+ * the fields it changes (the rest keep their value in force), so two changes of one cluster —
+ * its algorithm and its ejection — do not undo each other.
+ */
 export type ConfigPatch =
   | { pooling: ConnectionPoolingConfig }
-  | { cluster: ClientClusterConfig }
+  | { cluster: LoadBalancingConfig }
   | { breaker: CircuitBreakerConfig }
   | { batching: RequestBatchingConfig }
   | { routing: AdvancedRoutingConfig };
@@ -220,8 +225,8 @@ function spreadRule({ measurement, clusters }: OptimizationInput): PlannedStep[]
             `${algorithm} ignores it`,
         },
       },
-      apply: { cluster: { ...cluster, algorithm: 'p2c-peak-ewma' } },
-      undo: { cluster: { ...cluster } },
+      apply: { cluster: { cluster: cluster.cluster, algorithm: 'p2c-peak-ewma' } },
+      undo: { cluster: { cluster: cluster.cluster, algorithm } },
     });
   }
   return steps;
@@ -257,11 +262,16 @@ function errorRule({ measurement, clusters }: OptimizationInput): PlannedStep[] 
       },
       apply: {
         cluster: {
-          ...cluster,
+          cluster: cluster.cluster,
           outlierDetection: { ...cluster.outlierDetection, consecutiveFailures: t.ejectAfterFailures },
         },
       },
-      undo: { cluster: { ...cluster } },
+      undo: {
+        cluster: {
+          cluster: cluster.cluster,
+          outlierDetection: { ...cluster.outlierDetection, consecutiveFailures: ejectAfter },
+        },
+      },
     });
   }
   return steps;
