@@ -288,6 +288,59 @@ describe('NetworkClient (routing and admission)', () => {
       expect(client.stats().routing.concurrencyLimits['api']).toBeLessThan(32);
     }, 30_000);
 
+    it('regression (issue 12): a round-robin cluster of a 3 ms and a 100 ms endpoint is not read as congestion: the limit is never cut and nothing is shed', async () => {
+      // Against one shared no-load RTT, the window's median swayed between the endpoints with the mix that answered
+      // in it (33× "congestion" whenever it fell on the slow side): the limit fell from 128 to ~40 within 3 s, and on a
+      // loaded machine below the callers, where it shed ~98 %. Each RTT is now read against its own endpoint's.
+      const { bus, events } = recordingBus();
+      const [fast, slow] = ups as [Upstream, Upstream];
+      fast.setBehaviour({ latencyMs: 3 });
+      slow.setBehaviour({ latencyMs: 100 });
+      client = createNetworkClient(
+        {
+          clusters: [
+            {
+              cluster: 'api',
+              algorithm: 'round-robin',
+              endpoints: [{ origin: fast.origin }, { origin: slow.origin }],
+              healthCheck: { intervalMs: 60_000 },
+            },
+          ],
+          pool: { connections: 16 },
+        },
+        { bus },
+      );
+      const started = performance.now();
+      let ok = 0;
+      let shed = 0;
+      const caller = async (): Promise<void> => {
+        // Bounded: 4 s, and 2_000 tries at most.
+        for (let i = 0; i < 2_000 && performance.now() - started < 4_000; i++) {
+          try {
+            await client!.request({ path: PATH, cluster: 'api' });
+            ok++;
+          } catch (err) {
+            if (!OverloadedError.is(err)) throw err;
+            shed++;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: 32 }, caller));
+      } finally {
+        fast.setBehaviour({});
+        slow.setBehaviour({});
+      }
+      const cuts = events
+        .filter((e) => e.topic === 'network.limit.changed')
+        .map((e) => e.payload as { from: number; to: number })
+        .filter((change) => change.to < change.from);
+      expect(ok).toBeGreaterThan(500);
+      expect(shed).toBe(0);
+      expect(cuts).toEqual([]);
+    }, 30_000);
+
     it('when the primary cluster slows, traffic moves to the alternative and back after recovery', async () => {
       const { bus, events } = recordingBus();
       const [primary, backup] = ups as [Upstream, Upstream];

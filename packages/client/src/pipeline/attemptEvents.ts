@@ -50,5 +50,6 @@ export function attemptEnded(
   x.attemptObservation = undefined;
   const effects = OUTCOME_EFFECTS[outcome];
   x.balancer.onEnd(endpoint, { rttMs, effect: effects.endpoint });
-  if (effects.limiter !== 'ignore') x.permit?.sample({ rttMs, dropped: effects.limiter === 'drop' });
+  if (effects.limiter !== 'ignore')
+    x.permit?.sample({ rttMs, dropped: effects.limiter === 'drop', endpoint: endpoint.origin });
 }

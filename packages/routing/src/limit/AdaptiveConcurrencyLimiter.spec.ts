@@ -319,6 +319,70 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
   });
 
+  describe('endpoints of different speeds', () => {
+    /**
+     * Feeds windows of 20 samples from a 3 ms endpoint 'a' and a 100 ms endpoint 'b' at 32 in flight, the slow share
+     * swaying around half (9 of 20, then 11 of 20): the window's plain median falls on the fast side, then the slow.
+     * `named`: whether the samples name their endpoint.
+     */
+    function feedMix(
+      limiter: AdaptiveConcurrencyLimiter,
+      windows: number,
+      named: boolean,
+      slowMs = 100,
+    ): void {
+      for (let w = 0; w < windows; w++) {
+        const slow = w % 2 === 0 ? 9 : 11;
+        jest.advanceTimersByTime(slowMs);
+        for (let i = 0; i < 20; i++) {
+          jest.advanceTimersByTime(50);
+          const fromSlow = i < slow;
+          limiter.onSample({
+            rttMs: fromSlow ? slowMs : 3,
+            inflight: 32,
+            endpoint: named ? (fromSlow ? 'b' : 'a') : undefined,
+          });
+        }
+      }
+    }
+
+    it('regression (issue 12): a round-robin mix of a 3 ms and a 100 ms endpoint is not read as congestion: each RTT is read against its own endpoint', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      feedMix(limiter, 20, true);
+      expect(limiter.limit).toBeGreaterThanOrEqual(40);
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      // Against one shared baseline (samples that name no endpoint), the same mix reads 33× "congestion".
+      const shared = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      feedMix(shared, 20, false);
+      expect(shared.limit).toBeLessThan(32);
+      expect(shared.maxQueueWaitMs).toBe(20);
+    });
+
+    it('when every endpoint slows down with load, cuts the limit as with one endpoint', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      feedMix(limiter, 4, true);
+      const before = limiter.limit;
+      for (let w = 0; w < 6; w++) {
+        jest.advanceTimersByTime(300);
+        for (let i = 0; i < 20; i++) {
+          jest.advanceTimersByTime(50);
+          limiter.onSample({ rttMs: i % 2 === 0 ? 300 : 9, inflight: 32, endpoint: i % 2 === 0 ? 'b' : 'a' });
+        }
+      }
+      expect(limiter.limit).toBeLessThan(before);
+      expect(limiter.maxQueueWaitMs).toBeGreaterThanOrEqual(20);
+    });
+
+    it("reports as its baseline the median of the last window's samples' own no-load RTTs", () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      feedMix(limiter, 2, true);
+      // The last window: 11 of 20 from the 100 ms endpoint.
+      expect(limiter.baselineRttMs).toBe(100);
+      feedMix(limiter, 1, true);
+      expect(limiter.baselineRttMs).toBe(3);
+    });
+  });
+
   describe('probe', () => {
     it('when the baseline was not confirmed for probeIntervalMs, lowers the limit, measures the no-load RTT and restores it', () => {
       const publish = jest.fn(() => Promise.resolve());
@@ -355,6 +419,33 @@ describe(AdaptiveConcurrencyLimiter, () => {
       });
       for (let w = 0; w < 3; w++) feedWindow(limiter, 70, 10, 1_000, limiter.limit);
       expect(limiter.limit).toBeGreaterThan(after);
+    });
+
+    it('measures each endpoint it reaches afresh, with 3 samples of each at least', () => {
+      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20, probeIntervalMs: 10_000 });
+      for (let w = 0; w < 12 && !limiter.probing; w++) {
+        jest.advanceTimersByTime(1_000);
+        // After the first window, 14 ms: within the tolerance, but it does not confirm the 10 ms baseline.
+        const rttMs = w === 0 ? 10 : 14;
+        for (let i = 0; i < 10; i++) limiter.onSample({ rttMs, inflight: 20, endpoint: i < 5 ? 'a' : 'b' });
+      }
+      expect(limiter.probing).toBe(true);
+      const probeLimit = limiter.limit;
+      // Both endpoints got slower for good: a 40 ms and an 80 ms one. Nine samples of 'a' and one of 'b' are not enough.
+      for (let i = 0; i < 9; i++) limiter.onSample({ rttMs: 40, inflight: probeLimit, endpoint: 'a' });
+      limiter.onSample({ rttMs: 80, inflight: probeLimit, endpoint: 'b' });
+      expect(limiter.probing).toBe(true);
+      limiter.onSample({ rttMs: 80, inflight: probeLimit, endpoint: 'b' });
+      limiter.onSample({ rttMs: 80, inflight: probeLimit, endpoint: 'b' });
+      expect(limiter.probing).toBe(false);
+      // Each is read against its new baseline: 40 and 80 ms at any load is no congestion.
+      for (let w = 0; w < 3; w++) {
+        jest.advanceTimersByTime(1_000);
+        for (let i = 0; i < 10; i++)
+          limiter.onSample({ rttMs: i < 5 ? 40 : 80, inflight: limiter.limit, endpoint: i < 5 ? 'a' : 'b' });
+      }
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      expect(limiter.limit).toBeGreaterThanOrEqual(20);
     });
   });
 

@@ -1,6 +1,7 @@
 import { monotonicClock, type Clock } from '../clock';
 import { publishEvent, type EventPublisher } from '../events/publishEvent';
 import type { ConcurrencyLimit, LimitSample } from './ConcurrencyLimit';
+import { NoLoadRtts } from './NoLoadRtts';
 import {
   normalizeLimiterSettings,
   type AdaptiveLimiterSettings,
@@ -25,9 +26,6 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
  */
 const MIN_FAIL_FAST_WAIT_MS = 20;
 
-/** The quantile of a window's RTTs that stands for the window (see `windowRtt`). */
-const RTT_QUANTILE = 0.5;
-
 /**
  * A window's RTT is near the no-load one when it exceeds it by at most this share of the tolerated excess
  * (`rttTolerance − 1`): with the default tolerance of 1.5, within 1.25× the no-load RTT.
@@ -48,13 +46,19 @@ const RECOVERED_WINDOWS = 3;
  * Envoy's minRTT window).
  *
  * Samples are grouped in windows (at least `windowMs` long and `minWindowSamples` big). At the
- * end of each window, with `shortRtt` = the window's median RTT (see `windowRtt`):
+ * end of each window, with `ratio` = the window's median RTT ÷ the no-load RTT:
  *
- * - **Baseline**: `noLoadRtt` = the lowest `shortRtt` since the last probe (a window that
- *   matches or lowers it confirms it). Sustained queueing cannot drag it upwards. A dropped
- *   request (503, 429, timeout) counts towards its window but its RTT does not: a refusal answered
- *   at once is not the upstream's service time.
- * - **Gradient**: `clamp(rttTolerance × noLoadRtt / shortRtt, 0.5, 1)`; 0.5 for a window with a
+ * - **Baseline, per endpoint** (`NoLoadRtts`): `noLoadRtt` = the lowest median of the endpoint's
+ *   RTTs since the last probe (a window whose median matches or lowers it confirms it). Sustained
+ *   queueing cannot drag it upwards. Each sample is read against its own endpoint's no-load RTT
+ *   (`ratio` = the window's median of RTT ÷ its endpoint's `noLoadRtt`): against one shared baseline, a
+ *   cluster of a 3 ms and a 100 ms endpoint read the mix of endpoints in a window as congestion. The
+ *   median, not the mean (as Envoy's gradient controller aggregates, p50 by default): queueing in the
+ *   upstream delays most requests, so it raises the median as it raises the mean, but a slow minority
+ *   (a cold client's new connections, the slow-start round that overshot the upstream's capacity)
+ *   does not move it. A dropped request (503, 429, timeout) counts towards its window but its RTT
+ *   does not: a refusal answered at once is not the upstream's service time.
+ * - **Gradient**: `clamp(rttTolerance / ratio, 0.5, 1)`; 0.5 for a window with a
  *   dropped request. Under congestion (gradient below 1) `limit = limit × gradient`, smoothed
  *   (`(1 − smoothing) × limit + smoothing × target`) except right after fast growth: then whole,
  *   but not below the limit before that growth (it undoes the overshoot in a round or two).
@@ -75,7 +79,8 @@ const RECOVERED_WINDOWS = 3;
  * - **Fail fast while latency is elevated**: when the last window's RTT was not near the no-load
  *   one, or it had a drop, or the limit is at the ceiling learned under congestion (until latency
  *   has been back near no-load as above), a request waiting locally for a slot only adds a queue in
- *   the client to the one in the upstream: `maxQueueWaitMs` is `maxQueueWaitRtts × noLoadRtt`
+ *   the client to the one in the upstream: `maxQueueWaitMs` is `maxQueueWaitRtts × noLoadRtt` (the median of the
+ *   window's samples' endpoints' ones)
  *   (plus, right after a whole cut, the RTT that caused it: the client's own excess drains) and the
  *   scheduler sheds a request whose estimated wait is longer with `OverloadedError` (as Netflix's
  *   limiters and Envoy's adaptive concurrency reject the excess). Otherwise it is undefined: a
@@ -83,10 +88,11 @@ const RECOVERED_WINDOWS = 3;
  *   probe holds the limit below capacity on purpose for a round trip or two.
  * - **App-limited** (in-flight never reached half the limit, nobody waited, nothing dropped): the window says
  *   nothing about capacity, so the limit neither grows nor shrinks (only the baseline learns).
- * - **Probe**: when no window has confirmed `noLoadRtt` for `probeIntervalMs`, the limit drops
- *   to `limit ÷ (rttTolerance + 1)` until `minWindowSamples` requests that started with at most
- *   that many in flight have completed; their median RTT becomes the new `noLoadRtt` (it may go
- *   up: the upstream really got slower). Since the limit settles where the RTT is
+ * - **Probe**: when no window has confirmed the `noLoadRtt` of an endpoint it reached for
+ *   `probeIntervalMs`, the limit drops to `limit ÷ (rttTolerance + 1)` until `minWindowSamples`
+ *   requests that started with at most that many in flight have completed (and 3 of each endpoint
+ *   they reached, up to 4 × `minWindowSamples`); each endpoint's median RTT among them becomes its
+ *   new `noLoadRtt` (it may go up: the upstream really got slower). Since the limit settles where the RTT is
  *   `rttTolerance ×` the no-load one, i.e. near `rttTolerance ×` the upstream's capacity, the
  *   probe limit is below that capacity and the probe sees no queueing.
  *
@@ -98,12 +104,14 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private readonly clock: Clock;
   private readonly bus: EventPublisher | undefined;
   private estimate: number;
-  private noLoadRtt = 0;
-  private confirmedAt: number;
+  /** Each endpoint's no-load RTT: a sample is read against its own endpoint's. */
+  private readonly baselines = new NoLoadRtts();
   private probeLimit = 0;
   private windowStart: number;
   /** RTTs of the window (or the probe) so far, ms. */
   private readonly windowRtts: number[] = [];
+  /** The endpoint of each of `windowRtts` ('' when the sample named none). */
+  private readonly windowEndpoints: string[] = [];
   private windowMaxInflight = 0;
   private windowDropped = false;
   /** Most requests seen waiting for a slot in the window. */
@@ -150,7 +158,7 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     this.clock = options.clock ?? monotonicClock;
     this.bus = options.bus;
     this.estimate = this.settings.initialLimit;
-    this.windowStart = this.confirmedAt = this.clock();
+    this.windowStart = this.clock();
   }
 
   /** Requests that may be in flight now. */
@@ -174,7 +182,7 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     if (!this.elevated && !atCapacity) return undefined;
     const rtts = this.settings.maxQueueWaitRtts;
     if (rtts === 0) return 0;
-    return Math.max(MIN_FAIL_FAST_WAIT_MS, rtts * this.noLoadRtt + this.drainMs);
+    return Math.max(MIN_FAIL_FAST_WAIT_MS, rtts * this.baselines.typicalMs + this.drainMs);
   }
 
   /**
@@ -188,9 +196,12 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     return this.estimate < this.growthCeiling || this.recovered;
   }
 
-  /** The no-load RTT the limit is measured against, ms (0 before the first window closed). */
+  /**
+   * The no-load RTT the limit is measured against, ms (0 before the first window closed): with
+   * endpoints of different speeds, the median of the last window's samples' own endpoints' no-load RTTs.
+   */
   get baselineRttMs(): number {
-    return this.noLoadRtt;
+    return this.baselines.typicalMs;
   }
 
   /** Whether a probe of the no-load RTT is running (the limit is lowered meanwhile). */
@@ -223,7 +234,9 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
       if (sample.inflight > this.probeLimit) return; // started before the probe drained the upstream
       if (sample.dropped === true) return; // a refusal's RTT is not the upstream's service time
       this.windowRtts.push(sample.rttMs);
-      if (this.windowRtts.length >= this.settings.minWindowSamples) this.endProbe(now);
+      this.windowEndpoints.push(sample.endpoint ?? '');
+      if (this.baselines.probeDone(this.windowRtts, this.windowEndpoints, this.settings.minWindowSamples))
+        this.endProbe(now);
       return;
     }
     // Sent before the limit last changed multiplicatively: it measures the old limit (the upstream's queue
@@ -231,7 +244,10 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     if (now - sample.rttMs < this.changedAt) return;
     // A dropped request is an overload signal of its own; its RTT (a 503 answered at once, a timeout) says
     // nothing about the upstream's service time and would drag the no-load baseline down (or up).
-    if (sample.dropped !== true) this.windowRtts.push(sample.rttMs);
+    if (sample.dropped !== true) {
+      this.windowRtts.push(sample.rttMs);
+      this.windowEndpoints.push(sample.endpoint ?? '');
+    }
     const count = ++this.windowSamples;
     this.windowMaxInflight = Math.max(this.windowMaxInflight, sample.inflight);
     this.windowDropped ||= sample.dropped === true;
@@ -245,27 +261,28 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const roundDone = binding && count >= this.limit;
     if (count < this.settings.minWindowSamples && !(bound && roundDone)) return;
     if (!roundDone && now - this.windowStart < this.settings.windowMs) return;
-    this.closeWindow(now, binding, count < this.settings.minWindowSamples);
+    this.closeWindow(now, binding);
   }
 
-  /** Ends the window: the baseline, the limit and the fail-fast state learn from it. `small`: fewer than minWindowSamples. */
-  private closeWindow(now: number, binding: boolean, small: boolean): void {
-    const shortRtt = this.windowRtts.length > 0 ? this.windowRtt() : undefined;
+  /** Ends the window: the baselines, the limit and the fail-fast state learn from it. */
+  private closeWindow(now: number, binding: boolean): void {
+    const o = this.settings;
+    // The window's RTT as a multiple of the no-load one; undefined when every sample was dropped (no RTT).
+    const shortRatio = this.baselines.learnWindow(
+      this.windowRtts,
+      this.windowEndpoints,
+      now,
+      o.minWindowSamples,
+      o.probeIntervalMs,
+    );
     const dropped = this.windowDropped;
     const usedInflight = this.windowMaxInflight;
     const queued = this.windowMaxQueued;
     const started = this.windowStart;
     this.resetWindow(now);
-    const o = this.settings;
     const before = this.limit;
-    if (shortRtt !== undefined && (this.noLoadRtt === 0 || shortRtt <= this.noLoadRtt)) {
-      // A window smaller than minWindowSamples (a round at a low limit) confirms the baseline but does not lower
-      // it: the lowest of many noisy medians of a few samples would sit below the no-load RTT.
-      if (!small || this.noLoadRtt === 0) this.noLoadRtt = shortRtt;
-      this.confirmedAt = now;
-    }
     // Only drops (dropped requests have no RTT): the ratio does not matter, the gradient is 0.5.
-    const ratio = shortRtt === undefined ? Infinity : shortRtt / Math.max(this.noLoadRtt, 1e-3);
+    const ratio = shortRatio ?? Infinity;
     const nearNoLoad = ratio <= 1 + NEAR_NO_LOAD * (o.rttTolerance - 1);
     const gradient = dropped ? 0.5 : Math.max(0.5, Math.min(1, o.rttTolerance / ratio));
     this.elevated = dropped || !nearNoLoad;
@@ -294,7 +311,7 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
         this.estimate = this.clamp(Math.max(target, this.growthBase));
         this.overshooting = this.estimate > this.growthBase;
         this.changedAt = now;
-        this.drainMs = shortRtt ?? 0;
+        this.drainMs = shortRatio === undefined ? 0 : shortRatio * this.baselines.typicalMs;
       } else {
         this.estimate = this.clamp((1 - o.smoothing) * this.estimate + o.smoothing * target);
       }
@@ -315,33 +332,20 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
       );
       this.overshooting = false;
     }
-    if (now - this.confirmedAt >= o.probeIntervalMs) this.probeLimit = this.probeLimitFor(this.estimate);
+    if (now - this.baselines.oldestConfirmedAt >= o.probeIntervalMs)
+      this.probeLimit = this.probeLimitFor(this.estimate);
     this.announce(before);
   }
 
   private endProbe(now: number): void {
     const before = this.limit;
-    this.noLoadRtt = this.windowRtt();
-    this.confirmedAt = now;
+    this.baselines.learnProbe(this.windowRtts, this.windowEndpoints, now, this.settings.probeIntervalMs);
     this.probeLimit = 0;
     // Requests sent during the probe measure its limit, not the one restored; the excess of a cut drained in it.
     this.changedAt = now;
     this.drainMs = 0;
     this.resetWindow(now);
     this.announce(before);
-  }
-
-  /**
-   * The window's RTT: its median (`RTT_QUANTILE`), for the baseline and the gradient alike (as Envoy's
-   * gradient controller aggregates its samples, p50 by default). Queueing in the upstream delays most
-   * requests, so it raises the median as it raises the mean, but a slow minority does not move it: the
-   * first windows of a cold client (new connections) and the slow-start round that overshoots the
-   * upstream's capacity (where the excess queued in the upstream) left the mean-based baseline at
-   * 1.5–2× the no-load RTT, and the limit settled where the upstream queued that much more.
-   */
-  private windowRtt(): number {
-    const rtts = this.windowRtts.sort((a, b) => a - b);
-    return rtts[Math.floor(RTT_QUANTILE * (rtts.length - 1))]!;
   }
 
   private probeLimitFor(estimate: number): number {
@@ -355,6 +359,7 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private resetWindow(now: number): void {
     this.windowStart = now;
     this.windowRtts.length = 0;
+    this.windowEndpoints.length = 0;
     this.windowMaxInflight = 0;
     this.windowDropped = false;
     this.windowMaxQueued = 0;

@@ -8,6 +8,11 @@ export interface LimitSample {
   dropped?: boolean;
   /** Requests of the cluster waiting for a slot when this one ended (the demand the limit holds back). Defaults to 0. */
   queued?: number;
+  /**
+   * The endpoint that answered (its origin): the RTT is read against that endpoint's own no-load RTT. Defaults to
+   * none (samples that name no endpoint share one baseline).
+   */
+  endpoint?: string;
 }
 
 /** A per-cluster concurrency limit that may learn from measured outcomes. */

@@ -4,6 +4,8 @@ export interface PermitOutcome {
   rttMs: number;
   /** Whether it was dropped (timed out, refused, 503): an overload signal for the limiter. */
   dropped?: boolean;
+  /** The endpoint that answered (its origin): the limiter reads the RTT against that endpoint's no-load RTT. */
+  endpoint?: string;
 }
 
 /** Leave to send one request to a cluster. Release it exactly once when the request ends. */

@@ -519,7 +519,13 @@ export class QosScheduler {
   /** Learns from one attempt of a permit's request (bound once, shared by every permit). */
   private readonly onSample = (c: ClusterState, inflight: number, outcome: PermitOutcome): void => {
     c.rttMs = c.rttMs === 0 ? outcome.rttMs : c.rttMs + DEFAULTS.rttAlpha * (outcome.rttMs - c.rttMs);
-    c.limit.onSample({ rttMs: outcome.rttMs, inflight, dropped: outcome.dropped, queued: c.queued });
+    c.limit.onSample({
+      rttMs: outcome.rttMs,
+      inflight,
+      dropped: outcome.dropped,
+      queued: c.queued,
+      endpoint: outcome.endpoint,
+    });
   };
 
   /** Returns a permit's slot and serves the queue (bound once, shared by every permit). */

@@ -48,7 +48,7 @@ function learnStream(x: Exchange, response: HttpStreamResponse): HttpStreamRespo
     throw new UpstreamResponseError(response);
   }
   x.outcome = outcome;
-  x.permit?.sample({ rttMs, dropped: false });
+  x.permit?.sample({ rttMs, dropped: false, endpoint: endpoint.origin });
   x.attemptObservation?.finished({ outcome, status });
   x.attemptObservation = undefined;
   // The caller's signal (a hedged attempt's own one is aborted when another attempt wins).
