@@ -133,6 +133,8 @@ describe('the outcome classifier and its learners', () => {
         smoothing: 1,
         queueSize: 0,
         clock: () => 0,
+        // The simulated windows are not the real event loop's: never client-bound.
+        eventLoopUtilization: () => ({ idle: 1, active: 0, utilization: 0 }),
       });
       limiter.onSample({ rttMs: 10, inflight: 10 }); // sets the no-load baseline
       const effect = OUTCOME_EFFECTS[verdict(kind)].limiter;

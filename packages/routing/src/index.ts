@@ -9,6 +9,7 @@ export type { EventPublisher } from './events/publishEvent';
 export { AdaptiveConcurrencyLimiter } from './limit/AdaptiveConcurrencyLimiter';
 export type { AdaptiveConcurrencyLimiterOptions } from './limit/AdaptiveConcurrencyLimiter';
 export type { ConcurrencyLimit, LimitSample } from './limit/ConcurrencyLimit';
+export type { EventLoopUtilizationFn } from './limit/LoopLoad';
 export { FixedConcurrencyLimit } from './limit/FixedConcurrencyLimit';
 export { LIMITER_DEFAULTS, normalizeLimiterSettings } from './limit/normalizeLimiterSettings';
 export type { AdaptiveLimiterSettings, NormalizedLimiterSettings } from './limit/normalizeLimiterSettings';

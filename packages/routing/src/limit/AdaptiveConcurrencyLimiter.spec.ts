@@ -1,5 +1,14 @@
 import { ConfigError } from '@slipstream/contracts';
-import { AdaptiveConcurrencyLimiter } from './AdaptiveConcurrencyLimiter';
+import {
+  AdaptiveConcurrencyLimiter,
+  type AdaptiveConcurrencyLimiterOptions,
+} from './AdaptiveConcurrencyLimiter';
+import { IDLE_LOOP } from '../../test/idleLoop';
+
+/** A limiter on the fake clock: the real event loop's utilization does not describe its simulated windows. */
+function adaptive(options: AdaptiveConcurrencyLimiterOptions = {}): AdaptiveConcurrencyLimiter {
+  return new AdaptiveConcurrencyLimiter({ eventLoopUtilization: IDLE_LOOP, ...options });
+}
 
 describe(AdaptiveConcurrencyLimiter, () => {
   beforeEach(() => jest.useFakeTimers());
@@ -35,17 +44,15 @@ describe(AdaptiveConcurrencyLimiter, () => {
 
   describe('constructor', () => {
     it('when options are out of range, throws a ConfigError naming each', () => {
-      expect(() => new AdaptiveConcurrencyLimiter({ minLimit: 0, smoothing: 2 })).toThrow(ConfigError);
-      expect(() => new AdaptiveConcurrencyLimiter({ minLimit: 5, maxLimit: 2 })).toThrow(
-        /maxLimit.*initialLimit/,
-      );
+      expect(() => adaptive({ minLimit: 0, smoothing: 2 })).toThrow(ConfigError);
+      expect(() => adaptive({ minLimit: 5, maxLimit: 2 })).toThrow(/maxLimit.*initialLimit/);
     });
   });
 
   describe('.onSample()', () => {
     it('when latency doubles, the limit falls within a few windows and rises after recovery', () => {
       const publish = jest.fn(() => Promise.resolve());
-      const limiter = new AdaptiveConcurrencyLimiter({ cluster: 'c', initialLimit: 20, bus: { publish } });
+      const limiter = adaptive({ cluster: 'c', initialLimit: 20, bus: { publish } });
       for (let w = 0; w < 10; w++) feedWindow(limiter, 10);
       const steady = limiter.limit;
       expect(steady).toBeGreaterThanOrEqual(20);
@@ -68,7 +75,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('when the window is not long or big enough yet, does not change the limit', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 10 });
+      const limiter = adaptive({ initialLimit: 10 });
       feedWindow(limiter, 10, 10, 1_000, 4);
       feedWindow(limiter, 100, 9, 1_000);
       expect(limiter.limit).toBe(10);
@@ -77,7 +84,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('when the limit binds and latency holds, doubles it every round of the limit (slow start); after latency rose, grows additively at the learned limit until latency has been back near no-load for windowMs, then doubles again', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       feedWindow(limiter, 10, 20, 100);
       expect(limiter.limit).toBe(40);
       feedWindow(limiter, 10, 40, 100);
@@ -101,14 +108,14 @@ describe(AdaptiveConcurrencyLimiter, () => {
     it('regression (issue 12): when a window binds with requests waiting, grows to the demand in one round if that is more than double', () => {
       // 100 requests at once to a slow upstream: 20 in flight, 80 waiting. Doubling per round trip would leave
       // the last 40 waiting two round trips, past a 5 s queue timeout at 2.5 s each.
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       jest.advanceTimersByTime(2_500);
       for (let i = 0; i < 20; i++) limiter.onSample({ rttMs: 2_500, inflight: i + 1, queued: 80 - i });
       expect(limiter.limit).toBe(100);
     });
 
     it('after a cut, leaves out requests sent before it (they measure the old limit)', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       feedWindow(limiter, 10, 20, 100);
       feedWindow(limiter, 40, 40, 100);
       expect(limiter.limit).toBe(20);
@@ -120,7 +127,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('regression (issue 12 (b)): when a minority of a window queued (slow-start overshoot, cold connections), the baseline is the no-load RTT, not the mean', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       // 16 served at once in 50 ms, 4 queued behind them: the mean is 60 ms, the median 50 ms.
       for (let i = 0; i < 20; i++) {
         jest.advanceTimersByTime(5);
@@ -134,7 +141,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it("fails fast no sooner than 20 ms: a sub-millisecond upstream's half RTT is below the client's own jitter", () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       feedWindow(limiter, 0.5, 20, 100);
       feedWindow(limiter, 2, limiter.limit, 100); // 4× the no-load RTT: elevated
       expect(limiter.maxQueueWaitMs).toBeGreaterThanOrEqual(20);
@@ -145,7 +152,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('when the limit binds in slow start, allows any wait for a slot; while latency is elevated, maxQueueWaitRtts × the no-load RTT (plus the drain of a whole cut); once it is back near no-load, any again', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       expect(limiter.maxQueueWaitMs).toBeUndefined();
       feedWindow(limiter, 40, 20, 100);
       expect(limiter.limit).toBe(40); // slow start: doubled, a burst may wait for it
@@ -175,7 +182,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('while a probe holds the limit down, allows any wait for a slot (the probe is waited out, not shed)', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20, probeIntervalMs: 2_000 });
+      const limiter = adaptive({ initialLimit: 20, probeIntervalMs: 2_000 });
       feedWindow(limiter, 40, 20, 100);
       for (let w = 0; w < 10 && !limiter.probing; w++) feedWindow(limiter, 100, 10, 1_000, limiter.limit);
       expect(limiter.probing).toBe(true);
@@ -186,7 +193,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('regression (issue 12): after a run of dropped requests (503s answered at once) cut the limit to 1, a healed upstream gets it back fast: the refusals do not lower the baseline, and the limit doubles', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       feedWindow(limiter, 20, 20, 100);
       expect(limiter.limit).toBe(40);
       // Overload: every answer a 503 within 1 ms.
@@ -212,7 +219,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('regression (issue 12): after a storm of 503s cut the limit to 1, a slow (1 s) healed upstream gets the limit back to the demand within 4 round trips', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       feedWindow(limiter, 1_000, 20, 100);
       expect(limiter.limit).toBe(40);
       dropToOne(limiter);
@@ -237,7 +244,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('regression (issue 12): requests dropped at once (503s) do not lower the no-load baseline, so a healed upstream is not measured against it', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       feedWindow(limiter, 20, 10, 1_000, 10);
       expect(limiter.baselineRttMs).toBe(20);
       // A run of 503s answered within 1 ms: an overload signal, not an RTT.
@@ -256,7 +263,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('when a request is dropped, halves the window gradient', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 100, smoothing: 1 });
+      const limiter = adaptive({ initialLimit: 100, smoothing: 1 });
       feedWindow(limiter, 10, 10, 1_000, 10);
       for (let i = 0; i < 10; i++) {
         jest.advanceTimersByTime(100);
@@ -266,7 +273,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('when app-limited (in-flight below half the limit), neither grows nor shrinks the limit while latency is within the tolerance; beyond it, caps the limit at the in-flight used, never lower', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 50 });
+      const limiter = adaptive({ initialLimit: 50 });
       for (let w = 0; w < 10; w++) feedWindow(limiter, w % 2 === 0 ? 10 : 14, 10, 1_000, 3);
       expect(limiter.limit).toBe(50);
       feedWindow(limiter, 30, 10, 1_000, 3); // 3× the no-load RTT
@@ -274,7 +281,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('regression (issue 12): when the upstream degrades after slow start left the limit at twice the demand, the unused headroom goes and the limit cuts in', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 64 });
+      const limiter = adaptive({ initialLimit: 64 });
       feedWindow(limiter, 20, 64, 100);
       expect(limiter.limit).toBe(128); // slow start: 64 in flight bound the limit
       feedWindow(limiter, 20, 60, 1_000, 60);
@@ -290,7 +297,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('regression (issue 12): 12 s of one-at-a-time traffic leaves the default limit at 20, not 3', () => {
-      const limiter = new AdaptiveConcurrencyLimiter();
+      const limiter = adaptive();
       for (let w = 0; w < 12; w++) feedWindow(limiter, 50, 20, 1_000, 1);
       expect(limiter.limit).toBe(20);
     });
@@ -299,7 +306,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
       // Closed loop with an upstream of 10 slots × 50 ms: beyond 10 in flight, requests queue inside it.
       // Starting under overload, the first window sees 100 ms (20 in flight): a wrong baseline
       // that the probes correct, after which it must hold.
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       const rttAt = (inflight: number): number => 50 * Math.max(1, inflight / 10);
       let probes = 0;
       const late = { baselines: new Set<number>(), maxLimit: 0 };
@@ -316,6 +323,38 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(probes).toBeGreaterThanOrEqual(10); // every 30 s over 10 minutes of fake time
       expect([...late.baselines]).toEqual([50]);
       expect(late.maxLimit).toBeLessThanOrEqual(16); // RTT within rttTolerance (1.5) of 50 ms: about 15 in flight
+    });
+  });
+
+  describe('client-bound windows', () => {
+    /** An event loop busy `share` of every window. */
+    const busyLoop = (share: number) => () => ({ idle: 1 - share, active: share, utilization: share });
+
+    it("regression (issue 14): while the client's own event loop is the bottleneck, rising RTT neither cuts the limit nor sheds, and no probe runs", () => {
+      const limiter = adaptive({
+        initialLimit: 40,
+        probeIntervalMs: 10_000,
+        eventLoopUtilization: busyLoop(0.95),
+      });
+      feedWindow(limiter, 1, 10, 1_000, 32);
+      // RTT grows with the requests in flight (Little's law on a saturated client): 3× the first window's.
+      for (let w = 0; w < 20; w++) feedWindow(limiter, 3, 40, 1_000, 32);
+      expect(limiter.limit).toBeGreaterThanOrEqual(40);
+      expect(limiter.maxQueueWaitMs).toBeUndefined();
+      expect(limiter.probing).toBe(false);
+      // With an idle loop the same windows are congestion: the limit falls and the excess is shed.
+      const idle = adaptive({ initialLimit: 40 });
+      feedWindow(idle, 1, 10, 1_000, 32);
+      for (let w = 0; w < 20; w++) feedWindow(idle, 3, 40, 1_000, 32);
+      expect(idle.limit).toBeLessThan(32);
+      expect(idle.maxQueueWaitMs).toBe(20);
+    });
+
+    it('while client-bound, dropped requests still cut the limit', () => {
+      const limiter = adaptive({ initialLimit: 40, eventLoopUtilization: busyLoop(0.95) });
+      feedWindow(limiter, 10, 10, 1_000, 32);
+      dropToOne(limiter);
+      expect(limiter.limit).toBe(1);
     });
   });
 
@@ -347,19 +386,19 @@ describe(AdaptiveConcurrencyLimiter, () => {
     }
 
     it('regression (issue 12): a round-robin mix of a 3 ms and a 100 ms endpoint is not read as congestion: each RTT is read against its own endpoint', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      const limiter = adaptive({ initialLimit: 40 });
       feedMix(limiter, 20, true);
       expect(limiter.limit).toBeGreaterThanOrEqual(40);
       expect(limiter.maxQueueWaitMs).toBeUndefined();
       // Against one shared baseline (samples that name no endpoint), the same mix reads 33× "congestion".
-      const shared = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      const shared = adaptive({ initialLimit: 40 });
       feedMix(shared, 20, false);
       expect(shared.limit).toBeLessThan(32);
       expect(shared.maxQueueWaitMs).toBe(20);
     });
 
     it('when every endpoint slows down with load, cuts the limit as with one endpoint', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      const limiter = adaptive({ initialLimit: 40 });
       feedMix(limiter, 4, true);
       const before = limiter.limit;
       for (let w = 0; w < 6; w++) {
@@ -374,7 +413,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it("reports as its baseline the median of the last window's samples' own no-load RTTs", () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 40 });
+      const limiter = adaptive({ initialLimit: 40 });
       feedMix(limiter, 2, true);
       // The last window: 11 of 20 from the 100 ms endpoint.
       expect(limiter.baselineRttMs).toBe(100);
@@ -386,7 +425,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
   describe('probe', () => {
     it('when the baseline was not confirmed for probeIntervalMs, lowers the limit, measures the no-load RTT and restores it', () => {
       const publish = jest.fn(() => Promise.resolve());
-      const limiter = new AdaptiveConcurrencyLimiter({
+      const limiter = adaptive({
         initialLimit: 20,
         probeIntervalMs: 10_000,
         smoothing: 1,
@@ -422,7 +461,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('measures each endpoint it reaches afresh, with 3 samples of each at least', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20, probeIntervalMs: 10_000 });
+      const limiter = adaptive({ initialLimit: 20, probeIntervalMs: 10_000 });
       for (let w = 0; w < 12 && !limiter.probing; w++) {
         jest.advanceTimersByTime(1_000);
         // After the first window, 14 ms: within the tolerance, but it does not confirm the 10 ms baseline.
@@ -451,14 +490,14 @@ describe(AdaptiveConcurrencyLimiter, () => {
 
   describe('.update()', () => {
     it('when valid, applies the new bounds and keeps the learned limit within them', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       limiter.update({ initialLimit: 10, maxLimit: 12, smoothing: 0.5 });
       expect(limiter.limit).toBe(12);
       expect(limiter.options).toMatchObject({ maxLimit: 12, smoothing: 0.5, minLimit: 1, initialLimit: 10 });
     });
 
     it('when invalid, throws a ConfigError naming the field and keeps the old settings', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({ initialLimit: 20 });
+      const limiter = adaptive({ initialLimit: 20 });
       expect(() => limiter.update({ smoothing: 0 })).toThrow(
         /adaptiveConcurrency\.smoothing: expected number > 0, received 0 \(number\)/,
       );
@@ -467,7 +506,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
     });
 
     it('stays within min and max', () => {
-      const limiter = new AdaptiveConcurrencyLimiter({
+      const limiter = adaptive({
         initialLimit: 5,
         minLimit: 3,
         maxLimit: 6,

@@ -123,9 +123,14 @@ export class NoLoadRtts {
       }
     }
     this.forget(now, probeIntervalMs);
+    this.confirmAll(now);
+    this.typical = this.typicalOf(endpoints);
+  }
+
+  /** Counts every known baseline as confirmed now (a probe that could not measure them: the client was the bottleneck). */
+  confirmAll(now: number): void {
     for (const b of this.byEndpoint.values()) b.confirmedAt = now;
     this.oldestConfirmed = now;
-    this.typical = this.typicalOf(endpoints);
   }
 
   /**

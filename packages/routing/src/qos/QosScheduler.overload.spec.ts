@@ -1,6 +1,7 @@
 import { OverloadedError, QueueTimeoutError } from '@slipstream/contracts';
 import { RollingPercentile } from './RollingPercentile';
 import { QosScheduler } from './QosScheduler';
+import { IDLE_LOOP } from '../../test/idleLoop';
 
 /**
  * A simulated upstream with `slots` workers that each take `serviceMs` per request; requests
@@ -172,7 +173,7 @@ describe(QosScheduler, () => {
     // healthy upstream), so the unexercised default of 20 meets the sudden 2N and queues inside the
     // upstream until its first window closes: the first 10 s get up to 5× the unloaded p99, then 2×.
     it('when offered 2N with the adaptive limit from its default of 20, cuts the limit in the first second and keeps critical p99 within 2× after', async () => {
-      const scheduler = new QosScheduler();
+      const scheduler = new QosScheduler({ eventLoopUtilization: IDLE_LOOP });
       const r = await runOverload(scheduler);
       report('adaptive', r);
       expectOverloadHandled(r, 5);
@@ -188,7 +189,10 @@ describe(QosScheduler, () => {
     });
 
     it('when the no-load RTT is re-probed during the overload, still keeps critical p99 within 2×', async () => {
-      const scheduler = new QosScheduler({ concurrency: { probeIntervalMs: 10_000 } });
+      const scheduler = new QosScheduler({
+        concurrency: { probeIntervalMs: 10_000 },
+        eventLoopUtilization: IDLE_LOOP,
+      });
       const r = await runOverload(scheduler);
       report('adaptive, probe every 10 s', r);
       expectOverloadHandled(r, 5);

@@ -10,6 +10,7 @@ import { UnknownQosClassError } from '../errors/UnknownQosClassError';
 import type { EventPublisher } from '../events/publishEvent';
 import { AdaptiveConcurrencyLimiter } from '../limit/AdaptiveConcurrencyLimiter';
 import type { ConcurrencyLimit } from '../limit/ConcurrencyLimit';
+import type { EventLoopUtilizationFn } from '../limit/LoopLoad';
 import { FixedConcurrencyLimit } from '../limit/FixedConcurrencyLimit';
 import {
   normalizeLimiterSettings,
@@ -43,6 +44,11 @@ export interface QosSchedulerOptions {
   queueTimeoutHeadroom?: number;
   /** Time source, ms. Defaults to `performance.now()`. */
   clock?: Clock;
+  /**
+   * Where the adaptive limiters read how busy the client's event loop was (see `AdaptiveConcurrencyLimiterOptions`).
+   * Defaults to Node's `performance.eventLoopUtilization`; a test on a simulated clock passes an idle stand-in.
+   */
+  eventLoopUtilization?: EventLoopUtilizationFn;
 }
 
 /** Options of one `acquire`. */
@@ -136,6 +142,7 @@ export class QosScheduler {
   private readonly classes = new Map<string, ClassState>();
   private readonly clusters = new Map<string, ClusterState>();
   private readonly clock: Clock;
+  private readonly eventLoopUtilization: EventLoopUtilizationFn | undefined;
   private readonly waitSamples: number;
   private readonly arrivalRateWindowMs: number;
   private readonly headroom: number;
@@ -144,6 +151,7 @@ export class QosScheduler {
 
   constructor(options: QosSchedulerOptions = {}, bus?: EventPublisher) {
     this.clock = options.clock ?? monotonicClock;
+    this.eventLoopUtilization = options.eventLoopUtilization;
     this.waitSamples = options.waitSamples ?? DEFAULTS.waitSamples;
     this.arrivalRateWindowMs = options.arrivalRateWindowMs ?? DEFAULTS.arrivalRateWindowMs;
     this.headroom = options.queueTimeoutHeadroom ?? DEFAULTS.queueTimeoutHeadroom;
@@ -408,7 +416,13 @@ export class QosScheduler {
     { enabled, settings }: { enabled: boolean; settings: NormalizedLimiterSettings },
   ): ConcurrencyLimit {
     return enabled
-      ? new AdaptiveConcurrencyLimiter({ ...settings, cluster, clock: this.clock, bus: this.bus })
+      ? new AdaptiveConcurrencyLimiter({
+          ...settings,
+          cluster,
+          clock: this.clock,
+          eventLoopUtilization: this.eventLoopUtilization,
+          bus: this.bus,
+        })
       : new FixedConcurrencyLimit(settings.initialLimit);
   }
 
