@@ -130,42 +130,77 @@ export class RetryPolicy {
     this.budget = budget;
   }
 
-  /** Runs `fn`, retrying as the policy allows; rejects with the last attempt's error. */
-  async execute<T>(fn: (attempt: RetryAttempt) => Promise<T>, options: RetryExecuteOptions = {}): Promise<T> {
-    const { deadline, signal } = options;
-    const mayRetry = options.idempotent === true || options.retry === true;
+  /**
+   * Runs `fn`, retrying as the policy allows; rejects with the last attempt's error. The first
+   * attempt (usually the only one) runs without an async frame of its own: its promise is
+   * handed on with one rejection handler, and only a failure enters the retry loop.
+   */
+  execute<T>(fn: (attempt: RetryAttempt) => Promise<T>, options: RetryExecuteOptions = {}): Promise<T> {
     const maxRetries = options.maxRetries ?? this.options.maxRetries;
     if (!(Number.isInteger(maxRetries) && maxRetries >= 0))
-      throw new ConfigError([issue('maxRetries', 'an integer ≥ 0', maxRetries)]);
-    // Allocated on the first failure only: most calls never need one.
-    let excluded: Set<string> | undefined;
+      return Promise.reject(new ConfigError([issue('maxRetries', 'an integer ≥ 0', maxRetries)]));
     this.counters.requests += 1;
     this.budget.deposit();
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw new RequestAbortedError('request aborted', { cause: signal.reason });
-      if (deadline !== undefined && this.now() >= deadline)
-        throw new RequestTimeoutError('deadline passed before the attempt could start');
-      const current: RetryAttempt = { attempt, excluded: excluded ?? NOTHING_EXCLUDED, signal };
+    const refused = this.refusal(options);
+    if (refused !== undefined) return Promise.reject(refused);
+    const first: RetryAttempt = { attempt: 0, excluded: NOTHING_EXCLUDED, signal: options.signal };
+    this.counters.attempts += 1;
+    let result: Promise<T>;
+    try {
+      result = Promise.resolve(fn(first));
+    } catch (error) {
+      return this.retry(fn, options, maxRetries, first, error);
+    }
+    return result.then(undefined, (error: unknown) => this.retry(fn, options, maxRetries, first, error));
+  }
+
+  /** Why no attempt may start now (the caller aborted, or the deadline passed); undefined: it may. */
+  private refusal(options: RetryExecuteOptions): Error | undefined {
+    const { deadline, signal } = options;
+    if (signal?.aborted) return new RequestAbortedError('request aborted', { cause: signal.reason });
+    if (deadline !== undefined && this.now() >= deadline)
+      return new RequestTimeoutError('deadline passed before the attempt could start');
+    return undefined;
+  }
+
+  /** The attempt `failed` ended with `error`: retries while the policy allows; rejects with the last attempt's error. */
+  private async retry<T>(
+    fn: (attempt: RetryAttempt) => Promise<T>,
+    options: RetryExecuteOptions,
+    maxRetries: number,
+    failed: RetryAttempt,
+    error: unknown,
+  ): Promise<T> {
+    const { deadline, signal } = options;
+    const mayRetry = options.idempotent === true || options.retry === true;
+    // Allocated on the first failure only: most calls never need one.
+    let excluded: Set<string> | undefined;
+    let current = failed;
+    for (;;) {
+      if (current.endpoint !== undefined) (excluded ??= new Set()).add(current.endpoint);
+      if (current.endpoints !== undefined) for (const e of current.endpoints) (excluded ??= new Set()).add(e);
+      const attempt = current.attempt;
+      const retryable =
+        mayRetry &&
+        attempt < maxRetries &&
+        isRetryableOutcome(
+          current.outcome ?? classifyError(error, options),
+          statusOf(error),
+          options.retryOn,
+          error,
+        );
+      const delay = this.delayBeforeRetry(error, attempt, retryable, deadline);
+      if (delay === undefined) throw error;
+      this.counters.retries += 1;
+      await sleep(delay, signal);
+      const refused = this.refusal(options);
+      if (refused !== undefined) throw refused;
+      current = { attempt: attempt + 1, excluded: excluded ?? NOTHING_EXCLUDED, signal };
       this.counters.attempts += 1;
       try {
         return await fn(current);
-      } catch (error) {
-        if (current.endpoint !== undefined) (excluded ??= new Set()).add(current.endpoint);
-        if (current.endpoints !== undefined)
-          for (const e of current.endpoints) (excluded ??= new Set()).add(e);
-        const retryable =
-          mayRetry &&
-          attempt < maxRetries &&
-          isRetryableOutcome(
-            current.outcome ?? classifyError(error, options),
-            statusOf(error),
-            options.retryOn,
-            error,
-          );
-        const delay = this.delayBeforeRetry(error, attempt, retryable, deadline);
-        if (delay === undefined) throw error;
-        this.counters.retries += 1;
-        await sleep(delay, signal);
+      } catch (err) {
+        error = err;
       }
     }
   }
