@@ -69,7 +69,7 @@ import {
   type PoolManager,
   validateRequest as validateRequestExport,
 } from '@slipstream/http';
-import { classifyError, type MetricsRegistry } from '@slipstream/monitor';
+import { classifyError, type MetricsRegistry, type RequestSeries } from '@slipstream/monitor';
 import {
   CircuitBreakerRegistry,
   type HedgeStats,
@@ -207,6 +207,12 @@ export class NetworkClient {
     durationMs: number,
   ) => void;
   private readonly sources: Disposer[] = [];
+  /**
+   * The metrics series the record step last wrote to: the next request of the same cluster,
+   * endpoint, route and class writes to it without the registry's lookup (series are never
+   * dropped, see `MetricsRegistry.series`).
+   */
+  private lastSeries: RequestSeries | undefined;
   private dispatcher: ClientDispatcher | undefined;
   /** Streamed responses whose bodies are still open (`destroy()` cuts them). */
   private readonly streams = new Set<HttpStreamResponse>();
@@ -734,11 +740,21 @@ export class NetworkClient {
       if (body !== undefined && !isStreamedBody(body))
         bytesOutLogical = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     }
-    this.metrics!.recordRequest({
-      cluster: x.cluster,
-      endpoint: x.endpoint,
-      route: x.route?.id ?? x.cluster,
-      qosClass: x.qosClass,
+    const { cluster, endpoint, qosClass } = x;
+    const route = x.route?.id ?? cluster;
+    let series = this.lastSeries;
+    const labels = series?.labels;
+    if (
+      labels === undefined ||
+      labels.endpoint !== endpoint ||
+      labels.route !== route ||
+      labels.cluster !== cluster ||
+      labels.qosClass !== qosClass
+    ) {
+      series = this.metrics!.series({ cluster, endpoint, route, qosClass });
+      this.lastSeries = series;
+    }
+    series!.record({
       durationMs,
       status: response?.statusCode,
       outcome,
