@@ -62,6 +62,12 @@ export interface RequestObservation {
    * copy per attempt (a request the observer does not trace). Defaults to true.
    */
   readonly addsHeaders?: boolean;
+  /**
+   * True when none of its methods does anything (a request its observer does not watch, such as
+   * one a tracer without an SDK does not trace): the pipeline may skip it altogether. Defaults
+   * to false.
+   */
+  readonly inert?: boolean;
   /** An attempt is about to be sent; `headers` may be added to before it goes when the observer `addsHeaders`. */
   attemptStarted(attempt: ObservedAttempt, headers: Record<string, string>): AttemptObservation;
   finished(result: ObservedResult): void;

@@ -645,7 +645,7 @@ export class NetworkClient {
     if (this.closed) throw new ClientClosedError('the network client is closed');
     const x = this.exchange(req, opts, kind);
     if (this.observer) {
-      x.observation = this.observer.requestStarted({
+      const observation = this.observer.requestStarted({
         method: x.method,
         path: req.path,
         cluster: x.cluster,
@@ -653,6 +653,8 @@ export class NetworkClient {
         qosClass: x.qosClass,
         kind,
       });
+      // An inert observation (an untraced request's) is skipped at every later step.
+      if (observation.inert !== true) x.observation = observation;
     }
     this.inflight++;
     return x;

@@ -40,19 +40,55 @@ class FanOutObservation implements RequestObservation {
   }
 }
 
+/** What the fan-out answers when every observation of a request is inert. */
+const INERT: RequestObservation = Object.freeze({
+  addsHeaders: false,
+  inert: true,
+  admitted: () => undefined,
+  attemptStarted: () => NO_ATTEMPT_WORK,
+  finished: () => undefined,
+});
+const NO_ATTEMPT_WORK: AttemptObservation = Object.freeze({ finished: () => undefined });
+
 /**
  * The one observer the pipeline calls for `observers`: undefined for none (the pipeline then
- * does no observer work at all), the observer itself for one, a fan-out for several.
+ * does no observer work at all), the observer itself for one, a fan-out for several. The
+ * fan-out leaves out the observations that are `inert` (an untraced request's): it answers the
+ * only one left as it is (unless that would change whether its attempts get a copy of the
+ * headers to add to), an inert observation when none is left.
  */
 export function fanOutObservers(observers: readonly RequestObserver[]): RequestObserver | undefined {
   if (observers.length === 0) return undefined;
   if (observers.length === 1) return observers[0];
+  const addsHeaders = observers.some((o) => o.addsHeaders === true);
   return {
-    addsHeaders: observers.some((o) => o.addsHeaders === true),
-    requestStarted: (request: ObservedRequest) =>
-      new FanOutObservation(
-        observers.map((o) => o.requestStarted(request)),
-        observers,
-      ),
+    addsHeaders,
+    requestStarted: (request: ObservedRequest): RequestObservation => {
+      let live: RequestObservation | undefined;
+      let liveIndex = -1;
+      let several: RequestObservation[] | undefined;
+      let severalObservers: RequestObserver[] | undefined;
+      for (let i = 0; i < observers.length; i++) {
+        const observation = observers[i]!.requestStarted(request);
+        if (observation.inert === true) continue;
+        if (live === undefined) {
+          live = observation;
+          liveIndex = i;
+        } else if (several === undefined) {
+          several = [live, observation];
+          severalObservers = [observers[liveIndex]!, observers[i]!];
+        } else {
+          several.push(observation);
+          severalObservers!.push(observers[i]!);
+        }
+      }
+      if (several !== undefined) return new FanOutObservation(several, severalObservers!);
+      if (live === undefined) return INERT;
+      // The pipeline copies the headers for an observation that does not say it adds none when any observer adds some.
+      const observer = observers[liveIndex]!;
+      return observer.addsHeaders === true || live.addsHeaders === false || !addsHeaders
+        ? live
+        : new FanOutObservation([live], [observer]);
+    },
   };
 }

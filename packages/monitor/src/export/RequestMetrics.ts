@@ -82,6 +82,9 @@ const NO_ATTEMPT_WORK: AttemptObservation = Object.freeze({ finished: () => unde
 
 /** One request on its way, as `RequestMetrics` watches it. */
 class Watched implements RequestObservation {
+  /** It reads the attempt's headers, never adds to them. */
+  readonly addsHeaders = false;
+
   constructor(
     private readonly metrics: RequestMetrics,
     private readonly request: ObservedRequest,

@@ -48,6 +48,7 @@ const NO_ATTEMPT_SPAN: AttemptObservation = Object.freeze({ finished: () => unde
 /** A request that is not traced (no SDK registered, no caller's trace): no span work per attempt. */
 const UNTRACED: RequestObservation = Object.freeze({
   addsHeaders: false,
+  inert: true,
   admitted: () => undefined,
   attemptStarted: () => NO_ATTEMPT_SPAN,
   finished: () => undefined,
