@@ -11,6 +11,15 @@ export class LabelTree<T> {
   private readonly root = new Map<string, Map<string, Map<string, T>>>();
   private readonly list: T[] = [];
   private overflow: T | undefined;
+  /**
+   * The label set last looked up and its series: consecutive requests mostly share their labels,
+   * and a label set's series never changes once looked up (series are never dropped; one the
+   * bound turned away stays on the overflow series).
+   */
+  private lastA: string | undefined;
+  private lastB: string | undefined;
+  private lastC: string | undefined;
+  private last: T | undefined;
 
   constructor(
     private readonly maxSeries: number,
@@ -19,7 +28,13 @@ export class LabelTree<T> {
 
   /** The series of (a, b, c), or the overflow series when the bound is reached. */
   get(a: string, b: string, c: string): T {
-    return this.root.get(a)?.get(b)?.get(c) ?? this.create(a, b, c);
+    if (c === this.lastC && b === this.lastB && a === this.lastA) return this.last!;
+    const series = this.root.get(a)?.get(b)?.get(c) ?? this.create(a, b, c);
+    this.lastA = a;
+    this.lastB = b;
+    this.lastC = c;
+    this.last = series;
+    return series;
   }
 
   /** Every series, the overflow series included once it exists. */
