@@ -4,6 +4,7 @@ export { Hedger } from './Hedger';
 export type { HedgeExecuteOptions, HedgerOptions, HedgeStats } from './Hedger';
 export {
   classifyError,
+  classifyResponse,
   classifyStatus,
   isRetryableOutcome,
   OUTCOME_EFFECTS,

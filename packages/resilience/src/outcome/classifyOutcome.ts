@@ -103,6 +103,14 @@ export function classifyStatus(status: number, retryAfter = false): OutcomeKind 
 }
 
 /**
+ * `classifyStatus` of a response with `headers` (lower-case names): whether it carries a
+ * `retry-after` is looked up only for a 503, the one status it changes.
+ */
+export function classifyResponse(status: number, headers: object): OutcomeKind {
+  return classifyStatus(status, status === 503 && 'retry-after' in headers);
+}
+
+/**
  * The verdict on an attempt that ended with `error`, read from data only (codes, status, the
  * context), never from message text. The caller's abort or a passed overall deadline is a
  * cancellation whatever the error says; a timeout before the deadline (the breaker's or the

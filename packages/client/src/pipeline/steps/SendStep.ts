@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpRequestOptions, HttpResponse, PoolManager } from '@slipstream/http';
-import { classifyStatus as classifyStatusExport } from '@slipstream/resilience';
+import { classifyResponse as classifyResponseExport } from '@slipstream/resilience';
 import { UpstreamResponseError } from '../../errors/UpstreamResponseError';
 import { attemptEnded } from '../attemptEvents';
 import { failsAttempt, type Exchange } from '../Exchange';
@@ -10,7 +10,7 @@ import { sendOnPool } from '../sendOnPool';
  * of tsc and esbuild), and reading one per request through its import costs ~15–30 ns a time
  * (measured under tsx, Node 20), several times per request.
  */
-const classifyStatus = classifyStatusExport;
+const classifyResponse = classifyResponseExport;
 
 /**
  * send (`request()`): one attempt on the picked endpoint's pool, within the route's per-try
@@ -36,7 +36,7 @@ export class SendStep {
 /** The attempt's response arrived: the attempt is classified and learned; one the retry step may act on throws. */
 function learnResponse(x: Exchange, response: HttpResponse): HttpResponse {
   const status = response.statusCode;
-  const outcome = classifyStatus(status, 'retry-after' in response.headers);
+  const outcome = classifyResponse(status, response.headers);
   // The upstream's time: what the request spent waiting for a connection was the client's.
   attemptEnded(x, x.picked!, performance.now() - x.sentAt - response.queuedMs, outcome, status, undefined);
   if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
