@@ -1,41 +1,36 @@
 import { judgeRatio, ratioVerdict, roundsVerdict } from './verdict';
 
-/** A ratio whose median's interval is [low, high] and whose paired range is wider. */
-const interval = (low: number, high: number) => ({
-  median: (low + high) / 2,
-  low,
-  high,
+/** A ratio whose paired range is [min, max] and whose median's interval is narrower. */
+const range = (min: number, max: number) => ({
+  median: (min + max) / 2,
+  low: min + (max - min) / 4,
+  high: max - (max - min) / 4,
   confidence: 0.96,
-  min: low - 0.3,
-  max: high + 0.3,
+  min,
+  max,
   pairs: 40,
 });
 
 describe(judgeRatio, () => {
-  it("is met when the median's whole interval lies on the target side, not met when wholly off it (the range is not read)", () => {
-    expect(judgeRatio(interval(1.1, 1.5), { op: '≥', value: 1 })).toBe('met');
-    expect(judgeRatio(interval(0.5, 0.9), { op: '≥', value: 1 })).toBe('not met');
-    expect(judgeRatio(interval(0.9, 1.0), { op: '≤', value: 1.02 })).toBe('met');
+  it('is met when the whole paired range lies on the target side, not met when wholly off it (the interval is not read)', () => {
+    expect(judgeRatio(range(1.1, 1.5), { op: '≥', value: 1 })).toBe('met');
+    expect(judgeRatio(range(0.5, 0.9), { op: '≥', value: 1 })).toBe('not met');
+    expect(judgeRatio(range(0.9, 1.0), { op: '≤', value: 1.02 })).toBe('met');
+    // The median's interval lies above 1, the range reaches below it.
+    expect(judgeRatio({ ...range(0.95, 1.5), low: 1.1, high: 1.3 }, { op: '≥', value: 1 })).toBe(
+      'within noise',
+    );
   });
 
-  it("is within noise when the rounds' medians straddle the target though the pairs' interval does not", () => {
-    const drifting = { ...interval(0.9, 0.95), rounds: { low: 0.88, high: 1.05 } };
-    expect(judgeRatio(drifting, { op: '≤', value: 1.02 })).toBe('within noise');
-    expect(judgeRatio(drifting, { op: '≥', value: 0.85 })).toBe('met');
-    expect(
-      judgeRatio({ ...interval(0.6, 0.7), rounds: { low: 0.5, high: 0.8 } }, { op: '≥', value: 0.9 }),
-    ).toBe('not met');
+  it("reads '<' strictly: a range that reaches the value is not wholly below it", () => {
+    expect(judgeRatio(range(0.8, 0.99), { op: '<', value: 1 })).toBe('met');
+    expect(judgeRatio(range(0.9, 1), { op: '<', value: 1 })).toBe('within noise');
+    expect(judgeRatio(range(0.9, 1), { op: '≤', value: 1 })).toBe('met');
+    expect(judgeRatio(range(1, 1.2), { op: '<', value: 1 })).toBe('not met');
   });
 
-  it("reads '<' strictly: an interval that reaches the value is not wholly below it", () => {
-    expect(judgeRatio(interval(0.8, 0.99), { op: '<', value: 1 })).toBe('met');
-    expect(judgeRatio(interval(0.9, 1), { op: '<', value: 1 })).toBe('within noise');
-    expect(judgeRatio(interval(0.9, 1), { op: '≤', value: 1 })).toBe('met');
-    expect(judgeRatio(interval(1, 1.2), { op: '<', value: 1 })).toBe('not met');
-  });
-
-  it('is within noise when the interval straddles the target, or nothing was paired', () => {
-    expect(judgeRatio(interval(0.46, 1.9), { op: '≥', value: 0.85 })).toBe('within noise');
+  it('is within noise when the range straddles the target, or nothing was paired', () => {
+    expect(judgeRatio(range(0.46, 1.9), { op: '≥', value: 0.85 })).toBe('within noise');
     expect(
       judgeRatio(
         { median: 0, low: 0, high: 0, confidence: 0, min: 0, max: 0, pairs: 0 },
@@ -47,13 +42,14 @@ describe(judgeRatio, () => {
 
 describe(ratioVerdict, () => {
   it('prints the target, the median, its interval, the range and the verdict', () => {
-    expect(ratioVerdict('x', interval(1.1, 1.3), { op: '≥', value: 1 })).toBe(
-      'target x ≥ 1: median 1.2000000000000002 of 40 paired ratios (96 % CI 1.1–1.3, range 0.8–1.6): met',
+    const r = { median: 1.3, low: 1.2, high: 1.4, confidence: 0.96, min: 1.1, max: 1.5, pairs: 40 };
+    expect(ratioVerdict('x', r, { op: '≥', value: 1 })).toBe(
+      'target x ≥ 1: median 1.3 of 40 paired ratios (96 % CI 1.2–1.4, range 1.1–1.5): met',
     );
     expect(
-      ratioVerdict('x', { ...interval(1.1, 1.3), rounds: { low: 0.9, high: 1.2 } }, { op: '≥', value: 1 }),
+      ratioVerdict('x', { ...r, min: 0.9, rounds: { low: 1.1, high: 1.2 } }, { op: '≥', value: 1 }),
     ).toBe(
-      "target x ≥ 1: median 1.2000000000000002 of 40 paired ratios (96 % CI 1.1–1.3, range 0.8–1.6, rounds' medians 0.9–1.2): within noise",
+      "target x ≥ 1: median 1.3 of 40 paired ratios (96 % CI 1.2–1.4, range 0.9–1.5, rounds' medians 1.1–1.2): within noise",
     );
   });
 });
