@@ -9,6 +9,8 @@ describe('pairedRatio()', () => {
       low: 0.9,
       high: 1,
       confidence: 0.75,
+      verdictLow: 0.9,
+      verdictHigh: 1,
       min: 0.9,
       max: 1,
       pairs: 3,
@@ -25,6 +27,8 @@ describe('pairedRatio()', () => {
       low: 0.475,
       high: 0.95,
       confidence: 0.938,
+      verdictLow: 0.475,
+      verdictHigh: 0.95,
       min: 0.475,
       max: 0.95,
       pairs: 5,
@@ -39,6 +43,8 @@ describe('pairedRatio()', () => {
       low: 0,
       high: 0,
       confidence: 0,
+      verdictLow: 0,
+      verdictHigh: 0,
       min: 0,
       max: 0,
       pairs: 0,
@@ -48,9 +54,19 @@ describe('pairedRatio()', () => {
 
 describe('describePairedRatio()', () => {
   it("names the ratio, its median, the median's interval and the range", () => {
-    const r = { median: 0.98, low: 0.96, high: 1, confidence: 0.959, min: 0.9, max: 1.07, pairs: 40 };
+    const r = {
+      median: 0.98,
+      low: 0.96,
+      high: 1,
+      confidence: 0.959,
+      verdictLow: 0.93,
+      verdictHigh: 1.04,
+      min: 0.9,
+      max: 1.07,
+      pairs: 40,
+    };
     expect(describePairedRatio('x', r)).toBe(
-      'x: median of 40 paired ratios 0.98 (95 % CI 0.96–1, range 0.9–1.07)',
+      'x: median of 40 paired ratios 0.98 (95 % CI 0.96–1, 99.9 % 0.93–1.04, range 0.9–1.07)',
     );
   });
 });

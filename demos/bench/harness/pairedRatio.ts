@@ -11,6 +11,14 @@ export interface PairedRatio {
   high: number;
   /** The interval's coverage: 0.95 or more, lower with fewer than 6 pairs (then it is the range). */
   confidence: number;
+  /**
+   * The median's interval at `VERDICT_CONFIDENCE` (99.9 %): what the verdict reads. With up to 11 pairs it is
+   * the paired range; with 20, the third lowest to the third highest pair (the range without the two most
+   * extreme pairs at each end, so that a disturbed block or two cannot decide).
+   */
+  verdictLow: number;
+  /** Upper end of the verdict's interval. */
+  verdictHigh: number;
   /** The lowest per-pair ratio. */
   min: number;
   /** The highest per-pair ratio. */
@@ -57,14 +65,24 @@ export function runRatio<R>(candidate: R, baseline: R, metric: (run: R) => numbe
   return c > 0 && b > 0 && Number.isFinite(c) && Number.isFinite(b) ? c / b : undefined;
 }
 
-/** The median of `ratios` (one per pair), its 95 % confidence interval (`medianInterval`) and their range. */
+/** The confidence of the median's interval a verdict reads (`PairedRatio.verdictLow`–`verdictHigh`). */
+export const VERDICT_CONFIDENCE = 0.999;
+
+/**
+ * The median of `ratios` (one per pair), its 95 % confidence interval (`medianInterval`), its 99.9 % one (the
+ * verdict's) and their range.
+ */
 export function ratioSummary(ratios: readonly number[]): PairedRatio {
-  const interval = medianInterval(ratios) ?? { low: 0, high: 0, confidence: 0 };
+  const none = { low: 0, high: 0, confidence: 0 };
+  const interval = medianInterval(ratios) ?? none;
+  const wide = medianInterval(ratios, VERDICT_CONFIDENCE) ?? none;
   return {
     median: ratio(median(ratios), 1),
     low: ratio(interval.low, 1),
     high: ratio(interval.high, 1),
     confidence: ratio(interval.confidence, 1),
+    verdictLow: ratio(wide.low, 1),
+    verdictHigh: ratio(wide.high, 1),
     min: ratios.length === 0 ? 0 : ratio(Math.min(...ratios), 1),
     max: ratios.length === 0 ? 0 : ratio(Math.max(...ratios), 1),
     pairs: ratios.length,
@@ -77,10 +95,13 @@ export function describePairedRatio(name: string, r: PairedRatio): string {
 }
 
 /**
- * The median's interval, the paired range and, when grouped in rounds, the rounds' medians:
- * "95 % CI 0.96–1.01, range 0.9–1.07, rounds' medians 0.95–1.02".
+ * The median's interval, the verdict's (99.9 %) one, the paired range and, when grouped in rounds, the
+ * rounds' medians: "95 % CI 0.96–1.01, 99.9 % 0.93–1.04, range 0.9–1.07, rounds' medians 0.95–1.02".
  */
 export function describeInterval(r: PairedRatio): string {
   const rounds = r.rounds === undefined ? '' : `, rounds' medians ${r.rounds.low}–${r.rounds.high}`;
-  return `${Math.floor(r.confidence * 100)} % CI ${r.low}–${r.high}, range ${r.min}–${r.max}${rounds}`;
+  return (
+    `${Math.floor(r.confidence * 100)} % CI ${r.low}–${r.high}, 99.9 % ${r.verdictLow}–${r.verdictHigh}, ` +
+    `range ${r.min}–${r.max}${rounds}`
+  );
 }
