@@ -341,6 +341,50 @@ describe('NetworkClient (routing and admission)', () => {
       expect(cuts).toEqual([]);
     }, 30_000);
 
+    it("regression (issue 12): a client whose own work keeps its event loop busy still cuts the limit when the upstream's queue grows its latency", async () => {
+      // An upstream serving 4 at once (20 ms each) behind 64 callers: ~320 ms queued in it. The app's own work
+      // keeps the loop busy ~90 % (4 ms chunks): the limiter must still read the upstream's queue.
+      ups[0]!.setBehaviour({ latencyMs: 20, maxConcurrent: 4 });
+      client = createNetworkClient({
+        clusters: [
+          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+        ],
+        pool: { connections: 64 },
+      });
+      let burning = true;
+      let burn: NodeJS.Timeout | undefined;
+      const spin = (): void => {
+        const t = performance.now();
+        while (performance.now() - t < 4);
+        if (burning) burn = setTimeout(spin, 0);
+      };
+      spin();
+      const started = performance.now();
+      let shed = 0;
+      const caller = async (): Promise<void> => {
+        // Bounded: 4 s, and 2_000 tries at most.
+        for (let i = 0; i < 2_000 && performance.now() - started < 4_000; i++) {
+          try {
+            await client!.request({ path: PATH, cluster: 'api' });
+          } catch (err) {
+            if (!OverloadedError.is(err)) throw err;
+            shed++;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: 64 }, caller));
+      } finally {
+        burning = false;
+        clearTimeout(burn);
+        ups[0]!.setBehaviour({});
+      }
+      // Read as the client's own queueing, the limit grew to 128 and nothing was shed (p50 ~350 ms).
+      expect(client.stats().routing.concurrencyLimits['api']).toBeLessThan(32);
+      expect(shed).toBeGreaterThan(0);
+    }, 30_000);
+
     it('when the primary cluster slows, traffic moves to the alternative and back after recovery', async () => {
       const { bus, events } = recordingBus();
       const [primary, backup] = ups as [Upstream, Upstream];

@@ -18,7 +18,7 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
   /** Where `network.limit.changed` is published. Defaults to none. */
   bus?: EventPublisher;
   /**
-   * Where the limiter reads how busy the client's event loop was over each window (see "Client-bound" below).
+   * Where the limiter reads how busy the client's event loop was over each window and probe (see "Probe" below).
    * Defaults to Node's `performance.eventLoopUtilization`; a test on a simulated clock passes an idle stand-in.
    */
   eventLoopUtilization?: EventLoopUtilizationFn | undefined;
@@ -33,14 +33,17 @@ export interface AdaptiveConcurrencyLimiterOptions extends AdaptiveLimiterSettin
 const MIN_FAIL_FAST_WAIT_MS = 20;
 
 /**
- * A window over which the client's event loop was busy at least this share of the time is client-bound: its
- * RTTs are mostly the client's own queueing (a response waits in its socket until the loop gets to it, and by
- * Little's law the RTT grows with the requests in flight), not the upstream's. In the http bench (32 in flight to
- * nginx answering at once, the bench process busy 0.88–1.00 of every window) each probe measured the no-load RTT
- * at fewer requests in flight, hence lower, so every probe cut the limit again: 45 → 10 → 4 in a minute, then
- * "estimated queue time 21 ms exceeds 20 ms" shed up to 2 800 requests of 3 000.
+ * While the client's event loop is busy at least this share of the time, its RTTs are partly its own queueing (a
+ * response waits in its socket until the loop gets to it, and by Little's law that wait grows with the requests
+ * in flight), so a probe, which holds fewer requests in flight, measures less of it and reads a lower no-load RTT
+ * than the one the windows are compared with. In the http bench (32 in flight to nginx answering at once, the
+ * bench process busy 0.88–1.00 of every window) every probe cut the limit again: 45 → 10 → 4 in a minute, then
+ * "estimated queue time 21 ms exceeds 20 ms" shed up to 2 800 requests of 3 000. No probe starts while the loop is
+ * that busy, and one that ran that busy teaches nothing. (Windows are still read: a busy client's upstream that
+ * queues must be cut as anywhere, and skipping busy windows left an upstream serving 4 at once behind 64 callers
+ * at 17× its no-load RTT with the limit at 128.)
  */
-const CLIENT_BOUND_UTILIZATION = 0.85;
+const PROBE_BUSY_UTILIZATION = 0.85;
 
 /**
  * A window's RTT is near the no-load one when it exceeds it by at most this share of the tolerated excess
@@ -102,12 +105,6 @@ const RECOVERED_WINDOWS = 3;
  *   limiters and Envoy's adaptive concurrency reject the excess). Otherwise it is undefined: a
  *   burst waits (up to its class's queue timeout) while the limit grows. During a probe too: the
  *   probe holds the limit below capacity on purpose for a round trip or two.
- * - **Client-bound** (the client's own event loop was busy ≥ 85 % of the window, `eventLoopUtilization`, and
- *   nothing was dropped): a response waits in its socket until the loop gets to it, so the RTTs are the
- *   client's own queueing, which grows with the requests in flight as the upstream's would. The window
- *   teaches the baselines nothing and reads as no congestion (the limit grows if it binds), without counting
- *   towards recovery; no fail-fast, and no probe starts (a probe that ran client-bound teaches nothing either:
- *   at fewer requests in flight it measured less of the client's queueing, so every probe lowered the baseline).
  * - **App-limited** (in-flight never reached half the limit, nobody waited, nothing dropped): the window says
  *   nothing about capacity, so the limit neither grows nor shrinks (only the baseline learns).
  * - **Probe**: when no window has confirmed the `noLoadRtt` of an endpoint it reached for
@@ -116,7 +113,10 @@ const RECOVERED_WINDOWS = 3;
  *   they reached, up to 4 × `minWindowSamples`); each endpoint's median RTT among them becomes its
  *   new `noLoadRtt` (it may go up: the upstream really got slower). Since the limit settles where the RTT is
  *   `rttTolerance ×` the no-load one, i.e. near `rttTolerance ×` the upstream's capacity, the
- *   probe limit is below that capacity and the probe sees no queueing.
+ *   probe limit is below that capacity and the probe sees no queueing. Not while the client's own
+ *   event loop is busy ≥ 85 % of the time (`eventLoopUtilization`): its RTTs are then partly its own
+ *   queueing, of which a probe at fewer requests in flight measures less; no probe starts then, and
+ *   one that ran that busy teaches nothing (it counts as confirming the baselines).
  *
  * `limit` is the integer part of the estimate (the probe limit while probing).
  */
@@ -173,10 +173,8 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private drainMs = 0;
   /** Whether the last closed window had a dropped request. */
   private lastDropped = false;
-  /** How busy the client's event loop was over each window. */
+  /** How busy the client's event loop was over each window (and probe): no probe runs on a busy loop. */
   private readonly loopLoad: LoopLoad;
-  /** Whether the client's event loop was the bottleneck over the last closed window (see `CLIENT_BOUND_UTILIZATION`). */
-  private clientBound = false;
 
   constructor(options: AdaptiveConcurrencyLimiterOptions = {}) {
     this.settings = normalizeLimiterSettings(options);
@@ -204,8 +202,6 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   get maxQueueWaitMs(): number | undefined {
     // A probe holds the limit below the capacity on purpose, for a round trip or two: waiting it out is its cost.
     if (this.probing) return undefined;
-    // A client-bound request waits for the client's own loop, not for the upstream: shedding it would not relieve it.
-    if (this.clientBound) return undefined;
     // At the capacity learned under congestion, until latency has been back near no-load for a few windows.
     const atCapacity = this.estimate >= this.growthCeiling && !this.recovered;
     if (!this.elevated && !atCapacity) return undefined;
@@ -297,20 +293,15 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
   private closeWindow(now: number, binding: boolean): void {
     const o = this.settings;
     const dropped = this.windowDropped;
-    // Client-bound: the window's RTTs say nothing about the upstream (drops still do). It neither teaches the
-    // baselines nor counts as congestion, recovery or a reason to probe; the limit grows if it binds, as without congestion.
-    const clientBound = this.loopLoad.sinceLast() >= CLIENT_BOUND_UTILIZATION && !dropped;
-    this.clientBound = clientBound;
+    const loopBusy = this.loopLoad.sinceLast() >= PROBE_BUSY_UTILIZATION;
     // The window's RTT as a multiple of the no-load one; undefined when every sample was dropped (no RTT).
-    const shortRatio = clientBound
-      ? 1
-      : this.baselines.learnWindow(
-          this.windowRtts,
-          this.windowEndpoints,
-          now,
-          o.minWindowSamples,
-          o.probeIntervalMs,
-        );
+    const shortRatio = this.baselines.learnWindow(
+      this.windowRtts,
+      this.windowEndpoints,
+      now,
+      o.minWindowSamples,
+      o.probeIntervalMs,
+    );
     const usedInflight = this.windowMaxInflight;
     const queued = this.windowMaxQueued;
     const started = this.windowStart;
@@ -321,11 +312,9 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
     const nearNoLoad = ratio <= 1 + NEAR_NO_LOAD * (o.rttTolerance - 1);
     const gradient = dropped ? 0.5 : Math.max(0.5, Math.min(1, o.rttTolerance / ratio));
     this.elevated = dropped || !nearNoLoad;
-    if (!clientBound) {
-      this.nearStreak = this.elevated ? 0 : this.nearStreak + 1;
-      if (this.nearStreak === 1) this.nearSince = started;
-      this.recovered = this.nearStreak >= RECOVERED_WINDOWS && now - this.nearSince >= o.windowMs;
-    }
+    this.nearStreak = this.elevated ? 0 : this.nearStreak + 1;
+    if (this.nearStreak === 1) this.nearSince = started;
+    this.recovered = this.nearStreak >= RECOVERED_WINDOWS && now - this.nearSince >= o.windowMs;
     this.drainMs = 0;
     const startsDropRun = dropped && !this.lastDropped;
     this.lastDropped = dropped;
@@ -369,15 +358,15 @@ export class AdaptiveConcurrencyLimiter implements ConcurrencyLimit {
       );
       this.overshooting = false;
     }
-    if (!clientBound && now - this.baselines.oldestConfirmedAt >= o.probeIntervalMs)
+    if (!loopBusy && now - this.baselines.oldestConfirmedAt >= o.probeIntervalMs)
       this.probeLimit = this.probeLimitFor(this.estimate);
     this.announce(before);
   }
 
   private endProbe(now: number): void {
     const before = this.limit;
-    // A client-bound probe measured the client's own queueing at fewer requests in flight: it teaches nothing.
-    if (this.loopLoad.sinceLast() < CLIENT_BOUND_UTILIZATION)
+    // A probe on a busy loop measured less of the client's own queueing than the windows hold: it teaches nothing.
+    if (this.loopLoad.sinceLast() < PROBE_BUSY_UTILIZATION)
       this.baselines.learnProbe(this.windowRtts, this.windowEndpoints, now, this.settings.probeIntervalMs);
     else this.baselines.confirmAll(now);
     this.probeLimit = 0;
