@@ -243,6 +243,40 @@ describe('NetworkClient', () => {
       ]);
     });
 
+    it('regression (issue 14): round-robin leaves an endpoint whose circuit is open out of rotation while another can take the request', async () => {
+      const { bus, next } = recordingBus();
+      const [good, bad] = ups as [Upstream, Upstream];
+      // Most of its answers 500: its breaker opens (outlier ejection is kept out of the way).
+      bad.setBehaviour([{ match: { path: PATH }, behaviour: { errorRate: 0.8 } }]);
+      client = createNetworkClient(
+        {
+          clusters: [
+            {
+              cluster: 'api',
+              algorithm: 'round-robin',
+              endpoints: [{ origin: good.origin }, { origin: bad.origin }],
+              healthCheck: { intervalMs: 60_000 },
+              outlierDetection: { consecutiveFailures: 1_000 },
+            },
+          ],
+          breaker: { volumeThreshold: 5, resetTimeoutMs: 60_000 },
+          retry: { maxRetries: 0 },
+        },
+        { bus },
+      );
+      const opened = next('network.breaker.opened');
+      // No retries: each request is one attempt, on the endpoint round-robin picked.
+      for (let i = 0; i < 40; i++) await client.request({ method: 'POST', path: PATH, cluster: 'api' });
+      await opened;
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, () => client!.request({ method: 'POST', path: PATH, cluster: 'api' })),
+      );
+      // Left in rotation, every other request failed with BrokenCircuitError.
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      expect(outcomes.every((o) => o.status === 'fulfilled' && o.value.statusCode === 200)).toBe(true);
+      bad.setBehaviour([]);
+    });
+
     it('when the circuit is open and a fallback is configured, answers with the fallback', async () => {
       const one = ups.slice(0, 1);
       one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 500 } }]);

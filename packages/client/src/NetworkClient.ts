@@ -673,7 +673,7 @@ export class NetworkClient {
       const steps: PipelineStep<Exchange, PipelineResponse>[] = [new AdmitStep(this.scheduler)];
       if (x.retry) steps.push(new RetryStep(this.retry));
       if (hedged) steps.push(this.hedge);
-      steps.push(new PickStep());
+      steps.push(new PickStep(this.breakers));
       if (this.addedSteps.length > 0) steps.push(new AddedSteps(this.addedSteps, stream));
       steps.push(new BreakerStep(this.breakers));
       const addsHeaders = this.observer?.addsHeaders === true;

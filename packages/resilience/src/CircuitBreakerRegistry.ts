@@ -134,6 +134,8 @@ export class CircuitBreakerRegistry {
   private readonly clusterOptions = new Map<string, Resolved>();
   /** Breakers by cluster (undefined: calls that name none), then by key. */
   private readonly entries = new Map<string | undefined, Map<string, Entry>>();
+  /** The keys whose circuit is open (not half-open), by cluster. */
+  private readonly openKeys = new Map<string | undefined, Set<string>>();
   /** Controllers of settled, never-aborted calls that released their signal (see `releasesSignal`). */
   private readonly spareControllers: AbortController[] = [];
   /** Called on every state change, before it is published. */
@@ -187,6 +189,15 @@ export class CircuitBreakerRegistry {
   /** The state of the breaker of `key` in `cluster` (closed when it has none yet). */
   state(key: string, cluster?: string): BreakerState {
     return this.entries.get(cluster)?.get(key)?.state ?? 'closed';
+  }
+
+  /**
+   * The keys of `cluster` whose circuit is open now (not half-open: that one admits its probe), so that a
+   * balancer leaves them out while another endpoint can take the request; undefined when none is.
+   */
+  openEndpoints(cluster: string | undefined): ReadonlySet<string> | undefined {
+    const open = this.openKeys.get(cluster);
+    return open !== undefined && open.size > 0 ? open : undefined;
   }
 
   /** Measured counters and state of every breaker. */
@@ -259,6 +270,7 @@ export class CircuitBreakerRegistry {
       ) {
         entry.breaker.shutdown();
         byKey.set(key, this.create(key, cluster, entry.stats));
+        this.openKeys.get(cluster)?.delete(key); // rebuilt closed
         continue;
       }
       entry.options = next;
@@ -371,6 +383,10 @@ export class CircuitBreakerRegistry {
     const cluster = entry.cluster ?? entry.options.cluster;
     if (cluster !== undefined) event.cluster = cluster;
     entry.state = to;
+    let open = this.openKeys.get(entry.cluster);
+    if (open === undefined) this.openKeys.set(entry.cluster, (open = new Set()));
+    if (to === 'open') open.add(key);
+    else open.delete(key);
     this.onStateChange?.(event);
     this.bus
       ?.publish(TOPICS[to], event)
