@@ -30,6 +30,15 @@ describe(judgeRatio, () => {
     expect(judgeRatio(ratioSummary([...ratios, 1.5, 1.15, 1.11, 1.01]), target)).toBe('within noise');
   });
 
+  it("is within noise when the rounds' medians straddle the target though the pairs' interval does not", () => {
+    const drifting = { ...verdictInterval(0.9, 0.95), rounds: { low: 0.88, high: 1.05 } };
+    expect(judgeRatio(drifting, { op: '≤', value: 1.02 })).toBe('within noise');
+    expect(judgeRatio(drifting, { op: '≥', value: 0.85 })).toBe('met');
+    expect(
+      judgeRatio({ ...verdictInterval(0.6, 0.7), rounds: { low: 0.5, high: 0.8 } }, { op: '≥', value: 0.9 }),
+    ).toBe('not met');
+  });
+
   it("reads '<' strictly: an interval that reaches the value is not wholly below it", () => {
     expect(judgeRatio(verdictInterval(0.8, 0.99), { op: '<', value: 1 })).toBe('met');
     expect(judgeRatio(verdictInterval(0.9, 1), { op: '<', value: 1 })).toBe('within noise');
@@ -54,6 +63,9 @@ describe(ratioVerdict, () => {
     const r = { ...verdictInterval(1.1, 1.5), median: 1.3, rounds: { low: 1.2, high: 1.4 } };
     expect(ratioVerdict('x', r, { op: '≥', value: 1 })).toBe(
       "target x ≥ 1: median 1.3 of 40 paired ratios (96 % CI 1.11–1.49, 99.9 % 1.1–1.5, range 0.8–1.8, rounds' medians 1.2–1.4): met",
+    );
+    expect(ratioVerdict('x', { ...r, rounds: { low: 0.9, high: 1.4 } }, { op: '≥', value: 1 })).toMatch(
+      /: within noise$/,
     );
   });
 });
