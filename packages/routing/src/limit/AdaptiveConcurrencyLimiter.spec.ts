@@ -334,14 +334,20 @@ describe(AdaptiveConcurrencyLimiter, () => {
       utilization: share.value,
     });
 
-    it("regression (issue 14): while the client's own event loop is busy, no probe starts (at fewer requests in flight it would read less of the client's own queueing and cut the limit again)", () => {
-      const share = { value: 0.95 };
+    /** A limiter that probes after 10 s without confirmation, on a loop busy `share.value`, after a first window at 10 ms. */
+    function probingOn(share: { value: number }): AdaptiveConcurrencyLimiter {
       const limiter = adaptive({
         initialLimit: 40,
         probeIntervalMs: 10_000,
         eventLoopUtilization: busyLoop(share),
       });
       feedWindow(limiter, 10, 10, 1_000, 32);
+      return limiter;
+    }
+
+    it("regression (issue 14): while the client's own event loop is busy, no probe starts (at fewer requests in flight it would read less of the client's own queueing and cut the limit again)", () => {
+      const share = { value: 0.95 };
+      const limiter = probingOn(share);
       // 13 ms: within the tolerance, but it does not confirm the 10 ms baseline.
       for (let w = 0; w < 15; w++) feedWindow(limiter, 13, 10, 1_000, 32);
       expect(limiter.probing).toBe(false);
@@ -352,12 +358,7 @@ describe(AdaptiveConcurrencyLimiter, () => {
 
     it('a probe that ran on a busy loop teaches nothing: the baselines stay', () => {
       const share = { value: 0.5 };
-      const limiter = adaptive({
-        initialLimit: 40,
-        probeIntervalMs: 10_000,
-        eventLoopUtilization: busyLoop(share),
-      });
-      feedWindow(limiter, 10, 10, 1_000, 32);
+      const limiter = probingOn(share);
       for (let w = 0; w < 15 && !limiter.probing; w++) feedWindow(limiter, 13, 10, 1_000, 32);
       expect(limiter.probing).toBe(true);
       share.value = 0.95;
