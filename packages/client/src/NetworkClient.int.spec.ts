@@ -277,6 +277,40 @@ describe('NetworkClient', () => {
       bad.setBehaviour([]);
     });
 
+    it('regression (issue 14): while a half-open circuit runs its one probe, round-robin sends the other requests elsewhere', async () => {
+      const { bus, next } = recordingBus();
+      const [good, bad] = ups as [Upstream, Upstream];
+      bad.setBehaviour([{ match: { path: PATH }, behaviour: { status: 500 } }]);
+      client = createNetworkClient(
+        {
+          clusters: [
+            {
+              cluster: 'api',
+              algorithm: 'round-robin',
+              endpoints: [{ origin: good.origin }, { origin: bad.origin }],
+              healthCheck: { intervalMs: 60_000 },
+              outlierDetection: { consecutiveFailures: 1_000 },
+            },
+          ],
+          breaker: { volumeThreshold: 5, resetTimeoutMs: 300 },
+          retry: { maxRetries: 0 },
+        },
+        { bus },
+      );
+      const opened = next('network.breaker.opened');
+      for (let i = 0; i < 20; i++) await client.request({ method: 'POST', path: PATH, cluster: 'api' });
+      await opened;
+      // Healed but slow: the probe is still under way while the burst is sent.
+      for (const u of [good, bad]) u.setBehaviour([{ match: { path: PATH }, behaviour: { latencyMs: 200 } }]);
+      await next('network.breaker.halfOpen');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, () => client!.request({ method: 'POST', path: PATH, cluster: 'api' })),
+      );
+      // Left in rotation, all but the probe of those sent to the half-open endpoint failed with BrokenCircuitError.
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      for (const u of [good, bad]) u.setBehaviour([]);
+    });
+
     it('when the circuit is open and a fallback is configured, answers with the fallback', async () => {
       const one = ups.slice(0, 1);
       one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { status: 500 } }]);

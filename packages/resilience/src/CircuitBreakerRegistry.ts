@@ -134,7 +134,7 @@ export class CircuitBreakerRegistry {
   private readonly clusterOptions = new Map<string, Resolved>();
   /** Breakers by cluster (undefined: calls that name none), then by key. */
   private readonly entries = new Map<string | undefined, Map<string, Entry>>();
-  /** The keys whose circuit is open (not half-open), by cluster. */
+  /** The keys whose circuit takes no call now, by cluster: open, or half-open with its one probe under way. */
   private readonly openKeys = new Map<string | undefined, Set<string>>();
   /** Controllers of settled, never-aborted calls that released their signal (see `releasesSignal`). */
   private readonly spareControllers: AbortController[] = [];
@@ -164,6 +164,8 @@ export class CircuitBreakerRegistry {
     const controller = (reusable ? this.spareControllers.pop() : undefined) ?? new AbortController();
     const signal = options.signal;
     const call = new Call(fn, controller, options);
+    // The first call of a half-open circuit is its probe: until it ends (close or open again), it takes no other.
+    if (entry.state === 'halfOpen') this.markUnavailable(key, entry);
     // The listener exists only when the caller gave a signal.
     if (signal) {
       if (signal.aborted) call.handleEvent();
@@ -192,8 +194,9 @@ export class CircuitBreakerRegistry {
   }
 
   /**
-   * The keys of `cluster` whose circuit is open now (not half-open: that one admits its probe), so that a
-   * balancer leaves them out while another endpoint can take the request; undefined when none is.
+   * The keys of `cluster` whose circuit takes no call now: open, or half-open with its one probe under
+   * way (a half-open circuit admits that probe and rejects the rest), so that a balancer leaves them out
+   * while another endpoint can take the request; undefined when none is.
    */
   openEndpoints(cluster: string | undefined): ReadonlySet<string> | undefined {
     const open = this.openKeys.get(cluster);
@@ -378,15 +381,19 @@ export class CircuitBreakerRegistry {
     return entry;
   }
 
+  private markUnavailable(key: string, entry: Entry): void {
+    let keys = this.openKeys.get(entry.cluster);
+    if (keys === undefined) this.openKeys.set(entry.cluster, (keys = new Set()));
+    keys.add(key);
+  }
+
   private transition(key: string, entry: Entry, to: BreakerState, reason: string): void {
     const event: BreakerEvent = { endpoint: key, from: entry.state, to, reason };
     const cluster = entry.cluster ?? entry.options.cluster;
     if (cluster !== undefined) event.cluster = cluster;
     entry.state = to;
-    let open = this.openKeys.get(entry.cluster);
-    if (open === undefined) this.openKeys.set(entry.cluster, (open = new Set()));
-    if (to === 'open') open.add(key);
-    else open.delete(key);
+    if (to === 'open') this.markUnavailable(key, entry);
+    else this.openKeys.get(entry.cluster)?.delete(key);
     this.onStateChange?.(event);
     this.bus
       ?.publish(TOPICS[to], event)

@@ -416,6 +416,23 @@ describe(AdaptiveConcurrencyLimiter, () => {
       expect(shared.maxQueueWaitMs).toBe(20);
     });
 
+    it("regression (issue 12): when one endpoint's queue grows its RTT 16× while another stays fast, cuts the limit", () => {
+      const limiter = adaptive({ initialLimit: 64 });
+      feedMix(limiter, 4, true, 20);
+      const before = limiter.limit;
+      for (let w = 0; w < 6; w++) {
+        jest.advanceTimersByTime(320);
+        for (let i = 0; i < 20; i++) {
+          jest.advanceTimersByTime(50);
+          // Half the samples each way: the median over all samples sways between 1× and 16×.
+          const slow = i % 2 === 0;
+          limiter.onSample({ rttMs: slow ? 320 : 3, inflight: 64, endpoint: slow ? 'b' : 'a' });
+        }
+      }
+      expect(limiter.limit).toBeLessThan(before);
+      expect(limiter.maxQueueWaitMs).toBeGreaterThanOrEqual(20);
+    });
+
     it('when every endpoint slows down with load, cuts the limit as with one endpoint', () => {
       const limiter = adaptive({ initialLimit: 40 });
       feedMix(limiter, 4, true);

@@ -65,12 +65,13 @@ const RECOVERED_WINDOWS = 3;
  * Envoy's minRTT window).
  *
  * Samples are grouped in windows (at least `windowMs` long and `minWindowSamples` big). At the
- * end of each window, with `ratio` = the window's median RTT ÷ the no-load RTT:
+ * end of each window, with `ratio` = the window's RTT ÷ the no-load RTT (per endpoint, see Baseline):
  *
  * - **Baseline, per endpoint** (`NoLoadRtts`): `noLoadRtt` = the lowest median of the endpoint's
  *   RTTs since the last probe (a window whose median matches or lowers it confirms it). Sustained
  *   queueing cannot drag it upwards. Each sample is read against its own endpoint's no-load RTT
- *   (`ratio` = the window's median of RTT ÷ its endpoint's `noLoadRtt`): against one shared baseline, a
+ *   (`ratio` = each endpoint's median RTT ÷ its `noLoadRtt`, averaged over the endpoints weighted by
+ *   their samples): against one shared baseline, a
  *   cluster of a 3 ms and a 100 ms endpoint read the mix of endpoints in a window as congestion. The
  *   median, not the mean (as Envoy's gradient controller aggregates, p50 by default): queueing in the
  *   upstream delays most requests, so it raises the median as it raises the mean, but a slow minority

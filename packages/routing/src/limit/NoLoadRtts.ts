@@ -51,8 +51,11 @@ export class NoLoadRtts {
 
   /**
    * Learns from a window's RTTs (`endpoints[i]` answered `rtts[i]`; '' names no endpoint) and returns the window's RTT
-   * as a multiple of the no-load one: the median over its samples of each RTT ÷ its endpoint's
-   * baseline (with one endpoint: the window's median ÷ the baseline). Undefined for an empty window.
+   * as a multiple of the no-load one: each endpoint's median RTT ÷ its baseline, averaged over the
+   * endpoints weighted by their samples (with one endpoint: the window's median ÷ the baseline).
+   * Not the median over all samples: with half of them from an endpoint whose queue grew its RTT 16×
+   * and half from a fast one at 1×, the median fell on either side from window to window and the limit
+   * mostly did not cut. Undefined for an empty window.
    */
   learnWindow(
     rtts: readonly number[],
@@ -64,8 +67,10 @@ export class NoLoadRtts {
     if (rtts.length === 0) return undefined;
     const groups = groupByEndpoint(rtts, endpoints);
     this.oldestConfirmed = Infinity;
+    const medians: [string, number, number][] = [];
     for (const [endpoint, own] of groups) {
       const median = medianOf(own);
+      medians.push([endpoint, median, own.length]);
       let b = this.byEndpoint.get(endpoint);
       if (b === undefined) {
         b = { rttMs: median, confirmedAt: now, seenAt: now, pending: [] };
@@ -84,7 +89,10 @@ export class NoLoadRtts {
     }
     this.forget(now, probeIntervalMs);
     this.typical = this.typicalOf(endpoints);
-    return medianOf(rtts.map((rtt, i) => rtt / Math.max(this.byEndpoint.get(endpoints[i]!)!.rttMs, 1e-3)));
+    let weighted = 0;
+    for (const [endpoint, median, count] of medians)
+      weighted += (count * median) / Math.max(this.byEndpoint.get(endpoint)!.rttMs, 1e-3);
+    return weighted / rtts.length;
   }
 
   /**
