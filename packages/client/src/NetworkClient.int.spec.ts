@@ -243,11 +243,16 @@ describe('NetworkClient', () => {
       ]);
     });
 
-    it('regression (issue 14): round-robin leaves an endpoint whose circuit is open out of rotation while another can take the request', async () => {
+    /**
+     * A round-robin client of `good` and `bad` without retries, whose breakers open after 5 calls and half-open after
+     * `resetTimeoutMs` (outlier ejection kept out of the way); `opened` settles when a breaker opens.
+     */
+    function roundRobinWithBreakers(
+      good: Upstream,
+      bad: Upstream,
+      resetTimeoutMs: number,
+    ): { c: NetworkClient; next: ReturnType<typeof recordingBus>['next']; opened: Promise<unknown> } {
       const { bus, next } = recordingBus();
-      const [good, bad] = ups as [Upstream, Upstream];
-      // Most of its answers 500: its breaker opens (outlier ejection is kept out of the way).
-      bad.setBehaviour([{ match: { path: PATH }, behaviour: { errorRate: 0.8 } }]);
       client = createNetworkClient(
         {
           clusters: [
@@ -259,17 +264,24 @@ describe('NetworkClient', () => {
               outlierDetection: { consecutiveFailures: 1_000 },
             },
           ],
-          breaker: { volumeThreshold: 5, resetTimeoutMs: 60_000 },
+          breaker: { volumeThreshold: 5, resetTimeoutMs: resetTimeoutMs },
           retry: { maxRetries: 0 },
         },
         { bus },
       );
-      const opened = next('network.breaker.opened');
+      return { c: client, next, opened: next('network.breaker.opened') };
+    }
+
+    it('regression (issue 14): round-robin leaves an endpoint whose circuit is open out of rotation while another can take the request', async () => {
+      const [good, bad] = ups as [Upstream, Upstream];
+      // Most of its answers 500: its breaker opens.
+      bad.setBehaviour([{ match: { path: PATH }, behaviour: { errorRate: 0.8 } }]);
+      const { c, opened } = roundRobinWithBreakers(good, bad, 60_000);
       // No retries: each request is one attempt, on the endpoint round-robin picked.
-      for (let i = 0; i < 40; i++) await client.request({ method: 'POST', path: PATH, cluster: 'api' });
+      for (let i = 0; i < 40; i++) await c.request({ method: 'POST', path: PATH, cluster: 'api' });
       await opened;
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 40 }, () => client!.request({ method: 'POST', path: PATH, cluster: 'api' })),
+        Array.from({ length: 40 }, () => c.request({ method: 'POST', path: PATH, cluster: 'api' })),
       );
       // Left in rotation, every other request failed with BrokenCircuitError.
       expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
@@ -278,33 +290,16 @@ describe('NetworkClient', () => {
     });
 
     it('regression (issue 14): while a half-open circuit runs its one probe, round-robin sends the other requests elsewhere', async () => {
-      const { bus, next } = recordingBus();
       const [good, bad] = ups as [Upstream, Upstream];
       bad.setBehaviour([{ match: { path: PATH }, behaviour: { status: 500 } }]);
-      client = createNetworkClient(
-        {
-          clusters: [
-            {
-              cluster: 'api',
-              algorithm: 'round-robin',
-              endpoints: [{ origin: good.origin }, { origin: bad.origin }],
-              healthCheck: { intervalMs: 60_000 },
-              outlierDetection: { consecutiveFailures: 1_000 },
-            },
-          ],
-          breaker: { volumeThreshold: 5, resetTimeoutMs: 300 },
-          retry: { maxRetries: 0 },
-        },
-        { bus },
-      );
-      const opened = next('network.breaker.opened');
-      for (let i = 0; i < 20; i++) await client.request({ method: 'POST', path: PATH, cluster: 'api' });
+      const { c, next, opened } = roundRobinWithBreakers(good, bad, 300);
+      for (let i = 0; i < 20; i++) await c.request({ method: 'POST', path: PATH, cluster: 'api' });
       await opened;
       // Healed but slow: the probe is still under way while the burst is sent.
       for (const u of [good, bad]) u.setBehaviour([{ match: { path: PATH }, behaviour: { latencyMs: 200 } }]);
       await next('network.breaker.halfOpen');
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 20 }, () => client!.request({ method: 'POST', path: PATH, cluster: 'api' })),
+        Array.from({ length: 20 }, () => c.request({ method: 'POST', path: PATH, cluster: 'api' })),
       );
       // Left in rotation, all but the probe of those sent to the half-open endpoint failed with BrokenCircuitError.
       expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
