@@ -67,10 +67,9 @@ export class NoLoadRtts {
     if (rtts.length === 0) return undefined;
     const groups = groupByEndpoint(rtts, endpoints);
     this.oldestConfirmed = Infinity;
-    const medians: [string, number, number][] = [];
+    let weighted = 0;
     for (const [endpoint, own] of groups) {
       const median = medianOf(own);
-      medians.push([endpoint, median, own.length]);
       let b = this.byEndpoint.get(endpoint);
       if (b === undefined) {
         b = { rttMs: median, confirmedAt: now, seenAt: now, pending: [] };
@@ -86,12 +85,10 @@ export class NoLoadRtts {
         }
       }
       this.oldestConfirmed = Math.min(this.oldestConfirmed, b.confirmedAt);
+      weighted += (own.length * median) / Math.max(b.rttMs, 1e-3);
     }
     this.forget(now, probeIntervalMs);
     this.typical = this.typicalOf(endpoints);
-    let weighted = 0;
-    for (const [endpoint, median, count] of medians)
-      weighted += (count * median) / Math.max(this.byEndpoint.get(endpoint)!.rttMs, 1e-3);
     return weighted / rtts.length;
   }
 
@@ -170,7 +167,7 @@ function groupByEndpoint(rtts: readonly number[], endpoints: readonly string[]):
  * The median of `values` (the lower middle one of an even count; sorts `values` in place), as the limiter's window
  * RTT has always been read (`RTT_QUANTILE` 0.5 of the sorted window).
  */
-export function medianOf(values: number[]): number {
+function medianOf(values: number[]): number {
   values.sort((a, b) => a - b);
   return values[Math.floor((values.length - 1) / 2)]!;
 }
