@@ -135,7 +135,7 @@ export class CircuitBreakerRegistry {
   /** Breakers by cluster (undefined: calls that name none), then by key. */
   private readonly entries = new Map<string | undefined, Map<string, Entry>>();
   /** The keys whose circuit takes no call now, by cluster: open, or half-open with its one probe under way. */
-  private readonly openKeys = new Map<string | undefined, Set<string>>();
+  private readonly unavailableKeys = new Map<string | undefined, Set<string>>();
   /** Controllers of settled, never-aborted calls that released their signal (see `releasesSignal`). */
   private readonly spareControllers: AbortController[] = [];
   /** Called on every state change, before it is published. */
@@ -199,7 +199,7 @@ export class CircuitBreakerRegistry {
    * while another endpoint can take the request; undefined when none is.
    */
   openEndpoints(cluster: string | undefined): ReadonlySet<string> | undefined {
-    const open = this.openKeys.get(cluster);
+    const open = this.unavailableKeys.get(cluster);
     return open !== undefined && open.size > 0 ? open : undefined;
   }
 
@@ -273,7 +273,7 @@ export class CircuitBreakerRegistry {
       ) {
         entry.breaker.shutdown();
         byKey.set(key, this.create(key, cluster, entry.stats));
-        this.openKeys.get(cluster)?.delete(key); // rebuilt closed
+        this.unavailableKeys.get(cluster)?.delete(key); // rebuilt closed
         continue;
       }
       entry.options = next;
@@ -382,8 +382,8 @@ export class CircuitBreakerRegistry {
   }
 
   private markUnavailable(key: string, entry: Entry): void {
-    let keys = this.openKeys.get(entry.cluster);
-    if (keys === undefined) this.openKeys.set(entry.cluster, (keys = new Set()));
+    let keys = this.unavailableKeys.get(entry.cluster);
+    if (keys === undefined) this.unavailableKeys.set(entry.cluster, (keys = new Set()));
     keys.add(key);
   }
 
@@ -393,7 +393,7 @@ export class CircuitBreakerRegistry {
     if (cluster !== undefined) event.cluster = cluster;
     entry.state = to;
     if (to === 'open') this.markUnavailable(key, entry);
-    else this.openKeys.get(entry.cluster)?.delete(key);
+    else this.unavailableKeys.get(entry.cluster)?.delete(key);
     this.onStateChange?.(event);
     this.bus
       ?.publish(TOPICS[to], event)
