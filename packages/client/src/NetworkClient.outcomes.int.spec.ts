@@ -105,6 +105,62 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect(endpointState(c, ups[0]!.origin)).toMatchObject({ ejected: false, failures: 0 });
   });
 
+  it('when an endpoint holds requests until the route deadline (no per-try timeout), the timeouts are charged to it: ejected, and counted as errors', async () => {
+    ups[1]!.setBehaviour({ hang: true });
+    metrics = new MetricsRegistry();
+    client = createNetworkClient(
+      {
+        clusters: [
+          {
+            cluster: 'api',
+            endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
+            algorithm: 'round-robin',
+            outlierDetection: { consecutiveFailures: 3 },
+            healthCheck: { intervalMs: 60_000 },
+          },
+        ],
+        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { timeoutMs: 300 } }],
+        breaker: { volumeThreshold: 100_000 },
+      },
+      { metrics },
+    );
+    const c = client;
+    const ends = await Promise.allSettled(Array.from({ length: 8 }, () => c.request({ path: PATH })));
+    const timedOut = ends.filter((e) => e.status === 'rejected').length;
+    expect(timedOut).toBeGreaterThanOrEqual(3);
+    expect(endpointState(c, ups[1]!.origin)).toMatchObject({ ejected: true });
+    expect(endpointState(c, ups[0]!.origin)).toMatchObject({ ejected: false, failures: 0 });
+    const perf = metrics.performance('api');
+    expect(perf.outcomes).toMatchObject({ upstream_failure: timedOut, success: 8 - timedOut });
+    expect(perf.outcomes?.cancelled ?? 0).toBe(0);
+    // Ejected, the hanging endpoint takes no more requests.
+    for (let i = 0; i < 4; i++) expect((await c.request({ path: PATH })).statusCode).toBe(200);
+  });
+
+  it('when the half-open probe is cancelled by its caller, the circuit opens again instead of closing on it', async () => {
+    ups[0]!.setBehaviour({ status: 500, latencyMs: 100 });
+    client = createNetworkClient({
+      clusters: [
+        { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
+      ],
+      breaker: { volumeThreshold: 2, resetTimeoutMs: 300 },
+      retry: { maxRetries: 0 },
+    });
+    const c = client;
+    const send = (signal?: AbortSignal) => c.request({ path: PATH, cluster: 'api' }, { signal });
+    // A cancelled call counts for nothing in the breaker's figures (opossum would count it a success).
+    await expect(send(AbortSignal.timeout(20))).rejects.toMatchObject({ code: 'SLIP_ERR_ABORTED' });
+    expect(c.stats().breakers[0]).toMatchObject({ state: 'closed', successes: 0, failures: 0 });
+    for (let i = 0; i < 3; i++) await send().catch(() => undefined);
+    expect(c.stats().breakers[0]).toMatchObject({ state: 'open', successes: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await expect(send(AbortSignal.timeout(20))).rejects.toMatchObject({ code: 'SLIP_ERR_ABORTED' });
+    expect(c.stats().breakers[0]).toMatchObject({ state: 'open', successes: 0, closes: 0 });
+    const received = ups[0]!.counters().requestsReceived;
+    await expect(send()).rejects.toMatchObject({ code: 'SLIP_ERR_BROKEN_CIRCUIT' });
+    expect(ups[0]!.counters().requestsReceived).toBe(received);
+  });
+
   it('when one endpoint hangs, perTryTimeoutMs cuts each attempt and the retry lands elsewhere: 0 of 20 fail (repro 3)', async () => {
     ups[0]!.setBehaviour({ hang: true });
     client = createNetworkClient({

@@ -18,7 +18,7 @@ import type {
   Logger,
 } from '@slipstream/contracts';
 import { configIssue as issue } from '@slipstream/config';
-import { classifyError, OUTCOME_EFFECTS } from './outcome/classifyOutcome';
+import { classifyAttemptError, OUTCOME_EFFECTS } from './outcome/classifyOutcome';
 
 /**
  * Settings of the per-endpoint breakers (contracts' `CircuitBreakerConfig`, without the static
@@ -32,7 +32,10 @@ export interface BreakerExecuteOptions<T> {
   fallback?: (error: BrokenCircuitError) => T | Promise<T>;
   /** The caller's signal; aborting it aborts the signal passed to the function (and makes its outcome a cancellation). */
   signal?: AbortSignal;
-  /** The overall deadline, ms since the epoch: a failure after it is a cancellation, not the endpoint's fault. */
+  /**
+   * The overall deadline, ms since the epoch: a failure after it is a cancellation, not the endpoint's fault,
+   * unless it is the call's own timeout (`classifyAttemptError`: the endpoint held the call until the deadline).
+   */
   deadline?: number;
   /** The cluster of the endpoint: its breaker uses that cluster's options (see `updateOptions`). Defaults to none. */
   cluster?: string;
@@ -76,6 +79,12 @@ class Call {
     public context: BreakerExecuteOptions<unknown>,
   ) {}
 
+  /**
+   * The classifier said the call teaches the breaker nothing (a cancellation, a local rejection):
+   * its end is not counted as a success, nor, when it reopens a half-open circuit, as a failure.
+   */
+  ignored = false;
+
   /** The caller's signal aborted: abort the call's. */
   handleEvent(): void {
     this.controller.abort(new RequestAbortedError('request aborted', { cause: this.context.signal?.reason }));
@@ -105,6 +114,11 @@ interface Entry {
   /** When the circuit last opened (`Date.now()`): the reset timeout runs from there. */
   openedAt: number;
   lastFailure: string;
+  /**
+   * Set by the error filter for the `success` opossum emits next, synchronously, for a call it
+   * was told to filter: that call ended with an outcome the breaker ignores, so it is not counted.
+   */
+  ignoring: boolean;
   stats: BreakerStats;
 }
 
@@ -311,12 +325,20 @@ export class CircuitBreakerRegistry {
       rollingCountBuckets: o.rollingCountBuckets,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
-      // Only what the classifier charges to the endpoint counts; local rejections and cancellations are ignored.
-      // opossum passes the call's arguments after the error (its typings name only the error).
-      errorFilter: ((error: unknown, call: Call) =>
-        OUTCOME_EFFECTS[classifyError(error, call.context)].breaker !== 'failure') as (
-        error: unknown,
-      ) => boolean,
+      // Only what the classifier charges to the endpoint counts as a failure. opossum passes the call's arguments
+      // after the error (its typings name only the error), and has no verdict but failure or success: it counts a
+      // filtered error as a success, and a success while half-open closes the circuit.
+      errorFilter: ((error: unknown, call: Call) => {
+        const effect = OUTCOME_EFFECTS[classifyAttemptError(error, call.context)].breaker;
+        if (effect === 'failure') return false;
+        if (effect === 'success') return true;
+        call.ignored = true;
+        // A call cancelled or rejected in the client while half-open (the probe, or one started before the circuit
+        // opened) proved nothing about the endpoint: the circuit opens again rather than close on it.
+        if (breaker.halfOpen) return false;
+        entry.ignoring = true;
+        return true;
+      }) as (error: unknown) => boolean,
     });
     const entry: Entry = {
       breaker,
@@ -325,6 +347,7 @@ export class CircuitBreakerRegistry {
       state: 'closed',
       openedAt: 0,
       lastFailure: 'none',
+      ignoring: false,
       stats: stats ?? {
         endpoint: key,
         state: 'closed',
@@ -338,11 +361,22 @@ export class CircuitBreakerRegistry {
         closes: 0,
       },
     };
-    breaker.on('success', () => (entry.stats.successes += 1));
-    breaker.on('failure', (error: unknown) => {
-      entry.stats.failures += 1;
-      entry.lastFailure = describeFailure(error);
+    breaker.on('success', () => {
+      if (entry.ignoring) entry.ignoring = false;
+      else entry.stats.successes += 1;
     });
+    // opossum passes the call's arguments as the third listener argument.
+    (breaker as unknown as NodeJS.EventEmitter).on(
+      'failure',
+      (error: unknown, _latency: number, args: [Call]) => {
+        if (args[0].ignored) {
+          entry.lastFailure = `the half-open probe ended without the endpoint's answer (${describeFailure(error)})`;
+          return;
+        }
+        entry.stats.failures += 1;
+        entry.lastFailure = describeFailure(error);
+      },
+    );
     breaker.on('reject', () => (entry.stats.rejects += 1));
     // opossum passes the call's arguments as the third listener argument; abort only that call.
     (breaker as unknown as NodeJS.EventEmitter).on(

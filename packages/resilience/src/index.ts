@@ -3,6 +3,7 @@ export type { BreakerExecuteOptions, CircuitBreakerOptions } from './CircuitBrea
 export { Hedger } from './Hedger';
 export type { HedgeExecuteOptions, HedgerOptions, HedgeStats } from './Hedger';
 export {
+  classifyAttemptError,
   classifyError,
   classifyResponse,
   classifyStatus,

@@ -14,6 +14,7 @@ import {
   validateRequest,
 } from '@slipstream/http';
 import {
+  classifyAttemptError,
   classifyError as classifyOutcome,
   isRetryableOutcome,
   OUTCOME_EFFECTS as OUTCOME_EFFECTS_EXPORT,
@@ -235,7 +236,7 @@ export function requestError(x: Exchange, error: unknown): unknown {
 
 /** The verdict on an attempt that ended with `error` on the breaker's `signal`. */
 export function attemptErrorOutcome(x: Exchange, signal: AbortSignal, error: unknown): OutcomeKind {
-  return classifyOutcome(error, { signal: x.signal, deadline: x.deadline, attemptSignal: signal });
+  return classifyAttemptError(error, { signal: x.signal, deadline: x.deadline, attemptSignal: signal });
 }
 
 /** The verdict on a logical request: its response's, its last attempt's, or that of an error raised around the attempts. */

@@ -1,4 +1,10 @@
-import { classifyResponse, classifyStatus } from './classifyOutcome';
+import {
+  ConnectionError,
+  QueueFullError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '@slipstream/contracts';
+import { classifyAttemptError, classifyError, classifyResponse, classifyStatus } from './classifyOutcome';
 
 describe(classifyResponse, () => {
   it("gives classifyStatus's verdict with whether the headers carry retry-after", () => {
@@ -10,5 +16,32 @@ describe(classifyResponse, () => {
   it('when a 503 carries retry-after, calls it an overload; without, an upstream failure', () => {
     expect(classifyResponse(503, { 'retry-after': '2' })).toBe('upstream_overload');
     expect(classifyResponse(503, {})).toBe('upstream_failure');
+  });
+});
+
+describe(classifyAttemptError, () => {
+  const passed = { deadline: Date.now() - 1_000 };
+
+  it("charges an attempt's own timeout at the overall deadline to the endpoint (classifyError calls it a cancellation)", () => {
+    const timeout = new RequestTimeoutError('no response within 300 ms');
+    expect(classifyAttemptError(timeout, passed)).toBe('upstream_failure');
+    expect(classifyError(timeout, passed)).toBe('cancelled');
+  });
+
+  it("keeps the caller's abort a cancellation, even when it cut the attempt with a timeout", () => {
+    const context = { ...passed, signal: AbortSignal.abort() };
+    expect(classifyAttemptError(new RequestTimeoutError('no response within 300 ms'), context)).toBe(
+      'cancelled',
+    );
+  });
+
+  it('judges every other error as classifyError does', () => {
+    for (const error of [
+      new QueueFullError('full'),
+      new ConnectionError('reset'),
+      new RequestAbortedError('aborted'),
+    ])
+      for (const context of [undefined, passed, { deadline: Date.now() + 60_000 }])
+        expect(classifyAttemptError(error, context)).toBe(classifyError(error, context));
   });
 });

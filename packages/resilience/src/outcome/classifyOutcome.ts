@@ -113,7 +113,8 @@ export function classifyResponse(status: number, headers: object): OutcomeKind {
 /**
  * The verdict on an attempt that ended with `error`, read from data only (codes, status, the
  * context), never from message text. The caller's abort or a passed overall deadline is a
- * cancellation whatever the error says; a timeout before the deadline (the breaker's or the
+ * cancellation whatever the error says (an attempt's own timeout at the deadline is not:
+ * `classifyAttemptError`); a timeout before the deadline (the breaker's or the
  * per-try one) is the upstream's failure; errors raised inside the client are local
  * rejections; an error carrying a `statusCode` is judged by its status; anything else
  * (connect refused, reset, malformed response, unknown) is an upstream failure.
@@ -134,6 +135,27 @@ export function classifyError(error: unknown, context?: OutcomeContext): Outcome
   }
   if (name === 'AbortError') return 'cancelled';
   return 'upstream_failure';
+}
+
+/**
+ * The verdict on an attempt that ended with `error` on its way to or at an endpoint (what the
+ * send step and the breaker around it see): `classifyError`, except that the attempt's own
+ * timeout (`SLIP_ERR_TIMEOUT`: its per-try limit, or what was left of the overall deadline) is
+ * the endpoint's failure even when it fired at the deadline — the endpoint held the request
+ * until its time ran out, as Envoy charges a route timeout to the upstream host. Only the
+ * caller's abort makes it a cancellation. An error raised around the attempts at the deadline
+ * (no attempt may start, a pipeline step outlasted it) is still a cancellation (`classifyError`).
+ */
+export function classifyAttemptError(error: unknown, context?: OutcomeContext): OutcomeKind {
+  if (context?.signal?.aborted !== true && isTimeout(error)) return 'upstream_failure';
+  return classifyError(error, context);
+}
+
+/** Whether `error` is a Slipstream request timeout (read from its code). */
+function isTimeout(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SLIP_ERR_TIMEOUT'
+  );
 }
 
 /** Whether an error carries response headers with a `retry-after`. */
