@@ -19,7 +19,11 @@ export function poolManagerClient(url: URL, connections: number): LoadClient {
     async get() {
       const controller = spare.pop() ?? new AbortController();
       try {
-        const res = await pool.request(request, { signal: controller.signal, reusedSignal: true, idempotent: true });
+        const res = await pool.request(request, {
+          signal: controller.signal,
+          reusedSignal: true,
+          idempotent: true,
+        });
         assertOk(res.statusCode);
       } finally {
         spare.push(controller);
