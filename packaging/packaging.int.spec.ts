@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const repo = join(__dirname, '..');
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 
-/** The publishable workspaces (every one but testkit, the CLI and the demos). */
+/** The publishable workspaces (every one but testkit and the demos). */
 const LIBRARIES = [
   'contracts',
   'packages/core',
@@ -34,6 +34,7 @@ const LIBRARIES = [
   'agents/network-performance',
   'agents/sarah',
   'agents/performance-optimizer',
+  'packages/cli',
 ];
 
 /** What `npm pack --json` reports per package. */
@@ -129,4 +130,28 @@ it("compiles the README's and the package READMEs' examples with tsc (nodenext, 
   expect(stdout).toMatch(
     /^200 hello from the upstream\n\d+ change\(s\) planned, verdict: (nothing to change|improved|no measurable change|worse)( \(paired ratio .*\))?\n$/,
   );
+});
+
+it('installs the slipstream command: --help lists the published commands, validate checks a config file', async () => {
+  const slipstream = join(app, 'node_modules', '.bin', 'slipstream');
+  const help = await run(slipstream, ['--help'], { cwd: app });
+  const listed = help.stdout
+    .split('\n')
+    .filter((line) => /^ {2}\S/.test(line))
+    .map((line) => line.trim().split(/\s+/)[0]);
+  // demo and bench are the repository's (the demos are not published).
+  expect(listed).toEqual(['validate', 'run', 'sidecar', 'config']);
+  await writeFile(
+    join(app, 'ok.yaml'),
+    'network:\n  clusters:\n    - { cluster: api, endpoints: [{ origin: "http://127.0.0.1:9" }] }\n',
+  );
+  const valid = await run(slipstream, ['validate', 'ok.yaml'], { cwd: app });
+  expect(valid.stdout).toBe('ok.yaml: valid (1 clusters, 0 routes)\n');
+  await writeFile(join(app, 'bad.yaml'), 'network:\n  clusterz: []\n');
+  const invalid = await run(slipstream, ['validate', 'bad.yaml'], { cwd: app }).then(
+    () => undefined,
+    (err: { code: number; stderr: string }) => err,
+  );
+  expect(invalid?.code).toBe(2);
+  expect(invalid?.stderr).toContain('network.clusterz: expected a known key (did you mean "clusters"?)');
 });

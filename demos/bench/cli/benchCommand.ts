@@ -1,7 +1,7 @@
 import { ConfigError } from '@slipstream/contracts';
-import { targetOptionsOf } from '@slipstream/demos/bench/cli/targetOptionsOf';
-import { benchArgsOf } from '@slipstream/demos/bench/harness/benchArgsOf';
-import type { Command } from '../Command';
+import { targetOptionsOf } from './targetOptionsOf';
+import { benchArgsOf } from '../harness/benchArgsOf';
+import type { Command } from '@slipstream/cli';
 
 /** Options only the suites take, and options only `--target` takes. */
 const SUITE_ONLY = ['rounds', 'markdown', 'svg'] as const;
@@ -47,11 +47,11 @@ export const benchCommand: Command = {
     // Loaded on use, so that `--help` and usage errors answer at once.
     if (mode === 'target') {
       const options = targetOptionsOf(values);
-      const { runTargetBench } = await import('@slipstream/demos/bench/cli/runTargetBench');
+      const { runTargetBench } = await import('./runTargetBench');
       return runTargetBench(options, io);
     }
     const args = benchArgsOf(values, positionals);
-    const { runBench } = await import('@slipstream/demos/bench/runBench');
+    const { runBench } = await import('../runBench');
     const options = Object.entries(values).map(([name, value]) => `--${name} ${String(value)}`);
     return runBench(args, ['slipstream bench', ...positionals, ...options].join(' '));
   },

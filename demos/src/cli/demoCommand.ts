@@ -1,5 +1,5 @@
-import { DEMO_HELP, DEMO_OPTIONS, demoArgsOf } from '@slipstream/demos/src/cli/demoArgsOf';
-import type { Command } from '../Command';
+import { DEMO_HELP, DEMO_OPTIONS, demoArgsOf } from './demoArgsOf';
+import type { Command } from '@slipstream/cli';
 
 /** `slipstream demo`: the scenario suite (`npm start` runs it). */
 export const demoCommand: Command = {
@@ -12,7 +12,7 @@ export const demoCommand: Command = {
     const args = demoArgsOf(values);
     // Loaded on use, so that `--help` and usage errors answer at once.
     io.err('loading the scenarios…\n');
-    const { runDemo } = await import('@slipstream/demos/src/runDemo');
+    const { runDemo } = await import('../runDemo');
     return runDemo(args, io, signal);
   },
 };
