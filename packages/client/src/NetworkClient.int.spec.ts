@@ -552,6 +552,39 @@ describe('NetworkClient', () => {
     });
   });
 
+  describe('.close()', () => {
+    it('when a request is issued in the tick close() is called, refuses it with ClientClosedError and never sends it; the one in flight still answers', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { latencyMs: 100 } }]);
+      client = createNetworkClient(options(one));
+      const first = client.request({ path: PATH, cluster: 'api' });
+      expect(await eventually(() => one[0]!.counters().inFlight === 1)).toBe(true);
+      const closing = client.close();
+      const late = client.request({ path: PATH, cluster: 'api' }).then(
+        (res) => res.statusCode,
+        (err: unknown) => err,
+      );
+      expect(ClientClosedError.is(await late)).toBe(true);
+      expect((await first).statusCode).toBe(200);
+      await closing;
+      expect(served(one)).toEqual([1]);
+      await expect(client.stream({ path: PATH, cluster: 'api' })).rejects.toThrow(ClientClosedError);
+    });
+
+    it('when calls are queued in a batcher, close() still sends them as a batch but refuses a call made after it', async () => {
+      client = createNetworkClient(
+        options(ups.slice(0, 1), { batching: { maxBatchSize: 10, maxDelayMs: 10_000 } }),
+      );
+      const queued = Array.from({ length: 3 }, (_, i) => client!.call('add', [i, 1]));
+      const closing = client.close();
+      const late = client.call('add', [5, 1]).catch((err: unknown) => err);
+      expect(ClientClosedError.is(await late)).toBe(true);
+      expect(await Promise.all(queued)).toEqual([1, 2, 3]);
+      await closing;
+      expect(ups[0]!.counters()).toMatchObject({ rpcBatches: 1, rpcCalls: 3 });
+    });
+  });
+
   describe('monitoring', () => {
     it('when requests succeed and fail, the registry counts equal the upstream counters and the outcomes', async () => {
       const metrics = new MetricsRegistry({ clockResolutionMs: 0 });

@@ -219,6 +219,8 @@ export class NetworkClient {
   private inflight = 0;
   private idle: (() => void)[] = [];
   private closed = false;
+  /** Set by `close()` at once: new work is refused while the batchers' queued calls still go out (as `'batch'` requests). */
+  private closing: Promise<void> | undefined;
   /** The bound request observers as one; undefined when none is bound. */
   private readonly observer: RequestObserver | undefined;
   /** The steps a container module added (`TOKENS.PipelineStep`), in every attempt's chain. */
@@ -394,7 +396,7 @@ export class NetworkClient {
     opts: ClientNotifyOptions,
     kind: 'call' | 'notify',
   ): RequestBatcher | Error {
-    if (this.closed) return new ClientClosedError('the network client is closed');
+    if (this.closed || this.closing) return new ClientClosedError('the network client is closed');
     if (typeof method !== 'string' || method === '')
       return new InvalidRequestError(
         'method',
@@ -578,8 +580,16 @@ export class NetworkClient {
    * their bodies are over), then stops health checks, outlier and breaker timers (and closes
    * the pool when the client owns it).
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    if (this.closed) return Promise.resolve();
+    // Refused from this moment (a request issued in the same tick included); only the batches
+    // that carry the calls already queued may still begin, until the batchers are flushed.
+    this.closing = this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     await Promise.all([...this.batchers.values()].map((b) => b.close()));
     this.closed = true;
     if (this.inflight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
@@ -640,9 +650,13 @@ export class NetworkClient {
     );
   }
 
-  /** Opens a logical request: refused once closed, counted in flight until `end`. */
+  /**
+   * Opens a logical request: refused once closed (once closing, unless it is a batch the batchers
+   * flush), counted in flight until `end`.
+   */
   private begin(req: ClientRequest, opts: ClientRequestOptions, kind: ObservedRequest['kind']): Exchange {
-    if (this.closed) throw new ClientClosedError('the network client is closed');
+    if (this.closed || (this.closing && kind !== 'batch'))
+      throw new ClientClosedError('the network client is closed');
     const x = this.exchange(req, opts, kind);
     if (this.observer) {
       const observation = this.observer.requestStarted({
