@@ -81,7 +81,13 @@ export class UpstreamStatusError extends SlipstreamError {
   }
 }
 
-/** A response body was malformed (bad JSON, corrupt compression, protocol violation). */
+/**
+ * A response body was malformed (bad JSON, corrupt compression, protocol violation). Outcome
+ * kind: `upstream_failure`. The pool's (corrupt compression, a response that fails to parse or
+ * is cut short of its length) is retryable when the request is idempotent: another endpoint may
+ * answer well. Not retryable otherwise, nor by default (a body the caller parses, a JSON-RPC batch
+ * answer, a 100 Continue or upgrade the HTTP/1.1 client refuses).
+ */
 export class MalformedResponseError extends SlipstreamError {
   static override readonly code = 'SLIP_ERR_MALFORMED_RESPONSE';
 }

@@ -1,4 +1,4 @@
-import { QueueFullError } from '@slipstream/contracts';
+import { MalformedResponseError, QueueFullError } from '@slipstream/contracts';
 import { MetricsRegistry } from '@slipstream/monitor';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
@@ -188,6 +188,53 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect(ups[1]!.counters().requestsByRoute[PATH]).toBe(20);
     expect(ups[0]!.counters().requestsReceived).toBeGreaterThan(0); // the hanging endpoint was tried
     expect(c.stats().retry.retries).toBeGreaterThanOrEqual(ups[0]!.counters().requestsReceived);
+  });
+
+  it('when one of two endpoints answers GETs with a corrupt gzip body, each is charged to it and retried on the other: 8 of 8 succeed', async () => {
+    const [a, b] = [ups[0]!, ups[1]!];
+    a.setBehaviour({ corruptCompression: true });
+    client = createNetworkClient({
+      clusters: [
+        {
+          cluster: 'api',
+          algorithm: 'round-robin',
+          endpoints: [{ origin: a.origin }, { origin: b.origin }],
+          healthCheck: { intervalMs: 60_000 },
+        },
+      ],
+      retry: { maxRetries: 2 },
+    });
+    const c = client;
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, async () => (await c.request({ path: PATH, cluster: 'api' })).statusCode),
+    ).then((settled) => settled.map((r): unknown => (r.status === 'fulfilled' ? r.value : r.reason)));
+    expect(results).toEqual(Array.from({ length: 8 }, () => 200));
+    const servedA = a.counters().requestsByRoute[PATH] ?? 0;
+    expect(servedA).toBeGreaterThan(0); // A did answer, malformed, and was charged for it
+    expect(endpointState(c, a.origin).failures).toBe(servedA);
+    expect(endpointState(c, b.origin).failures).toBe(0);
+  });
+
+  it('when a POST gets a corrupt gzip body, it fails with a non-retryable MalformedResponseError and is sent once', async () => {
+    for (const u of ups) u.setBehaviour({ corruptCompression: true });
+    client = createNetworkClient({
+      clusters: [
+        {
+          cluster: 'api',
+          algorithm: 'round-robin',
+          endpoints: ups.map((u) => ({ origin: u.origin })),
+          healthCheck: { intervalMs: 60_000 },
+        },
+      ],
+      retry: { maxRetries: 2 },
+    });
+    const err: unknown = await client.request({ method: 'POST', path: PATH, cluster: 'api', body: 'x' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(MalformedResponseError.is(err)).toBe(true);
+    expect((err as MalformedResponseError).retryable).toBe(false);
+    expect(ups.map((u) => u.counters().requestsByRoute[PATH] ?? 0).reduce((x, y) => x + y, 0)).toBe(1);
   });
 
   it('when answers are 200, 404 and caller aborts with no upstream failure, the error rate is 0 (repro 6)', async () => {

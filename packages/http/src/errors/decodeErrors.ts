@@ -6,7 +6,10 @@ export function decodedTooLarge(limit: number, cause?: unknown): ResponseTooLarg
   return new ResponseTooLargeError(`decoded response exceeds ${limit} bytes`, { cause });
 }
 
-/** The error of a response body that does not decode as its `content-encoding` says. */
-export function corruptBody(encoding: string, cause: unknown): MalformedResponseError {
-  return new MalformedResponseError(`corrupt ${encoding} response body`, { cause });
+/**
+ * The error of a response body that does not decode as its `content-encoding` says: the
+ * upstream's failure, retryable when the request is idempotent (another endpoint may answer well).
+ */
+export function corruptBody(encoding: string, cause: unknown, idempotent: boolean): MalformedResponseError {
+  return new MalformedResponseError(`corrupt ${encoding} response body`, { cause, retryable: idempotent });
 }

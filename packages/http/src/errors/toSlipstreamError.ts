@@ -97,7 +97,8 @@ export function isConnectionLoss(err: unknown): boolean {
 
 /**
  * Maps an undici or socket error onto the contracts' taxonomy, keeping the original as `cause`.
- * `idempotent` decides whether a socket failure is retryable (a replay cannot double an effect).
+ * `idempotent` decides whether a socket failure or a malformed response (a parse error, a
+ * body shorter than its length) is retryable (a replay cannot double an effect).
  */
 export function toSlipstreamError(err: unknown, idempotent: boolean): SlipstreamError {
   if (SlipstreamError.is(err)) return err;
@@ -116,12 +117,14 @@ export function toSlipstreamError(err: unknown, idempotent: boolean): Slipstream
     case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
       return new ResponseTooLargeError(message, { cause: err });
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return new MalformedResponseError(message, { cause: err });
+      return new MalformedResponseError(message, { cause: err, retryable: idempotent });
   }
-  if (code?.startsWith('HPE_')) return new MalformedResponseError(message, { cause: err });
+  if (code?.startsWith('HPE_'))
+    return new MalformedResponseError(message, { cause: err, retryable: idempotent });
   if (isRefusedResponse(err, code)) {
     return new MalformedResponseError(
       `${message}: the HTTP/1.1 client refused the upstream's response (a 100 Continue, an unrequested upgrade)`,
+      // Not retryable: an answer RFC 9110 allows that undici refuses; another endpoint would answer alike.
       { cause: err },
     );
   }

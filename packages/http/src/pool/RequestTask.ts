@@ -52,7 +52,7 @@ export class RequestTask extends ExchangeTask<HttpResponse> {
         this.rejectWith(
           (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE'
             ? decodedTooLarge(limit, err)
-            : corruptBody(encoding, err),
+            : corruptBody(encoding, err, this.idempotent),
         ),
     );
   }

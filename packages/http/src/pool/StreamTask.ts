@@ -105,7 +105,7 @@ export class StreamTask extends ExchangeTask<HttpStreamResponse> implements Body
     const decoder = STREAM_DECODERS[encoding]!();
     decoder.on('data', (chunk: Buffer) => this.#deliver(chunk));
     decoder.on('end', () => this.#end());
-    decoder.on('error', (err: Error) => this.#body?.destroy(corruptBody(encoding, err)));
+    decoder.on('error', (err: Error) => this.#body?.destroy(corruptBody(encoding, err, this.idempotent)));
     this.#decoder = decoder;
     return decoder;
   }
