@@ -22,15 +22,20 @@ export const clientOptionsShape = {
   defaultQosClass: name.optional(),
 };
 
-/** What the cross-field checks of a set of clusters and routes read. */
+/** What the cross-field checks of a set of clusters, routes and breaker settings read. */
 interface ClustersAndRoutes {
   clusters: readonly { cluster: string }[];
   routes?: readonly { cluster: string | readonly string[] }[] | undefined;
+  breaker?: { cluster?: string | undefined } | undefined;
 }
 
-/** Adds an issue for each duplicate cluster name and each route that names an unknown cluster. */
+/**
+ * Adds an issue for each duplicate cluster name, each route that names an unknown cluster and
+ * breaker settings for an unknown cluster (they would never apply, their fallback neither).
+ */
 export function checkClusterNames(options: ClustersAndRoutes, ctx: z.RefinementCtx): void {
   const names = options.clusters.map((c) => c.cluster);
+  const configured = `a configured cluster (${names.map((n) => `"${n}"`).join(', ') || 'none configured'})`;
   names.forEach((cluster, i) => {
     if (names.indexOf(cluster) !== i)
       ctx.addIssue({
@@ -46,16 +51,24 @@ export function checkClusterNames(options: ClustersAndRoutes, ctx: z.RefinementC
       ctx.addIssue({
         code: 'custom',
         path: Array.isArray(route.cluster) ? ['routes', i, 'cluster', j] : ['routes', i, 'cluster'],
-        message: `a configured cluster (${names.map((n) => `"${n}"`).join(', ') || 'none configured'})`,
+        message: configured,
         input: target,
       });
     });
   });
+  const breakerCluster = options.breaker?.cluster;
+  if (breakerCluster !== undefined && !names.includes(breakerCluster))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['breaker', 'cluster'],
+      message: configured,
+      input: breakerCluster,
+    });
 }
 
 /**
  * `NetworkClientOptions`: every option of the client, checked at construction. Every field is
  * optional (`createNetworkClient()` with none builds a client without clusters); cluster
- * names are unique and routes name configured clusters.
+ * names are unique, and routes and `breaker.cluster` name configured clusters.
  */
 export const clientOptionsSchema = z.strictObject(clientOptionsShape).superRefine(checkClusterNames);
