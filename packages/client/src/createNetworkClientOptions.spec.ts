@@ -26,4 +26,43 @@ describe('createNetworkClient options', () => {
     expect(client.settings().clusterBreakers.api).toMatchObject({ volumeThreshold: 3 });
     await client.close();
   });
+
+  it('when a duration feeding a timer exceeds what a Node timer keeps (2³¹ − 1 ms), refuses it at its path', () => {
+    const tooLong = 2 ** 31;
+    const issues = issuesOf(() =>
+      createNetworkClient({
+        clusters: [api],
+        classes: [{ name: 'standard', priority: 1, queueTimeoutMs: tooLong }],
+        // `windowMs` is the routing package's limiter setting, taken by the schema beyond the contract's type.
+        adaptiveConcurrency: { probeIntervalMs: tooLong, ...({ windowMs: tooLong } as object) },
+        retry: { maxRetryAfterMs: tooLong },
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'classes[0].queueTimeoutMs',
+        expected: 'number <= 2147483647',
+        received: '2147483648 (number)',
+      },
+      {
+        path: 'adaptiveConcurrency.probeIntervalMs',
+        expected: 'number <= 2147483647',
+        received: '2147483648 (number)',
+      },
+      {
+        path: 'adaptiveConcurrency.windowMs',
+        expected: 'number <= 2147483647',
+        received: '2147483648 (number)',
+      },
+      { path: 'retry.maxRetryAfterMs', expected: 'number <= 2147483647', received: '2147483648 (number)' },
+    ]);
+  });
+
+  it('when a queue timeout is at the timer cap, accepts it', async () => {
+    const client = createNetworkClient({
+      clusters: [api],
+      classes: [{ name: 'standard', priority: 1, queueTimeoutMs: 2 ** 31 - 1 }],
+    });
+    await client.close();
+  });
 });

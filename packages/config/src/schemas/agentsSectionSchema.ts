@@ -1,9 +1,9 @@
 import { MIN_AB_PAIRS } from '@slipstream/contracts';
 import { z } from 'zod';
-import { ms, name, positiveInt } from './primitives';
+import { MAX_TIMER_MS, ms, name, positiveInt } from './primitives';
 
-/** A positive duration in ms (fractions allowed). */
-const positiveDuration = z.number().positive();
+/** A positive duration in ms (fractions allowed), at most what a Node timer keeps. */
+const positiveDuration = z.number().positive().max(MAX_TIMER_MS);
 
 /** `agents.sarah`: a Sarah worker (`SarahOptions` of `@slipstream/agent-sarah`). */
 export const sarahSectionSchema = z.strictObject({

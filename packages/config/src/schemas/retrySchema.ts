@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { count, positiveMs } from './primitives';
+import { count, ms, positiveMs } from './primitives';
 
 /** The client's retry settings (`RetryPolicyOptions` without its functions). */
 export const retrySchema = z.strictObject({
   maxRetries: count.optional(),
   baseDelayMs: positiveMs.optional(),
   maxDelayMs: positiveMs.optional(),
-  maxRetryAfterMs: count.optional(),
+  maxRetryAfterMs: ms.optional(),
   budget: z
     .strictObject({
       ratio: z.number().min(0).max(1).optional(),

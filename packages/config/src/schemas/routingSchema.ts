@@ -42,7 +42,7 @@ export const qosClassSchema = z.strictObject({
   priority: z.number(),
   weight: z.number().positive().optional(),
   maxQueue: count.optional(),
-  queueTimeoutMs: z.number().positive().optional(),
+  queueTimeoutMs: z.number().positive().max(MAX_TIMER_MS).optional(),
   shedOrder: z.number().optional(),
   maxInflightShare: z.number().gt(0).max(1).optional(),
   rateLimit: rateLimit.optional(),
@@ -59,9 +59,9 @@ export const adaptiveConcurrencySchema = z.strictObject({
   maxLimit: positiveInt.optional(),
   smoothing: z.number().gt(0).max(1).optional(),
   rttTolerance: z.number().min(1).optional(),
-  probeIntervalMs: z.number().positive().optional(),
+  probeIntervalMs: z.number().positive().max(MAX_TIMER_MS).optional(),
   /** Limiter sample window, ms (the routing package's `AdaptiveLimiterSettings`). */
-  windowMs: z.number().min(0).optional(),
+  windowMs: z.number().min(0).max(MAX_TIMER_MS).optional(),
   /** Samples a window needs before the limit moves. */
   minWindowSamples: positiveInt.optional(),
   /** Headroom the limit grows by in a window without congestion (the limiter's `queueSize`). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adminAddressRule } from './adminAddressRule';
+import { positiveMs } from './primitives';
 
 const port = z.number().int().min(0).max(65_535);
 const positiveInt = z.number().int().positive();
@@ -57,7 +58,7 @@ export const sidecarSectionSchema = z
      * orchestrator's `drainTimeoutMs`, which bounds every agent's stop. Defaults to
      * `orchestrator.drainTimeoutMs` (10_000 ms unless set).
      */
-    drainTimeoutMs: positiveInt.optional(),
+    drainTimeoutMs: positiveMs.optional(),
     /** Reload when the config file changes (besides SIGHUP). Defaults to true. */
     watch: z.boolean().default(true),
     /** `retry-after` sent with a 503 whose error gives no hint, seconds. Defaults to 1 s. */

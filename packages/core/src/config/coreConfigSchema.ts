@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
+import { positiveMs } from '@slipstream/config';
 import { z } from 'zod';
 import { LOG_LEVELS } from '../logger/createLogger';
 
-const timeoutMs = z.number().int().positive();
+/** A duration in whole ms above 0, at most what a Node timer keeps (`MAX_TIMER_MS`). */
+const timeoutMs = positiveMs;
 
 /** Bus settings shared by every transport. */
 const busBase = {
