@@ -3,7 +3,7 @@ import {
   NetworkPerformanceAgent,
   networkPerformanceModules,
 } from '@slipstream/agent-network-performance';
-import type { Logger } from '@slipstream/contracts';
+import { ConfigError, type Logger } from '@slipstream/contracts';
 import { createLogger, Orchestrator } from '@slipstream/core';
 import { natsTransportModule, type NatsTransportOptions } from '@slipstream/transport-nats';
 import { loadSidecarConfig } from './config/loadSidecarConfig';
@@ -84,6 +84,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       const next = await build();
       const fleetNet = fleet === undefined ? fleetNetwork : fleet.network;
       const composed = fleetNet === undefined ? next : { ...next, network: fleetNet };
+      refuseSecondAdminServer(sidecar.adminUrl, composed);
       let change: ConfigChange;
       try {
         change = await applyConfigChange(config, composed, network);
@@ -168,4 +169,20 @@ function watchFile(file: string, reload: () => Promise<ConfigChange>, logger: Lo
     },
     { debounceMs: 100, logger },
   );
+}
+
+/**
+ * Refuses a reload (file or fleet revision) that turns `network.monitoring.admin` on while the
+ * sidecar's own admin server runs (`sidecar.admin`, its address and token fixed until a
+ * restart): a second admin server would serve /metrics beside it, without the sidecar's token.
+ */
+function refuseSecondAdminServer(sidecarAdminUrl: string | undefined, next: SidecarConfig): void {
+  if (sidecarAdminUrl === undefined || next.network.monitoring?.admin?.enabled !== true) return;
+  throw new ConfigError([
+    {
+      path: 'network.monitoring.admin.enabled',
+      expected: `false or absent while the sidecar's admin server runs (sidecar.admin, at ${sidecarAdminUrl}; one admin server per process)`,
+      received: 'true (boolean)',
+    },
+  ]);
 }

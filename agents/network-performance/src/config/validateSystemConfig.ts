@@ -2,8 +2,11 @@ import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 import {
   agentOptionsSchema,
   agentsSectionSchema,
+  describeValue,
   fleetSectionSchema,
   parseConfig,
+  REDACTED,
+  SECRET_KEY,
   sidecarSectionSchema,
   type AgentsSection,
   type FleetSection,
@@ -80,6 +83,18 @@ export async function validateSystemConfig(input: unknown): Promise<ValidatedSys
       expected: 'false or absent while network.monitoring.admin.enabled is true (one admin server)',
       received: 'true',
     });
+  } else if (written !== undefined && written.admin.enabled !== false && networkAdmin) {
+    // The sidecar's admin server does not run beside the agent's: its settings would be dropped.
+    const writtenAdmin = section(section(input, 'sidecar'), 'admin');
+    for (const [key, value] of Object.entries(typeof writtenAdmin === 'object' ? (writtenAdmin ?? {}) : {})) {
+      if (key === 'enabled') continue;
+      issues.push({
+        path: `sidecar.admin.${key}`,
+        expected:
+          'absent while network.monitoring.admin.enabled is true: the sidecar’s admin server does not run then (one admin server per process); turn network.monitoring.admin.enabled off to use sidecar.admin',
+        received: SECRET_KEY.test(key) ? REDACTED : describeValue(value),
+      });
+    }
   }
   if (core !== undefined && written?.drainTimeoutMs !== undefined) {
     if (written.drainTimeoutMs > core.orchestrator.drainTimeoutMs)

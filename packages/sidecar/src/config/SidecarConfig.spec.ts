@@ -137,6 +137,68 @@ describe(parseSidecarConfig, () => {
       },
     ]);
   });
+
+  it('refuses a duration beyond what a Node timer keeps (2³¹ − 1 ms), in every section', async () => {
+    const tooLong = 2 ** 31;
+    const issues = await issuesOf(() =>
+      parseSidecarConfig({
+        network: {
+          ...network,
+          breaker: { cluster: 'a' },
+          classes: [{ name: 'standard', priority: 1, queueTimeoutMs: tooLong }],
+        },
+        orchestrator: { drainTimeoutMs: tooLong },
+        sidecar: { drainTimeoutMs: tooLong },
+        agents: { 'performance-optimizer': { maxKeepAliveMs: tooLong, maxBreakerResetMs: tooLong } },
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining([
+        'network.classes[0].queueTimeoutMs',
+        'orchestrator.drainTimeoutMs',
+        'sidecar.drainTimeoutMs',
+        'agents.performance-optimizer.maxKeepAliveMs',
+        'agents.performance-optimizer.maxBreakerResetMs',
+      ]),
+    );
+    expect(issues.every((i) => i.expected === 'number <= 2147483647')).toBe(true);
+  });
+
+  it('refuses breaker settings for a cluster the network section does not configure', async () => {
+    expect(
+      await issuesOf(() => parseSidecarConfig({ network: { ...network, breaker: { cluster: 'A' } } })),
+    ).toEqual([
+      { path: 'network.breaker.cluster', expected: 'a configured cluster ("a")', received: '"A" (string)' },
+    ]);
+  });
+
+  it('refuses sidecar.admin settings that would be dropped because network.monitoring.admin is on', async () => {
+    const agentAdmin = { ...network, monitoring: { admin: { enabled: true } } };
+    const issues = await issuesOf(() =>
+      parseSidecarConfig({
+        network: agentAdmin,
+        sidecar: { admin: { port: 9100, bearerToken: 'sekrit-token' } },
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'sidecar.admin.port',
+        expected: expect.stringContaining('absent while network.monitoring.admin.enabled is true') as string,
+        received: '9100 (number)',
+      },
+      {
+        path: 'sidecar.admin.bearerToken',
+        expected: expect.stringContaining('absent while network.monitoring.admin.enabled is true') as string,
+        received: '[REDACTED]',
+      },
+    ]);
+    // Turned off explicitly, the sidecar's settings are not silently dropped: accepted.
+    const off = await parseSidecarConfig({
+      network: agentAdmin,
+      sidecar: { admin: { enabled: false, port: 9100 } },
+    });
+    expect(off.sidecar.admin.enabled).toBe(false);
+  });
 });
 
 describe(loadSidecarConfig, () => {
