@@ -1,5 +1,6 @@
 import { ConfigError } from '@slipstream/contracts';
 import { createNetworkClient } from './createNetworkClient';
+import type { NetworkClientOptions } from './NetworkClientOptions';
 
 const api = { cluster: 'api', endpoints: [{ origin: 'http://127.0.0.1:8080' }] };
 
@@ -63,6 +64,25 @@ describe('createNetworkClient options', () => {
       clusters: [api],
       classes: [{ name: 'standard', priority: 1, queueTimeoutMs: 2 ** 31 - 1 }],
     });
+    await client.close();
+  });
+
+  it('when a breaker fallback has no body, or one JSON cannot carry, says in words what the body must be', () => {
+    const expected =
+      'a JSON value for the response body (a string, which may be empty, a number, a boolean, null, an array or an object)';
+    const withBody = (fallback: object): NetworkClientOptions['breaker'] => ({
+      fallback: fallback as { status: number; body: unknown },
+    });
+    expect(
+      issuesOf(() => createNetworkClient({ clusters: [api], breaker: withBody({ status: 503 }) })),
+    ).toEqual([{ path: 'breaker.fallback.body', expected, received: 'undefined' }]);
+    expect(
+      issuesOf(() => createNetworkClient({ clusters: [api], breaker: withBody({ status: 503, body: 1n }) })),
+    ).toEqual([{ path: 'breaker.fallback.body', expected, received: '1n (bigint)' }]);
+  });
+
+  it('when a breaker fallback has an empty string body, accepts it', async () => {
+    const client = createNetworkClient({ clusters: [api], breaker: { fallback: { status: 503, body: '' } } });
     await client.close();
   });
 });
