@@ -30,6 +30,15 @@ it.each(['schema', 'reference'] as const)('the checked-in %s is current', (which
 
 it('the reference lists every option of the schema, with its default', () => {
   expect(generated.reference).toContain('| `network.clusters[].endpoints[].origin` | string');
-  expect(generated.reference).toContain('| `orchestrator.drainTimeoutMs` | integer (> 0) | `10000` |');
+  expect(generated.reference).toContain(
+    '| `orchestrator.drainTimeoutMs` | integer (> 0, ≤ 2147483647) | `10000` |',
+  );
   expect(generated.reference).toContain('| `network.routes[].policy.hedge.quantile` | number (> 0, < 1) |');
+});
+
+it('states a constraint the validator checks beyond a plain bound (maxRequestsPerConnection: 0 or ≥ 2)', () => {
+  expect(generated.reference).toContain(
+    '| `network.clusters[].maxRequestsPerConnection` | 0 or integer (≥ 2) | — | Close an HTTP/1.1 connection',
+  );
+  expect(generated.reference).not.toContain('-9007199254740991');
 });

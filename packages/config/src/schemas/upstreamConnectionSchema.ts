@@ -57,6 +57,17 @@ export const upstreamTlsSchema = z
     });
   });
 
+const NO_LIMIT_OR_AT_LEAST_TWO = '0 (no limit) or an integer ≥ 2';
+/**
+ * An integer ≥ 2: a refinement, so a value below says 0 is allowed too; its JSON Schema states
+ * the bound (`minimum: 2`), so the schema and the config reference read `0 or integer (≥ 2)`.
+ */
+const atLeastTwo = z
+  .number()
+  .int()
+  .refine((n) => n >= 2, { message: NO_LIMIT_OR_AT_LEAST_TWO })
+  .meta({ minimum: 2 });
+
 /**
  * `UpstreamConnectionConfig`: how connections to an upstream are made and how long they live
  * (cluster or endpoint level; cross-field rules such as h2 needing https are checked where the
@@ -72,9 +83,7 @@ export const upstreamConnectionShape = {
     .optional()
     .describe('Streams one HTTP/2 connection carries at once. Defaults to 100.'),
   maxRequestsPerConnection: z
-    .number()
-    .int()
-    .refine((n) => n === 0 || n >= 2, { message: '0 (no limit) or an integer ≥ 2' })
+    .union([z.literal(0), atLeastTwo], { error: NO_LIMIT_OR_AT_LEAST_TWO })
     .optional()
     .describe('Close an HTTP/1.1 connection after this many requests (0: never). Defaults to 0.'),
   maxConnectionAgeMs: ms
