@@ -10,9 +10,15 @@ function optionNames(command: Command): string {
   return [...Object.keys(command.options), 'help'].map((name) => `--${name}`).join(', ');
 }
 
-/** The option an error of `parseArgs` is about, as it was written, e.g. `--bogus` or `-x`. */
+/**
+ * The option an error of `parseArgs` is about: an unknown one as it was written (`--bogus`,
+ * `-x`), a known one by its long name (`--config`, not the `-c, --config <value>` Node quotes).
+ */
 function offendingOption(message: string): string {
-  return /'(-[^' ]+)/.exec(message)?.[1] ?? message;
+  const quoted = /'(-[^']*)'/.exec(message)?.[1];
+  if (quoted === undefined) return message;
+  const names = quoted.split(/[\s,]+/).filter((word) => word.startsWith('-'));
+  return names.find((name) => name.startsWith('--')) ?? names[0] ?? quoted;
 }
 
 /**

@@ -140,6 +140,14 @@ describe('slipstream', () => {
       ['bench', '--target'],
       'slipstream: invalid configuration: --target: expected a value, received nothing',
     ],
+    ...[
+      ['validate', '--config'],
+      ['sidecar', '--config'],
+      ['run', '-c'],
+    ].map((args): [string[], string] => [
+      args,
+      'slipstream: invalid configuration: --config: expected a value, received nothing\n',
+    ]),
     [['bench', 'nosuch'], 'slipstream: invalid configuration: suite: expected one of '],
     [
       ['frobnicate'],
