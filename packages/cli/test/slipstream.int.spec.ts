@@ -388,6 +388,18 @@ describe('slipstream', () => {
       ['network.routes[0].policy.qosClass: expected a known QoS class (critical, standard, bulk)'],
     ],
     [
+      'a route to an unknown cluster and an unknown QoS class (both listed at once)',
+      [
+        ...CLUSTER,
+        '  routes:',
+        '    - { id: r, match: { path: /x }, cluster: nope, policy: { qosClass: platinum } }',
+      ],
+      [
+        'network.routes[0].cluster: expected a configured cluster ("api"), received "nope"',
+        'network.routes[0].policy.qosClass: expected a known QoS class (critical, standard, bulk)',
+      ],
+    ],
+    [
       'QoS classes without "standard"',
       [...CLUSTER, '  classes: [{ name: gold, priority: 0 }]'],
       ['network.classes: expected a class named "standard" (the default), received gold'],

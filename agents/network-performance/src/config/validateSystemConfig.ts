@@ -2,6 +2,7 @@ import { ConfigError, type ConfigIssue } from '@slipstream/contracts';
 import {
   agentOptionsSchema,
   agentsSectionSchema,
+  clientOptionsShape,
   describeValue,
   fleetSectionSchema,
   parseConfig,
@@ -12,7 +13,9 @@ import {
   type FleetSection,
   type SidecarSection,
 } from '@slipstream/config';
+import { DEFAULT_CLIENT_FACTORIES } from '@slipstream/client';
 import { coreConfigSchema, type CoreConfig } from '@slipstream/core';
+import { z } from 'zod';
 import type { NetworkPerformanceAgentOptions } from '../NetworkPerformanceAgentOptions';
 import { buildNetworkPipeline } from './buildNetworkPipeline';
 import { configuredAgents } from './configuredAgents';
@@ -46,6 +49,34 @@ function sectionOf<T>(parse: () => T): T | undefined {
   }
 }
 
+/** A `network` section's routes and QoS classes, each well-formed, whatever its other keys hold. */
+const routingPartSchema = z.object({
+  routes: clientOptionsShape.routes,
+  classes: clientOptionsShape.classes,
+});
+
+/**
+ * The route table's own checks, as the pipeline's router makes them (a policy's QoS class is
+ * configured, the classes include the default one, route ids are unique, no route is shadowed,
+ * ...), for a `network` section that failed its schema elsewhere (an unknown cluster, a bad pool
+ * setting): the pipeline is not built then, and these problems are independent of that one. The
+ * clusters a route names are left to the schema (`checkClusterNames`), which reported them.
+ * Throws a `ConfigError` whose paths start with `network.`.
+ */
+function checkRoutingAlone(routing: z.infer<typeof routingPartSchema>): void {
+  try {
+    DEFAULT_CLIENT_FACTORIES.router({ routes: routing.routes, classes: routing.classes }, undefined);
+  } catch (err) {
+    if (!ConfigError.is(err)) throw err;
+    throw new ConfigError(
+      err.issues.map((issue) => ({
+        ...issue,
+        path: issue.path === '' ? 'network' : `network.${issue.path}`,
+      })),
+    );
+  }
+}
+
 /** Runs `check`; the issues of a `ConfigError` it throws join `issues`, any other error is thrown on. */
 async function collect(issues: ConfigIssue[], check: () => unknown): Promise<void> {
   try {
@@ -63,7 +94,8 @@ async function collect(issues: ConfigIssue[], check: () => unknown): Promise<voi
  * (unknown keys refused with the nearest name), then the checks across sections and the
  * construction of the pipeline (`buildNetworkPipeline`) and of the configured agents
  * (`configuredAgents`), each run whenever the sections it reads are valid, even when others are
- * not.
+ * not. When the `network` section is invalid (an unknown cluster, say), its routes and QoS classes
+ * are still checked together (`checkRoutingAlone`), so one pass lists those problems too.
  */
 export async function validateSystemConfig(input: unknown): Promise<ValidatedSystemConfig> {
   const issues: ConfigIssue[] = [];
@@ -112,6 +144,10 @@ export async function validateSystemConfig(input: unknown): Promise<ValidatedSys
     });
   }
   if (network !== undefined) await collect(issues, () => buildNetworkPipeline(network));
+  else {
+    const routing = sectionOf(() => parseConfig(routingPartSchema, section(input, 'network')));
+    if (routing !== undefined) await collect(issues, () => checkRoutingAlone(routing));
+  }
   if (agents !== undefined) await collect(issues, () => configuredAgents(agents));
   if (
     issues.length > 0 ||
