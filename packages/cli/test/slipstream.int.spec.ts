@@ -284,6 +284,27 @@ describe('slipstream', () => {
     }
   });
 
+  it('config status: a NATS server that refuses the connection exits 1 naming its URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const url = `nats://127.0.0.1:${port}`;
+    const { code, stdout, stderr } = await slipstream([
+      'config',
+      'status',
+      '--servers',
+      url,
+      '--bucket',
+      'x',
+    ]);
+    expect([code, stdout, stderr]).toEqual([
+      1,
+      '',
+      `slipstream: cannot connect to NATS at ${url}: connection refused\n`,
+    ]);
+  });
+
   describe('config push / status on a NATS server that requires a token', () => {
     const TOKEN = 'fleet-s3cret';
     let server: PrivateNatsServer;

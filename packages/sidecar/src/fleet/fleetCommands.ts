@@ -1,14 +1,15 @@
-import { ConfigError } from '@slipstream/contracts';
+import { BusUnavailableError, ConfigError } from '@slipstream/contracts';
 import {
   connectWithOptions,
   FleetConfigStore,
+  NatsAuthError,
   resolveNatsTransportOptions,
   type FleetNodeStatus,
   type NatsTransportOptions,
   type ResolvedNatsTransportOptions,
 } from '@slipstream/transport-nats';
 import type { FleetSection } from '@slipstream/config';
-import { loadConfigFile } from '@slipstream/core';
+import { loadConfigFile, redactUrls } from '@slipstream/core';
 import { z } from 'zod';
 import { loadSidecarConfig } from '../config/loadSidecarConfig';
 import { parseFleetConfig } from './parseFleetConfig';
@@ -59,13 +60,23 @@ export function configStatus(options: FleetCommandOptions): Promise<FleetConfigS
   }));
 }
 
-/** Opens the store on a connection of its own, runs `use`, and closes the connection. */
+/**
+ * Opens the store on a connection of its own, runs `use`, and closes the connection. A connect
+ * that fails for another reason than the credential (`NatsAuthError`) or an unreadable file
+ * (`ConfigError`) rejects with a `BusUnavailableError` naming the servers tried (credentials in
+ * their URLs hidden) and what the client said, e.g. `connection refused`.
+ */
 async function withStore<T>(
   options: FleetCommandOptions,
   use: (store: FleetConfigStore) => Promise<T>,
 ): Promise<T> {
   const { connection, fleet } = await fleetLocation(options);
-  const nc = await connectWithOptions(connection);
+  const nc = await connectWithOptions(connection).catch((err: unknown) => {
+    if (NatsAuthError.is(err) || ConfigError.is(err)) throw err;
+    const servers = redactUrls()(connection.servers.join(', '));
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new BusUnavailableError(`cannot connect to NATS at ${servers}: ${reason}`, { cause: err });
+  });
   try {
     const store = await FleetConfigStore.open(nc, {
       ...(fleet.bucket === undefined ? {} : { bucket: fleet.bucket }),
