@@ -84,9 +84,10 @@ export class UpstreamStatusError extends SlipstreamError {
 /**
  * A response body was malformed (bad JSON, corrupt compression, protocol violation). Outcome
  * kind: `upstream_failure`. The pool's (corrupt compression, a response that fails to parse or
- * is cut short of its length) is retryable when the request is idempotent: another endpoint may
- * answer well. Not retryable otherwise, nor by default (a body the caller parses, a JSON-RPC batch
- * answer, a 100 Continue or upgrade the HTTP/1.1 client refuses).
+ * is cut short of its length) and a JSON-RPC batch's 2xx answer that is not one (its body read
+ * within the attempt) are retryable when the request (every call of the batch) is idempotent:
+ * another endpoint may answer well. Not retryable otherwise, nor by default (a body the caller
+ * parses, a 100 Continue or upgrade the HTTP/1.1 client refuses).
  */
 export class MalformedResponseError extends SlipstreamError {
   static override readonly code = 'SLIP_ERR_MALFORMED_RESPONSE';

@@ -2,6 +2,7 @@ import {
   ClientClosedError,
   ConfigError,
   ConnectionError,
+  MalformedResponseError,
   RequestAbortedError,
   RequestTimeoutError,
   RpcError,
@@ -9,6 +10,7 @@ import {
 } from '@slipstream/contracts';
 import { echoResponse, InMemoryBatchEndpoint } from '../test/InMemoryBatchEndpoint';
 import { track } from '../test/settleCounter';
+import type { EncodedBatch } from './BatchSender';
 import { RequestBatcher } from './RequestBatcher';
 import type { RequestBatcherOptions } from './RequestBatcherOptions';
 
@@ -209,6 +211,68 @@ describe(RequestBatcher, () => {
       expect(failed.error).toMatchObject({ rpcCode: 7 });
       expect(failed.error).toBeInstanceOf(RpcError);
       expect(ok.value).toBe(1);
+    });
+
+    it('hands the sender a readBody that reads the body once (decode uses what it read), retryable only when every call is idempotent', async () => {
+      const seen: EncodedBatch[] = [];
+      let reads = 0;
+      batcher = new RequestBatcher(
+        (batch) => {
+          seen.push(batch);
+          const response = {
+            status: 200,
+            headers: {},
+            body: JSON.stringify(batch.ids.map((id) => ({ jsonrpc: '2.0', id, result: id }))),
+          };
+          reads += 1;
+          return Promise.resolve({ ...response, parsed: batch.readBody!(response) });
+        },
+        { maxBatchSize: 2 },
+      );
+      const thrownBy = (batch: EncodedBatch): unknown => {
+        try {
+          batch.readBody!({ status: 200, headers: {}, body: 'x' });
+        } catch (err) {
+          return err;
+        }
+        return undefined;
+      };
+      const results = Promise.all([batcher.call('a', [], { idempotent: true }), batcher.call('b')]);
+      await jest.advanceTimersByTimeAsync(0);
+      await expect(results).resolves.toEqual([1, 2]);
+      expect(reads).toBe(1);
+      expect(seen[0]!.idempotent).toBe(false);
+      expect(thrownBy(seen[0]!)).toEqual(expect.any(MalformedResponseError));
+      expect(thrownBy(seen[0]!)).toMatchObject({ retryable: false });
+      const both = Promise.all([
+        batcher.call('c', [], { idempotent: true }),
+        batcher.call('d', [], { idempotent: true }),
+      ]);
+      await jest.advanceTimersByTimeAsync(0);
+      await both;
+      expect(thrownBy(seen[1]!)).toMatchObject({ retryable: true });
+    });
+
+    it("when the sender fails with readBody's MalformedResponseError, rejects every call of the batch with it", async () => {
+      batcher = new RequestBatcher((batch) => {
+        batch.readBody!({ status: 200, headers: {}, body: 'not JSON' });
+        return Promise.resolve({ status: 200, headers: {}, body: 'unreachable' });
+      });
+      const call = track(batcher.call('m'));
+      await jest.advanceTimersByTimeAsync(2);
+      expect(call.error).toBeInstanceOf(MalformedResponseError);
+    });
+
+    it('when a batch holds notifications only, it has no readBody', async () => {
+      const seen: EncodedBatch[] = [];
+      batcher = new RequestBatcher((batch) => {
+        seen.push(batch);
+        return Promise.resolve({ status: 204, headers: {}, body: '' });
+      });
+      const sent = batcher.notify('n');
+      await jest.advanceTimersByTimeAsync(2);
+      await sent;
+      expect(seen[0]!.readBody).toBeUndefined();
     });
 
     it('when the sender throws a foreign error, rejects the batch with ConnectionError', async () => {

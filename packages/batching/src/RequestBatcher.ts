@@ -11,7 +11,7 @@ import {
 } from '@slipstream/contracts';
 import type { BatchSender, EncodedBatch } from './BatchSender';
 import type { CallOptions, CallPriority, NotifyOptions } from './CallOptions';
-import type { BatchCodec, BatchOutcome, EncodedBody, EncodedCall } from './codecs/BatchCodec';
+import type { BatchCodec, BatchOutcome, BatchResponse, EncodedBody, EncodedCall } from './codecs/BatchCodec';
 import { JsonRpcCodec } from './codecs/JsonRpcCodec';
 import { compressBody } from './compression/compressBody';
 import {
@@ -382,6 +382,16 @@ export class RequestBatcher {
     };
   }
 
+  /** The batch's `readBody`: the codec's `parse`, when some call of the batch wants an answer. */
+  private bodyReader(
+    encoded: EncodedBody,
+    idempotent: boolean,
+  ): ((response: BatchResponse) => unknown) | undefined {
+    const codec = this.codec;
+    if (codec.parse === undefined || encoded.ids.length === 0) return undefined;
+    return (response) => codec.parse!(response, idempotent);
+  }
+
   /** Compresses, sends and decodes one batch; never rejects. */
   private async send(batch: Batch, encoded: EncodedBody, reason: FlushReason): Promise<void> {
     const { signal } = batch.controller;
@@ -396,8 +406,15 @@ export class RequestBatcher {
       this.stats_.recordBatch(batch.items.length, reason, wire.logicalBytes, wire.wireBytes);
       const headers: Record<string, string> = { 'content-type': encoded.contentType };
       if (wire.contentEncoding) headers['content-encoding'] = wire.contentEncoding;
+      const described = this.describe(batch.items);
       const response = await this.sender(
-        { body: wire.body, headers, ids: encoded.ids, ...this.describe(batch.items) },
+        {
+          body: wire.body,
+          headers,
+          ids: encoded.ids,
+          ...described,
+          readBody: this.bodyReader(encoded, described.idempotent),
+        },
         signal,
       );
       result = this.codec.decode(

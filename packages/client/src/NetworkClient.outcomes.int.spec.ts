@@ -1,4 +1,4 @@
-import { MalformedResponseError, QueueFullError } from '@slipstream/contracts';
+import { MalformedResponseError, OUTCOME_KINDS, QueueFullError } from '@slipstream/contracts';
 import { MetricsRegistry } from '@slipstream/monitor';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
@@ -235,6 +235,101 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect(MalformedResponseError.is(err)).toBe(true);
     expect((err as MalformedResponseError).retryable).toBe(false);
     expect(ups.map((u) => u.counters().requestsByRoute[PATH] ?? 0).reduce((x, y) => x + y, 0)).toBe(1);
+  });
+
+  describe('JSON-RPC batches answered with a malformed 200 body', () => {
+    const RPC = '/rpc';
+    const batchClient = (retries: number) => {
+      metrics = new MetricsRegistry();
+      return createNetworkClient(
+        {
+          clusters: [
+            {
+              cluster: 'api',
+              algorithm: 'round-robin',
+              endpoints: ups.map((u) => ({ origin: u.origin })),
+              batchPath: RPC,
+              outlierDetection: { consecutiveFailures: 100 },
+              healthCheck: { intervalMs: 60_000 },
+            },
+          ],
+          batching: { maxBatchSize: 1 },
+          breaker: { volumeThreshold: 100_000 },
+          retry: { maxRetries: retries, baseDelayMs: 1, maxDelayMs: 2 },
+        },
+        { metrics },
+      );
+    };
+    const settle = (calls: Promise<unknown>[]): Promise<unknown[]> =>
+      Promise.allSettled(calls).then((settled) =>
+        settled.map((r): unknown => (r.status === 'fulfilled' ? r.value : r.reason)),
+      );
+    const breakerOf = (c: NetworkClient, origin: string) =>
+      c.stats().breakers.find((b) => b.endpoint === origin)!;
+    const upstreamFailures = (origin: string): number =>
+      metrics!
+        .allSeries()
+        .filter((s) => s.labels.endpoint === origin)
+        .reduce((n, s) => n + s.outcomes[OUTCOME_KINDS.indexOf('upstream_failure')]!, 0);
+
+    it('when one of two endpoints answers them so, each attempt is charged to it and the idempotent batch retried on the other: 8 of 8 calls succeed', async () => {
+      const [a, b] = [ups[0]!, ups[1]!];
+      a.setBehaviour({ rpc: { malformed: true } });
+      client = batchClient(2);
+      const c = client;
+      const results = await settle(
+        Array.from({ length: 8 }, (_, i) => c.call('echo', { i }, { idempotent: true })),
+      );
+      expect(results).toEqual(Array.from({ length: 8 }, (_, i) => ({ i })));
+      const servedA = a.counters().requestsByRoute[RPC] ?? 0;
+      expect(servedA).toBeGreaterThan(0); // A did answer, malformed, and was charged for it
+      expect(endpointState(c, a.origin).failures).toBe(servedA);
+      expect(breakerOf(c, a.origin)).toMatchObject({ failures: servedA, successes: 0 });
+      expect(endpointState(c, b.origin).failures).toBe(0);
+      expect(breakerOf(c, b.origin)).toMatchObject({ failures: 0, successes: 8 });
+      expect(c.stats().retry.retries).toBe(servedA);
+      // Each logical batch succeeded (on B); none is an error.
+      expect(metrics!.performance('api')).toMatchObject({ outcomes: { success: 8 }, errorRate: 0 });
+    });
+
+    it('when a non-idempotent call is answered so, it fails with a non-retryable MalformedResponseError, is sent once, and counts as an upstream failure of that endpoint', async () => {
+      const [a, b] = [ups[0]!, ups[1]!];
+      a.setBehaviour({ rpc: { malformed: true } });
+      client = batchClient(2);
+      const c = client;
+      const results = await settle(Array.from({ length: 8 }, (_, i) => c.call('echo', { i })));
+      const failed = results.filter((r) => MalformedResponseError.is(r));
+      const servedA = a.counters().requestsByRoute[RPC] ?? 0;
+      expect(servedA).toBeGreaterThan(0);
+      expect(failed).toHaveLength(servedA);
+      expect(failed.every((e) => e.retryable === false)).toBe(true);
+      expect(results.filter((r) => !MalformedResponseError.is(r))).toHaveLength(8 - servedA);
+      expect(servedA + (b.counters().requestsByRoute[RPC] ?? 0)).toBe(8); // none sent twice
+      expect(c.stats().retry.retries).toBe(0);
+      expect(endpointState(c, a.origin).failures).toBe(servedA);
+      expect(breakerOf(c, a.origin)).toMatchObject({ failures: servedA, successes: 0 });
+      expect(upstreamFailures(a.origin)).toBe(servedA);
+      expect(upstreamFailures(b.origin)).toBe(0);
+      expect(metrics!.performance('api')).toMatchObject({
+        outcomes: { upstream_failure: servedA, success: 8 - servedA },
+        errorRate: servedA / 8,
+      });
+    });
+
+    it('when an idempotent batch may not be retried (maxRetries 0), the monitor counts its malformed answer as an upstream failure', async () => {
+      const a = ups[0]!;
+      a.setBehaviour({ rpc: { malformed: true } });
+      client = batchClient(0);
+      const c = client;
+      const results = await settle(
+        Array.from({ length: 8 }, (_, i) => c.call('echo', { i }, { idempotent: true })),
+      );
+      const servedA = a.counters().requestsByRoute[RPC] ?? 0;
+      expect(servedA).toBeGreaterThan(0);
+      expect(results.filter((r) => MalformedResponseError.is(r))).toHaveLength(servedA);
+      expect(upstreamFailures(a.origin)).toBe(servedA);
+      expect(metrics!.performance('api').errorRate).toBe(servedA / 8);
+    });
   });
 
   it('when answers are 200, 404 and caller aborts with no upstream failure, the error rate is 0 (repro 6)', async () => {

@@ -27,10 +27,11 @@
  *   knowing its endpoint, outside its breaker.
  * - **send** innermost: the pool of the endpoint's origin (keep-alive, bounded queue), within
  *   the route's `policy.perTryTimeoutMs`. Each attempt is classified once by the outcome
- *   classifier (`@slipstream/resilience`'s `OUTCOME_EFFECTS`): the endpoint state (latency
- *   estimate, outlier detection) and the limiter learn its verdict; the route chooser and the
- *   metrics registry (with the last attempt's wire and logical bytes) learn the logical
- *   request's verdict. Every bound `RequestObserver` is called at each of these points.
+ *   classifier (`@slipstream/resilience`'s `OUTCOME_EFFECTS`; a JSON-RPC batch's 2xx body is
+ *   read first, and one that is no JSON-RPC answer makes the attempt an upstream failure): the
+ *   endpoint state (latency estimate, outlier detection) and the limiter learn its verdict; the
+ *   route chooser and the metrics registry (with the last attempt's wire and logical bytes)
+ *   learn the logical request's verdict. Every bound `RequestObserver` is called at each of these points.
  * - **record** when the logical request is over; with monitoring off it is absent (a no-op
  *   method in its place), not a branch.
  *
@@ -313,16 +314,21 @@ export class NetworkClient {
     return this.requestOf(req, opts, 'request');
   }
 
-  /** `request()`, observed as a request of `kind` (a JSON-RPC batch is one). */
+  /**
+   * `request()`, observed as a request of `kind` (a JSON-RPC batch is one); `checkBody`, when
+   * given, checks each attempt's 2xx body before the attempt is classified (`Exchange.checkBody`).
+   */
   private async requestOf(
     req: ClientRequest,
     opts: ClientRequestOptions,
     kind: ObservedRequest['kind'],
+    checkBody?: (response: HttpResponse) => void,
   ): Promise<HttpResponse> {
     validateRequest(req);
     // A batch's options are the batcher's own, checked per call by `call()` / `notify()`.
     if (kind !== 'batch') validateRequestOptions(opts, 'request');
     const x = this.begin(req, opts, kind);
+    x.checkBody = checkBody;
     let response: HttpResponse | undefined;
     let error: unknown;
     try {
@@ -813,12 +819,25 @@ export class NetworkClient {
         : Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength);
     // Admitted in the class of its most urgent call when such a class exists; retried only when every call may run twice.
     const priority = this.scheduler.classNames.includes(batch.priority) ? batch.priority : undefined;
+    // The body is read within each attempt, so a malformed one fails that attempt (charged to its
+    // endpoint, retried when every call may run twice); what was read is handed on, not read again.
+    const readBody = batch.readBody;
+    let read: { response: HttpResponse; answer: BatchResponse } | undefined;
+    const checkBody =
+      readBody === undefined
+        ? undefined
+        : (response: HttpResponse): void => {
+            const answer = batchResponseOf(response);
+            answer.parsed = readBody(answer);
+            read = { response, answer };
+          };
     const response = await this.requestOf(
       { method: 'POST', path, headers: { ...batch.headers }, body, cluster },
       { signal, idempotent: batch.idempotent, priority },
       'batch',
+      checkBody,
     );
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+    return read?.response === response ? read.answer : batchResponseOf(response);
   }
 
   private registerSources(metrics: MetricsRegistry): void {
@@ -842,6 +861,11 @@ export class NetworkClient {
     this.breakers.shutdown();
     this.logger?.debug('network client stopped', { clusters: this.batchPaths.size });
   }
+}
+
+/** The batcher's view of a batch's response. */
+function batchResponseOf(response: HttpResponse): BatchResponse {
+  return { status: response.statusCode, headers: response.headers, body: response.body };
 }
 
 /** The record step when monitoring is off. */

@@ -35,6 +35,12 @@ export interface BatchResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Uint8Array | string;
+  /**
+   * What the codec's `parse` made of the body when the sender already ran it (`EncodedBatch.readBody`,
+   * within the attempt that got this response): `decode` reads it instead of the body, so the body is
+   * parsed once. Absent: `decode` reads the body.
+   */
+  parsed?: unknown;
 }
 
 /** The outcome of one call of a batch. */
@@ -53,6 +59,13 @@ export interface BatchCodec {
   readonly overheadBytes: number;
   /** Joins encoded calls into one batch body. */
   encodeBatch(calls: readonly EncodedCall[]): EncodedBody;
+  /**
+   * Reads the body of a batch's 2xx response: what `decode` makes outcomes of (given back as
+   * `BatchResponse.parsed`). Throws `MalformedResponseError` when the body is no answer of the
+   * codec's format (the whole batch fails), retryable when the batch is `idempotent`. Optional:
+   * without it, a malformed body is found by `decode` only, after the sender's attempt is over.
+   */
+  parse?(response: BatchResponse, idempotent: boolean): unknown;
   /** One outcome per call of `calls`, in order. Never throws: failures are outcomes. */
   decode(response: BatchResponse, calls: readonly BatchCall[]): BatchOutcome[];
 }

@@ -183,6 +183,16 @@ describe(JsonRpcCodec, () => {
       expect(decode(body).every((o) => errorOf(o) instanceof MalformedResponseError)).toBe(true);
     });
 
+    it('when the response carries what parse() read, maps that and does not read the body again', () => {
+      const parsed = [{ jsonrpc: '2.0', id: 1, result: 'read' }];
+      const outcomes = codec.decode({ status: 200, headers: {}, body: 'not JSON', parsed }, calls);
+      expect(outcomes[0]).toEqual({ ok: true, value: 'read' });
+      expect(outcomes.slice(1).map(errorOf)).toEqual([
+        expect.any(MissingRpcResponseError),
+        expect.any(MissingRpcResponseError),
+      ]);
+    });
+
     it('when the server answers the whole batch with one error object, fails every call with that RpcError', () => {
       const outcomes = decode({
         jsonrpc: '2.0',
@@ -191,5 +201,38 @@ describe(JsonRpcCodec, () => {
       });
       expect(outcomes.every((o) => errorOf(o) instanceof RpcError)).toBe(true);
     });
+  });
+
+  describe('.parse()', () => {
+    const parse = (body: string, idempotent?: boolean): unknown =>
+      codec.parse({ status: 200, headers: {}, body: Buffer.from(body) }, idempotent);
+
+    it('returns the entries of an array body, and the RpcError of a whole-batch error object', () => {
+      expect(parse('[{"jsonrpc":"2.0","id":1,"result":2}]')).toEqual([{ jsonrpc: '2.0', id: 1, result: 2 }]);
+      expect(
+        parse('{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request"}}'),
+      ).toEqual(expect.any(RpcError));
+    });
+
+    it.each([
+      ['not JSON', '[{"jsonrpc":'],
+      ['not an array', '{"jsonrpc":"2.0"}'],
+      ['a single response', '{"jsonrpc":"2.0","id":1,"result":2}'],
+      ['a scalar', '42'],
+    ])(
+      'when the body is %s, throws MalformedResponseError, retryable only for an idempotent batch',
+      (_label, body) => {
+        for (const idempotent of [true, false]) {
+          let thrown: unknown;
+          try {
+            parse(body, idempotent);
+          } catch (err) {
+            thrown = err;
+          }
+          expect(thrown).toBeInstanceOf(MalformedResponseError);
+          expect((thrown as MalformedResponseError).retryable).toBe(idempotent);
+        }
+      },
+    );
   });
 });

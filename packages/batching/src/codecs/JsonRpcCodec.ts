@@ -63,6 +63,8 @@ function attributeNullIdErrors(
  * An error answered with `id: null` reaches the calls it concerns (see
  * `attributeNullIdErrors`). Notifications are encoded without an id and succeed when their
  * batch was delivered (a 2xx; a batch of notifications only may be answered with no body).
+ * `parse` reads a 2xx body once, for the sender to check within its attempt; `decode` then maps
+ * what it read.
  */
 @injectable()
 export class JsonRpcCodec implements BatchCodec {
@@ -129,21 +131,40 @@ export class JsonRpcCodec implements BatchCodec {
     });
   }
 
-  /** The response entries, or the one error every call of the batch gets. */
-  private parseBatch(response: BatchResponse): unknown[] | Error {
-    if (response.status < 200 || response.status > 299) {
-      return new UpstreamStatusError(response.status, `batch answered with HTTP ${response.status}`);
-    }
+  /**
+   * The body of a 2xx answer to a batch: its entries, or the `RpcError` the server answered the
+   * whole batch with (JSON-RPC's answer to a batch it could not process at all). Throws
+   * `MalformedResponseError`, retryable when the batch is `idempotent`, when it is not JSON or
+   * neither of those.
+   */
+  parse(response: BatchResponse, idempotent = false): unknown[] | RpcError {
     let parsed: unknown;
     try {
       const { body } = response;
       parsed = JSON.parse(typeof body === 'string' ? body : utf8.decode(body));
     } catch (err) {
-      return new MalformedResponseError('batch response body is not valid JSON', { cause: err });
+      throw new MalformedResponseError('batch response body is not valid JSON', {
+        cause: err,
+        retryable: idempotent,
+      });
     }
     if (Array.isArray(parsed)) return parsed as unknown[];
-    // JSON-RPC answers a batch it could not process at all with one error object.
     const whole = isObject(parsed) ? outcomeOf(parsed, -1) : undefined;
-    return whole && !whole.ok ? whole.error : new MalformedResponseError('batch response is not an array');
+    if (whole !== undefined && !whole.ok && whole.error instanceof RpcError) return whole.error;
+    throw new MalformedResponseError('batch response is not an array', { retryable: idempotent });
+  }
+
+  /** The response entries, or the one error every call of the batch gets. */
+  private parseBatch(response: BatchResponse): unknown[] | Error {
+    if (response.status < 200 || response.status > 299) {
+      return new UpstreamStatusError(response.status, `batch answered with HTTP ${response.status}`);
+    }
+    // Read already within the sender's attempt (`EncodedBatch.readBody`): not parsed twice.
+    if (response.parsed !== undefined) return response.parsed as unknown[] | RpcError;
+    try {
+      return this.parse(response);
+    } catch (err) {
+      return err as MalformedResponseError;
+    }
   }
 }

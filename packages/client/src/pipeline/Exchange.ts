@@ -89,6 +89,12 @@ export class Exchange implements StepContext, RetryExecuteOptions, BreakerExecut
   /** The classifier's verdict on the last attempt, and the error it ended with (if any). */
   outcome: OutcomeKind = 'success';
   attemptError: unknown = undefined;
+  /**
+   * Checks the body of an attempt's 2xx response before the attempt is classified (`SendStep`):
+   * what it throws is the attempt's error, an upstream failure (a JSON-RPC batch's malformed
+   * answer). Set by the client for its own batches only; a stream's attempts ignore it.
+   */
+  checkBody: ((response: HttpResponse) => void) | undefined = undefined;
   /** The route's extra retryable statuses (`policy.retryOn`). */
   readonly retryOn: readonly number[] | undefined;
   /** The route's per-attempt time limit (`policy.perTryTimeoutMs`), ms. */

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpRequestOptions, HttpResponse, PoolManager } from '@slipstream/http';
-import { classifyResponse as classifyResponseExport } from '@slipstream/resilience';
+import { classifyError, classifyResponse as classifyResponseExport } from '@slipstream/resilience';
 import { UpstreamResponseError } from '../../errors/UpstreamResponseError';
 import { attemptEnded } from '../attemptEvents';
 import { failsAttempt, type Exchange } from '../Exchange';
@@ -33,12 +33,25 @@ export class SendStep {
     sendOnPool(x, this.observersAddHeaders, this.request, false, learnResponse);
 }
 
-/** The attempt's response arrived: the attempt is classified and learned; one the retry step may act on throws. */
+/**
+ * The attempt's response arrived: the attempt is classified and learned; one the retry step may
+ * act on throws. A 2xx whose body the exchange's `checkBody` refuses fails the attempt with the
+ * check's error, an upstream failure (the breaker, the endpoint and the retry step see it as such).
+ */
 function learnResponse(x: Exchange, response: HttpResponse): HttpResponse {
   const status = response.statusCode;
-  const outcome = classifyResponse(status, response.headers);
   // The upstream's time: what the request spent waiting for a connection was the client's.
-  attemptEnded(x, x.picked!, performance.now() - x.sentAt - response.queuedMs, outcome, status, undefined);
+  const rttMs = performance.now() - x.sentAt - response.queuedMs;
+  if (x.checkBody !== undefined && status >= 200 && status <= 299) {
+    try {
+      x.checkBody(response);
+    } catch (error) {
+      attemptEnded(x, x.picked!, rttMs, classifyError(error), status, error);
+      throw error;
+    }
+  }
+  const outcome = classifyResponse(status, response.headers);
+  attemptEnded(x, x.picked!, rttMs, outcome, status, undefined);
   if (failsAttempt(outcome, status, x.retryOn)) throw new UpstreamResponseError(response);
   return response;
 }
