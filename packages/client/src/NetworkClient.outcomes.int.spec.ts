@@ -1,4 +1,9 @@
-import { MalformedResponseError, OUTCOME_KINDS, QueueFullError } from '@slipstream/contracts';
+import {
+  MalformedResponseError,
+  OUTCOME_KINDS,
+  QueueFullError,
+  type RouteConfig,
+} from '@slipstream/contracts';
 import { MetricsRegistry } from '@slipstream/monitor';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
@@ -32,6 +37,29 @@ describe('NetworkClient (one outcome classifier)', () => {
   afterAll(async () => {
     await Promise.all(ups.map((u) => u.close()));
   });
+
+  /**
+   * Round-robin over the two upstreams (the second one hangs in the tests that use it), outlier
+   * detection after 3 consecutive failures, no breaker in the way, one route with `policy`.
+   */
+  const hangingPairClient = (policy: NonNullable<RouteConfig['policy']>, metricsRegistry?: MetricsRegistry) =>
+    createNetworkClient(
+      {
+        clusters: [
+          {
+            cluster: 'api',
+            endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
+            algorithm: 'round-robin',
+            outlierDetection: { consecutiveFailures: 3 },
+            healthCheck: { intervalMs: 60_000 },
+          },
+        ],
+        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy }],
+        breaker: { volumeThreshold: 100_000 },
+        retry: { baseDelayMs: 1, maxDelayMs: 2 },
+      },
+      { metrics: metricsRegistry },
+    );
 
   const endpointState = (c: NetworkClient, origin: string) =>
     c.stats().clusters[0]!.endpoints.find((e) => e.origin === origin)!;
@@ -85,21 +113,7 @@ describe('NetworkClient (one outcome classifier)', () => {
 
   it('when an endpoint accepts and never answers, its per-try timeouts are charged to it and outlier detection ejects it (repro 2)', async () => {
     ups[1]!.setBehaviour({ hang: true });
-    client = createNetworkClient({
-      clusters: [
-        {
-          cluster: 'api',
-          endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
-          algorithm: 'round-robin',
-          outlierDetection: { consecutiveFailures: 3 },
-          healthCheck: { intervalMs: 60_000 },
-        },
-      ],
-      routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { perTryTimeoutMs: 500 } }],
-      breaker: { volumeThreshold: 100_000 },
-      retry: { baseDelayMs: 1, maxDelayMs: 2 },
-    });
-    const c = client;
+    const c = (client = hangingPairClient({ perTryTimeoutMs: 500 }));
     for (let i = 0; i < 8; i++) expect((await c.request({ path: PATH })).statusCode).toBe(200);
     expect(endpointState(c, ups[1]!.origin)).toMatchObject({ ejected: true });
     expect(endpointState(c, ups[0]!.origin)).toMatchObject({ ejected: false, failures: 0 });
@@ -108,23 +122,7 @@ describe('NetworkClient (one outcome classifier)', () => {
   it('when an endpoint holds requests until the route deadline (no per-try timeout), the timeouts are charged to it: ejected, and counted as errors', async () => {
     ups[1]!.setBehaviour({ hang: true });
     metrics = new MetricsRegistry();
-    client = createNetworkClient(
-      {
-        clusters: [
-          {
-            cluster: 'api',
-            endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
-            algorithm: 'round-robin',
-            outlierDetection: { consecutiveFailures: 3 },
-            healthCheck: { intervalMs: 60_000 },
-          },
-        ],
-        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { timeoutMs: 300 } }],
-        breaker: { volumeThreshold: 100_000 },
-      },
-      { metrics },
-    );
-    const c = client;
+    const c = (client = hangingPairClient({ timeoutMs: 300 }, metrics));
     const ends = await Promise.allSettled(Array.from({ length: 8 }, () => c.request({ path: PATH })));
     const timedOut = ends.filter((e) => e.status === 'rejected').length;
     expect(timedOut).toBeGreaterThanOrEqual(3);
