@@ -25,10 +25,21 @@ export class OverloadedError extends SlipstreamError {
   }
 }
 
-/** The request's overall deadline passed before it completed. */
+/** The request's overall deadline (or an attempt's time limit) passed before it completed. */
 export class RequestTimeoutError extends SlipstreamError {
   static override readonly code = 'SLIP_ERR_TIMEOUT';
   static override readonly retryable = true;
+  constructor(
+    message: string,
+    options?: SlipstreamErrorOptions,
+    /**
+     * Whether the request was still in the client (waiting for a connection in its pool, or not
+     * yet sent) when its time ran out: nothing reached the upstream, so no upstream is to blame.
+     */
+    readonly unsent = false,
+  ) {
+    super(message, options);
+  }
 }
 
 /** The caller aborted the request through its AbortSignal. */

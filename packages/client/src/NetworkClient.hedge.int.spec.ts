@@ -13,10 +13,7 @@ import type { NetworkClient } from './NetworkClient';
 import type { PipelineStep } from './pipeline/PipelineStep';
 
 const PATH = '/work';
-/**
- * Requests an upstream served on `PATH`: the active health check's first round runs at a random
- * time within its jitter (up to 6 s of a 60 s interval), so it may land inside a test and must not count.
- */
+/** Requests an upstream served on `PATH`. */
 const routed = (u: Upstream): number => u.counters().requestsByRoute[PATH] ?? 0;
 
 /** Polls `read` (bounded: 200 × 10 ms) until it returns true. */
@@ -51,7 +48,6 @@ describe('NetworkClient (hedging, policy.hedge)', () => {
           cluster: 'api',
           algorithm: 'round-robin',
           endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
-          healthCheck: { intervalMs: 60_000 },
         },
       ],
       routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: hedge ? { hedge } : {} }],
@@ -147,7 +143,6 @@ describe('NetworkClient (hedging, policy.hedge)', () => {
             cluster: 'api',
             algorithm: 'round-robin',
             endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
-            healthCheck: { intervalMs: 60_000 },
           },
         ],
         routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { hedge: { delayMs: 30 } } }],
@@ -204,7 +199,6 @@ describe('NetworkClient (hedging, policy.hedge)', () => {
           cluster: 'api',
           algorithm: 'round-robin',
           endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
-          healthCheck: { intervalMs: 60_000 },
         },
       ],
       routes: [

@@ -51,7 +51,6 @@ describe('NetworkClient (one outcome classifier)', () => {
             endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
             algorithm: 'round-robin',
             outlierDetection: { consecutiveFailures: 3 },
-            healthCheck: { intervalMs: 60_000 },
           },
         ],
         routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy }],
@@ -67,9 +66,7 @@ describe('NetworkClient (one outcome classifier)', () => {
   it('when the pool queue overflows in a burst, the local QueueFullError is never charged to the healthy upstream (repro 1)', async () => {
     ups[0]!.setBehaviour({ latencyMs: 50 });
     client = createNetworkClient({
-      clusters: [
-        { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
-      ],
+      clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
       pool: { connections: 2, maxPending: 2 },
       retry: { maxRetries: 0 },
     });
@@ -89,9 +86,7 @@ describe('NetworkClient (one outcome classifier)', () => {
   it('when requests wait for the client’s own pool, that wait is not the upstream’s RTT: the adaptive limit neither cuts nor sheds', async () => {
     ups[0]!.setBehaviour({ latencyMs: 20 });
     client = createNetworkClient({
-      clusters: [
-        { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
-      ],
+      clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
       pool: { connections: 1 },
       retry: { maxRetries: 0 },
     });
@@ -135,12 +130,67 @@ describe('NetworkClient (one outcome classifier)', () => {
     for (let i = 0; i < 4; i++) expect((await c.request({ path: PATH })).statusCode).toBe(200);
   });
 
+  it('when requests wait for a connection in the client’s pool until their deadline, those timeouts are local: the healthy endpoint is not charged', async () => {
+    ups[0]!.setBehaviour({ latencyMs: 50 });
+    metrics = new MetricsRegistry();
+    client = createNetworkClient(
+      {
+        clusters: [
+          {
+            cluster: 'api',
+            endpoints: [{ origin: ups[0]!.origin }],
+            outlierDetection: { consecutiveFailures: 3 },
+          },
+        ],
+        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { timeoutMs: 120 } }],
+        pool: { connections: 1 },
+        breaker: { volumeThreshold: 5 },
+        retry: { maxRetries: 0 },
+      },
+      { metrics },
+    );
+    const c = client;
+    const ends = await Promise.allSettled(Array.from({ length: 10 }, () => c.request({ path: PATH })));
+    const timedOut = ends.filter((e) => e.status === 'rejected').length;
+    expect(timedOut).toBeGreaterThanOrEqual(5);
+    // At most the one or two that were on the connection when their time ran out are the endpoint's.
+    expect(endpointState(c, ups[0]!.origin)).toMatchObject({ ejected: false });
+    expect(endpointState(c, ups[0]!.origin).failures).toBeLessThan(3);
+    expect(c.stats().breakers[0]!.state).toBe('closed');
+    expect(metrics.performance('api').outcomes?.local_rejection).toBeGreaterThanOrEqual(timedOut - 2);
+    expect((await c.request({ path: PATH })).statusCode).toBe(200);
+  });
+
+  it('when a request’s deadline passes while it waits for admission, it is never sent, a POST included, and nobody is charged', async () => {
+    ups[0]!.setBehaviour({ latencyMs: 50 });
+    metrics = new MetricsRegistry();
+    client = createNetworkClient(
+      {
+        clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
+        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { timeoutMs: 120 } }],
+        adaptiveConcurrency: { enabled: false, initialLimit: 1 },
+        retry: { maxRetries: 0 },
+      },
+      { metrics },
+    );
+    const c = client;
+    const ends = await Promise.allSettled(
+      Array.from({ length: 10 }, () => c.request({ path: PATH, method: 'POST', body: 'x' })),
+    );
+    const answered = ends.filter((e) => e.status === 'fulfilled').length;
+    // One at a time, 50 ms each, within 120 ms: the rest never leave the client.
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the one cut on the wire is served by now
+    const received = ups[0]!.counters().requestsReceived;
+    expect(received).toBeLessThanOrEqual(3);
+    expect(metrics.performance('api').outcomes?.cancelled).toBeGreaterThanOrEqual(10 - 3);
+    // Only a request on the wire when its time ran out is the endpoint's.
+    expect(endpointState(c, ups[0]!.origin).failures).toBeLessThanOrEqual(received - answered);
+  });
+
   it('when the half-open probe is cancelled by its caller, the circuit opens again instead of closing on it', async () => {
     ups[0]!.setBehaviour({ status: 500, latencyMs: 100 });
     client = createNetworkClient({
-      clusters: [
-        { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
-      ],
+      clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
       breaker: { volumeThreshold: 2, resetTimeoutMs: 300 },
       retry: { maxRetries: 0 },
     });
@@ -165,7 +215,6 @@ describe('NetworkClient (one outcome classifier)', () => {
         {
           cluster: 'api',
           endpoints: [{ origin: ups[0]!.origin }, { origin: ups[1]!.origin }],
-          healthCheck: { intervalMs: 60_000 },
         },
       ],
       routes: [
@@ -196,7 +245,6 @@ describe('NetworkClient (one outcome classifier)', () => {
           cluster: 'api',
           algorithm: 'round-robin',
           endpoints: [{ origin: a.origin }, { origin: b.origin }],
-          healthCheck: { intervalMs: 60_000 },
         },
       ],
       retry: { maxRetries: 2 },
@@ -220,7 +268,6 @@ describe('NetworkClient (one outcome classifier)', () => {
           cluster: 'api',
           algorithm: 'round-robin',
           endpoints: ups.map((u) => ({ origin: u.origin })),
-          healthCheck: { intervalMs: 60_000 },
         },
       ],
       retry: { maxRetries: 2 },
@@ -247,7 +294,6 @@ describe('NetworkClient (one outcome classifier)', () => {
               endpoints: ups.map((u) => ({ origin: u.origin })),
               batchPath: RPC,
               outlierDetection: { consecutiveFailures: 100 },
-              healthCheck: { intervalMs: 60_000 },
             },
           ],
           batching: { maxBatchSize: 1 },
@@ -337,9 +383,7 @@ describe('NetworkClient (one outcome classifier)', () => {
     metrics = new MetricsRegistry({ clockResolutionMs: 0 });
     client = createNetworkClient(
       {
-        clusters: [
-          { cluster: 'api', endpoints: [{ origin: ups[0]!.origin }], healthCheck: { intervalMs: 60_000 } },
-        ],
+        clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
       },
       { metrics },
     );

@@ -1,3 +1,4 @@
+import { RequestTimeoutError } from '@slipstream/contracts';
 import type { HttpRequest, HttpRequestOptions } from '@slipstream/http';
 import { attemptEnded, attemptStarted } from './attemptEvents';
 import { attemptErrorOutcome, type Exchange } from './Exchange';
@@ -17,6 +18,10 @@ export async function sendOnPool<R>(
   stream: boolean,
   then: (x: Exchange, response: R) => R,
 ): Promise<R> {
+  // Its time spent waiting in the client (admission, a slow step): nothing is sent after the deadline, least of
+  // all a request that is not idempotent, whose caller is told it timed out.
+  if (x.deadline !== undefined && Date.now() >= x.deadline)
+    throw new RequestTimeoutError('the deadline passed before the request was sent', undefined, true);
   const endpoint = x.picked!;
   const signal = x.attemptSignal!;
   x.balancer.onStart(endpoint);

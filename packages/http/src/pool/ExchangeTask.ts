@@ -272,7 +272,12 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   }
 
   static #onDeadline(this: void, task: ExchangeTask<never>, timeoutMs: number): void {
-    task.#cancel(new RequestTimeoutError(`no response within ${timeoutMs} ms`));
+    // Not on a connection when its time ran out: it waited in the client's queues (or for its replay).
+    task.#cancel(
+      task.controller === null
+        ? new RequestTimeoutError(`no connection within ${timeoutMs} ms`, undefined, true)
+        : new RequestTimeoutError(`no response within ${timeoutMs} ms`),
+    );
   }
 
   #cancel(err: SlipstreamError): void {

@@ -28,6 +28,13 @@ describe(classifyAttemptError, () => {
     expect(classifyError(timeout, passed)).toBe('cancelled');
   });
 
+  it('calls a timeout that ran out before the request reached a connection (unsent) a local rejection, at the deadline or before', () => {
+    const unsent = new RequestTimeoutError('no connection within 300 ms', undefined, true);
+    expect(classifyAttemptError(unsent, passed)).toBe('local_rejection');
+    expect(classifyAttemptError(unsent, { deadline: Date.now() + 60_000 })).toBe('local_rejection');
+    expect(classifyError(unsent)).toBe('local_rejection');
+  });
+
   it("keeps the caller's abort a cancellation, even when it cut the attempt with a timeout", () => {
     const context = { ...passed, signal: AbortSignal.abort() };
     expect(classifyAttemptError(new RequestTimeoutError('no response within 300 ms'), context)).toBe(

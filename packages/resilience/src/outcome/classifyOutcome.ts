@@ -115,7 +115,8 @@ export function classifyResponse(status: number, headers: object): OutcomeKind {
  * context), never from message text. The caller's abort or a passed overall deadline is a
  * cancellation whatever the error says (an attempt's own timeout at the deadline is not:
  * `classifyAttemptError`); a timeout before the deadline (the breaker's or the
- * per-try one) is the upstream's failure; errors raised inside the client are local
+ * per-try one) is the upstream's failure, unless it ran out before the request reached a
+ * connection (`RequestTimeoutError.unsent`); errors raised inside the client are local
  * rejections; an error carrying a `statusCode` is judged by its status; anything else
  * (connect refused, reset, malformed response, unknown) is an upstream failure.
  */
@@ -130,7 +131,7 @@ export function classifyError(error: unknown, context?: OutcomeContext): Outcome
   const { code, statusCode, name } = error as { code?: unknown; statusCode?: unknown; name?: unknown };
   if (typeof statusCode === 'number') return classifyStatus(statusCode, hasRetryAfter(error));
   if (typeof code === 'string') {
-    if (LOCAL_CODES.has(code)) return 'local_rejection';
+    if (LOCAL_CODES.has(code) || (code === 'SLIP_ERR_TIMEOUT' && isUnsent(error))) return 'local_rejection';
     if (ABORT_CODES.has(code)) return 'cancelled';
   }
   if (name === 'AbortError') return 'cancelled';
@@ -142,13 +143,20 @@ export function classifyError(error: unknown, context?: OutcomeContext): Outcome
  * send step and the breaker around it see): `classifyError`, except that the attempt's own
  * timeout (`SLIP_ERR_TIMEOUT`: its per-try limit, or what was left of the overall deadline) is
  * the endpoint's failure even when it fired at the deadline — the endpoint held the request
- * until its time ran out, as Envoy charges a route timeout to the upstream host. Only the
- * caller's abort makes it a cancellation. An error raised around the attempts at the deadline
+ * until its time ran out, as Envoy charges a route timeout to the upstream host — unless it ran
+ * out before the request reached a connection (`unsent`: it waited in the client's pool queue),
+ * a local rejection. Only the caller's abort makes it a cancellation. An error raised around the attempts at the deadline
  * (no attempt may start, a pipeline step outlasted it) is still a cancellation (`classifyError`).
  */
 export function classifyAttemptError(error: unknown, context?: OutcomeContext): OutcomeKind {
-  if (context?.signal?.aborted !== true && isTimeout(error)) return 'upstream_failure';
+  if (context?.signal?.aborted !== true && isTimeout(error))
+    return isUnsent(error) ? 'local_rejection' : 'upstream_failure';
   return classifyError(error, context);
+}
+
+/** Whether a timeout ran out while the request was still in the client (`RequestTimeoutError.unsent`). */
+function isUnsent(error: unknown): boolean {
+  return (error as { unsent?: unknown }).unsent === true;
 }
 
 /** Whether `error` is a Slipstream request timeout (read from its code). */
