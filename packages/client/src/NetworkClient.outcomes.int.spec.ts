@@ -187,6 +187,28 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect(endpointState(c, ups[0]!.origin).failures).toBeLessThanOrEqual(received - answered);
   });
 
+  it('when callers cancel many calls, they do not dilute the breaker’s error percentage: the circuit still opens on the failures', async () => {
+    ups[0]!.setBehaviour([
+      { match: { path: '/slow' }, behaviour: { hang: true } },
+      { match: { path: PATH }, behaviour: { status: 500 } },
+    ]);
+    client = createNetworkClient({
+      clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
+      breaker: { volumeThreshold: 4, errorThresholdPercentage: 50 },
+      retry: { maxRetries: 0 },
+    });
+    const c = client;
+    const aborted = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        c.request({ path: '/slow', cluster: 'api' }, { signal: AbortSignal.timeout(20) }),
+      ),
+    );
+    expect(aborted.every((r) => r.status === 'rejected')).toBe(true);
+    for (let i = 0; i < 4; i++)
+      expect((await c.request({ path: PATH, cluster: 'api' })).statusCode).toBe(500);
+    expect(c.stats().breakers[0]).toMatchObject({ state: 'open', successes: 0, failures: 4 });
+  });
+
   it('when the half-open probe is cancelled by its caller, the circuit opens again instead of closing on it', async () => {
     ups[0]!.setBehaviour({ status: 500, latencyMs: 100 });
     client = createNetworkClient({

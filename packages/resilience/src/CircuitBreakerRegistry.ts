@@ -362,14 +362,20 @@ export class CircuitBreakerRegistry {
       },
     };
     breaker.on('success', () => {
-      if (entry.ignoring) entry.ignoring = false;
-      else entry.stats.successes += 1;
+      if (!entry.ignoring) {
+        entry.stats.successes += 1;
+        return;
+      }
+      entry.ignoring = false;
+      uncount(breaker, 'successes');
     });
     // opossum passes the call's arguments as the third listener argument.
     (breaker as unknown as NodeJS.EventEmitter).on(
       'failure',
       (error: unknown, _latency: number, args: [Call]) => {
         if (args[0].ignored) {
+          // A half-open circuit opens again on it whatever the window holds (opossum checks after this listener).
+          uncount(breaker, 'failures');
           entry.lastFailure = `the half-open probe ended without the endpoint's answer (${describeFailure(error)})`;
           return;
         }
@@ -452,6 +458,19 @@ export class CircuitBreakerRegistry {
       return new ClientClosedError('circuit breakers were shut down', { cause: error });
     return error;
   }
+}
+
+/**
+ * Takes a call the classifier ignores back out of opossum's rolling window (its current bucket: the
+ * `fires` it counted and the `verdict` it was told to count). opossum knows no verdict but failure or
+ * success: counted as successes, cancellations and local rejections diluted the error percentage (20
+ * caller aborts, then 5 answers of 500 at a 50 % threshold over 4 calls, and the circuit stayed closed).
+ */
+function uncount(breaker: CircuitBreaker<[Call], unknown>, verdict: 'successes' | 'failures'): void {
+  const bucket = breaker.status.window[0];
+  if (bucket === undefined) return;
+  bucket[verdict] = Math.max(0, bucket[verdict] - 1);
+  bucket.fires = Math.max(0, bucket.fires - 1);
 }
 
 function describeFailure(error: unknown): string {
