@@ -571,6 +571,18 @@ describe('NetworkClient', () => {
       await expect(client.stream({ path: PATH, cluster: 'api' })).rejects.toThrow(ClientClosedError);
     });
 
+    it('when destroy() cuts a close() under way, close() resolves (no raw undici error), and the request in flight is cut', async () => {
+      const one = ups.slice(0, 1);
+      one[0]!.setBehaviour([{ match: { path: PATH }, behaviour: { latencyMs: 5_000 } }]);
+      client = createNetworkClient(options(one));
+      const first = client.request({ path: PATH, cluster: 'api' }).catch((err: unknown) => err);
+      expect(await eventually(() => one[0]!.counters().inFlight === 1)).toBe(true);
+      const closing = client.close();
+      await client.destroy();
+      await expect(closing).resolves.toBeUndefined();
+      expect(await first).toBeInstanceOf(Error);
+    });
+
     it('when calls are queued in a batcher, close() still sends them as a batch but refuses a call made after it', async () => {
       client = createNetworkClient(
         options(ups.slice(0, 1), { batching: { maxBatchSize: 10, maxDelayMs: 10_000 } }),

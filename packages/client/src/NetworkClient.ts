@@ -222,6 +222,8 @@ export class NetworkClient {
   private closed = false;
   /** Set by `close()` at once: new work is refused while the batchers' queued calls still go out (as `'batch'` requests). */
   private closing: Promise<void> | undefined;
+  /** `destroy()` was called: its pool is gone, and a `close()` under way has nothing left to close. */
+  private destroyed = false;
   /** The bound request observers as one; undefined when none is bound. */
   private readonly observer: RequestObserver | undefined;
   /** The steps a container module added (`TOKENS.PipelineStep`), in every attempt's chain. */
@@ -600,7 +602,7 @@ export class NetworkClient {
     this.closed = true;
     if (this.inflight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     this.stop();
-    if (this.ownsPool) await this.pool.close();
+    if (this.ownsPool && !this.destroyed) await this.pool.close();
   }
 
   /**
@@ -609,6 +611,7 @@ export class NetworkClient {
    */
   async destroy(): Promise<void> {
     this.closed = true;
+    this.destroyed = true;
     const err = new ClientClosedError('the network client was destroyed');
     for (const stream of [...this.streams]) stream.body.destroy(err);
     this.stop();
