@@ -18,6 +18,8 @@ export interface SerializedError {
   retryable: boolean;
   /** A `ConfigError`'s refused values, each with its path, what was expected and what was received. */
   issues?: readonly ConfigIssue[];
+  /** A `RequestTimeoutError`'s: true when the request never reached the upstream (it timed out in the client). */
+  unsent?: boolean;
 }
 
 /**

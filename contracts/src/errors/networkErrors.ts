@@ -1,4 +1,4 @@
-import { SlipstreamError, type SlipstreamErrorOptions } from './SlipstreamError';
+import { SlipstreamError, type SerializedError, type SlipstreamErrorOptions } from './SlipstreamError';
 
 /** A per-origin pending queue is full; the request was not sent. */
 export class QueueFullError extends SlipstreamError {
@@ -39,6 +39,11 @@ export class RequestTimeoutError extends SlipstreamError {
     readonly unsent = false,
   ) {
     super(message, options);
+  }
+
+  /** The serialisable form, with `unsent: true` when nothing reached the upstream. */
+  override toJSON(): SerializedError {
+    return this.unsent ? { ...super.toJSON(), unsent: true } : super.toJSON();
   }
 }
 

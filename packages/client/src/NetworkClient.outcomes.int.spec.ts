@@ -2,9 +2,11 @@ import {
   MalformedResponseError,
   OUTCOME_KINDS,
   QueueFullError,
+  type RequestTimeoutError,
   type RouteConfig,
 } from '@slipstream/contracts';
 import { MetricsRegistry } from '@slipstream/monitor';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { startUpstreams, type Upstream } from '@slipstream/testkit';
 import { createNetworkClient } from './createNetworkClient';
 import type { NetworkClient } from './NetworkClient';
@@ -161,6 +163,41 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect((await c.request({ path: PATH })).statusCode).toBe(200);
   });
 
+  it('when an endpoint accepts connections and never completes the TLS handshake, its timeouts are its own: charged, ejected', async () => {
+    const sockets: Socket[] = [];
+    const blackHole = createServer((socket) => void sockets.push(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const origin = `https://127.0.0.1:${(blackHole.address() as AddressInfo).port}`;
+    try {
+      client = createNetworkClient({
+        clusters: [
+          {
+            cluster: 'api',
+            tls: { rejectUnauthorized: false },
+            endpoints: [{ origin }],
+            outlierDetection: { consecutiveFailures: 3 },
+          },
+        ],
+        routes: [{ id: 'work', match: { path: PATH }, cluster: 'api', policy: { perTryTimeoutMs: 100 } }],
+        breaker: { volumeThreshold: 100_000 },
+        retry: { maxRetries: 0 },
+      });
+      const c = client;
+      for (let i = 0; i < 3; i++)
+        await expect(c.request({ path: PATH })).rejects.toMatchObject({
+          code: 'SLIP_ERR_TIMEOUT',
+          unsent: false,
+          message: `no connection to ${origin} within 100 ms`,
+        });
+      expect(endpointState(c, origin)).toMatchObject({ ejected: true, failures: 3 });
+    } finally {
+      await client?.destroy();
+      client = undefined;
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blackHole.close(resolve));
+    }
+  });
+
   it('when a request’s deadline passes while it waits for admission, it is never sent, a POST included, and nobody is charged', async () => {
     ups[0]!.setBehaviour({ latencyMs: 50 });
     metrics = new MetricsRegistry();
@@ -178,6 +215,14 @@ describe('NetworkClient (one outcome classifier)', () => {
       Array.from({ length: 10 }, () => c.request({ path: PATH, method: 'POST', body: 'x' })),
     );
     const answered = ends.filter((e) => e.status === 'fulfilled').length;
+    // The caller is told its request never left the client, in the error and in its JSON form.
+    const unsent = ends.flatMap((e) => (e.status === 'rejected' ? [e.reason as RequestTimeoutError] : []));
+    expect(unsent.length).toBeGreaterThanOrEqual(7);
+    for (const err of unsent.slice(-5)) {
+      expect(err).toMatchObject({ code: 'SLIP_ERR_TIMEOUT', unsent: true });
+      expect(err.message).toMatch(/^the request's deadline of 120 ms passed while it waited in the client/);
+      expect(err.toJSON()).toMatchObject({ code: 'SLIP_ERR_TIMEOUT', unsent: true });
+    }
     // One at a time, 50 ms each, within 120 ms: the rest never leave the client.
     await new Promise((resolve) => setTimeout(resolve, 100)); // the one cut on the wire is served by now
     const received = ups[0]!.counters().requestsReceived;

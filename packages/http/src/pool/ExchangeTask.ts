@@ -272,11 +272,13 @@ export abstract class ExchangeTask<R> implements PoolTask, Dispatcher.DispatchHa
   }
 
   static #onDeadline(this: void, task: ExchangeTask<never>, timeoutMs: number): void {
-    // Not on a connection when its time ran out: it waited in the client's queues (or for its replay).
     task.#cancel(
-      task.controller === null
-        ? new RequestTimeoutError(`no connection within ${timeoutMs} ms`, undefined, true)
-        : new RequestTimeoutError(`no response within ${timeoutMs} ms`),
+      // Not handed to undici: it waited in the client's pool queue (or for its replay) the whole time.
+      !task.#onWire
+        ? new RequestTimeoutError(`waited ${timeoutMs} ms in the client's pool queue`, undefined, true)
+        : task.controller === null
+          ? new RequestTimeoutError(`no connection to ${task.owner.origin} within ${timeoutMs} ms`)
+          : new RequestTimeoutError(`no response within ${timeoutMs} ms`),
     );
   }
 
