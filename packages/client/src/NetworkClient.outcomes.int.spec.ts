@@ -239,13 +239,19 @@ describe('NetworkClient (one outcome classifier)', () => {
     ]);
     client = createNetworkClient({
       clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
-      breaker: { volumeThreshold: 4, errorThresholdPercentage: 50 },
+      // Buckets of 100 ms: the cancelled calls end one or two buckets after the one they were counted in.
+      breaker: {
+        volumeThreshold: 4,
+        errorThresholdPercentage: 50,
+        rollingCountTimeoutMs: 2_000,
+        rollingCountBuckets: 20,
+      },
       retry: { maxRetries: 0 },
     });
     const c = client;
     const aborted = await Promise.allSettled(
       Array.from({ length: 20 }, () =>
-        c.request({ path: '/slow', cluster: 'api' }, { signal: AbortSignal.timeout(20) }),
+        c.request({ path: '/slow', cluster: 'api' }, { signal: AbortSignal.timeout(150) }),
       ),
     );
     expect(aborted.every((r) => r.status === 'rejected')).toBe(true);

@@ -18,6 +18,7 @@ import type {
   Logger,
 } from '@slipstream/contracts';
 import { configIssue as issue } from '@slipstream/config';
+import { BucketClock } from './BucketClock';
 import { classifyAttemptError, OUTCOME_EFFECTS } from './outcome/classifyOutcome';
 
 /**
@@ -84,6 +85,8 @@ class Call {
    * its end is not counted as a success, nor, when it reopens a half-open circuit, as a failure.
    */
   ignored = false;
+  /** The bucket rotations of its breaker's clock when it was fired (see `uncount`). */
+  firedAt = 0;
 
   /** The caller's signal aborted: abort the call's. */
   handleEvent(): void {
@@ -115,10 +118,12 @@ interface Entry {
   openedAt: number;
   lastFailure: string;
   /**
-   * Set by the error filter for the `success` opossum emits next, synchronously, for a call it
-   * was told to filter: that call ended with an outcome the breaker ignores, so it is not counted.
+   * Set by the error filter to the call opossum will count as a success next, synchronously, though
+   * the classifier ignores its outcome: that call is taken back out (`uncount`).
    */
-  ignoring: boolean;
+  ignoring: Call | undefined;
+  /** Rotates the breaker's window buckets, counting the rotations. */
+  clock: BucketClock;
   stats: BreakerStats;
 }
 
@@ -178,6 +183,7 @@ export class CircuitBreakerRegistry {
     const controller = (reusable ? this.spareControllers.pop() : undefined) ?? new AbortController();
     const signal = options.signal;
     const call = new Call(fn, controller, options);
+    call.firedAt = entry.clock.rotations;
     // The first call of a half-open circuit is its probe: until it ends (close or open again), it takes no other.
     if (entry.state === 'halfOpen') this.markUnavailable(key, entry);
     // The listener exists only when the caller gave a signal.
@@ -266,7 +272,11 @@ export class CircuitBreakerRegistry {
 
   /** Shuts every breaker down, clearing opossum's timers; later calls reject with `ClientClosedError`. */
   shutdown(): void {
-    for (const byKey of this.entries.values()) for (const entry of byKey.values()) entry.breaker.shutdown();
+    for (const byKey of this.entries.values())
+      for (const entry of byKey.values()) {
+        entry.breaker.shutdown();
+        entry.clock.stop();
+      }
   }
 
   private resolvedFor(cluster: string | undefined): Resolved {
@@ -286,6 +296,7 @@ export class CircuitBreakerRegistry {
         next.rollingCountBuckets !== prev.rollingCountBuckets
       ) {
         entry.breaker.shutdown();
+        entry.clock.stop();
         byKey.set(key, this.create(key, cluster, entry.stats));
         this.unavailableKeys.get(cluster)?.delete(key); // rebuilt closed
         continue;
@@ -315,6 +326,7 @@ export class CircuitBreakerRegistry {
 
   private create(key: string, cluster: string | undefined, stats?: BreakerStats): Entry {
     const o = this.resolvedFor(cluster);
+    const clock = new BucketClock(Math.floor(o.rollingCountTimeoutMs / o.rollingCountBuckets));
     const breaker = new CircuitBreaker<[Call], unknown>((call) => call.run!(call.controller.signal), {
       name: key,
       timeout: o.timeoutMs,
@@ -323,6 +335,7 @@ export class CircuitBreakerRegistry {
       resetTimeout: o.resetTimeoutMs,
       rollingCountTimeout: o.rollingCountTimeoutMs,
       rollingCountBuckets: o.rollingCountBuckets,
+      rotateBucketController: clock,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
       // Only what the classifier charges to the endpoint counts as a failure. opossum passes the call's arguments
@@ -336,7 +349,7 @@ export class CircuitBreakerRegistry {
         // A call cancelled or rejected in the client while half-open (the probe, or one started before the circuit
         // opened) proved nothing about the endpoint: the circuit opens again rather than close on it.
         if (breaker.halfOpen) return false;
-        entry.ignoring = true;
+        entry.ignoring = call;
         return true;
       }) as (error: unknown) => boolean,
     });
@@ -347,7 +360,8 @@ export class CircuitBreakerRegistry {
       state: 'closed',
       openedAt: 0,
       lastFailure: 'none',
-      ignoring: false,
+      ignoring: undefined,
+      clock,
       stats: stats ?? {
         endpoint: key,
         state: 'closed',
@@ -362,12 +376,13 @@ export class CircuitBreakerRegistry {
       },
     };
     breaker.on('success', () => {
-      if (!entry.ignoring) {
+      const ignored = entry.ignoring;
+      if (ignored === undefined) {
         entry.stats.successes += 1;
         return;
       }
-      entry.ignoring = false;
-      uncount(breaker, 'successes');
+      entry.ignoring = undefined;
+      uncount(entry, ignored, 'successes');
     });
     // opossum passes the call's arguments as the third listener argument.
     (breaker as unknown as NodeJS.EventEmitter).on(
@@ -375,7 +390,7 @@ export class CircuitBreakerRegistry {
       (error: unknown, _latency: number, args: [Call]) => {
         if (args[0].ignored) {
           // A half-open circuit opens again on it whatever the window holds (opossum checks after this listener).
-          uncount(breaker, 'failures');
+          uncount(entry, args[0], 'failures');
           entry.lastFailure = `the half-open probe ended without the endpoint's answer (${describeFailure(error)})`;
           return;
         }
@@ -461,16 +476,18 @@ export class CircuitBreakerRegistry {
 }
 
 /**
- * Takes a call the classifier ignores back out of opossum's rolling window (its current bucket: the
- * `fires` it counted and the `verdict` it was told to count). opossum knows no verdict but failure or
+ * Takes a call the classifier ignores back out of opossum's rolling window: the `fires` it counted
+ * in the bucket current when it was fired, the `verdict` it was told to count in the current one. opossum knows no verdict but failure or
  * success: counted as successes, cancellations and local rejections diluted the error percentage (20
  * caller aborts, then 5 answers of 500 at a 50 % threshold over 4 calls, and the circuit stayed closed).
  */
-function uncount(breaker: CircuitBreaker<[Call], unknown>, verdict: 'successes' | 'failures'): void {
-  const bucket = breaker.status.window[0];
-  if (bucket === undefined) return;
-  bucket[verdict] = Math.max(0, bucket[verdict] - 1);
-  bucket.fires = Math.max(0, bucket.fires - 1);
+function uncount(entry: Entry, call: Call, verdict: 'successes' | 'failures'): void {
+  const window = entry.breaker.status.window;
+  // Fired `rotations` buckets ago (gone from the window when that is more than it holds); judged now.
+  const fired = window[entry.clock.rotations - call.firedAt];
+  if (fired !== undefined) fired.fires = Math.max(0, fired.fires - 1);
+  const judged = window[0];
+  if (judged !== undefined) judged[verdict] = Math.max(0, judged[verdict] - 1);
 }
 
 function describeFailure(error: unknown): string {
