@@ -260,6 +260,29 @@ describe('NetworkClient (one outcome classifier)', () => {
     expect(c.stats().breakers[0]).toMatchObject({ state: 'open', successes: 0, failures: 4 });
   });
 
+  it('when calls are refused by the open circuit, they do not count in its window: once a probe closed it, failures open it again', async () => {
+    ups[0]!.setBehaviour({ status: 500 });
+    client = createNetworkClient({
+      clusters: [{ cluster: 'api', endpoints: [{ origin: ups[0]!.origin }] }],
+      breaker: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: 200 },
+      retry: { maxRetries: 0 },
+    });
+    const c = client;
+    const send = () => c.request({ path: PATH, cluster: 'api' });
+    for (let i = 0; i < 4; i++) expect((await send()).statusCode).toBe(500);
+    expect(c.stats().breakers[0]!.state).toBe('open');
+    for (let i = 0; i < 20; i++)
+      await expect(send()).rejects.toMatchObject({ code: 'SLIP_ERR_BROKEN_CIRCUIT' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    ups[0]!.setBehaviour({});
+    expect((await send()).statusCode).toBe(200); // the probe closes it
+    expect(c.stats().breakers[0]!.state).toBe('closed');
+    ups[0]!.setBehaviour({ status: 500 });
+    // Then 5 of the window's 6 calls failed and it opens (with the 20 refusals counted, 5 of 26: it stayed closed).
+    expect((await send()).statusCode).toBe(500);
+    expect(c.stats().breakers[0]!.state).toBe('open');
+  });
+
   it('when the half-open probe is cancelled by its caller, the circuit opens again instead of closing on it', async () => {
     ups[0]!.setBehaviour({ status: 500, latencyMs: 100 });
     client = createNetworkClient({

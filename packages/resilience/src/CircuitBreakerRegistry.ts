@@ -398,7 +398,13 @@ export class CircuitBreakerRegistry {
         entry.lastFailure = describeFailure(error);
       },
     );
-    breaker.on('reject', () => (entry.stats.rejects += 1));
+    breaker.on('reject', () => {
+      entry.stats.rejects += 1;
+      // Refused by the circuit itself (open, or half-open with its probe under way): nothing reached the endpoint,
+      // so it is no call of the window's either (opossum counted it fired in the current bucket, just now).
+      const bucket = breaker.status.window[0];
+      if (bucket !== undefined) bucket.fires = Math.max(0, bucket.fires - 1);
+    });
     // opossum passes the call's arguments as the third listener argument; abort only that call.
     (breaker as unknown as NodeJS.EventEmitter).on(
       'timeout',
