@@ -382,7 +382,7 @@ export class CircuitBreakerRegistry {
         return;
       }
       entry.ignoring = undefined;
-      uncount(entry, ignored, 'successes');
+      uncount(entry, ignored.firedAt, 'successes');
     });
     // opossum passes the call's arguments as the third listener argument.
     (breaker as unknown as NodeJS.EventEmitter).on(
@@ -390,7 +390,7 @@ export class CircuitBreakerRegistry {
       (error: unknown, _latency: number, args: [Call]) => {
         if (args[0].ignored) {
           // A half-open circuit opens again on it whatever the window holds (opossum checks after this listener).
-          uncount(entry, args[0], 'failures');
+          uncount(entry, args[0].firedAt, 'failures');
           entry.lastFailure = `the half-open probe ended without the endpoint's answer (${describeFailure(error)})`;
           return;
         }
@@ -401,9 +401,8 @@ export class CircuitBreakerRegistry {
     breaker.on('reject', () => {
       entry.stats.rejects += 1;
       // Refused by the circuit itself (open, or half-open with its probe under way): nothing reached the endpoint,
-      // so it is no call of the window's either (opossum counted it fired in the current bucket, just now).
-      const bucket = breaker.status.window[0];
-      if (bucket !== undefined) bucket.fires = Math.max(0, bucket.fires - 1);
+      // so it is no call of the window's either (opossum counted it fired just now).
+      uncount(entry, entry.clock.rotations);
     });
     // opossum passes the call's arguments as the third listener argument; abort only that call.
     (breaker as unknown as NodeJS.EventEmitter).on(
@@ -482,18 +481,19 @@ export class CircuitBreakerRegistry {
 }
 
 /**
- * Takes a call the classifier ignores back out of opossum's rolling window: the `fires` it counted
- * in the bucket current when it was fired, the `verdict` it was told to count in the current one. opossum knows no verdict but failure or
- * success: counted as successes, cancellations and local rejections diluted the error percentage (20
- * caller aborts, then 5 answers of 500 at a 50 % threshold over 4 calls, and the circuit stayed closed).
+ * Takes a call that teaches the breaker nothing back out of opossum's rolling window: the `fires` it
+ * counted in the bucket current when it was fired (at the clock's `firedAt` rotations) and, for a call
+ * that ran, the `verdict` it was told to count in the current one. opossum knows no verdict but failure
+ * or success: counted as successes, cancellations and local rejections diluted the error percentage
+ * (20 caller aborts, then 5 answers of 500 at a 50 % threshold over 4 calls, and the circuit stayed closed).
  */
-function uncount(entry: Entry, call: Call, verdict: 'successes' | 'failures'): void {
+function uncount(entry: Entry, firedAt: number, verdict?: 'successes' | 'failures'): void {
   const window = entry.breaker.status.window;
   // Fired `rotations` buckets ago (gone from the window when that is more than it holds); judged now.
-  const fired = window[entry.clock.rotations - call.firedAt];
+  const fired = window[entry.clock.rotations - firedAt];
   if (fired !== undefined) fired.fires = Math.max(0, fired.fires - 1);
   const judged = window[0];
-  if (judged !== undefined) judged[verdict] = Math.max(0, judged[verdict] - 1);
+  if (verdict !== undefined && judged !== undefined) judged[verdict] = Math.max(0, judged[verdict] - 1);
 }
 
 function describeFailure(error: unknown): string {

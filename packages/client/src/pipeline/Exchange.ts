@@ -235,18 +235,13 @@ export function requestError(x: Exchange, error: unknown): unknown {
   if (!(error instanceof RequestTimeoutError) || x.deadline === undefined || Date.now() < x.deadline)
     return error;
   const attempts = `${x.attempts} attempt${x.attempts === 1 ? '' : 's'}`;
-  return error.unsent
-    ? new RequestTimeoutError(
-        `the request's deadline of ${x.timeoutMs} ms passed while it waited in the client (${attempts})`,
-        { cause: error },
-        true,
-      )
-    : new RequestTimeoutError(
-        `no response within the request's deadline of ${x.timeoutMs} ms (${attempts})`,
-        {
-          cause: error,
-        },
-      );
+  return new RequestTimeoutError(
+    error.unsent
+      ? `the request's deadline of ${x.timeoutMs} ms passed while it waited in the client (${attempts})`
+      : `no response within the request's deadline of ${x.timeoutMs} ms (${attempts})`,
+    { cause: error },
+    error.unsent,
+  );
 }
 
 /** The verdict on an attempt that ended with `error` on the breaker's `signal`. */

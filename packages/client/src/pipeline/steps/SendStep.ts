@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpRequestOptions, HttpResponse, PoolManager } from '@slipstream/http';
-import { classifyError, classifyResponse as classifyResponseExport } from '@slipstream/resilience';
+import { classifyAttemptError, classifyResponse as classifyResponseExport } from '@slipstream/resilience';
 import { UpstreamResponseError } from '../../errors/UpstreamResponseError';
 import { attemptEnded } from '../attemptEvents';
 import { failsAttempt, type Exchange } from '../Exchange';
@@ -46,7 +46,7 @@ function learnResponse(x: Exchange, response: HttpResponse): HttpResponse {
     try {
       x.checkBody(response);
     } catch (error) {
-      attemptEnded(x, x.picked!, rttMs, classifyError(error), status, error);
+      attemptEnded(x, x.picked!, rttMs, classifyAttemptError(error), status, error);
       throw error;
     }
   }
